@@ -1,0 +1,53 @@
+# CoachDesk: `make run` starts the app, `make test` runs every test headless.
+# Both create .venv and install what is needed on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# Qt's X11 plugin needs these on a bare Debian/Ubuntu desktop (most have them).
+QT_DEB_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
+                   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libglib2.0-0
+
+.PHONY: run test bench demo sysdeps screenshots clean help
+
+help:
+	@echo "make run    - set up (first time) and start CoachDesk"
+	@echo "make test   - set up (first time) and run the whole test suite headless"
+	@echo "make bench  - build a large temporary practice and print performance figures as JSON"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CoachDesk needs Python 3.11 or newer; set PYTHON=python3.12 or similar.")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+# Installs Qt's desktop libraries on Debian/Ubuntu when some are missing
+# (as root directly, otherwise through sudo if it is there). Elsewhere: nothing to do.
+sysdeps:
+	@if [ "$$(uname)" = Linux ] && command -v dpkg >/dev/null && command -v apt-get >/dev/null; then \
+	  missing=""; for p in $(QT_DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing Qt's system libraries:$$missing"; \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	    elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; \
+	    else echo "Please install them: apt-get install$$missing"; fi; \
+	  fi; \
+	fi
+
+run: $(STAMP) sysdeps
+	$(BIN)/python main.py $(ARGS)
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/bench.py
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py docs
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

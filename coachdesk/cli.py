@@ -1,0 +1,134 @@
+"""``python -m coachdesk [--db PATH] COMMAND``: the practice from a terminal.
+
+Errors are one plain line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__, paths, storage
+from .errors import CoachDeskError
+
+log = logging.getLogger("coachdesk.cli")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line instead of usage + error."""
+
+    def error(self, message: str):  # noqa: D401
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="coachdesk", description="CoachDesk, the executive coach's desk, from "
+                     "the command line.")
+    parser.add_argument("--db", metavar="PATH",
+                        help="the practice file (default: $COACHDESK_DB or the data folder)")
+    parser.add_argument("--version", action="version", version=f"CoachDesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("demo", help="fill an empty practice with demo data",
+                       description="Fill an empty practice with a realistic demo practice.")
+    p.add_argument("--clients", type=int, default=12, metavar="N", help="how many clients (12)")
+    p.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (7)")
+    p.add_argument("--force", action="store_true", help="add demo data even if there are clients")
+
+    p = sub.add_parser("clients", help="list clients",
+                       description="List the practice's clients, sorted by name.")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--status", choices=["active", "paused", "archived"], help="only this status")
+    p.add_argument("--search", default="", metavar="TEXT", help="only clients matching TEXT")
+
+    sub.add_parser("check", help="check the file's integrity and schema version",
+                   description="Check integrity and schema version. Exit 0 when healthy, 1 if not.")
+
+    p = sub.add_parser("backup", help="copy the practice file safely",
+                       description="Write a consistent copy of the practice file.")
+    p.add_argument("--out", metavar="FILE",
+                   help="where to write it (default: the backups folder beside the file)")
+
+    p = sub.add_parser("restore", help="replace the practice with a backup",
+                       description="Replace the practice file with FILE. The file it replaces "
+                       "is kept in the backups folder.")
+    p.add_argument("file", metavar="FILE", help="the backup to restore")
+    return parser
+
+
+def _print_table(rows) -> None:
+    headers = ("ID", "Name", "Organization", "Sponsor", "Status", "Engagement")
+    data = [(str(r.id), r.name, r.organization, r.sponsor, r.status,
+             f"{r.engagement} ({r.engagement_status})" if r.engagement else "") for r in rows]
+    widths = [min(40, max(len(h), *(len(d[i]) for d in data))) if data else len(h)
+              for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    for d in data:
+        print("  ".join(c[:w].ljust(w) for c, w in zip(d, widths)).rstrip())
+
+
+def run(args: argparse.Namespace) -> int:
+    db_path = paths.resolve_db_path(args.db)
+    if args.command == "check":
+        report = storage.check_file(db_path)
+        print(report.message, file=sys.stdout if report.ok else sys.stderr)
+        return 0 if report.ok else 1
+    if args.command == "backup":
+        out = storage.backup_file(db_path, args.out)
+        print(f"Backup written to {out}")
+        return 0
+    if args.command == "restore":
+        kept = storage.restore_file(Path(args.file), db_path)
+        db = storage.open_database(db_path)  # migrates an older backup, checks it opens
+        db.close()
+        print(f"Restored {args.file} into {db_path}.")
+        if kept:
+            print(f"The file it replaced is kept at {kept}")
+        return 0
+
+    db = storage.open_database(db_path)
+    try:
+        if args.command == "demo":
+            from . import demo
+            counts = demo.populate(db, clients=args.clients, seed=args.seed, force=args.force)
+            print(f"Demo practice created in {db_path}: {counts['clients']} clients, "
+                  f"{counts['organizations']} organizations, {counts['sponsors']} sponsors, "
+                  f"{counts['engagements']} engagements.")
+            return 0
+        if args.command == "clients":
+            from .services import clients
+            rows = clients.list_rows(db, text=args.search, status=args.status)
+            if args.json:
+                print(json.dumps([
+                    {"id": r.id, "name": r.name, "email": r.email, "job_title": r.job_title,
+                     "status": r.status, "organization": r.organization, "sponsor": r.sponsor,
+                     "start_date": r.start_date.isoformat() if r.start_date else None,
+                     "engagement": r.engagement, "engagement_status": r.engagement_status}
+                    for r in rows], ensure_ascii=False, indent=2))
+            else:
+                _print_table(rows)
+            return 0
+    finally:
+        db.close()
+    raise CoachDeskError(f"Unknown command {args.command}.")  # pragma: no cover
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except CoachDeskError as exc:
+        print(f"coachdesk: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("coachdesk: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last net: one line, the detail in the log
+        log.exception("unexpected error")
+        print(f"coachdesk: something went wrong: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 1

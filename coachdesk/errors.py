@@ -1,0 +1,43 @@
+"""The error types the engine raises.
+
+Every message is a sentence a coach can read; the UI shows it as it is and
+the CLI prints it as one line.
+"""
+
+from __future__ import annotations
+
+
+class CoachDeskError(Exception):
+    """Base class: ``str(err)`` is a plain sentence for the coach."""
+
+
+class ValidationError(CoachDeskError):
+    """Input a service refused. ``field`` names the offending field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class NotFoundError(CoachDeskError):
+    pass
+
+
+class StorageError(CoachDeskError):
+    """The database file cannot be used as it is."""
+
+
+class NotADatabaseError(StorageError):
+    pass
+
+
+class CorruptDatabaseError(StorageError):
+    pass
+
+
+class NewerSchemaError(StorageError):
+    pass
+
+
+class ReadOnlyDatabaseError(StorageError):
+    pass

@@ -1,0 +1,19 @@
+"""Alembic environment: always handed a live connection by coachdesk.storage."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import coachdesk.models  # noqa: F401  (registers the tables on the metadata)
+
+connection = context.config.attributes.get("connection")
+if connection is None:  # pragma: no cover - we never run alembic's own CLI
+    raise RuntimeError("CoachDesk migrations run through coachdesk.storage, not the alembic CLI")
+
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    render_as_batch=True,  # SQLite cannot ALTER most things: batch mode copies tables
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

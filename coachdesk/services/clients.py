@@ -1,0 +1,163 @@
+"""Clients (coachees): create, edit, archive and list them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select as sa_select
+from sqlmodel import func, select
+
+from ..errors import ValidationError
+from ..models import Client, ClientStatus, Engagement, EngagementStatus, Organization, Sponsor
+from ..storage import Database
+from . import validation as v
+from ._common import apply_changes, get_or_raise
+from .engagements import STATUS_RANK
+
+FIELDS = ("name", "email", "phone", "job_title", "organization_id", "status", "start_date",
+          "background")
+
+SORT_KEYS = ("name", "organization", "sponsor", "engagement", "engagement_status", "status",
+             "start_date")
+
+
+def _clean(session, values: dict) -> dict:
+    out: dict = {}
+    if "name" in values:
+        out["name"] = v.required_text(values["name"], "name", "The client's name")
+    for key in ("phone", "job_title", "background"):
+        if key in values:
+            out[key] = v.optional_text(values[key])
+    if "email" in values:
+        out["email"] = v.email(values["email"])
+    if "organization_id" in values:
+        if values["organization_id"] is not None:
+            get_or_raise(session, Organization, values["organization_id"], "organization")
+        out["organization_id"] = values["organization_id"]
+    if "status" in values:
+        out["status"] = v.enum_value(ClientStatus, values["status"], "status", "The status")
+    if "start_date" in values:
+        out["start_date"] = v.optional_date(values["start_date"], "start_date", "The start date")
+    return out
+
+
+def create(db: Database, name: str, **fields) -> Client:
+    with db.session() as s:
+        values = _clean(s, {"name": name, **{k: fields[k] for k in FIELDS if k in fields}})
+        client = Client(**values)
+        s.add(client)
+        s.flush()
+        return client
+
+
+def update(db: Database, client_id: int, **changes) -> Client:
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown client field: {', '.join(sorted(unknown))}.")
+    with db.session() as s:
+        values = _clean(s, changes)
+        client = get_or_raise(s, Client, client_id, "client")
+        apply_changes(client, values)
+        s.add(client)
+        return client
+
+
+def get(db: Database, client_id: int) -> Client:
+    with db.session() as s:
+        return get_or_raise(s, Client, client_id, "client")
+
+
+def archive(db: Database, client_id: int) -> Client:
+    return update(db, client_id, status=ClientStatus.archived)
+
+
+def unarchive(db: Database, client_id: int) -> Client:
+    return update(db, client_id, status=ClientStatus.active)
+
+
+def count(db: Database) -> int:
+    with db.session() as s:
+        return s.exec(select(func.count()).select_from(Client)).one()
+
+
+# -- the clients list ------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ClientRow:
+    """One line of the clients list, flattened for display and sorting."""
+
+    id: int
+    name: str
+    email: str
+    job_title: str
+    status: str
+    start_date: date | None
+    organization: str
+    sponsor: str
+    engagement: str
+    engagement_status: str
+    search_text: str  # folded (lower-case, no accents) text the filter matches against
+
+
+def list_rows(db: Database, text: str = "", status: str | None = None,
+              sort: str = "name", descending: bool = False,
+              include_archived: bool = True) -> list[ClientRow]:
+    """The clients list: filter by text (accent- and case-insensitive) and status, sorted.
+
+    ``status`` may be a ClientStatus value, or None for all.  Built from three
+    flat queries so that 5,000 clients load in a few tens of milliseconds.
+    """
+    from .engagements import describe
+
+    if status:
+        status = v.enum_value(ClientStatus, status, "status", "The status").value
+    if sort not in SORT_KEYS:
+        raise ValidationError(f"The list can be sorted by: {', '.join(SORT_KEYS)}.", "sort")
+    with db.session() as s:
+        orgs = dict(s.exec(sa_select(Organization.id, Organization.name)).all())
+        sponsors = dict(s.exec(sa_select(Sponsor.id, Sponsor.name)).all())
+        stmt = sa_select(Client.id, Client.name, Client.email, Client.job_title, Client.status,
+                         Client.start_date, Client.organization_id)
+        if status:
+            stmt = stmt.where(Client.status == status)
+        elif not include_archived:
+            stmt = stmt.where(Client.status != ClientStatus.archived)
+        clients = s.exec(stmt).all()
+        engagements = s.exec(select(Engagement).where(Engagement.archived == False)).all()  # noqa: E712
+    current: dict[int, tuple] = {}
+    for e in engagements:
+        key = (STATUS_RANK[e.status], -e.start_date.toordinal(), -(e.id or 0))
+        best = current.get(e.client_id)
+        if best is None or key < best[0]:
+            current[e.client_id] = (key, e)
+    rows = []
+    for cid, name, email, job, cstatus, start, org_id in clients:
+        org = orgs.get(org_id, "") if org_id else ""
+        eng = current.get(cid, (None, None))[1]
+        sponsor = sponsors.get(eng.sponsor_id, "") if eng and eng.sponsor_id else ""
+        label = describe(eng) if eng else ""
+        eng_status = eng.status.value if eng else ""
+        status_value = cstatus.value if hasattr(cstatus, "value") else str(cstatus)
+        rows.append(ClientRow(cid, name, email, job, status_value, start, org, sponsor, label,
+                              eng_status, v.fold(f"{name}\n{email}\n{job}\n{org}\n{sponsor}")))
+    needle = v.fold(text.strip())
+    if needle:
+        rows = [r for r in rows if needle in r.search_text]
+    rows.sort(key=sort_key(sort), reverse=descending)
+    return rows
+
+
+def sort_key(column: str):
+    """A key function for ClientRow; empty values always sort last in ascending order."""
+    if column == "start_date":
+        return lambda r: (r.start_date is None, r.start_date or date.min, v.fold(r.name))
+    if column == "engagement_status":
+        order = {s.value: i for s, i in STATUS_RANK.items()}
+        return lambda r: (not r.engagement_status, order.get(r.engagement_status, 9), v.fold(r.name))
+    return lambda r: (not getattr(r, column), v.fold(getattr(r, column)), r.id)
+
+
+def engagement_status_label(value: str) -> str:
+    return EngagementStatus(value).value.capitalize() if value else ""

@@ -1,0 +1,358 @@
+"""The one SQLite file: opening it safely, sessions, checks and backups.
+
+Opening a coach's file follows one careful order, and stops with a plain
+``StorageError`` at the first thing wrong, *before* anything is written:
+
+1. a missing or empty file becomes a new practice;
+2. a file that is not SQLite, or not CoachDesk's, is refused;
+3. a read-only file (or folder) is refused;
+4. ``PRAGMA quick_check`` must say "ok";
+5. a schema revision this CoachDesk does not know (a newer version made it)
+   is refused;
+6. an older schema is first backed up, then migrated with Alembic.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+import stat
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from . import migrations, paths
+from .errors import (
+    CorruptDatabaseError,
+    NewerSchemaError,
+    NotADatabaseError,
+    ReadOnlyDatabaseError,
+    StorageError,
+)
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+KEEP_BACKUPS = 20
+
+
+def _set_pragmas(dbapi_connection, _record) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+class Database:
+    """An open practice file. Services receive one; nothing opens its own."""
+
+    def __init__(self, path: Path, engine: Engine):
+        self.path = Path(path)
+        self.engine = engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A short transaction: committed on success, rolled back on any error."""
+        session = Session(self.engine, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return _revision_of(conn.connection.dbapi_connection)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __repr__(self) -> str:  # pragma: no cover
+        return f"Database({str(self.path)!r})"
+
+
+# -- inspecting a file without changing it ----------------------------------
+
+
+@dataclass
+class FileState:
+    path: Path
+    exists: bool
+    empty: bool = True
+    revision: str | None = None
+    has_tables: bool = False
+
+
+def _revision_of(con: sqlite3.Connection) -> str | None:
+    row = con.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+    ).fetchone()
+    if not row:
+        return None
+    row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def _is_read_only(path: Path) -> bool:
+    # The owner's write bit counts even for root: a coach who made a file
+    # read-only meant it, and we will not write through that.
+    if path.exists():
+        mode = path.stat().st_mode
+        if not os.access(path, os.W_OK) or not (mode & stat.S_IWUSR):
+            return True
+    folder = path.parent
+    return not os.access(folder, os.W_OK | os.X_OK)
+
+
+def inspect_file(path: Path) -> FileState:
+    """Look at a file read-only and raise a ``StorageError`` if it is unusable."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return FileState(path=path, exists=path.exists(), empty=True)
+    if path.is_dir():
+        raise NotADatabaseError(f"{path} is a folder, not a CoachDesk file.")
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StorageError(f"CoachDesk cannot read {path}: {exc.strerror or exc}.") from exc
+    if header != SQLITE_HEADER:
+        raise NotADatabaseError(f"{path.name} is not a CoachDesk file (it is not a database at all).")
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = con.execute("PRAGMA quick_check").fetchall()
+            if [r[0] for r in result] != ["ok"]:
+                raise CorruptDatabaseError(
+                    f"{path.name} is damaged (the integrity check found problems)."
+                )
+            tables = {
+                r[0]
+                for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            revision = _revision_of(con)
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabaseError(f"{path.name} is damaged and cannot be read ({exc}).") from exc
+    user_tables = {t for t in tables if not t.startswith("sqlite_")}
+    if user_tables and revision is None:
+        raise NotADatabaseError(f"{path.name} is a database, but not one made by CoachDesk.")
+    if revision is not None and revision not in migrations.known_revisions():
+        raise NewerSchemaError(
+            f"{path.name} was made by a newer version of CoachDesk. "
+            "Please update CoachDesk to open it."
+        )
+    return FileState(path=path, exists=True, empty=not user_tables, revision=revision,
+                     has_tables=bool(user_tables))
+
+
+def open_database(path: Path | str, *, migrate: bool = True) -> Database:
+    """Open (or create) a practice file, checking and migrating it first."""
+    path = Path(path)
+    state = inspect_file(path)
+    if _is_read_only(path):
+        raise ReadOnlyDatabaseError(
+            f"CoachDesk cannot save to {path} because the file or its folder is read-only."
+        )
+    if not path.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReadOnlyDatabaseError(f"CoachDesk cannot create {path}: {exc.strerror}.") from exc
+    head = migrations.head_revision()
+    if migrate and state.revision != head:
+        if state.has_tables:
+            backup_file(path, reason="pre-migration")
+        engine = make_engine(path)
+        try:
+            with engine.begin() as conn:
+                migrations.upgrade(conn)
+        except Exception:
+            engine.dispose()
+            raise
+    else:
+        engine = make_engine(path)
+    return Database(path, engine)
+
+
+# -- checks ----------------------------------------------------------------------
+
+
+@dataclass
+class CheckReport:
+    path: Path
+    ok: bool
+    message: str
+    revision: str | None = None
+    head: str | None = None
+    clients: int | None = None
+
+
+def check_file(path: Path | str) -> CheckReport:
+    """Integrity and schema version, without changing the file."""
+    path = Path(path)
+    head = migrations.head_revision()
+    if not path.exists():
+        return CheckReport(path, False, f"There is no CoachDesk file at {path}.", head=head)
+    try:
+        state = inspect_file(path)
+    except StorageError as exc:
+        return CheckReport(path, False, str(exc), head=head)
+    if state.empty:
+        return CheckReport(path, False, f"{path.name} is empty: no practice has been created in it.",
+                           head=head)
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        clients = con.execute("SELECT count(*) FROM client").fetchone()[0]
+        fk_problems = con.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return CheckReport(path, False, f"{path.name} could not be read: {exc}.", state.revision, head)
+    finally:
+        con.close()
+    if fk_problems:
+        return CheckReport(path, False,
+                           f"{path.name} has {len(fk_problems)} broken links between records.",
+                           state.revision, head, clients)
+    if state.revision != head:
+        return CheckReport(path, True,
+                           f"OK: {path.name} is healthy; schema {state.revision} will be upgraded "
+                           f"to {head} when CoachDesk opens it ({clients} clients).",
+                           state.revision, head, clients)
+    return CheckReport(path, True,
+                       f"OK: {path.name} is healthy, schema {head} (current), {clients} clients.",
+                       state.revision, head, clients)
+
+
+# -- backups and restore -------------------------------------------------------
+
+
+def _timestamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+
+
+def copy_database(src: Path, dest: Path) -> Path:
+    """Copy a live SQLite file consistently (online backup API), atomically."""
+    src, dest = Path(src), Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".partial")
+    if tmp.exists():
+        tmp.unlink()
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(tmp)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+    finally:
+        source.close()
+    os.replace(tmp, dest)
+    return dest
+
+
+def backup_file(db_path: Path | str, out: Path | str | None = None, reason: str = "manual") -> Path:
+    """Back the file up into ``out`` or the backups folder, keeping the newest few."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise StorageError(f"There is no CoachDesk file at {db_path} to back up.")
+    inspect_file(db_path)
+    if out is None:
+        folder = paths.backup_dir(db_path)
+        out = folder / f"{db_path.stem}-{_timestamp()}-{reason}.db"
+        result = copy_database(db_path, Path(out))
+        _rotate(folder, db_path.stem)
+        log.info("backup written to %s", result)
+        return result
+    out = Path(out)
+    if out.exists() and out.is_dir():
+        out = out / f"{db_path.stem}-{_timestamp()}-{reason}.db"
+    if out.resolve() == db_path.resolve():
+        raise StorageError("The backup cannot be written over the practice file itself.")
+    return copy_database(db_path, out)
+
+
+def _rotate(folder: Path, stem: str) -> None:
+    backups = sorted(folder.glob(f"{stem}-*.db"), key=lambda p: p.stat().st_mtime)
+    for old in backups[:-KEEP_BACKUPS]:
+        try:
+            old.unlink()
+        except OSError:  # pragma: no cover - best effort
+            log.warning("could not remove old backup %s", old)
+
+
+def list_backups(db_path: Path | str) -> list[Path]:
+    """Backups of this file, newest first."""
+    db_path = Path(db_path)
+    folder = paths.backup_dir(db_path)
+    if not folder.exists():
+        return []
+    return sorted(folder.glob(f"{db_path.stem}-*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def latest_good_backup(db_path: Path | str) -> Path | None:
+    for candidate in list_backups(db_path):
+        try:
+            state = inspect_file(candidate)
+        except StorageError:
+            continue
+        if not state.empty:
+            return candidate
+    return None
+
+
+def restore_file(backup: Path | str, db_path: Path | str) -> Path | None:
+    """Replace the practice file with ``backup``.
+
+    The backup is checked first; the file it replaces (if readable at all) is
+    kept in the backups folder, or moved aside byte-for-byte if it is damaged.
+    Returns where the replaced file was kept.
+    """
+    backup, db_path = Path(backup), Path(db_path)
+    if not backup.exists():
+        raise StorageError(f"There is no backup at {backup}.")
+    state = inspect_file(backup)
+    if state.empty:
+        raise StorageError(f"{backup.name} holds no practice; nothing was restored.")
+    if db_path.exists() and backup.resolve() == db_path.resolve():
+        raise StorageError("That backup is the practice file itself; nothing was restored.")
+    kept: Path | None = None
+    if db_path.exists() and db_path.stat().st_size > 0:
+        folder = paths.backup_dir(db_path)
+        try:
+            kept = backup_file(db_path, reason="before-restore")
+        except StorageError:
+            # Unreadable: keep the exact bytes (and its journal) aside instead.
+            folder.mkdir(parents=True, exist_ok=True)
+            kept = folder / f"{db_path.stem}-{_timestamp()}-damaged{db_path.suffix or '.db'}"
+            shutil.copy2(db_path, kept)
+    for suffix in ("-wal", "-shm"):
+        side = Path(str(db_path) + suffix)
+        if side.exists():
+            side.unlink()
+    copy_database(backup, db_path)
+    return kept
