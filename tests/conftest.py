@@ -1,0 +1,47 @@
+"""Shield every test from the machine: its own data folder, offscreen Qt, no dialogs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LANG", "en_GB.UTF-8")
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Each test gets its own data folder; nothing touches the coach's real one."""
+    home = tmp_path / "coachdesk-home"
+    monkeypatch.setenv("COACHDESK_HOME", str(home))
+    monkeypatch.delenv("COACHDESK_DB", raising=False)
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "practice" / "coachdesk.db"
+
+
+@pytest.fixture
+def db(db_path):
+    from coachdesk import storage
+
+    database = storage.open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_db(db):
+    from coachdesk import demo
+
+    demo.populate(db, clients=12, seed=7)
+    return db
