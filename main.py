@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from ui.app import run
 
-    return run(db=args.db, demo=args.demo)
+    return run(db=args.db, demo_data=args.demo)
 
 
 if __name__ == "__main__":

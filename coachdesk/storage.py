@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlmodel import Session, create_engine
 
 from . import migrations, paths
@@ -56,7 +56,7 @@ def _set_pragmas(dbapi_connection, _record) -> None:
 
 def make_engine(path: Path) -> Engine:
     engine = create_engine(
-        f"sqlite:///{path}",
+        URL.create("sqlite", database=str(path)),  # no URL parsing: '?' is legal in a folder name
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
     event.listen(engine, "connect", _set_pragmas)
@@ -123,8 +123,33 @@ def _is_read_only(path: Path) -> bool:
         mode = path.stat().st_mode
         if not os.access(path, os.W_OK) or not (mode & stat.S_IWUSR):
             return True
+    # A folder that does not exist yet (first run) will be created: what
+    # counts is whether its nearest existing ancestor can be written to.
     folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
     return not os.access(folder, os.W_OK | os.X_OK)
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A sqlite3 connection that cannot write to the file.
+
+    '%', '?' and '#' are legal in folder names but special in a ``file:`` URI,
+    so they are escaped. A WAL-mode file the user may not write to (another
+    user's, or in a read-only folder) cannot get its shared-memory index: it
+    is then read as it stands on disk (``immutable``) rather than failing.
+    """
+    name = str(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    uri = f"file:{name}?mode=ro"
+    con = sqlite3.connect(uri, uri=True)
+    try:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return con
+    except sqlite3.OperationalError:
+        con.close()
+        if not _is_read_only(Path(path)):
+            raise
+    return sqlite3.connect(uri + "&immutable=1", uri=True)
 
 
 def inspect_file(path: Path) -> FileState:
@@ -142,7 +167,7 @@ def inspect_file(path: Path) -> FileState:
     if header != SQLITE_HEADER:
         raise NotADatabaseError(f"{path.name} is not a CoachDesk file (it is not a database at all).")
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = connect_read_only(path)
         try:
             result = con.execute("PRAGMA quick_check").fetchall()
             if [r[0] for r in result] != ["ok"]:
@@ -185,15 +210,27 @@ def open_database(path: Path | str, *, migrate: bool = True) -> Database:
             raise ReadOnlyDatabaseError(f"CoachDesk cannot create {path}: {exc.strerror}.") from exc
     head = migrations.head_revision()
     if migrate and state.revision != head:
-        if state.has_tables:
-            backup_file(path, reason="pre-migration")
+        backup = backup_file(path, reason="pre-migration") if state.has_tables else None
         engine = make_engine(path)
         try:
-            with engine.begin() as conn:
+            with engine.connect() as conn:
+                # Python's sqlite3 runs DDL outside any transaction unless one
+                # is opened explicitly: without this BEGIN a migration failing
+                # half-way would leave the file half-migrated for good.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
                 migrations.upgrade(conn)
-        except Exception:
+                conn.commit()
+        except Exception as exc:
             engine.dispose()
-            raise
+            if isinstance(exc, StorageError):
+                raise
+            cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the sqlite3 error
+            detail = (str(cause).strip().splitlines() or [""])[0]
+            kept = f" A copy from before the upgrade is at {backup}." if backup else ""
+            raise StorageError(
+                f"CoachDesk could not upgrade {path.name} ({cause.__class__.__name__}: {detail}); "
+                f"the file was left as it was.{kept}"
+            ) from exc
     else:
         engine = make_engine(path)
     return Database(path, engine)
@@ -225,14 +262,15 @@ def check_file(path: Path | str) -> CheckReport:
     if state.empty:
         return CheckReport(path, False, f"{path.name} is empty: no practice has been created in it.",
                            head=head)
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        clients = con.execute("SELECT count(*) FROM client").fetchone()[0]
-        fk_problems = con.execute("PRAGMA foreign_key_check").fetchall()
+        con = connect_read_only(path)
+        try:
+            clients = con.execute("SELECT count(*) FROM client").fetchone()[0]
+            fk_problems = con.execute("PRAGMA foreign_key_check").fetchall()
+        finally:
+            con.close()
     except sqlite3.DatabaseError as exc:
         return CheckReport(path, False, f"{path.name} could not be read: {exc}.", state.revision, head)
-    finally:
-        con.close()
     if fk_problems:
         return CheckReport(path, False,
                            f"{path.name} has {len(fk_problems)} broken links between records.",
@@ -261,7 +299,7 @@ def copy_database(src: Path, dest: Path) -> Path:
     tmp = dest.with_name(dest.name + ".partial")
     if tmp.exists():
         tmp.unlink()
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    source = connect_read_only(src)
     try:
         target = sqlite3.connect(tmp)
         try:
@@ -296,8 +334,14 @@ def backup_file(db_path: Path | str, out: Path | str | None = None, reason: str 
     return copy_database(db_path, out)
 
 
+def _age_key(path: Path) -> tuple:
+    # File times are coarse (a few ms on Linux): two quick backups can share
+    # one, so the name's microsecond timestamp breaks the tie.
+    return (path.stat().st_mtime_ns, path.name)
+
+
 def _rotate(folder: Path, stem: str) -> None:
-    backups = sorted(folder.glob(f"{stem}-*.db"), key=lambda p: p.stat().st_mtime)
+    backups = sorted(folder.glob(f"{stem}-*.db"), key=_age_key)
     for old in backups[:-KEEP_BACKUPS]:
         try:
             old.unlink()
@@ -311,7 +355,7 @@ def list_backups(db_path: Path | str) -> list[Path]:
     folder = paths.backup_dir(db_path)
     if not folder.exists():
         return []
-    return sorted(folder.glob(f"{db_path.stem}-*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return sorted(folder.glob(f"{db_path.stem}-*.db"), key=_age_key, reverse=True)
 
 
 def latest_good_backup(db_path: Path | str) -> Path | None:

@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from sqlmodel import Session, SQLModel
 
-from ..errors import NotFoundError
+from ..errors import NotFoundError, ValidationError
 from ..models import utcnow
 
 T = TypeVar("T", bound=SQLModel)
@@ -17,6 +17,17 @@ def get_or_raise(session: Session, model: type[T], obj_id: int | None, label: st
     if obj is None:
         raise NotFoundError(f"That {label} no longer exists (it may have been removed).")
     return obj
+
+
+def check_reference(session: Session, model: type[SQLModel], obj_id, field: str, label: str,
+                    required: bool = False) -> None:
+    """An id typed into a form must name an existing record: a ``ValidationError`` on ``field``."""
+    if obj_id is None:
+        if required:
+            raise ValidationError(f"Please choose a {label}.", field)
+        return
+    if session.get(model, obj_id) is None:
+        raise ValidationError(f"That {label} no longer exists (it may have been removed).", field)
 
 
 def apply_changes(obj: SQLModel, values: dict) -> bool:

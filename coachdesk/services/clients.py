@@ -12,7 +12,7 @@ from ..errors import ValidationError
 from ..models import Client, ClientStatus, Engagement, EngagementStatus, Organization, Sponsor
 from ..storage import Database
 from . import validation as v
-from ._common import apply_changes, get_or_raise
+from ._common import apply_changes, check_reference, get_or_raise
 from .engagements import STATUS_RANK
 
 FIELDS = ("name", "email", "phone", "job_title", "organization_id", "status", "start_date",
@@ -32,8 +32,8 @@ def _clean(session, values: dict) -> dict:
     if "email" in values:
         out["email"] = v.email(values["email"])
     if "organization_id" in values:
-        if values["organization_id"] is not None:
-            get_or_raise(session, Organization, values["organization_id"], "organization")
+        check_reference(session, Organization, values["organization_id"], "organization_id",
+                        "organization")
         out["organization_id"] = values["organization_id"]
     if "status" in values:
         out["status"] = v.enum_value(ClientStatus, values["status"], "status", "The status")

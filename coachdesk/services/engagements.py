@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlmodel import select
 
 from ..models import Client, Engagement, EngagementKind, EngagementStatus, Sponsor
 from ..storage import Database
 from . import validation as v
-from ._common import apply_changes, get_or_raise, set_archived
+from ._common import apply_changes, check_reference, get_or_raise, set_archived
 
 FIELDS = ("client_id", "sponsor_id", "kind", "status", "start_date", "end_date",
           "sessions_agreed", "hours_agreed", "pro_bono", "fee_cents", "currency", "objectives")
@@ -26,11 +27,10 @@ STATUS_RANK = {
 def _clean(session, values: dict) -> dict:
     out: dict = {}
     if "client_id" in values:
-        get_or_raise(session, Client, values["client_id"], "client")
+        check_reference(session, Client, values["client_id"], "client_id", "client", required=True)
         out["client_id"] = values["client_id"]
     if "sponsor_id" in values:
-        if values["sponsor_id"] is not None:
-            get_or_raise(session, Sponsor, values["sponsor_id"], "sponsor")
+        check_reference(session, Sponsor, values["sponsor_id"], "sponsor_id", "sponsor")
         out["sponsor_id"] = values["sponsor_id"]
     if "kind" in values:
         out["kind"] = v.enum_value(EngagementKind, values["kind"], "kind", "The kind of engagement")
@@ -63,20 +63,24 @@ def _clean(session, values: dict) -> dict:
 
 
 def parse_money(text: str, field: str = "fee_cents") -> int | None:
-    """'1 250,50' or '1250.50' -> 125050 cents; '' -> None."""
+    """'1 250,50', '1250.50', '1.250,50' or '1,250.50' -> 125050 cents; '' -> None."""
     raw = (text or "").strip().replace(" ", "").replace("\u00a0", "")
     if not raw:
         return None
-    if "," in raw and "." not in raw:
-        raw = raw.replace(",", ".")
-    raw = raw.replace(",", "")
+    if "," in raw and "." in raw:
+        # Both separators: the last one is the decimal point, the other groups thousands.
+        thousands = "." if raw.rfind(",") > raw.rfind(".") else ","
+        raw = raw.replace(thousands, "")
+    raw = raw.replace(",", ".")
     try:
-        amount = float(raw)
-    except ValueError:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
         raise v.ValidationError("The fee must be an amount such as 4500 or 4500.00.", field) from None
     if amount < 0:
         raise v.ValidationError("The fee cannot be negative.", field)
-    return round(amount * 100)
+    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def create(db: Database, client_id: int, start_date, **fields) -> Engagement:
@@ -112,8 +116,14 @@ def end(db: Database, engagement_id: int, end_date: date | None = None,
     if status not in (EngagementStatus.completed, EngagementStatus.cancelled):
         raise v.ValidationError("An engagement ends as completed or cancelled.", "status")
     current = get(db, engagement_id)
-    return update(db, engagement_id, status=status,
-                  end_date=end_date or current.end_date or date.today())
+    if end_date is None:
+        # Today, unless the planned end has already passed (it ended then), and
+        # never before the start (an engagement cancelled before it began).
+        end_date = date.today()
+        if current.end_date and current.end_date < end_date:
+            end_date = current.end_date
+        end_date = max(end_date, current.start_date)
+    return update(db, engagement_id, status=status, end_date=end_date)
 
 
 def get(db: Database, engagement_id: int) -> Engagement:

@@ -7,7 +7,7 @@ from sqlmodel import select
 from ..models import Organization, Sponsor
 from ..storage import Database
 from . import validation as v
-from ._common import apply_changes, get_or_raise, set_archived
+from ._common import apply_changes, check_reference, get_or_raise, set_archived
 
 FIELDS = ("name", "role", "email", "phone", "organization_id")
 
@@ -23,8 +23,7 @@ def _clean(session, values: dict) -> dict:
         out["email"] = v.email(values["email"])
     if "organization_id" in values:
         org_id = values["organization_id"]
-        if org_id is not None:
-            get_or_raise(session, Organization, org_id, "organization")
+        check_reference(session, Organization, org_id, "organization_id", "organization")
         out["organization_id"] = org_id
     return out
 

@@ -1,0 +1,1 @@
+"""CoachDesk's window: thin PySide6 views over coachdesk.services."""

@@ -1,0 +1,28 @@
+"""What every page needs: the open practice, and a way to tell the coach things."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from coachdesk.storage import Database
+
+
+class AppContext(QObject):
+    """Holds the open ``Database``; pages read ``ctx.db`` each time, so it can be swapped."""
+
+    #: the data changed somewhere (a page saved): lists refresh themselves
+    data_changed = Signal(str)
+    #: a whole new database is open (after a restore)
+    database_replaced = Signal()
+    #: a short message for the status bar
+    status_message = Signal(str)
+
+    def __init__(self, db: Database):
+        super().__init__()
+        self.db = db
+
+    def notify(self, what: str) -> None:
+        self.data_changed.emit(what)
+
+    def say(self, message: str) -> None:
+        self.status_message.emit(message)

@@ -1,0 +1,117 @@
+"""Small dialogs to create an organization, a sponsor or a client inline."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
+
+from coachdesk.services import clients, organizations, sponsors
+
+from ..context import AppContext
+from .base import FormDialog
+
+
+class OrganizationPicker(QWidget):
+    """A combo of organizations with a “New…” button that creates one inline."""
+
+    def __init__(self, ctx: AppContext, object_name: str = "organizationPicker", parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.combo = QComboBox()
+        self.combo.setObjectName(f"{object_name}Combo")
+        self.combo.setAccessibleName("Organization")
+        self.new_button = QPushButton("New…")
+        self.new_button.setObjectName(f"{object_name}New")
+        self.new_button.setAccessibleName("New organization")
+        self.new_button.setToolTip("Create a new organization")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo, 1)
+        layout.addWidget(self.new_button)
+        self.new_button.clicked.connect(self._create)
+        self.reload()
+
+    @property
+    def currentIndexChanged(self):
+        return self.combo.currentIndexChanged
+
+    def reload(self, select: int | None = None) -> None:
+        current = self.value() if select is None else select
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItem("— none —", None)
+        for org in organizations.list_all(self.ctx.db, include_archived=True):
+            if org.archived and org.id != current:
+                continue
+            self.combo.addItem(org.name, org.id)
+        self.combo.blockSignals(False)
+        self.set_value(current)
+
+    def value(self) -> int | None:
+        return self.combo.currentData() if self.combo.count() else None
+
+    def set_value(self, org_id: int | None) -> None:
+        index = self.combo.findData(org_id)
+        self.combo.setCurrentIndex(max(index, 0))
+
+    def _create(self) -> None:
+        dialog = OrganizationDialog(self.ctx, self)
+        if dialog.exec() and dialog.result_object is not None:
+            self.reload(select=dialog.result_object.id)
+            self.combo.currentIndexChanged.emit(self.combo.currentIndex())
+
+
+class OrganizationDialog(FormDialog):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__("New organization", "organizationDialog", parent)
+        self.ctx = ctx
+        self.name = self.add_field("Name *", "name", QLineEdit(), "organizationName")
+
+    def submit(self):
+        org = organizations.create(self.ctx.db, name=self.name.text())
+        self.ctx.notify("organization")
+        return org
+
+
+class SponsorDialog(FormDialog):
+    """Create a sponsor: the person who commissions and pays for the coaching."""
+
+    def __init__(self, ctx: AppContext, parent=None, organization_id: int | None = None):
+        super().__init__("New sponsor", "sponsorDialog", parent)
+        self.ctx = ctx
+        self.name = self.add_field("Name *", "name", QLineEdit(), "sponsorName")
+        self.role = self.add_field("Role", "role", QLineEdit(), "sponsorRole")
+        self.role.setPlaceholderText("e.g. HR Business Partner")
+        self.email = self.add_field("E-mail", "email", QLineEdit(), "sponsorEmail")
+        self.phone = self.add_field("Phone", "phone", QLineEdit(), "sponsorPhone")
+        self.org = self.add_field("Organization", "organization_id",
+                                  OrganizationPicker(ctx, "sponsorOrg"), "sponsorOrganization")
+        self.org.set_value(organization_id)
+
+    def submit(self):
+        sponsor = sponsors.create(self.ctx.db, name=self.name.text(), role=self.role.text(),
+                                  email=self.email.text(), phone=self.phone.text(),
+                                  organization_id=self.org.value())
+        self.ctx.notify("sponsor")
+        return sponsor
+
+
+class NewClientDialog(FormDialog):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__("New client", "newClientDialog", parent)
+        self.ctx = ctx
+        self.resize(460, 0)
+        self.name = self.add_field("Name *", "name", QLineEdit(), "newClientName")
+        self.job_title = self.add_field("Job title", "job_title", QLineEdit(), "newClientJobTitle")
+        self.org = self.add_field("Organization", "organization_id",
+                                  OrganizationPicker(ctx, "newClientOrg"), "newClientOrganization")
+        self.email = self.add_field("E-mail", "email", QLineEdit(), "newClientEmail")
+        self.phone = self.add_field("Phone", "phone", QLineEdit(), "newClientPhone")
+
+    def submit(self):
+        from datetime import date
+
+        client = clients.create(self.ctx.db, name=self.name.text(), job_title=self.job_title.text(),
+                                organization_id=self.org.value(), email=self.email.text(),
+                                phone=self.phone.text(), start_date=date.today())
+        self.ctx.notify("client")
+        return client

@@ -1,0 +1,228 @@
+"""The main window: sidebar navigation, pages, menus and status bar."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from coachdesk import __version__, demo, storage
+from coachdesk.errors import CoachDeskError
+from coachdesk.services import clients
+
+from .context import AppContext
+from .dialogs.people import NewClientDialog
+from .pages.client_detail import ClientPage
+from .pages.clients import ClientsPage
+from .pages.welcome import WelcomePage
+
+log = logging.getLogger(__name__)
+
+NAV_ITEMS = [("clients", "Clients")]  # later issues add Sessions, Dashboard, Reports
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"CoachDesk — {Path(ctx.db.path).name}")
+        self.resize(1280, 800)
+        self.setMinimumSize(QSize(960, 600))
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Navigation")
+        self.nav.setFixedWidth(170)
+        self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 8px; }")
+        for key, label in NAV_ITEMS:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+
+        self.stack = QStackedWidget()
+        self.welcome_page = WelcomePage(str(ctx.db.path))
+        self.clients_page = ClientsPage(ctx)
+        self.client_page = ClientPage(ctx)
+        for page in (self.welcome_page, self.clients_page, self.client_page):
+            self.stack.addWidget(page)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self.statusBar().setObjectName("statusBar")
+        self.statusBar().showMessage(f"Practice file: {ctx.db.path}", 8000)
+
+        self.nav.currentRowChanged.connect(self._on_nav)
+        self.clients_page.open_client.connect(self.open_client)
+        self.clients_page.new_client_requested.connect(self.new_client)
+        self.client_page.back_requested.connect(self.show_clients)
+        self.welcome_page.demo_requested.connect(self.load_demo)
+        self.welcome_page.start_requested.connect(self.start_practice)
+        ctx.status_message.connect(lambda m: self.statusBar().showMessage(m, 10000))
+
+        if clients.count(ctx.db) == 0:
+            self.show_welcome()
+        else:
+            self.show_clients()
+
+    # -- menus --------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_client_action = self._action(file_menu, "&New client…", self.new_client,
+                                              QKeySequence.StandardKey.New, "actionNewClient")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Back up now…", self.backup_now, None, "actionBackup")
+        self._action(file_menu, "&Restore from a backup…", self.restore_backup, None,
+                     "actionRestore")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "actionQuit")
+
+        edit_menu = bar.addMenu("&Edit")
+        self.find_action = self._action(edit_menu, "&Find client", self.focus_search,
+                                        QKeySequence.StandardKey.Find, "actionFind")
+
+        view_menu = bar.addMenu("&View")
+        self._action(view_menu, "&Clients", self.show_clients, "Ctrl+1", "actionShowClients")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About CoachDesk", self.about, None, "actionAbout")
+
+    # -- navigation ---------------------------------------------------------------
+    def _on_nav(self, row: int) -> None:
+        if row >= 0 and NAV_ITEMS[row][0] == "clients" and self.stack.currentWidget() is not \
+                self.clients_page:
+            self.show_clients()
+
+    def show_welcome(self) -> None:
+        self.nav.setEnabled(False)
+        self.stack.setCurrentWidget(self.welcome_page)
+
+    def show_clients(self) -> None:
+        self.client_page.leave()
+        self.nav.setEnabled(True)
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(0)
+        self.nav.blockSignals(False)
+        if getattr(self.clients_page, "_loaded", False) is False:
+            self.clients_page.reload()
+            self.clients_page._loaded = True
+        self.stack.setCurrentWidget(self.clients_page)
+        if self.client_page.client is not None:
+            self.clients_page.select_client(self.client_page.client.id)
+
+    def open_client(self, client_id: int) -> None:
+        try:
+            self.client_page.show_client(client_id)
+        except CoachDeskError as exc:
+            QMessageBox.warning(self, "Open client", str(exc))
+            self.clients_page.reload()
+            return
+        self.nav.setEnabled(True)
+        self.stack.setCurrentWidget(self.client_page)
+        self.client_page.name.setFocus()
+
+    def focus_search(self) -> None:
+        if self.stack.currentWidget() is not self.clients_page:
+            self.show_clients()
+        self.clients_page.focus_search()
+
+    # -- actions ------------------------------------------------------------------
+    def new_client(self) -> None:
+        if self.stack.currentWidget() is self.welcome_page:
+            self.show_clients()
+        dialog = NewClientDialog(self.ctx, self)
+        if dialog.exec() and dialog.result_object is not None:
+            self.clients_page.reload()
+            self.open_client(dialog.result_object.id)
+
+    def load_demo(self) -> None:
+        try:
+            counts = demo.populate(self.ctx.db)
+        except CoachDeskError as exc:
+            QMessageBox.information(self, "Demo data", str(exc))
+        else:
+            self.ctx.say(f"Demo practice loaded: {counts['clients']} fictional clients.")
+        self.ctx.notify("all")
+        self.clients_page.reload()
+        self.show_clients()
+
+    def start_practice(self) -> None:
+        self.show_clients()
+        self.new_client()
+
+    def backup_now(self) -> None:
+        try:
+            out = storage.backup_file(self.ctx.db.path, reason="manual")
+        except CoachDeskError as exc:
+            QMessageBox.warning(self, "Back up", str(exc))
+            return
+        self.ctx.say(f"Backup saved: {out}")
+
+    def restore_backup(self) -> None:
+        folder = str(storage.paths.backup_dir(self.ctx.db.path))
+        path, _ = QFileDialog.getOpenFileName(self, "Restore from a backup", folder,
+                                              "CoachDesk files (*.db);;All files (*)")
+        if not path:
+            return
+        answer = QMessageBox.question(
+            self, "Restore from a backup",
+            f"Replace your current practice with the backup “{Path(path).name}”?\n\n"
+            "Your current practice is kept as a backup first, so this can be undone.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.client_page.leave()
+        db_path = self.ctx.db.path
+        self.ctx.db.close()
+        try:
+            kept = storage.restore_file(path, db_path)
+        except CoachDeskError as exc:
+            QMessageBox.warning(self, "Restore", f"Nothing was changed: {exc}")
+            self.ctx.db = storage.open_database(db_path)
+            return
+        self.ctx.db = storage.open_database(db_path)
+        self.client_page.client = None
+        self.ctx.database_replaced.emit()
+        self.show_clients()
+        self.ctx.say(f"Backup restored. Your previous practice was kept at {kept}.")
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About CoachDesk",
+                          f"CoachDesk {__version__}\n\nThe executive coach's desk, offline.\n"
+                          f"Practice file: {self.ctx.db.path}")
+
+    def closeEvent(self, event):
+        try:
+            self.client_page.leave()
+        except Exception:  # pragma: no cover - closing must never be blocked by a save
+            log.exception("final save on close failed")
+        super().closeEvent(event)

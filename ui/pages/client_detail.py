@@ -1,0 +1,360 @@
+"""One client: details saved as the coach types, and their engagements."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coachdesk.errors import CoachDeskError, NotFoundError, ValidationError
+from coachdesk.models import Client, ClientStatus
+from coachdesk.services import clients, engagements, sponsors
+
+from ..context import AppContext
+from ..dialogs.engagement import EngagementDialog
+from ..dialogs.people import OrganizationPicker
+from ..models.client_table import STATUS_COLOURS
+from ..models.engagement_table import EngagementTableModel
+from ..widgets.autosave import AutoSaver
+from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_error
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundEdit(QPlainTextEdit):
+    """Tells the page when it loses focus, so the text is saved at once."""
+
+    focus_lost = Signal()
+
+    def focusOutEvent(self, event):
+        self.focus_lost.emit()
+        super().focusOutEvent(event)
+
+
+class ClientPage(QWidget):
+    back_requested = Signal()
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.client: Client | None = None
+        self.setObjectName("clientPage")
+        self.saver = AutoSaver(self._save, self)
+        self.saver.saved.connect(self._show_saved)
+
+        # -- header -----------------------------------------------------------
+        self.back_button = name_widget(QPushButton("← Clients"), "backToClients", "Back to clients")
+        self.title = QLabel()
+        self.title.setObjectName("clientTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setStyleSheet("font-size: 20px; font-weight: 600;")
+        self.status_chip = QLabel()
+        self.status_chip.setObjectName("clientStatusChip")
+        self.saved_label = QLabel()
+        self.saved_label.setObjectName("savedIndicator")
+        self.saved_label.setStyleSheet("color: palette(mid);")
+        self.archive_button = name_widget(QPushButton("Archive client…"), "archiveClient",
+                                          "Archive client")
+        header = QHBoxLayout()
+        header.addWidget(self.back_button)
+        header.addSpacing(8)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.status_chip)
+        header.addWidget(self.saved_label)
+        header.addWidget(self.archive_button)
+
+        # -- details form -------------------------------------------------------
+        self.errors: dict[str, ErrorLabel] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.name = self._field(form, "Name", "name", QLineEdit(), "clientName")
+        self.job_title = self._field(form, "Job title", "job_title", QLineEdit(), "clientJobTitle")
+        self.organization = self._field(form, "Organization", "organization_id",
+                                        OrganizationPicker(ctx, "clientOrg"), "clientOrganization")
+        self.email = self._field(form, "E-mail", "email", QLineEdit(), "clientEmail")
+        self.phone = self._field(form, "Phone", "phone", QLineEdit(), "clientPhone")
+        self.status = QComboBox()
+        self.status.addItem("Active", "active")
+        self.status.addItem("Paused", "paused")
+        self.status.addItem("Archived", "archived")
+        self._field(form, "Status", "status", self.status, "clientStatus")
+        self.start_date = self._field(form, "Client since", "start_date", OptionalDateEdit(),
+                                      "clientStartDate")
+        self.background = BackgroundEdit()
+        self.background.setPlaceholderText("Background: role, context, what the sponsor hopes for…")
+        self.background.setMinimumHeight(140)
+        self._field(form, "Background", "background", self.background, "clientBackground")
+        details = QGroupBox("Details")
+        details.setLayout(form)
+
+        # -- engagements --------------------------------------------------------
+        self.engagement_model = EngagementTableModel(self)
+        self.engagement_table = name_widget(QTableView(), "engagementTable", "Engagements")
+        self.engagement_table.setModel(self.engagement_model)
+        self.engagement_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.engagement_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.engagement_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.engagement_table.verticalHeader().hide()
+        self.engagement_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.engagement_table.horizontalHeader().setStretchLastSection(True)
+        self.engagement_table.setMinimumHeight(130)
+        self.add_engagement_button = name_widget(QPushButton("Add engagement…"), "addEngagement",
+                                                 "Add engagement")
+        self.edit_engagement_button = name_widget(QPushButton("Edit…"), "editEngagement",
+                                                  "Edit engagement")
+        self.end_engagement_button = name_widget(QPushButton("End engagement"), "endEngagement",
+                                                 "End engagement")
+        end_menu = QMenu(self.end_engagement_button)
+        self.end_completed_action = end_menu.addAction("Completed (as agreed)")
+        self.end_cancelled_action = end_menu.addAction("Cancelled")
+        self.end_engagement_button.setMenu(end_menu)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_engagement_button)
+        buttons.addWidget(self.edit_engagement_button)
+        buttons.addWidget(self.end_engagement_button)
+        buttons.addStretch(1)
+        eng_box = QGroupBox("Engagements")
+        eng_layout = QVBoxLayout(eng_box)
+        self.engagement_summary = QLabel()
+        self.engagement_summary.setObjectName("engagementSummary")
+        eng_layout.addWidget(self.engagement_summary)
+        eng_layout.addWidget(self.engagement_table)
+        eng_layout.addLayout(buttons)
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.addWidget(details)
+        body_layout.addWidget(eng_box, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(header)
+        layout.addWidget(scroll, 1)
+
+        # -- wiring ---------------------------------------------------------------
+        for edit in (self.name, self.job_title, self.email, self.phone):
+            edit.textEdited.connect(self.saver.changed)
+            edit.editingFinished.connect(self.saver.flush)
+        self.background.textChanged.connect(self.saver.changed)
+        self.background.focus_lost.connect(self.saver.flush)
+        self.organization.currentIndexChanged.connect(self._changed_now)
+        self.status.currentIndexChanged.connect(self._changed_now)
+        self.start_date.dateChanged.connect(self._changed_now)
+        self.back_button.clicked.connect(self.back_requested)
+        self.archive_button.clicked.connect(self._toggle_archive)
+        self.add_engagement_button.clicked.connect(self._add_engagement)
+        self.edit_engagement_button.clicked.connect(self._edit_engagement)
+        self.engagement_table.doubleClicked.connect(self._edit_engagement)
+        self.end_completed_action.triggered.connect(lambda: self._end_engagement("completed"))
+        self.end_cancelled_action.triggered.connect(lambda: self._end_engagement("cancelled"))
+        self.engagement_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        ctx.data_changed.connect(self._on_data_changed)
+
+    def _field(self, form: QFormLayout, label: str, field: str, widget: QWidget, name: str):
+        name_widget(widget, name, label)
+        error = ErrorLabel(name)
+        self.errors[field] = error
+        form.addRow(label, with_error(widget, error))
+        return widget
+
+    # -- loading ----------------------------------------------------------------
+    def show_client(self, client_id: int) -> None:
+        self.saver.flush()
+        self.client = clients.get(self.ctx.db, client_id)
+        with self.saver.suspend():
+            c = self.client
+            self.organization.reload(select=c.organization_id)
+            self.name.setText(c.name)
+            self.job_title.setText(c.job_title)
+            self.email.setText(c.email)
+            self.phone.setText(c.phone)
+            self.status.setCurrentIndex(max(self.status.findData(c.status.value), 0))
+            self.start_date.set_value(c.start_date)
+            self.background.setPlainText(c.background)
+            for label in self.errors.values():
+                label.show_error(None)
+        self.saved_label.clear()
+        self._refresh_header()
+        self.load_engagements()
+
+    def load_engagements(self) -> None:
+        if self.client is None:
+            return
+        rows = engagements.list_all(self.ctx.db, client_id=self.client.id)
+        names = {s.id: s.name for s in sponsors.list_all(self.ctx.db, include_archived=True)}
+        self.engagement_model.set_rows(rows, names)
+        current = engagements.pick_current(rows)
+        if current is None:
+            self.engagement_summary.setText("No engagement yet: add one to record what was agreed.")
+        else:
+            self.engagement_summary.setText(
+                f"Current: {engagements.describe(current)} — {current.status.value}")
+        self._update_buttons()
+
+    def _refresh_header(self) -> None:
+        c = self.client
+        if c is None:
+            return
+        name = c.name if len(c.name) <= 120 else c.name[:120] + "…"
+        self.title.setText(name)
+        self.status_chip.setText(c.status.value.capitalize())
+        colour = STATUS_COLOURS.get(c.status.value)
+        self.status_chip.setStyleSheet(
+            f"color: white; background: {colour.name()}; border-radius: 9px; padding: 2px 10px;")
+        archived = c.status == ClientStatus.archived
+        self.archive_button.setText("Unarchive client" if archived else "Archive client…")
+        self.archive_button.setAccessibleName(self.archive_button.text().rstrip("…"))
+
+    def _on_data_changed(self, what: str) -> None:
+        if what == "sponsor" and self.client is not None:
+            self.load_engagements()
+
+    # -- saving -------------------------------------------------------------------
+    def _changed_now(self, *_):
+        self.saver.changed()
+        self.saver.flush()
+
+    def form_values(self) -> dict:
+        return {
+            "name": self.name.text(),
+            "job_title": self.job_title.text(),
+            "organization_id": self.organization.value(),
+            "email": self.email.text(),
+            "phone": self.phone.text(),
+            "status": self.status.currentData(),
+            "start_date": self.start_date.value(),
+            "background": self.background.toPlainText(),
+        }
+
+    def _save(self) -> None:
+        """Save every valid field; a refused one keeps its text on screen with the reason."""
+        if self.client is None:
+            return
+        values = self.form_values()
+        refused: dict[str, str] = {}
+        while True:
+            try:
+                self.client = clients.update(self.ctx.db, self.client.id, **values)
+                break
+            except ValidationError as exc:
+                if exc.field in values and exc.field not in refused:
+                    refused[exc.field] = str(exc)
+                    values.pop(exc.field)
+                    continue
+                self.ctx.say(str(exc))
+                return
+            except NotFoundError as exc:
+                self.ctx.say(str(exc))
+                return
+            except CoachDeskError as exc:
+                self.ctx.say(f"Not saved: {exc}")
+                return
+            except Exception as exc:  # pragma: no cover - logged, never a traceback
+                log.exception("saving client failed")
+                self.ctx.say(f"Not saved: {exc}")
+                return
+        for field, label in self.errors.items():
+            label.show_error(refused.get(field))
+        self._refresh_header()
+        self.ctx.notify("client")
+
+    def _show_saved(self) -> None:
+        if any(not e.isHidden() for e in self.errors.values()):
+            self.saved_label.setText("Some changes need fixing")
+        else:
+            self.saved_label.setText("All changes saved ✓")
+
+    def leave(self) -> None:
+        """Called before the page is hidden or the window closes."""
+        self.saver.flush()
+
+    def hideEvent(self, event):
+        self.saver.flush()
+        super().hideEvent(event)
+
+    # -- actions --------------------------------------------------------------------
+    def _toggle_archive(self) -> None:
+        if self.client is None:
+            return
+        self.saver.flush()
+        if self.client.status == ClientStatus.archived:
+            self.client = clients.unarchive(self.ctx.db, self.client.id)
+            self.ctx.say(f"{self.client.name} is active again.")
+        else:
+            answer = QMessageBox.question(
+                self, "Archive client",
+                f"Archive {self.client.name[:80]}?\n\nNothing is deleted: archived clients are "
+                "kept with all their records, under “Archived” in the clients list, and can be "
+                "unarchived at any time.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self.client = clients.archive(self.ctx.db, self.client.id)
+            self.ctx.say(f"{self.client.name} archived. Unarchive from their page at any time.")
+        with self.saver.suspend():
+            self.status.setCurrentIndex(self.status.findData(self.client.status.value))
+        self._refresh_header()
+        self.ctx.notify("client")
+
+    def selected_engagement(self):
+        index = self.engagement_table.currentIndex()
+        return self.engagement_model.engagement(index.row()) if index.isValid() else None
+
+    def _update_buttons(self, *_):
+        e = self.selected_engagement()
+        self.edit_engagement_button.setEnabled(e is not None)
+        self.end_engagement_button.setEnabled(
+            e is not None and e.status.value in ("planned", "active"))
+
+    def _add_engagement(self) -> None:
+        if self.client is None:
+            return
+        dialog = EngagementDialog(self.ctx, self.client.id, self.client.organization_id, parent=self)
+        if dialog.exec():
+            self.load_engagements()
+
+    def _edit_engagement(self, *_):
+        e = self.selected_engagement()
+        if e is None or self.client is None:
+            return
+        dialog = EngagementDialog(self.ctx, self.client.id, self.client.organization_id,
+                                  engagement=e, parent=self)
+        if dialog.exec():
+            self.load_engagements()
+
+    def _end_engagement(self, status: str) -> None:
+        e = self.selected_engagement()
+        if e is None:
+            return
+        try:
+            engagements.end(self.ctx.db, e.id, status=status)
+        except CoachDeskError as exc:
+            QMessageBox.warning(self, "End engagement", str(exc))
+            return
+        self.ctx.notify("engagement")
+        self.ctx.say(f"Engagement marked {status}.")
+        self.load_engagements()
