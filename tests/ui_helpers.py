@@ -1,0 +1,42 @@
+"""Helpers for the pytest-qt tests: drive modal dialogs the way a user would."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+
+def when_modal(action, attempts: int = 50):
+    """Run ``action(dialog)`` as soon as a modal dialog is open (before ``exec`` blocks us)."""
+    state = {"done": False, "error": None}
+
+    def poll(remaining=attempts):
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            if remaining:
+                QTimer.singleShot(20, lambda: poll(remaining - 1))
+            return
+        try:
+            action(dialog)
+        except Exception as exc:  # surfaced by the test after exec returns
+            state["error"] = exc
+            dialog.reject()
+        state["done"] = True
+
+    QTimer.singleShot(0, poll)
+    return state
+
+
+def type_text(widget, text: str) -> None:
+    """Type any text, character by character, as key events.
+
+    QTest.keyClicks only knows Latin-1 (it asserts on 'ọ' or '陈'); a key
+    event carrying the character as its text is what an input method sends.
+    """
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
+                                                     Qt.KeyboardModifier.NoModifier, ch))
