@@ -90,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"The file it replaced is kept at {kept}")
         return 0
 
+    if args.command != "demo" and not db_path.exists():
+        raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db, or create "
+                             "one with the demo command or by starting the app).")
     db = storage.open_database(db_path)
     try:
         if args.command == "demo":

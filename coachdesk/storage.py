@@ -341,7 +341,7 @@ def _age_key(path: Path) -> tuple:
 
 
 def _rotate(folder: Path, stem: str) -> None:
-    backups = sorted(folder.glob(f"{stem}-*.db"), key=_age_key)
+    backups = sorted(folder.glob(f"{stem}-[0-9]*.db"), key=_age_key)
     for old in backups[:-KEEP_BACKUPS]:
         try:
             old.unlink()
@@ -355,7 +355,7 @@ def list_backups(db_path: Path | str) -> list[Path]:
     folder = paths.backup_dir(db_path)
     if not folder.exists():
         return []
-    return sorted(folder.glob(f"{db_path.stem}-*.db"), key=_age_key, reverse=True)
+    return sorted(folder.glob(f"{db_path.stem}-[0-9]*.db"), key=_age_key, reverse=True)
 
 
 def latest_good_backup(db_path: Path | str) -> Path | None:

@@ -51,6 +51,8 @@ def _clean(session, values: dict) -> dict:
     if "fee_cents" in values:
         fee = values["fee_cents"]
         out["fee_cents"] = None if fee in (None, "") else v.non_negative_int(fee, "fee_cents", "The fee")
+        if out["fee_cents"] is not None and out["fee_cents"] > MAX_FEE_CENTS:
+            raise v.ValidationError("That fee is too large; please check the amount.", "fee_cents")
     if "currency" in values:
         currency = v.optional_text(values["currency"]).strip().upper() or "EUR"
         if len(currency) != 3 or not currency.isalpha():
@@ -60,6 +62,9 @@ def _clean(session, values: dict) -> dict:
     if "objectives" in values:
         out["objectives"] = v.optional_text(values["objectives"])
     return out
+
+
+MAX_FEE_CENTS = 10**13  # a hundred billion: anything above is a typing slip
 
 
 def parse_money(text: str, field: str = "fee_cents") -> int | None:
@@ -80,7 +85,10 @@ def parse_money(text: str, field: str = "fee_cents") -> int | None:
         raise v.ValidationError("The fee must be an amount such as 4500 or 4500.00.", field) from None
     if amount < 0:
         raise v.ValidationError("The fee cannot be negative.", field)
-    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    cents = int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if cents > MAX_FEE_CENTS:
+        raise v.ValidationError("That fee is too large; please check the amount.", field)
+    return cents
 
 
 def create(db: Database, client_id: int, start_date, **fields) -> Engagement:
