@@ -93,7 +93,7 @@ class ClientsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((220, 200, 150, 280, 130, 110, 110)):
+        for col, width in enumerate((200, 180, 140, 250, 125, 95, 100)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
