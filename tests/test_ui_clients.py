@@ -13,24 +13,22 @@ from ui.main_window import MainWindow
 from ui_helpers import type_text, when_modal
 
 
-@pytest.fixture
-def window(qtbot, db):
-    ctx = AppContext(db)
-    win = MainWindow(ctx)
+def shown_window(qtbot, database):
+    win = MainWindow(AppContext(database))
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
     return win
+
+
+@pytest.fixture
+def window(qtbot, db):
+    return shown_window(qtbot, db)
 
 
 @pytest.fixture
 def demo_window(qtbot, demo_db):
-    ctx = AppContext(demo_db)
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return shown_window(qtbot, demo_db)
 
 
 def visible_names(page):

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -22,51 +21,27 @@ from coachdesk.services import engagements, sponsors
 from ..context import AppContext
 from ..widgets.fields import OptionalDateEdit
 from .base import FormDialog
-from .people import SponsorDialog
+from .people import PickerWithNew, SponsorDialog
 
 
-class SponsorPicker(QWidget):
+class SponsorPicker(PickerWithNew):
+    """Sponsors, the client's own organization's first; “New…” creates one there."""
+
+    none_label = "— no sponsor (self-funded or pro bono) —"
+
     def __init__(self, ctx: AppContext, organization_id: int | None, parent=None):
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, "engagementSponsor", "Sponsor", parent)
         self.organization_id = organization_id
-        self.combo = QComboBox()
-        self.combo.setObjectName("engagementSponsorCombo")
-        self.combo.setAccessibleName("Sponsor")
-        self.new_button = QPushButton("New…")
-        self.new_button.setObjectName("engagementSponsorNew")
-        self.new_button.setAccessibleName("New sponsor")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.combo, 1)
-        layout.addWidget(self.new_button)
-        self.new_button.clicked.connect(self._create)
         self.reload()
 
-    def reload(self, select: int | None = None) -> None:
-        current = self.value() if select is None else select
-        self.combo.clear()
-        self.combo.addItem("— no sponsor (self-funded or pro bono) —", None)
-        # The client's own organization's sponsors first, then everyone else.
-        all_sponsors = sponsors.list_all(self.ctx.db)
-        mine = [s for s in all_sponsors if s.organization_id == self.organization_id]
-        others = [s for s in all_sponsors if s.organization_id != self.organization_id]
-        for s in mine + others:
-            label = f"{s.name} — {s.role}" if s.role else s.name
-            self.combo.addItem(label, s.id)
-        index = self.combo.findData(current)
-        self.combo.setCurrentIndex(max(index, 0))
+    def items(self, current):
+        everyone = sponsors.list_all(self.ctx.db)
+        mine = [s for s in everyone if s.organization_id == self.organization_id]
+        others = [s for s in everyone if s.organization_id != self.organization_id]
+        return [(f"{s.name} — {s.role}" if s.role else s.name, s.id) for s in mine + others]
 
-    def value(self) -> int | None:
-        return self.combo.currentData() if self.combo.count() else None
-
-    def set_value(self, sponsor_id: int | None) -> None:
-        self.reload(select=sponsor_id)
-
-    def _create(self) -> None:
-        dialog = SponsorDialog(self.ctx, self, organization_id=self.organization_id)
-        if dialog.exec() and dialog.result_object is not None:
-            self.reload(select=dialog.result_object.id)
+    def create_dialog(self):
+        return SponsorDialog(self.ctx, self, organization_id=self.organization_id)
 
 
 def _cents_to_text(cents: int | None) -> str:

@@ -10,54 +10,76 @@ from ..context import AppContext
 from .base import FormDialog
 
 
-class OrganizationPicker(QWidget):
-    """A combo of organizations with a “New…” button that creates one inline."""
+class PickerWithNew(QWidget):
+    """A combo of existing records with a “New…” button that creates one inline.
 
-    def __init__(self, ctx: AppContext, object_name: str = "organizationPicker", parent=None):
+    Subclasses say what to list (``items``) and how to create one (``create_dialog``).
+    """
+
+    none_label = "— none —"
+
+    def __init__(self, ctx: AppContext, object_name: str, accessible: str, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.combo = QComboBox()
         self.combo.setObjectName(f"{object_name}Combo")
-        self.combo.setAccessibleName("Organization")
+        self.combo.setAccessibleName(accessible)
         self.new_button = QPushButton("New…")
         self.new_button.setObjectName(f"{object_name}New")
-        self.new_button.setAccessibleName("New organization")
-        self.new_button.setToolTip("Create a new organization")
+        self.new_button.setAccessibleName(f"New {accessible.lower()}")
+        self.new_button.setToolTip(f"Create a new {accessible.lower()}")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo, 1)
         layout.addWidget(self.new_button)
         self.new_button.clicked.connect(self._create)
-        self.reload()
 
     @property
     def currentIndexChanged(self):
         return self.combo.currentIndexChanged
 
+    def items(self, current: int | None) -> list[tuple[str, int]]:  # pragma: no cover
+        raise NotImplementedError
+
+    def create_dialog(self) -> FormDialog:  # pragma: no cover
+        raise NotImplementedError
+
     def reload(self, select: int | None = None) -> None:
         current = self.value() if select is None else select
         self.combo.blockSignals(True)
         self.combo.clear()
-        self.combo.addItem("— none —", None)
-        for org in organizations.list_all(self.ctx.db, include_archived=True):
-            if org.archived and org.id != current:
-                continue
-            self.combo.addItem(org.name, org.id)
+        self.combo.addItem(self.none_label, None)
+        for label, record_id in self.items(current):
+            self.combo.addItem(label, record_id)
         self.combo.blockSignals(False)
         self.set_value(current)
 
     def value(self) -> int | None:
         return self.combo.currentData() if self.combo.count() else None
 
-    def set_value(self, org_id: int | None) -> None:
-        index = self.combo.findData(org_id)
+    def set_value(self, record_id: int | None) -> None:
+        index = self.combo.findData(record_id)
         self.combo.setCurrentIndex(max(index, 0))
 
     def _create(self) -> None:
-        dialog = OrganizationDialog(self.ctx, self)
+        dialog = self.create_dialog()
         if dialog.exec() and dialog.result_object is not None:
             self.reload(select=dialog.result_object.id)
             self.combo.currentIndexChanged.emit(self.combo.currentIndex())
+
+
+class OrganizationPicker(PickerWithNew):
+    def __init__(self, ctx: AppContext, object_name: str = "organizationPicker", parent=None):
+        super().__init__(ctx, object_name, "Organization", parent)
+        self.reload()
+
+    def items(self, current):
+        return [(org.name, org.id)
+                for org in organizations.list_all(self.ctx.db, include_archived=True)
+                if not org.archived or org.id == current]
+
+    def create_dialog(self):
+        return OrganizationDialog(self.ctx, self)
 
 
 class OrganizationDialog(FormDialog):
