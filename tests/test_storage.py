@@ -315,19 +315,17 @@ def test_healthy_file_we_may_not_write_is_read_only_not_damaged():
 
 # -- upgrading an older file: backed up first, atomically -----------------------------
 
-# Only one revision (0001_foundation) exists so far.  To exercise the real
-# upgrade path honestly, these tests copy the migration scripts to a temporary
-# folder, add a genuine 0002 revision there and point coachdesk.migrations at
-# it.  TODO: once a real 0002 ships, also build a file with
-# ``migrations.upgrade(conn, "0001_foundation")`` and open it with the real
-# scripts.
+# These tests copy the migration scripts to a temporary folder, add a genuine
+# probe revision after the real head (one that can be made to fail) and point
+# coachdesk.migrations at it.  Upgrades with the real scripts, from each
+# earlier head, are in test_upgrades.py.
 
 PROBE_MIGRATION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_probe"
-down_revision = "0001_foundation"
+revision = "0999_probe"
+down_revision = "HEAD_BEFORE"
 branch_labels = None
 depends_on = None
 
@@ -355,18 +353,19 @@ def _with_next_revision(tmp_path, monkeypatch, fail: str | None) -> str:
     scripts = tmp_path / f"migrations-{fail or 'ok'}"
     shutil.copytree(migrations.MIGRATIONS_DIR, scripts,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    body = PROBE_MIGRATION.replace("    FAIL\n", FAILURES[fail])
-    (scripts / "versions" / "0002_probe.py").write_text(body)
+    body = PROBE_MIGRATION.replace("    FAIL\n", FAILURES[fail]).replace(
+        "HEAD_BEFORE", migrations.head_revision())
+    (scripts / "versions" / "0999_probe.py").write_text(body)
     monkeypatch.setattr(migrations, "MIGRATIONS_DIR", scripts)
     migrations._script.cache_clear()
-    return "0002_probe"
+    return "0999_probe"
 
 
 @pytest.fixture
 def older_file(db_path):
-    """A demo practice at 0001_foundation, built with the real scripts."""
+    """A demo practice at the real head, about to meet a newer (probe) revision."""
     path = make_demo_file(db_path)
-    assert revision_in(path) == "0001_foundation"
+    assert revision_in(path) == migrations.head_revision()
     yield path
     migrations._script.cache_clear()  # forget any patched script folder
 
@@ -408,7 +407,7 @@ def test_older_file_is_backed_up_then_upgraded(older_file, tmp_path, monkeypatch
     backup = backups[0]
     assert "pre-migration" in backup.name
     # The backup is the file exactly as it was: old revision, old schema, same data.
-    assert revision_in(backup) == "0001_foundation"
+    assert revision_in(backup) != new_head
     assert "nickname" not in _columns(backup, "client")
     assert client_names(backup) == names
     assert sha256(older_file) != before
@@ -435,7 +434,7 @@ def test_failed_upgrade_leaves_the_file_as_it_was(older_file, tmp_path, monkeypa
     assert reason in str(info.value)
 
     # The whole migration was rolled back: not even its first steps remain.
-    assert revision_in(older_file) == "0001_foundation"
+    assert revision_in(older_file) != "0999_probe"
     assert _columns(older_file, "client") == columns
     con = sqlite3.connect(older_file)
     assert con.execute("SELECT count(*) FROM sqlite_master WHERE name='probe'").fetchone()[0] == 0

@@ -9,8 +9,14 @@ connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - we never run alembic's own CLI
     raise RuntimeError("CoachDesk migrations run through coachdesk.storage, not the alembic CLI")
 
+def include_name(name, type_, parent_names):
+    """The FTS5 search index (and its shadow tables) is managed by hand, not by models."""
+    return not (type_ == "table" and name and name.startswith("search_index"))
+
+
 context.configure(
     connection=connection,
+    include_name=include_name,
     target_metadata=SQLModel.metadata,
     render_as_batch=True,  # SQLite cannot ALTER most things: batch mode copies tables
     compare_type=True,
