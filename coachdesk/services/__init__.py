@@ -4,4 +4,4 @@ Every function takes the open ``Database`` first; the UI, the CLI and the
 tests all call these and nothing else touches the database.
 """
 
-from . import clients, engagements, organizations, sponsors  # noqa: F401
+from . import actions, clients, engagements, grow, organizations, sessions, sponsors  # noqa: F401

@@ -1,0 +1,109 @@
+"""GROW worksheets (Whitmore): Goal, Reality, Options, Will — one per session."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from ..errors import ValidationError
+from ..models import CoachingSession, GrowOption, GrowWorksheet
+from ..storage import Database
+from . import validation as v
+from ._common import apply_changes, get_or_raise
+
+TEXT_FIELDS = ("goal_session", "goal_long_term", "reality_facts", "reality_tried",
+               "reality_obstacles", "will_what", "will_when")
+FIELDS = TEXT_FIELDS + ("commitment",)
+
+
+def _clean(values: dict) -> dict:
+    out = {}
+    for key in TEXT_FIELDS:
+        if key in values:
+            out[key] = v.optional_text(values[key])
+    if "commitment" in values:
+        c = values["commitment"]
+        if c in (None, "", 0):
+            out["commitment"] = None
+        else:
+            try:
+                c = int(c)
+            except (TypeError, ValueError):
+                raise ValidationError("Commitment is a number from 1 to 10.", "commitment") from None
+            if not 1 <= c <= 10:
+                raise ValidationError("Commitment is a number from 1 to 10.", "commitment")
+            out["commitment"] = c
+    return out
+
+
+def for_session(db: Database, session_id: int, create: bool = True) -> GrowWorksheet | None:
+    """The session's worksheet, created empty on first use."""
+    with db.session() as s:
+        get_or_raise(s, CoachingSession, session_id, "session")
+        ws = s.exec(select(GrowWorksheet).where(GrowWorksheet.session_id == session_id)).first()
+        if ws is None and create:
+            ws = GrowWorksheet(session_id=session_id)
+            s.add(ws)
+            s.flush()
+        return ws
+
+
+def update(db: Database, worksheet_id: int, **changes) -> GrowWorksheet:
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown worksheet field: {', '.join(sorted(unknown))}.")
+    values = _clean(changes)
+    with db.session() as s:
+        ws = get_or_raise(s, GrowWorksheet, worksheet_id, "worksheet")
+        apply_changes(ws, values)
+        s.add(ws)
+        return ws
+
+
+def is_empty(ws: GrowWorksheet | None, options: list[GrowOption] = ()) -> bool:
+    if ws is None:
+        return True
+    return not any(getattr(ws, f).strip() for f in TEXT_FIELDS) and ws.commitment is None \
+        and not any(o.text.strip() for o in options)
+
+
+# -- options -----------------------------------------------------------------------
+
+
+def options(db: Database, worksheet_id: int) -> list[GrowOption]:
+    with db.session() as s:
+        return list(s.exec(select(GrowOption).where(GrowOption.worksheet_id == worksheet_id)
+                           .order_by(GrowOption.position, GrowOption.id)))
+
+
+def add_option(db: Database, worksheet_id: int, text: str, notes: str = "") -> GrowOption:
+    text = v.required_text(text, "text", "An option")
+    with db.session() as s:
+        get_or_raise(s, GrowWorksheet, worksheet_id, "worksheet")
+        count = len(s.exec(select(GrowOption.id).where(GrowOption.worksheet_id == worksheet_id))
+                    .all())
+        option = GrowOption(worksheet_id=worksheet_id, text=text, notes=v.optional_text(notes),
+                            position=count)
+        s.add(option)
+        s.flush()
+        return option
+
+
+def update_option(db: Database, option_id: int, **changes) -> GrowOption:
+    values = {}
+    if "text" in changes:
+        values["text"] = v.required_text(changes["text"], "text", "An option")
+    if "notes" in changes:
+        values["notes"] = v.optional_text(changes["notes"])
+    if "chosen" in changes:
+        values["chosen"] = bool(changes["chosen"])
+    with db.session() as s:
+        option = get_or_raise(s, GrowOption, option_id, "option")
+        apply_changes(option, values)
+        s.add(option)
+        return option
+
+
+def remove_option(db: Database, option_id: int) -> None:
+    with db.session() as s:
+        option = get_or_raise(s, GrowOption, option_id, "option")
+        s.delete(option)
