@@ -2,7 +2,9 @@
 
 Deterministic for a given seed. The first twelve clients are hand-written
 (a real-looking practice, non-ASCII names among them); asking for more adds
-generated ones, which is how the benchmarks build a practice of thousands.
+generated ones, which is how the benchmarks build a practice of thousands;
+each generated client has two engagements, an earlier completed one and the
+current one.
 """
 
 from __future__ import annotations
@@ -143,7 +145,8 @@ def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False
         first_id = (s.execute(insert(Client).returning(Client.id), client_rows).scalars().all()
                     if client_rows else [])
         engagement_rows = []
-        for cid, (sp_i, kind, e_status, months, sessions) in zip(first_id, engagement_specs):
+        for i, (cid, (sp_i, kind, e_status, months, sessions)) in enumerate(
+                zip(first_id, engagement_specs)):
             start = _months_ago(today, months)
             pro_bono = sp_i is None
             engagement_rows.append({
@@ -156,7 +159,7 @@ def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False
                               "3. A clear development plan for the next role",
                 "archived": False, **stamps,
             })
-            if len(engagement_rows) % 2 == 0 and cid > 12:
+            if i >= len(CLIENTS):
                 # Generated clients also carry an earlier, completed engagement.
                 earlier = start - timedelta(days=400)
                 engagement_rows.append({**engagement_rows[-1], "status": "completed",

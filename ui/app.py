@@ -111,10 +111,13 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     path = paths.resolve_db_path(db)
     lock = InstanceLock(path)
     if not lock.acquire():
-        QMessageBox.information(None, APP_NAME,
-                                "CoachDesk is already open on this practice file.\n\n"
-                                "Switch to the window that is already open; two copies working "
-                                f"on the same file could overwrite each other's work.\n\n{path}")
+        message = ("CoachDesk is already open on this practice file.\n\n"
+                   "Switch to the window that is already open; two copies working "
+                   f"on the same file could overwrite each other's work.\n\n{path}")
+        if os.environ.get("COACHDESK_NO_DIALOGS"):  # tests and scripts: no blocking dialog
+            print(message, file=sys.stderr)
+        else:
+            QMessageBox.information(None, APP_NAME, message)
         return 1
     database, path = open_practice(path)
     if database is None:
