@@ -201,7 +201,7 @@ def test_end_an_engagement(qtbot, page, demo_db):
     ended = engagements.get(demo_db, e.id)
     assert ended.status == EngagementStatus.completed
     assert ended.end_date is not None
-    assert page.engagement_model.index(0, 5).data() == "Completed"
+    assert page.engagement_model.index(0, 6).data() == "Completed"
 
 
 def test_edit_engagement_by_double_click(qtbot, page, demo_db):

@@ -26,11 +26,13 @@ from .context import AppContext
 from .dialogs.people import NewClientDialog
 from .pages.client_detail import ClientPage
 from .pages.clients import ClientsPage
+from .pages.overview import ActionsPage, SessionsPage
+from .pages.session import SessionPage
 from .pages.welcome import WelcomePage
 
 log = logging.getLogger(__name__)
 
-NAV_ITEMS = [("clients", "Clients")]  # later issues add Sessions, Dashboard, Reports
+NAV_ITEMS = [("clients", "Clients"), ("sessions", "Sessions"), ("actions", "Actions")]
 
 
 class MainWindow(QMainWindow):
@@ -56,7 +58,11 @@ class MainWindow(QMainWindow):
         self.welcome_page = WelcomePage(str(ctx.db.path))
         self.clients_page = ClientsPage(ctx)
         self.client_page = ClientPage(ctx)
-        for page in (self.welcome_page, self.clients_page, self.client_page):
+        self.session_page = SessionPage(ctx)
+        self.sessions_page = SessionsPage(ctx)
+        self.actions_page = ActionsPage(ctx)
+        for page in (self.welcome_page, self.clients_page, self.client_page, self.session_page,
+                     self.sessions_page, self.actions_page):
             self.stack.addWidget(page)
 
         central = QWidget()
@@ -75,6 +81,10 @@ class MainWindow(QMainWindow):
         self.clients_page.open_client.connect(self.open_client)
         self.clients_page.new_client_requested.connect(self.new_client)
         self.client_page.back_requested.connect(self.show_clients)
+        self.client_page.open_session.connect(self.open_session)
+        self.session_page.back_requested.connect(self.open_client)
+        self.sessions_page.open_session.connect(self.open_session)
+        self.actions_page.open_session.connect(self.open_session)
         self.welcome_page.demo_requested.connect(self.load_demo)
         self.welcome_page.start_requested.connect(self.start_practice)
         ctx.status_message.connect(lambda m: self.statusBar().showMessage(m, 10000))
@@ -111,17 +121,74 @@ class MainWindow(QMainWindow):
         self.find_action = self._action(edit_menu, "&Find client", self.focus_search,
                                         QKeySequence.StandardKey.Find, "actionFind")
 
+        self.new_session_action = self._action(file_menu, "New &session…", self.new_session,
+                                               "Ctrl+Shift+N", "actionNewSession")
+        file_menu.insertAction(file_menu.actions()[1], self.new_session_action)
+        self.print_action = self._action(file_menu, "&Print worksheet…", self.print_worksheet,
+                                         QKeySequence.StandardKey.Print, "actionPrint")
+        file_menu.insertAction(file_menu.actions()[2], self.print_action)
+
         view_menu = bar.addMenu("&View")
         self._action(view_menu, "&Clients", self.show_clients, "Ctrl+1", "actionShowClients")
+        self._action(view_menu, "&Sessions", lambda: self.show_nav("sessions"), "Ctrl+2",
+                     "actionShowSessions")
+        self._action(view_menu, "&Actions", lambda: self.show_nav("actions"), "Ctrl+3",
+                     "actionShowActions")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About CoachDesk", self.about, None, "actionAbout")
 
     # -- navigation ---------------------------------------------------------------
     def _on_nav(self, row: int) -> None:
-        if row >= 0 and NAV_ITEMS[row][0] == "clients" and self.stack.currentWidget() is not \
-                self.clients_page:
-            self.show_clients()
+        if row < 0:
+            return
+        key = NAV_ITEMS[row][0]
+        if key == "clients":
+            if self.stack.currentWidget() is not self.clients_page:
+                self.show_clients()
+        else:
+            self.show_nav(key)
+
+    def _select_nav(self, key: str) -> None:
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow([k for k, _ in NAV_ITEMS].index(key))
+        self.nav.blockSignals(False)
+
+    def show_nav(self, key: str) -> None:
+        self.client_page.leave()
+        self.session_page.leave()
+        self.nav.setEnabled(True)
+        self._select_nav(key)
+        page = {"sessions": self.sessions_page, "actions": self.actions_page}[key]
+        page.reload()
+        self.stack.setCurrentWidget(page)
+
+    def open_session(self, session_id: int) -> None:
+        self.client_page.leave()
+        try:
+            self.session_page.show_session(session_id)
+        except CoachDeskError as exc:
+            QMessageBox.warning(self, "Open session", str(exc))
+            return
+        self.nav.setEnabled(True)
+        self.stack.setCurrentWidget(self.session_page)
+
+    def new_session(self) -> None:
+        if self.stack.currentWidget() is self.session_page and self.session_page.session:
+            self.open_client(self.session_page.session.client_id)
+        if self.stack.currentWidget() is not self.client_page or self.client_page.client is None:
+            self.ctx.say("Open a client first, then add a session for them (Ctrl+Shift+N).")
+            return
+        self.client_page.new_session()
+
+    def print_worksheet(self) -> None:
+        from .dialogs.print_preview import print_worksheet
+
+        session = self.session_page.session if self.stack.currentWidget() is self.session_page \
+            else None
+        if session is not None:
+            self.session_page.leave()
+        print_worksheet(self.ctx, self, session)
 
     def show_welcome(self) -> None:
         self.nav.setEnabled(False)
@@ -129,10 +196,9 @@ class MainWindow(QMainWindow):
 
     def show_clients(self) -> None:
         self.client_page.leave()
+        self.session_page.leave()
         self.nav.setEnabled(True)
-        self.nav.blockSignals(True)
-        self.nav.setCurrentRow(0)
-        self.nav.blockSignals(False)
+        self._select_nav("clients")
         if getattr(self.clients_page, "_loaded", False) is False:
             self.clients_page.reload()
             self.clients_page._loaded = True
@@ -141,6 +207,7 @@ class MainWindow(QMainWindow):
             self.clients_page.select_client(self.client_page.client.id)
 
     def open_client(self, client_id: int) -> None:
+        self.session_page.leave()
         try:
             self.client_page.show_client(client_id)
         except CoachDeskError as exc:
@@ -148,6 +215,7 @@ class MainWindow(QMainWindow):
             self.clients_page.reload()
             return
         self.nav.setEnabled(True)
+        self._select_nav("clients")
         self.stack.setCurrentWidget(self.client_page)
         self.client_page.name.setFocus()
 
@@ -223,6 +291,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):
         try:
             self.client_page.leave()
+            self.session_page.leave()
         except Exception:  # pragma: no cover - closing must never be blocked by a save
             log.exception("final save on close failed")
         super().closeEvent(event)

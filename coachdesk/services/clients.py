@@ -19,7 +19,8 @@ FIELDS = ("name", "email", "phone", "job_title", "organization_id", "status", "s
           "background")
 
 SORT_KEYS = ("name", "organization", "sponsor", "engagement", "engagement_status", "status",
-             "start_date")
+             "start_date", "last_session", "next_session")
+DATE_KEYS = ("start_date", "last_session", "next_session")
 
 
 def _clean(session, values: dict) -> dict:
@@ -99,6 +100,8 @@ class ClientRow:
     engagement: str
     engagement_status: str
     search_text: str  # folded (lower-case, no accents) text the filter matches against
+    last_session: date | None = None  # last session held
+    next_session: date | None = None  # next session planned (today or later)
 
 
 def list_rows(db: Database, text: str = "", status: str | None = None,
@@ -126,6 +129,9 @@ def list_rows(db: Database, text: str = "", status: str | None = None,
             stmt = stmt.where(Client.status != ClientStatus.archived)
         clients = s.exec(stmt).all()
         engagements = s.exec(select(Engagement).where(Engagement.archived == False)).all()  # noqa: E712
+    from .sessions import last_and_next
+
+    sessions_by_client = last_and_next(db)
     current: dict[int, tuple] = {}
     for e in engagements:
         key = (STATUS_RANK[e.status], -e.start_date.toordinal(), -(e.id or 0))
@@ -140,8 +146,10 @@ def list_rows(db: Database, text: str = "", status: str | None = None,
         label = describe(eng) if eng else ""
         eng_status = eng.status.value if eng else ""
         status_value = cstatus.value if hasattr(cstatus, "value") else str(cstatus)
+        last, nxt = sessions_by_client.get(cid, (None, None))
         rows.append(ClientRow(cid, name, email, job, status_value, start, org, sponsor, label,
-                              eng_status, v.fold(f"{name}\n{email}\n{job}\n{org}\n{sponsor}")))
+                              eng_status, v.fold(f"{name}\n{email}\n{job}\n{org}\n{sponsor}"),
+                              last, nxt))
     needle = v.fold(text.strip())
     if needle:
         rows = [r for r in rows if needle in r.search_text]
@@ -151,8 +159,8 @@ def list_rows(db: Database, text: str = "", status: str | None = None,
 
 def sort_key(column: str):
     """A key function for ClientRow; empty values always sort last in ascending order."""
-    if column == "start_date":
-        return lambda r: (r.start_date is None, r.start_date or date.min, v.fold(r.name))
+    if column in DATE_KEYS:
+        return lambda r: (getattr(r, column) is None, getattr(r, column) or date.min, v.fold(r.name))
     if column == "engagement_status":
         order = {s.value: i for s, i in STATUS_RANK.items()}
         return lambda r: (not r.engagement_status, order.get(r.engagement_status, 9), v.fold(r.name))

@@ -28,7 +28,10 @@ COLUMNS = [
     ("Engagement status", "engagement_status"),
     ("Client status", "status"),
     ("Client since", "start_date"),
+    ("Last session", "last_session"),
+    ("Next session", "next_session"),
 ]
+DATE_ATTRS = {"start_date", "last_session", "next_session"}
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -87,7 +90,7 @@ class ClientTableModel(QAbstractTableModel):
         attr = COLUMNS[index.column()][1]
         if role == Qt.ItemDataRole.DisplayRole:
             value = getattr(r, attr)
-            if attr == "start_date":
+            if attr in DATE_ATTRS:
                 return value.strftime("%d %b %Y") if value else ""
             if attr in ("status", "engagement_status"):
                 return value.capitalize()

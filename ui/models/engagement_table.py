@@ -6,9 +6,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from coachdesk.models import Engagement
 
+from PySide6.QtGui import QColor
+
 from .client_table import STATUS_COLOURS
 
-HEADERS = ["Kind", "Sponsor", "Period", "Agreed", "Fee", "Status"]
+HEADERS = ["Kind", "Sponsor", "Period", "Agreed", "Used", "Fee", "Status"]
 
 
 def _period(e: Engagement) -> str:
@@ -38,11 +40,14 @@ class EngagementTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Engagement] = []
         self._sponsors: dict[int, str] = {}
+        self._usage: dict = {}
 
-    def set_rows(self, rows: list[Engagement], sponsor_names: dict[int, str]) -> None:
+    def set_rows(self, rows: list[Engagement], sponsor_names: dict[int, str],
+                 usage: dict | None = None) -> None:
         self.beginResetModel()
         self._rows = rows
         self._sponsors = sponsor_names
+        self._usage = usage or {}
         self.endResetModel()
 
     def engagement(self, row: int) -> Engagement | None:
@@ -70,11 +75,15 @@ class EngagementTableModel(QAbstractTableModel):
                 self._sponsors.get(e.sponsor_id, "—") if e.sponsor_id else "—",
                 _period(e),
                 _agreed(e),
+                self._usage[e.id].label if e.id in self._usage else "",
                 _fee(e),
                 e.status.value.capitalize(),
             ][col]
-        if role == Qt.ItemDataRole.ForegroundRole and col == 5:
+        if role == Qt.ItemDataRole.ForegroundRole and col == 6:
             return STATUS_COLOURS.get(e.status.value)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 4 and e.id in self._usage \
+                and self._usage[e.id].warning:
+            return QColor("#c62828")
         if role == Qt.ItemDataRole.ToolTipRole:
             return e.objectives[:1000] or None
         return None

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -26,31 +25,25 @@ from PySide6.QtWidgets import (
 
 from coachdesk.errors import CoachDeskError, NotFoundError, ValidationError
 from coachdesk.models import Client, ClientStatus
-from coachdesk.services import clients, engagements, sponsors
+from coachdesk.services import clients, engagements, sessions, sponsors
 
 from ..context import AppContext
 from ..dialogs.engagement import EngagementDialog
 from ..dialogs.people import OrganizationPicker
+from ..dialogs.session_dialog import NewSessionDialog
+from ..models.session_table import SessionTableModel
 from ..models.client_table import STATUS_COLOURS
 from ..models.engagement_table import EngagementTableModel
 from ..widgets.autosave import AutoSaver
+from ..widgets.text import FocusOutPlainTextEdit
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_error
 
 log = logging.getLogger(__name__)
 
 
-class BackgroundEdit(QPlainTextEdit):
-    """Tells the page when it loses focus, so the text is saved at once."""
-
-    focus_lost = Signal()
-
-    def focusOutEvent(self, event):
-        self.focus_lost.emit()
-        super().focusOutEvent(event)
-
-
 class ClientPage(QWidget):
     back_requested = Signal()
+    open_session = Signal(int)
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
@@ -98,7 +91,8 @@ class ClientPage(QWidget):
         self._field(form, "Status", "status", self.status, "clientStatus")
         self.start_date = self._field(form, "Client since", "start_date", OptionalDateEdit(),
                                       "clientStartDate")
-        self.background = BackgroundEdit()
+        self.background = FocusOutPlainTextEdit()
+        self.background.setTabChangesFocus(False)
         self.background.setPlaceholderText("Background: role, context, what the sponsor hopes for…")
         self.background.setMinimumHeight(140)
         self._field(form, "Background", "background", self.background, "clientBackground")
@@ -140,10 +134,36 @@ class ClientPage(QWidget):
         eng_layout.addWidget(self.engagement_table)
         eng_layout.addLayout(buttons)
 
+        # -- sessions -------------------------------------------------------------
+        self.session_model = SessionTableModel(parent=self)
+        self.session_table = name_widget(QTableView(), "clientSessions", "Sessions")
+        self.session_table.setModel(self.session_model)
+        self.session_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.session_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.session_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.session_table.verticalHeader().hide()
+        self.session_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.session_table.horizontalHeader().setStretchLastSection(True)
+        self.session_table.setMinimumHeight(160)
+        self.new_session_button = name_widget(QPushButton("New session…"), "newSession",
+                                              "New session")
+        self.new_session_button.setToolTip("Plan or log a session (Ctrl+Shift+N)")
+        self.open_session_button = name_widget(QPushButton("Open"), "openSession", "Open session")
+        sess_box = QGroupBox("Sessions (newest first)")
+        sess_layout = QVBoxLayout(sess_box)
+        sess_layout.addWidget(self.session_table)
+        sess_buttons = QHBoxLayout()
+        sess_buttons.addWidget(self.new_session_button)
+        sess_buttons.addWidget(self.open_session_button)
+        sess_buttons.addStretch(1)
+        sess_layout.addLayout(sess_buttons)
+
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.addWidget(details)
-        body_layout.addWidget(eng_box, 1)
+        body_layout.addWidget(eng_box)
+        body_layout.addWidget(sess_box, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -171,6 +191,9 @@ class ClientPage(QWidget):
         self.end_completed_action.triggered.connect(lambda: self._end_engagement("completed"))
         self.end_cancelled_action.triggered.connect(lambda: self._end_engagement("cancelled"))
         self.engagement_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.new_session_button.clicked.connect(self.new_session)
+        self.open_session_button.clicked.connect(self._open_selected_session)
+        self.session_table.doubleClicked.connect(self._open_selected_session)
         ctx.data_changed.connect(self._on_data_changed)
 
     def _field(self, form: QFormLayout, label: str, field: str, widget: QWidget, name: str):
@@ -205,13 +228,21 @@ class ClientPage(QWidget):
             return
         rows = engagements.list_all(self.ctx.db, client_id=self.client.id)
         names = {s.id: s.name for s in sponsors.list_all(self.ctx.db, include_archived=True)}
-        self.engagement_model.set_rows(rows, names)
+        usage = {e.id: sessions.usage(self.ctx.db, e.id) for e in rows}
+        self.engagement_model.set_rows(rows, names, usage)
         current = engagements.pick_current(rows)
         if current is None:
             self.engagement_summary.setText("No engagement yet: add one to record what was agreed.")
+            self.engagement_summary.setStyleSheet("")
         else:
-            self.engagement_summary.setText(
-                f"Current: {engagements.describe(current)} — {current.status.value}")
+            text = f"Current: {engagements.describe(current)} — {usage[current.id].label}"
+            warning = usage[current.id].warning
+            self.engagement_summary.setText(text + (f"\n⚠ {warning}" if warning else ""))
+            self.engagement_summary.setStyleSheet("color: #c62828;" if warning else "")
+        self.session_model.set_rows(sessions.list_for_client(self.ctx.db, self.client.id))
+        self.new_session_button.setEnabled(bool(rows))
+        self.new_session_button.setToolTip(
+            "Plan or log a session (Ctrl+Shift+N)" if rows else "Add an engagement first")
         self._update_buttons()
 
     def _refresh_header(self) -> None:
@@ -229,8 +260,22 @@ class ClientPage(QWidget):
         self.archive_button.setAccessibleName(self.archive_button.text().rstrip("…"))
 
     def _on_data_changed(self, what: str) -> None:
-        if what == "sponsor" and self.client is not None:
+        if what in ("sponsor", "session", "action") and self.client is not None:
             self.load_engagements()
+
+    def new_session(self) -> None:
+        if self.client is None:
+            return
+        self.saver.flush()
+        dialog = NewSessionDialog(self.ctx, self.client.id, self)
+        if dialog.exec() and dialog.result_object is not None:
+            self.load_engagements()
+            self.open_session.emit(dialog.result_object.id)
+
+    def _open_selected_session(self, *_):
+        row = self.session_model.row_at(self.session_table.currentIndex().row())
+        if row is not None:
+            self.open_session.emit(row.id)
 
     # -- saving -------------------------------------------------------------------
     def _changed_now(self, *_):

@@ -93,9 +93,10 @@ class ClientsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((200, 180, 140, 250, 125, 95, 100)):
+        for col, width in enumerate((190, 170, 130, 220, 110, 90, 95, 95, 95)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
 
         self.empty_label = QLabel()
         self.empty_label.setObjectName("clientsEmpty")

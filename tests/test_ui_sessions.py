@@ -1,0 +1,193 @@
+"""Log a session, take both kinds of notes, fill GROW, agree actions, follow them up."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+
+from coachdesk.models import ActionStatus, SessionStatus
+from coachdesk.services import actions, clients, grow, sessions
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui_helpers import type_text, when_modal
+
+CANARY = "CANARY-PRIVATE-7f3a"
+
+
+@pytest.fixture
+def win(qtbot, demo_db):
+    window = MainWindow(AppContext(demo_db))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    jose = next(r for r in clients.list_rows(demo_db) if r.name.startswith("José"))
+    window.open_client(jose.id)
+    return window
+
+
+def log_session(qtbot, win, when: date, start="09:30", status="held", shortcut=False):
+    def fill(dialog):
+        dialog.date.setDate(QDate(when.year, when.month, when.day))
+        qtbot.keyClicks(dialog.start, start)
+        dialog.status.setCurrentIndex(dialog.status.findData(status))
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    state = when_modal(fill)
+    if shortcut:
+        qtbot.keyClick(win, Qt.Key.Key_N,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    else:
+        # Offscreen, a closed modal dialog does not hand activation back to the
+        # window, so later key shortcuts get lost; the menu action is the same path.
+        win.new_session_action.trigger()
+    assert state["done"] and state["error"] is None
+    assert win.stack.currentWidget() is win.session_page
+    return win.session_page
+
+
+def test_log_a_session_and_keep_the_two_kinds_of_notes_apart(qtbot, win, demo_db):
+    page = log_session(qtbot, win, date.today() - timedelta(days=1), shortcut=True)
+    page.private_notes.setFocus()
+    type_text(page.private_notes, f"Tired, defensive about Ana. {CANARY}")
+    page.shared_summary.setFocus()  # focus-out of the private notes saves them
+    type_text(page.shared_summary, "Worked on delegation <b>&\"'. 🙂 راشد 陈静")
+    qtbot.waitUntil(lambda: sessions.get(demo_db, page.session.id).shared_summary != "",
+                    timeout=1500)
+    stored = sessions.get(demo_db, page.session.id)
+    assert stored.private_notes == f"Tired, defensive about Ana. {CANARY}"
+    assert stored.shared_summary == "Worked on delegation <b>&\"'. 🙂 راشد 陈静"
+    assert CANARY not in stored.shared_summary
+    assert stored.status == SessionStatus.held and stored.start_time.strftime("%H:%M") == "09:30"
+    # Visibly different: a lock on the private label, different frames.
+    assert "🔒" in page.findChild(type(page.title), "privateNotesLabel").text()
+    assert page.private_notes.styleSheet() != page.shared_summary.styleSheet()
+    # The client page lists it newest first, with the usage counted.
+    qtbot.mouseClick(page.back_button, Qt.MouseButton.LeftButton)
+    cp = win.client_page
+    assert cp.session_model.rowCount() == 1
+    assert "1 of 10 sessions used" in cp.engagement_summary.text()
+
+
+def test_bad_duration_and_time_get_a_clear_message_and_notes_are_still_saved(qtbot, win, demo_db):
+    page = log_session(qtbot, win, date.today())
+    page.duration.setValue(2000)
+    page.start.setText("25:99")
+    page.private_notes.setFocus()
+    type_text(page.private_notes, "Never lose this.")
+    page.saver.flush()
+    stored = sessions.get(demo_db, page.session.id)
+    assert stored.private_notes == "Never lose this."
+    assert stored.duration_minutes == 60
+    assert "12 hours" in page.errors["duration_minutes"].text()
+    assert "09:30" in page.errors["start_time"].text()
+    page.duration.setValue(0)
+    page.saver.flush()
+    assert "at least one minute" in page.errors["duration_minutes"].text()
+
+
+def test_grow_worksheet_options_and_will_to_action(qtbot, win, demo_db):
+    page = log_session(qtbot, win, date.today())
+    page.tabs.setCurrentWidget(page.grow)
+    g = page.grow
+    g.edits["goal_session"].setFocus()
+    type_text(g.edits["goal_session"], "Decide what to delegate")
+    g.edits["reality_facts"].setFocus()
+    type_text(g.edits["reality_facts"], "Works 60 hours a week")
+    qtbot.keyClicks(g.new_option, "Hire a deputy")
+    qtbot.keyClick(g.new_option, Qt.Key.Key_Return)
+    qtbot.keyClicks(g.new_option, "Drop the Monday report")
+    qtbot.mouseClick(g.add_option_button, Qt.MouseButton.LeftButton)
+    assert g.options_model.rowCount() == 2
+    g.options_model.item(1, 0).setCheckState(Qt.CheckState.Checked)
+    g.edits["will_what"].setFocus()
+    type_text(g.edits["will_what"], "Stop the Monday report")
+    g.commitment.setValue(8)
+    g.saver.flush()
+    ws = grow.for_session(demo_db, page.session.id)
+    assert ws.goal_session == "Decide what to delegate"
+    assert ws.reality_facts == "Works 60 hours a week" and ws.commitment == 8
+    chosen = [o.text for o in grow.options(demo_db, ws.id) if o.chosen]
+    assert chosen == ["Drop the Monday report"]
+    # An empty option is refused with a message.
+    qtbot.mouseClick(g.add_option_button, Qt.MouseButton.LeftButton)
+    assert "cannot be empty" in g.option_error.text()
+    # Will becomes an action item.
+    qtbot.mouseClick(g.to_action_button, Qt.MouseButton.LeftButton)
+    assert page.tabs.currentWidget() is page.actions
+    assert page.actions.text.text() == "Stop the Monday report"
+    qtbot.mouseClick(page.actions.add_button, Qt.MouseButton.LeftButton)
+    [item] = actions.for_session(demo_db, page.session.id)
+    assert item.text == "Stop the Monday report" and item.status == ActionStatus.open
+
+
+def test_due_date_before_the_session_is_refused(qtbot, win, demo_db):
+    page = log_session(qtbot, win, date(2026, 3, 10))
+    page.tabs.setCurrentWidget(page.actions)
+    qtbot.keyClicks(page.actions.text, "Call the sponsor")
+    page.actions.due.setDate(QDate(2026, 3, 1))
+    qtbot.mouseClick(page.actions.add_button, Qt.MouseButton.LeftButton)
+    assert "before the session" in page.actions.error.text()
+    assert actions.for_session(demo_db, page.session.id) == []
+    assert page.actions.text.text() == "Call the sponsor"  # nothing typed is lost
+
+
+def test_next_session_shows_open_actions_for_follow_up(qtbot, win, demo_db):
+    first = log_session(qtbot, win, date.today() - timedelta(days=14))
+    first_id = first.session.id
+    first.tabs.setCurrentWidget(first.actions)
+    qtbot.keyClicks(first.actions.text, "Hand over the ops meeting")
+    qtbot.mouseClick(first.actions.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(first.actions.text, "Book a 360")
+    qtbot.mouseClick(first.actions.add_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(first.back_button, Qt.MouseButton.LeftButton)
+    second = log_session(qtbot, win, date.today())
+    assert second.session.id != first_id
+    follow = second.follow_up
+    assert not follow.isHidden()
+    assert follow.model.rowCount() == 2
+    follow.view.selectRow(0)
+    qtbot.mouseClick(follow.done_button, Qt.MouseButton.LeftButton)
+    assert follow.model.rowCount() == 1
+    done = [a for a in actions.for_session(demo_db, first_id) if a.status == ActionStatus.done]
+    assert len(done) == 1 and done[0].status_changed_on == date.today()
+
+
+def test_sessions_and_actions_views(qtbot, win, demo_db):
+    page = log_session(qtbot, win, date.today() + timedelta(days=3), status="planned")
+    planned_id = page.session.id
+    held = log_session(qtbot, win, date.today() - timedelta(days=2))
+    held.tabs.setCurrentWidget(held.actions)
+    qtbot.keyClicks(held.actions.text, "Overdue thing")
+    held.actions.due.setDate(QDate.currentDate().addDays(-1))
+    qtbot.mouseClick(held.actions.add_button, Qt.MouseButton.LeftButton)
+    from PySide6.QtGui import QAction
+
+    win.findChild(QAction, "actionShowSessions").trigger()  # View → Sessions (Ctrl+2)
+    sp = win.sessions_page
+    assert win.stack.currentWidget() is sp
+    assert [r.id for r in sp.models["upcoming"]._rows] == [planned_id]
+    assert held.session.id in [r.id for r in sp.models["without_notes"]._rows]
+    win.findChild(QAction, "actionShowActions").trigger()  # View → Actions (Ctrl+3)
+    ap = win.actions_page
+    assert ap.model.rowCount() == 1
+    assert "overdue" in ap.model.item(0, 3).text()
+    assert ap.count.text() == "1 open, 1 overdue"
+    ap.overdue_only.setChecked(True)
+    assert ap.model.rowCount() == 1
+
+
+def test_clients_list_shows_last_and_next_session(qtbot, win, demo_db):
+    log_session(qtbot, win, date.today() - timedelta(days=5))
+    log_session(qtbot, win, date.today() + timedelta(days=6), status="planned")
+    win.show_clients()
+    page = win.clients_page
+    page.reload()
+    row = next(r for r in range(page.proxy.rowCount())
+               if page.proxy.index(r, 0).data().startswith("José"))
+    headers = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())]
+    last = page.proxy.index(row, headers.index("Last session")).data()
+    nxt = page.proxy.index(row, headers.index("Next session")).data()
+    assert last == (date.today() - timedelta(days=5)).strftime("%d %b %Y")
+    assert nxt == (date.today() + timedelta(days=6)).strftime("%d %b %Y")

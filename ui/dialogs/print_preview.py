@@ -1,0 +1,196 @@
+"""Print a GROW worksheet: choose what, preview the PDF (QtPdf), then print or save.
+
+One layout serves paper and PDF: the preview shows the very file that is
+printed or saved. The PDF is built off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QRadioButton,
+    QVBoxLayout,
+)
+
+from coachdesk.errors import CoachDeskError
+
+from ..context import AppContext
+from ..widgets.fields import name_widget
+
+log = logging.getLogger(__name__)
+
+
+class _Signals(QObject):
+    done = Signal(str)
+    failed = Signal(str)
+
+
+class PdfJob(QRunnable):
+    def __init__(self, build):
+        super().__init__()
+        self.build = build
+        self.signals = _Signals()
+
+    def run(self):
+        try:
+            path = self.build()
+        except CoachDeskError as exc:
+            self.signals.failed.emit(str(exc))
+        except Exception as exc:  # logged, shown as a sentence
+            log.exception("building the PDF failed")
+            self.signals.failed.emit(f"The PDF could not be made: {exc}")
+        else:
+            self.signals.done.emit(str(path))
+
+
+class WorksheetChoiceDialog(QDialog):
+    def __init__(self, has_session: bool, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Print GROW worksheet")
+        self.setObjectName("worksheetChoice")
+        self.filled = name_widget(QRadioButton("This session's worksheet, filled in"),
+                                  "printFilled", "Filled worksheet")
+        self.blank = name_widget(QRadioButton("A blank worksheet to take into the room"),
+                                 "printBlank", "Blank worksheet")
+        self.include_private = name_widget(QCheckBox("Include my private notes"),
+                                           "includePrivate", "Include my private notes")
+        self.include_private.setToolTip("Off by default: the worksheet then carries no private note.")
+        self.filled.setEnabled(has_session)
+        (self.filled if has_session else self.blank).setChecked(True)
+        self.filled.toggled.connect(self.include_private.setEnabled)
+        self.include_private.setEnabled(has_session)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Preview")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("previewButton")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filled)
+        layout.addWidget(self.include_private)
+        layout.addWidget(self.blank)
+        layout.addWidget(buttons)
+
+
+class PdfPreviewDialog(QDialog):
+    """Shows a PDF with Print… and Save as PDF…"""
+
+    def __init__(self, pdf_path: str, suggested_name: str, parent=None):
+        super().__init__(parent)
+        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPdfWidgets import QPdfView
+
+        self.setWindowTitle("Preview")
+        self.setObjectName("pdfPreview")
+        self.resize(820, 900)
+        self.pdf_path = pdf_path
+        self.suggested_name = suggested_name
+        self.document = QPdfDocument(self)
+        self.document.load(pdf_path)
+        self.view = name_widget(QPdfView(self), "pdfView", "Preview")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.print_button = name_widget(buttons.addButton("Print…", QDialogButtonBox.ButtonRole.ActionRole),
+                                        "printPdf", "Print")
+        self.save_button = name_widget(buttons.addButton("Save as PDF…", QDialogButtonBox.ButtonRole.ActionRole),
+                                       "savePdf", "Save as PDF")
+        buttons.rejected.connect(self.reject)
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_as)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"{self.document.pageCount()} page(s)"))
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+
+    def page_count(self) -> int:
+        return self.document.pageCount()
+
+    def save_as(self, target: str | None = None) -> str | None:
+        if not target:
+            target, _ = QFileDialog.getSaveFileName(self, "Save as PDF", self.suggested_name,
+                                                    "PDF files (*.pdf)")
+        if not target:
+            return None
+        shutil.copyfile(self.pdf_path, target)
+        return target
+
+    def print_document(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.render_to(printer)
+
+    def render_to(self, printer) -> None:
+        """Draw every page at the printer's resolution."""
+        painter = QPainter()
+        if not painter.begin(printer):
+            QMessageBox.warning(self, "Print", "The printer could not be started.")
+            return
+        try:
+            for i in range(self.document.pageCount()):
+                if i:
+                    printer.newPage()
+                rect = painter.viewport()
+                size = self.document.pagePointSize(i)
+                scale = min(rect.width() / size.width(), rect.height() / size.height())
+                image = self.document.render(i, (size * scale).toSize())
+                painter.drawImage(0, 0, image)
+        finally:
+            painter.end()
+
+
+def build_worksheet_pdf(db, session_id: int | None, include_private: bool, out: Path) -> Path:
+    from coachdesk.reports import worksheet
+
+    paper = worksheet.get_paper_size(db)
+    prompts = worksheet.get_prompts(db)
+    if session_id is None:
+        return worksheet.build_blank_worksheet(out, prompts=prompts, paper=paper)
+    data = worksheet.worksheet_data(db, session_id, include_private=include_private)
+    return worksheet.build_filled_worksheet(out, data, prompts=prompts, paper=paper)
+
+
+def print_worksheet(ctx: AppContext, parent, session=None, *, choice=None, on_ready=None):
+    """Ask what to print, build it off the GUI thread, then show the preview."""
+    dialog = choice or WorksheetChoiceDialog(session is not None, parent)
+    if choice is None and not dialog.exec():
+        return None
+    filled = dialog.filled.isChecked() and session is not None
+    include_private = filled and dialog.include_private.isChecked()
+    out = Path(tempfile.mkdtemp(prefix="coachdesk-print-")) / "worksheet.pdf"
+    job = PdfJob(lambda: build_worksheet_pdf(ctx.db, session.id if filled else None,
+                                             include_private, out))
+    progress = QProgressBar(parent)
+    progress.setRange(0, 0)
+    ctx.say("Preparing the worksheet…")
+
+    def ready(path: str):
+        name = f"GROW worksheet {session.session_date}.pdf" if filled else "GROW worksheet.pdf"
+        preview = PdfPreviewDialog(path, name, parent)
+        if on_ready is not None:
+            on_ready(preview)
+        else:
+            preview.exec()
+
+    job.signals.done.connect(ready)
+    job.signals.failed.connect(lambda msg: QMessageBox.warning(parent, "Print", msg))
+    QThreadPool.globalInstance().start(job)
+    return job

@@ -1,0 +1,76 @@
+"""Tables of sessions: one client's, or the practice's upcoming/recent lists."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from coachdesk.models import SessionFormat, SessionStatus
+from coachdesk.services.sessions import FORMAT_LABELS, STATUS_LABELS
+
+from .client_table import STATUS_COLOURS
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SESSION_COLOURS = {"held": STATUS_COLOURS["active"], "planned": STATUS_COLOURS["planned"]}
+
+
+def _fmt_when(d, t) -> str:
+    text = d.strftime("%a %d %b %Y")
+    return f"{text}, {t.strftime('%H:%M')}" if t else text
+
+
+class SessionTableModel(QAbstractTableModel):
+    """Rows are CoachingSession objects or SessionRow records (duck-typed)."""
+
+    def __init__(self, with_client: bool = False, parent=None):
+        super().__init__(parent)
+        self.with_client = with_client
+        self.headers = (["Client"] if with_client else []) + ["When", "Length", "Format",
+                                                               "Status", "Notes"]
+        self._rows: list = []
+
+    def set_rows(self, rows: list) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int):
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        column = self.headers[index.column()]
+        status = r.status.value if hasattr(r.status, "value") else r.status
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "Client":
+                return r.client_name
+            if column == "When":
+                return _fmt_when(r.session_date, r.start_time)
+            if column == "Length":
+                return f"{r.duration_minutes} min"
+            if column == "Format":
+                return FORMAT_LABELS[SessionFormat(r.format)]
+            if column == "Status":
+                return STATUS_LABELS[SessionStatus(status)]
+            if column == "Notes":
+                has = getattr(r, "has_notes", None)
+                if has is None:
+                    has = bool(r.private_notes or r.shared_summary)
+                return "✓" if has else ("missing" if status == "held" else "")
+        if role == Qt.ItemDataRole.ForegroundRole and column == "Status":
+            return SESSION_COLOURS.get(status)
+        if role == ID_ROLE:
+            return r.id
+        return None

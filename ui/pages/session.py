@@ -1,0 +1,319 @@
+"""One session: details, the two kinds of notes, the GROW worksheet and its actions.
+
+Private notes and the shareable summary are separate editors, each saved
+only to its own field, and they look different at a glance: the private one
+is amber with a lock, the shareable one blue with "may be sent to the sponsor".
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coachdesk.errors import CoachDeskError, ValidationError
+from coachdesk.models import SessionFormat, SessionStatus
+from coachdesk.services import clients, sessions
+from coachdesk.services.sessions import FORMAT_LABELS, STATUS_LABELS
+
+from ..context import AppContext
+from ..widgets.autosave import AutoSaver
+from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_error
+from ..widgets.text import FocusOutPlainTextEdit
+from .session_grow import ActionsPanel, FollowUpPanel, GrowPanel
+
+log = logging.getLogger(__name__)
+
+PRIVATE_STYLE = ("QPlainTextEdit { background: rgba(255, 179, 0, 0.10); "
+                 "border: 2px solid rgba(230, 140, 0, 0.75); border-radius: 4px; }")
+SHARED_STYLE = ("QPlainTextEdit { background: rgba(30, 136, 229, 0.08); "
+                "border: 2px solid rgba(30, 136, 229, 0.70); border-radius: 4px; }")
+
+
+class SessionPage(QWidget):
+    back_requested = Signal(int)  # client id
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.session = None
+        self.setObjectName("sessionPage")
+        self.saver = AutoSaver(self._save, self)
+        self.saver.saved.connect(self._show_saved)
+        self.errors: dict[str, ErrorLabel] = {}
+
+        # -- header -------------------------------------------------------------------
+        self.back_button = name_widget(QPushButton("← Client"), "backToClient", "Back to client")
+        self.title = QLabel()
+        self.title.setObjectName("sessionTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setStyleSheet("font-size: 20px; font-weight: 600;")
+        self.usage_label = QLabel()
+        self.usage_label.setObjectName("sessionUsage")
+        self.saved_label = QLabel()
+        self.saved_label.setObjectName("sessionSaved")
+        self.saved_label.setStyleSheet("color: palette(mid);")
+        self.print_button = name_widget(QPushButton("Print worksheet…"), "printWorksheet",
+                                        "Print worksheet")
+        self.print_button.setToolTip("Preview and print this session's GROW worksheet (Ctrl+P)")
+        self.ics_button = name_widget(QPushButton("Add to calendar…"), "exportSessionIcs",
+                                      "Export session to calendar")
+        header = QHBoxLayout()
+        header.addWidget(self.back_button)
+        header.addSpacing(8)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.saved_label)
+        header.addWidget(self.ics_button)
+        header.addWidget(self.print_button)
+
+        # -- details ------------------------------------------------------------------
+        self.date = name_widget(OptionalDateEdit(allow_empty=False), "sessionDate", "Date")
+        self.start = name_widget(QLineEdit(), "sessionStart", "Start time")
+        self.start.setPlaceholderText("hh:mm")
+        self.start.setMaximumWidth(70)
+        self.duration = name_widget(QSpinBox(), "sessionDuration", "Duration in minutes")
+        self.duration.setRange(0, 10000)
+        self.duration.setSuffix(" min")
+        self.format = name_widget(QComboBox(), "sessionFormat", "Format")
+        for f in SessionFormat:
+            self.format.addItem(FORMAT_LABELS[f], f.value)
+        self.status = name_widget(QComboBox(), "sessionStatus", "Status")
+        for st in SessionStatus:
+            self.status.addItem(STATUS_LABELS[st], st.value)
+        self.pro_bono = name_widget(QCheckBox("Pro bono"), "sessionProBono", "Pro bono")
+        self.is_group = name_widget(QCheckBox("Group"), "sessionGroup", "Group session")
+        self.participants = name_widget(QSpinBox(), "sessionParticipants", "Participants")
+        self.participants.setRange(1, 500)
+        self.participants.setPrefix("participants: ")
+        details = QHBoxLayout()
+        for label, field, widget in (("Date", "session_date", self.date),
+                                     ("Start", "start_time", self.start),
+                                     ("Length", "duration_minutes", self.duration),
+                                     ("Format", "format", self.format),
+                                     ("Status", "status", self.status)):
+            details.addWidget(QLabel(label))
+            error = ErrorLabel(widget.objectName())
+            self.errors[field] = error
+            details.addWidget(with_error(widget, error))
+        details.addWidget(self.pro_bono)
+        details.addWidget(self.is_group)
+        part_error = ErrorLabel("sessionParticipants")
+        self.errors["participants"] = part_error
+        details.addWidget(with_error(self.participants, part_error))
+        details.addStretch(1)
+
+        # -- notes ----------------------------------------------------------------------
+        self.private_notes = name_widget(
+            FocusOutPlainTextEdit("Your own working notes: observations, hypotheses, feelings…"),
+            "privateNotes", "Private notes")
+        self.private_notes.setTabChangesFocus(False)
+        self.private_notes.setStyleSheet(PRIVATE_STYLE)
+        self.shared_summary = name_widget(
+            FocusOutPlainTextEdit("What may be shared with the sponsor: themes, progress, "
+                                  "agreed next steps…"),
+            "sharedSummary", "Shareable summary")
+        self.shared_summary.setTabChangesFocus(False)
+        self.shared_summary.setStyleSheet(SHARED_STYLE)
+        private_label = QLabel("🔒 <b>Private notes</b> — never leave this computer, never in a report")
+        private_label.setObjectName("privateNotesLabel")
+        private_label.setStyleSheet("color: #b26a00;")
+        shared_label = QLabel("👁 <b>Shareable summary</b> — may be sent to the sponsor")
+        shared_label.setObjectName("sharedSummaryLabel")
+        shared_label.setStyleSheet("color: #1565c0;")
+        private_box = QVBoxLayout()
+        private_box.addWidget(private_label)
+        private_box.addWidget(self.private_notes, 1)
+        shared_box = QVBoxLayout()
+        shared_box.addWidget(shared_label)
+        shared_box.addWidget(self.shared_summary, 1)
+        self.follow_up = FollowUpPanel(ctx)
+        notes_tab = QWidget()
+        notes_layout = QVBoxLayout(notes_tab)
+        notes_layout.addWidget(self.follow_up)
+        editors = QHBoxLayout()
+        editors.addLayout(private_box, 1)
+        editors.addSpacing(12)
+        editors.addLayout(shared_box, 1)
+        notes_layout.addLayout(editors, 1)
+
+        self.grow = GrowPanel(ctx)
+        self.actions = ActionsPanel(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("sessionTabs")
+        self.tabs.addTab(notes_tab, "Notes")
+        self.tabs.addTab(self.grow, "GROW worksheet")
+        self.tabs.addTab(self.actions, "Actions")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(header)
+        layout.addWidget(self.usage_label)
+        layout.addLayout(details)
+        layout.addWidget(self.tabs, 1)
+
+        # -- wiring ---------------------------------------------------------------------
+        for editor in (self.private_notes, self.shared_summary):
+            editor.textChanged.connect(self.saver.changed)
+            editor.focus_lost.connect(self.saver.flush)
+        self.start.textEdited.connect(self.saver.changed)
+        self.start.editingFinished.connect(self.saver.flush)
+        for signal in (self.date.dateChanged, self.duration.valueChanged,
+                       self.format.currentIndexChanged, self.status.currentIndexChanged,
+                       self.pro_bono.toggled, self.is_group.toggled,
+                       self.participants.valueChanged):
+            signal.connect(self.saver.changed)
+        self.is_group.toggled.connect(self.participants.setEnabled)
+        self.back_button.clicked.connect(self._back)
+        self.grow.will_to_action.connect(self._will_to_action)
+        self.actions.changed.connect(self._refresh_usage)
+        self.print_button.clicked.connect(self._print)
+        self.ics_button.clicked.connect(self._export_ics)
+
+    # -- loading --------------------------------------------------------------------
+    def show_session(self, session_id: int) -> None:
+        self.leave()
+        self.session = sessions.get(self.ctx.db, session_id)
+        s = self.session
+        self.client = clients.get(self.ctx.db, s.client_id)
+        with self.saver.suspend():
+            self.date.set_value(s.session_date)
+            self.start.setText(s.start_time.strftime("%H:%M") if s.start_time else "")
+            self.duration.setValue(s.duration_minutes)
+            self.format.setCurrentIndex(self.format.findData(s.format.value))
+            self.status.setCurrentIndex(self.status.findData(s.status.value))
+            self.pro_bono.setChecked(s.pro_bono)
+            self.is_group.setChecked(s.is_group)
+            self.participants.setValue(s.participants)
+            self.participants.setEnabled(s.is_group)
+            self.private_notes.setPlainText(s.private_notes)
+            self.shared_summary.setPlainText(s.shared_summary)
+        for label in self.errors.values():
+            label.show_error(None)
+        self.saved_label.clear()
+        self.follow_up.load(s.id)
+        self.grow.load(s.id)
+        self.actions.load(s)
+        self._refresh_title()
+        self._refresh_usage()
+
+    def _refresh_title(self) -> None:
+        s = self.session
+        name = self.client.name if len(self.client.name) <= 80 else self.client.name[:80] + "…"
+        self.title.setText(f"{name} — {s.session_date.strftime('%A %d %B %Y')}")
+        self.back_button.setText(f"← {name[:30]}")
+
+    def _refresh_usage(self) -> None:
+        if self.session is None:
+            return
+        usage = sessions.usage(self.ctx.db, self.session.engagement_id)
+        text = f"Engagement: {usage.label}."
+        if usage.warning:
+            text += f"  ⚠ {usage.warning}"
+            self.usage_label.setStyleSheet("color: #c62828;")
+        else:
+            self.usage_label.setStyleSheet("color: palette(mid);")
+        self.usage_label.setText(text)
+
+    # -- saving ------------------------------------------------------------------------
+    def form_values(self) -> dict:
+        return {
+            "session_date": self.date.value(),
+            "start_time": self.start.text().strip() or None,
+            "duration_minutes": self.duration.value(),
+            "format": self.format.currentData(),
+            "status": self.status.currentData(),
+            "pro_bono": self.pro_bono.isChecked(),
+            "is_group": self.is_group.isChecked(),
+            "participants": self.participants.value(),
+            "private_notes": self.private_notes.toPlainText(),
+            "shared_summary": self.shared_summary.toPlainText(),
+        }
+
+    def _save(self) -> None:
+        """Save every valid field; notes are always saved, whatever else is refused."""
+        if self.session is None:
+            return
+        values = self.form_values()
+        refused: dict[str, str] = {}
+        while True:
+            try:
+                self.session = sessions.update(self.ctx.db, self.session.id, **values)
+                break
+            except ValidationError as exc:
+                field = exc.field if exc.field in values else None
+                if field == "participants" and "is_group" in values:
+                    values.pop("is_group")
+                if field is None or field in refused:
+                    self.ctx.say(f"Not saved: {exc}")
+                    return
+                refused[field] = str(exc)
+                values.pop(field)
+            except CoachDeskError as exc:
+                self.ctx.say(f"Not saved: {exc}")
+                return
+        for field, label in self.errors.items():
+            label.show_error(refused.get(field))
+        self._refresh_title()
+        self._refresh_usage()
+        self.ctx.notify("session")
+
+    def _show_saved(self) -> None:
+        broken = any(not e.isHidden() for e in self.errors.values())
+        self.saved_label.setText("Some changes need fixing" if broken else "All changes saved ✓")
+
+    def leave(self) -> None:
+        self.saver.flush()
+        self.grow.saver.flush()
+
+    def hideEvent(self, event):
+        self.leave()
+        super().hideEvent(event)
+
+    def _print(self) -> None:
+        from ..dialogs.print_preview import print_worksheet
+
+        self.leave()
+        print_worksheet(self.ctx, self, self.session)
+
+    def _export_ics(self, _checked=False, target: str | None = None) -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from coachdesk.services import calendar
+
+        if self.session is None:
+            return None
+        if not target:
+            target, _ = QFileDialog.getSaveFileName(
+                self, "Add to calendar", f"session-{self.session.session_date}.ics",
+                "Calendar files (*.ics)")
+        if not target:
+            return None
+        try:
+            calendar.export_ics(self.ctx.db, target, session_ids=[self.session.id])
+        except CoachDeskError as exc:
+            self.ctx.say(f"Not exported: {exc}")
+            return None
+        self.ctx.say(f"Calendar file saved: {target}. Open it to add the session to your calendar.")
+        return target
+
+    def _will_to_action(self, text: str) -> None:
+        self.tabs.setCurrentWidget(self.actions)
+        self.actions.prefill(text)
+
+    def _back(self) -> None:
+        self.leave()
+        if self.session is not None:
+            self.back_requested.emit(self.session.client_id)
