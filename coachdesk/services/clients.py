@@ -9,7 +9,15 @@ from sqlalchemy import select as sa_select
 from sqlmodel import func, select
 
 from ..errors import ValidationError
-from ..models import Client, ClientStatus, Engagement, EngagementStatus, Organization, Sponsor
+from ..models import (
+    Client,
+    ClientStatus,
+    Engagement,
+    EngagementKind,
+    EngagementStatus,
+    Organization,
+    Sponsor,
+)
 from ..storage import Database
 from . import validation as v
 from ._common import apply_changes, check_reference, get_or_raise
@@ -112,8 +120,6 @@ def list_rows(db: Database, text: str = "", status: str | None = None,
     ``status`` may be a ClientStatus value, or None for all.  Built from three
     flat queries so that 5,000 clients load in a few tens of milliseconds.
     """
-    from .engagements import describe
-
     if status:
         status = v.enum_value(ClientStatus, status, "status", "The status").value
     if sort not in SORT_KEYS:
@@ -121,40 +127,87 @@ def list_rows(db: Database, text: str = "", status: str | None = None,
     with db.session() as s:
         orgs = dict(s.exec(sa_select(Organization.id, Organization.name)).all())
         sponsors = dict(s.exec(sa_select(Sponsor.id, Sponsor.name)).all())
-        stmt = sa_select(Client.id, Client.name, Client.email, Client.job_title, Client.status,
-                         Client.start_date, Client.organization_id)
+        # Raw rows for the two big queries: SQLAlchemy's per-value type processing
+        # (enums, dates) was half the time of building 5,000 rows.
+        sql = ("SELECT id, name, email, job_title, status, start_date, organization_id "
+               "FROM client")
+        params: dict = {}
         if status:
-            stmt = stmt.where(Client.status == status)
+            sql += " WHERE status = :status"
+            params["status"] = status
         elif not include_archived:
-            stmt = stmt.where(Client.status != ClientStatus.archived)
-        clients = s.exec(stmt).all()
-        engagements = s.exec(select(Engagement).where(Engagement.archived == False)).all()  # noqa: E712
+            sql += " WHERE status != 'archived'"
+        conn = s.connection()
+        clients = [(r[0], r[1], r[2], r[3], r[4], _date(r[5]), r[6])
+                   for r in conn.exec_driver_sql(sql.replace(":status", "?"),
+                                                 tuple(params.values())).fetchall()]
+        engagements = [
+            (r[0], r[1], r[2], _date(r[3]), r[4], r[5], _date(r[6]), bool(r[7]), r[8])
+            for r in conn.exec_driver_sql(
+                "SELECT client_id, id, status, start_date, kind, sessions_agreed, end_date, "
+                "pro_bono, sponsor_id FROM engagement WHERE archived = 0").fetchall()]
     from .sessions import last_and_next
 
     sessions_by_client = last_and_next(db)
     current: dict[int, tuple] = {}
     for e in engagements:
-        key = (STATUS_RANK[e.status], -e.start_date.toordinal(), -(e.id or 0))
-        best = current.get(e.client_id)
+        status = EngagementStatus(e[2])
+        key = (STATUS_RANK[status], -e[3].toordinal(), -e[1])
+        best = current.get(e[0])
         if best is None or key < best[0]:
-            current[e.client_id] = (key, e)
+            current[e[0]] = (key, e)
     rows = []
     for cid, name, email, job, cstatus, start, org_id in clients:
         org = orgs.get(org_id, "") if org_id else ""
         eng = current.get(cid, (None, None))[1]
-        sponsor = sponsors.get(eng.sponsor_id, "") if eng and eng.sponsor_id else ""
-        label = describe(eng) if eng else ""
-        eng_status = eng.status.value if eng else ""
+        if eng is not None:
+            _cid, _eid, e_status, _start, kind, agreed, end, pro_bono, sponsor_id = eng
+            sponsor = sponsors.get(sponsor_id, "") if sponsor_id else ""
+            label = _label(EngagementKind(kind), agreed, end, pro_bono)
+            eng_status = EngagementStatus(e_status).value
+        else:
+            sponsor = label = eng_status = ""
         status_value = cstatus.value if hasattr(cstatus, "value") else str(cstatus)
         last, nxt = sessions_by_client.get(cid, (None, None))
         rows.append(ClientRow(cid, name, email, job, status_value, start, org, sponsor, label,
-                              eng_status, v.fold(f"{name}\n{email}\n{job}\n{org}\n{sponsor}"),
+                              eng_status, _fold_cached(f"{name}\n{email}\n{job}\n{org}\n{sponsor}"),
                               last, nxt))
     needle = v.fold(text.strip())
     if needle:
         rows = [r for r in rows if needle in r.search_text]
     rows.sort(key=sort_key(sort), reverse=descending)
     return rows
+
+
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def _date(value):
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _fold_cached(text: str) -> str:
+    """fold() is the costly part of building 5,000 rows; the same text folds the same."""
+    folded = _FOLD_CACHE.get(text)
+    if folded is None:
+        if len(_FOLD_CACHE) > 50_000:
+            _FOLD_CACHE.clear()
+        folded = _FOLD_CACHE[text] = v.fold(text)
+    return folded
+
+
+def _label(kind: EngagementKind, sessions_agreed: int, end_date, pro_bono: bool) -> str:
+    """Same words as engagements.describe(), from plain columns."""
+    parts = [kind.value.capitalize()]
+    if sessions_agreed:
+        parts.append(f"{sessions_agreed} session{'s' if sessions_agreed != 1 else ''}")
+    if end_date:
+        parts.append(f"to {end_date.strftime('%b %Y')}")
+    if pro_bono:
+        parts.append("pro bono")
+    return " · ".join(parts)
 
 
 def sort_key(column: str):
@@ -164,6 +217,8 @@ def sort_key(column: str):
     if column == "engagement_status":
         order = {s.value: i for s, i in STATUS_RANK.items()}
         return lambda r: (not r.engagement_status, order.get(r.engagement_status, 9), v.fold(r.name))
+    if column == "name":  # the name is the first line of the folded search text
+        return lambda r: (not r.name, r.search_text.partition("\n")[0], r.id)
     return lambda r: (not getattr(r, column), v.fold(getattr(r, column)), r.id)
 
 
