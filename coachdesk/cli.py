@@ -45,8 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=["active", "paused", "archived"], help="only this status")
     p.add_argument("--search", default="", metavar="TEXT", help="only clients matching TEXT")
 
-    sub.add_parser("check", help="check the file's integrity and schema version",
-                   description="Check integrity and schema version. Exit 0 when healthy, 1 if not.")
+    p = sub.add_parser("check", help="check the file's integrity, schema version and search index",
+                       description="Check integrity, schema version and the search index. "
+                       "Exit 0 when healthy, 1 if not.")
+    p.add_argument("--repair", action="store_true",
+                   help="rebuild the search index (once the file itself is found healthy)")
 
     p = sub.add_parser("backup", help="copy the practice file safely",
                        description="Write a consistent copy of the practice file.")
@@ -57,6 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Replace the practice file with FILE. The file it replaces "
                        "is kept in the backups folder.")
     p.add_argument("file", metavar="FILE", help="the backup to restore")
+
+    p = sub.add_parser("worksheet", help="print a GROW worksheet to PDF",
+                       description="Write a GROW worksheet (Goal, Reality, Options, Will) as a "
+                       "PDF: a blank one to write on, or a session's as recorded.")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--blank", action="store_true", help="a blank worksheet to write on")
+    which.add_argument("--session", type=int, metavar="ID", help="the worksheet of session ID")
+    p.add_argument("--client", type=int, metavar="ID",
+                   help="with --blank: print this client's name on it")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    p.add_argument("--paper", metavar="A4|Letter",
+                   help="paper size (default: the practice's setting, else A4)")
+    p.add_argument("--include-private", action="store_true",
+                   help="with --session: add the coach's private notes (coach only)")
     return parser
 
 
@@ -71,12 +88,92 @@ def _print_table(rows) -> None:
         print("  ".join(c[:w].ljust(w) for c, w in zip(d, widths)).rstrip())
 
 
+def _worksheet(args: argparse.Namespace, db_path: Path) -> int:
+    from .errors import NotFoundError
+    from .models import Client
+    from .reports import worksheet
+
+    if args.blank and args.include_private:
+        raise CoachDeskError("--include-private goes with --session, not with --blank.")
+    if args.session is not None and args.client is not None:
+        raise CoachDeskError("--client goes with --blank; a session already has its client.")
+    out = Path(args.out).expanduser()
+    needs_db = args.session is not None or args.client is not None
+    if not db_path.exists():
+        if needs_db:
+            raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db).")
+        path = worksheet.build_blank_worksheet(out, paper=args.paper or "A4")
+        print(f"Blank worksheet written to {path}")
+        return 0
+    db = storage.open_database(db_path)
+    try:
+        paper = args.paper or worksheet.get_paper_size(db)
+        prompts = worksheet.get_prompts(db)
+        if args.blank:
+            name = None
+            if args.client is not None:
+                with db.session() as s:
+                    client = s.get(Client, args.client)
+                    if client is None:
+                        raise NotFoundError(f"There is no client with id {args.client}.")
+                    name = client.name
+            path = worksheet.build_blank_worksheet(out, client_name=name, prompts=prompts,
+                                                   paper=paper)
+            print(f"Blank worksheet written to {path}")
+            return 0
+        data = worksheet.worksheet_data(db, args.session, include_private=args.include_private)
+        path = worksheet.build_filled_worksheet(out, data, prompts=prompts, paper=paper)
+        print(f"Worksheet for session {args.session} written to {path}"
+              + (" (it includes your private notes)." if args.include_private else "."))
+        return 0
+    finally:
+        db.close()
+
+
+def _read_only_database(db_path: Path) -> storage.Database:
+    """The file opened for reading only: ``check`` never changes it."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine("sqlite://", creator=lambda: storage.connect_read_only(db_path),
+                           poolclass=NullPool)
+    return storage.Database(db_path, engine)
+
+
+def _check(db_path: Path, repair: bool) -> int:
+    from .services import search
+
+    report = storage.check_file(db_path)
+    if not report.ok:
+        print(report.message, file=sys.stderr)
+        return 1
+    if repair:
+        db = storage.open_database(db_path)  # an older file is upgraded (after a backup) first
+        try:
+            rows = search.rebuild_index(db)
+        finally:
+            db.close()
+        print(storage.check_file(db_path).message)
+        print(f"Search index rebuilt: {rows:,} entries.")
+        return 0
+    db = _read_only_database(db_path)
+    try:
+        problems = search.index_problems(db) if search.has_index(db) else 0
+    finally:
+        db.close()
+    if problems:
+        print(f"{db_path.name} is intact, but its search index is out of step with the notes "
+              f"({problems:,} entries missing or stale); run `coachdesk check --repair` to rebuild "
+              "it.", file=sys.stderr)
+        return 1
+    print(report.message)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     db_path = paths.resolve_db_path(args.db)
     if args.command == "check":
-        report = storage.check_file(db_path)
-        print(report.message, file=sys.stdout if report.ok else sys.stderr)
-        return 0 if report.ok else 1
+        return _check(db_path, args.repair)
     if args.command == "backup":
         out = storage.backup_file(db_path, args.out)
         print(f"Backup written to {out}")
@@ -89,6 +186,8 @@ def run(args: argparse.Namespace) -> int:
         if kept:
             print(f"The file it replaced is kept at {kept}")
         return 0
+    if args.command == "worksheet":
+        return _worksheet(args, db_path)
 
     if args.command != "demo" and not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db, or create "

@@ -191,3 +191,30 @@ def test_clients_list_shows_last_and_next_session(qtbot, win, demo_db):
     nxt = page.proxy.index(row, headers.index("Next session")).data()
     assert last == (date.today() - timedelta(days=5)).strftime("%d %b %Y")
     assert nxt == (date.today() + timedelta(days=6)).strftime("%d %b %Y")
+
+
+def test_print_preview_opens_with_the_filled_worksheet(qtbot, win, demo_db, tmp_path):
+    from pypdf import PdfReader
+
+    from ui.dialogs.print_preview import WorksheetChoiceDialog, print_worksheet
+
+    page = log_session(qtbot, win, date.today())
+    page.private_notes.setFocus()
+    type_text(page.private_notes, CANARY)
+    page.tabs.setCurrentWidget(page.grow)
+    page.grow.edits["goal_session"].setFocus()
+    type_text(page.grow.edits["goal_session"], "Lead the merger <calmly> & well")
+    page.leave()
+    choice = WorksheetChoiceDialog(True, page)
+    qtbot.addWidget(choice)
+    assert choice.filled.isChecked() and not choice.include_private.isChecked()
+    previews = []
+    print_worksheet(win.ctx, page, page.session, choice=choice, on_ready=previews.append)
+    qtbot.waitUntil(lambda: bool(previews), timeout=10000)
+    preview = previews[0]
+    qtbot.addWidget(preview)
+    assert preview.page_count() >= 1
+    saved = preview.save_as(str(tmp_path / "ws.pdf"))
+    text = "".join(p.extract_text() for p in PdfReader(saved).pages)
+    assert "Lead the merger <calmly> & well" in text
+    assert CANARY not in text  # private notes only when the coach ticks the box
