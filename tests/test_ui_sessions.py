@@ -218,3 +218,62 @@ def test_print_preview_opens_with_the_filled_worksheet(qtbot, win, demo_db, tmp_
     text = "".join(p.extract_text() for p in PdfReader(saved).pages)
     assert "Lead the merger <calmly> & well" in text
     assert CANARY not in text  # private notes only when the coach ticks the box
+
+
+def test_search_everything_finds_both_kinds_of_notes_labelled_and_opens_the_hit(qtbot, win, demo_db):
+    from ui.dialogs.search_dialog import SearchDialog
+
+    page = log_session(qtbot, win, date.today())
+    page.private_notes.setFocus()
+    type_text(page.private_notes, "Hypothesis: perfectionism around the Zürich board")
+    page.shared_summary.setFocus()
+    type_text(page.shared_summary, "Agreed to present to the Zürich board herself")
+    page.leave()
+    dialog = SearchDialog(win.ctx, win)
+    qtbot.addWidget(dialog)
+    type_text(dialog.query, "zurich")  # accents are not needed to find Zürich
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=2000)
+    labels = sorted(h.kind_label for h in dialog.model.hits)
+    assert labels == ["Private note", "Shareable summary"]
+    private = next(h for h in dialog.model.hits if h.is_private)
+    assert any(m and t.lower().startswith("zürich") for t, m in private.snippet_parts)
+    from ui.dialogs.search_dialog import hit_html
+
+    assert "🔒" in hit_html(private)
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    assert dialog.chosen is not None
+    win.open_hit(dialog.chosen)
+    assert win.session_page.session.id == page.session.id
+    # Hostile queries never fail.
+    for query in ['"', "NEAR(", "a AND", "*", "-x", "陈静", "<b>&"]:
+        dialog.query.setText(query)
+        dialog.run_search()
+
+
+def test_settings_change_the_prompts_and_paper(qtbot, win, demo_db):
+    from coachdesk.reports import worksheet
+    from ui.dialogs.settings_dialog import SettingsDialog
+
+    def fill(dialog):
+        dialog.prompt_edits["goal"].setPlainText("What would make today worthwhile?\n\nAnd for you?")
+        dialog.paper.setCurrentIndex(dialog.paper.findData("Letter"))
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    state = when_modal(fill)
+    win.open_settings()
+    assert state["done"] and state["error"] is None
+    assert worksheet.get_prompts(demo_db)["goal"] == ["What would make today worthwhile?",
+                                                      "And for you?"]
+    assert worksheet.get_paper_size(demo_db) == "Letter"
+    page = log_session(qtbot, win, date.today())
+    assert "worthwhile" in page.grow.prompt_labels["goal"].text()
+
+
+def test_export_planned_sessions_to_calendar(qtbot, win, demo_db, tmp_path):
+    from icalendar import Calendar
+
+    log_session(qtbot, win, date.today() + timedelta(days=4), status="planned")
+    out = win.export_planned_sessions(target=str(tmp_path / "planned.ics"))
+    cal = Calendar.from_ical((tmp_path / "planned.ics").read_bytes())
+    events = [c for c in cal.walk() if c.name == "VEVENT"]
+    assert out and any("José" in str(e["SUMMARY"]) for e in events)

@@ -111,6 +111,9 @@ class MainWindow(QMainWindow):
         self.new_client_action = self._action(file_menu, "&New client…", self.new_client,
                                               QKeySequence.StandardKey.New, "actionNewClient")
         file_menu.addSeparator()
+        self._action(file_menu, "&Export planned sessions to calendar…",
+                     self.export_planned_sessions, None, "actionExportIcs")
+        file_menu.addSeparator()
         self._action(file_menu, "&Back up now…", self.backup_now, None, "actionBackup")
         self._action(file_menu, "&Restore from a backup…", self.restore_backup, None,
                      "actionRestore")
@@ -120,6 +123,11 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         self.find_action = self._action(edit_menu, "&Find client", self.focus_search,
                                         QKeySequence.StandardKey.Find, "actionFind")
+        self.search_action = self._action(edit_menu, "&Search everything…", self.search_everything,
+                                          "Ctrl+K", "actionSearchEverything")
+        edit_menu.addSeparator()
+        self._action(edit_menu, "Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences,
+                     "actionSettings")
 
         self.new_session_action = self._action(file_menu, "New &session…", self.new_session,
                                                "Ctrl+Shift+N", "actionNewSession")
@@ -218,6 +226,52 @@ class MainWindow(QMainWindow):
         self._select_nav("clients")
         self.stack.setCurrentWidget(self.client_page)
         self.client_page.name.setFocus()
+
+    def search_everything(self) -> None:
+        from .dialogs.search_dialog import SearchDialog
+
+        self.client_page.leave()
+        self.session_page.leave()
+        dialog = SearchDialog(self.ctx, self)
+        if dialog.exec() and dialog.chosen is not None:
+            self.open_hit(dialog.chosen)
+
+    def open_hit(self, hit) -> None:
+        if hit.session_id is not None:
+            self.open_session(hit.session_id)
+            page = self.session_page
+            if hit.kind in ("worksheet", "option"):
+                page.tabs.setCurrentWidget(page.grow)
+            elif hit.kind == "action":
+                page.tabs.setCurrentWidget(page.actions)
+            elif hit.kind == "private_note":
+                page.private_notes.setFocus()
+            elif hit.kind == "shared_summary":
+                page.shared_summary.setFocus()
+        elif hit.client_id is not None:
+            self.open_client(hit.client_id)
+
+    def open_settings(self) -> None:
+        from .dialogs.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.ctx, self).exec()
+
+    def export_planned_sessions(self, _checked=False, target: str | None = None) -> str | None:
+        from coachdesk.services import calendar
+
+        if not target:
+            target, _ = QFileDialog.getSaveFileName(self, "Export planned sessions",
+                                                    "coachdesk-planned-sessions.ics",
+                                                    "Calendar files (*.ics)")
+        if not target:
+            return None
+        try:
+            calendar.export_ics(self.ctx.db, target, planned_only=True)
+        except CoachDeskError as exc:
+            QMessageBox.warning(self, "Export to calendar", str(exc))
+            return None
+        self.ctx.say(f"Planned sessions saved to {target}: open it to add them to your calendar.")
+        return target
 
     def focus_search(self) -> None:
         if self.stack.currentWidget() is not self.clients_page:

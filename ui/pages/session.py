@@ -179,6 +179,8 @@ class SessionPage(QWidget):
         self.back_button.clicked.connect(self._back)
         self.grow.will_to_action.connect(self._will_to_action)
         self.actions.changed.connect(self._refresh_usage)
+        ctx.data_changed.connect(lambda what: self.grow.refresh_prompts()
+                                 if what == "settings" and self.session else None)
         self.print_button.clicked.connect(self._print)
         self.ics_button.clicked.connect(self._export_ics)
 

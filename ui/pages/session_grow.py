@@ -155,14 +155,18 @@ class GrowPanel(QScrollArea):
         self.saver.flush()
         self.session_id = session_id
         self.worksheet = grow.for_session(self.ctx.db, session_id)
-        prompts = load_prompts(self.ctx.db)
-        for key, label in self.prompt_labels.items():
-            label.setText("\n".join(f"• {q}" for q in prompts.get(key, [])))
+        self.refresh_prompts()
         with self.saver.suspend():
             for field, edit in self.edits.items():
                 edit.setPlainText(getattr(self.worksheet, field))
             self.commitment.setValue(self.worksheet.commitment or 0)
         self._load_options()
+
+    def refresh_prompts(self) -> None:
+        prompts = load_prompts(self.ctx.db)
+        for key, label in self.prompt_labels.items():
+            label.setText("\n".join(f"• {q}" for q in prompts.get(key, [])))
+            label.setVisible(bool(prompts.get(key)))
 
     def _load_options(self) -> None:
         self.options_model.blockSignals(True)
