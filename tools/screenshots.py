@@ -40,6 +40,23 @@ def main(out_dir: str) -> None:
         window.open_client(target.id)
         app.processEvents()
         window.grab().save(str(out / "client.png"))
+        from coachdesk.services import sessions
+
+        held = [x for x in sessions.list_for_client(db, target.id)
+                if x.status.value == "held" and x.private_notes]
+        if held:
+            window.open_session(held[0].id)
+            app.processEvents()
+            window.grab().save(str(out / "session.png"))
+            window.session_page.tabs.setCurrentWidget(window.session_page.grow)
+            app.processEvents()
+            window.grab().save(str(out / "grow.png"))
+        window.show_nav("sessions")
+        app.processEvents()
+        window.grab().save(str(out / "sessions.png"))
+        window.show_nav("actions")
+        app.processEvents()
+        window.grab().save(str(out / "actions.png"))
         window.close()
         db.close()
     print(f"screenshots written to {out}")
