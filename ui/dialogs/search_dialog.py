@@ -25,14 +25,15 @@ from coachdesk.errors import CoachDeskError
 from coachdesk.services import search
 
 from ..context import AppContext
+from ..theme import css
 from ..widgets.fields import name_widget
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
-KIND_COLOURS = {"private_note": "#b26a00", "shared_summary": "#1565c0"}
+KIND_COLOURS = {"private_note": "amber", "shared_summary": "blue"}
 
 
 def hit_html(hit: search.SearchHit) -> str:
-    colour = KIND_COLOURS.get(hit.kind, "#555555")
+    colour = css(KIND_COLOURS.get(hit.kind, "grey"))
     icon = "🔒 " if hit.is_private else ""
     when = f" · {hit.session_date:%d %b %Y}" if hit.session_date else ""
     snippet = "".join(f"<b><u>{html.escape(t)}</u></b>" if m else html.escape(t)

@@ -14,7 +14,8 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor
+
+from ..theme import colour
 
 from coachdesk.services import clients as client_service
 from coachdesk.services.validation import fold
@@ -35,14 +36,26 @@ DATE_ATTRS = {"start_date", "last_session", "next_session"}
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
-STATUS_COLOURS = {
-    "active": QColor("#2e7d32"),
-    "paused": QColor("#ef6c00"),
-    "archived": QColor("#757575"),
-    "planned": QColor("#1565c0"),
-    "completed": QColor("#757575"),
-    "cancelled": QColor("#757575"),
+STATUS_COLOUR_NAMES = {
+    "active": "green",
+    "paused": "orange",
+    "archived": "grey",
+    "planned": "blue",
+    "completed": "grey",
+    "cancelled": "grey",
+    "held": "green",
 }
+
+
+class _StatusColours:
+    """``STATUS_COLOURS.get(status)``: a colour readable on the current theme."""
+
+    def get(self, status, default=None):
+        name = STATUS_COLOUR_NAMES.get(status)
+        return colour(name) if name else default
+
+
+STATUS_COLOURS = _StatusColours()
 
 
 class ClientTableModel(QAbstractTableModel):

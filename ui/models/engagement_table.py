@@ -6,8 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from coachdesk.models import Engagement
 
-from PySide6.QtGui import QColor
-
+from ..theme import colour
 from .client_table import STATUS_COLOURS
 
 HEADERS = ["Kind", "Sponsor", "Period", "Agreed", "Used", "Fee", "Status"]
@@ -83,7 +82,7 @@ class EngagementTableModel(QAbstractTableModel):
             return STATUS_COLOURS.get(e.status.value)
         if role == Qt.ItemDataRole.ForegroundRole and col == 4 and e.id in self._usage \
                 and self._usage[e.id].warning:
-            return QColor("#c62828")
+            return colour("red")
         if role == Qt.ItemDataRole.ToolTipRole:
             return e.objectives[:1000] or None
         return None

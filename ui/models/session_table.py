@@ -10,7 +10,6 @@ from coachdesk.services.sessions import FORMAT_LABELS, STATUS_LABELS
 from .client_table import STATUS_COLOURS
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-SESSION_COLOURS = {"held": STATUS_COLOURS["active"], "planned": STATUS_COLOURS["planned"]}
 
 
 def _fmt_when(d, t) -> str:
@@ -70,7 +69,7 @@ class SessionTableModel(QAbstractTableModel):
                     has = bool(r.private_notes or r.shared_summary)
                 return "✓" if has else ("missing" if status == "held" else "")
         if role == Qt.ItemDataRole.ForegroundRole and column == "Status":
-            return SESSION_COLOURS.get(status)
+            return STATUS_COLOURS.get(status) if status in ("held", "planned") else None
         if role == ID_ROLE:
             return r.id
         return None

@@ -28,11 +28,11 @@ from coachdesk.models import Client, ClientStatus
 from coachdesk.services import clients, engagements, sessions, sponsors
 
 from ..context import AppContext
+from ..theme import css
 from ..dialogs.engagement import EngagementDialog
 from ..dialogs.people import OrganizationPicker
 from ..dialogs.session_dialog import NewSessionDialog
 from ..models.session_table import SessionTableModel
-from ..models.client_table import STATUS_COLOURS
 from ..models.engagement_table import EngagementTableModel
 from ..widgets.autosave import AutoSaver
 from ..widgets.text import FocusOutPlainTextEdit
@@ -238,7 +238,7 @@ class ClientPage(QWidget):
             text = f"Current: {engagements.describe(current)} — {usage[current.id].label}"
             warning = usage[current.id].warning
             self.engagement_summary.setText(text + (f"\n⚠ {warning}" if warning else ""))
-            self.engagement_summary.setStyleSheet("color: #c62828;" if warning else "")
+            self.engagement_summary.setStyleSheet(f"color: {css('red')};" if warning else "")
         self.session_model.set_rows(sessions.list_for_client(self.ctx.db, self.client.id))
         self.new_session_button.setEnabled(bool(rows))
         self.new_session_button.setToolTip(
@@ -252,9 +252,9 @@ class ClientPage(QWidget):
         name = c.name if len(c.name) <= 120 else c.name[:120] + "…"
         self.title.setText(name)
         self.status_chip.setText(c.status.value.capitalize())
-        colour = STATUS_COLOURS.get(c.status.value)
+        chip = {"active": "#2e7d32", "paused": "#e65100"}.get(c.status.value, "#616161")
         self.status_chip.setStyleSheet(
-            f"color: white; background: {colour.name()}; border-radius: 9px; padding: 2px 10px;")
+            f"color: white; background: {chip}; border-radius: 9px; padding: 2px 10px;")
         archived = c.status == ClientStatus.archived
         self.archive_button.setText("Unarchive client" if archived else "Archive client…")
         self.archive_button.setAccessibleName(self.archive_button.text().rstrip("…"))

@@ -97,6 +97,8 @@ class ClientsPage(QWidget):
             header.resizeSection(col, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
+        # "Client since" is on the client's page; the list keeps room for the engagement.
+        self.table.setColumnHidden(6, True)
 
         self.empty_label = QLabel()
         self.empty_label.setObjectName("clientsEmpty")

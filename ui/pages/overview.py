@@ -20,6 +20,7 @@ from coachdesk.services import actions, sessions
 
 from ..context import AppContext
 from ..models.session_table import SessionTableModel
+from ..theme import colour
 from ..widgets.fields import name_widget
 
 
@@ -118,7 +119,7 @@ class ActionsPage(QWidget):
             due = QStandardItem(a.due_date.strftime("%d %b %Y") if a.due_date else "—")
             if a.overdue:
                 due.setText(due.text() + "  overdue")
-                due.setForeground(QStandardItem().foreground().color().fromString("#c62828"))
+                due.setForeground(colour("red"))
             self.model.appendRow([QStandardItem(a.client_name), QStandardItem(a.text),
                                   QStandardItem(a.owner.capitalize()), due,
                                   QStandardItem(a.session_date.strftime("%d %b %Y"))])

@@ -30,6 +30,7 @@ from coachdesk.services import clients, sessions
 from coachdesk.services.sessions import FORMAT_LABELS, STATUS_LABELS
 
 from ..context import AppContext
+from ..theme import css
 from ..widgets.autosave import AutoSaver
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_error
 from ..widgets.text import FocusOutPlainTextEdit
@@ -129,10 +130,10 @@ class SessionPage(QWidget):
         self.shared_summary.setStyleSheet(SHARED_STYLE)
         private_label = QLabel("🔒 <b>Private notes</b> — never leave this computer, never in a report")
         private_label.setObjectName("privateNotesLabel")
-        private_label.setStyleSheet("color: #b26a00;")
+        private_label.setStyleSheet(f"color: {css('amber')};")
         shared_label = QLabel("👁 <b>Shareable summary</b> — may be sent to the sponsor")
         shared_label.setObjectName("sharedSummaryLabel")
-        shared_label.setStyleSheet("color: #1565c0;")
+        shared_label.setStyleSheet(f"color: {css('blue')};")
         private_box = QVBoxLayout()
         private_box.addWidget(private_label)
         private_box.addWidget(self.private_notes, 1)
@@ -224,7 +225,7 @@ class SessionPage(QWidget):
         text = f"Engagement: {usage.label}."
         if usage.warning:
             text += f"  ⚠ {usage.warning}"
-            self.usage_label.setStyleSheet("color: #c62828;")
+            self.usage_label.setStyleSheet(f"color: {css('red')};")
         else:
             self.usage_label.setStyleSheet("color: palette(mid);")
         self.usage_label.setText(text)

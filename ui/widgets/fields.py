@@ -48,7 +48,9 @@ class ErrorLabel(QLabel):
         self.setAccessibleName(f"{name} error")
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setStyleSheet("color: #c62828;")
+        from ..theme import css
+
+        self.setStyleSheet(f"color: {css('red')};")
         self.hide()
 
     def show_error(self, message: str | None) -> None:
