@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from datetime import date, timedelta
 
 import pytest
@@ -210,6 +212,7 @@ def test_print_preview_opens_with_the_filled_worksheet(qtbot, win, demo_db, tmp_
     assert choice.filled.isChecked() and not choice.include_private.isChecked()
     previews = []
     print_worksheet(win.ctx, page, page.session, choice=choice, on_ready=previews.append)
+    gc.collect()  # nobody holds the job: it must still deliver the preview
     qtbot.waitUntil(lambda: bool(previews), timeout=10000)
     preview = previews[0]
     qtbot.addWidget(preview)

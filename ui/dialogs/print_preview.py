@@ -38,11 +38,33 @@ class _Signals(QObject):
     failed = Signal(str)
 
 
+# Jobs in flight. Python must keep each job (and the QObject carrying its
+# signals) alive until its result has been delivered: a job nobody references
+# can be collected while its queued "done" signal is still on the way, and
+# the preview would then never open.
+_running: set["PdfJob"] = set()
+
+
 class PdfJob(QRunnable):
     def __init__(self, build):
         super().__init__()
+        self.setAutoDelete(False)
         self.build = build
         self.signals = _Signals()
+
+    def start(self) -> None:
+        """Run in the pool. Connect the caller's slots before this: the job
+        lets go of itself after they have run, never before."""
+        self.signals.done.connect(self._finished)
+        self.signals.failed.connect(self._finished)
+        _running.add(self)
+        QThreadPool.globalInstance().start(self)
+
+    def _finished(self, *_args) -> None:
+        # Let go on the next turn of the event loop, once this emission is over.
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: _running.discard(self))
 
     def run(self):
         try:
@@ -192,5 +214,5 @@ def print_worksheet(ctx: AppContext, parent, session=None, *, choice=None, on_re
 
     job.signals.done.connect(ready)
     job.signals.failed.connect(lambda msg: QMessageBox.warning(parent, "Print", msg))
-    QThreadPool.globalInstance().start(job)
+    job.start()
     return job
