@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Fill an empty practice with a realistic demo practice.")
     p.add_argument("--clients", type=int, default=12, metavar="N", help="how many clients (12)")
     p.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (7)")
+    p.add_argument("--sessions", type=int, default=6, metavar="K",
+                   help="sessions for each client beyond the first twelve (6)")
     p.add_argument("--force", action="store_true", help="add demo data even if there are clients")
 
     p = sub.add_parser("clients", help="list clients",
@@ -196,10 +198,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "demo":
             from . import demo
-            counts = demo.populate(db, clients=args.clients, seed=args.seed, force=args.force)
+            counts = demo.populate(db, clients=args.clients, seed=args.seed, force=args.force,
+                                   sessions_per_client=args.sessions)
             print(f"Demo practice created in {db_path}: {counts['clients']} clients, "
                   f"{counts['organizations']} organizations, {counts['sponsors']} sponsors, "
-                  f"{counts['engagements']} engagements.")
+                  f"{counts['engagements']} engagements, {counts.get('sessions', 0)} sessions, "
+                  f"{counts.get('actions', 0)} action items.")
             return 0
         if args.command == "clients":
             from .services import clients

@@ -10,10 +10,12 @@ current one.
 from __future__ import annotations
 
 import random
+import unicodedata
 from datetime import date, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
+from . import demo_history
 from .errors import CoachDeskError
 from .models import (
     Client,
@@ -86,15 +88,36 @@ class DemoRefused(CoachDeskError):
     pass
 
 
+def _email(name: str, i: int) -> str:
+    """first.last@example.com, accents folded (José → jose); numbered past the hand-written."""
+    plain = name.split("(")[0].lower().replace("ø", "o").replace("ł", "l").replace("ß", "ss")
+    folded = unicodedata.normalize("NFKD", plain)
+    words = ["".join(ch for ch in w if ch.isascii() and ch.isalnum()) for w in folded.split()]
+    words = [w for w in words if w and w != "dr"]
+    local = ".".join(words[:2]) or "client"
+    return f"{local}@example.com" if i < len(CLIENTS) else f"{local}{i}@example.com"
+
+
+def _has_table(s, name: str) -> bool:
+    return s.execute(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
+                     {"n": name}).first() is not None
+
+
 def _months_ago(today: date, months: int) -> date:
     return today - timedelta(days=30 * months)
 
 
 def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False,
-             today: date | None = None) -> dict:
-    """Fill the database with a demo practice; refuse a non-empty one unless ``force``."""
+             today: date | None = None, sessions_per_client: int = 6) -> dict:
+    """Fill the database with a demo practice; refuse a non-empty one unless ``force``.
+
+    The hand-written clients get a planned history (see ``demo_history``);
+    each generated client gets ``sessions_per_client`` sessions.
+    """
     if clients < 0:
         raise DemoRefused("The number of demo clients cannot be negative.")
+    if sessions_per_client < 0:
+        raise DemoRefused("The number of sessions per client cannot be negative.")
     if not force and client_service.count(db) > 0:
         raise DemoRefused("This practice already has clients; demo data is only added to an "
                           "empty one (use --force to add it anyway).")
@@ -133,9 +156,8 @@ def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False
                 months = rng.randint(0, 18)
                 sessions = rng.choice([6, 8, 10, 12])
                 background = ""
-            slug = "".join(ch for ch in name.lower().split("(")[0] if ch.isascii() and ch.isalpha())
             client_rows.append({
-                "name": name, "email": f"{slug or 'client'}{i}@example.com",
+                "name": name, "email": _email(name, i),
                 "phone": f"+44 7700 9{rng.randint(10000, 99999)}", "job_title": title,
                 "organization_id": org_ids[org_i], "status": ClientStatus(status).name,
                 "start_date": _months_ago(today, months), "background": background, **stamps,
@@ -144,7 +166,7 @@ def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False
         # Bulk insert: thousands of rows in one statement keep the benchmarks honest.
         first_id = (s.execute(insert(Client).returning(Client.id), client_rows).scalars().all()
                     if client_rows else [])
-        engagement_rows = []
+        engagement_rows, current = [], []
         for i, (cid, (sp_i, kind, e_status, months, sessions)) in enumerate(
                 zip(first_id, engagement_specs)):
             start = _months_ago(today, months)
@@ -159,13 +181,29 @@ def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False
                               "3. A clear development plan for the next role",
                 "archived": False, **stamps,
             })
+            current.append(len(engagement_rows) - 1)
             if i >= len(CLIENTS):
                 # Generated clients also carry an earlier, completed engagement.
                 earlier = start - timedelta(days=400)
                 engagement_rows.append({**engagement_rows[-1], "status": "completed",
                                         "start_date": earlier,
                                         "end_date": earlier + timedelta(days=180)})
-        if engagement_rows:
-            s.execute(insert(Engagement), engagement_rows)
+        engagement_ids = (s.execute(insert(Engagement).returning(Engagement.id,
+                                                                 sort_by_parameter_order=True),
+                                    engagement_rows).scalars().all()
+                          if engagement_rows else [])
+        # Indexes continue after any clients already there (``force``), so that a
+        # second demo does not repeat the hand-written histories.
+        infos = [demo_history.ClientInfo(cid, client_rows[i]["name"], engagement_ids[current[i]],
+                                         engagement_rows[current[i]]["start_date"],
+                                         engagement_rows[current[i]]["pro_bono"],
+                                         i if not force else len(CLIENTS) + i,
+                                         engagement_rows[current[i]]["status"]
+                                         in ("completed", "cancelled"))
+                 for i, cid in enumerate(first_id)]
+        # A file at an older schema (the upgrade tests build those) gets what its
+        # tables can hold.
+        history = (demo_history.add_history(s, rng, today, infos, sessions_per_client, stamps)
+                   if _has_table(s, "coaching_session") else {})
     return {"organizations": len(org_ids), "sponsors": len(sponsor_ids),
-            "clients": len(client_rows), "engagements": len(engagement_rows)}
+            "clients": len(client_rows), "engagements": len(engagement_rows), **history}

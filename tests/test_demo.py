@@ -8,7 +8,14 @@ import pytest
 from sqlmodel import func, select
 
 from coachdesk import demo, storage
-from coachdesk.models import Client, Engagement, EngagementKind, Organization, Sponsor
+from coachdesk.models import (
+    Client,
+    CoachingSession,
+    Engagement,
+    EngagementKind,
+    Organization,
+    Sponsor,
+)
 from coachdesk.services import clients, engagements, organizations
 
 FIXED_TODAY = date(2026, 3, 1)
@@ -120,3 +127,65 @@ def test_demo_with_200_clients(db):
     assert {"active", "paused", "archived"} <= {r.status for r in rows}
     assert storage.check_file(db.path).ok
     assert len(clients.list_rows(db, text="schmidt")) >= 1
+
+
+def test_demo_has_a_realistic_history(tmp_path):
+    from coachdesk.models import ActionItem, CoachingSession, GrowOption, GrowWorksheet
+    from coachdesk.services import actions, search, sessions
+
+    db = storage.open_database(tmp_path / "history.db")
+    try:
+        summary = demo.populate(db, today=FIXED_TODAY)
+        with db.session() as s:
+            rows = s.exec(select(CoachingSession)).all()
+            statuses = {r.status.value for r in rows}
+            action_states = {a.status.value for a in s.exec(select(ActionItem)).all()}
+            chosen = s.exec(select(func.count()).select_from(GrowOption)
+                            .where(GrowOption.chosen)).one()
+            sheets = _count(db, GrowWorksheet)
+        assert summary["sessions"] == len(rows) >= 50
+        assert summary["worksheets"] == sheets >= 20 and chosen == sheets
+        # Sessions over several months, in every state the app knows.
+        months = {(r.session_date.year, r.session_date.month) for r in rows}
+        assert len(months) >= 6
+        assert statuses == {"held", "planned", "cancelled", "cancelled_late", "no_show"}
+        assert any(r.is_group and r.participants > 1 for r in rows)
+        held = [r for r in rows if r.status.value == "held"]
+        assert all(r.session_date <= FIXED_TODAY for r in held)
+        assert all(r.session_date > FIXED_TODAY for r in rows if r.status.value == "planned")
+        # Both kinds of notes, never the same text; a few held sessions still to write up.
+        with_notes = [r for r in held if r.private_notes]
+        assert len(with_notes) >= 40 and all(r.shared_summary for r in with_notes)
+        assert all(r.private_notes != r.shared_summary for r in with_notes)
+        assert 1 <= len(sessions.without_notes(db)) <= 5
+        # Actions in all states, some open and overdue for the follow-up views.
+        assert action_states == {"open", "done", "dropped"}
+        open_rows = actions.open_actions(db, today=FIXED_TODAY)
+        assert 0 < sum(a.overdue for a in open_rows) < len(open_rows)
+        # Coming up: sessions in the next two weeks; one agreement used up.
+        assert len(sessions.upcoming(db, today=FIXED_TODAY)) >= 4
+        used_up = [e for e in engagements.list_all(db, include_archived=True)
+                   if e.status.value == "active" and sessions.usage(db, e.id).used_up]
+        assert [clients.get(db, e.client_id).name for e in used_up] == ["Élodie Fontaine"]
+        # The search index followed the bulk insert, accents and all.
+        assert search.search(db, "outage reviews")
+        assert any(h.kind == "private_note" for h in search.search(db, "José"))
+    finally:
+        db.close()
+
+
+def test_generated_clients_get_the_asked_number_of_sessions(db):
+    summary = demo.populate(db, clients=40, seed=5, today=FIXED_TODAY, sessions_per_client=10)
+    assert summary["sessions"] == _count(db, CoachingSession)
+    with db.session() as s:
+        per_client = s.exec(select(CoachingSession.client_id, func.count())
+                            .group_by(CoachingSession.client_id)).all()
+    generated = [n for cid, n in per_client if cid > len(demo.CLIENTS)]
+    assert generated and set(generated) == {10}
+    assert len(generated) == 40 - len(demo.CLIENTS)
+
+
+def test_demo_refuses_a_negative_number_of_sessions(db):
+    with pytest.raises(demo.DemoRefused, match="sessions"):
+        demo.populate(db, sessions_per_client=-1)
+    assert clients.count(db) == 0

@@ -296,7 +296,7 @@ def _expected_order_ok(column: str, rows) -> None:
     filled = [x for x in values if x not in ("", None)]
     # Empty values come after all filled ones.
     assert values[:len(filled)] == filled, f"{column}: empty values must sort last"
-    if column == "start_date":
+    if column in ("start_date", "last_session", "next_session"):
         keys = filled
     elif column == "engagement_status":
         keys = [STATUS_ORDER[x] for x in filled]
