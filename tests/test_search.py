@@ -322,3 +322,18 @@ def test_check_reports_and_repair_rebuilds_an_emptied_index(practice, db_path):
     assert after.stdout.startswith("OK:") and after.stderr == ""
     assert index_rows(db) == expected
     assert [h.kind for h in search.search(db, "insomnia")] == ["private_note"]
+
+
+def test_a_word_found_almost_everywhere_lists_the_newest_first(db, monkeypatch):
+    """Past BROAD_MATCHES matches the search stops ranking and shows the newest."""
+    client = add_client(db, "Broad Match")
+    for day in range(1, 29):
+        add_session(db, client.id, date(2026, 2, day), shared_summary="We talked about delegation.")
+    ranked = search.search(db, "delegation", limit=5)
+    monkeypatch.setattr(search, "BROAD_MATCHES", 10)
+    newest = search.search(db, "delegation", limit=5)
+    assert len(ranked) == len(newest) == 5
+    assert [h.session_date for h in newest] == [date(2026, 2, d) for d in (28, 27, 26, 25, 24)]
+    assert all("delegation" in h.snippet for h in newest)
+    # Identical notes tie on rank: the newest sessions win the tie there too.
+    assert [h.session_date for h in ranked] == [h.session_date for h in newest]

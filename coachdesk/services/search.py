@@ -49,6 +49,8 @@ ELLIPSIS = "…"
 SNIPPET_TOKENS = 12
 MAX_WORDS = 16
 MAX_LIMIT = 500
+# Beyond this many matches a search lists the newest first instead of ranking them.
+BROAD_MATCHES = 4000
 
 # Private-use characters (plane 16) bracket the match in FTS5's snippet(); they
 # are never typed by a coach and are removed from the text the UI receives.
@@ -215,21 +217,31 @@ def search(db: Database, query: str, limit: int = 50) -> list[SearchHit]:
 
 
 def _best_ranked(s, fts: str, likes: list[str], params: dict, limit: int) -> dict[int, float]:
-    """rowid -> bm25 rank of the best ``limit`` matches, and of every match tied with the last.
+    """rowid -> bm25 rank of the best ``limit`` matches (ties broken by the newest row).
 
-    One pass reads (rowid, rank) of every match, which needs no text and is
-    faster than FTS5's own ORDER BY rank; rows tied on rank with the last one
-    shown are all kept, so that the newest session wins the tie.
+    A query found in more than ``BROAD_MATCHES`` rows (a common word in a large
+    practice) is not ranked: scoring every match costs more than it tells, so
+    the newest matches come first. Otherwise one pass reads (rowid, rank) of
+    every match, which needs no text and is faster than FTS5's ORDER BY rank.
     """
     where = " AND ".join(["search_index MATCH :fts", *likes]).replace("si.body", "body")
     # The driver's own cursor: SQLAlchemy's row objects cost more than the
     # query itself when a common word matches most of the practice.
     raw = s.connection().connection.driver_connection
-    rows = raw.execute(f"SELECT rowid, rank FROM search_index WHERE {where}",
-                       {**params, "fts": fts}).fetchall()
+    args = {**params, "fts": fts}
+    newest = raw.execute(f"SELECT rowid FROM search_index WHERE {where} "
+                         f"ORDER BY rowid DESC LIMIT {BROAD_MATCHES + 1}", args).fetchall()
+    if len(newest) > BROAD_MATCHES:
+        return {r[0]: 0.0 for r in newest[:limit]}
+    rows = raw.execute(f"SELECT rowid, rank FROM search_index WHERE {where}", args).fetchall()
     if len(rows) > limit:
-        cutoff = heapq.nsmallest(limit, (r[1] for r in rows))[-1]
-        rows = [r for r in rows if r[1] <= cutoff]
+        best = heapq.nsmallest(limit, rows, key=lambda r: (r[1], -r[0]))
+        cutoff = best[-1][1]
+        # Rows tied with the last one shown are kept (a few), so that the
+        # newest session wins the tie when the hits are put in order.
+        shown = {r[0] for r in best}
+        tied = [r for r in rows if r[1] == cutoff and r[0] not in shown]
+        rows = best + heapq.nlargest(limit, tied, key=lambda r: r[0])
     return {rowid: rank for rowid, rank in rows}
 
 
