@@ -11,7 +11,15 @@ measures, and prints ONE JSON object on stdout (progress goes to stderr):
   the key event until its handler (proxy refilter and count label) is done,
   median over several realistic queries; Esc back to empty is reported apart;
 * ``peak_rss_mb``: the app's peak resident memory in the start-up runs, and
-  ``bench_process_peak_rss_mb`` for this process (which holds the same list).
+  ``bench_process_peak_rss_mb`` for this process (which holds the same list);
+* ``search_s``: median full-text search (``search.search``, hits with their
+  snippets) over the whole practice, for a set of realistic queries;
+* ``client_open_s``: opening a client with 40 sessions on the client page, from
+  the call until the page is painted, median of 7;
+* ``worksheet_pdf_s``: building a filled GROW worksheet PDF, median of 5.
+
+The practice has about 50,000 sessions with notes (``SESSIONS_PER_CLIENT``
+for every generated client), worksheets and action items.
 
 Not collected by pytest (``norecursedirs``), and no file here starts with test_.
 """
@@ -36,13 +44,20 @@ if str(ROOT) not in sys.path:
 
 CLIENTS = 5000
 ENGAGEMENTS = 10000
+SESSIONS_PER_CLIENT = 10
+BIG_CLIENT_SESSIONS = 40
+SEARCH_QUERIES = ["delegat", "sponsor feedback", "José", "outage reviews", "merger",
+                  "protected hour", "schmidt", "wellbeing", "zzzz-no-such-word"]
+OPEN_RUNS = 7
+PDF_RUNS = 5
 SEED = 7
 STARTUP_RUNS = 3
 LOAD_RUNS = 5
 FILTER_ROUNDS = 3
 QUERIES = ["mü", "nord", "head of", "sven", "zz"]
 STARTUP_TIMEOUT_S = 60
-GOALS = {"startup_to_window_s": 1.5, "filter_keystroke_s": 0.030, "peak_rss_mb": 250}
+GOALS = {"startup_to_window_s": 1.5, "filter_keystroke_s": 0.030, "peak_rss_mb": 250,
+         "search_s": 0.050, "client_open_s": 0.100, "worksheet_pdf_s": 0.300}
 
 
 def progress(message: str) -> None:
@@ -66,7 +81,8 @@ def build_practice(db_path: Path) -> dict:
 
     db = storage.open_database(db_path)
     try:
-        counts = demo.populate(db, clients=CLIENTS, seed=SEED)
+        counts = demo.populate(db, clients=CLIENTS, seed=SEED,
+                               sessions_per_client=SESSIONS_PER_CLIENT)
         missing = ENGAGEMENTS - counts["engagements"]
         if missing > 0:
             # The demo gives each generated client two engagements but the twelve
@@ -83,15 +99,53 @@ def build_practice(db_path: Path) -> dict:
                     rows.append(row)
                 s.execute(insert(Engagement), rows)
             counts["engagements"] += len(rows)
+        counts["big_client_id"] = add_big_client(db)
+        from sqlalchemy import text
+
+        with db.session() as s:
+            for key, table in (("sessions", "coaching_session"), ("worksheets", "grow_worksheet"),
+                               ("actions", "action_item")):
+                counts[key] = s.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
     finally:
         db.close()
     return counts
 
 
+def add_big_client(db) -> int:
+    """Give one generated client 40 sessions (with notes, a worksheet, actions)."""
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from coachdesk.models import CoachingSession
+    from coachdesk.services import actions, grow, sessions
+
+    with db.session() as s:
+        cid, n, eid = s.execute(select(CoachingSession.client_id, func.count(),
+                                       func.max(CoachingSession.engagement_id))
+                                .where(CoachingSession.client_id > 12)
+                                .group_by(CoachingSession.client_id).limit(1)).one()
+    first = date.today() - timedelta(days=14 * BIG_CLIENT_SESSIONS)
+    for k in range(BIG_CLIENT_SESSIONS - n):
+        row = sessions.create(db, eid, first + timedelta(days=14 * k), status="held",
+                              start_time="10:00", duration_minutes=60)
+        sessions.save_notes(db, row.id, private_notes=f"Working notes {k}: " + "observed " * 60,
+                            shared_summary=f"Summary {k}: we worked on delegation and priorities.")
+        if k % 3 == 0:
+            ws = grow.for_session(db, row.id)
+            grow.update(db, ws.id, goal_session="Delegate the Monday meeting",
+                        reality_facts="Works 60 hours a week", will_what="Hand it over",
+                        commitment=7)
+            for text in ("Hire a deputy", "Drop the report", "Ask the sponsor"):
+                grow.add_option(db, ws.id, text)
+            actions.create(db, row.id, f"Action {k}", due_date=row.session_date + timedelta(days=7))
+    return cid
+
+
 # -- start-up, in a separate process ---------------------------------------------------------
 
 
-def startup_once(db_path: Path, home: Path) -> tuple[float, float]:
+def startup_once(db_path: Path, home: Path) -> tuple[float, float, float]:
     env = dict(os.environ)
     env.pop("COACHDESK_DB", None)
     env.update(COACHDESK_STARTUP_PROBE="1", QT_QPA_PLATFORM="offscreen",
@@ -100,13 +154,14 @@ def startup_once(db_path: Path, home: Path) -> tuple[float, float]:
         start = time.perf_counter()
         proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--db", str(db_path)],
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err, text=True)
-        wall = reported = None
+        wall = reported = peak = None
         deadline = start + STARTUP_TIMEOUT_S
         try:
             for line in proc.stdout:
                 if line.startswith("WINDOW_SHOWN"):
                     wall = time.perf_counter() - start
-                    reported = float(line.split()[1])
+                    fields = line.split()
+                    reported, peak = float(fields[1]), float(fields[2])
                     break
                 if time.perf_counter() > deadline:
                     break
@@ -121,7 +176,7 @@ def startup_once(db_path: Path, home: Path) -> tuple[float, float]:
             detail = err.read().decode(errors="replace")[-2000:]
             raise RuntimeError(f"the app did not report its window (exit {proc.returncode}):\n"
                                f"{detail}")
-    return wall, reported
+    return wall, reported, peak
 
 
 # -- in-process measurements --------------------------------------------------------------
@@ -203,6 +258,64 @@ def measure_filter(app, db) -> dict:
             "matches": matches, "esc_by_shortcut": esc_by_shortcut}
 
 
+def measure_search(db) -> dict:
+    from coachdesk.services import search
+
+    times, hits = [], {}
+    for _ in range(3):
+        for query in SEARCH_QUERIES:
+            t = time.perf_counter()
+            found = search.search(db, query)
+            times.append(time.perf_counter() - t)
+            hits[query] = len(found)
+    return {"times": times, "hits": hits}
+
+
+def measure_client_open(app, db, client_id: int) -> dict:
+    from coachdesk.services import sessions
+    from ui.context import AppContext
+    from ui.pages.client_detail import ClientPage
+
+    page = ClientPage(AppContext(db))
+    page.resize(1280, 800)
+    page.show()
+    app.processEvents()
+    times = []
+    for _ in range(OPEN_RUNS):
+        page.client = None
+        t = time.perf_counter()
+        page.show_client(client_id)
+        page.repaint()
+        app.processEvents()
+        times.append(time.perf_counter() - t)
+    rows = page.session_model.rowCount()
+    page.close()
+    assert rows == len(sessions.list_for_client(db, client_id)) >= BIG_CLIENT_SESSIONS, rows
+    return {"times": times, "sessions": rows}
+
+
+def measure_worksheet_pdf(db, client_id: int, tmp: Path) -> dict:
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from coachdesk.models import CoachingSession, GrowWorksheet
+    from ui.dialogs.print_preview import build_worksheet_pdf
+
+    with db.session() as s:
+        session_id = s.execute(select(GrowWorksheet.session_id)
+                               .join(CoachingSession, CoachingSession.id == GrowWorksheet.session_id)
+                               .where(CoachingSession.client_id == client_id)
+                               .order_by(GrowWorksheet.session_id.desc()).limit(1)).scalar_one()
+    times = []
+    out = tmp / "worksheet.pdf"
+    for _ in range(PDF_RUNS):
+        t = time.perf_counter()
+        build_worksheet_pdf(db, session_id, False, out)
+        times.append(time.perf_counter() - t)
+    pages = len(PdfReader(out).pages)
+    return {"times": times, "pages": pages, "kb": out.stat().st_size / 1024}
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -236,14 +349,16 @@ def main() -> int:
         build_s = time.perf_counter() - t
         progress(f"built in {build_s:.1f} s: {counts}")
 
-        walls, reported = [], []
+        walls, reported, peaks = [], [], []
         for i in range(STARTUP_RUNS):
-            wall, rep = startup_once(db_path, home)
+            wall, rep, peak = startup_once(db_path, home)
             walls.append(wall)
             reported.append(rep)
-            progress(f"start-up run {i + 1}: window shown after {wall:.3f} s")
-        # Every child has been waited for: this is the largest one's peak.
-        app_peak_rss = maxrss_mb(resource.RUSAGE_CHILDREN)
+            peaks.append(peak)
+            progress(f"start-up run {i + 1}: window shown after {wall:.3f} s, peak {peak:.0f} MB")
+        # The app reports its own peak (VmHWM): the children's ru_maxrss would
+        # carry this process's peak (the practice it just built) over the fork.
+        app_peak_rss = max(peaks)
 
         from PySide6.QtWidgets import QApplication
 
@@ -258,12 +373,21 @@ def main() -> int:
             filt = measure_filter(app, db)
             progress(f"filter keystrokes: {len(filt['keystrokes'])} timed, "
                      f"max {max(filt['keystrokes']) * 1000:.1f} ms")
+            found = measure_search(db)
+            progress(f"search: {found['hits']}")
+            opened = measure_client_open(app, db, counts["big_client_id"])
+            progress(f"client open: {[round(x, 4) for x in opened['times']]}")
+            pdf = measure_worksheet_pdf(db, counts["big_client_id"], tmp)
+            progress(f"worksheet pdf: {[round(x, 4) for x in pdf['times']]}")
         finally:
             db.close()
 
     result = {
         "clients": counts["clients"],
         "engagements": counts["engagements"],
+        "sessions": counts["sessions"],
+        "worksheets": counts.get("worksheets", 0),
+        "action_items": counts.get("actions", 0),
         "startup_to_window_s": round(statistics.median(walls), 4),
         "startup_runs_s": [round(x, 4) for x in walls],
         "startup_reported_by_app_s": round(statistics.median(reported), 4),
@@ -277,6 +401,14 @@ def main() -> int:
         "filter_clear_s": round(statistics.median(filt["clears"]), 5),
         "filter_clear_by_esc_shortcut": filt["esc_by_shortcut"],
         "filter_queries": filt["matches"],
+        "search_s": round(statistics.median(found["times"]), 5),
+        "search_p95_s": round(p95(found["times"]), 5),
+        "search_hits": found["hits"],
+        "client_open_s": round(statistics.median(opened["times"]), 4),
+        "client_open_sessions": opened["sessions"],
+        "worksheet_pdf_s": round(statistics.median(pdf["times"]), 4),
+        "worksheet_pdf_pages": pdf["pages"],
+        "worksheet_pdf_kb": round(pdf["kb"], 1),
         "peak_rss_mb": round(app_peak_rss, 1),
         "bench_process_peak_rss_mb": round(maxrss_mb(resource.RUSAGE_SELF), 1),
         "build_practice_s": round(build_s, 2),
