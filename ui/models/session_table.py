@@ -64,9 +64,15 @@ class SessionTableModel(QAbstractTableModel):
             if column == "Status":
                 return STATUS_LABELS[SessionStatus(status)]
             if column == "Notes":
+                summary = getattr(r, "shared_summary", None)
+                if summary:  # the client page: the start of the shareable summary
+                    first = summary.strip().splitlines()[0] if summary.strip() else ""
+                    return first if len(first) <= 140 else first[:139] + "…"
                 has = getattr(r, "has_notes", None)
                 if has is None:
-                    has = bool(r.private_notes or r.shared_summary)
+                    if r.private_notes:
+                        return "🔒 private notes only"
+                    has = False
                 return "✓" if has else ("missing" if status == "held" else "")
         if role == Qt.ItemDataRole.ForegroundRole and column == "Status":
             return STATUS_COLOURS.get(status) if status in ("held", "planned") else None

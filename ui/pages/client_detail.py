@@ -94,7 +94,8 @@ class ClientPage(QWidget):
         self.background = FocusOutPlainTextEdit()
         self.background.setTabChangesFocus(False)
         self.background.setPlaceholderText("Background: role, context, what the sponsor hopes for…")
-        self.background.setMinimumHeight(140)
+        self.background.setMinimumHeight(72)
+        self.background.setMaximumHeight(110)
         self._field(form, "Background", "background", self.background, "clientBackground")
         details = QGroupBox("Details")
         details.setLayout(form)
@@ -110,7 +111,8 @@ class ClientPage(QWidget):
         self.engagement_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.engagement_table.horizontalHeader().setStretchLastSection(True)
-        self.engagement_table.setMinimumHeight(130)
+        self.engagement_table.setMinimumHeight(90)
+        self.engagement_table.setMaximumHeight(150)
         self.add_engagement_button = name_widget(QPushButton("Add engagement…"), "addEngagement",
                                                  "Add engagement")
         self.edit_engagement_button = name_widget(QPushButton("Edit…"), "editEngagement",
@@ -145,7 +147,7 @@ class ClientPage(QWidget):
         self.session_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.session_table.horizontalHeader().setStretchLastSection(True)
-        self.session_table.setMinimumHeight(160)
+        self.session_table.setMinimumHeight(220)
         self.new_session_button = name_widget(QPushButton("New session…"), "newSession",
                                               "New session")
         self.new_session_button.setToolTip("Plan or log a session (Ctrl+Shift+N)")
