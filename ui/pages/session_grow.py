@@ -28,6 +28,7 @@ from coachdesk.models import ActionStatus
 from coachdesk.services import actions, grow
 
 from ..context import AppContext
+from ..theme import colour
 from ..widgets.autosave import AutoSaver
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_error
 from ..widgets.text import FocusOutPlainTextEdit
@@ -332,7 +333,10 @@ class FollowUpPanel(QGroupBox):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.view.setMaximumHeight(130)
         self.done_button = name_widget(QPushButton("Done"), "followUpDone", "Mark followed-up action done")
         self.drop_button = name_widget(QPushButton("Dropped"), "followUpDrop", "Drop followed-up action")
@@ -361,6 +365,7 @@ class FollowUpPanel(QGroupBox):
                      QStandardItem(a.due_date.strftime("%d %b %Y") if a.due_date else "—")]
             if a.due_date and a.due_date < date.today():
                 cells[2].setText(cells[2].text() + "  (overdue)")
+                cells[2].setForeground(colour("red"))
             cells[0].setData(a.id, Qt.ItemDataRole.UserRole)
             self.model.appendRow(cells)
         self.setVisible(bool(items))
