@@ -25,6 +25,7 @@ from coachdesk.services import clients
 from .context import AppContext
 from .dialogs.people import NewClientDialog
 from .pages.client_detail import ClientPage
+from .pages.dashboard import DashboardPage
 from .pages.clients import ClientsPage
 from .pages.overview import ActionsPage, SessionsPage
 from .pages.session import SessionPage
@@ -32,7 +33,8 @@ from .pages.welcome import WelcomePage
 
 log = logging.getLogger(__name__)
 
-NAV_ITEMS = [("clients", "Clients"), ("sessions", "Sessions"), ("actions", "Actions")]
+NAV_ITEMS = [("dashboard", "Dashboard"), ("clients", "Clients"), ("sessions", "Sessions"),
+             ("actions", "Actions")]
 
 
 class MainWindow(QMainWindow):
@@ -61,8 +63,9 @@ class MainWindow(QMainWindow):
         self.session_page = SessionPage(ctx)
         self.sessions_page = SessionsPage(ctx)
         self.actions_page = ActionsPage(ctx)
+        self.dashboard_page = DashboardPage(ctx)
         for page in (self.welcome_page, self.clients_page, self.client_page, self.session_page,
-                     self.sessions_page, self.actions_page):
+                     self.sessions_page, self.actions_page, self.dashboard_page):
             self.stack.addWidget(page)
 
         central = QWidget()
@@ -85,6 +88,7 @@ class MainWindow(QMainWindow):
         self.session_page.back_requested.connect(self.open_client)
         self.sessions_page.open_session.connect(self.open_session)
         self.actions_page.open_session.connect(self.open_session)
+        self.dashboard_page.open_client.connect(self.open_client)
         self.welcome_page.demo_requested.connect(self.load_demo)
         self.welcome_page.start_requested.connect(self.start_practice)
         ctx.status_message.connect(lambda m: self.statusBar().showMessage(m, 10000))
@@ -128,6 +132,8 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         self._action(edit_menu, "Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences,
                      "actionSettings")
+        self._action(edit_menu, "&Indicators…", self.open_indicator_library, None,
+                     "actionIndicatorLibrary")
 
         self.new_session_action = self._action(file_menu, "New &session…", self.new_session,
                                                "Ctrl+Shift+N", "actionNewSession")
@@ -142,6 +148,8 @@ class MainWindow(QMainWindow):
                      "actionShowSessions")
         self._action(view_menu, "&Actions", lambda: self.show_nav("actions"), "Ctrl+3",
                      "actionShowActions")
+        self._action(view_menu, "&Dashboard", lambda: self.show_nav("dashboard"), "Ctrl+4",
+                     "actionShowDashboard")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About CoachDesk", self.about, None, "actionAbout")
@@ -167,7 +175,8 @@ class MainWindow(QMainWindow):
         self.session_page.leave()
         self.nav.setEnabled(True)
         self._select_nav(key)
-        page = {"sessions": self.sessions_page, "actions": self.actions_page}[key]
+        page = {"sessions": self.sessions_page, "actions": self.actions_page,
+                "dashboard": self.dashboard_page}[key]
         page.reload()
         self.stack.setCurrentWidget(page)
 
@@ -250,6 +259,12 @@ class MainWindow(QMainWindow):
                 page.shared_summary.setFocus()
         elif hit.client_id is not None:
             self.open_client(hit.client_id)
+
+    def open_indicator_library(self) -> None:
+        from .dialogs.indicator_library import IndicatorLibraryDialog
+
+        IndicatorLibraryDialog(self.ctx, self).exec()
+        self.ctx.notify("indicator")
 
     def open_settings(self) -> None:
         from .dialogs.settings_dialog import SettingsDialog

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +42,16 @@ from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_err
 log = logging.getLogger(__name__)
 
 
+def _section_tabs():
+    """(factory, title) of the tabs after the profile. Each widget has
+    ``show_client(client)`` and may have ``leave()``."""
+    from .client_goals import GoalsTab
+    from .client_progress import ProgressTab
+    from .client_relationships import RelationshipsTab
+
+    return [(ProgressTab, "Indicators"), (GoalsTab, "Goals"), (RelationshipsTab, "Relationships")]
+
+
 class ClientPage(QWidget):
     back_requested = Signal()
     open_session = Signal(int)
@@ -61,6 +72,10 @@ class ClientPage(QWidget):
         self.title.setStyleSheet("font-size: 20px; font-weight: 600;")
         self.status_chip = QLabel()
         self.status_chip.setObjectName("clientStatusChip")
+        # Retention signal (issue 5): green/amber/red with its reasons in words.
+        self.risk_chip = name_widget(QLabel(), "clientRiskChip", "Retention signal")
+        self.risk_chip.setTextFormat(Qt.TextFormat.PlainText)
+        self.risk_chip.hide()
         self.saved_label = QLabel()
         self.saved_label.setObjectName("savedIndicator")
         self.saved_label.setStyleSheet("color: palette(mid);")
@@ -70,6 +85,7 @@ class ClientPage(QWidget):
         header.addWidget(self.back_button)
         header.addSpacing(8)
         header.addWidget(self.title, 1)
+        header.addWidget(self.risk_chip)
         header.addWidget(self.status_chip)
         header.addWidget(self.saved_label)
         header.addWidget(self.archive_button)
@@ -171,10 +187,23 @@ class ClientPage(QWidget):
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
+        # Tabs: the profile (details, engagements, sessions), then the coach's
+        # measures. A tab loads its client when it is first shown, so opening a
+        # client stays fast however much history they have.
+        self.tabs = name_widget(QTabWidget(), "clientTabs", "Client sections")
+        self.tabs.addTab(scroll, "Profile && sessions")
+        self.section_tabs: list[QWidget] = []
+        for make, title in _section_tabs():
+            widget = make(ctx, self)
+            self.section_tabs.append(widget)
+            self.tabs.addTab(widget, title)
+        self._loaded_tabs: set[int] = set()
+        self.tabs.currentChanged.connect(self._load_current_tab)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(header)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.tabs, 1)
 
         # -- wiring ---------------------------------------------------------------
         for edit in (self.name, self.job_title, self.email, self.phone):
@@ -224,6 +253,40 @@ class ClientPage(QWidget):
         self.saved_label.clear()
         self._refresh_header()
         self.load_engagements()
+        self._loaded_tabs.clear()
+        self._load_current_tab()
+        self.refresh_risk()
+
+    def _load_current_tab(self, *_):
+        """Load the client into the section tab on screen (once per client)."""
+        widget = self.tabs.currentWidget()
+        if self.client is None or widget not in self.section_tabs:
+            return
+        if id(widget) not in self._loaded_tabs:
+            self._loaded_tabs.add(id(widget))
+            widget.show_client(self.client)
+
+    def show_tab(self, widget: QWidget) -> None:
+        self.tabs.setCurrentWidget(widget)
+
+    def refresh_risk(self) -> None:
+        """The retention signal and its reasons, from the engine's rules."""
+        if self.client is None:
+            return
+        try:
+            from coachdesk.services import risk
+        except ImportError:  # engine without the indicators yet
+            return
+        assessment = risk.assess(self.ctx.db, self.client.id)
+        level = assessment.level.value if hasattr(assessment.level, "value") else str(assessment.level)
+        words = {"green": "On track", "amber": "Watch", "red": "Needs attention"}.get(level, level)
+        colour = {"green": "green", "amber": "orange", "red": "red"}.get(level, "grey")
+        self.risk_chip.setText(f"● {words}")
+        self.risk_chip.setStyleSheet(f"color: {css(colour)}; font-weight: 600; padding: 0 8px;")
+        reasons = [r.text for r in assessment.reasons]
+        self.risk_chip.setToolTip("\n".join(reasons) if reasons else "No warning signs in the records.")
+        self.risk_chip.setAccessibleDescription("; ".join(reasons))
+        self.risk_chip.show()
 
     def load_engagements(self) -> None:
         if self.client is None:
@@ -264,6 +327,8 @@ class ClientPage(QWidget):
     def _on_data_changed(self, what: str) -> None:
         if what in ("sponsor", "session", "action") and self.client is not None:
             self.load_engagements()
+        if what in ("session", "action", "reading", "goal", "indicator") and self.client is not None:
+            self.refresh_risk()
 
     def new_session(self) -> None:
         if self.client is None:
@@ -337,6 +402,9 @@ class ClientPage(QWidget):
     def leave(self) -> None:
         """Called before the page is hidden or the window closes."""
         self.saver.flush()
+        for widget in self.section_tabs:
+            if hasattr(widget, "leave"):
+                widget.leave()
 
     def hideEvent(self, event):
         self.saver.flush()

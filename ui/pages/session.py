@@ -72,11 +72,16 @@ class SessionPage(QWidget):
         self.print_button.setToolTip("Preview and print this session's GROW worksheet (Ctrl+P)")
         self.ics_button = name_widget(QPushButton("Add to calendar…"), "exportSessionIcs",
                                       "Export session to calendar")
+        self.rate_button = name_widget(QPushButton("Rate indicators…"), "rateIndicators",
+                                       "Rate indicators")
+        self.rate_button.setToolTip("Record this client's talent-retention indicators, dated "
+                                    "with this session")
         header = QHBoxLayout()
         header.addWidget(self.back_button)
         header.addSpacing(8)
         header.addWidget(self.title, 1)
         header.addWidget(self.saved_label)
+        header.addWidget(self.rate_button)
         header.addWidget(self.ics_button)
         header.addWidget(self.print_button)
 
@@ -183,6 +188,7 @@ class SessionPage(QWidget):
         ctx.data_changed.connect(lambda what: self.grow.refresh_prompts()
                                  if what == "settings" and self.session else None)
         self.print_button.clicked.connect(self._print)
+        self.rate_button.clicked.connect(self._rate_indicators)
         self.ics_button.clicked.connect(self._export_ics)
 
     # -- loading --------------------------------------------------------------------
@@ -284,6 +290,16 @@ class SessionPage(QWidget):
     def hideEvent(self, event):
         self.leave()
         super().hideEvent(event)
+
+    def _rate_indicators(self) -> None:
+        from ..dialogs.readings_dialog import rate_indicators
+
+        if self.session is None:
+            return
+        self.leave()
+        if rate_indicators(self.ctx, self, self.session.client_id, self.session.engagement_id,
+                           self.session.session_date):
+            self.ctx.notify("reading")
 
     def _print(self) -> None:
         from ..dialogs.print_preview import print_worksheet

@@ -1,0 +1,330 @@
+"""A small time-series line chart drawn with QPainter.
+
+QtCharts lives in the PySide6-Addons wheel (hundreds of MB we do not ship);
+the charts CoachDesk needs are simple enough to draw: dated points joined by
+lines, one colour per series, one marker shape per kind of point (e.g. who
+gave the rating), a legend that hides and shows a series when clicked, and a
+tooltip naming the point under the mouse. Colours come from the palette, so
+the chart reads in light and dark themes alike.
+
+The widget draws what it is given; the numbers come from the engine
+(``coachdesk.services.charts``), the same ones the PDF reports use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPalette, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from ..theme import is_dark
+
+# Distinct in both themes (second shade for dark backgrounds), colour-blind aware
+# (Okabe-Ito order, then a few more).
+SERIES_COLOURS = [
+    ("#0072b2", "#56b4e9"), ("#d55e00", "#ff9e5e"), ("#009e73", "#4fd1a5"),
+    ("#cc79a7", "#f0a8d0"), ("#8a6d00", "#f0e442"), ("#5b3fa3", "#b9a3ff"),
+    ("#b22222", "#ff8080"), ("#2f4f4f", "#a0c8c8"), ("#6b8e23", "#b5e06b"),
+    ("#444444", "#dddddd"),
+]
+
+MARKERS = ("circle", "square", "triangle", "diamond")
+
+
+@dataclass
+class ChartPoint:
+    day: date
+    value: float  # position on the y axis
+    marker: int = 0  # index into the chart's marker kinds
+    tip: str = ""  # tooltip text
+
+
+@dataclass
+class ChartSeries:
+    name: str
+    points: list[ChartPoint] = field(default_factory=list)
+    dashed: bool = False
+    visible: bool = True
+
+
+class LineChart(QWidget):
+    """Dated series on one y axis. ``set_data`` replaces everything."""
+
+    series_toggled = Signal(str, bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setMinimumSize(360, 240)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.series: list[ChartSeries] = []
+        self.y_min, self.y_max = 0.0, 1.0
+        self.y_ticks: list[tuple[float, str]] = []
+        self.marker_names: list[str] = []
+        self.empty_text = "Nothing to show yet."
+        self.y_title = ""
+        self._legend_boxes: list[tuple[QRectF, int]] = []
+        self._screen_points: list[tuple[QPointF, ChartPoint, ChartSeries]] = []
+
+    # -- data -----------------------------------------------------------------------
+
+    def set_data(self, series: list[ChartSeries], y_min: float, y_max: float,
+                 y_ticks: list[tuple[float, str]] | None = None, marker_names: list[str] | None = None,
+                 y_title: str = "", empty_text: str | None = None) -> None:
+        hidden = {s.name for s in self.series if not s.visible}
+        self.series = list(series)
+        for s in self.series:
+            if s.name in hidden:
+                s.visible = False
+        self.y_min, self.y_max = float(y_min), float(y_max)
+        if self.y_max <= self.y_min:
+            self.y_max = self.y_min + 1
+        self.y_ticks = y_ticks or [(self.y_min, f"{self.y_min:g}"), (self.y_max, f"{self.y_max:g}")]
+        self.marker_names = marker_names or []
+        self.y_title = y_title
+        if empty_text is not None:
+            self.empty_text = empty_text
+        self.update()
+
+    def point_count(self) -> int:
+        return sum(len(s.points) for s in self.series)
+
+    def visible_names(self) -> list[str]:
+        return [s.name for s in self.series if s.visible]
+
+    def set_series_visible(self, name: str, visible: bool) -> None:
+        for s in self.series:
+            if s.name == name and s.visible != visible:
+                s.visible = visible
+                self.series_toggled.emit(name, visible)
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(640, 320)
+
+    # -- drawing ----------------------------------------------------------------------
+
+    def _colour(self, index: int) -> QColor:
+        light, dark = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        return QColor(dark if is_dark() else light)
+
+    def _date_range(self) -> tuple[date, date] | None:
+        days = [p.day for s in self.series for p in s.points]
+        if not days:
+            return None
+        first, last = min(days), max(days)
+        if first == last:
+            first = date.fromordinal(first.toordinal() - 15)
+            last = date.fromordinal(last.toordinal() + 15)
+        return first, last
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt name)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        text = pal.color(QPalette.ColorRole.WindowText)
+        base = pal.color(QPalette.ColorRole.Base)
+        grid = QColor(text)
+        grid.setAlpha(40)
+        painter.fillRect(self.rect(), base)
+        fm = QFontMetrics(self.font())
+        self._screen_points = []
+        self._legend_boxes = []
+
+        legend_h = self._legend_height(fm)
+        left = max((fm.horizontalAdvance(label) for _, label in self.y_ticks), default=20) + 14
+        if self.y_title:
+            left += fm.height()
+        plot = QRectF(left, 10, self.width() - left - 16, self.height() - 10 - fm.height() - 12 - legend_h)
+        span = self._date_range()
+        if span is None or plot.width() < 40 or plot.height() < 40:
+            painter.setPen(text)
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            painter.end()
+            return
+        first, last = span
+        x_span = (last.toordinal() - first.toordinal()) or 1
+
+        def sx(day: date) -> float:
+            return plot.left() + (day.toordinal() - first.toordinal()) / x_span * plot.width()
+
+        def sy(value: float) -> float:
+            frac = (value - self.y_min) / (self.y_max - self.y_min)
+            return plot.bottom() - max(0.0, min(1.0, frac)) * plot.height()
+
+        # Axes, grid, ticks.
+        painter.setPen(QPen(grid, 1))
+        for value, label in self.y_ticks:
+            y = sy(value)
+            painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+        painter.setPen(text)
+        for value, label in self.y_ticks:
+            y = sy(value)
+            painter.drawText(QRectF(0, y - fm.height() / 2, left - 6, fm.height()),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+        if self.y_title:
+            painter.save()
+            painter.translate(fm.ascent(), plot.center().y())
+            painter.rotate(-90)
+            painter.drawText(QRectF(-plot.height() / 2, -fm.ascent(), plot.height(), fm.height()),
+                             Qt.AlignmentFlag.AlignCenter, self.y_title)
+            painter.restore()
+        painter.drawLine(QPointF(plot.left(), plot.bottom()), QPointF(plot.right(), plot.bottom()))
+        for day, label in _month_ticks(first, last, plot.width() / max(fm.horizontalAdvance("Mar 26"), 1)):
+            x = sx(day)
+            painter.setPen(QPen(grid, 1))
+            painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+            painter.setPen(text)
+            painter.drawText(QRectF(x - 40, plot.bottom() + 4, 80, fm.height()),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
+
+        # Series.
+        for index, s in enumerate(self.series):
+            if not s.visible or not s.points:
+                continue
+            colour = self._colour(index)
+            pen = QPen(colour, 2)
+            if s.dashed:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            path = QPainterPath()
+            for n, p in enumerate(s.points):
+                pt = QPointF(sx(p.day), sy(p.value))
+                path.moveTo(pt) if n == 0 else path.lineTo(pt)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+            painter.setPen(QPen(base, 1))
+            painter.setBrush(colour)
+            for p in s.points:
+                pt = QPointF(sx(p.day), sy(p.value))
+                _marker(painter, pt, p.marker, 4.5)
+                self._screen_points.append((pt, p, s))
+
+        # Legend: series (click to hide/show), then the marker kinds.
+        self._draw_legend(painter, fm, QRectF(8, self.height() - legend_h, self.width() - 16, legend_h),
+                          text, base)
+        painter.end()
+
+    def _legend_entries(self) -> list[tuple[str, int]]:
+        return [(s.name, i) for i, s in enumerate(self.series) if s.points]
+
+    def _legend_height(self, fm: QFontMetrics) -> int:
+        rows, x = 1, 0.0
+        width = max(self.width() - 16, 100)
+        items = [fm.horizontalAdvance(name) + 34 for name, _ in self._legend_entries()]
+        items += [fm.horizontalAdvance(name) + 26 for name in self.marker_names]
+        for w in items:
+            if x + w > width and x > 0:
+                rows, x = rows + 1, 0.0
+            x += w
+        return rows * (fm.height() + 6) + 4
+
+    def _draw_legend(self, painter: QPainter, fm: QFontMetrics, area: QRectF, text: QColor,
+                     base: QColor) -> None:
+        x, y = area.left(), area.top()
+        line_h = fm.height() + 6
+
+        def place(width: float) -> tuple[float, float]:
+            nonlocal x, y
+            if x + width > area.right() and x > area.left():
+                x, y = area.left(), y + line_h
+            at = (x, y)
+            x += width
+            return at
+
+        for name, index in self._legend_entries():
+            s = self.series[index]
+            w = fm.horizontalAdvance(name) + 34
+            lx, ly = place(w)
+            colour = self._colour(index)
+            if not s.visible:
+                colour.setAlpha(70)
+            pen = QPen(colour, 3)
+            if s.dashed:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            mid = ly + line_h / 2
+            painter.drawLine(QPointF(lx, mid), QPointF(lx + 18, mid))
+            faded = QColor(text)
+            if not s.visible:
+                faded.setAlpha(110)
+            painter.setPen(faded)
+            painter.drawText(QRectF(lx + 22, ly, w - 22, line_h), Qt.AlignmentFlag.AlignVCenter, name)
+            self._legend_boxes.append((QRectF(lx, ly, w, line_h), index))
+        for kind, name in enumerate(self.marker_names):
+            w = fm.horizontalAdvance(name) + 26
+            lx, ly = place(w)
+            painter.setPen(QPen(base, 1))
+            painter.setBrush(text)
+            _marker(painter, QPointF(lx + 7, ly + line_h / 2), kind, 4.5)
+            painter.setPen(text)
+            painter.drawText(QRectF(lx + 16, ly, w - 16, line_h), Qt.AlignmentFlag.AlignVCenter, name)
+
+    # -- interaction --------------------------------------------------------------------
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        pos = event.position()
+        for box, index in self._legend_boxes:
+            if box.contains(pos):
+                s = self.series[index]
+                self.set_series_visible(s.name, not s.visible)
+                return
+        super().mousePressEvent(event)
+
+    def point_near(self, pos: QPointF, radius: float = 8.0):
+        best, best_d = None, radius * radius
+        for pt, p, s in self._screen_points:
+            d = (pt.x() - pos.x()) ** 2 + (pt.y() - pos.y()) ** 2
+            if d <= best_d:
+                best, best_d = (p, s), d
+        return best
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        hit = self.point_near(event.position())
+        if hit is not None:
+            p, s = hit
+            QToolTip.showText(event.globalPosition().toPoint(), p.tip or f"{s.name}: {p.value:g}", self)
+        else:
+            QToolTip.hideText()
+        super().mouseMoveEvent(event)
+
+
+def _marker(painter: QPainter, at: QPointF, kind: int, r: float) -> None:
+    shape = MARKERS[kind % len(MARKERS)]
+    if shape == "circle":
+        painter.drawEllipse(at, r, r)
+    elif shape == "square":
+        painter.drawRect(QRectF(at.x() - r, at.y() - r, 2 * r, 2 * r))
+    elif shape == "triangle":
+        painter.drawPolygon(QPolygonF([QPointF(at.x(), at.y() - r * 1.2),
+                                       QPointF(at.x() + r * 1.1, at.y() + r * 0.9),
+                                       QPointF(at.x() - r * 1.1, at.y() + r * 0.9)]))
+    else:
+        painter.drawPolygon(QPolygonF([QPointF(at.x(), at.y() - r * 1.3), QPointF(at.x() + r * 1.1, at.y()),
+                                       QPointF(at.x(), at.y() + r * 1.3), QPointF(at.x() - r * 1.1, at.y())]))
+
+
+def _month_ticks(first: date, last: date, max_labels: float) -> list[tuple[date, str]]:
+    """First-of-month ticks between two dates, thinned to fit the width."""
+    months = []
+    y, m = first.year, first.month
+    while True:
+        m += 1
+        if m > 12:
+            y, m = y + 1, 1
+        day = date(y, m, 1)
+        if day > last:
+            break
+        months.append(day)
+    if not months:
+        return [(first, first.strftime("%d %b"))]
+    step = max(1, -(-len(months) // max(int(max_labels * 0.6), 1)))
+    out = []
+    for i, day in enumerate(months):
+        if i % step == 0:
+            label = day.strftime("%b %y") if day.month == 1 or i == 0 else day.strftime("%b")
+            out.append((day, label))
+    return out
