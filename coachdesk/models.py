@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time, timezone
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 
@@ -215,3 +216,173 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str = ""
+
+
+# -- talent-retention indicators, goals, relationships (migration 0003) ----------------
+
+
+class ReadingSource(str, enum.Enum):
+    coach_observation = "coach_observation"
+    self_rating = "self_rating"
+    sponsor = "sponsor"
+    feedback_360 = "feedback_360"
+
+
+class StakeholderRelation(str, enum.Enum):
+    manager = "manager"
+    peer = "peer"
+    direct_report = "direct_report"
+    sponsor = "sponsor"
+    other = "other"
+
+
+class RelationshipTrend(str, enum.Enum):
+    improving = "improving"
+    steady = "steady"
+    worsening = "worsening"
+
+
+class Indicator(SQLModel, table=True):
+    """Something the coach rates over time (intent to stay, engagement …).
+
+    ``key`` is a stable slug for the default set (the risk rules find
+    "intent_to_stay" by it even after the coach renames it); indicators the
+    coach makes have none. Once used, an indicator is retired, not deleted.
+    """
+
+    __tablename__ = "indicator"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str | None = Field(default=None, unique=True, index=True)
+    name: str
+    description: str = ""
+    scale_min: int = 1
+    scale_max: int = 10
+    higher_is_better: bool = True
+    position: int = 0
+    retired: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class IndicatorReading(SQLModel, table=True):
+    """One rating of one indicator for one client on one day.
+
+    ``private_comment`` is the coach's own note about the rating; sponsor-facing
+    output never reads it.
+    """
+
+    __tablename__ = "indicator_reading"
+    __table_args__ = (
+        # "The last readings of each indicator per client" (the risk signal, the charts)
+        # is one walk along this index, which also holds the value: no table lookups.
+        Index("ix_indicator_reading_client_indicator_date", "client_id", "indicator_id",
+              "reading_date", "id", "value"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    engagement_id: int | None = Field(default=None, foreign_key="engagement.id", index=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    reading_date: date = Field(index=True)
+    value: float
+    source: ReadingSource = ReadingSource.coach_observation
+    private_comment: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Goal(SQLModel, table=True):
+    """A goal of an engagement, scaled the GAS way (Kiresuk & Sherman).
+
+    ``level_m2`` … ``level_p2`` describe what -2 (much less than expected),
+    -1, 0 (the expected outcome), +1 and +2 (much more than expected) look like.
+    """
+
+    __tablename__ = "goal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    title: str
+    description: str = ""
+    weight: float = 1.0
+    importance: int | None = None
+    baseline_level: int = -1
+    position: int = 0
+    level_m2: str = ""
+    level_m1: str = ""
+    level_0: str = ""
+    level_p1: str = ""
+    level_p2: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class GoalRating(SQLModel, table=True):
+    """Where a goal stood on a given day, on the -2 … +2 scale."""
+
+    __tablename__ = "goal_rating"
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    rating_date: date = Field(index=True)
+    level: int
+    comment: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Stakeholder(SQLModel, table=True):
+    """Someone around the client who matters for the client's goals.
+
+    ``mvs_blue``/``mvs_red``/``mvs_green`` are the person's motivational value
+    system as the coach sees it (Relationship Awareness), adding up to 100, or
+    all three empty when not recorded.
+    """
+
+    __tablename__ = "stakeholder"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    name: str
+    role: str = ""
+    relation: StakeholderRelation = StakeholderRelation.other
+    influence: int = 3  # 1-5: influence on the client's goals
+    relationship_quality: int = 3  # 1-5
+    trend: RelationshipTrend = RelationshipTrend.steady
+    notes: str = ""
+    mvs_blue: float | None = None
+    mvs_red: float | None = None
+    mvs_green: float | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ClientMotivation(SQLModel, table=True):
+    """The client's own motivational value system: Blue, Red, Green adding up to 100."""
+
+    __tablename__ = "client_motivation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", unique=True, index=True)
+    blue: float
+    red: float
+    green: float
+    notes: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class BlockingPattern(SQLModel, table=True):
+    """A behaviour of the client that gets in the way of success."""
+
+    __tablename__ = "blocking_pattern"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    pattern: str
+    when_it_shows: str = ""
+    what_it_costs: str = ""
+    position: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,529 @@
+"""Talent-retention indicators: the library the coach rates against, and the readings.
+
+The library starts with a default set (inserted by migration 0003; ``ensure_defaults``
+puts back any that are missing). The coach can add, rename, reorder and retire
+indicators; an indicator that has readings can only be retired, never deleted, so
+no history disappears. Default indicators are never deleted either (the risk
+signal looks them up by their ``key``), only retired.
+
+Readings belong to a client (and usually one of their engagements). Each has a
+source (the coach's observation, the client's self-rating, the sponsor, 360
+feedback) and a ``private_comment`` that stays with the coach.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import select
+
+from ..errors import ValidationError
+from ..models import Client, Engagement, Indicator, IndicatorReading, ReadingSource
+from ..storage import Database
+from . import validation as v
+from ._common import apply_changes, get_or_raise
+
+SCALE_LIMIT = 1000  # scales run between -1000 and 1000: anything wider is a typing slip
+
+SOURCE_LABELS = {
+    ReadingSource.coach_observation: "Coach's observation",
+    ReadingSource.self_rating: "Client's self-rating",
+    ReadingSource.sponsor: "Sponsor",
+    ReadingSource.feedback_360: "360 feedback",
+}
+
+
+@dataclass(frozen=True)
+class DefaultIndicator:
+    key: str
+    name: str
+    scale_min: int
+    scale_max: int
+    description: str
+    higher_is_better: bool = True
+
+
+DEFAULT_INDICATORS = [
+    DefaultIndicator(
+        "engagement", "Engagement at work", 1, 10,
+        "How much energy, focus and enthusiasm the client brings to their work right now. "
+        "1 = going through the motions, drained or detached; 5 = steady but without spark; "
+        "10 = absorbed, energised, looking for more to take on."),
+    DefaultIndicator(
+        "commitment", "Commitment to the organization", 1, 10,
+        "How attached the client feels to the organization itself (its purpose, its people, "
+        "what it stands for), not only to the job. 1 = no loyalty, would leave without regret; "
+        "5 = neutral, it is a decent employer; 10 = identifies with it and speaks of it as “we”."),
+    DefaultIndicator(
+        "intent_to_stay", "Intent to stay", 1, 10,
+        "How likely the client is to still be with the organization in 12 months, in their own "
+        "words or as you judge it. 1 = leaving or actively looking; 5 = open to offers, "
+        "undecided; 10 = clearly plans to stay and grow here."),
+    DefaultIndicator(
+        "trust_in_leadership", "Trust in manager and leadership", 1, 10,
+        "How far the client trusts their manager and the senior leadership to be honest, fair "
+        "and competent, with the client's interests in mind. 1 = open distrust; 5 = wary, takes "
+        "what they say with caution; 10 = full confidence, raises difficult things openly."),
+    DefaultIndicator(
+        "development_path", "Sees a future here", 1, 10,
+        "Whether the client sees a development path in this organization: a next step, growth, "
+        "a reason to build a career here. 1 = sees no future here; 5 = vague, nothing concrete; "
+        "10 = a clear, believable path that they want."),
+    DefaultIndicator(
+        "wellbeing", "Wellbeing and resilience", 1, 10,
+        "How well the client is coping: energy, sleep, stress, and how quickly they recover "
+        "from setbacks. 1 = exhausted or close to burnout; 5 = managing, with strain showing; "
+        "10 = well, with energy in reserve."),
+    DefaultIndicator(
+        "relationship_quality", "Quality of key relationships", 1, 10,
+        "How well the client's most important working relationships (manager, peers, team, "
+        "sponsor) are going. 1 = several key relationships are damaged; 5 = workable, some "
+        "friction; 10 = strong, trusted relationships that carry their goals."),
+    DefaultIndicator(
+        "confidence_in_role", "Confidence in role", 1, 10,
+        "How confident and credible the client feels in their current role, and how others "
+        "seem to see them in it. 1 = out of their depth; 5 = competent but unsure at times; "
+        "10 = fully owns the role and its authority."),
+    DefaultIndicator(
+        "readiness_next_role", "Readiness for the next role", 1, 5,
+        "How ready the client is for the next step up (the role the organization has in mind, "
+        "or the one they want). 1 = several years away; 2 = two to three years; 3 = one to two "
+        "years; 4 = ready within a year; 5 = ready now."),
+]
+
+
+def fmt(value: float) -> str:
+    """7.0 -> '7', 7.5 -> '7.5': how values read in messages and labels."""
+    return f"{value:g}"
+
+
+def scale_label(ind: Indicator) -> str:
+    direction = "higher is better" if ind.higher_is_better else "lower is better"
+    return f"{ind.scale_min} to {ind.scale_max}, {direction}"
+
+
+# -- the library -----------------------------------------------------------------------
+
+
+def list_all(db: Database, include_retired: bool = False) -> list[Indicator]:
+    """The library in the coach's order; retired ones only when asked for."""
+    stmt = select(Indicator)
+    if not include_retired:
+        stmt = stmt.where(Indicator.retired == False)  # noqa: E712
+    with db.session() as s:
+        return list(s.exec(stmt.order_by(Indicator.position, Indicator.id)))
+
+
+def get(db: Database, indicator_id: int) -> Indicator:
+    with db.session() as s:
+        return get_or_raise(s, Indicator, indicator_id, "indicator")
+
+
+def by_key(db: Database, key: str) -> Indicator | None:
+    """A default indicator by its stable key ("intent_to_stay"), whatever it is called now."""
+    with db.session() as s:
+        return s.exec(select(Indicator).where(Indicator.key == key)).first()
+
+
+def ensure_defaults(db: Database) -> int:
+    """Add any default indicator that is missing (by key); return how many were added.
+
+    Safe to call at any time: defaults the coach renamed, rescaled or retired are
+    left exactly as they are.
+    """
+    with db.session() as s:
+        present = set(s.exec(select(Indicator.key).where(Indicator.key.is_not(None))).all())
+        last = s.exec(sa_select(func.max(Indicator.position))).scalar()
+        position = -1 if last is None else last
+        added = 0
+        for d in DEFAULT_INDICATORS:
+            if d.key in present:
+                continue
+            position += 1
+            s.add(Indicator(key=d.key, name=d.name, description=d.description,
+                            scale_min=d.scale_min, scale_max=d.scale_max,
+                            higher_is_better=d.higher_is_better, position=position))
+            added += 1
+        return added
+
+
+def _whole(value, field: str, label: str) -> int:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{label} must be a whole number.", field) from None
+    if not math.isfinite(number) or number != int(number):
+        raise ValidationError(f"{label} must be a whole number.", field)
+    if abs(number) > SCALE_LIMIT:
+        raise ValidationError(f"{label} must be between -{SCALE_LIMIT} and {SCALE_LIMIT}.", field)
+    return int(number)
+
+
+def _clean(s, values: dict, indicator_id: int | None) -> dict:
+    out: dict = {}
+    if "name" in values:
+        name = v.required_text(values["name"], "name", "The indicator's name")
+        clash = s.exec(select(Indicator.id, Indicator.name)).all()
+        for other_id, other in clash:
+            if other_id != indicator_id and v.fold(other.strip()) == v.fold(name):
+                raise ValidationError(f"There is already an indicator called “{other}”.", "name")
+        out["name"] = name
+    if "description" in values:
+        out["description"] = v.optional_text(values["description"])
+    if "scale_min" in values:
+        out["scale_min"] = _whole(values["scale_min"], "scale_min", "The lowest value of the scale")
+    if "scale_max" in values:
+        out["scale_max"] = _whole(values["scale_max"], "scale_max", "The highest value of the scale")
+    if "higher_is_better" in values:
+        out["higher_is_better"] = bool(values["higher_is_better"])
+    return out
+
+
+def _check_scale(low: int, high: int) -> None:
+    if high <= low:
+        raise ValidationError("The highest value of the scale must be above the lowest "
+                              f"(the scale runs from {low} to {high} now).", "scale_max")
+
+
+def create(db: Database, name: str, description: str = "", scale_min: int = 1,
+           scale_max: int = 10, higher_is_better: bool = True) -> Indicator:
+    """A coach's own indicator, added at the end of the library."""
+    with db.session() as s:
+        values = _clean(s, {"name": name, "description": description, "scale_min": scale_min,
+                            "scale_max": scale_max, "higher_is_better": higher_is_better}, None)
+        _check_scale(values["scale_min"], values["scale_max"])
+        last = s.exec(sa_select(func.max(Indicator.position))).scalar()
+        indicator = Indicator(**values, position=0 if last is None else last + 1)
+        s.add(indicator)
+        s.flush()
+        return indicator
+
+
+def update(db: Database, indicator_id: int, **changes) -> Indicator:
+    """Rename, describe, rescale or change direction.
+
+    A new scale must still hold every reading already taken on this indicator.
+    """
+    unknown = set(changes) - {"name", "description", "scale_min", "scale_max", "higher_is_better"}
+    if unknown:
+        raise ValidationError(f"Unknown indicator field: {', '.join(sorted(unknown))}.")
+    with db.session() as s:
+        indicator = get_or_raise(s, Indicator, indicator_id, "indicator")
+        values = _clean(s, changes, indicator_id)
+        low = values.get("scale_min", indicator.scale_min)
+        high = values.get("scale_max", indicator.scale_max)
+        _check_scale(low, high)
+        if (low, high) != (indicator.scale_min, indicator.scale_max):
+            lowest, highest = s.exec(
+                sa_select(func.min(IndicatorReading.value), func.max(IndicatorReading.value))
+                .where(IndicatorReading.indicator_id == indicator_id)).one()
+            if lowest is not None and (lowest < low or highest > high):
+                raise ValidationError(
+                    f"{indicator.name} already has readings from {fmt(lowest)} to {fmt(highest)}; "
+                    f"a scale of {low} to {high} would not hold them.", "scale_min"
+                    if lowest < low else "scale_max")
+        apply_changes(indicator, values)
+        s.add(indicator)
+        return indicator
+
+
+def rename(db: Database, indicator_id: int, name: str) -> Indicator:
+    return update(db, indicator_id, name=name)
+
+
+def retire(db: Database, indicator_id: int) -> Indicator:
+    """Hide it from new ratings; its readings and charts stay."""
+    return _set_retired(db, indicator_id, True)
+
+
+def unretire(db: Database, indicator_id: int) -> Indicator:
+    return _set_retired(db, indicator_id, False)
+
+
+def _set_retired(db: Database, indicator_id: int, retired: bool) -> Indicator:
+    with db.session() as s:
+        indicator = get_or_raise(s, Indicator, indicator_id, "indicator")
+        apply_changes(indicator, {"retired": retired})
+        s.add(indicator)
+        return indicator
+
+
+def reading_counts(db: Database) -> dict[int, int]:
+    """How many readings each indicator has (indicators without any are left out)."""
+    with db.session() as s:
+        return dict(s.exec(sa_select(IndicatorReading.indicator_id, func.count())
+                           .group_by(IndicatorReading.indicator_id)).all())
+
+
+def can_delete(db: Database, indicator_id: int) -> bool:
+    with db.session() as s:
+        indicator = get_or_raise(s, Indicator, indicator_id, "indicator")
+        return indicator.key is None and not _used(s, indicator_id)
+
+
+def _used(s, indicator_id: int) -> int:
+    return s.exec(sa_select(func.count()).select_from(IndicatorReading)
+                  .where(IndicatorReading.indicator_id == indicator_id)).scalar()
+
+
+def delete(db: Database, indicator_id: int) -> None:
+    """Delete an indicator never used; a used or default one must be retired instead."""
+    with db.session() as s:
+        indicator = get_or_raise(s, Indicator, indicator_id, "indicator")
+        used = _used(s, indicator_id)
+        if used:
+            readings = "one reading" if used == 1 else f"{used} readings"
+            raise ValidationError(
+                f"{indicator.name} already has {readings}, so it cannot be deleted; retire it "
+                "instead to hide it from new ratings and keep its history.", "indicator_id")
+        if indicator.key is not None:
+            raise ValidationError(
+                f"{indicator.name} is one of the default indicators and cannot be deleted; retire "
+                "it instead to hide it from new ratings.", "indicator_id")
+        s.delete(indicator)
+        s.flush()
+        _renumber(s, [i.id for i in _ordered(s)])
+
+
+def _ordered(s) -> list[Indicator]:
+    return list(s.exec(select(Indicator).order_by(Indicator.position, Indicator.id)))
+
+
+def _renumber(s, ids: list[int]) -> None:
+    by_id = {i.id: i for i in _ordered(s)}
+    for position, indicator_id in enumerate(ids):
+        indicator = by_id[indicator_id]
+        if indicator.position != position:
+            indicator.position = position  # order is not an edit: updated_at stays
+            s.add(indicator)
+
+
+def set_order(db: Database, indicator_ids: list[int]) -> list[Indicator]:
+    """Put the library in this order. Ids left out keep their relative order after these."""
+    with db.session() as s:
+        current = [i.id for i in _ordered(s)]
+        wanted = list(dict.fromkeys(indicator_ids))
+        missing = [i for i in wanted if i not in current]
+        if missing:
+            raise ValidationError("One of those indicators no longer exists (it may have been "
+                                  "removed).", "indicator_id")
+        _renumber(s, wanted + [i for i in current if i not in wanted])
+    return list_all(db, include_retired=True)
+
+
+def move(db: Database, indicator_id: int, steps: int) -> list[Indicator]:
+    """Move up (negative steps) or down (positive) among the active indicators.
+
+    Retired indicators are passed over, so "up" always moves past a visible one.
+    """
+    with db.session() as s:
+        ordered = _ordered(s)
+        ids = [i.id for i in ordered]
+        if indicator_id not in ids:
+            raise ValidationError("That indicator no longer exists (it may have been removed).",
+                                  "indicator_id")
+        visible = [i.id for i in ordered if not i.retired or i.id == indicator_id]
+        at = visible.index(indicator_id)
+        target = max(0, min(len(visible) - 1, at + steps))
+        if target != at:
+            visible.pop(at)
+            visible.insert(target, indicator_id)
+            # Retired indicators keep their slots; the visible ones are laid into the rest.
+            slots = iter(visible)
+            ids = [i.id if (i.retired and i.id != indicator_id) else next(slots) for i in ordered]
+            _renumber(s, ids)
+    return list_all(db, include_retired=True)
+
+
+# -- readings ------------------------------------------------------------------------
+
+
+def _value(raw, indicator: Indicator, field: str) -> float:
+    text = raw.strip().replace(",", ".") if isinstance(raw, str) else raw
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{indicator.name} needs a number from {indicator.scale_min} to "
+                              f"{indicator.scale_max}.", field) from None
+    if not math.isfinite(value):
+        raise ValidationError(f"{indicator.name} needs a number from {indicator.scale_min} to "
+                              f"{indicator.scale_max}.", field)
+    if value < indicator.scale_min or value > indicator.scale_max:
+        raise ValidationError(f"{indicator.name} is rated {indicator.scale_min} to "
+                              f"{indicator.scale_max}; {fmt(value)} is outside that.", field)
+    return value
+
+
+def _engagement_for(s, client_id: int, engagement_id) -> int | None:
+    if engagement_id in (None, ""):
+        return None
+    engagement = s.get(Engagement, engagement_id)
+    if engagement is None:
+        raise ValidationError("That engagement no longer exists (it may have been removed).",
+                              "engagement_id")
+    if engagement.client_id != client_id:
+        raise ValidationError("That engagement belongs to another client.", "engagement_id")
+    return engagement.id
+
+
+def _indicator_for_rating(s, indicator_id, field: str) -> Indicator:
+    indicator = s.get(Indicator, indicator_id) if indicator_id is not None else None
+    if indicator is None:
+        raise ValidationError("That indicator no longer exists (it may have been removed).", field)
+    if indicator.retired:
+        raise ValidationError(f"{indicator.name} is retired; bring it back into use before "
+                              "rating it.", field)
+    return indicator
+
+
+def add_reading(db: Database, client_id: int, indicator_id: int, reading_date, value,
+                source=ReadingSource.coach_observation, engagement_id: int | None = None,
+                private_comment: str = "") -> IndicatorReading:
+    """One reading; a value outside the indicator's scale is refused."""
+    with db.session() as s:
+        get_or_raise(s, Client, client_id, "client")
+        indicator = _indicator_for_rating(s, indicator_id, "indicator_id")
+        reading = IndicatorReading(
+            client_id=client_id,
+            engagement_id=_engagement_for(s, client_id, engagement_id),
+            indicator_id=indicator.id,
+            reading_date=v.required_date(reading_date, "reading_date", "The date of the reading"),
+            value=_value(value, indicator, "value"),
+            source=v.enum_value(ReadingSource, source, "source", "The source"),
+            private_comment=v.optional_text(private_comment))
+        s.add(reading)
+        s.flush()
+        return reading
+
+
+def add_readings(db: Database, client_id: int, engagement_id: int | None, reading_date,
+                 source, values: dict[int, object],
+                 comments: dict[int, str] | None = None) -> list[IndicatorReading]:
+    """Quick entry after a session: several indicators rated at once, all or nothing.
+
+    ``values`` maps indicator id to value; empty values (None or "") are skipped,
+    so a form can send every row it shows. A refusal names the offending
+    indicator in ``field`` as ``"indicator_<id>"``.
+    """
+    comments = comments or {}
+    with db.session() as s:
+        get_or_raise(s, Client, client_id, "client")
+        engagement = _engagement_for(s, client_id, engagement_id)
+        day = v.required_date(reading_date, "reading_date", "The date of the readings")
+        kind = v.enum_value(ReadingSource, source, "source", "The source")
+        rows = []
+        for indicator_id, raw in values.items():
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            field = f"indicator_{indicator_id}"
+            indicator = _indicator_for_rating(s, indicator_id, field)
+            rows.append(IndicatorReading(
+                client_id=client_id, engagement_id=engagement, indicator_id=indicator.id,
+                reading_date=day, value=_value(raw, indicator, field), source=kind,
+                private_comment=v.optional_text(comments.get(indicator_id))))
+        if not rows:
+            raise ValidationError("Please rate at least one indicator.", "values")
+        s.add_all(rows)
+        s.flush()
+        return rows
+
+
+READING_FIELDS = ("reading_date", "value", "source", "engagement_id", "private_comment")
+
+
+def update_reading(db: Database, reading_id: int, **changes) -> IndicatorReading:
+    unknown = set(changes) - set(READING_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown reading field: {', '.join(sorted(unknown))}.")
+    with db.session() as s:
+        reading = get_or_raise(s, IndicatorReading, reading_id, "reading")
+        indicator = s.get(Indicator, reading.indicator_id)
+        values: dict = {}
+        if "reading_date" in changes:
+            values["reading_date"] = v.required_date(changes["reading_date"], "reading_date",
+                                                     "The date of the reading")
+        if "value" in changes:
+            values["value"] = _value(changes["value"], indicator, "value")
+        if "source" in changes:
+            values["source"] = v.enum_value(ReadingSource, changes["source"], "source", "The source")
+        if "engagement_id" in changes:
+            values["engagement_id"] = _engagement_for(s, reading.client_id, changes["engagement_id"])
+        if "private_comment" in changes:
+            values["private_comment"] = v.optional_text(changes["private_comment"])
+        apply_changes(reading, values)
+        s.add(reading)
+        return reading
+
+
+def delete_reading(db: Database, reading_id: int) -> None:
+    with db.session() as s:
+        s.delete(get_or_raise(s, IndicatorReading, reading_id, "reading"))
+
+
+def get_reading(db: Database, reading_id: int) -> IndicatorReading:
+    with db.session() as s:
+        return get_or_raise(s, IndicatorReading, reading_id, "reading")
+
+
+def readings_for_client(db: Database, client_id: int, indicator_id: int | None = None,
+                        engagement_id: int | None = None) -> list[IndicatorReading]:
+    """A client's readings, newest first."""
+    stmt = select(IndicatorReading).where(IndicatorReading.client_id == client_id)
+    if indicator_id is not None:
+        stmt = stmt.where(IndicatorReading.indicator_id == indicator_id)
+    if engagement_id is not None:
+        stmt = stmt.where(IndicatorReading.engagement_id == engagement_id)
+    with db.session() as s:
+        return list(s.exec(stmt.order_by(IndicatorReading.reading_date.desc(),
+                                         IndicatorReading.id.desc())))
+
+
+@dataclass
+class LatestValue:
+    """The most recent reading of one indicator for one client, and the one before it."""
+
+    indicator_id: int
+    name: str
+    scale_min: int
+    scale_max: int
+    higher_is_better: bool
+    value: float
+    reading_date: date
+    source: ReadingSource
+    previous_value: float | None
+    previous_date: date | None
+
+    @property
+    def change(self) -> float | None:
+        return None if self.previous_value is None else self.value - self.previous_value
+
+
+def latest_values(db: Database, client_id: int) -> list[LatestValue]:
+    """Per indicator with readings: the latest value, in the library's order."""
+    with db.session() as s:
+        library = {i.id: i for i in _ordered(s)}
+        rows = s.exec(select(IndicatorReading).where(IndicatorReading.client_id == client_id)
+                      .order_by(IndicatorReading.reading_date.desc(),
+                                IndicatorReading.id.desc())).all()
+    latest: dict[int, list[IndicatorReading]] = {}
+    for r in rows:
+        pair = latest.setdefault(r.indicator_id, [])
+        if len(pair) < 2:
+            pair.append(r)
+    out = []
+    for indicator_id, indicator in library.items():
+        pair = latest.get(indicator_id)
+        if not pair:
+            continue
+        now, before = pair[0], (pair[1] if len(pair) > 1 else None)
+        out.append(LatestValue(indicator_id, indicator.name, indicator.scale_min,
+                               indicator.scale_max, indicator.higher_is_better, now.value,
+                               now.reading_date, now.source,
+                               before.value if before else None,
+                               before.reading_date if before else None))
+    return out
+
