@@ -1,50 +1,114 @@
-"""A coach's file from an earlier version opens in this one with nothing lost."""
+"""A coach's file from an earlier version opens in this one with nothing lost.
+
+The old files are filled with plain SQL written for the schema of their own
+revision, not with today's demo (which grows with every version and would no
+longer fit an old schema).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 
-from coachdesk import demo, migrations, storage
-from coachdesk.services import clients
+from coachdesk import migrations, storage
+from coachdesk.services import clients, indicators, risk
+
+STAMP = "2026-01-05 09:00:00.000000"
+HOSTILE = "<b>&amp; \"quoted\" 'single' 🙂 مرحبا 你好"
+
+FOUNDATION_TABLES = ["organization", "sponsor", "client", "engagement"]
+SESSION_TABLES = ["coaching_session", "grow_worksheet", "grow_option", "action_item"]
+
+CLIENT_NAMES = ["José Álvarez García", "Zoë Whitfield", "Chen Jing (陈静)",
+                "Rashid Al-Amin (راشد الأمين)", f"Hostile {HOSTILE}"]
+
+
+def _fill_foundation(con: sqlite3.Connection) -> None:
+    con.execute("INSERT INTO organization (name, notes, archived, created_at, updated_at) "
+                "VALUES (?, ?, 0, ?, ?)", ("Nordlicht Energie GmbH", HOSTILE, STAMP, STAMP))
+    con.execute("INSERT INTO sponsor (name, role, email, phone, organization_id, archived, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, 1, 0, ?, ?)",
+                ("Katrin Vogel", "HR Business Partner", "k.vogel@example.com", "+44 20 7946 0000",
+                 STAMP, STAMP))
+    for i, name in enumerate(CLIENT_NAMES, start=1):
+        con.execute("INSERT INTO client (name, email, phone, job_title, organization_id, status, "
+                    "start_date, background, created_at, updated_at) "
+                    "VALUES (?, ?, '', 'Director', 1, 'active', '2026-01-05', ?, ?, ?)",
+                    (name, f"c{i}@example.com", HOSTILE, STAMP, STAMP))
+        con.execute("INSERT INTO engagement (client_id, sponsor_id, kind, status, start_date, "
+                    "end_date, sessions_agreed, hours_agreed, pro_bono, fee_cents, currency, "
+                    "objectives, archived, created_at, updated_at) VALUES "
+                    "(?, 1, 'coaching', 'active', '2026-01-05', '2026-07-05', 8, 12.0, 0, 360000, "
+                    "'EUR', ?, 0, ?, ?)",
+                    (i, "1. Delegate with confidence\n2. Build trust", STAMP, STAMP))
+
+
+def _fill_sessions(con: sqlite3.Connection) -> None:
+    for i in range(1, len(CLIENT_NAMES) + 1):
+        con.execute("INSERT INTO coaching_session (engagement_id, client_id, session_date, "
+                    "start_time, duration_minutes, format, pro_bono, is_group, participants, "
+                    "status, private_notes, shared_summary, created_at, updated_at) VALUES "
+                    "(?, ?, '2026-02-02', '09:30:00.000000', 60, 'video', 0, 0, 1, 'held', ?, ?, "
+                    "?, ?)", (i, i, f"private {HOSTILE}", f"shared {HOSTILE}", STAMP, STAMP))
+        con.execute("INSERT INTO grow_worksheet (session_id, goal_session, goal_long_term, "
+                    "reality_facts, reality_tried, reality_obstacles, will_what, will_when, "
+                    "commitment, created_at, updated_at) VALUES "
+                    "(?, ?, '', '', '', '', 'Ask for feedback', 'Friday', 8, ?, ?)",
+                    (i, HOSTILE, STAMP, STAMP))
+        con.execute("INSERT INTO grow_option (worksheet_id, position, text, notes, chosen) "
+                    "VALUES (?, 0, ?, '', 1)", (i, HOSTILE))
+        con.execute("INSERT INTO action_item (session_id, client_id, text, owner, due_date, "
+                    "status, status_changed_on, created_at, updated_at) VALUES "
+                    "(?, ?, ?, 'client', '2026-02-20', 'open', NULL, ?, ?)",
+                    (i, i, HOSTILE, STAMP, STAMP))
+    con.execute("INSERT INTO setting (key, value) VALUES ('paper_size', 'A4')")
+
+
+FILLERS = {"0001_foundation": [_fill_foundation],
+           "0002_sessions": [_fill_foundation, _fill_sessions]}
 
 
 def make_file_at(path, revision: str):
-    """A demo practice as the version whose head was ``revision`` left it."""
+    """A small practice as the version whose head was ``revision`` left it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = storage.make_engine(path)
     with engine.begin() as conn:
         migrations.upgrade(conn, revision)
-    db = storage.Database(path, engine)
-    demo.populate(db)
-    db.close()
+    engine.dispose()
+    con = sqlite3.connect(path)
+    try:
+        for fill in FILLERS[revision]:
+            fill(con)
+        con.commit()
+    finally:
+        con.close()
     return path
 
 
 def dump(path, tables):
     con = sqlite3.connect(path)
     try:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
     finally:
         con.close()
 
 
-def test_foundation_file_upgrades_to_sessions_with_nothing_lost(db_path):
+def test_foundation_file_upgrades_with_nothing_lost(db_path):
     make_file_at(db_path, "0001_foundation")
-    tables = ["organization", "sponsor", "client", "engagement"]
-    before = dump(db_path, tables)
+    before = dump(db_path, FOUNDATION_TABLES)
 
     db = storage.open_database(db_path)
     try:
         assert db.revision() == migrations.head_revision()
-        assert clients.count(db) == 12
+        assert clients.count(db) == len(CLIENT_NAMES)
     finally:
         db.close()
-    assert dump(db_path, tables) == before
+    assert dump(db_path, FOUNDATION_TABLES) == before
 
     backups = storage.list_backups(db_path)
     assert len(backups) == 1 and "pre-migration" in backups[0].name
     assert storage.inspect_file(backups[0]).revision == "0001_foundation"
-    assert dump(backups[0], tables) == before
+    assert dump(backups[0], FOUNDATION_TABLES) == before
 
     # The existing clients were indexed for search by the upgrade itself.
     con = sqlite3.connect(db_path)
@@ -56,3 +120,45 @@ def test_foundation_file_upgrades_to_sessions_with_nothing_lost(db_path):
         con.close()
     assert names == {"José Álvarez García"}
     assert storage.check_file(db_path).ok
+
+
+def test_sessions_file_upgrades_to_indicators_with_nothing_lost(db_path):
+    make_file_at(db_path, "0002_sessions")
+    tables = FOUNDATION_TABLES + SESSION_TABLES + ["setting"]
+    before = dump(db_path, tables)
+    assert all(before[t] for t in tables)
+    search_before = dump(db_path, ["search_index"])
+
+    db = storage.open_database(db_path)
+    try:
+        assert db.revision() == migrations.head_revision()
+        # The default indicator library arrived with the upgrade, in order, none retired.
+        library = indicators.list_all(db, include_retired=True)
+        assert [i.key for i in library] == [d.key for d in indicators.DEFAULT_INDICATORS]
+        assert [i.name for i in library] == [d.name for d in indicators.DEFAULT_INDICATORS]
+        assert all(not i.retired and i.description for i in library)
+        assert indicators.ensure_defaults(db) == 0  # nothing missing, nothing doubled
+
+        # The new features work on the old data straight away.
+        stay = indicators.by_key(db, "intent_to_stay")
+        indicators.add_reading(db, 1, stay.id, date(2026, 2, 2), 3, engagement_id=1)
+        signal = risk.assess(db, 1, today=date(2026, 3, 1))
+        assert signal.level == risk.Level.red
+        assert any("Intent to stay" in r.text for r in signal.reasons)
+        assert any("overdue" in r.text for r in signal.reasons)  # the action from 0002
+    finally:
+        db.close()
+    assert dump(db_path, tables) == before
+    assert dump(db_path, ["search_index"]) == search_before
+
+    backups = storage.list_backups(db_path)
+    assert len(backups) == 1 and "pre-migration" in backups[0].name
+    assert storage.inspect_file(backups[0]).revision == "0002_sessions"
+    assert dump(backups[0], tables) == before
+    assert storage.check_file(db_path).ok
+    con = sqlite3.connect(db_path)
+    try:
+        names = [r[0] for r in con.execute("SELECT name FROM client ORDER BY id")]
+    finally:
+        con.close()
+    assert names == CLIENT_NAMES

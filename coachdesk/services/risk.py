@@ -1,0 +1,396 @@
+"""Who needs attention: a transparent, rule-based retention-risk signal per client.
+
+Every rule and threshold lives in ``Rules`` below (``RULES`` is the one in use);
+docs/retention-signal.md explains them for coaches. Each rule that fires gives a
+reason in plain words and a level, amber or red; the client's signal is the worst
+of its reasons, and ``ambers_make_red`` warning signs at once make it red too.
+No weights, no model, nothing hidden: the reasons are the whole story.
+
+The rules:
+
+1. **Low latest value** of intent to stay, commitment or engagement (found by
+   their keys, so renaming them changes nothing). The value is placed on its
+   scale as a fraction from worst (0) to best (1), respecting the direction:
+   at or below ``low_amber`` is amber, at or below ``low_red`` red.
+2. **Falling trend** of any indicator in use: from the first to the last of the
+   last ``trend_readings`` readings (all sources together, in date order), a
+   drop of at least ``trend_amber`` of the scale's span is amber, of
+   ``trend_red`` red. Readings older than ``trend_horizon_days`` are history and
+   take no part.
+   Rules 1 and 2 only look at indicators whose latest reading is at most
+   ``recent_days`` old: an old reading is no longer news.
+3. **No session for too long** in an active engagement of an active client (a
+   paused client is not chased): the engagement's rhythm is its length divided
+   by the sessions agreed (``default_rhythm_days`` when either is missing). More
+   than ``gap_amber`` times the rhythm since the last session held (or since the
+   start, if none was held yet) is amber, more than ``gap_red`` times red.
+4. **Overdue action items**: open items due before today; ``overdue_amber`` or
+   more is amber, ``overdue_red`` or more red.
+5. **Goals stuck**: a goal of an active engagement rated at least
+   ``stuck_min_ratings`` times, the first rating at least ``stuck_min_days``
+   ago, whose latest level is still at its baseline (amber) or below it (red).
+
+``assess_all`` reads everything with a handful of set-based queries, so the
+dashboard of a practice with thousands of clients opens at once.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
+
+from ..errors import NotFoundError
+from ..storage import Database
+from .validation import fold
+
+_PAIR = itemgetter(0, 1)
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class Level(str, enum.Enum):
+    green = "green"
+    amber = "amber"
+    red = "red"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self.value]
+
+
+_RANK = {"green": 0, "amber": 1, "red": 2}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every threshold of the signal, in one place (see the module's docstring)."""
+
+    #: indicators whose low level is a retention risk, by their stable keys
+    watched_keys: tuple[str, ...] = ("intent_to_stay", "commitment", "engagement")
+    #: latest value as a fraction of the scale (0 = worst end, 1 = best end)
+    low_amber: float = 0.45  # on 1-10: 5 or below
+    low_red: float = 0.25  # on 1-10: 3 or below; on 1-5: 2 or below
+    #: readings older than this many days no longer count for rules 1 and 2
+    recent_days: int = 180
+    #: how many of the last readings the trend spans, and the drop (fraction of the
+    #: scale's span, from the first of them to the last) that counts
+    trend_readings: int = 3
+    trend_amber: float = 0.20  # on 1-10: a drop of 2 or more
+    trend_red: float = 0.40  # on 1-10: a drop of 4 or more
+    #: readings older than this many days are history, not part of a trend
+    trend_horizon_days: int = 365
+    #: rhythm when the engagement has no end date or no sessions agreed
+    default_rhythm_days: int = 30
+    #: days without a session held, as a multiple of the rhythm
+    gap_amber: float = 1.5
+    gap_red: float = 3.0
+    #: open action items past their due date
+    overdue_amber: int = 1
+    overdue_red: int = 3
+    #: a goal is stuck after this many ratings, the first this many days ago
+    stuck_min_ratings: int = 2
+    stuck_min_days: int = 56
+    #: this many amber reasons at once make the whole signal red
+    ambers_make_red: int = 3
+
+
+RULES = Rules()
+
+
+@dataclass
+class Reason:
+    rule: str  # "low_value", "falling_trend", "session_gap", "overdue_actions", "stuck_goal", "combined"
+    level: Level
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Assessment:
+    client_id: int
+    client_name: str
+    level: Level = Level.green
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.level != Level.green
+
+    @property
+    def reason_texts(self) -> list[str]:
+        return [r.text for r in self.reasons]
+
+
+def day_text(day: date) -> str:
+    """'12 Mar 2026', whatever the machine's language."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _date(value) -> date | None:
+    """Raw rows carry dates as ISO text; the same few hundred dates come back again and again."""
+    return _parse_day(value) if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=8192)
+def _parse_day(text: str) -> date:
+    return date.fromisoformat(text[:10])
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+# -- the queries ---------------------------------------------------------------------------
+
+
+def _fetch(db: Database, today: date, rules: Rules, client_id: int | None) -> dict:
+    """Everything the rules need, in seven set-based queries (raw rows: no ORM objects).
+
+    With ``client_id`` the same queries are narrowed to that client.
+    """
+    only = " AND {col} = ?" if client_id is not None else ""
+    with db.session() as s:
+        raw = s.connection().connection.driver_connection  # the sqlite3 connection
+
+        def rows(sql: str, col: str = "client_id", *params):
+            args = params + ((client_id,) if client_id is not None else ())
+            return raw.execute(sql.replace("{only}", only.format(col=col)), args).fetchall()
+
+        if client_id is not None:
+            clients = raw.execute("SELECT id, name, status FROM client WHERE id = ?",
+                                  (client_id,)).fetchall()
+        else:
+            clients = raw.execute("SELECT id, name, status FROM client "
+                                  "WHERE status != 'archived'").fetchall()
+        indicators = raw.execute("SELECT id, key, name, scale_min, scale_max, higher_is_better "
+                                 "FROM indicator WHERE retired = 0").fetchall()
+        # In the order of the (client, indicator, date) index, so SQLite does not sort;
+        # the rule keeps the last few readings of each pair as it goes.
+        horizon = (today - timedelta(days=rules.trend_horizon_days)).isoformat()
+        readings = rows(
+            "SELECT client_id, indicator_id, reading_date, value FROM indicator_reading"
+            " WHERE reading_date >= ?{only} ORDER BY client_id, indicator_id, reading_date, id",
+            "client_id", horizon)
+        engagements = rows(
+            "SELECT e.id, e.client_id, e.start_date, e.end_date, e.sessions_agreed,"
+            " (SELECT max(cs.session_date) FROM coaching_session cs"
+            "  WHERE cs.engagement_id = e.id AND cs.status = 'held')"
+            " FROM engagement e JOIN client c ON c.id = e.client_id"
+            " WHERE e.status = 'active' AND e.archived = 0 AND c.status = 'active'{only}",
+            "e.client_id")
+        overdue = rows(
+            "SELECT client_id, count(*), min(due_date) FROM action_item"
+            " WHERE status = 'open' AND due_date IS NOT NULL AND due_date < ?{only}"
+            " GROUP BY client_id", "client_id", today.isoformat())
+        # Per goal of an active engagement: its ratings, oldest first.
+        ratings = rows(
+            "SELECT g.id, e.client_id, g.title, g.baseline_level, r.rating_date, r.level"
+            " FROM goal_rating r JOIN goal g ON g.id = r.goal_id"
+            " JOIN engagement e ON e.id = g.engagement_id"
+            " WHERE e.status = 'active' AND e.archived = 0{only}"
+            " ORDER BY r.goal_id, r.rating_date, r.id", "e.client_id")
+    return {"clients": clients, "indicators": indicators, "readings": readings,
+            "engagements": engagements, "overdue": overdue, "ratings": ratings}
+
+
+# -- the rules ---------------------------------------------------------------------------
+
+
+def _indicator_reasons(data: dict, today: date, rules: Rules) -> dict[int, list[Reason]]:
+    """Rules 1 and 2, over readings sorted by client, indicator, date."""
+    library = {r[0]: r for r in data["indicators"]}
+    cutoff = (today - timedelta(days=rules.recent_days)).isoformat()
+    keep = max(1, rules.trend_readings)  # a trend needs two; one means no trend rule
+    out: dict[int, list[Reason]] = {}
+
+    def judge(client_id: int, indicator_id: int, tail: list) -> None:
+        latest_day, latest = tail[-1]
+        if str(latest_day) < cutoff or indicator_id not in library:
+            return  # not news any more, or a retired indicator
+        _id, key, name, low, high, higher_is_better = library[indicator_id]
+        span = float(high - low) or 1.0
+        sign = 1.0 if higher_is_better else -1.0
+        if key in rules.watched_keys:
+            score = (latest - low) / span if higher_is_better else (high - latest) / span
+            level = (Level.red if score <= rules.low_red
+                     else Level.amber if score <= rules.low_amber else None)
+            if level:
+                word = "low" if higher_is_better else "high"
+                note = "" if higher_is_better else ", where lower is better"
+                out.setdefault(client_id, []).append(Reason(
+                    "low_value", level,
+                    f"{name} is {word}: {_num(latest)} on a scale of {low} to {high}{note} "
+                    f"({day_text(_date(latest_day))})."))
+        if len(tail) >= 2:
+            first_day, first = tail[0]
+            drop = sign * (first - latest) / span
+            level = (Level.red if drop >= rules.trend_red - 1e-9
+                     else Level.amber if drop >= rules.trend_amber - 1e-9 else None)
+            if level:
+                verb = "fell" if latest < first else "rose"
+                note = "" if higher_is_better else " (lower is better)"
+                out.setdefault(client_id, []).append(Reason(
+                    "falling_trend", level,
+                    f"{name} {verb} from {_num(first)} to {_num(latest)} since "
+                    f"{day_text(_date(first_day))}{note}."))
+
+    # Rows come sorted by (client, indicator, date, id): groupby and a bounded deque
+    # keep each pair's last few readings at C speed.
+    watched = {r[0] for r in library.values() if r[1] in rules.watched_keys}
+    assessed = {r[0] for r in data["clients"]}  # archived clients' readings are passed over
+    for (client_id, indicator_id), group in groupby(data["readings"], key=_PAIR):
+        tail = deque(group, maxlen=keep)
+        if (len(tail) > 1 or indicator_id in watched) and client_id in assessed:
+            judge(client_id, indicator_id, [(r[2], r[3]) for r in tail])
+    return out
+
+
+def rhythm_days(start: date | None, end: date | None, sessions_agreed: int,
+                default: int = RULES.default_rhythm_days) -> float:
+    """Days between sessions the engagement implies: its length / the sessions agreed."""
+    if start and end and sessions_agreed and end > start:
+        return (end - start).days / sessions_agreed
+    return float(default)
+
+
+def _gap_reasons(data: dict, today: date, rules: Rules) -> dict[int, list[Reason]]:
+    out: dict[int, list[Reason]] = {}
+    for _eid, client_id, start, end, agreed, last_held in data["engagements"]:
+        start, end, last_held = _date(start), _date(end), _date(last_held)
+        if start is None or start > today:
+            continue
+        rhythm = rhythm_days(start, end, agreed or 0, rules.default_rhythm_days)
+        if last_held is not None and last_held < start:
+            last_held = None  # held before this engagement began: not part of its rhythm
+        since = last_held or start
+        days = (today - since).days
+        level = (Level.red if days > rules.gap_red * rhythm
+                 else Level.amber if days > rules.gap_amber * rhythm else None)
+        if not level:
+            continue
+        every = f"about one every {round(rhythm)} {_plural(round(rhythm), 'day', 'days')}"
+        if last_held is not None:
+            message = (f"No session held for {days} days (the last on {day_text(last_held)}); "
+                       f"this engagement's rhythm is {every}.")
+        else:
+            message = (f"No session held since the engagement started {days} days ago; "
+                       f"its rhythm is {every}.")
+        out.setdefault(client_id, []).append(Reason("session_gap", level, message))
+    for reasons in out.values():  # two active engagements: the worst gap is the one that counts
+        reasons.sort(key=lambda r: -r.level.rank)
+        del reasons[1:]
+    return out
+
+
+def _overdue_reasons(data: dict, rules: Rules) -> dict[int, list[Reason]]:
+    out: dict[int, list[Reason]] = {}
+    for client_id, count, oldest in data["overdue"]:
+        level = (Level.red if count >= rules.overdue_red
+                 else Level.amber if count >= rules.overdue_amber else None)
+        if not level:
+            continue
+        oldest = _date(oldest)
+        if count == 1:
+            message = f"1 action item is overdue (it was due on {day_text(oldest)})."
+        else:
+            message = (f"{count} action items are overdue, the oldest since "
+                       f"{day_text(oldest)}.")
+        out[client_id] = [Reason("overdue_actions", level, message)]
+    return out
+
+
+def _goal_reasons(data: dict, today: date, rules: Rules) -> dict[int, list[Reason]]:
+    """Rule 5, over ratings sorted by goal and date."""
+    paths: dict[int, list] = {}  # goal -> [client, title, baseline, first day, count, latest]
+    for goal_id, client_id, title, baseline, day, level in data["ratings"]:
+        path = paths.get(goal_id)
+        if path is None:
+            paths[goal_id] = [client_id, title, baseline, day, 1, level]
+        else:
+            path[4] += 1
+            path[5] = level
+    cutoff = (today - timedelta(days=rules.stuck_min_days)).isoformat()
+    out: dict[int, list[Reason]] = {}
+    for client_id, title, baseline, first_day, count, latest in paths.values():
+        if count < rules.stuck_min_ratings or str(first_day) > cutoff or latest > baseline:
+            continue
+        ratings = f"{count} ratings since {day_text(_date(first_day))}"
+        if latest < baseline:
+            reason = Reason("stuck_goal", Level.red,
+                            f"Goal “{title}” has fallen below its baseline ({latest:+d}, the "
+                            f"baseline was {baseline:+d}) after {ratings}.")
+        else:
+            reason = Reason("stuck_goal", Level.amber,
+                            f"Goal “{title}” is still at its baseline ({baseline:+d}) after "
+                            f"{ratings}.")
+        out.setdefault(client_id, []).append(reason)
+    return out
+
+
+RULE_ORDER = ("low_value", "falling_trend", "session_gap", "overdue_actions", "stuck_goal",
+              "combined")
+
+
+def _combine(assessment: Assessment, rules: Rules) -> Assessment:
+    reasons = assessment.reasons
+    if not reasons:
+        return assessment
+    level = max((r.level for r in reasons), key=lambda lv: lv.rank, default=Level.green)
+    ambers = sum(1 for r in reasons if r.level == Level.amber)
+    if level == Level.amber and ambers >= rules.ambers_make_red:
+        level = Level.red
+        reasons.append(Reason("combined", Level.red,
+                              f"{ambers} warning signs at once make the overall signal red."))
+    reasons.sort(key=lambda r: (r.rule == "combined", -r.level.rank, RULE_ORDER.index(r.rule)))
+    assessment.level = level
+    return assessment
+
+
+def _run(db: Database, today: date, rules: Rules, client_id: int | None) -> list[Assessment]:
+    data = _fetch(db, today, rules, client_id)
+    found = [_indicator_reasons(data, today, rules), _gap_reasons(data, today, rules),
+             _overdue_reasons(data, rules), _goal_reasons(data, today, rules)]
+    out = []
+    for cid, name, _status in data["clients"]:
+        assessment = Assessment(cid, name)
+        for part in found:
+            assessment.reasons.extend(part.get(cid, ()))
+        out.append(_combine(assessment, rules))
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def _folded(name: str) -> str:
+    return fold(name)
+
+
+def assess(db: Database, client_id: int, today: date | None = None,
+           rules: Rules = RULES) -> Assessment:
+    """One client's signal (whatever the client's status) with its reasons."""
+    result = _run(db, today or date.today(), rules, client_id)
+    if not result:
+        raise NotFoundError("That client no longer exists (it may have been removed).")
+    return result[0]
+
+
+def assess_all(db: Database, today: date | None = None, rules: Rules = RULES) -> list[Assessment]:
+    """Every client not archived: red first, then amber, then green; by name within each."""
+    result = _run(db, today or date.today(), rules, None)
+    result.sort(key=lambda a: (-a.level.rank, _folded(a.client_name), a.client_id))
+    return result
+
+
+def needing_attention(db: Database, today: date | None = None,
+                      rules: Rules = RULES) -> list[Assessment]:
+    """The dashboard's list: only the clients whose signal is amber or red."""
+    return [a for a in assess_all(db, today, rules) if a.needs_attention]
