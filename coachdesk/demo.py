@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, text
 
-from . import demo_history
+from . import demo_history, demo_retention
 from .errors import CoachDeskError
 from .models import (
     Client,
@@ -108,11 +108,13 @@ def _months_ago(today: date, months: int) -> date:
 
 
 def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False,
-             today: date | None = None, sessions_per_client: int = 6) -> dict:
+             today: date | None = None, sessions_per_client: int = 6,
+             readings_per_client: int = 8) -> dict:
     """Fill the database with a demo practice; refuse a non-empty one unless ``force``.
 
     The hand-written clients get a planned history (see ``demo_history``);
-    each generated client gets ``sessions_per_client`` sessions.
+    each generated client gets ``sessions_per_client`` sessions and
+    ``readings_per_client`` indicator readings (see ``demo_retention``).
     """
     if clients < 0:
         raise DemoRefused("The number of demo clients cannot be negative.")
@@ -205,5 +207,8 @@ def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False
         # tables can hold.
         history = (demo_history.add_history(s, rng, today, infos, sessions_per_client, stamps)
                    if _has_table(s, "coaching_session") else {})
+        if history and _has_table(s, "indicator_reading"):
+            history.update(demo_retention.add_retention(s, rng, today, infos, stamps,
+                                                        readings_per_client))
     return {"organizations": len(org_ids), "sponsors": len(sponsor_ids),
             "clients": len(client_rows), "engagements": len(engagement_rows), **history}
