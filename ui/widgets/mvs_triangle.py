@@ -87,8 +87,10 @@ class MvsTriangle(QWidget):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawEllipse(centre, hub_r, hub_r)
         painter.setPen(outline)
-        painter.drawText(QRectF(centre.x() - 40, centre.y() + hub_r + 1, 80, fm.height()),
-                         Qt.AlignmentFlag.AlignHCenter, "Hub")
+        hub_label = QRectF(centre.x() - fm.horizontalAdvance("Hub") / 2 - 2,
+                           centre.y() - hub_r - fm.height() - 1,
+                           fm.horizontalAdvance("Hub") + 4, fm.height())
+        painter.drawText(hub_label, Qt.AlignmentFlag.AlignHCenter, "Hub")
         # Corner labels.
         bold = painter.font()
         bold.setBold(True)
@@ -104,15 +106,17 @@ class MvsTriangle(QWidget):
             painter.drawText(QRectF(x, point.y() + dy, w, fm.height()), flags, name)
         painter.setFont(self.font())
 
-        # People.
+        # People: the dots first, then their names where they collide with nothing
+        # already placed (right, left, above, below), the client's first and on top.
         self._spots = []
-        for person in self.people:
+        placed = []  # (point, person, radius)
+        for person in sorted(self.people, key=lambda p: p.is_client):
             try:
                 x, y = triangle_point(person.blue, person.red, person.green, y_down=True)
             except ValueError:
                 continue
-            at = to_screen(x, y)
-            r = 7 if person.is_client else 5
+            placed.append((to_screen(x, y), person, 7 if person.is_client else 5))
+        for at, person, r in placed:
             colour = _blend(self._colour("blue"), self._colour("red"), self._colour("green"),
                             person.blue, person.red, person.green)
             painter.setPen(QPen(text, 2 if person.is_client else 1))
@@ -121,11 +125,35 @@ class MvsTriangle(QWidget):
                 painter.drawRect(QRectF(at.x() - r, at.y() - r, 2 * r, 2 * r))
             else:
                 painter.drawEllipse(at, r, r)
-            painter.setPen(text)
-            label = person.label if len(person.label) <= 24 else person.label[:23] + "…"
-            painter.drawText(QRectF(at.x() + r + 3, at.y() - fm.height() / 2, fm.horizontalAdvance(label) + 4,
-                                    fm.height()), Qt.AlignmentFlag.AlignVCenter, label)
             self._spots.append((at, person))
+        obstacles = [QRectF(at.x() - r - 1, at.y() - r - 1, 2 * r + 2, 2 * r + 2)
+                     for at, _p, r in placed]
+        obstacles.append(hub_label)
+        bounds = QRectF(self.rect())
+        label_bg = QColor(base)
+        label_bg.setAlpha(170)
+        for at, person, r in sorted(placed, key=lambda item: not item[1].is_client):
+            label = person.label if len(person.label) <= 24 else person.label[:23] + "…"
+            w, h = fm.horizontalAdvance(label) + 4, fm.height()
+            candidates = [QRectF(at.x() + r + 3, at.y() - h / 2, w, h),
+                          QRectF(at.x() - r - 3 - w, at.y() - h / 2, w, h),
+                          QRectF(at.x() - w / 2, at.y() - r - 1 - h, w, h),
+                          QRectF(at.x() - w / 2, at.y() + r + 1, w, h),
+                          QRectF(at.x() + r, at.y() - r - h + 2, w, h),
+                          QRectF(at.x() + r, at.y() + r - 2, w, h),
+                          QRectF(at.x() - r - w, at.y() - r - h + 2, w, h),
+                          QRectF(at.x() - r - w, at.y() + r - 2, w, h)]
+            inside = [c for c in candidates if bounds.contains(c)] or candidates[:1]
+            box = next((c for c in inside if not any(c.intersects(o) for o in obstacles)),
+                       inside[0])
+            obstacles.append(box)
+            painter.fillRect(box, label_bg)
+            font = painter.font()
+            font.setBold(person.is_client)
+            painter.setFont(font)
+            painter.setPen(text)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+        painter.setFont(self.font())
         if not self.people:
             painter.setPen(outline)
             painter.drawText(QRectF(0, self.height() - fm.height() - 4, self.width(), fm.height()),
