@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import func, select
 
 from ..errors import ValidationError
 from ..models import CoachingSession, GrowOption, GrowWorksheet
@@ -27,7 +27,7 @@ def _clean(values: dict) -> dict:
         else:
             try:
                 c = int(c)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise ValidationError("Commitment is a number from 1 to 10.", "commitment") from None
             if not 1 <= c <= 10:
                 raise ValidationError("Commitment is a number from 1 to 10.", "commitment")
@@ -79,10 +79,11 @@ def add_option(db: Database, worksheet_id: int, text: str, notes: str = "") -> G
     text = v.required_text(text, "text", "An option")
     with db.session() as s:
         get_or_raise(s, GrowWorksheet, worksheet_id, "worksheet")
-        count = len(s.exec(select(GrowOption.id).where(GrowOption.worksheet_id == worksheet_id))
-                    .all())
+        # After the last one (a count would put it before options kept after a removal).
+        last = s.exec(select(func.max(GrowOption.position))
+                      .where(GrowOption.worksheet_id == worksheet_id)).one()
         option = GrowOption(worksheet_id=worksheet_id, text=text, notes=v.optional_text(notes),
-                            position=count)
+                            position=0 if last is None else last + 1)
         s.add(option)
         s.flush()
         return option

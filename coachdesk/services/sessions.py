@@ -42,11 +42,23 @@ def _time(value, field="start_time") -> time | None:
     if value in (None, ""):
         return None
     if isinstance(value, time):
-        return value.replace(second=0, microsecond=0)
+        return value.replace(second=0, microsecond=0, tzinfo=None)
     try:
-        return time.fromisoformat(str(value).strip())
+        parsed = time.fromisoformat(str(value).strip())
     except ValueError:
         raise ValidationError("The start time must be a time like 09:30.", field) from None
+    # Stored as a floating wall-clock time in minutes: what is handed back is what is read later.
+    return parsed.replace(second=0, microsecond=0, tzinfo=None)
+
+
+def _storable(text: str) -> str:
+    """Notes SQLite can store as UTF-8: a lone surrogate (half an emoji) becomes U+FFFD
+    instead of the whole note being refused with a UnicodeEncodeError."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def _clean(session, values: dict) -> dict:
@@ -81,7 +93,7 @@ def _clean(session, values: dict) -> dict:
                                                  "The number of participants")
     for key in ("private_notes", "shared_summary"):
         if key in values:
-            out[key] = v.optional_text(values[key])
+            out[key] = _storable(v.optional_text(values[key]))
     return out
 
 
@@ -92,7 +104,15 @@ def _check_group(s: CoachingSession) -> None:
         s.participants = 1
 
 
+def _refuse_unknown(fields: dict) -> None:
+    # A misspelt field must not vanish silently: it may be a note.
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown session field: {', '.join(sorted(unknown))}.")
+
+
 def create(db: Database, engagement_id: int, session_date, **fields) -> CoachingSession:
+    _refuse_unknown(fields)
     with db.session() as s:
         values = _clean(s, {"engagement_id": engagement_id, "session_date": session_date,
                             **{k: fields[k] for k in FIELDS if k in fields}})
@@ -106,14 +126,15 @@ def create(db: Database, engagement_id: int, session_date, **fields) -> Coaching
 
 
 def update(db: Database, session_id: int, **changes) -> CoachingSession:
-    unknown = set(changes) - set(FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown session field: {', '.join(sorted(unknown))}.")
+    _refuse_unknown(changes)
     with db.session() as s:
         values = _clean(s, changes)
         row = get_or_raise(s, CoachingSession, session_id, "session")
         apply_changes(row, values)
-        _check_group(row)
+        if "is_group" in values or "participants" in values:
+            # Only when the group is edited: an autosave of notes must never be
+            # refused because of a field it does not touch.
+            _check_group(row)
         s.add(row)
         return row
 
