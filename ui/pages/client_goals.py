@@ -51,8 +51,9 @@ FORMULA_HELP = (
     "How the GAS T-score is computed (Kiresuk & Sherman, 1968)\n\n"
     "T = 50 + 10·Σ(wᵢxᵢ) / √((1−ρ)·Σwᵢ² + ρ·(Σwᵢ)²)\n\n"
     "xᵢ is goal i's level, from −2 (much less than expected) to +2 (much more than "
-    "expected); wᵢ is its weight; ρ is the assumed correlation between goals, "
-    "conventionally 0.3. A goal not rated yet counts at its baseline level.\n\n"
+    "expected); wᵢ is its weight; ρ is the assumed correlation between goals: "
+    f"ρ = {goals.DEFAULT_RHO:g}, the conventional value. A goal not rated yet counts at its "
+    "baseline level.\n\n"
     "50 means the goals are met as expected on average; around 40 or below is clearly "
     "less than expected, around 60 or above clearly more."
 )
