@@ -124,7 +124,13 @@ def test_durations_at_the_edges_are_accepted(practice):
     assert new(p).duration_minutes == 60  # the default
 
 
-@pytest.mark.parametrize("bad", ["25:99", "abc", "24:00", "12:60", "9h30", "--:--", "09:30 pm"])
+@pytest.mark.parametrize("typed, stored", [("9:30", time(9, 30)), ("9.30", time(9, 30)),
+                                           ("9h30", time(9, 30)), ("14H05", time(14, 5))])
+def test_start_times_as_a_coach_types_them(practice, typed, stored):
+    assert new(practice, start_time=typed).start_time == stored
+
+
+@pytest.mark.parametrize("bad", ["25:99", "abc", "24:00", "12:60", "9h3", "--:--", "09:30 pm"])
 def test_bad_start_times_are_refused(practice, bad):
     p = practice
     message = refused("start_time", new, p, start_time=bad)

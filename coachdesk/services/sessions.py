@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -38,27 +40,27 @@ STATUS_LABELS = {SessionStatus.planned: "Planned", SessionStatus.held: "Held",
                  SessionStatus.no_show: "No-show"}
 
 
+_SHORT_TIME = re.compile(r"^(\d{1,2})[:.hH](\d{2})$")
+
+
 def _time(value, field="start_time") -> time | None:
     if value in (None, ""):
         return None
     if isinstance(value, time):
         return value.replace(second=0, microsecond=0, tzinfo=None)
+    raw = str(value).strip()
+    short = _SHORT_TIME.match(raw)
+    if short:  # "9:30", "9.30", "9h30" as a coach types them
+        raw = f"{int(short.group(1)):02d}:{short.group(2)}"
     try:
-        parsed = time.fromisoformat(str(value).strip())
+        parsed = time.fromisoformat(raw)
     except ValueError:
         raise ValidationError("The start time must be a time like 09:30.", field) from None
     # Stored as a floating wall-clock time in minutes: what is handed back is what is read later.
     return parsed.replace(second=0, microsecond=0, tzinfo=None)
 
 
-def _storable(text: str) -> str:
-    """Notes SQLite can store as UTF-8: a lone surrogate (half an emoji) becomes U+FFFD
-    instead of the whole note being refused with a UnicodeEncodeError."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text
+_storable = v.storable
 
 
 def _clean(session, values: dict) -> dict:

@@ -17,15 +17,25 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 E = TypeVar("E", bound=Enum)
 
 
+def storable(text: str) -> str:
+    """Text SQLite can store as UTF-8: a lone surrogate (half an emoji, from a bad
+    paste) becomes U+FFFD instead of the whole text being refused on write."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
 def required_text(value, field: str, label: str) -> str:
-    text = "" if value is None else str(value)
+    text = "" if value is None else storable(str(value))
     if not text.strip():
         raise ValidationError(f"{label} cannot be empty.", field)
     return text.strip()
 
 
 def optional_text(value) -> str:
-    return "" if value is None else str(value)
+    return "" if value is None else storable(str(value))
 
 
 def email(value, field: str = "email") -> str:
@@ -69,7 +79,7 @@ def required_date(value, field: str, label: str) -> date:
 def non_negative_int(value, field: str, label: str) -> int:
     try:
         number = int(value if value not in (None, "") else 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
         raise ValidationError(f"{label} must be a whole number.", field) from None
     if number < 0:
         raise ValidationError(f"{label} cannot be negative.", field)
