@@ -1,11 +1,280 @@
-"""Dashboard (issue 5): who needs attention and why. Being built: see the issue."""
+"""Dashboard: who needs attention and why, this month's figures, engagements to look at,
+overdue actions, and the practice's indicator averages over the last twelve months.
+
+Every number comes from the engine: the retention signal and its reasons from
+``services.risk`` (the rules are explained in docs/retention-signal.md), sessions
+from ``services.sessions``, actions from ``services.actions``, the averages from
+``services.charts``. ``load_dashboard`` gathers them in one pass so the page (and
+the benchmark) can time and test the data apart from the widgets.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import text
+
+from coachdesk.services import actions, charts, risk, sessions
 
 from ..context import AppContext
+from ..theme import colour
+from ..widgets.fields import name_widget
+from ..widgets.line_chart import ChartPoint, ChartSeries, LineChart
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "retention-signal.md"
+SIGNAL_WORDS = {"green": "On track", "amber": "Watch", "red": "Needs attention"}
+SIGNAL_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
+ENDING_WITHIN_DAYS = 30
+PLANNED_WITHIN_DAYS = 14
+TOP_ACTIONS = 6
+CHART_MONTHS = 12
+#: shown at first in the averages chart; the others are one click away in its legend
+CHART_SHOWN = ("intent_to_stay", "commitment", "engagement", "wellbeing")
+
+
+def day_text(day: date | None) -> str:
+    return risk.day_text(day) if day else "—"
+
+
+# -- the data ------------------------------------------------------------------------------
+
+
+@dataclass
+class EngagementFlag:
+    client_id: int
+    client_name: str
+    what: str  # "Ends on 12 Dec 2026 (in 19 days)" / "Agreement used up: 10 of 10 sessions"
+    kind: str  # "ending" or "used_up"
+
+
+@dataclass
+class DashboardData:
+    today: date
+    attention: list[risk.Assessment]
+    assessed: int
+    last_held: dict[int, date | None]
+    held_this_month: int
+    hours_this_month: float
+    planned_soon: int
+    engagements: list[EngagementFlag]
+    overdue: list[actions.ActionRow]
+    averages: list[charts.IndicatorAverages] = field(default_factory=list)
+
+
+def _iso(value) -> date | None:
+    return None if value is None else value if isinstance(value, date) \
+        else date.fromisoformat(str(value)[:10])
+
+
+def engagements_to_look_at(db, today: date) -> list[EngagementFlag]:
+    """Active engagements of current clients that end within 30 days or whose agreement is
+    used up (the same test as ``sessions.Usage.used_up``), in one set-based query.
+
+    The engine has ``sessions.usage`` per engagement only; thousands of engagements
+    need one query, so it is aggregated here and judged by the engine's ``Usage``.
+    """
+    counted = tuple(st.value for st in sessions.COUNTS_AGAINST_AGREEMENT)
+    marks = ", ".join(f":c{i}" for i in range(len(counted)))
+    sql = text(
+        "SELECT e.id, e.client_id, c.name, e.end_date, e.sessions_agreed, e.hours_agreed,"
+        " coalesce(sum(cs.status = 'held'), 0),"
+        f" coalesce(sum(cs.status IN ({marks})), 0),"
+        " coalesce(sum(CASE WHEN cs.status = 'held' THEN cs.duration_minutes END), 0),"
+        " coalesce(sum(cs.status = 'planned'), 0)"
+        " FROM engagement e JOIN client c ON c.id = e.client_id"
+        " LEFT JOIN coaching_session cs ON cs.engagement_id = e.id"
+        " WHERE e.status = 'active' AND e.archived = 0 AND c.status != 'archived'"
+        " GROUP BY e.id")
+    with db.session() as s:
+        rows = s.execute(sql, {f"c{i}": v for i, v in enumerate(counted)}).all()
+    ending, used_up = [], []
+    soon = today + timedelta(days=ENDING_WITHIN_DAYS)
+    for _eid, cid, name, end, agreed, hours, held, used, minutes, planned in rows:
+        usage = sessions.Usage(agreed or 0, hours or 0.0, held, used, round(minutes / 60, 2),
+                               planned)
+        end = _iso(end)
+        if usage.used_up:
+            if agreed:
+                what = f"Agreement used up: {used} of {agreed} sessions"
+            else:
+                what = f"Agreement used up: {usage.hours_delivered:g} of {hours:g} h"
+            used_up.append(EngagementFlag(cid, name, what, "used_up"))
+        elif end is not None and today <= end <= soon:
+            days = (end - today).days
+            when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+            ending.append(EngagementFlag(cid, name, f"Ends on {day_text(end)} ({when})", "ending"))
+    ending.sort(key=lambda f: f.what)
+    used_up.sort(key=lambda f: f.client_name.casefold())
+    return ending + used_up
+
+
+def load_dashboard(db, today: date | None = None) -> DashboardData:
+    today = today or date.today()
+    assessed = risk.assess_all(db, today)
+    attention = [a for a in assessed if a.needs_attention]
+    last = sessions.last_and_next(db, today)
+    month = sessions.recent(db, days=today.day - 1, today=today)
+    held = [r for r in month if r.status == "held"]
+    return DashboardData(
+        today=today, attention=attention, assessed=len(assessed),
+        last_held={cid: pair[0] for cid, pair in last.items()},
+        held_this_month=len(held),
+        hours_this_month=round(sum(r.duration_minutes for r in held) / 60, 2),
+        planned_soon=len(sessions.upcoming(db, days=PLANNED_WITHIN_DAYS, today=today)),
+        engagements=engagements_to_look_at(db, today),
+        overdue=actions.open_actions(db, overdue_only=True, today=today),
+        averages=charts.practice_indicator_averages(db, months=CHART_MONTHS, today=today))
+
+
+def rules_summary(rules: risk.Rules = risk.RULES) -> str:
+    """The rules in a few plain lines, from the thresholds in force."""
+    return (
+        "The signal is worked out from what you recorded, by a handful of plain rules; "
+        "every flag lists its reasons.\n\n"
+        f"• Low latest intent to stay, commitment or engagement (on 1-10: "
+        f"{1 + 9 * rules.low_amber:.0f} or below is amber, {1 + 9 * rules.low_red:.0f} or below red).\n"
+        f"• A falling trend over an indicator's last {rules.trend_readings} readings "
+        f"(on 1-10: a drop of 2 is amber, 4 red).\n"
+        f"• No session held for {rules.gap_amber:g}× the engagement's rhythm (amber) or "
+        f"{rules.gap_red:g}× (red).\n"
+        f"• Overdue action items ({rules.overdue_amber} amber, {rules.overdue_red} or more red).\n"
+        f"• A goal still at its baseline (amber) or below it (red) after "
+        f"{rules.stuck_min_ratings} ratings over {rules.stuck_min_days // 7} weeks.\n"
+        f"• {rules.ambers_make_red} warning signs at once make the signal red.\n\n"
+        "Readings older than 6 months are not news any more. No weights, no hidden model.")
+
+
+# -- the attention table -------------------------------------------------------------------
+
+
+class AttentionModel(QAbstractTableModel):
+    HEADERS = ("Client", "Signal", "Why", "Last session")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[risk.Assessment] = []
+        self._last: dict[int, date | None] = {}
+        self._today = date.today()
+
+    def set_rows(self, rows: list[risk.Assessment], last: dict[int, date | None],
+                 today: date) -> None:
+        self.beginResetModel()
+        self._rows, self._last, self._today = rows, last, today
+        self.endResetModel()
+
+    def assessment(self, row: int) -> risk.Assessment | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, client_id: int) -> int:
+        return next((i for i, a in enumerate(self._rows) if a.client_id == client_id), -1)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        a = self.assessment(index.row())
+        if a is None:
+            return None
+        col = index.column()
+        level = a.level.value
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return a.client_name
+            if col == 1:
+                return f"● {SIGNAL_WORDS[level]}"
+            if col == 2:
+                first = a.reasons[0].text if a.reasons else ""
+                more = len(a.reasons) - 1
+                return f"{first}  (+{more} more)" if more > 0 else first
+            if col == 3:
+                last = self._last.get(a.client_id)
+                if last is None:
+                    return "none held yet"
+                ago = (self._today - last).days
+                return "today" if ago == 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
+        elif role == Qt.ItemDataRole.ForegroundRole and col == 1:
+            return colour(SIGNAL_COLOURS[level])
+        elif role == Qt.ItemDataRole.ToolTipRole and col in (1, 2):
+            return "\n".join(f"• {t}" for t in a.reason_texts)
+        elif role == Qt.ItemDataRole.ToolTipRole and col == 3:
+            last = self._last.get(a.client_id)
+            return f"Last session held on {day_text(last)}" if last else "No session held yet"
+        elif role == Qt.ItemDataRole.TextAlignmentRole and col != 2:
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        elif role == Qt.ItemDataRole.UserRole:
+            return a.client_id
+        elif role == Qt.ItemDataRole.AccessibleTextRole and col == 1:
+            return SIGNAL_WORDS[level]
+        return None
+
+
+def _table(name: str, accessible: str) -> QTableView:
+    view = name_widget(QTableView(), name, accessible)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.setAlternatingRowColors(True)
+    return view
+
+
+def _heading(label: str) -> QLabel:
+    out = QLabel(label)
+    out.setStyleSheet("font-size: 15px; font-weight: 600;")
+    return out
+
+
+class Figure(QFrame):
+    """A big number with its caption."""
+
+    def __init__(self, name: str, caption: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.number = QLabel("—")
+        self.number.setObjectName(f"{name}Value")
+        self.number.setTextFormat(Qt.TextFormat.PlainText)
+        self.number.setStyleSheet("font-size: 20px; font-weight: 600;")
+        self.caption = QLabel(caption)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 4, 10, 4)
+        layout.setSpacing(0)
+        layout.addWidget(self.number)
+        layout.addWidget(self.caption)
+
+    def set(self, value: str, accessible: str) -> None:
+        self.number.setText(value)
+        self.setAccessibleName(accessible)
+
+
+# -- the page ------------------------------------------------------------------------------
 
 
 class DashboardPage(QWidget):
@@ -15,8 +284,263 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("dashboardPage")
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Dashboard"))
+        self.data: DashboardData | None = None
 
-    def reload(self) -> None:
-        pass
+        title = QLabel("Dashboard")
+        title.setStyleSheet("font-size: 20px; font-weight: 600;")
+        self.date_label = QLabel()
+        self.explain_link = name_widget(QLabel('<a href="#rules">How is this worked out?</a>'),
+                                        "dashboardHowLink", "How is the signal worked out?")
+        self.explain_link.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.explain_link.setToolTip(rules_summary())
+        self.explain_link.linkActivated.connect(lambda _link: self.explain())
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addSpacing(12)
+        top.addWidget(self.date_label)
+        top.addStretch(1)
+        top.addWidget(self.explain_link)
+
+        self.fig_held = Figure("figHeld", "sessions held this month")
+        self.fig_hours = Figure("figHours", "hours delivered this month")
+        self.fig_planned = Figure("figPlanned", f"sessions planned, next {PLANNED_WITHIN_DAYS} days")
+        self.fig_attention = Figure("figAttention", "clients need attention")
+        self.fig_overdue = Figure("figOverdue", "overdue actions")
+        figures = QHBoxLayout()
+        for f in (self.fig_held, self.fig_hours, self.fig_planned, self.fig_attention,
+                  self.fig_overdue):
+            figures.addWidget(f, 1)
+
+        # Who needs attention, with the selected client's reasons in full below.
+        self.attention_model = AttentionModel(self)
+        self.attention = _table("attentionTable", "Who needs attention")
+        self.attention.setModel(self.attention_model)
+        header = self.attention.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.attention.setColumnWidth(0, 170)
+        # Two lines per row: the first reason mostly fits; all of them are below.
+        self.attention.setWordWrap(True)
+        self.attention.verticalHeader().setDefaultSectionSize(
+            2 * self.attention.fontMetrics().lineSpacing() + 10)
+        self.attention.activated.connect(self._open_attention)  # double-click and Enter
+        self.attention.selectionModel().currentRowChanged.connect(self._show_reasons)
+        self.attention_title = _heading("Who needs attention")
+        # Plain text that wraps and scrolls on its own: a word-wrapped label would make
+        # the page's height depend on its width and the whole page scroll.
+        self.reasons = name_widget(QPlainTextEdit(), "attentionReasons",
+                                   "Reasons for the selected client")
+        self.reasons.setReadOnly(True)
+        self.reasons.setFrameShape(QFrame.Shape.NoFrame)
+        self.reasons.viewport().setAutoFillBackground(False)
+        self.reasons.setFixedHeight(6 * self.reasons.fontMetrics().lineSpacing() + 8)
+        left = QVBoxLayout()
+        left.addWidget(self.attention_title)
+        left.addWidget(self.attention, 1)
+        left.addWidget(self.reasons)
+
+        # Engagements to look at, overdue actions: each row opens its client.
+        self.engagement_model = QStandardItemModel(0, 2, self)
+        self.engagement_model.setHorizontalHeaderLabels(["Client", "Engagement"])
+        self.engagements = self._side_table("engagementsTable", "Engagements to look at",
+                                            self.engagement_model)
+        self.engagements_title = _heading("Engagements")
+        self.overdue_model = QStandardItemModel(0, 3, self)
+        self.overdue_model.setHorizontalHeaderLabels(["Client", "Action", "Due"])
+        self.overdue = self._side_table("overdueTable", "Overdue actions", self.overdue_model)
+        self.overdue.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.Stretch)
+        self.overdue.horizontalHeader().setStretchLastSection(False)
+        self.overdue_title = _heading("Overdue actions")
+        right = QVBoxLayout()
+        right.addWidget(self.engagements_title)
+        right.addWidget(self.engagements, 1)
+        right.addWidget(self.overdue_title)
+        right.addWidget(self.overdue, 1)
+
+        middle = QHBoxLayout()
+        middle.addLayout(left, 2)
+        middle.addSpacing(8)
+        middle.addLayout(right, 1)
+
+        self.chart = name_widget(LineChart(), "practiceAverages",
+                                 "Practice-wide indicator averages, last 12 months")
+        self.chart.setMinimumSize(360, 200)
+        self.chart_title = _heading("Practice-wide indicator averages, last 12 months")
+        self.chart_title.setToolTip(
+            "Each client counts once a month (their readings that month are averaged first). "
+            "Scales are shown on 1 to 10, best at the top; the tooltip gives the real values. "
+            "Click a name in the legend to show or hide its line.")
+
+        body = QWidget()
+        grid = QGridLayout(body)
+        grid.setContentsMargins(16, 12, 16, 12)
+        grid.setVerticalSpacing(8)
+        grid.addLayout(top, 0, 0)
+        grid.addLayout(figures, 1, 0)
+        grid.addLayout(middle, 2, 0)
+        grid.addWidget(self.chart_title, 3, 0)
+        grid.addWidget(self.chart, 4, 0)
+        grid.setRowStretch(2, 3)
+        grid.setRowStretch(4, 2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        body.setMinimumHeight(620)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+        self._engagement_clients: list[int] = []
+        self._overdue_clients: list[int] = []
+        self._chart_filled = False
+        ctx.data_changed.connect(lambda what: self.reload() if self.isVisible() else None)
+        ctx.database_replaced.connect(lambda: self.reload() if self.isVisible() else None)
+
+    def _side_table(self, name: str, accessible: str, model) -> QTableView:
+        view = _table(name, accessible)
+        view.setModel(model)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        view.activated.connect(lambda index, v=view: self._open_side(v, index))
+        return view
+
+    # -- loading -----------------------------------------------------------------------
+
+    def reload(self, today: date | None = None) -> None:
+        data = load_dashboard(self.ctx.db, today)
+        self.data = data
+        self.date_label.setText(day_text(data.today))
+        self._fill_figures(data)
+        self._fill_attention(data)
+        self._fill_engagements(data)
+        self._fill_overdue(data)
+        self._fill_chart(data)
+
+    def _fill_figures(self, data: DashboardData) -> None:
+        reds = sum(1 for a in data.attention if a.level == risk.Level.red)
+        ambers = len(data.attention) - reds
+        self.fig_held.set(str(data.held_this_month),
+                          f"{data.held_this_month} sessions held this month")
+        self.fig_hours.set(f"{data.hours_this_month:g} h",
+                           f"{data.hours_this_month:g} hours delivered this month")
+        self.fig_planned.set(str(data.planned_soon),
+                             f"{data.planned_soon} sessions planned in the next "
+                             f"{PLANNED_WITHIN_DAYS} days")
+        self.fig_attention.set(f"{len(data.attention)} of {data.assessed}",
+                               f"{reds} red and {ambers} amber of {data.assessed} clients")
+        self.fig_attention.number.setToolTip(f"{reds} red (needs attention), {ambers} amber "
+                                             "(watch)")
+        self.fig_overdue.set(str(len(data.overdue)), f"{len(data.overdue)} overdue actions")
+
+    def _fill_attention(self, data: DashboardData) -> None:
+        self.attention_model.set_rows(data.attention, data.last_held, data.today)
+        count = len(data.attention)
+        self.attention_title.setText(f"Who needs attention · {count}" if count
+                                     else "Who needs attention")
+        if count:
+            self.attention.selectRow(0)
+            self._show_reasons(self.attention_model.index(0, 0))
+        else:
+            self.reasons.setPlainText("No one needs attention right now: every client's signal is "
+                                 "green. (Only what you recorded counts: rate indicators after "
+                                 "sessions to keep the signal honest.)")
+
+    def _show_reasons(self, current, _previous=None) -> None:
+        a = self.attention_model.assessment(current.row()) if current.isValid() else None
+        if a is None:
+            return
+        lines = "\n".join(f"• {t}" for t in a.reason_texts)
+        self.reasons.setPlainText(f"Why {a.client_name}: {SIGNAL_WORDS[a.level.value].lower()}\n"
+                             f"{lines}")
+
+    def _fill_engagements(self, data: DashboardData) -> None:
+        m = self.engagement_model
+        m.removeRows(0, m.rowCount())
+        self._engagement_clients = []
+        for flag in data.engagements:
+            what = QStandardItem(flag.what)
+            if flag.kind == "used_up":
+                what.setForeground(colour("orange"))
+            m.appendRow([QStandardItem(flag.client_name), what])
+            self._engagement_clients.append(flag.client_id)
+        ending = sum(1 for f in data.engagements if f.kind == "ending")
+        used = len(data.engagements) - ending
+        self.engagements_title.setText(
+            f"Engagements · {ending} ending within {ENDING_WITHIN_DAYS} days, "
+            f"{used} used up")
+
+    def _fill_overdue(self, data: DashboardData) -> None:
+        m = self.overdue_model
+        m.removeRows(0, m.rowCount())
+        self._overdue_clients = []
+        for a in data.overdue[:TOP_ACTIONS]:
+            due = QStandardItem(day_text(a.due_date))
+            due.setForeground(colour("red"))
+            action = QStandardItem(a.text)
+            action.setToolTip(a.text)
+            m.appendRow([QStandardItem(a.client_name), action, due])
+            self._overdue_clients.append(a.client_id)
+        total = len(data.overdue)
+        shown = min(total, TOP_ACTIONS)
+        suffix = f" (the oldest {shown}; all on the Actions page)" if total > shown else ""
+        self.overdue_title.setText(f"Overdue actions · {total}{suffix}")
+
+    def _fill_chart(self, data: DashboardData) -> None:
+        keys = {i.id: i.key for i in _library_keys(self.ctx.db)}
+        series = []
+        for ind in data.averages:
+            span = (ind.scale_max - ind.scale_min) or 1
+            points = []
+            for p in ind.points:
+                frac = (p.average - ind.scale_min) / span
+                if not ind.higher_is_better:
+                    frac = 1 - frac
+                clients = f"{p.clients} client{'s' if p.clients != 1 else ''}"
+                points.append(ChartPoint(
+                    p.month, 1 + 9 * frac, 0,
+                    f"{ind.name}, {p.month:%b %Y}: {p.average:.1f} on {ind.scale_min} to "
+                    f"{ind.scale_max} ({clients}, {p.readings} readings)"))
+            # The first time, the key indicators only; later the coach's own choice
+            # (the chart remembers which lines were hidden).
+            shown = self._chart_filled or keys.get(ind.indicator_id) in CHART_SHOWN
+            series.append(ChartSeries(ind.name, points, visible=shown))
+        self._chart_filled = self._chart_filled or bool(series)
+        self.chart.set_data(
+            series, 1, 10, [(1, "1"), (3.25, ""), (5.5, "5.5"), (7.75, ""), (10, "10")],
+            y_title="average", empty_text="No indicator readings in the last 12 months yet. "
+            "Rate indicators after a session to see the practice's trends here.")
+
+    # -- going places --------------------------------------------------------------------
+
+    def _open_attention(self, index) -> None:
+        a = self.attention_model.assessment(index.row())
+        if a is not None:
+            self.open_client.emit(a.client_id)
+
+    def _open_side(self, view: QTableView, index) -> None:
+        ids = self._engagement_clients if view is self.engagements else self._overdue_clients
+        if 0 <= index.row() < len(ids):
+            self.open_client.emit(ids[index.row()])
+
+    def explain(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("How the retention signal is worked out")
+        box.setText(rules_summary())
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        more = box.addButton("Read the full explanation", QMessageBox.ButtonRole.HelpRole) \
+            if DOC.exists() else None
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if more is not None and box.clickedButton() is more:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(DOC)))
+
+
+def _library_keys(db):
+    from coachdesk.services import indicators
+
+    return indicators.list_all(db, include_retired=True)

@@ -1,0 +1,189 @@
+"""The dashboard: who needs attention and why, the month's figures, what to follow up."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+
+from coachdesk.services import actions, clients, engagements, indicators, risk, sessions
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.pages.dashboard import DashboardPage, load_dashboard, rules_summary
+
+
+def _client_id(db, start: str) -> int:
+    return next(r.id for r in clients.list_rows(db) if r.name.startswith(start))
+
+
+@pytest.fixture
+def win(qtbot, demo_db):
+    window = MainWindow(AppContext(demo_db))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.findChild(QAction, "actionShowDashboard").trigger()
+    assert window.stack.currentWidget() is window.dashboard_page
+    return window
+
+
+def _names(page) -> list[str]:
+    m = page.attention_model
+    return [m.data(m.index(r, 0)) for r in range(m.rowCount())]
+
+
+def _row_of(page, name_start: str) -> int:
+    return next(i for i, n in enumerate(_names(page)) if n.startswith(name_start))
+
+
+def test_lists_the_at_risk_client_with_his_reasons_and_not_the_improving_one(qtbot, win):
+    page = win.dashboard_page
+    names = _names(page)
+    assert any(n.startswith("Søren") for n in names)
+    assert not any(n.startswith("José") for n in names)
+    row = _row_of(page, "Søren")
+    m = page.attention_model
+    assert m.data(m.index(row, 1)) == "● Needs attention"
+    tip = m.data(m.index(row, 2), Qt.ItemDataRole.ToolTipRole)
+    assert "Intent to stay fell from 7 to 4" in tip
+    # Clicking his row shows every reason in plain words below the list.
+    view = page.attention
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.visualRect(m.index(row, 0)).center())
+    shown = page.reasons.toPlainText()
+    assert shown.startswith("Why Søren Madsen: needs attention")
+    assert "Intent to stay fell from 7 to 4" in shown
+    assert "Commitment to the organization" in shown
+    assert page.attention_title.text() == f"Who needs attention · {m.rowCount()}"
+
+
+def test_double_click_or_enter_opens_the_client(qtbot, win, demo_db):
+    page = win.dashboard_page
+    soren = _client_id(demo_db, "Søren")
+    view = page.attention
+    rect = view.visualRect(page.attention_model.index(_row_of(page, "Søren"), 0))
+    with qtbot.waitSignal(page.open_client) as opened:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened.args == [soren]
+    assert win.stack.currentWidget() is win.client_page
+    assert win.client_page.client.id == soren
+
+    win.findChild(QAction, "actionShowDashboard").trigger()
+    chen = _row_of(page, "Chen")
+    view.setFocus()
+    view.setCurrentIndex(page.attention_model.index(chen, 0))
+    with qtbot.waitSignal(page.open_client) as opened:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert opened.args == [_client_id(demo_db, "Chen")]
+
+
+def test_figures_match_the_engine(win, demo_db):
+    page = win.dashboard_page
+    today = date.today()
+    month = [r for r in sessions.recent(demo_db, days=today.day - 1) if r.status == "held"]
+    assert all(r.session_date.month == today.month for r in month)
+    assert page.fig_held.number.text() == str(len(month))
+    hours = round(sum(r.duration_minutes for r in month) / 60, 2)
+    assert page.fig_hours.number.text() == f"{hours:g} h"
+    assert page.fig_planned.number.text() == str(len(sessions.upcoming(demo_db, days=14)))
+    overdue = actions.open_actions(demo_db, overdue_only=True)
+    assert overdue and page.fig_overdue.number.text() == str(len(overdue))
+    flagged = risk.needing_attention(demo_db)
+    assessed = risk.assess_all(demo_db)
+    assert page.fig_attention.number.text() == f"{len(flagged)} of {len(assessed)}"
+    assert _names(page) == [a.client_name for a in flagged]
+
+    # The overdue list shows the oldest few, each opening its client.
+    first = page.overdue_model
+    assert first.item(0, 0).text() == overdue[0].client_name
+    assert first.item(0, 1).text() == overdue[0].text
+    assert page.overdue_title.text().startswith(f"Overdue actions · {len(overdue)}")
+
+
+def test_engagements_used_up_or_ending_open_their_client(qtbot, win, demo_db):
+    page = win.dashboard_page
+    elodie = _client_id(demo_db, "Élodie")
+    engagement = engagements.list_all(demo_db, client_id=elodie)[0]
+    assert sessions.usage(demo_db, engagement.id).used_up
+    m = page.engagement_model
+    rows = {m.item(r, 0).text(): m.item(r, 1).text() for r in range(m.rowCount())}
+    assert rows["Élodie Fontaine"].startswith("Agreement used up: 10 of 10 sessions")
+    # An engagement ending in 10 days joins the list.
+    zoe = _client_id(demo_db, "Zoë")
+    zoe_engagement = engagements.list_all(demo_db, client_id=zoe)[0]
+    ends = date.today() + timedelta(days=10)
+    engagements.update(demo_db, zoe_engagement.id, end_date=ends)
+    win.ctx.notify("engagement")
+    rows = {m.item(r, 0).text(): m.item(r, 1).text() for r in range(m.rowCount())}
+    assert rows["Zoë Whitfield"] == f"Ends on {risk.day_text(ends)} (in 10 days)"
+    assert page.engagements_title.text().startswith("Engagements · 1 ending within 30 days")
+    row = next(r for r in range(m.rowCount()) if m.item(r, 0).text() == "Zoë Whitfield")
+    rect = page.engagements.visualRect(m.index(row, 0))
+    with qtbot.waitSignal(page.open_client) as opened:
+        qtbot.mouseClick(page.engagements.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(page.engagements.viewport(), Qt.MouseButton.LeftButton,
+                          pos=rect.center())
+    assert opened.args == [zoe]
+
+
+def test_a_new_low_reading_puts_a_client_on_the_list_with_hostile_text_intact(qtbot, win,
+                                                                           demo_db):
+    page = win.dashboard_page
+    name = 'Ana <b>&"\' 🙂 أحمد 陈'
+    cid = clients.create(demo_db, name=name).id
+    stay = indicators.by_key(demo_db, "intent_to_stay")
+    indicators.add_reading(demo_db, cid, stay.id, date.today() - timedelta(days=2), 2)
+    win.ctx.notify("reading")
+    row = _row_of(page, "Ana")
+    m = page.attention_model
+    assert m.data(m.index(row, 0)) == name
+    assert "Intent to stay is low: 2 on a scale of 1 to 10" in m.data(m.index(row, 2))
+    assert m.data(m.index(row, 3)) == "none held yet"
+
+
+def test_chart_shows_the_practice_averages_key_lines_first(qtbot, win, demo_db):
+    chart = win.dashboard_page.chart
+    assert chart.point_count() > 10
+    assert chart.visible_names() == ["Engagement at work", "Commitment to the organization",
+                                     "Intent to stay", "Wellbeing and resilience"]
+    assert all(1 <= p.value <= 10 for s in chart.series for p in s.points)
+    tips = [p.tip for s in chart.series if s.name == "Intent to stay" for p in s.points]
+    assert tips and all("on 1 to 10" in t and "client" in t for t in tips)
+    # The coach's choice of lines survives a reload.
+    chart.set_series_visible("Confidence in role", True)
+    win.dashboard_page.reload()
+    assert "Confidence in role" in chart.visible_names()
+
+
+def test_empty_practice_says_so_instead_of_failing(qtbot, db):
+    page = DashboardPage(AppContext(db))
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    page.show()
+    page.reload()
+    assert page.attention_model.rowCount() == 0
+    assert page.reasons.toPlainText().startswith("No one needs attention right now")
+    assert page.fig_held.number.text() == "0" and page.fig_attention.number.text() == "0 of 0"
+    assert page.chart.point_count() == 0
+    assert "No indicator readings" in page.chart.empty_text
+    page.grab()  # paints without data
+
+
+def test_how_it_is_worked_out_names_the_rules(win):
+    summary = rules_summary()
+    assert "5 or below is amber" in summary and "3 or below red" in summary
+    assert "3 warning signs at once" in summary
+    link = win.dashboard_page.explain_link
+    assert link.toolTip() == summary and "How is this worked out?" in link.text()
+
+
+def test_load_dashboard_is_the_same_data_for_a_fixed_day(demo_db):
+    day = date.today()
+    data = load_dashboard(demo_db, day)
+    assert [a.client_id for a in data.attention] == \
+        [a.client_id for a in risk.needing_attention(demo_db, day)]
+    assert data.assessed == len(risk.assess_all(demo_db, day))
