@@ -213,7 +213,7 @@ def test_valid_client_mvs_places_the_client_in_the_triangle(qtbot, tab, demo_db,
 
 def test_leaving_the_page_keeps_a_blend_typed_but_not_saved(qtbot, win, tab, demo_db):
     set_spins(qtbot, tab, 60, 20, 20)
-    assert "(not saved)" in tab.sum_hint.text()
+    assert "(not saved yet)" in tab.sum_hint.text()
     qtbot.mouseClick(win.client_page.back_button, Qt.MouseButton.LeftButton)
     row = relationships.client_mvs(demo_db, tab.client.id)
     assert (row.blue, row.red, row.green) == (60, 20, 20)

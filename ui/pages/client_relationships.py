@@ -148,6 +148,12 @@ class RelationshipsTab(QWidget):
         pattern_box = QGroupBox("Blocking behavioural patterns")
         pattern_layout = QVBoxLayout(pattern_box)
         pattern_layout.addWidget(self.pattern_table, 1)
+        self.pattern_empty = name_widget(QLabel(), "patternEmpty", "No patterns")
+        self.pattern_empty.setText("None noted yet: behaviours of the client that get in the "
+                                   "way of success, when they show and what they cost.")
+        self.pattern_empty.setWordWrap(True)
+        self.pattern_empty.setStyleSheet(f"color: {css('grey')};")
+        pattern_layout.addWidget(self.pattern_empty)
         pattern_layout.addLayout(prow)
 
         left = QWidget()
@@ -192,8 +198,9 @@ class RelationshipsTab(QWidget):
                                            "Save the client's motivation")
         self.clear_mvs_button = name_widget(QPushButton("Clear…"), "clearClientMvs",
                                             "Clear the client's motivation")
+        self.sum_hint.setWordWrap(True)
         mvs_buttons = QHBoxLayout()
-        mvs_buttons.addWidget(self.sum_hint, 1)
+        mvs_buttons.addStretch(1)
         mvs_buttons.addWidget(self.save_mvs_button)
         mvs_buttons.addWidget(self.clear_mvs_button)
         self.mvs_heading = QLabel()
@@ -210,6 +217,7 @@ class RelationshipsTab(QWidget):
         mvs_layout.addSpacing(6)
         mvs_layout.addWidget(self.mvs_heading)
         mvs_layout.addLayout(spin_row)
+        mvs_layout.addWidget(self.sum_hint)
         mvs_layout.addLayout(mvs_buttons)
         mvs_layout.addWidget(self.mvs_error)
 
@@ -302,6 +310,7 @@ class RelationshipsTab(QWidget):
 
     def _load_patterns(self, select_id: int | None = None) -> None:
         self.pattern_model.set_rows(relationships.patterns(self.ctx.db, self.client.id))
+        self.pattern_empty.setVisible(self.pattern_model.rowCount() == 0)
         if select_id is not None:
             row = self.pattern_model.row_of(select_id)
             if row >= 0:
@@ -445,7 +454,7 @@ class RelationshipsTab(QWidget):
         else:
             text, tone = f"Adds up to {total}; needs 100.", "amber"
         if self.client is not None and total and self._spin_values() != self._saved_mvs:
-            text += "  (not saved)"
+            text += " (not saved yet)"
         self.sum_hint.setText(text)
         self.sum_hint.setStyleSheet(f"color: {css(tone)};")
 
