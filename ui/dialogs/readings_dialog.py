@@ -185,7 +185,7 @@ class QuickEntryDialog(FormDialog):
         self.client_id = client_id
         client = clients.get(ctx.db, client_id)
         self.setWindowTitle(f"Rate indicators — {client.name[:80]}")
-        self.resize(760, 620)
+        self.resize(760, 0)
         self.saved: list[IndicatorReading] = []
 
         self.date = self.add_field("Date", "reading_date", OptionalDateEdit(allow_empty=False),
@@ -231,6 +231,7 @@ class QuickEntryDialog(FormDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(grid_box)
+        scroll.setMinimumHeight(min(grid_box.sizeHint().height() + 40, 440))
         self.all_button = name_widget(QPushButton("Tick all"), "rateAll", "Tick all indicators")
         self.none_button = name_widget(QPushButton("Tick none"), "rateNone", "Tick no indicator")
         self.all_button.clicked.connect(lambda: self._tick_all(True))

@@ -129,8 +129,9 @@ class ReadingsFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def set_hidden(self, indicator_ids: set[int]) -> None:
+        self.beginFilterChange()
         self._hidden = set(indicator_ids)
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802
         index = self.sourceModel().index(row, 0, parent)
