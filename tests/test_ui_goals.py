@@ -273,3 +273,37 @@ def test_empty_states_and_the_formula_in_the_help(qtbot, win, demo_db):
     assert "T = 50 + 10·Σ(wᵢxᵢ) / √((1−ρ)·Σwᵢ² + ρ·(Σwᵢ)²)" in help_text
     assert "ρ = 0.3" in help_text and "Kiresuk" in help_text
     assert "50 means the goals are met as expected on average" in tab.meaning_label.text()
+
+
+def test_a_mistaken_rating_can_be_deleted_from_the_rating_dialog(qtbot, win, demo_db):
+    client = jose(demo_db)
+    engagement = current_engagement(demo_db, client.id)
+    clear_goals(demo_db, engagement.id)
+    goal = goals.create(demo_db, engagement.id, "Delegate", baseline_level=-1)
+    kept = goals.add_rating(demo_db, goal.id, date(2025, 3, 1), 0, "fine")
+    wrong = goals.add_rating(demo_db, goal.id, date(2025, 4, 1), -2, "typo <b>&")
+    tab = open_goals(qtbot, win, client.id)
+    assert tab.model.data(tab.model.index(0, COL_NOW)) == "-2 Much less"
+    seen = {}
+
+    def delete_newest(dialog):
+        seen["rows"] = dialog.history_model.rowCount()
+        seen["newest"] = dialog.history_model.item(0).text()
+        assert not dialog.delete_rating_button.isEnabled()
+        dialog.history.setCurrentIndex(dialog.history_model.index(0, 0))
+        confirm = when_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+        click(qtbot, dialog.delete_rating_button)
+        seen["confirmed"] = confirm["done"] and confirm["error"] is None
+        seen["rows_after"] = dialog.history_model.rowCount()
+        dialog.reject()  # deleting needed no save
+
+    state = when_modal(delete_newest)
+    click(qtbot, tab.rate_button)
+    assert state["done"] and state["error"] is None
+    assert seen["rows"] == 2 and seen["newest"].startswith("01 Apr 2025 · -2")
+    assert "typo <b>&" in seen["newest"]
+    assert seen["confirmed"] and seen["rows_after"] == 1
+    assert [r.id for r in goals.ratings(demo_db, goal.id)] == [kept.id] != [wrong.id]
+    assert tab.model.data(tab.model.index(0, COL_NOW)) == "0 Expected"
+    t = goals.engagement_t_score(demo_db, engagement.id)
+    assert tab.t_score_label.text().startswith(f"GAS T-score {t:.0f} ")

@@ -5,17 +5,25 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
+    QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
+    QVBoxLayout,
     QWidget,
 )
 
+from coachdesk.errors import CoachDeskError
 from coachdesk.models import Goal
 from coachdesk.services import goals
 from coachdesk.services.goals import LEVEL_FIELDS, LEVEL_LABELS, LEVELS, level_label
@@ -177,6 +185,72 @@ class RatingDialog(FormDialog):
         self.comment = self.add_field("Comment", "comment",
                                       _small_text("What you observed (optional)"), "ratingComment")
         self.comment.setFixedHeight(60)
+
+        # Earlier ratings, newest first: a mistaken one can be removed here.
+        self.history_model = QStandardItemModel(self)
+        self.history = QListView()
+        self.history.setModel(self.history_model)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setMaximumHeight(96)
+        self.delete_rating_button = QPushButton("Delete rating…")
+        self.delete_rating_button.setObjectName("deleteRating")
+        self.delete_rating_button.setAccessibleName("Delete rating")
+        history = QWidget()
+        history_layout = QVBoxLayout(history)
+        history_layout.setContentsMargins(0, 0, 0, 0)
+        history_layout.addWidget(self.history)
+        row = QHBoxLayout()
+        row.addWidget(self.delete_rating_button)
+        row.addStretch(1)
+        history_layout.addLayout(row)
+        self.add_field("Earlier ratings", "history", history, "ratingHistory")
+        self.history.setObjectName("ratingHistoryList")
+        self.history.setAccessibleName("Earlier ratings")
+        self.delete_rating_button.clicked.connect(self._delete_rating)
+        self.history.selectionModel().selectionChanged.connect(self._update_delete)
+        self._load_history()
+
+    def _load_history(self) -> None:
+        self.history_model.clear()
+        for r in reversed(goals.ratings(self.ctx.db, self.goal.id)):
+            comment = " ".join(r.comment.split())
+            text = f"{r.rating_date:%d %b %Y} · {level_label(r.level)}"
+            item = QStandardItem(text + (f" · {comment[:120]}" if comment else ""))
+            item.setToolTip(r.comment[:2000] or text)
+            item.setData(r.id, Qt.ItemDataRole.UserRole)
+            self.history_model.appendRow(item)
+        if not self.history_model.rowCount():
+            placeholder = QStandardItem("None yet: this will be the first.")
+            placeholder.setEnabled(False)
+            self.history_model.appendRow(placeholder)
+        self._update_delete()
+
+    def _selected_rating(self) -> int | None:
+        index = self.history.currentIndex()
+        return index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+
+    def _update_delete(self, *_):
+        self.delete_rating_button.setEnabled(self._selected_rating() is not None)
+
+    def _delete_rating(self) -> None:
+        rating_id = self._selected_rating()
+        if rating_id is None:
+            return
+        answer = QMessageBox.question(
+            self, "Delete rating",
+            f"Delete the rating “{self.history.currentIndex().data()[:200]}”?\n\n"
+            "The goal's path and the T-score will be computed without it.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            goals.delete_rating(self.ctx.db, rating_id)
+        except CoachDeskError as exc:
+            self.general_error.show_error(str(exc))
+            return
+        self.ctx.notify("goal")
+        self._load_history()
 
     def resizeEvent(self, event):  # noqa: N802 (Qt name)
         # A top-level window does not grow for wrapped labels by itself: make room for
