@@ -307,3 +307,22 @@ def test_a_mistaken_rating_can_be_deleted_from_the_rating_dialog(qtbot, win, dem
     assert tab.model.data(tab.model.index(0, COL_NOW)) == "0 Expected"
     t = goals.engagement_t_score(demo_db, engagement.id)
     assert tab.t_score_label.text().startswith(f"GAS T-score {t:.0f} ")
+
+
+def test_the_engagement_chooser_shows_each_engagements_own_goals(qtbot, win, demo_db):
+    client = jose(demo_db)
+    current = current_engagement(demo_db, client.id)
+    earlier = engagements.create(demo_db, client.id, date(2023, 1, 9), status="completed",
+                                 end_date=date(2023, 7, 1), objectives="Old aim")
+    goals.create(demo_db, earlier.id, "An old goal")
+    tab = open_goals(qtbot, win, client.id)
+    combo = tab.engagement_combo
+    assert combo.count() == len(engagements.list_all(demo_db, client_id=client.id))
+    assert combo.currentData() == current.id  # the current one by default
+    current_titles = [g.title for g in goals.list_for_engagement(demo_db, current.id)]
+    assert titles_on_screen(tab) == current_titles
+    combo.setCurrentIndex(combo.findData(earlier.id))
+    assert "Jan 2023 – Jul 2023" in combo.currentText()
+    assert titles_on_screen(tab) == ["An old goal"]
+    t = goals.engagement_t_score(demo_db, earlier.id)
+    assert tab.t_score_label.text() == f"GAS T-score {t:.0f} (baseline {t:.0f})"
