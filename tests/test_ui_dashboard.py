@@ -99,8 +99,8 @@ def test_figures_match_the_engine(win, demo_db):
 
     # The overdue list shows the oldest few, each opening its client.
     first = page.overdue_model
-    assert first.item(0, 0).text() == overdue[0].client_name
-    assert first.item(0, 1).text() == overdue[0].text
+    assert first.text(0, 0) == overdue[0].client_name
+    assert first.text(0, 1) == overdue[0].text
     assert page.overdue_title.text().startswith(f"Overdue actions · {len(overdue)}")
 
 
@@ -110,7 +110,7 @@ def test_engagements_used_up_or_ending_open_their_client(qtbot, win, demo_db):
     engagement = engagements.list_all(demo_db, client_id=elodie)[0]
     assert sessions.usage(demo_db, engagement.id).used_up
     m = page.engagement_model
-    rows = {m.item(r, 0).text(): m.item(r, 1).text() for r in range(m.rowCount())}
+    rows = {m.text(r, 0): m.text(r, 1) for r in range(m.rowCount())}
     assert rows["Élodie Fontaine"].startswith("Agreement used up: 10 of 10 sessions")
     # An engagement ending in 10 days joins the list.
     zoe = _client_id(demo_db, "Zoë")
@@ -118,10 +118,10 @@ def test_engagements_used_up_or_ending_open_their_client(qtbot, win, demo_db):
     ends = date.today() + timedelta(days=10)
     engagements.update(demo_db, zoe_engagement.id, end_date=ends)
     win.ctx.notify("engagement")
-    rows = {m.item(r, 0).text(): m.item(r, 1).text() for r in range(m.rowCount())}
+    rows = {m.text(r, 0): m.text(r, 1) for r in range(m.rowCount())}
     assert rows["Zoë Whitfield"] == f"Ends on {risk.day_text(ends)} (in 10 days)"
     assert page.engagements_title.text().startswith("Engagements · 1 ending within 30 days")
-    row = next(r for r in range(m.rowCount()) if m.item(r, 0).text() == "Zoë Whitfield")
+    row = next(r for r in range(m.rowCount()) if m.text(r, 0) == "Zoë Whitfield")
     rect = page.engagements.visualRect(m.index(row, 0))
     with qtbot.waitSignal(page.open_client) as opened:
         qtbot.mouseClick(page.engagements.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -187,3 +187,10 @@ def test_load_dashboard_is_the_same_data_for_a_fixed_day(demo_db):
     assert [a.client_id for a in data.attention] == \
         [a.client_id for a in risk.needing_attention(demo_db, day)]
     assert data.assessed == len(risk.assess_all(demo_db, day))
+    # The set-based session figures agree with the engine's per-session lists.
+    last = {cid: pair[0] for cid, pair in sessions.last_and_next(demo_db, day).items()
+            if pair[0] is not None}
+    assert data.last_held == last and len(last) >= 8
+    month = [r for r in sessions.recent(demo_db, days=day.day - 1, today=day) if r.status == "held"]
+    assert data.held_this_month == len(month)
+    assert data.planned_soon == len(sessions.upcoming(demo_db, days=14, today=day)) > 0

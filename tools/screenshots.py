@@ -1,6 +1,8 @@
 """Render the main pages on demo data to PNG: ``python tools/screenshots.py OUTDIR``.
 
-Used to look at what we build, and to refresh the README's screenshot.
+Used to look at what we build, and to refresh the README's screenshots. The
+dashboard is also rendered with a dark palette (``dashboard_dark.png``), to check
+that it reads in a dark theme.
 """
 
 from __future__ import annotations
@@ -18,6 +20,22 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from coachdesk import storage  # noqa: E402
 from ui.context import AppContext  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
+
+
+def dark_palette():
+    """A dark palette like the ones desktop themes use."""
+    from PySide6.QtGui import QColor, QPalette
+
+    pal = QPalette()
+    role = QPalette.ColorRole
+    for r, c in ((role.Window, "#2b2b2b"), (role.WindowText, "#e0e0e0"), (role.Base, "#1e1e1e"),
+                 (role.AlternateBase, "#262626"), (role.Text, "#e0e0e0"), (role.Button, "#353535"),
+                 (role.ButtonText, "#e0e0e0"), (role.Highlight, "#2a82da"),
+                 (role.HighlightedText, "#ffffff"), (role.ToolTipBase, "#333333"),
+                 (role.ToolTipText, "#eeeeee"), (role.Link, "#6cb4ff"),
+                 (role.PlaceholderText, "#9a9a9a")):
+        pal.setColor(r, QColor(c))
+    return pal
 
 
 def main(out_dir: str) -> None:
@@ -40,6 +58,16 @@ def main(out_dir: str) -> None:
         window.open_client(target.id)
         app.processEvents()
         window.grab().save(str(out / "client.png"))
+        # The client's retention tabs: indicators, goals, relationships.
+        tabs = window.client_page.tabs
+        for index in range(tabs.count()):
+            label = tabs.tabText(index).replace("&&", "&").split()[0].lower()
+            if label in ("indicators", "goals", "relationships"):
+                tabs.setCurrentIndex(index)
+                app.processEvents()
+                window.grab().save(str(out / f"client_{label}.png"))
+        tabs.setCurrentIndex(0)
+        app.processEvents()
         from coachdesk.services import sessions
 
         held = [x for x in sessions.list_for_client(db, target.id)
@@ -57,7 +85,21 @@ def main(out_dir: str) -> None:
         window.show_nav("actions")
         app.processEvents()
         window.grab().save(str(out / "actions.png"))
+        window.show_nav("dashboard")
+        app.processEvents()
+        window.grab().save(str(out / "dashboard.png"))
         window.close()
+        # A window made under a dark palette, as a dark desktop theme would start it.
+        light = app.palette()
+        app.setPalette(dark_palette())
+        dark = MainWindow(ctx)
+        dark.resize(1280, 800)
+        dark.show()
+        dark.show_nav("dashboard")
+        app.processEvents()
+        dark.grab().save(str(out / "dashboard_dark.png"))
+        dark.close()
+        app.setPalette(light)
         db.close()
     print(f"screenshots written to {out}")
 
