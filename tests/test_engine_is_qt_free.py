@@ -22,21 +22,19 @@ BLOCK_QT = textwrap.dedent("""
     sys.meta_path.insert(0, BlockQt())
 """)
 
-ENGINE_MODULES = [
-    "coachdesk",
-    "coachdesk.cli",
-    "coachdesk.services",
-    "coachdesk.services.clients",
-    "coachdesk.services.engagements",
-    "coachdesk.services.organizations",
-    "coachdesk.services.sponsors",
-    "coachdesk.storage",
-    "coachdesk.demo",
-    "coachdesk.migrations",
-    "coachdesk.models",
-    "coachdesk.paths",
-    "coachdesk.errors",
-]
+def _engine_modules() -> list[str]:
+    """Every module of the engine, found on disk so a new one cannot be forgotten
+    (the Alembic scripts run inside Alembic and are left out)."""
+    names = []
+    for path in sorted((ROOT / "coachdesk").rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if "versions" in parts or parts[-1] in ("env", "__main__"):
+            continue
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+ENGINE_MODULES = _engine_modules()
 
 
 def _run(body: str) -> subprocess.CompletedProcess:
