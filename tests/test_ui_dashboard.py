@@ -49,6 +49,8 @@ def test_lists_the_at_risk_client_with_his_reasons_and_not_the_improving_one(qtb
     assert m.data(m.index(row, 1)) == "● Needs attention"
     tip = m.data(m.index(row, 2), Qt.ItemDataRole.ToolTipRole)
     assert "Intent to stay fell from 7 to 4" in tip
+    last = sessions.last_and_next(win.ctx.db)[m.assessment(row).client_id][0]
+    assert m.data(m.index(row, 3)) == f"{(date.today() - last).days} days ago"
     # Clicking his row shows every reason in plain words below the list.
     view = page.attention
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
@@ -188,9 +190,13 @@ def test_load_dashboard_is_the_same_data_for_a_fixed_day(demo_db):
         [a.client_id for a in risk.needing_attention(demo_db, day)]
     assert data.assessed == len(risk.assess_all(demo_db, day))
     # The set-based session figures agree with the engine's per-session lists.
-    last = {cid: pair[0] for cid, pair in sessions.last_and_next(demo_db, day).items()
-            if pair[0] is not None}
-    assert data.last_held == last and len(last) >= 8
+    last = {cid: pair[0] for cid, pair in sessions.last_and_next(demo_db, day).items()}
+    assert sum(d is not None for d in last.values()) >= 8
+    assert all(data.last_held.get(cid) == held for cid, held in last.items())
+    overdue = actions.open_actions(demo_db, overdue_only=True, today=day)
+    assert data.overdue_count == len(overdue)
+    assert [(a.client_id, a.text, a.due_date) for a in data.overdue] == \
+        [(a.client_id, a.text, a.due_date) for a in overdue[:len(data.overdue)]]
     month = [r for r in sessions.recent(demo_db, days=day.day - 1, today=day) if r.status == "held"]
     assert data.held_this_month == len(month)
     assert data.planned_soon == len(sessions.upcoming(demo_db, days=14, today=day)) > 0

@@ -16,10 +16,18 @@ measures, and prints ONE JSON object on stdout (progress goes to stderr):
   snippets) over the whole practice, for a set of realistic queries;
 * ``client_open_s``: opening a client with 40 sessions on the client page, from
   the call until the page is painted, median of 7;
-* ``worksheet_pdf_s``: building a filled GROW worksheet PDF, median of 5.
+* ``worksheet_pdf_s``: building a filled GROW worksheet PDF, median of 5;
+* ``dashboard_s``: constructing the Dashboard page and loading it (the risk signal
+  of every client, the month's figures, engagements, overdue actions, the
+  practice-wide indicator averages) until it is painted, median of 5; the parts
+  are in ``dashboard_parts_s``;
+* ``client_charts_s``: loading a client's Indicators tab (its chart data and
+  readings) and painting it, median of 7 (``client_charts_how`` says whether the
+  real tab or the bare chart was timed).
 
 The practice has about 50,000 sessions with notes (``SESSIONS_PER_CLIENT``
-for every generated client), worksheets and action items.
+for every generated client), worksheets and action items, and about 100,000
+indicator readings (``READINGS_PER_CLIENT``) with goals and their ratings.
 
 Not collected by pytest (``norecursedirs``), and no file here starts with test_.
 """
@@ -45,6 +53,9 @@ if str(ROOT) not in sys.path:
 CLIENTS = 5000
 ENGAGEMENTS = 10000
 SESSIONS_PER_CLIENT = 10
+READINGS_PER_CLIENT = 20
+DASHBOARD_RUNS = 5
+CHART_RUNS = 7
 BIG_CLIENT_SESSIONS = 40
 SEARCH_QUERIES = ["delegat", "sponsor feedback", "José", "outage reviews", "merger",
                   "protected hour", "schmidt", "wellbeing", "zzzz-no-such-word"]
@@ -57,7 +68,8 @@ FILTER_ROUNDS = 3
 QUERIES = ["mü", "nord", "head of", "sven", "zz"]
 STARTUP_TIMEOUT_S = 60
 GOALS = {"startup_to_window_s": 1.5, "filter_keystroke_s": 0.030, "peak_rss_mb": 250,
-         "search_s": 0.050, "client_open_s": 0.100, "worksheet_pdf_s": 0.300}
+         "search_s": 0.050, "client_open_s": 0.100, "worksheet_pdf_s": 0.300,
+         "dashboard_s": 0.300, "client_charts_s": 0.100}
 
 
 def progress(message: str) -> None:
@@ -82,7 +94,8 @@ def build_practice(db_path: Path) -> dict:
     db = storage.open_database(db_path)
     try:
         counts = demo.populate(db, clients=CLIENTS, seed=SEED,
-                               sessions_per_client=SESSIONS_PER_CLIENT)
+                               sessions_per_client=SESSIONS_PER_CLIENT,
+                               readings_per_client=READINGS_PER_CLIENT)
         missing = ENGAGEMENTS - counts["engagements"]
         if missing > 0:
             # The demo gives each generated client two engagements but the twelve
@@ -104,7 +117,8 @@ def build_practice(db_path: Path) -> dict:
 
         with db.session() as s:
             for key, table in (("sessions", "coaching_session"), ("worksheets", "grow_worksheet"),
-                               ("actions", "action_item")):
+                               ("actions", "action_item"), ("readings", "indicator_reading"),
+                               ("goals", "goal"), ("goal_ratings", "goal_rating")):
                 counts[key] = s.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
     finally:
         db.close()
@@ -316,6 +330,98 @@ def measure_worksheet_pdf(db, client_id: int, tmp: Path) -> dict:
     return {"times": times, "pages": pages, "kb": out.stat().st_size / 1024}
 
 
+def measure_dashboard(app, db) -> dict:
+    from datetime import date
+
+    from coachdesk.services import charts, risk
+    from ui.context import AppContext
+    from ui.pages import dashboard
+
+    ctx = AppContext(db)
+    times, rows = [], 0
+    for _ in range(DASHBOARD_RUNS):
+        t = time.perf_counter()
+        page = dashboard.DashboardPage(ctx)
+        page.resize(1110, 756)  # the page's share of a 1280x800 window
+        page.show()
+        page.reload()
+        page.repaint()
+        app.processEvents()
+        times.append(time.perf_counter() - t)
+        rows = page.attention_model.rowCount()
+        page.close()
+        page.deleteLater()
+        app.processEvents()
+    today = date.today()
+    parts = {}
+    for name, fn in (("assess_all", lambda: risk.assess_all(db, today)),
+                     ("indicator_averages", lambda: charts.practice_indicator_averages(db, 12, today)),
+                     ("session_figures", lambda: dashboard.session_figures(db, today)),
+                     ("engagements", lambda: dashboard.engagements_to_look_at(db, today)),
+                     ("load_dashboard", lambda: dashboard.load_dashboard(db, today))):
+        runs = []
+        for _ in range(DASHBOARD_RUNS):
+            t = time.perf_counter()
+            fn()
+            runs.append(time.perf_counter() - t)
+        parts[name] = round(statistics.median(runs), 4)
+    return {"times": times, "needing_attention": rows, "parts": parts}
+
+
+def measure_client_charts(app, db, client_id: int) -> dict:
+    """The client's Indicators tab if it is built, else the chart data and a bare chart."""
+    from coachdesk.services import charts, clients
+    from ui.context import AppContext
+    from ui.widgets.line_chart import ChartPoint, ChartSeries, LineChart
+
+    times = []
+    tab = None
+    try:
+        from ui.pages.client_progress import ProgressTab
+
+        tab = ProgressTab(AppContext(db))
+        if not isinstance(getattr(tab, "chart", None), LineChart):
+            tab = None
+    except ImportError:
+        tab = None
+    if tab is not None:
+        client = clients.get(db, client_id)
+        tab.resize(1110, 640)
+        tab.show()
+        app.processEvents()
+        for _ in range(CHART_RUNS):
+            t = time.perf_counter()
+            tab.show_client(client)
+            tab.repaint()
+            app.processEvents()
+            times.append(time.perf_counter() - t)
+        points = tab.chart.point_count()
+        tab.close()
+        # Destroy it now, while the application lives: left to the interpreter's exit,
+        # the tab's C++ side outlived Qt and the process ended with a segmentation fault.
+        from shiboken6 import delete
+
+        delete(tab)
+        how = "ProgressTab.show_client + paint"
+    else:
+        chart = LineChart()
+        chart.resize(1000, 420)
+        chart.show()
+        for _ in range(CHART_RUNS):
+            t = time.perf_counter()
+            data = charts.indicator_series(db, client_id)
+            chart.set_data([ChartSeries(s.name, [ChartPoint(p.day, s.fraction(p.value))
+                                                 for p in s.points]) for s in data], 0, 1)
+            chart.repaint()
+            app.processEvents()
+            times.append(time.perf_counter() - t)
+        points = chart.point_count()
+        chart.close()
+        how = "charts.indicator_series + LineChart.set_data + paint"
+    assert points >= READINGS_PER_CLIENT, points
+    return {"times": times, "points": points, "how": how}
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -379,6 +485,10 @@ def main() -> int:
             progress(f"client open: {[round(x, 4) for x in opened['times']]}")
             pdf = measure_worksheet_pdf(db, counts["big_client_id"], tmp)
             progress(f"worksheet pdf: {[round(x, 4) for x in pdf['times']]}")
+            dash = measure_dashboard(app, db)
+            progress(f"dashboard: {[round(x, 4) for x in dash['times']]}, parts {dash['parts']}")
+            plots = measure_client_charts(app, db, counts["big_client_id"])
+            progress(f"client charts ({plots['how']}): {[round(x, 4) for x in plots['times']]}")
         finally:
             db.close()
 
@@ -388,6 +498,9 @@ def main() -> int:
         "sessions": counts["sessions"],
         "worksheets": counts.get("worksheets", 0),
         "action_items": counts.get("actions", 0),
+        "indicator_readings": counts.get("readings", 0),
+        "gas_goals": counts.get("goals", 0),
+        "goal_ratings": counts.get("goal_ratings", 0),
         "startup_to_window_s": round(statistics.median(walls), 4),
         "startup_runs_s": [round(x, 4) for x in walls],
         "startup_reported_by_app_s": round(statistics.median(reported), 4),
@@ -409,6 +522,13 @@ def main() -> int:
         "worksheet_pdf_s": round(statistics.median(pdf["times"]), 4),
         "worksheet_pdf_pages": pdf["pages"],
         "worksheet_pdf_kb": round(pdf["kb"], 1),
+        "dashboard_s": round(statistics.median(dash["times"]), 4),
+        "dashboard_runs_s": [round(x, 4) for x in dash["times"]],
+        "dashboard_parts_s": dash["parts"],
+        "dashboard_needing_attention": dash["needing_attention"],
+        "client_charts_s": round(statistics.median(plots["times"]), 4),
+        "client_charts_points": plots["points"],
+        "client_charts_how": plots["how"],
         "peak_rss_mb": round(app_peak_rss, 1),
         "bench_process_peak_rss_mb": round(maxrss_mb(resource.RUSAGE_SELF), 1),
         "build_practice_s": round(build_s, 2),

@@ -10,6 +10,7 @@ the benchmark) can time and test the data apart from the widgets.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import text
 
-from coachdesk.services import actions, charts, indicators, risk, sessions
+from coachdesk.services import charts, indicators, risk, sessions
 
 from ..context import AppContext
 from ..theme import colour
@@ -66,16 +67,47 @@ class EngagementFlag:
 
 
 @dataclass
+class OverdueAction:
+    client_id: int
+    client_name: str
+    text: str
+    due_date: date
+
+
+class LastHeld:
+    """The date of a client's last session held, looked up when a row is shown.
+
+    The attention list may hold thousands of clients and shows about ten: asking the
+    index for the rows on screen beats grouping 50,000 sessions for all of them.
+    """
+
+    def __init__(self, db):
+        self.db = db
+        self._cache: dict[int, date | None] = {}
+
+    def get(self, client_id: int) -> date | None:
+        if client_id not in self._cache:
+            with self.db.session() as s:
+                raw = s.connection().connection.driver_connection
+                day = raw.execute("SELECT max(session_date) FROM coaching_session "
+                                  "WHERE client_id = ? AND status = 'held'",
+                                  (client_id,)).fetchone()[0]
+            self._cache[client_id] = _iso(day)
+        return self._cache[client_id]
+
+
+@dataclass
 class DashboardData:
     today: date
     attention: list[risk.Assessment]
     assessed: int
-    last_held: dict[int, date | None]
+    last_held: LastHeld
     held_this_month: int
     hours_this_month: float
     planned_soon: int
     engagements: list[EngagementFlag]
-    overdue: list[actions.ActionRow]
+    overdue_count: int
+    overdue: list[OverdueAction]  # the oldest few
     averages: list[charts.IndicatorAverages] = field(default_factory=list)
 
 
@@ -126,20 +158,19 @@ def engagements_to_look_at(db, today: date) -> list[EngagementFlag]:
     return ending + used_up
 
 
-def session_figures(db, today: date) -> tuple[dict[int, date], int, float, int]:
-    """Last session held per client; sessions held and hours delivered this month (up to
-    today); sessions planned in the next 14 days.
+def session_figures(db, today: date) -> tuple[int, float, int, int, list[OverdueAction]]:
+    """Sessions held and hours delivered this month (up to today); sessions planned in
+    the next 14 days; overdue actions, counted, and the oldest few.
 
-    The same numbers as ``sessions.last_and_next``, ``sessions.recent`` and
-    ``sessions.upcoming`` (the tests check it), counted in SQL: those build a row per
-    session, which on a practice of 50,000 sessions costs a tenth of a second each.
+    The same numbers as ``sessions.recent``, ``sessions.upcoming`` and
+    ``actions.open_actions`` (the tests check it), counted in SQL: those build a row
+    per session or action, which on a practice of 50,000 sessions costs a tenth of a
+    second each.
     """
     first = today.replace(day=1).isoformat()
     soon = (today + timedelta(days=PLANNED_WITHIN_DAYS)).isoformat()
     with db.session() as s:
         raw = s.connection().connection.driver_connection  # the sqlite3 connection
-        last = raw.execute("SELECT client_id, max(session_date) FROM coaching_session "
-                           "WHERE status = 'held' GROUP BY client_id").fetchall()
         held, minutes = raw.execute(
             "SELECT count(*), coalesce(sum(duration_minutes), 0) FROM coaching_session "
             "WHERE status = 'held' AND session_date >= ? AND session_date <= ?",
@@ -147,20 +178,34 @@ def session_figures(db, today: date) -> tuple[dict[int, date], int, float, int]:
         planned = raw.execute(
             "SELECT count(*) FROM coaching_session WHERE status = 'planned' "
             "AND session_date >= ? AND session_date <= ?", (today.isoformat(), soon)).fetchone()[0]
-    return ({cid: _iso(day) for cid, day in last}, held, round(minutes / 60, 2), planned)
+        overdue = ("FROM action_item a JOIN client c ON c.id = a.client_id WHERE a.status = 'open' "
+                   "AND a.due_date IS NOT NULL AND a.due_date < ?")
+        count = raw.execute(f"SELECT count(*) {overdue}", (today.isoformat(),)).fetchone()[0]
+        oldest = raw.execute(f"SELECT a.client_id, c.name, a.text, a.due_date {overdue} "
+                             "ORDER BY a.due_date, c.name, a.id LIMIT ?",
+                             (today.isoformat(), TOP_ACTIONS)).fetchall()
+    return (held, round(minutes / 60, 2), planned, count,
+            [OverdueAction(cid, name, txt, _iso(due)) for cid, name, txt, due in oldest])
+
+
+# The averages and the smaller figures are read on a second connection while the risk
+# signal is worked out: SQLite lets readers run side by side (WAL), and the sqlite3
+# module lets go of the GIL while a query runs.
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard")
 
 
 def load_dashboard(db, today: date | None = None) -> DashboardData:
     today = today or date.today()
+    averages = _POOL.submit(charts.practice_indicator_averages, db, CHART_MONTHS, today)
+    figures = _POOL.submit(lambda: (session_figures(db, today), engagements_to_look_at(db, today)))
     assessed = risk.assess_all(db, today)
     attention = [a for a in assessed if a.needs_attention]
-    last, held, hours, planned = session_figures(db, today)
+    (held, hours, planned, overdue_count, overdue), flagged = figures.result()
     return DashboardData(
-        today=today, attention=attention, assessed=len(assessed), last_held=last,
+        today=today, attention=attention, assessed=len(assessed), last_held=LastHeld(db),
         held_this_month=held, hours_this_month=hours, planned_soon=planned,
-        engagements=engagements_to_look_at(db, today),
-        overdue=actions.open_actions(db, overdue_only=True, today=today),
-        averages=charts.practice_indicator_averages(db, months=CHART_MONTHS, today=today))
+        engagements=flagged, overdue_count=overdue_count, overdue=overdue,
+        averages=averages.result())
 
 
 def rules_summary(rules: risk.Rules = risk.RULES) -> str:
@@ -190,11 +235,10 @@ class AttentionModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list[risk.Assessment] = []
-        self._last: dict[int, date | None] = {}
+        self._last: LastHeld | None = None
         self._today = date.today()
 
-    def set_rows(self, rows: list[risk.Assessment], last: dict[int, date | None],
-                 today: date) -> None:
+    def set_rows(self, rows: list[risk.Assessment], last: LastHeld, today: date) -> None:
         self.beginResetModel()
         self._rows, self._last, self._today = rows, last, today
         self.endResetModel()
@@ -232,7 +276,7 @@ class AttentionModel(QAbstractTableModel):
                 more = len(a.reasons) - 1
                 return f"{first}  (+{more} more)" if more > 0 else first
             if col == 3:
-                last = self._last.get(a.client_id)
+                last = self._last.get(a.client_id) if self._last else None
                 if last is None:
                     return "none held yet"
                 ago = (self._today - last).days
@@ -242,7 +286,7 @@ class AttentionModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.ToolTipRole and col in (1, 2):
             return "\n".join(f"• {t}" for t in a.reason_texts)
         elif role == Qt.ItemDataRole.ToolTipRole and col == 3:
-            last = self._last.get(a.client_id)
+            last = self._last.get(a.client_id) if self._last else None
             return f"Last session held on {day_text(last)}" if last else "No session held yet"
         elif role == Qt.ItemDataRole.TextAlignmentRole and col != 2:
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -497,7 +541,7 @@ class DashboardPage(QWidget):
                                f"{reds} red and {ambers} amber of {data.assessed} clients")
         self.fig_attention.number.setToolTip(f"{reds} red (needs attention), {ambers} amber "
                                              "(watch)")
-        self.fig_overdue.set(str(len(data.overdue)), f"{len(data.overdue)} overdue actions")
+        self.fig_overdue.set(str(data.overdue_count), f"{data.overdue_count} overdue actions")
 
     def _fill_attention(self, data: DashboardData) -> None:
         self.attention_model.set_rows(data.attention, data.last_held, data.today)
@@ -536,7 +580,7 @@ class DashboardPage(QWidget):
         self.overdue_model.set_rows([(a.client_name, a.text, day_text(a.due_date)) for a in top],
                                     {(i, 2): "red" for i in range(len(top))})
         self._overdue_clients = [a.client_id for a in top]
-        total = len(data.overdue)
+        total = data.overdue_count
         shown = min(total, TOP_ACTIONS)
         suffix = f" (the oldest {shown}; all on the Actions page)" if total > shown else ""
         self.overdue_title.setText(f"Overdue actions · {total}{suffix}")
