@@ -13,7 +13,7 @@ from typing import Callable
 from PySide6.QtCore import QLockFile, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from coachdesk import APP_NAME, demo, paths, storage
+from coachdesk import APP_NAME, paths, storage
 from coachdesk.errors import CoachDeskError, StorageError
 from coachdesk.services import clients
 
@@ -160,6 +160,8 @@ def _peak_rss_mb() -> float:
 
 def _populate_demo(database) -> None:
     try:
+        from coachdesk import demo
+
         demo.populate(database)
     except CoachDeskError as exc:
         log.info("demo not loaded: %s", exc)

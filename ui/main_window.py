@@ -18,14 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk import __version__, demo, storage
+from coachdesk import __version__, storage
 from coachdesk.errors import CoachDeskError
 from coachdesk.services import clients
 
 from .context import AppContext
 from .dialogs.people import NewClientDialog
 from .pages.client_detail import ClientPage
-from .pages.dashboard import DashboardPage
 from .pages.clients import ClientsPage
 from .pages.overview import ActionsPage, SessionsPage
 from .pages.session import SessionPage
@@ -63,9 +62,9 @@ class MainWindow(QMainWindow):
         self.session_page = SessionPage(ctx)
         self.sessions_page = SessionsPage(ctx)
         self.actions_page = ActionsPage(ctx)
-        self.dashboard_page = DashboardPage(ctx)
+        self._dashboard_page = None  # built when first shown
         for page in (self.welcome_page, self.clients_page, self.client_page, self.session_page,
-                     self.sessions_page, self.actions_page, self.dashboard_page):
+                     self.sessions_page, self.actions_page):
             self.stack.addWidget(page)
 
         central = QWidget()
@@ -88,7 +87,6 @@ class MainWindow(QMainWindow):
         self.session_page.back_requested.connect(self.open_client)
         self.sessions_page.open_session.connect(self.open_session)
         self.actions_page.open_session.connect(self.open_session)
-        self.dashboard_page.open_client.connect(self.open_client)
         self.welcome_page.demo_requested.connect(self.load_demo)
         self.welcome_page.start_requested.connect(self.start_practice)
         ctx.status_message.connect(lambda m: self.statusBar().showMessage(m, 10000))
@@ -97,6 +95,17 @@ class MainWindow(QMainWindow):
             self.show_welcome()
         else:
             self.show_clients()
+
+    @property
+    def dashboard_page(self):
+        """The dashboard, imported and built on first use (start-up stays fast)."""
+        if self._dashboard_page is None:
+            from .pages.dashboard import DashboardPage
+
+            self._dashboard_page = DashboardPage(self.ctx)
+            self._dashboard_page.open_client.connect(self.open_client)
+            self.stack.addWidget(self._dashboard_page)
+        return self._dashboard_page
 
     # -- menus --------------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
@@ -304,6 +313,8 @@ class MainWindow(QMainWindow):
 
     def load_demo(self) -> None:
         try:
+            from coachdesk import demo
+
             counts = demo.populate(self.ctx.db)
         except CoachDeskError as exc:
             QMessageBox.information(self, "Demo data", str(exc))

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import enum
 import gc
-from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -61,10 +60,11 @@ class Level(str, enum.Enum):
 
     @property
     def rank(self) -> int:
-        return _RANK[self.value]
+        return _LEVEL_RANK[self]  # by member: Enum's .value is a slow descriptor
 
 
 _RANK = {"green": 0, "amber": 1, "red": 2}
+_LEVEL_RANK = {Level.green: 0, Level.amber: 1, Level.red: 2}
 
 
 @dataclass(frozen=True)
@@ -209,51 +209,47 @@ def _fetch(db: Database, today: date, rules: Rules, client_id: int | None) -> di
 
 
 def _indicator_reasons(data: dict, today: date, rules: Rules) -> dict[int, list[Reason]]:
-    """Rules 1 and 2, over readings sorted by client, indicator, date."""
-    library = {r[0]: r for r in data["indicators"]}
+    """Rules 1 and 2, over readings sorted by client, indicator, date.
+
+    One pass; most pairs trigger nothing, so each is judged with a few
+    comparisons before any sentence is written.
+    """
     cutoff = (today - timedelta(days=rules.recent_days)).isoformat()
     keep = max(1, rules.trend_readings)  # a trend needs two; one means no trend rule
+    red, amber = Level.red, Level.amber
+    low_red, low_amber = rules.low_red, rules.low_amber
+    trend_red, trend_amber = rules.trend_red - 1e-9, rules.trend_amber - 1e-9
+    # indicator id -> (name, low, high, span, higher is better, watched)
+    library = {i: (name, low, high, float(high - low) or 1.0, bool(hib), key in rules.watched_keys)
+               for i, key, name, low, high, hib in data["indicators"]}
+    assessed = {r[0] for r in data["clients"]}  # archived clients' readings are passed over
     out: dict[int, list[Reason]] = {}
-
-    def judge(client_id: int, indicator_id: int, tail: list) -> None:
-        latest_day, latest = tail[-1]
-        if str(latest_day) < cutoff or indicator_id not in library:
-            return  # not news any more, or a retired indicator
-        _id, key, name, low, high, higher_is_better = library[indicator_id]
-        span = float(high - low) or 1.0
-        sign = 1.0 if higher_is_better else -1.0
-        if key in rules.watched_keys:
+    for (client_id, indicator_id), group in groupby(data["readings"], key=_PAIR):
+        rows = list(group)
+        _c, _i, latest_day, latest = rows[-1]
+        info = library.get(indicator_id)
+        if info is None or latest_day < cutoff or client_id not in assessed:
+            continue  # a retired indicator, or no longer news
+        name, low, high, span, higher_is_better, watched = info
+        if watched:
             score = (latest - low) / span if higher_is_better else (high - latest) / span
-            level = (Level.red if score <= rules.low_red
-                     else Level.amber if score <= rules.low_amber else None)
-            if level:
+            if score <= low_amber:
                 word = "low" if higher_is_better else "high"
                 note = "" if higher_is_better else ", where lower is better"
                 out.setdefault(client_id, []).append(Reason(
-                    "low_value", level,
+                    "low_value", red if score <= low_red else amber,
                     f"{name} is {word}: {_num(latest)} on a scale of {low} to {high}{note} "
                     f"({day_text(_date(latest_day))})."))
-        if len(tail) >= 2:
-            first_day, first = tail[0]
-            drop = sign * (first - latest) / span
-            level = (Level.red if drop >= rules.trend_red - 1e-9
-                     else Level.amber if drop >= rules.trend_amber - 1e-9 else None)
-            if level:
+        if len(rows) >= 2:
+            _c, _i, first_day, first = rows[-keep] if len(rows) >= keep else rows[0]
+            drop = (first - latest) / span if higher_is_better else (latest - first) / span
+            if drop >= trend_amber:
                 verb = "fell" if latest < first else "rose"
                 note = "" if higher_is_better else " (lower is better)"
                 out.setdefault(client_id, []).append(Reason(
-                    "falling_trend", level,
+                    "falling_trend", red if drop >= trend_red else amber,
                     f"{name} {verb} from {_num(first)} to {_num(latest)} since "
                     f"{day_text(_date(first_day))}{note}."))
-
-    # Rows come sorted by (client, indicator, date, id): groupby and a bounded deque
-    # keep each pair's last few readings at C speed.
-    watched = {r[0] for r in library.values() if r[1] in rules.watched_keys}
-    assessed = {r[0] for r in data["clients"]}  # archived clients' readings are passed over
-    for (client_id, indicator_id), group in groupby(data["readings"], key=_PAIR):
-        tail = deque(group, maxlen=keep)
-        if (len(tail) > 1 or indicator_id in watched) and client_id in assessed:
-            judge(client_id, indicator_id, [(r[2], r[3]) for r in tail])
     return out
 
 

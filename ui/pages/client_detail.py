@@ -42,14 +42,12 @@ from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_err
 log = logging.getLogger(__name__)
 
 
-def _section_tabs():
-    """(factory, title) of the tabs after the profile. Each widget has
-    ``show_client(client)`` and may have ``leave()``."""
-    from .client_goals import GoalsTab
-    from .client_progress import ProgressTab
-    from .client_relationships import RelationshipsTab
-
-    return [(ProgressTab, "Indicators"), (GoalsTab, "Goals"), (RelationshipsTab, "Relationships")]
+# The tabs after the profile: (module, class, title). Each widget has
+# ``show_client(client)`` and may have ``leave()``. They are imported and built
+# when first shown, which keeps start-up and opening a client fast.
+SECTION_TABS = [("client_progress", "ProgressTab", "Indicators"),
+                ("client_goals", "GoalsTab", "Goals"),
+                ("client_relationships", "RelationshipsTab", "Relationships")]
 
 
 class ClientPage(QWidget):
@@ -192,11 +190,9 @@ class ClientPage(QWidget):
         # client stays fast however much history they have.
         self.tabs = name_widget(QTabWidget(), "clientTabs", "Client sections")
         self.tabs.addTab(scroll, "Profile && sessions")
-        self.section_tabs: list[QWidget] = []
-        for make, title in _section_tabs():
-            widget = make(ctx, self)
-            self.section_tabs.append(widget)
-            self.tabs.addTab(widget, title)
+        self._built: dict[int, QWidget] = {}  # tab index -> the real tab widget
+        for _module, _cls, title in SECTION_TABS:
+            self.tabs.addTab(QWidget(), title)  # a placeholder until first shown
         self._loaded_tabs: set[int] = set()
         self.tabs.currentChanged.connect(self._load_current_tab)
 
@@ -257,11 +253,36 @@ class ClientPage(QWidget):
         self._load_current_tab()
         self.refresh_risk()
 
+    def _build_tab(self, index: int) -> QWidget:
+        """The real widget of section tab ``index`` (1-based, after the profile)."""
+        if index not in self._built:
+            import importlib
+
+            module, cls, title = SECTION_TABS[index - 1]
+            make = getattr(importlib.import_module(f"{__package__}.{module}"), cls)
+            widget = make(self.ctx, self)
+            self._built[index] = widget
+            current = self.tabs.currentIndex()
+            self.tabs.blockSignals(True)
+            placeholder = self.tabs.widget(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, widget, title)
+            placeholder.deleteLater()
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+        return self._built[index]
+
+    @property
+    def section_tabs(self) -> list[QWidget]:
+        """Every section tab, built if need be (tests and tools reach them here)."""
+        return [self._build_tab(i) for i in range(1, len(SECTION_TABS) + 1)]
+
     def _load_current_tab(self, *_):
         """Load the client into the section tab on screen (once per client)."""
-        widget = self.tabs.currentWidget()
-        if self.client is None or widget not in self.section_tabs:
+        index = self.tabs.currentIndex()
+        if self.client is None or index < 1:
             return
+        widget = self._build_tab(index)
         if id(widget) not in self._loaded_tabs:
             self._loaded_tabs.add(id(widget))
             widget.show_client(self.client)
@@ -402,7 +423,7 @@ class ClientPage(QWidget):
     def leave(self) -> None:
         """Called before the page is hidden or the window closes."""
         self.saver.flush()
-        for widget in self.section_tabs:
+        for widget in self._built.values():
             if hasattr(widget, "leave"):
                 widget.leave()
 
