@@ -27,6 +27,11 @@ def win(qtbot, demo_db):
     qtbot.waitExposed(window)
     window.findChild(QAction, "actionShowDashboard").trigger()
     assert window.stack.currentWidget() is window.dashboard_page
+    # Loaded off the GUI thread: the page says so, then fills.
+    assert window.dashboard_page.date_label.text().startswith("Working out")
+    with qtbot.waitSignal(window.dashboard_page.loaded, timeout=10000):
+        pass
+    assert window.dashboard_page.data is not None
     return window
 
 

@@ -38,6 +38,19 @@ def dark_palette():
     return pal
 
 
+def wait_for_dashboard(app, window, timeout_s: float = 20.0) -> None:
+    """The dashboard loads off the GUI thread: let events run until it has."""
+    import time
+
+    page = window.dashboard_page
+    page.data = None
+    deadline = time.monotonic() + timeout_s
+    while page.data is None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    app.processEvents()
+
+
 def main(out_dir: str) -> None:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -86,7 +99,7 @@ def main(out_dir: str) -> None:
         app.processEvents()
         window.grab().save(str(out / "actions.png"))
         window.show_nav("dashboard")
-        app.processEvents()
+        wait_for_dashboard(app, window)
         window.grab().save(str(out / "dashboard.png"))
         window.close()
         # A window made under a dark palette, as a dark desktop theme would start it.
@@ -96,7 +109,7 @@ def main(out_dir: str) -> None:
         dark.resize(1280, 800)
         dark.show()
         dark.show_nav("dashboard")
-        app.processEvents()
+        wait_for_dashboard(app, dark)
         dark.grab().save(str(out / "dashboard_dark.png"))
         dark.close()
         app.setPalette(light)

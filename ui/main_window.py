@@ -186,7 +186,10 @@ class MainWindow(QMainWindow):
         self._select_nav(key)
         page = {"sessions": self.sessions_page, "actions": self.actions_page,
                 "dashboard": self.dashboard_page}[key]
-        page.reload()
+        if key == "dashboard":
+            page.reload_in_background()  # the practice-wide signal can take a moment
+        else:
+            page.reload()
         self.stack.setCurrentWidget(page)
 
     def open_session(self, session_id: int) -> None:

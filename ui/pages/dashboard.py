@@ -10,6 +10,8 @@ the benchmark) can time and test the data apart from the widgets.
 
 from __future__ import annotations
 
+import logging
+
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -191,7 +193,10 @@ def session_figures(db, today: date) -> tuple[int, float, int, int, list[Overdue
 # The averages and the smaller figures are read on a second connection while the risk
 # signal is worked out: SQLite lets readers run side by side (WAL), and the sqlite3
 # module lets go of the GIL while a query runs.
+log = logging.getLogger(__name__)
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard")
+# The whole load runs here when the page is opened, so the window never waits on it.
+_LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dashboard-load")
 
 
 def load_dashboard(db, today: date | None = None) -> DashboardData:
@@ -381,12 +386,16 @@ class Figure(QFrame):
 
 class DashboardPage(QWidget):
     open_client = Signal(int)
+    loaded = Signal()  # the page shows fresh data
+    _arrived = Signal(int, object)  # from the loading thread: (generation, data or error)
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("dashboardPage")
         self.data: DashboardData | None = None
+        self._generation = 0
+        self._arrived.connect(self._on_arrived)
 
         title = QLabel("Dashboard")
         title.setStyleSheet("font-size: 20px; font-weight: 600;")
@@ -517,8 +526,40 @@ class DashboardPage(QWidget):
 
     # -- loading -----------------------------------------------------------------------
 
+    def reload_in_background(self, today: date | None = None) -> None:
+        """Load off the GUI thread (the window stays responsive) and fill the page when
+        the data arrives; what is on screen meanwhile says it is being worked out."""
+        self._generation += 1
+        generation = self._generation
+        self.date_label.setText("Working out who needs attention…")
+
+        def work():
+            try:
+                result = load_dashboard(self.ctx.db, today)
+            except Exception as exc:  # shown as a sentence, logged with its traceback
+                log.exception("loading the dashboard failed")
+                result = exc
+            try:
+                self._arrived.emit(generation, result)
+            except RuntimeError:  # the page was closed meanwhile
+                pass
+
+        _LOADER.submit(work)
+
+    def _on_arrived(self, generation: int, result) -> None:
+        if generation != self._generation:
+            return  # a newer load is on its way
+        if isinstance(result, Exception):
+            self.date_label.setText(f"The dashboard could not be loaded: {result}")
+            return
+        self._show(result)
+
     def reload(self, today: date | None = None) -> None:
-        data = load_dashboard(self.ctx.db, today)
+        """Load and show now (tests, and a refresh the coach asks for)."""
+        self._generation += 1
+        self._show(load_dashboard(self.ctx.db, today))
+
+    def _show(self, data: DashboardData) -> None:
         self.data = data
         self.date_label.setText(day_text(data.today))
         self._fill_figures(data)
@@ -526,6 +567,7 @@ class DashboardPage(QWidget):
         self._fill_engagements(data)
         self._fill_overdue(data)
         self._fill_chart(data)
+        self.loaded.emit()
 
     def _fill_figures(self, data: DashboardData) -> None:
         reds = sum(1 for a in data.attention if a.level == risk.Level.red)
