@@ -11,7 +11,8 @@ from PySide6.QtGui import QAction
 from coachdesk.services import actions, clients, engagements, indicators, risk, sessions
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui.pages.dashboard import DashboardPage, load_dashboard, rules_summary
+from coachdesk.services.practice import load_dashboard
+from ui.pages.dashboard import DashboardPage, rules_summary
 
 
 def _client_id(db, start: str) -> int:

@@ -333,7 +333,7 @@ def measure_worksheet_pdf(db, client_id: int, tmp: Path) -> dict:
 def measure_dashboard(app, db) -> dict:
     from datetime import date
 
-    from coachdesk.services import charts, risk
+    from coachdesk.services import charts, practice, risk
     from ui.context import AppContext
     from ui.pages import dashboard
 
@@ -356,9 +356,9 @@ def measure_dashboard(app, db) -> dict:
     parts = {}
     for name, fn in (("assess_all", lambda: risk.assess_all(db, today)),
                      ("indicator_averages", lambda: charts.practice_indicator_averages(db, 12, today)),
-                     ("session_figures", lambda: dashboard.session_figures(db, today)),
-                     ("engagements", lambda: dashboard.engagements_to_look_at(db, today)),
-                     ("load_dashboard", lambda: dashboard.load_dashboard(db, today))):
+                     ("session_figures", lambda: practice.session_figures(db, today)),
+                     ("engagements", lambda: practice.engagements_to_look_at(db, today)),
+                     ("load_dashboard", lambda: practice.load_dashboard(db, today))):
         runs = []
         for _ in range(DASHBOARD_RUNS):
             t = time.perf_counter()

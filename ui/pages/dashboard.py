@@ -1,11 +1,10 @@
 """Dashboard: who needs attention and why, this month's figures, engagements to look at,
 overdue actions, and the practice's indicator averages over the last twelve months.
 
-Every number comes from the engine: the retention signal and its reasons from
-``services.risk`` (the rules are explained in docs/retention-signal.md), sessions
-from ``services.sessions``, actions from ``services.actions``, the averages from
-``services.charts``. ``load_dashboard`` gathers them in one pass so the page (and
-the benchmark) can time and test the data apart from the widgets.
+Every number comes from the engine (``services.practice.load_dashboard``): the
+retention signal and its reasons from ``services.risk`` (the rules are explained in
+docs/retention-signal.md), the practice's figures, and the averages from
+``services.charts``. The page only shows them.
 """
 
 from __future__ import annotations
@@ -13,8 +12,7 @@ from __future__ import annotations
 import logging
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
@@ -33,9 +31,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import text
-
-from coachdesk.services import charts, indicators, risk, sessions
+from coachdesk.services import indicators, risk
+from coachdesk.services.practice import (
+    ENDING_WITHIN_DAYS,
+    PLANNED_WITHIN_DAYS,
+    TOP_ACTIONS,
+    DashboardData,
+    LastHeld,
+    day_text,
+    load_dashboard,
+)
 
 from ..context import AppContext
 from ..theme import colour
@@ -45,172 +50,15 @@ from ..widgets.line_chart import ChartPoint, ChartSeries, LineChart
 DOC = Path(__file__).resolve().parents[2] / "docs" / "retention-signal.md"
 SIGNAL_WORDS = {"green": "On track", "amber": "Watch", "red": "Needs attention"}
 SIGNAL_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
-ENDING_WITHIN_DAYS = 30
-PLANNED_WITHIN_DAYS = 14
-TOP_ACTIONS = 6
-CHART_MONTHS = 12
 #: shown at first in the averages chart; the others are one click away in its legend
 CHART_SHOWN = ("intent_to_stay", "commitment", "engagement", "wellbeing")
 
 
-def day_text(day: date | None) -> str:
-    return risk.day_text(day) if day else "—"
+# -- the data (from the engine) ---------------------------------------------------------
 
-
-# -- the data ------------------------------------------------------------------------------
-
-
-@dataclass
-class EngagementFlag:
-    client_id: int
-    client_name: str
-    what: str  # "Ends on 12 Dec 2026 (in 19 days)" / "Agreement used up: 10 of 10 sessions"
-    kind: str  # "ending" or "used_up"
-
-
-@dataclass
-class OverdueAction:
-    client_id: int
-    client_name: str
-    text: str
-    due_date: date
-
-
-class LastHeld:
-    """The date of a client's last session held, looked up when a row is shown.
-
-    The attention list may hold thousands of clients and shows about ten: asking the
-    index for the rows on screen beats grouping 50,000 sessions for all of them.
-    """
-
-    def __init__(self, db):
-        self.db = db
-        self._cache: dict[int, date | None] = {}
-
-    def get(self, client_id: int) -> date | None:
-        if client_id not in self._cache:
-            with self.db.session() as s:
-                raw = s.connection().connection.driver_connection
-                day = raw.execute("SELECT max(session_date) FROM coaching_session "
-                                  "WHERE client_id = ? AND status = 'held'",
-                                  (client_id,)).fetchone()[0]
-            self._cache[client_id] = _iso(day)
-        return self._cache[client_id]
-
-
-@dataclass
-class DashboardData:
-    today: date
-    attention: list[risk.Assessment]
-    assessed: int
-    last_held: LastHeld
-    held_this_month: int
-    hours_this_month: float
-    planned_soon: int
-    engagements: list[EngagementFlag]
-    overdue_count: int
-    overdue: list[OverdueAction]  # the oldest few
-    averages: list[charts.IndicatorAverages] = field(default_factory=list)
-
-
-def _iso(value) -> date | None:
-    return None if value is None else value if isinstance(value, date) \
-        else date.fromisoformat(str(value)[:10])
-
-
-def engagements_to_look_at(db, today: date) -> list[EngagementFlag]:
-    """Active engagements of current clients that end within 30 days or whose agreement is
-    used up (the same test as ``sessions.Usage.used_up``), in one set-based query.
-
-    The engine has ``sessions.usage`` per engagement only; thousands of engagements
-    need one query, so it is aggregated here and judged by the engine's ``Usage``.
-    """
-    counted = tuple(st.value for st in sessions.COUNTS_AGAINST_AGREEMENT)
-    marks = ", ".join(f":c{i}" for i in range(len(counted)))
-    sql = text(
-        "SELECT e.id, e.client_id, c.name, e.end_date, e.sessions_agreed, e.hours_agreed,"
-        " coalesce(sum(cs.status = 'held'), 0),"
-        f" coalesce(sum(cs.status IN ({marks})), 0),"
-        " coalesce(sum(CASE WHEN cs.status = 'held' THEN cs.duration_minutes END), 0),"
-        " coalesce(sum(cs.status = 'planned'), 0)"
-        " FROM engagement e JOIN client c ON c.id = e.client_id"
-        " LEFT JOIN coaching_session cs ON cs.engagement_id = e.id"
-        " WHERE e.status = 'active' AND e.archived = 0 AND c.status != 'archived'"
-        " GROUP BY e.id")
-    with db.session() as s:
-        rows = s.execute(sql, {f"c{i}": v for i, v in enumerate(counted)}).all()
-    ending, used_up = [], []
-    soon = today + timedelta(days=ENDING_WITHIN_DAYS)
-    for _eid, cid, name, end, agreed, hours, held, used, minutes, planned in rows:
-        usage = sessions.Usage(agreed or 0, hours or 0.0, held, used, round(minutes / 60, 2),
-                               planned)
-        end = _iso(end)
-        if usage.used_up:
-            if agreed:
-                what = f"Agreement used up: {used} of {agreed} sessions"
-            else:
-                what = f"Agreement used up: {usage.hours_delivered:g} of {hours:g} h"
-            used_up.append(EngagementFlag(cid, name, what, "used_up"))
-        elif end is not None and today <= end <= soon:
-            days = (end - today).days
-            when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
-            ending.append(EngagementFlag(cid, name, f"Ends on {day_text(end)} ({when})", "ending"))
-    ending.sort(key=lambda f: f.what)
-    used_up.sort(key=lambda f: f.client_name.casefold())
-    return ending + used_up
-
-
-def session_figures(db, today: date) -> tuple[int, float, int, int, list[OverdueAction]]:
-    """Sessions held and hours delivered this month (up to today); sessions planned in
-    the next 14 days; overdue actions, counted, and the oldest few.
-
-    The same numbers as ``sessions.recent``, ``sessions.upcoming`` and
-    ``actions.open_actions`` (the tests check it), counted in SQL: those build a row
-    per session or action, which on a practice of 50,000 sessions costs a tenth of a
-    second each.
-    """
-    first = today.replace(day=1).isoformat()
-    soon = (today + timedelta(days=PLANNED_WITHIN_DAYS)).isoformat()
-    with db.session() as s:
-        raw = s.connection().connection.driver_connection  # the sqlite3 connection
-        held, minutes = raw.execute(
-            "SELECT count(*), coalesce(sum(duration_minutes), 0) FROM coaching_session "
-            "WHERE status = 'held' AND session_date >= ? AND session_date <= ?",
-            (first, today.isoformat())).fetchone()
-        planned = raw.execute(
-            "SELECT count(*) FROM coaching_session WHERE status = 'planned' "
-            "AND session_date >= ? AND session_date <= ?", (today.isoformat(), soon)).fetchone()[0]
-        overdue = ("FROM action_item a JOIN client c ON c.id = a.client_id WHERE a.status = 'open' "
-                   "AND a.due_date IS NOT NULL AND a.due_date < ?")
-        count = raw.execute(f"SELECT count(*) {overdue}", (today.isoformat(),)).fetchone()[0]
-        oldest = raw.execute(f"SELECT a.client_id, c.name, a.text, a.due_date {overdue} "
-                             "ORDER BY a.due_date, c.name, a.id LIMIT ?",
-                             (today.isoformat(), TOP_ACTIONS)).fetchall()
-    return (held, round(minutes / 60, 2), planned, count,
-            [OverdueAction(cid, name, txt, _iso(due)) for cid, name, txt, due in oldest])
-
-
-# The averages and the smaller figures are read on a second connection while the risk
-# signal is worked out: SQLite lets readers run side by side (WAL), and the sqlite3
-# module lets go of the GIL while a query runs.
 log = logging.getLogger(__name__)
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard")
 # The whole load runs here when the page is opened, so the window never waits on it.
 _LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dashboard-load")
-
-
-def load_dashboard(db, today: date | None = None) -> DashboardData:
-    today = today or date.today()
-    averages = _POOL.submit(charts.practice_indicator_averages, db, CHART_MONTHS, today)
-    figures = _POOL.submit(lambda: (session_figures(db, today), engagements_to_look_at(db, today)))
-    assessed = risk.assess_all(db, today)
-    attention = [a for a in assessed if a.needs_attention]
-    (held, hours, planned, overdue_count, overdue), flagged = figures.result()
-    return DashboardData(
-        today=today, attention=attention, assessed=len(assessed), last_held=LastHeld(db),
-        held_this_month=held, hours_this_month=hours, planned_soon=planned,
-        engagements=flagged, overdue_count=overdue_count, overdue=overdue,
-        averages=averages.result())
 
 
 def rules_summary(rules: risk.Rules = risk.RULES) -> str:
