@@ -19,28 +19,34 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import re
 from dataclasses import dataclass, field
 from datetime import date, time
 from itertools import zip_longest
 from pathlib import Path
 from typing import Callable, NamedTuple, Sequence
 
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph,
                                 SimpleDocTemplate, Spacer, Table, TableStyle)
 from sqlmodel import select
 
-from .. import __version__
 from ..errors import NotFoundError, ValidationError
 from ..models import (ActionItem, Client, CoachingSession, GrowOption, GrowWorksheet,
                       Organization, Setting)
 from ..storage import Database
 from . import styles as st
+from .pdfkit import CELL_CHUNK, TEXT_CHUNK, format_date, new_doc, text_flowables  # noqa: F401
+from .pdfkit import Decorations as _Decorations
+from .pdfkit import bold as _bold
+from .pdfkit import canvas_maker as _canvas_maker
+from .pdfkit import cell as _cell
+from .pdfkit import cell_text as _cell_text
+from .pdfkit import chunks as _chunks
+from .pdfkit import duration as _duration
+from .pdfkit import short as _short
+from .pdfkit import short_date as _short_date
+from .pdfkit import table_style as _table_style
+from .pdfkit import write_pdf as _write
 from .styles import markup
 
 log = logging.getLogger(__name__)
@@ -280,35 +286,10 @@ def worksheet_data(db: Database, session_id: int, include_private: bool = False)
 # -- formatting -----------------------------------------------------------------------------
 
 
-def format_date(d: date | str | None) -> str:
-    if d is None or d == "":
-        return ""
-    if isinstance(d, str):
-        try:
-            d = date.fromisoformat(d.strip())
-        except ValueError:
-            return d
-    return f"{d:%A} {d.day} {d:%B %Y}"
-
-
-def _short_date(d: date | None) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
-
-
-def _duration(minutes: int | None) -> str:
-    if not minutes:
-        return ""
-    h, m = divmod(int(minutes), 60)
-    if h and m:
-        return f"{h} h {m:02d} min"
-    return f"{h} h" if h else f"{m} min"
-
 
 # -- flowables ------------------------------------------------------------------------------
 
 LINE_GAP = 8.5 * mm  # handwriting needs room
-TEXT_CHUNK = 2000  # characters per Paragraph: long text is split so pages break quickly
-CELL_CHUNK = 700  # characters per table row: a row must never be taller than a page
 
 
 class RuledLines(Flowable):
@@ -383,71 +364,6 @@ class CommitmentScale(Flowable):
         c.restoreState()
 
 
-def text_flowables(text: str, style, empty: str | None = "Not recorded") -> list[Flowable]:
-    """User text as paragraphs: escaped, newlines kept, long text cut into page-sized pieces."""
-    s = st.styles()
-    clean = st.clean_text(text)
-    if not clean.strip():
-        return [Paragraph(markup(empty), s["empty"])] if empty else []
-    out: list[Flowable] = []
-    blocks = [b for b in _blocks(clean) if b.strip()]
-    for i, block in enumerate(blocks):
-        if i:
-            out.append(Spacer(1, style.leading * 0.45))
-        for chunk in _chunks(block, TEXT_CHUNK):
-            out.append(Paragraph(markup(chunk), style))
-    return out
-
-
-def _blocks(text: str) -> list[str]:
-    """Split at blank lines (paragraph breaks), keeping single newlines inside a block."""
-    blocks, current = [], []
-    for line in text.strip("\n").split("\n"):
-        if line.strip():
-            current.append(line)
-        elif current:
-            blocks.append("\n".join(current))
-            current = []
-    if current:
-        blocks.append("\n".join(current))
-    return blocks
-
-
-def _chunks(text: str, size: int) -> list[str]:
-    """Cut ``text`` into pieces of at most ``size`` characters, at a line or sentence end
-    or a space when there is one."""
-    out = []
-    while len(text) > size:
-        window = text[: size]
-        cut = window.rfind("\n", size // 2)
-        if cut < 0:  # else after the last sentence in the second half, else at a space
-            cut = max(window.rfind(". ", size // 2), window.rfind("? ", size // 2),
-                      window.rfind("! ", size // 2))
-            cut = cut + 1 if cut >= 0 else window.rfind(" ", size // 2)
-        if cut <= 0:
-            cut = size
-        out.append(text[:cut])
-        text = text[cut:].lstrip("\n ")
-    if text:
-        out.append(text)
-    return out
-
-
-def _short(text: object, limit: int = 200) -> str:
-    """One line of at most ``limit`` characters (names and titles: never a page of text)."""
-    one = " ".join(st.clean_text(text).split())
-    return one if len(one) <= limit else one[:limit - 1].rstrip() + "…"
-
-
-def _cell_text(text: object) -> str:
-    """Text for a table cell: trimmed, with runs of blank lines kept to one."""
-    return re.sub(r"\n[ \t]*(?:\n[ \t]*)+\n", "\n\n", st.clean_text(text).strip())
-
-
-def _cell(text: str, style) -> Paragraph:
-    return Paragraph(markup(text), style)
-
-
 def _stage_heading(stage: str, prompts: Sequence[str]) -> list[Flowable]:
     """The stage's letter in a coloured square, its name and hint, then its questions."""
     s = st.styles()
@@ -470,18 +386,6 @@ def _stage_heading(stage: str, prompts: Sequence[str]) -> list[Flowable]:
     if prompts:
         out.append(Spacer(1, 1.5 * mm))
     return out
-
-
-def _table_style(header_rows: int = 1) -> list[tuple]:
-    return [
-        ("FONT", (0, 0), (-1, -1), st.FONT, 9),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), st.ACCENT_LIGHT),
-        ("LINEBELOW", (0, 0), (-1, header_rows - 1), 0.8, st.ACCENT),
-        ("LINEBELOW", (0, header_rows), (-1, -1), 0.4, st.RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-    ]
 
 
 def _options_table(rows: Sequence[OptionRow] | int, width: float) -> Table:
@@ -524,10 +428,6 @@ def _options_table(rows: Sequence[OptionRow] | int, width: float) -> Table:
     t = Table(data, colWidths=col, repeatRows=1)
     t.setStyle(TableStyle(style))
     return t
-
-
-def _bold(style):
-    return ParagraphStyle(style.name + "_bold", parent=style, fontName=st.FONT_BOLD)
 
 
 def _actions_table(rows: Sequence[ActionRow] | int, width: float) -> Table:
@@ -590,109 +490,14 @@ def _label(text: str) -> Paragraph:
     return Paragraph(markup(text), st.styles()["label"])
 
 
-# -- page decorations -----------------------------------------------------------------------
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """One line of ``text`` that fits ``width``, with an ellipsis when cut."""
-    text = " ".join(st.clean_text(text).split())
-    if stringWidth(text, font, size) <= width:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if stringWidth(text[:mid] + "…", font, size) <= width:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:lo].rstrip() + "…"
-
-
-@dataclass
-class _Decorations:
-    left_header: str
-    right_header: str
-    left_footer: str
-
-    def draw(self, c: Canvas, page: int, total: int) -> None:
-        w, h = c._pagesize
-        x0, x1 = st.MARGIN_X + st.FRAME_PAD, w - st.MARGIN_X - st.FRAME_PAD
-        c.saveState()
-        c.setFillColor(st.MUTED)
-        c.setStrokeColor(st.RULE)
-        c.setLineWidth(0.4)
-        top = h - 12 * mm
-        right = _fit(self.right_header, st.FONT, 8, (x1 - x0) * 0.4)
-        c.setFont(st.FONT, 8)
-        c.drawRightString(x1, top, right)
-        left_w = (x1 - x0) - stringWidth(right, st.FONT, 8) - 8 * mm
-        c.setFont(st.FONT_BOLD, 8)
-        c.drawString(x0, top, _fit(self.left_header, st.FONT_BOLD, 8, left_w))
-        c.line(x0, top - 2.5 * mm, x1, top - 2.5 * mm)
-        bottom = 10 * mm
-        c.line(x0, bottom + 4 * mm, x1, bottom + 4 * mm)
-        c.setFont(st.FONT, 7.5)
-        c.drawString(x0, bottom, self.left_footer)
-        c.drawRightString(x1, bottom, f"Page {page} of {total}")
-        c.restoreState()
-
-
-def _canvas_maker(decorations: _Decorations):
-    """A canvas that holds its pages back until the end, to print "page x of y" on each."""
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._held_pages: list[dict] = []
-
-        def showPage(self):
-            self._held_pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._held_pages)
-            for state in self._held_pages:
-                self.__dict__.update(state)
-                decorations.draw(self, self._pageNumber, total)
-                Canvas.showPage(self)
-            Canvas.save(self)
-
-    return NumberedCanvas
-
-
 # -- building -------------------------------------------------------------------------------
 
 SUBJECT = "GROW coaching worksheet: Goal, Reality, Options, Will"
 
 
 def _doc(path: Path, paper: str, title: str) -> SimpleDocTemplate:
-    return SimpleDocTemplate(
-        str(path), pagesize=st.page_size(paper), leftMargin=st.MARGIN_X,
-        rightMargin=st.MARGIN_X, topMargin=st.MARGIN_TOP, bottomMargin=st.MARGIN_BOTTOM,
-        title=title, author="CoachDesk", subject=SUBJECT, creator=f"CoachDesk {__version__}",
-        keywords=["GROW", "coaching", "worksheet"], lang="en")
-
-
-def _write(out_path, build: Callable[[Path], None]) -> Path:
-    """Build into a temporary file beside ``out_path`` and move it into place when complete."""
-    out = Path(out_path).expanduser()
-    if out.is_dir():
-        raise st.ReportError(f"{out} is a folder; please give a file name for the PDF.")
-    if not out.parent.is_dir():
-        raise st.ReportError(f"The folder {out.parent} does not exist.")
-    tmp = out.with_name(f".{out.name}.partial")
-    try:
-        build(tmp)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise st.ReportError(f"Could not write {out}: {exc.strerror or exc}.") from exc
-    finally:
-        if tmp.exists():
-            try:
-                tmp.unlink()
-            except OSError:  # pragma: no cover - best effort
-                pass
-    return out
+    return new_doc(path, paper, title, subject=SUBJECT,
+                   keywords=["GROW", "coaching", "worksheet"])
 
 
 def _resolve_prompts(prompts) -> dict[str, list[str]]:

@@ -1,0 +1,256 @@
+"""The generic reportlab kit every printed document shares: user text as flowables, table
+styles, page decorations ("page x of y"), the document template and an atomic write.
+
+Fonts, colours and paragraph styles live in :mod:`.styles`; this module is about
+layout. Every piece of user text goes through :func:`.styles.markup` (escaped) before it
+reaches a ``Paragraph``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Sequence
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+
+from .. import __version__
+from . import styles as st
+from .styles import markup
+
+__all__ = [
+    "format_date", "short_date", "duration", "TEXT_CHUNK", "CELL_CHUNK", "text_flowables",
+    "blocks", "chunks", "short", "cell_text", "cell", "table_style", "bold", "fit",
+    "Decorations", "canvas_maker", "new_doc", "write_pdf", "content_width",
+]
+
+
+# -- formatting -----------------------------------------------------------------------------
+
+
+def format_date(d: date | str | None) -> str:
+    if d is None or d == "":
+        return ""
+    if isinstance(d, str):
+        try:
+            d = date.fromisoformat(d.strip())
+        except ValueError:
+            return d
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def short_date(d: date | None) -> str:
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+def duration(minutes: int | None) -> str:
+    if not minutes:
+        return ""
+    h, m = divmod(int(minutes), 60)
+    if h and m:
+        return f"{h} h {m:02d} min"
+    return f"{h} h" if h else f"{m} min"
+
+
+TEXT_CHUNK = 2000  # characters per Paragraph: long text is split so pages break quickly
+CELL_CHUNK = 700  # characters per table row: a row must never be taller than a page
+
+
+def text_flowables(text: str, style, empty: str | None = "Not recorded") -> list[Flowable]:
+    """User text as paragraphs: escaped, newlines kept, long text cut into page-sized pieces."""
+    s = st.styles()
+    clean = st.clean_text(text)
+    if not clean.strip():
+        return [Paragraph(markup(empty), s["empty"])] if empty else []
+    out: list[Flowable] = []
+    parts = [b for b in blocks(clean) if b.strip()]
+    for i, block in enumerate(parts):
+        if i:
+            out.append(Spacer(1, style.leading * 0.45))
+        for chunk in chunks(block, TEXT_CHUNK):
+            out.append(Paragraph(markup(chunk), style))
+    return out
+
+
+def blocks(text: str) -> list[str]:
+    """Split at blank lines (paragraph breaks), keeping single newlines inside a block."""
+    out, current = [], []
+    for line in text.strip("\n").split("\n"):
+        if line.strip():
+            current.append(line)
+        elif current:
+            out.append("\n".join(current))
+            current = []
+    if current:
+        out.append("\n".join(current))
+    return out
+
+
+def chunks(text: str, size: int) -> list[str]:
+    """Cut ``text`` into pieces of at most ``size`` characters, at a line or sentence end
+    or a space when there is one."""
+    out = []
+    while len(text) > size:
+        window = text[: size]
+        cut = window.rfind("\n", size // 2)
+        if cut < 0:  # else after the last sentence in the second half, else at a space
+            cut = max(window.rfind(". ", size // 2), window.rfind("? ", size // 2),
+                      window.rfind("! ", size // 2))
+            cut = cut + 1 if cut >= 0 else window.rfind(" ", size // 2)
+        if cut <= 0:
+            cut = size
+        out.append(text[:cut])
+        text = text[cut:].lstrip("\n ")
+    if text:
+        out.append(text)
+    return out
+
+
+def short(text: object, limit: int = 200) -> str:
+    """One line of at most ``limit`` characters (names and titles: never a page of text)."""
+    one = " ".join(st.clean_text(text).split())
+    return one if len(one) <= limit else one[:limit - 1].rstrip() + "…"
+
+
+def cell_text(text: object) -> str:
+    """Text for a table cell: trimmed, with runs of blank lines kept to one."""
+    return re.sub(r"\n[ \t]*(?:\n[ \t]*)+\n", "\n\n", st.clean_text(text).strip())
+
+
+def cell(text: str, style) -> Paragraph:
+    return Paragraph(markup(text), style)
+
+
+def table_style(header_rows: int = 1) -> list[tuple]:
+    return [
+        ("FONT", (0, 0), (-1, -1), st.FONT, 9),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), st.ACCENT_LIGHT),
+        ("LINEBELOW", (0, 0), (-1, header_rows - 1), 0.8, st.ACCENT),
+        ("LINEBELOW", (0, header_rows), (-1, -1), 0.4, st.RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+    ]
+
+
+def bold(style):
+    return ParagraphStyle(style.name + "bold", parent=style, fontName=st.FONT_BOLD)
+
+
+
+# -- page decorations -----------------------------------------------------------------------
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """One line of ``text`` that fits ``width``, with an ellipsis when cut."""
+    text = " ".join(st.clean_text(text).split())
+    if stringWidth(text, font, size) <= width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if stringWidth(text[:mid] + "…", font, size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
+@dataclass
+class Decorations:
+    left_header: str
+    right_header: str
+    left_footer: str
+
+    def draw(self, c: Canvas, page: int, total: int) -> None:
+        w, h = c._pagesize
+        x0, x1 = st.MARGIN_X + st.FRAME_PAD, w - st.MARGIN_X - st.FRAME_PAD
+        c.saveState()
+        c.setFillColor(st.MUTED)
+        c.setStrokeColor(st.RULE)
+        c.setLineWidth(0.4)
+        top = h - 12 * mm
+        right = fit(self.right_header, st.FONT, 8, (x1 - x0) * 0.4)
+        c.setFont(st.FONT, 8)
+        c.drawRightString(x1, top, right)
+        left_w = (x1 - x0) - stringWidth(right, st.FONT, 8) - 8 * mm
+        c.setFont(st.FONT_BOLD, 8)
+        c.drawString(x0, top, fit(self.left_header, st.FONT_BOLD, 8, left_w))
+        c.line(x0, top - 2.5 * mm, x1, top - 2.5 * mm)
+        bottom = 10 * mm
+        c.line(x0, bottom + 4 * mm, x1, bottom + 4 * mm)
+        c.setFont(st.FONT, 7.5)
+        c.drawString(x0, bottom, self.left_footer)
+        c.drawRightString(x1, bottom, f"Page {page} of {total}")
+        c.restoreState()
+
+
+def canvas_maker(decorations: Decorations):
+    """A canvas that holds its pages back until the end, to print "page x of y" on each."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._held_pages: list[dict] = []
+
+        def showPage(self):
+            self._held_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._held_pages)
+            for state in self._held_pages:
+                self.__dict__.update(state)
+                decorations.draw(self, self._pageNumber, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+# -- building -------------------------------------------------------------------------------
+
+
+def content_width(paper: str) -> float:
+    """The width a flowable gets in the frame of :func:`new_doc` on ``paper``."""
+    return st.page_size(paper)[0] - 2 * (st.MARGIN_X + st.FRAME_PAD)
+
+
+def new_doc(path: Path, paper: str, title: str, *, subject: str = "",
+            keywords: Sequence[str] = (), author: str = "CoachDesk") -> SimpleDocTemplate:
+    """The document template with the shared margins and the PDF's metadata."""
+    return SimpleDocTemplate(
+        str(path), pagesize=st.page_size(paper), leftMargin=st.MARGIN_X,
+        rightMargin=st.MARGIN_X, topMargin=st.MARGIN_TOP, bottomMargin=st.MARGIN_BOTTOM,
+        title=title, author=author, subject=subject, creator=f"CoachDesk {__version__}",
+        keywords=list(keywords), lang="en")
+
+
+def write_pdf(out_path, build: Callable[[Path], None]) -> Path:
+    """Build into a temporary file beside ``out_path`` and move it into place when complete."""
+    out = Path(out_path).expanduser()
+    if out.is_dir():
+        raise st.ReportError(f"{out} is a folder; please give a file name for the PDF.")
+    if not out.parent.is_dir():
+        raise st.ReportError(f"The folder {out.parent} does not exist.")
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        build(tmp)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise st.ReportError(f"Could not write {out}: {exc.strerror or exc}.") from exc
+    finally:
+        if tmp.exists():
+            try:
+                tmp.unlink()
+            except OSError:  # pragma: no cover - best effort
+                pass
+    return out
+
