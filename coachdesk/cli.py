@@ -76,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="paper size (default: the practice's setting, else A4)")
     p.add_argument("--include-private", action="store_true",
                    help="with --session: add the coach's private notes (coach only)")
+
+    p = sub.add_parser("report", help="write a sponsor progress report to PDF",
+                       description="Write an engagement's progress report for its sponsor as a "
+                       "PDF. It holds only what is shareable: never private notes, private "
+                       "comments, stakeholders or the motivational map.")
+    p.add_argument("--engagement", type=int, required=True, metavar="ID",
+                   help="the engagement to report on")
+    p.add_argument("--from", dest="date_from", metavar="DATE",
+                   help="the period's first day, YYYY-MM-DD (default: the engagement's start)")
+    p.add_argument("--to", dest="date_to", metavar="DATE",
+                   help="the period's last day, YYYY-MM-DD (default: today, or the end)")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    p.add_argument("--paper", metavar="A4|Letter",
+                   help="paper size (default: the practice's setting, else A4)")
     return parser
 
 
@@ -130,6 +144,23 @@ def _worksheet(args: argparse.Namespace, db_path: Path) -> int:
         return 0
     finally:
         db.close()
+
+
+def _report(args: argparse.Namespace, db_path: Path) -> int:
+    from .reports import progress, worksheet
+
+    if not db_path.exists():
+        raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db).")
+    db = storage.open_database(db_path)
+    try:
+        paper = args.paper or worksheet.get_paper_size(db)
+        data = progress.report_data(db, args.engagement, args.date_from, args.date_to)
+        path = progress.build_report_pdf(Path(args.out).expanduser(), data, paper=paper)
+    finally:
+        db.close()
+    print(f"Progress report for engagement {args.engagement} "
+          f"({data.period_from.isoformat()} to {data.period_to.isoformat()}) written to {path}")
+    return 0
 
 
 def _read_only_database(db_path: Path) -> storage.Database:
@@ -190,6 +221,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "worksheet":
         return _worksheet(args, db_path)
+    if args.command == "report":
+        return _report(args, db_path)
 
     if args.command != "demo" and not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db, or create "

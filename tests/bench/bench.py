@@ -17,6 +17,9 @@ measures, and prints ONE JSON object on stdout (progress goes to stderr):
 * ``client_open_s``: opening a client with 40 sessions on the client page, from
   the call until the page is painted, median of 7;
 * ``worksheet_pdf_s``: building a filled GROW worksheet PDF, median of 5;
+* ``report_pdf_s``: a sponsor progress report for a 12-month engagement with 24 sessions,
+  goals and monthly readings of every indicator (charts), read model and PDF, median of 5;
+  ``report_pdf_kb`` its size and ``report_pdf_pages`` its pages;
 * ``dashboard_s``: constructing the Dashboard page and loading it (the risk signal
   of every client, the month's figures, engagements, overdue actions, the
   practice-wide indicator averages) until it is painted, median of 5; the parts
@@ -69,7 +72,8 @@ QUERIES = ["mü", "nord", "head of", "sven", "zz"]
 STARTUP_TIMEOUT_S = 60
 GOALS = {"startup_to_window_s": 1.5, "filter_keystroke_s": 0.030, "peak_rss_mb": 250,
          "search_s": 0.050, "client_open_s": 0.100, "worksheet_pdf_s": 0.300,
-         "dashboard_s": 0.300, "client_charts_s": 0.100}
+         "dashboard_s": 0.300, "client_charts_s": 0.100, "report_pdf_s": 0.500,
+         "report_pdf_kb": 300}
 
 
 def progress(message: str) -> None:
@@ -330,6 +334,62 @@ def measure_worksheet_pdf(db, client_id: int, tmp: Path) -> dict:
     return {"times": times, "pages": pages, "kb": out.stat().st_size / 1024}
 
 
+def add_report_client(db) -> int:
+    """A new client with a 12-month engagement: 24 held sessions with shared summaries and
+    action items, 4 goals rated every quarter, every indicator read each month."""
+    from datetime import date
+
+    from coachdesk.services import actions, clients, engagements, goals, indicators, sessions
+    from coachdesk.services import sponsors
+
+    start = date.today() - timedelta(days=365)
+    client = clients.create(db, "Report Bench Client")
+    sponsor = sponsors.create(db, "Report Bench Sponsor")
+    eng = engagements.create(db, client.id, start, end_date=start + timedelta(days=365),
+                             sponsor_id=sponsor.id, sessions_agreed=24, hours_agreed=30,
+                             status="active")
+    for k in range(24):
+        row = sessions.create(db, eng.id, start + timedelta(days=15 * k), status="held",
+                              start_time="09:00", duration_minutes=75)
+        sessions.save_notes(db, row.id, private_notes=f"Private {k}: " + "observed " * 50,
+                            shared_summary=f"Session {k + 1}: we worked on delegation, the "
+                            "sponsor's expectations and the next quarter's priorities. "
+                            * 3)
+        actions.create(db, row.id, f"Action from session {k + 1}: hand over one meeting",
+                       due_date=row.session_date + timedelta(days=10))
+    for g in range(4):
+        goal = goals.create(db, eng.id, f"Goal {g + 1}: lead through others", baseline_level=-1)
+        for q in range(1, 5):
+            goals.add_rating(db, goal.id, start + timedelta(days=90 * q), min(2, -1 + q // 2 + g % 2))
+    for ind in indicators.list_all(db):
+        for m in range(12):
+            value = min(ind.scale_max, max(ind.scale_min, ind.scale_min + (m + ind.id) % (
+                ind.scale_max - ind.scale_min + 1)))
+            indicators.add_reading(db, client.id, ind.id, start + timedelta(days=30 * m + 3),
+                                   value, engagement_id=eng.id)
+    return eng.id
+
+
+def measure_report_pdf(db, tmp: Path) -> dict:
+    from pypdf import PdfReader
+
+    from coachdesk.reports import progress as report
+
+    engagement_id = add_report_client(db)
+    out = tmp / "report.pdf"
+    times = []
+    for _ in range(PDF_RUNS):
+        t = time.perf_counter()
+        data = report.report_data(db, engagement_id, coach_summary="A good year.",
+                                  next_steps="Close the engagement with a three-way meeting.")
+        report.build_report_pdf(out, data)
+        times.append(time.perf_counter() - t)
+    assert data.sessions_held == 24 and len(data.goals) == 4 and data.indicators, data
+    pages = len(PdfReader(out).pages)
+    return {"times": times, "pages": pages, "kb": out.stat().st_size / 1024,
+            "indicators": len(data.indicators)}
+
+
 def measure_dashboard(app, db) -> dict:
     from datetime import date
 
@@ -485,6 +545,9 @@ def main() -> int:
             progress(f"client open: {[round(x, 4) for x in opened['times']]}")
             pdf = measure_worksheet_pdf(db, counts["big_client_id"], tmp)
             progress(f"worksheet pdf: {[round(x, 4) for x in pdf['times']]}")
+            rep = measure_report_pdf(db, tmp)
+            progress(f"report pdf: {[round(x, 4) for x in rep['times']]}, {rep['pages']} pages, "
+                     f"{rep['kb']:.0f} KB")
             dash = measure_dashboard(app, db)
             progress(f"dashboard: {[round(x, 4) for x in dash['times']]}, parts {dash['parts']}")
             plots = measure_client_charts(app, db, counts["big_client_id"])
@@ -522,6 +585,10 @@ def main() -> int:
         "worksheet_pdf_s": round(statistics.median(pdf["times"]), 4),
         "worksheet_pdf_pages": pdf["pages"],
         "worksheet_pdf_kb": round(pdf["kb"], 1),
+        "report_pdf_s": round(statistics.median(rep["times"]), 4),
+        "report_pdf_kb": round(rep["kb"], 1),
+        "report_pdf_pages": rep["pages"],
+        "report_pdf_indicators": rep["indicators"],
         "dashboard_s": round(statistics.median(dash["times"]), 4),
         "dashboard_runs_s": [round(x, 4) for x in dash["times"]],
         "dashboard_parts_s": dash["parts"],

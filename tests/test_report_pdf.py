@@ -1,0 +1,302 @@
+"""Sponsor progress reports (coachdesk/reports/progress.py): the read model, the PDF, the CLI.
+
+Private fields (each gets a canary in the tests below): session private notes, reading
+private comments, goal rating comments (treated as private: the coach's working note
+on a rating), stakeholders (name, role, notes), the client's MVS notes, blocking
+patterns, GROW worksheets and options, the client's background and contact details,
+the sponsor's contact details, the engagement's fee and objectives text.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import text
+from sqlmodel import select
+
+from coachdesk.errors import NotFoundError, ValidationError
+from coachdesk.models import (ActionItem, Client, CoachingSession, Engagement, Goal,
+                              GoalRating, Indicator, IndicatorReading, Organization, Setting,
+                              SessionStatus, Sponsor)
+from coachdesk.reports import progress
+from coachdesk.reports.pdfkit import format_date
+
+HOSTILE = "<b>&\"' bold?</b> & &amp; <script>"
+
+
+def pdf_text(path) -> str:
+    return "\n".join(p.extract_text() or "" for p in PdfReader(str(path)).pages)
+
+
+def flat(s: str) -> str:
+    return " ".join(s.split())
+
+
+def engagement_of(db, prefix: str) -> int:
+    with db.session() as s:
+        return s.exec(select(Engagement.id).join(Client, Client.id == Engagement.client_id)
+                      .where(Client.name.startswith(prefix))).first()
+
+
+# Every private text column, filled with a canary naming it.
+PRIVATE_COLUMNS = {
+    "coaching_session": ["private_notes"],
+    "indicator_reading": ["private_comment"],
+    "goal_rating": ["comment"],
+    "stakeholder": ["name", "role", "notes"],
+    "client_motivation": ["notes"],
+    "blocking_pattern": ["pattern", "when_it_shows", "what_it_costs"],
+    "grow_worksheet": ["goal_session", "goal_long_term", "reality_facts", "reality_tried",
+                       "reality_obstacles", "will_what", "will_when"],
+    "grow_option": ["text", "notes"],
+    "client": ["background", "email", "phone"],
+    "sponsor": ["email", "phone"],
+    "engagement": ["objectives", "currency"],
+}
+
+
+def plant_canaries(db) -> int:
+    planted = 0
+    with db.session() as s:
+        conn = s.connection()
+        for table, cols in PRIVATE_COLUMNS.items():
+            sets = ", ".join(f"{c} = 'QZCANARY {table}.{c} ' || id" for c in cols)
+            planted += conn.execute(text(f"UPDATE {table} SET {sets}")).rowcount * len(cols)
+    return planted
+
+
+# -- on the demo practice -------------------------------------------------------------------
+
+
+def test_demo_report_sections_and_numbers(demo_db, tmp_path):
+    eid = engagement_of(demo_db, "Søren")
+    data = progress.report_data(demo_db, eid, coach_summary="Steady progress.",
+                                next_steps="Three-way meeting in March.")
+    with demo_db.session() as s:
+        e = s.get(Engagement, eid)
+        rows = s.exec(select(CoachingSession).where(
+            CoachingSession.engagement_id == eid,
+            CoachingSession.session_date >= data.period_from,
+            CoachingSession.session_date <= data.period_to)).all()
+        all_rows = s.exec(select(CoachingSession).where(
+            CoachingSession.engagement_id == eid)).all()
+        sponsor = s.get(Sponsor, e.sponsor_id)
+        n_goals = len(s.exec(select(Goal).where(Goal.engagement_id == eid)).all())
+    held = [r for r in rows if r.status == SessionStatus.held]
+    assert data.period_from == e.start_date
+    assert data.sessions_held == len(held) > 0
+    assert data.sessions_cancelled == sum(r.status in progress.CANCELLED for r in rows)
+    assert data.hours_in_period == round(sum(r.duration_minutes for r in held) / 60, 2)
+    assert data.hours_delivered == round(sum(r.duration_minutes for r in all_rows
+                                             if r.status == SessionStatus.held) / 60, 2)
+    assert len(data.goals) == n_goals > 0
+    assert data.indicators and data.t_score_now is not None
+    assert [x.day for x in data.sessions] == sorted(r.session_date for r in held
+                                                    if r.shared_summary.strip())
+
+    out = progress.build_report_pdf(tmp_path / "r.pdf", data)
+    raw = pdf_text(out)
+    txt = flat(raw)
+    for title in progress.SECTION_TITLES.values():
+        assert title in txt, title
+    assert "Coaching progress report" in txt and "Søren Madsen" in txt
+    assert f"Confidential — prepared for {sponsor.name}" in txt
+    assert f"{data.sessions_used} of {data.sessions_agreed} sessions used" in txt
+    assert f"A T-score of {data.t_score_now:.0f} means" in txt
+    for g in data.goals:
+        assert flat(g.sentence) in txt
+    for ind in data.indicators:
+        assert ind.name in txt
+    for x in data.sessions:
+        assert format_date(x.day) in txt
+    assert f"{data.actions_done} completed, {data.actions_open} open" in txt
+    assert "Steady progress." in txt and "Three-way meeting in March." in txt
+    pages = PdfReader(str(out)).pages
+    assert 3 <= len(pages) <= 8
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1].extract_text()
+
+
+def test_canaries_in_every_private_field_never_reach_the_pdf(demo_db, tmp_path):
+    assert plant_canaries(demo_db) > 100
+    with demo_db.session() as s:  # the canaries are really there
+        assert "QZCANARY" in s.exec(select(CoachingSession)).first().private_notes
+        assert "QZCANARY" in s.exec(select(IndicatorReading)).first().private_comment
+        assert "QZCANARY" in s.exec(select(GoalRating)).first().comment
+        s.add(Setting(key="coach_name", value="Anna Coach"))
+    for prefix in ("Søren", "José", "Chen"):
+        eid = engagement_of(demo_db, prefix)
+        data = progress.report_data(demo_db, eid, date_from=date(2000, 1, 1))
+        assert "QZCANARY" not in repr(data)  # the read model itself holds none
+        out = progress.build_report_pdf(tmp_path / f"{eid}.pdf", data)
+        reader = PdfReader(str(out))
+        assert "QZCANARY" not in pdf_text(out)
+        meta = reader.metadata
+        assert "QZCANARY" not in repr(dict(meta))
+        assert meta.author == "Anna Coach" and "Coaching progress report" in meta.title
+        assert b"QZCANARY" not in out.read_bytes()
+        assert data.sessions or data.goals  # the report did have content
+
+
+# -- hostile and long text, empty engagements ------------------------------------------------
+
+
+def make_engagement(db, *, summary="", name="Zoë Ørsted", sponsor="Priya Raman",
+                    sessions=1) -> int:
+    with db.session() as s:
+        org = Organization(name="Nordlicht GmbH")
+        s.add(org)
+        s.flush()
+        client = Client(name=name, organization_id=org.id)
+        sp = Sponsor(name=sponsor, organization_id=org.id) if sponsor else None
+        s.add(client)
+        if sp:
+            s.add(sp)
+        s.flush()
+        e = Engagement(client_id=client.id, sponsor_id=sp.id if sp else None,
+                       start_date=date(2025, 1, 6), end_date=date(2025, 12, 31),
+                       sessions_agreed=12, hours_agreed=12)
+        s.add(e)
+        s.flush()
+        for i in range(sessions):
+            s.add(CoachingSession(engagement_id=e.id, client_id=client.id,
+                                  session_date=date(2025, 2, 3) + timedelta(days=14 * i),
+                                  duration_minutes=60, status=SessionStatus.held,
+                                  shared_summary=summary, private_notes="QZCANARY private"))
+        return e.id
+
+
+def test_hostile_and_non_latin_text_prints_as_typed(db, tmp_path):
+    summary = (f"{HOSTILE}\nArabic: العربية Chinese: 中文 Greek: Ελληνικά Dvořák naïve "
+               "end-of-scripts")
+    eid = make_engagement(db, summary=summary, name=f"José {HOSTILE}", sponsor="Søren <&>")
+    data = progress.report_data(db, eid, coach_summary=HOSTILE, next_steps="Ελληνικά & <i>")
+    out = progress.build_report_pdf(tmp_path / "h.pdf", data)
+    txt = pdf_text(out)
+    assert txt.count(HOSTILE) >= 3  # the name, the summary, the coach's summary
+    assert "Confidential — prepared for Søren <&>" in flat(txt)
+    assert "Ελληνικά & <i>" in txt
+    for word in ("Ελληνικά", "Dvořák", "naïve", "end-of-scripts"):
+        assert word in txt, word
+    # DejaVu has Arabic letters (unshaped, so extraction order may differ) but no Chinese
+    # glyphs: those print as boxes; the report must simply not fail on them.
+    assert "QZCANARY" not in txt
+
+
+def test_one_megabyte_summary_flows_over_pages(db, tmp_path):
+    para = "A shareable sentence about progress, repeated to fill pages. " * 30
+    summary = ("\n\n".join([para] * 600))[:1_000_000] + " SUMMARY-LAST-WORDS"
+    assert len(summary) > 1_000_000
+    eid = make_engagement(db, summary=summary)
+    out = progress.build_report_pdf(tmp_path / "long.pdf", progress.report_data(db, eid))
+    reader = PdfReader(str(out))
+    assert len(reader.pages) > 50
+    assert "SUMMARY-LAST-WORDS" in (reader.pages[-1].extract_text()
+                                    + reader.pages[-2].extract_text())
+
+
+def test_engagement_with_nothing_yet_gives_a_sensible_report(db, tmp_path):
+    eid = make_engagement(db, sessions=0, sponsor=None)
+    data = progress.report_data(db, eid, date_to=date(2025, 3, 1))
+    assert (data.sessions_held, data.goals, data.indicators, data.actions) == (0, (), (), ())
+    out = progress.build_report_pdf(tmp_path / "empty.pdf", data, paper="Letter")
+    txt = flat(pdf_text(out))
+    for phrase in ("No sessions yet in this period.", "No goals have been agreed yet.",
+                   "No indicator readings yet in this period.",
+                   "No action items in this period.", "Confidential — prepared for the sponsor",
+                   "No summary written."):
+        assert phrase in txt, phrase
+    assert round(float(PdfReader(str(out)).pages[0].mediabox.width)) == 612
+
+
+def test_period_sections_and_bad_input(db, tmp_path):
+    eid = make_engagement(db, summary="Shared summary.", sessions=6)
+    # The period keeps only its own sessions: 3 Feb, 17 Feb, 3 Mar, 17 Mar, 31 Mar, 14 Apr.
+    data = progress.report_data(db, eid, "2025-02-10", "2025-03-20",
+                                sections=["sessions", "glance"])
+    assert data.sessions_held == 3 and data.hours_in_period == 3
+    assert data.sections == ("glance", "sessions")  # report order, not the caller's
+    txt = flat(pdf_text(progress.build_report_pdf(tmp_path / "p.pdf", data)))
+    assert "Session summaries" in txt and "Action items" not in txt
+    with pytest.raises(ValidationError) as err:
+        progress.report_data(db, eid, "2025-03-20", "2025-02-10")
+    assert err.value.field == "date_to"
+    with pytest.raises(ValidationError):
+        progress.report_data(db, eid, "31/12/2025")
+    with pytest.raises(ValidationError):
+        progress.report_data(db, eid, sections=["stakeholders"])
+    with pytest.raises(NotFoundError):
+        progress.report_data(db, 9999)
+
+
+def test_goals_then_and_now(db, tmp_path):
+    eid = make_engagement(db)
+    with db.session() as s:
+        g = Goal(engagement_id=eid, title="Delegate more", baseline_level=-1,
+                 level_p1="Delegates two responsibilities")
+        s.add(g)
+        s.flush()
+        s.add(GoalRating(goal_id=g.id, rating_date=date(2025, 3, 1), level=0,
+                         comment="QZCANARY rating"))
+        s.add(GoalRating(goal_id=g.id, rating_date=date(2025, 6, 1), level=1))
+        ind = s.exec(select(Indicator)).first()
+        s.add(IndicatorReading(client_id=1, engagement_id=eid, indicator_id=ind.id,
+                               reading_date=date(2025, 4, 1), value=4, private_comment="QZCANARY"))
+        s.add(IndicatorReading(client_id=1, engagement_id=eid, indicator_id=ind.id,
+                               reading_date=date(2025, 6, 1), value=7))
+        s.add(ActionItem(session_id=1, client_id=1, text="Old open action"))
+    data = progress.report_data(db, eid, "2025-04-01", "2025-07-01")
+    (goal,) = data.goals
+    assert (goal.baseline_level, goal.level_then, goal.level_now) == (-1, 0, 1)
+    assert goal.sentence == ("Up 2 levels since the start: now somewhat more than expected "
+                             "(+1 in this period).")
+    assert goal.now_description == "Delegates two responsibilities"
+    assert data.t_score_baseline < data.t_score_then < data.t_score_now
+    (line,) = data.indicators
+    assert (line.latest, line.change) == (7, 3)
+    assert [a.text for a in data.actions] == ["Old open action"]  # still open: carried over
+    txt = flat(pdf_text(progress.build_report_pdf(tmp_path / "g.pdf", data)))
+    assert "Latest 7 on a scale of" in txt and "+3 since 1 Apr 2025" in txt
+    assert "Now: Delegates two responsibilities" in txt and "QZCANARY" not in txt
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed")
+def test_qpdf_finds_the_pdf_valid(demo_db, tmp_path):
+    out = progress.build_report_pdf(
+        tmp_path / "q.pdf", progress.report_data(demo_db, engagement_of(demo_db, "José")))
+    result = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No syntax or stream encoding errors" in result.stdout
+
+
+# -- the command line -----------------------------------------------------------------------
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "coachdesk", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_report(demo_db, tmp_path):
+    eid = engagement_of(demo_db, "José")
+    db_file = str(demo_db.path)
+    demo_db.close()
+    out = tmp_path / "cli.pdf"
+    r = run_cli("--db", db_file, "report", "--engagement", str(eid), "--out", str(out),
+                "--paper", "Letter")
+    assert r.returncode == 0, r.stderr
+    assert str(out) in r.stdout and "José Álvarez García" in pdf_text(out)
+    for args, message in [
+        (["--engagement", "999", "--out", str(out)], "There is no engagement with id 999."),
+        (["--engagement", str(eid), "--from", "2026-99-01", "--out", str(out)], "not a date"),
+        (["--engagement", str(eid), "--out", str(tmp_path / "no" / "x.pdf")], "does not exist"),
+    ]:
+        r = run_cli("--db", db_file, "report", *args)
+        assert r.returncode == 1 and message in r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    r = run_cli("report", "--help")
+    assert r.returncode == 0 and "--engagement" in r.stdout and "--from" in r.stdout
