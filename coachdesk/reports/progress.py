@@ -550,7 +550,7 @@ def _actions(d: ReportData, width: float) -> list[Flowable]:
         + (f", {len(d.actions) - d.actions_done - d.actions_open} dropped"
            if len(d.actions) - d.actions_done - d.actions_open else "") + "."), s["body"]),
         Spacer(1, 2 * mm)]
-    col = [None, 18 * mm, 24 * mm, 20 * mm]
+    col = [None, 18 * mm, 27 * mm, 20 * mm]
     col[0] = width - sum(col[1:])
     data = [[Paragraph(h, s["th"]) for h in ("Action", "Who", "By when", "Status")]]
     order = {"open": 0, "done": 1, "dropped": 2}
@@ -595,6 +595,14 @@ def _summary(d: ReportData) -> list[Flowable]:
     return out
 
 
+class _ReportDecorations(kit.Decorations):
+    """Header and footer on every page but the cover (which says it all in large type)."""
+
+    def draw(self, c, page: int, total: int) -> None:
+        if page > 1:
+            super().draw(c, page, total)
+
+
 def build_report_pdf(out_path, data: ReportData, paper: str = "A4") -> Path:
     """Write the sponsor report for ``data`` (from :func:`report_data`) to ``out_path``."""
     paper = st.normalize_paper(paper)
@@ -611,7 +619,7 @@ def build_report_pdf(out_path, data: ReportData, paper: str = "A4") -> Path:
     for key in data.sections:
         story += _heading(SECTION_TITLES[key]) + makers[key]() + [Spacer(1, 6 * mm)]
     client = kit.short(data.client_name, 60)
-    deco = kit.Decorations(f"Coaching progress report — {client}", _period(data),
+    deco = _ReportDecorations(f"Coaching progress report — {client}", _period(data),
                            "Confidential — prepared for " + (kit.short(data.sponsor_name, 60)
                                                               or "the sponsor"))
     # Metadata: only what the cover shows (no notes of any kind).
