@@ -386,3 +386,33 @@ class BlockingPattern(SQLModel, table=True):
     position: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+# -- report log (migration 0004) -------------------------------------------------------
+
+
+class ReportLog(SQLModel, table=True):
+    """One sponsor report made for an engagement, with the copy kept in the data folder.
+
+    ``pdf_file`` is relative to the reports folder beside the database file, so the
+    log still finds its copies when the coach moves the whole data folder.
+    ``sections`` is the report's section keys joined by commas. ``method`` is how it
+    left the app: "saved", "printed", "draft", "smtp" or "outbox".
+    """
+
+    __tablename__ = "report_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    period_from: date
+    period_to: date
+    recipient: str = ""
+    method: str = "saved"
+    sent_at: datetime | None = None
+    sha256: str
+    pdf_file: str
+    coach_summary: str = ""
+    next_steps: str = ""
+    sections: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

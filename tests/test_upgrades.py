@@ -11,7 +11,8 @@ import sqlite3
 from datetime import date
 
 from coachdesk import migrations, storage
-from coachdesk.services import clients, indicators, risk
+from coachdesk.reports import progress
+from coachdesk.services import clients, indicators, report_log, risk
 
 STAMP = "2026-01-05 09:00:00.000000"
 HOSTILE = "<b>&amp; \"quoted\" 'single' 🙂 مرحبا 你好"
@@ -64,8 +65,39 @@ def _fill_sessions(con: sqlite3.Connection) -> None:
     con.execute("INSERT INTO setting (key, value) VALUES ('paper_size', 'A4')")
 
 
+INDICATOR_TABLES = ["indicator", "indicator_reading", "goal", "goal_rating", "stakeholder",
+                    "client_motivation", "blocking_pattern"]
+
+
+def _fill_indicators(con: sqlite3.Connection) -> None:
+    for i in range(1, len(CLIENT_NAMES) + 1):
+        for day, value in (("2026-01-12", 7), ("2026-02-09", 4)):
+            con.execute("INSERT INTO indicator_reading (client_id, engagement_id, indicator_id, "
+                        "reading_date, value, source, private_comment, created_at, updated_at) "
+                        "VALUES (?, ?, 3, ?, ?, 'coach_observation', ?, ?, ?)",
+                        (i, i, day, value, f"private {HOSTILE}", STAMP, STAMP))
+        con.execute("INSERT INTO goal (engagement_id, title, description, weight, importance, "
+                    "baseline_level, position, level_m2, level_m1, level_0, level_p1, level_p2, "
+                    "created_at, updated_at) VALUES (?, ?, '', 1.0, 2, -1, 0, '', '', "
+                    "'Delegates one project', ?, '', ?, ?)",
+                    (i, f"Delegate {HOSTILE}", HOSTILE, STAMP, STAMP))
+        con.execute("INSERT INTO goal_rating (goal_id, rating_date, level, comment, created_at, "
+                    "updated_at) VALUES (?, '2026-02-09', 1, ?, ?, ?)", (i, HOSTILE, STAMP, STAMP))
+        con.execute("INSERT INTO stakeholder (client_id, name, role, relation, influence, "
+                    "relationship_quality, trend, notes, mvs_blue, mvs_red, mvs_green, "
+                    "created_at, updated_at) VALUES (?, ?, 'CFO', 'manager', 5, 2, 'worsening', "
+                    "?, 20, 50, 30, ?, ?)", (i, f"Boss {HOSTILE}", HOSTILE, STAMP, STAMP))
+        con.execute("INSERT INTO client_motivation (client_id, blue, red, green, notes, "
+                    "created_at, updated_at) VALUES (?, 40, 30, 30, ?, ?, ?)",
+                    (i, HOSTILE, STAMP, STAMP))
+        con.execute("INSERT INTO blocking_pattern (client_id, pattern, when_it_shows, "
+                    "what_it_costs, position, created_at, updated_at) VALUES "
+                    "(?, ?, 'under pressure', 'time', 0, ?, ?)", (i, HOSTILE, STAMP, STAMP))
+
+
 FILLERS = {"0001_foundation": [_fill_foundation],
-           "0002_sessions": [_fill_foundation, _fill_sessions]}
+           "0002_sessions": [_fill_foundation, _fill_sessions],
+           "0003_indicators": [_fill_foundation, _fill_sessions, _fill_indicators]}
 
 
 def make_file_at(path, revision: str):
@@ -162,3 +194,34 @@ def test_sessions_file_upgrades_to_indicators_with_nothing_lost(db_path):
     finally:
         con.close()
     assert names == CLIENT_NAMES
+
+
+def test_indicators_file_upgrades_to_report_log_with_nothing_lost(db_path, tmp_path):
+    make_file_at(db_path, "0003_indicators")
+    tables = FOUNDATION_TABLES + SESSION_TABLES + INDICATOR_TABLES + ["setting"]
+    before = dump(db_path, tables)
+    assert all(before[t] for t in tables)
+    search_before = dump(db_path, ["search_index"])
+
+    db = storage.open_database(db_path)
+    try:
+        assert db.revision() == migrations.head_revision()
+        assert report_log.entries(db, 1) == []  # the log arrived empty
+        # The old engagement gets a report, and the log keeps it.
+        data = progress.report_data(db, 1, "2026-01-05", "2026-03-01")
+        assert data.sessions_held == 1 and len(data.goals) == 1 and data.indicators
+        pdf = progress.build_report_pdf(tmp_path / "old.pdf", data)
+        entry = report_log.record(db, 1, pdf, data, recipient="k.vogel@example.com")
+        assert report_log.verify(entry) and report_log.entries(db, 1) == [entry]
+        assert report_log.default_period(db, 1, today=date(2026, 4, 1)) == (
+            date(2026, 3, 2), date(2026, 4, 1))
+    finally:
+        db.close()
+    assert dump(db_path, tables) == before
+    assert dump(db_path, ["search_index"]) == search_before
+
+    backups = storage.list_backups(db_path)
+    assert len(backups) == 1 and "pre-migration" in backups[0].name
+    assert storage.inspect_file(backups[0]).revision == "0003_indicators"
+    assert dump(backups[0], tables) == before
+    assert storage.check_file(db_path).ok
