@@ -79,8 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="write a sponsor progress report to PDF",
                        description="Write an engagement's progress report for its sponsor as a "
-                       "PDF. It holds only what is shareable: never private notes, private "
-                       "comments, stakeholders or the motivational map.")
+                       "PDF and keep a copy in the report log. It holds only what is "
+                       "shareable: never private notes, private comments or the motivational "
+                       "map, and stakeholders only with --include-stakeholders.")
     p.add_argument("--engagement", type=int, required=True, metavar="ID",
                    help="the engagement to report on")
     p.add_argument("--from", dest="date_from", metavar="DATE",
@@ -90,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
     p.add_argument("--paper", metavar="A4|Letter",
                    help="paper size (default: the practice's setting, else A4)")
+    p.add_argument("--include-stakeholders", action="store_true",
+                   help="add the stakeholder map (names, roles, relation, influence, "
+                   "relationship quality, trend; never notes or MVS)")
     return parser
 
 
@@ -148,18 +152,24 @@ def _worksheet(args: argparse.Namespace, db_path: Path) -> int:
 
 def _report(args: argparse.Namespace, db_path: Path) -> int:
     from .reports import progress, worksheet
+    from .services import report_log
 
     if not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db).")
     db = storage.open_database(db_path)
     try:
         paper = args.paper or worksheet.get_paper_size(db)
-        data = progress.report_data(db, args.engagement, args.date_from, args.date_to)
+        data = progress.report_data(db, args.engagement, args.date_from, args.date_to,
+                                    include_stakeholders=args.include_stakeholders)
         path = progress.build_report_pdf(Path(args.out).expanduser(), data, paper=paper)
+        entry = report_log.record(db, args.engagement, path, data, method="saved")
     finally:
         db.close()
     print(f"Progress report for engagement {args.engagement} "
-          f"({data.period_from.isoformat()} to {data.period_to.isoformat()}) written to {path}")
+          f"({data.period_from.isoformat()} to {data.period_to.isoformat()}) written to {path}"
+          + (" (with the stakeholder map)" if args.include_stakeholders else ""))
+    print(f"Kept in the report log as entry {entry.id} (SHA-256 {entry.sha256}): "
+          f"{entry.pdf_path}")
     return 0
 
 

@@ -21,9 +21,11 @@ from sqlmodel import select
 
 from coachdesk.errors import NotFoundError, ValidationError
 from coachdesk.models import (ActionItem, Client, CoachingSession, Engagement, Goal,
-                              GoalRating, Indicator, IndicatorReading, Organization, Setting,
-                              SessionStatus, Sponsor)
+                              GoalRating, Indicator, IndicatorReading, Organization,
+                              RelationshipTrend, Setting, SessionStatus, Sponsor, Stakeholder,
+                              StakeholderRelation)
 from coachdesk.reports import progress
+from coachdesk.services import report_log, settings
 from coachdesk.reports.pdfkit import format_date
 
 HOSTILE = "<b>&\"' bold?</b> & &amp; <script>"
@@ -102,8 +104,9 @@ def test_demo_report_sections_and_numbers(demo_db, tmp_path):
     out = progress.build_report_pdf(tmp_path / "r.pdf", data)
     raw = pdf_text(out)
     txt = flat(raw)
-    for title in progress.SECTION_TITLES.values():
-        assert title in txt, title
+    for key in progress.SECTIONS:
+        assert progress.SECTION_TITLES[key] in txt, key
+    assert "Stakeholder map" not in txt  # only when the coach ticks it
     assert "Coaching progress report" in txt and "Søren Madsen" in txt
     assert f"Confidential — prepared for {sponsor.name}" in txt
     assert f"{data.sessions_used} of {data.sessions_agreed} sessions used" in txt
@@ -300,3 +303,179 @@ def test_cli_report(demo_db, tmp_path):
         assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
     r = run_cli("report", "--help")
     assert r.returncode == 0 and "--engagement" in r.stdout and "--from" in r.stdout
+
+
+# -- with the stakeholder map ticked ---------------------------------------------------------
+
+
+def test_stakeholder_map_only_when_ticked_and_only_its_shareable_columns(demo_db, tmp_path):
+    plant_canaries(demo_db)
+    eid = engagement_of(demo_db, "Søren")
+    with demo_db.session() as s:
+        e = s.get(Engagement, eid)
+        people = s.exec(select(Stakeholder).where(Stakeholder.client_id == e.client_id)).all()
+    assert people and all(p.notes.startswith("QZCANARY") for p in people)
+    assert any(p.mvs_blue is not None for p in people)
+
+    off = progress.report_data(demo_db, eid, date_from=date(2000, 1, 1))
+    assert off.stakeholders == () and "stakeholders" not in off.sections
+    txt = flat(pdf_text(progress.build_report_pdf(tmp_path / "off.pdf", off)))
+    assert "Stakeholder map" not in txt and "QZCANARY" not in txt
+
+    on = progress.report_data(demo_db, eid, date_from=date(2000, 1, 1),
+                              include_stakeholders=True)
+    assert on.sections.index("indicators") < on.sections.index("stakeholders") < \
+        on.sections.index("actions")
+    assert len(on.stakeholders) == len(people)
+    assert "stakeholder.notes" not in repr(on)  # the read model never holds the notes
+    out = progress.build_report_pdf(tmp_path / "on.pdf", on)
+    txt = flat(pdf_text(out))
+    assert "Stakeholder map" in txt
+    for p in people:  # the map's shareable columns, every one of them
+        assert f"QZCANARY stakeholder.name {p.id}" in txt
+        assert f"QZCANARY stakeholder.role {p.id}" in txt
+        assert f"{p.influence} / 5" in txt and f"{p.relationship_quality} / 5" in txt
+        assert progress.TREND_LABELS[p.trend.value] in txt
+        assert progress.RELATION_LABELS[p.relation.value] in txt
+    # ... and no other private field: notes, MVS and everything else stay out.
+    leaked = {c.split()[1] for c in txt.split("QZCANARY ")[1:]
+              if not c.startswith(("stakeholder.name", "stakeholder.role"))}
+    assert "stakeholder.notes" not in txt and leaked == set()
+    assert "QZCANARY" not in repr(dict(PdfReader(str(out)).metadata))
+    assert "Blue" not in txt and "MVS" not in txt and "motivational" not in txt.lower()
+
+
+def test_stakeholder_map_empty_and_hostile(db, tmp_path):
+    eid = make_engagement(db)
+    data = progress.report_data(db, eid, include_stakeholders=True)
+    txt = flat(pdf_text(progress.build_report_pdf(tmp_path / "e.pdf", data)))
+    assert "Stakeholder map" in txt and "No stakeholders recorded." in txt
+    with db.session() as s:
+        client_id = s.get(Engagement, eid).client_id
+        s.add(Stakeholder(client_id=client_id, name=HOSTILE, role="CFO 中文 مرحبا",
+                          relation=StakeholderRelation.direct_report, influence=5,
+                          relationship_quality=1, trend=RelationshipTrend.worsening,
+                          notes="QZCANARY note", mvs_blue=10, mvs_red=80, mvs_green=10))
+    data = progress.report_data(db, eid, include_stakeholders=True)
+    txt = flat(pdf_text(progress.build_report_pdf(tmp_path / "h.pdf", data)))
+    assert HOSTILE in txt and "Direct report" in txt and "Worsening" in txt
+    assert "QZCANARY" not in txt
+
+
+# -- the coach's profile on the cover --------------------------------------------------------
+
+
+def make_logo(path, size=(400, 160), fmt="PNG"):
+    from PIL import Image as PILImage
+
+    img = PILImage.new("RGB", size, (47, 93, 124))
+    for x in range(size[0] // 4, size[0] // 2):
+        for y in range(size[1] // 4, 3 * size[1] // 4):
+            img.putpixel((x, y), (250, 200, 40))
+    img.save(path, fmt)
+    return path
+
+
+def image_xobjects(page) -> list:
+    xobjects = page["/Resources"].get("/XObject")
+    if xobjects is None:
+        return []
+    xobjects = xobjects.get_object()
+    return [xobjects[k].get_object() for k in xobjects
+            if xobjects[k].get_object().get("/Subtype") == "/Image"]
+
+
+def test_cover_shows_the_coach_and_the_logo(db, tmp_path):
+    logo = make_logo(tmp_path / "logo.png")
+    profile = settings.set_coach_profile(db, "  Anne   Martin ", "PCC", str(logo))
+    assert profile == settings.CoachProfile("Anne Martin", "PCC", str(logo.resolve()))
+    assert settings.coach_profile(db) == profile and profile.signature == "Anne Martin, PCC"
+    eid = make_engagement(db)
+    data = progress.report_data(db, eid)
+    assert (data.coach_name, data.coach_credentials, data.logo_path) == (
+        "Anne Martin", "PCC", str(logo.resolve()))
+    out = progress.build_report_pdf(tmp_path / "cover.pdf", data)
+    reader = PdfReader(str(out))
+    cover = reader.pages[0]
+    assert "Anne Martin, PCC" in flat(cover.extract_text())
+    (image,) = image_xobjects(cover)
+    assert (image["/Width"], image["/Height"]) == (400, 160)
+    assert all(not image_xobjects(p) for p in reader.pages[1:])
+    assert reader.metadata.author == "Anne Martin"
+
+
+def test_a_missing_or_damaged_logo_never_breaks_the_report(db, tmp_path):
+    logo = make_logo(tmp_path / "logo.jpg", fmt="JPEG")
+    settings.set_coach_profile(db, "Anne Martin", "", logo)
+    eid = make_engagement(db)
+    out = progress.build_report_pdf(tmp_path / "jpeg.pdf", progress.report_data(db, eid))
+    assert len(image_xobjects(PdfReader(str(out)).pages[0])) == 1
+    # The logo's file was deleted after it was chosen: the report is made without it.
+    logo.unlink()
+    out = progress.build_report_pdf(tmp_path / "gone.pdf", progress.report_data(db, eid))
+    cover = PdfReader(str(out)).pages[0]
+    assert image_xobjects(cover) == [] and "Anne Martin" in cover.extract_text()
+    # A file replaced by garbage since: the same.
+    logo.write_bytes(b"\xff\xd8\xff" + b"not really a jpeg" * 10)
+    out = progress.build_report_pdf(tmp_path / "bad.pdf", progress.report_data(db, eid))
+    assert image_xobjects(PdfReader(str(out)).pages[0]) == []
+
+
+def test_coach_profile_validation(db, tmp_path):
+    assert settings.coach_profile(db) == settings.CoachProfile("", "", "")
+    logo = make_logo(tmp_path / "ok.png")
+    settings.set_coach_profile(db, "Anne Martin", "MCC, EMCC Senior Practitioner", logo)
+    text_file = tmp_path / "notes.png"
+    text_file.write_text("I am not a picture")
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(logo.read_bytes()[:60])
+    gif = tmp_path / "logo.gif"
+    make_logo(gif, fmt="GIF")
+    for bad, words in [(tmp_path / "missing.png", "There is no image file"),
+                       (tmp_path, "There is no image file"),
+                       (text_file, "PNG or JPEG"), (gif, "PNG or JPEG"),
+                       (broken, "cannot be read")]:
+        with pytest.raises(ValidationError) as err:
+            settings.set_coach_profile(db, "Someone Else", "", bad)
+        assert err.value.field == "logo_path" and words in str(err.value), bad
+    with pytest.raises(ValidationError) as err:
+        settings.set_coach_profile(db, "x" * 200, "", "")
+    assert err.value.field == "name"
+    with pytest.raises(ValidationError) as err:
+        settings.set_coach_profile(db, "Anne", "y" * 200, None)
+    assert err.value.field == "credentials"
+    # Nothing was saved by the refused calls.
+    assert settings.coach_profile(db) == settings.CoachProfile(
+        "Anne Martin", "MCC, EMCC Senior Practitioner", str(logo.resolve()))
+    # Clearing: empty values remove the settings; hostile text is kept as typed.
+    assert settings.set_coach_profile(db, HOSTILE, "", None) == settings.CoachProfile(
+        HOSTILE, "", "")
+    assert settings.coach_profile(db) == settings.CoachProfile(HOSTILE, "", "")
+    eid = make_engagement(db)
+    txt = flat(pdf_text(progress.build_report_pdf(tmp_path / "h.pdf",
+                                                  progress.report_data(db, eid))))
+    assert f"Coach {HOSTILE}" in txt
+
+
+def test_cli_report_keeps_it_in_the_log(demo_db, tmp_path):
+    eid = engagement_of(demo_db, "Søren")
+    db_file = str(demo_db.path)
+    demo_db.close()
+    out = tmp_path / "logged.pdf"
+    r = run_cli("--db", db_file, "report", "--engagement", str(eid), "--out", str(out),
+                "--include-stakeholders")
+    assert r.returncode == 0, r.stderr
+    assert "report log as entry" in r.stdout and "stakeholder map" in r.stdout
+    assert "Stakeholder map" in pdf_text(out)
+    from coachdesk import storage
+
+    db = storage.open_database(db_file)
+    try:
+        (entry,) = report_log.entries(db, eid)
+        assert entry.method == "saved" and "stakeholders" in entry.sections
+        assert entry.pdf_path.read_bytes() == out.read_bytes() and report_log.verify(entry)
+        assert str(entry.pdf_path) in r.stdout
+    finally:
+        db.close()
+    r = run_cli("--db", db_file, "report", "--engagement", str(eid), "--out", str(out))
+    assert r.returncode == 0 and "Stakeholder map" not in pdf_text(out)

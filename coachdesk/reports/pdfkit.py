@@ -8,6 +8,7 @@ reaches a ``Paragraph``.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from dataclasses import dataclass
@@ -18,8 +19,9 @@ from typing import Callable, Sequence
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer
 
 from .. import __version__
 from . import styles as st
@@ -28,7 +30,7 @@ from .styles import markup
 __all__ = [
     "format_date", "short_date", "duration", "TEXT_CHUNK", "CELL_CHUNK", "text_flowables",
     "blocks", "chunks", "short", "cell_text", "cell", "table_style", "bold", "fit",
-    "Decorations", "canvas_maker", "new_doc", "write_pdf", "content_width",
+    "Decorations", "canvas_maker", "new_doc", "write_pdf", "content_width", "logo",
 ]
 
 
@@ -143,6 +145,34 @@ def table_style(header_rows: int = 1) -> list[tuple]:
 def bold(style):
     return ParagraphStyle(style.name + "bold", parent=style, fontName=st.FONT_BOLD)
 
+
+
+# -- images ---------------------------------------------------------------------------------
+
+
+def logo(path: str | Path | None, max_width: float = 40 * mm,
+         max_height: float = 22 * mm) -> Flowable | None:
+    """The image at ``path`` scaled (aspect kept) to fit ``max_width`` x ``max_height``,
+    left-aligned; ``None`` when there is no path or the file is missing or unreadable, so
+    a deleted or damaged logo never stops a document from being made."""
+    if not path:
+        return None
+    try:
+        src = Path(path).expanduser()
+        if not src.is_file():
+            return None
+        data = src.read_bytes()  # read now: the file may vanish before the build
+        reader = ImageReader(io.BytesIO(data))
+        w, h = reader.getSize()
+        reader.getRGBData()  # decode it all now: a damaged image fails here, not mid-build
+        if w <= 0 or h <= 0:
+            return None
+        scale = min(max_width / w, max_height / h)
+        img = Image(io.BytesIO(data), width=w * scale, height=h * scale)
+        img.hAlign = "LEFT"
+        return img
+    except Exception:  # noqa: BLE001 - any unreadable image: leave it out
+        return None
 
 
 # -- page decorations -----------------------------------------------------------------------

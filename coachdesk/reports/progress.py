@@ -9,7 +9,9 @@ database for a report, and it selects only shareable fields into a frozen
   reads it),
 * a goal rating's ``comment`` (the coach's working note on a rating: treated as private;
   only levels are read),
-* stakeholders, the motivational value system (MVS) and blocking patterns,
+* stakeholders (unless the coach ticks "include the stakeholder map", and then only
+  their name, role, relation, influence, relationship quality and trend: never a
+  stakeholder's notes or MVS), the motivational value system (MVS) and blocking patterns,
 * the client's contact details and background, fees and the engagement's free-text fields.
 
 Sessions are read by column (``select(CoachingSession.session_date, ...)``), so private
@@ -30,7 +32,7 @@ from sqlalchemy import select as sa_select
 
 from ..errors import NotFoundError, ValidationError
 from ..models import (ActionItem, Client, CoachingSession, Engagement, Organization, Setting,
-                      SessionStatus, Sponsor)
+                      SessionStatus, Sponsor, Stakeholder)
 from ..storage import Database
 from ..services import charts as chart_service
 from ..services import goals as goal_service
@@ -40,7 +42,12 @@ from . import styles as st
 from .styles import markup
 
 SECTIONS = ("glance", "goals", "indicators", "actions", "sessions", "summary")
+# The stakeholder map is not one of the SECTIONS a caller may list: it is only ever added by
+# report_data(include_stakeholders=True), the coach's explicit tick. ORDER places it.
+STAKEHOLDERS = "stakeholders"
+ORDER = ("glance", "goals", "indicators", STAKEHOLDERS, "actions", "sessions", "summary")
 SECTION_TITLES = {
+    STAKEHOLDERS: "Stakeholder map",
     "glance": "Engagement at a glance",
     "goals": "Agreed objectives and goal attainment",
     "indicators": "Talent-retention indicators",
@@ -49,6 +56,8 @@ SECTION_TITLES = {
     "summary": "Coach's summary and next steps",
 }
 COACH_NAME_KEY = "coach_name"
+COACH_CREDENTIALS_KEY = "coach_credentials"
+COACH_LOGO_KEY = "coach_logo_path"
 CANCELLED = (SessionStatus.cancelled, SessionStatus.cancelled_late, SessionStatus.no_show)
 
 
@@ -98,6 +107,18 @@ class SessionSummary:
 
 
 @dataclass(frozen=True)
+class StakeholderLine:
+    """One person on the stakeholder map: the shareable columns only (no notes, no MVS)."""
+
+    name: str
+    role: str
+    relation: str  # "manager", "peer", "direct_report", "sponsor", "other"
+    influence: int  # 1-5
+    relationship_quality: int  # 1-5
+    trend: str  # "improving", "steady", "worsening"
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything a sponsor report prints: shareable fields only (see the module's doc)."""
 
@@ -130,6 +151,16 @@ class ReportData:
     next_steps: str
     sections: tuple[str, ...] = SECTIONS
     made_on: date | None = None
+    coach_credentials: str = ""  # "PCC", printed after the coach's name on the cover
+    logo_path: str = ""  # the coach's logo (PNG/JPEG) for the cover, "" for none
+    stakeholders: tuple[StakeholderLine, ...] = ()  # only with include_stakeholders
+
+    @property
+    def coach_signature(self) -> str:
+        """"Anne Martin, PCC" (or the name alone)."""
+        if self.coach_name and self.coach_credentials:
+            return f"{self.coach_name}, {self.coach_credentials}"
+        return self.coach_name
 
     @property
     def actions_done(self) -> int:
@@ -199,18 +230,26 @@ def _setting(s, key: str) -> str:
 
 def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
                 sections=SECTIONS, coach_summary: str = "", next_steps: str = "",
-                today: date | None = None) -> ReportData:
+                today: date | None = None, include_stakeholders: bool = False) -> ReportData:
     """The report's read model for one engagement over a period (shareable fields only).
 
     The period defaults to the engagement's start up to today (or its end, if earlier).
-    Never reads private notes, private indicator comments, goal rating comments,
-    stakeholders, MVS or blocking patterns: see the module's doc.
+    Never reads private notes, private indicator comments, goal rating comments, MVS or
+    blocking patterns: see the module's doc.
+
+    ``include_stakeholders`` (off by default: the map is the coach's working material)
+    adds the stakeholder map. Even then only each stakeholder's name, role, relation,
+    influence, relationship quality and trend are read (by column): never their notes
+    and never their motivational value system (MVS).
     """
     try:
         eid = int(engagement_id)
     except (TypeError, ValueError):
         raise NotFoundError(f"There is no engagement {engagement_id!r}.") from None
-    chosen = tuple(x for x in SECTIONS if x in set(sections or ()))
+    wanted = set(sections or ())
+    if include_stakeholders:
+        wanted.add(STAKEHOLDERS)
+    chosen = tuple(x for x in ORDER if x in wanted)
     unknown = set(sections or ()) - set(SECTIONS)
     if unknown:
         raise ValidationError(f"Unknown report section: {sorted(unknown)[0]}.", "sections")
@@ -223,6 +262,8 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
         org = s.get(Organization, client.organization_id) if client.organization_id else None
         sponsor = s.get(Sponsor, e.sponsor_id) if e.sponsor_id else None
         coach = _setting(s, COACH_NAME_KEY)
+        credentials = _setting(s, COACH_CREDENTIALS_KEY)
+        logo = _setting(s, COACH_LOGO_KEY)
         start = _as_date(date_from, "date_from", "from") or e.start_date
         end = _as_date(date_to, "date_to", "to") or (
             min(today, e.end_date) if e.end_date else today)
@@ -247,6 +288,17 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
                       .where(CoachingSession.engagement_id == eid,
                              CoachingSession.session_date <= end)
                       .order_by(CoachingSession.session_date, ActionItem.id)).all()
+        people = ()
+        if include_stakeholders:  # by column: notes and MVS are never loaded
+            people = tuple(
+                StakeholderLine(r[0] or "", r[1] or "", getattr(r[2], "value", r[2]), r[3],
+                                r[4], getattr(r[5], "value", r[5]))
+                for r in s.exec(sa_select(Stakeholder.name, Stakeholder.role,
+                                          Stakeholder.relation, Stakeholder.influence,
+                                          Stakeholder.relationship_quality, Stakeholder.trend)
+                                .where(Stakeholder.client_id == e.client_id)
+                                .order_by(Stakeholder.influence.desc(), Stakeholder.name,
+                                          Stakeholder.id)).all())
         names = (client.name, org.name if org else "", sponsor.name if sponsor else "")
         kind = getattr(e.kind, "value", e.kind)
         e_start, e_end = e.start_date, e.end_date
@@ -289,7 +341,8 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
         sessions=tuple(SessionSummary(r[1], r[2] or 0, r[4] or "") for r in held_rows
                        if (r[4] or "").strip()),
         coach_summary=coach_summary or "", next_steps=next_steps or "",
-        sections=chosen, made_on=today)
+        sections=chosen, made_on=today, coach_credentials=credentials, logo_path=logo,
+        stakeholders=people)
 
 
 # -- the PDF --------------------------------------------------------------------------------
@@ -394,8 +447,10 @@ def _styles() -> dict:
 
 def _cover(d: ReportData, width: float) -> list[Flowable]:
     s = _styles()
-    out: list[Flowable] = [Spacer(1, 30 * mm), Paragraph("Coaching progress report",
-                                                         s["cover_title"]),
+    image = kit.logo(d.logo_path, max_width=40 * mm, max_height=24 * mm)
+    top = [image, Spacer(1, max(30 * mm - image.drawHeight, 6 * mm))] if image else [
+        Spacer(1, 30 * mm)]
+    out: list[Flowable] = top + [Paragraph("Coaching progress report", s["cover_title"]),
                            Spacer(1, 10 * mm),
                            Paragraph(markup(kit.short(d.client_name)), s["cover_name"])]
     if d.organization:
@@ -404,8 +459,8 @@ def _cover(d: ReportData, width: float) -> list[Flowable]:
     meta = [("Period", _period(d))]
     if d.sponsor_name:
         meta.append(("Sponsor", kit.short(d.sponsor_name)))
-    if d.coach_name:
-        meta.append(("Coach", kit.short(d.coach_name)))
+    if d.coach_signature:
+        meta.append(("Coach", kit.short(d.coach_signature)))
     if d.made_on:
         meta.append(("Prepared on", kit.format_date(d.made_on)))
     rows = [[Paragraph(markup(k), s["meta_label"]), Paragraph(markup(v), s["cover_meta"])]
@@ -541,6 +596,33 @@ def _indicators(d: ReportData, width: float) -> list[Flowable]:
     return out
 
 
+RELATION_LABELS = {"manager": "Manager", "peer": "Peer", "direct_report": "Direct report",
+                   "sponsor": "Sponsor", "other": "Other"}
+TREND_LABELS = {"improving": "Improving", "steady": "Steady", "worsening": "Worsening"}
+
+
+def _stakeholders(d: ReportData, width: float) -> list[Flowable]:
+    s = _styles()
+    if not d.stakeholders:
+        return [_empty("No stakeholders recorded.")]
+    col = [None, 36 * mm, 25 * mm, 20 * mm, 26 * mm, 21 * mm]
+    col[0] = width - sum(col[1:])
+    data = [[Paragraph(h, s["th"]) for h in ("Name", "Role", "Relation", "Influence",
+                                             "Relationship", "Trend")]]
+    for p in d.stakeholders:
+        data.append([Paragraph(markup(kit.short(p.name, 120)), s["td"]),
+                     Paragraph(markup(kit.short(p.role, 120)), s["td_muted"]),
+                     Paragraph(markup(RELATION_LABELS.get(p.relation, p.relation)), s["td"]),
+                     Paragraph(f"{p.influence} / 5", s["td_center"]),
+                     Paragraph(f"{p.relationship_quality} / 5", s["td_center"]),
+                     Paragraph(markup(TREND_LABELS.get(p.trend, p.trend)), s["td"])])
+    t = Table(data, colWidths=col, repeatRows=1)
+    t.setStyle(TableStyle(kit.table_style()))
+    return [t, Paragraph("Influence on the client's goals and quality of the working "
+                         "relationship, each from 1 (low) to 5 (high), as the coach sees them.",
+                         s["small"])]
+
+
 def _actions(d: ReportData, width: float) -> list[Flowable]:
     s = _styles()
     if not d.actions:
@@ -612,6 +694,7 @@ def build_report_pdf(out_path, data: ReportData, paper: str = "A4") -> Path:
         "glance": lambda: _glance(data, width),
         "goals": lambda: _goals(data, width),
         "indicators": lambda: _indicators(data, width),
+        STAKEHOLDERS: lambda: _stakeholders(data, width),
         "actions": lambda: _actions(data, width),
         "sessions": lambda: _sessions(data),
         "summary": lambda: _summary(data),

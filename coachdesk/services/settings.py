@@ -8,7 +8,10 @@ backups and exports, so passwords go to the system keyring instead
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from pathlib import Path
 
+from ..errors import ValidationError
 from ..models import Setting
 from ..storage import Database
 
@@ -48,3 +51,112 @@ def get_json(db: Database, key: str):
 
 def put_json(db: Database, key: str, value) -> None:
     put_setting(db, key, None if value is None else json.dumps(value, ensure_ascii=False))
+
+
+# -- the coach's profile (the report's cover) ------------------------------------------------
+
+COACH_NAME_KEY = "coach_name"
+COACH_CREDENTIALS_KEY = "coach_credentials"
+COACH_LOGO_KEY = "coach_logo_path"
+NAME_MAX = 120
+CREDENTIALS_MAX = 120
+LOGO_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CoachProfile:
+    """Who the coach is, as a report's cover shows it: "Anne Martin, PCC" and a logo.
+
+    ``logo_path`` is the absolute path of a PNG or JPEG file, or "" when there is none.
+    The file is read when a report is made; if it has gone by then, the report is made
+    without it.
+    """
+
+    name: str = ""
+    credentials: str = ""
+    logo_path: str = ""
+
+    @property
+    def signature(self) -> str:
+        """"Anne Martin, PCC" (or just the name, or "")."""
+        if self.name and self.credentials:
+            return f"{self.name}, {self.credentials}"
+        return self.name or self.credentials
+
+
+def _one_line(value, field: str, label: str, limit: int) -> str:
+    text = " ".join(str(value or "").split())
+    if len(text) > limit:
+        raise ValidationError(f"The {label} is too long (at most {limit} characters).", field)
+    return text
+
+
+def image_kind(path: Path) -> str | None:
+    """"png" or "jpeg" from the file's first bytes (not its name), else None."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return None
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    return None
+
+
+def check_logo(logo_path) -> str:
+    """The logo as an absolute path ("" for none); a ValidationError on ``logo_path`` unless
+    it is an existing PNG or JPEG image that can be read."""
+    raw = str(logo_path or "").strip()
+    if not raw:
+        return ""
+    path = Path(raw).expanduser()
+    if not path.is_file():
+        raise ValidationError(f"There is no image file at {raw}.", "logo_path")
+    if path.stat().st_size > LOGO_MAX_BYTES:
+        raise ValidationError("The logo is larger than 10 MB; please choose a smaller image.",
+                              "logo_path")
+    if image_kind(path) is None:
+        raise ValidationError("The logo must be a PNG or JPEG image.", "logo_path")
+    try:
+        from reportlab.lib.utils import ImageReader
+
+        reader = ImageReader(str(path))
+        w, h = reader.getSize()
+        reader.getRGBData()  # decode it all: a truncated file fails here, not in a report
+    except Exception:  # noqa: BLE001 - any decoder failure means an unusable image
+        raise ValidationError("The logo image cannot be read (the file may be damaged).",
+                              "logo_path") from None
+    if w <= 0 or h <= 0:
+        raise ValidationError("The logo image is empty.", "logo_path")
+    return str(path.resolve())
+
+
+def coach_profile(db: Database) -> CoachProfile:
+    return CoachProfile(name=(get_setting(db, COACH_NAME_KEY) or "").strip(),
+                        credentials=(get_setting(db, COACH_CREDENTIALS_KEY) or "").strip(),
+                        logo_path=(get_setting(db, COACH_LOGO_KEY) or "").strip())
+
+
+def set_coach_profile(db: Database, name: str, credentials: str, logo_path) -> CoachProfile:
+    """Save the coach's name, credentials ("PCC", "MCC, EMCC Senior Practitioner") and logo
+    (an existing PNG/JPEG, or ""/None for none). Nothing is saved if any of them is wrong."""
+    clean_name = _one_line(name, "name", "name", NAME_MAX)
+    clean_credentials = _one_line(credentials, "credentials", "credentials", CREDENTIALS_MAX)
+    clean_logo = check_logo(logo_path)
+    with db.session() as s:
+        for key, value in ((COACH_NAME_KEY, clean_name),
+                           (COACH_CREDENTIALS_KEY, clean_credentials),
+                           (COACH_LOGO_KEY, clean_logo)):
+            row = s.get(Setting, key)
+            if not value:
+                if row is not None:
+                    s.delete(row)
+                continue
+            if row is None:
+                row = Setting(key=key, value=value)
+            else:
+                row.value = value
+            s.add(row)
+    return CoachProfile(clean_name, clean_credentials, clean_logo)
