@@ -94,6 +94,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-stakeholders", action="store_true",
                    help="add the stakeholder map (names, roles, relation, influence, "
                    "relationship quality, trend; never notes or MVS)")
+
+    p = sub.add_parser("export", help="write the whole practice to a JSON file",
+                       description="Write every record of the practice to one JSON file "
+                       "(format: docs/export-format.md). It includes private notes: keep it safe.")
+    p.add_argument("--out", required=True, metavar="FILE.json", help="where to write it")
+
+    p = sub.add_parser("import", help="fill a new, empty practice from a JSON export",
+                       description="Read a practice exported with `export` into an empty practice "
+                       "(--db names a new file). All or nothing: on any problem nothing is imported.")
+    p.add_argument("file", metavar="FILE.json", help="the export to read")
+
+    p = sub.add_parser("icf-log", help="write the ICF coaching log (client hours) to CSV",
+                       description="Write the coaching log an ICF credential application asks "
+                       "for: per client, individual or group, first and last session, paid and "
+                       "pro bono hours, from held sessions only.")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="last day, YYYY-MM-DD")
+    p.add_argument("--client", type=int, metavar="ID", help="only this client")
+    p.add_argument("--engagement", type=int, metavar="ID", help="only this engagement")
+    p.add_argument("--per-engagement", action="store_true",
+                   help="one row per engagement instead of one per client")
+    p.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the CSV")
     return parser
 
 
@@ -173,6 +195,47 @@ def _report(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
+def _cli_date(text: str | None, option: str):
+    from datetime import date
+
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CoachDeskError(f"{option} must be a date written YYYY-MM-DD, not {text!r}.") from None
+
+
+def _interchange(args: argparse.Namespace, db_path: Path) -> int:
+    """export, import and icf-log (services/export.py and services/icf.py)."""
+    from .services import export, icf
+
+    if args.command != "import" and not db_path.exists():
+        raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db).")
+    if args.command == "import":
+        export.check_document(export.read_file(Path(args.file).expanduser()), Path(args.file).name)
+    db = storage.open_database(db_path)
+    try:
+        if args.command == "export":
+            path = export.export_practice(db, Path(args.out).expanduser())
+            print(f"Practice exported to {path} (it includes private notes: keep it safe).")
+        elif args.command == "import":
+            summary = export.import_practice(db, Path(args.file).expanduser())
+            print(f"Imported {summary.total:,} records into {db_path}.")
+        else:
+            rows = icf.coaching_log(db, _cli_date(args.date_from, "--from"),
+                                    _cli_date(args.date_to, "--to"), client_id=args.client,
+                                    engagement_id=args.engagement,
+                                    per_engagement=args.per_engagement)
+            path = icf.write_csv(Path(args.out).expanduser(), rows)
+            total = icf.totals(rows)
+            print(f"ICF coaching log written to {path}: {total.clients} clients, "
+                  f"{total.paid_hours:.2f} paid hours, {total.pro_bono_hours:.2f} pro bono hours.")
+    finally:
+        db.close()
+    return 0
+
+
 def _read_only_database(db_path: Path) -> storage.Database:
     """The file opened for reading only: ``check`` never changes it."""
     from sqlalchemy import create_engine
@@ -233,6 +296,8 @@ def run(args: argparse.Namespace) -> int:
         return _worksheet(args, db_path)
     if args.command == "report":
         return _report(args, db_path)
+    if args.command in ("export", "import", "icf-log"):
+        return _interchange(args, db_path)
 
     if args.command != "demo" and not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db, or create "

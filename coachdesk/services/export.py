@@ -1,0 +1,403 @@
+"""The whole practice as one JSON file, and back (format described in docs/export-format.md).
+
+``export_practice`` writes every row of every table the models define, column
+by column, in primary-key order, so two exports of the same practice are the
+same bytes apart from ``exported_at``. The tables come from
+``SQLModel.metadata.sorted_tables`` (parents before children), so a table added
+by a later migration is exported without anyone remembering to list it. The
+full-text search index is not exported: it is derived data, rebuilt on import.
+
+``import_practice`` reads such a file into an *empty* practice in one
+transaction: the whole file is checked first, then every row is inserted;
+on any problem nothing at all is written and a plain one-line
+``ValidationError`` (or ``CoachDeskError``) says what is wrong.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlmodel import SQLModel
+
+from .. import migrations
+from .. import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from ..errors import CoachDeskError, ValidationError
+from ..storage import Database
+
+FORMAT = "coachdesk-practice"
+VERSION = 1
+
+#: tables that are never exported: derived (search) or bookkeeping (Alembic)
+SKIPPED_TABLES = frozenset({"search_index", "alembic_version"})
+#: tables a brand-new practice already fills (default indicators, preferences);
+#: an import replaces their rows with the file's
+SEEDED_TABLES = frozenset({"indicator", "setting"})
+
+
+@dataclass
+class ImportSummary:
+    rows: dict[str, int]  # table -> rows imported
+    search_rows: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def exported_tables() -> list[Table]:
+    """Every model table, parents before children."""
+    return [t for t in SQLModel.metadata.sorted_tables if t.name not in SKIPPED_TABLES]
+
+
+# -- writing --------------------------------------------------------------------
+
+
+def _kind(column) -> type:
+    """The Python type a column holds (bool, int, float, str, date, time, datetime or an Enum)."""
+    kind = column.type
+    for candidate in (kind, getattr(kind, "impl", None)):  # a TypeDecorator: ask what it wraps
+        if candidate is None:
+            continue
+        try:
+            found = candidate.python_type
+        except NotImplementedError:
+            continue
+        if found is not object:
+            return found
+    return str  # pragma: no cover - every model column has one
+
+
+def _to_json(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return value
+
+
+def practice_dict(db: Database, *, now: datetime | None = None) -> dict:
+    """The practice as the JSON document ``export_practice`` writes."""
+    tables: dict[str, list[dict]] = {}
+    with db.session() as s:
+        for table in exported_tables():
+            cols = list(table.columns)
+            order = list(table.primary_key.columns) or cols
+            result = s.execute(select(*cols).order_by(*order))
+            names = [c.name for c in cols]
+            tables[table.name] = [
+                {name: _to_json(value) for name, value in zip(names, row)} for row in result
+            ]
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _to_json(now or datetime.now(timezone.utc)),
+        "schema_revision": db.revision(),
+        "tables": tables,
+    }
+
+
+def dumps(doc: dict) -> str:
+    """JSON text with one row per line: readable, diff-friendly, deterministic."""
+    def one(value) -> str:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+    lines = ["{"]
+    for key in ("format", "version", "exported_at", "schema_revision"):
+        lines.append(f" {one(key)}: {one(doc[key])},")
+    lines.append(' "tables": {')
+    names = list(doc["tables"])
+    for i, name in enumerate(names):
+        rows = doc["tables"][name]
+        end = "," if i < len(names) - 1 else ""
+        if not rows:
+            lines.append(f"  {one(name)}: []{end}")
+            continue
+        lines.append(f"  {one(name)}: [")
+        for j, row in enumerate(rows):
+            lines.append(f"   {one(row)}{',' if j < len(rows) - 1 else ''}")
+        lines.append(f"  ]{end}")
+    lines.append(" }")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def export_practice(db: Database, out: Path | str, *, now: datetime | None = None) -> Path:
+    """Write the whole practice to ``out`` (UTF-8 JSON), atomically. Returns the path."""
+    out = Path(out)
+    if out.exists() and out.is_dir():
+        raise ValidationError(f"{out} is a folder; give a file name ending in .json.", "out")
+    text = dumps(practice_dict(db, now=now))
+    folder = out.parent if str(out.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, out)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise CoachDeskError(f"CoachDesk could not write {out}: {exc.strerror or exc}.") from exc
+    return out
+
+
+# -- reading --------------------------------------------------------------------
+
+
+def _model_defaults() -> dict[str, dict[str, Any]]:
+    """table -> column -> a callable giving the model's default (for columns older files lack)."""
+    out: dict[str, dict[str, Any]] = {}
+    for mapper in SQLModel._sa_registry.mappers:  # noqa: SLF001 - the registry is public enough
+        cls = mapper.class_
+        table = getattr(cls, "__table__", None)
+        if table is None:
+            continue
+        fields = {}
+        for name, info in cls.model_fields.items():
+            if info.default_factory is not None:
+                fields[name] = info.default_factory
+            elif not info.is_required():
+                fields[name] = (lambda v: (lambda: v))(info.default)
+        out[table.name] = fields
+    return out
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _from_json(table: str, index: int, column, value: Any) -> Any:
+    where = f"Row {index + 1} of '{table}' in the file"
+    name = column.name
+    if value is None:
+        if column.nullable and not column.primary_key:
+            return None
+        raise ValidationError(f"{where} has no value for '{name}', which is required.", name)
+    kind = _kind(column)
+
+    def bad(expected: str) -> ValidationError:
+        return ValidationError(f"{where}: '{name}' must be {expected}, not {_describe(value)}.",
+                               name)
+
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise bad("a whole number")
+        return value
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad("a number")
+        return float(value)
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        try:
+            return kind(value)
+        except ValueError:
+            choices = ", ".join(m.value for m in kind)
+            raise bad(f"one of {choices}") from None
+    if kind is datetime:
+        if not isinstance(value, str):
+            raise bad("a date and time written like 2026-03-01T09:30:00+00:00")
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise bad("a date and time written like 2026-03-01T09:30:00+00:00") from None
+        if parsed.utcoffset() is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return parsed.astimezone(timezone.utc)
+    if kind is date:
+        if not isinstance(value, str):
+            raise bad("a date written YYYY-MM-DD")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise bad("a date written YYYY-MM-DD") from None
+    if kind is time:
+        if not isinstance(value, str):
+            raise bad("a time written HH:MM:SS")
+        try:
+            parsed = time.fromisoformat(value)
+        except ValueError:
+            raise bad("a time written HH:MM:SS") from None
+        return parsed
+    if not isinstance(value, str):
+        raise bad("text")
+    if "\x00" in value:
+        raise bad("text without NUL characters")
+    return value
+
+
+def read_file(path: Path | str) -> dict:
+    """Read and parse an export file, refusing anything that is not one (one-line messages)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CoachDeskError(f"There is no file at {path}.") from None
+    except IsADirectoryError:
+        raise CoachDeskError(f"{path} is a folder, not an export file.") from None
+    except OSError as exc:
+        raise CoachDeskError(f"CoachDesk cannot read {path}: {exc.strerror or exc}.") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(f"{path.name} is not a CoachDesk export (it is not UTF-8 text).",
+                              "file") from None
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        detail = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise ValidationError(
+            f"{path.name} is not a CoachDesk export: it is not valid JSON{detail}; "
+            "it may be truncated or damaged.", "file") from None
+    return doc
+
+
+def check_document(doc: Any, name: str = "The file") -> dict[str, list[dict]]:
+    """Check a parsed export and return table -> rows ready for insert (Python values)."""
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ValidationError(f"{name} is not a CoachDesk practice export.", "format")
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValidationError(f"{name} has no valid format version.", "version")
+    if version > VERSION:
+        raise ValidationError(
+            f"{name} was made by a newer CoachDesk (export format {version}; this CoachDesk reads "
+            f"up to {VERSION}). Please update CoachDesk to import it.", "version")
+    if version < 1:
+        raise ValidationError(f"{name} has an unknown format version ({version}).", "version")
+    revision = doc.get("schema_revision")
+    if revision is not None and not isinstance(revision, str):
+        raise ValidationError(f"{name} has an invalid schema revision.", "schema_revision")
+    if revision is not None and revision not in migrations.known_revisions():
+        raise ValidationError(
+            f"{name} was made by a newer CoachDesk (database schema {revision}). "
+            "Please update CoachDesk to import it.", "schema_revision")
+    tables = doc.get("tables")
+    if not isinstance(tables, dict):
+        raise ValidationError(f"{name} has no tables.", "tables")
+    known = {t.name: t for t in exported_tables()}
+    unknown = sorted(set(tables) - set(known))
+    if unknown:
+        raise ValidationError(
+            f"{name} holds tables this CoachDesk does not know ({', '.join(unknown[:5])}); "
+            "it was perhaps made by a newer CoachDesk.", "tables")
+    defaults = _model_defaults()
+    ready: dict[str, list[dict]] = {}
+    for table in known.values():
+        if table.name not in tables:
+            raise ValidationError(f"{name} lacks the table '{table.name}'.", "tables")
+        rows = tables[table.name]
+        if not isinstance(rows, list):
+            raise ValidationError(f"In {name}, '{table.name}' must be a list of rows.", "tables")
+        columns = {c.name: c for c in table.columns}
+        table_defaults = defaults.get(table.name, {})
+        converted = []
+        seen_keys: set = set()
+        pk = [c.name for c in table.primary_key.columns]
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise ValidationError(
+                    f"Row {i + 1} of '{table.name}' in the file is not a record.", "tables")
+            extra = sorted(set(row) - set(columns))
+            if extra:
+                raise ValidationError(
+                    f"Row {i + 1} of '{table.name}' in the file has fields this CoachDesk does "
+                    f"not know ({', '.join(extra[:5])}).", extra[0])
+            values = {}
+            for col_name, column in columns.items():
+                if col_name in row:
+                    values[col_name] = _from_json(table.name, i, column, row[col_name])
+                elif column.primary_key:
+                    raise ValidationError(
+                        f"Row {i + 1} of '{table.name}' in the file has no '{col_name}'.", col_name)
+                elif column.nullable:
+                    values[col_name] = None
+                elif col_name in table_defaults:
+                    # A file from an older schema: the column came later; use its default.
+                    values[col_name] = table_defaults[col_name]()
+                else:
+                    raise ValidationError(
+                        f"Row {i + 1} of '{table.name}' in the file has no '{col_name}'.", col_name)
+            key = tuple(values[k] for k in pk)
+            if key in seen_keys:
+                raise ValidationError(
+                    f"The file has two rows of '{table.name}' with the same key {key[0]!r}.", "tables")
+            seen_keys.add(key)
+            converted.append(values)
+        ready[table.name] = converted
+    return ready
+
+
+def is_empty(db: Database) -> bool:
+    """Whether the practice holds no records (a new practice's defaults do not count)."""
+    with db.session() as s:
+        return _empty_in(s)
+
+
+def _empty_in(s) -> bool:
+    for table in exported_tables():
+        if table.name in SEEDED_TABLES:
+            continue
+        if s.execute(select(func.count()).select_from(table)).scalar_one():
+            return False
+    return True
+
+
+def import_practice(db: Database, path: Path | str) -> ImportSummary:
+    """Fill an empty practice from an export file, in one transaction. Nothing partial."""
+    path = Path(path)
+    doc = read_file(path)
+    ready = check_document(doc, path.name)
+    # Imported here: search imports storage-level helpers only, but keep import light.
+    from .search import has_index, rebuild_index
+
+    counts: dict[str, int] = {}
+    try:
+        with db.session() as s:
+            if not _empty_in(s):
+                raise CoachDeskError(
+                    "This practice already holds records; a practice file can only be imported "
+                    "into a new, empty practice. Create a new practice file and import there.")
+            for table in reversed(exported_tables()):
+                if table.name in SEEDED_TABLES:
+                    s.execute(delete(table))
+            for table in exported_tables():
+                rows = ready[table.name]
+                if rows:
+                    s.execute(insert(table), rows)
+                counts[table.name] = len(rows)
+    except IntegrityError as exc:
+        detail = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0]
+        raise ValidationError(
+            f"{path.name} does not hold together ({detail}); nothing was imported.",
+            "file") from None
+    except SQLAlchemyError as exc:
+        detail = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0]
+        raise CoachDeskError(
+            f"CoachDesk could not import {path.name} ({detail}); nothing was imported.") from None
+    search_rows = rebuild_index(db) if has_index(db) else 0
+    return ImportSummary(rows=counts, search_rows=search_rows)
