@@ -212,15 +212,16 @@ def _interchange(args: argparse.Namespace, db_path: Path) -> int:
 
     if args.command != "import" and not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db).")
-    if args.command == "import":
-        export.check_document(export.read_file(Path(args.file).expanduser()), Path(args.file).name)
+    ready = None
+    if args.command == "import":  # checked before a new practice file is made for it
+        ready = export.load(Path(args.file).expanduser())
     db = storage.open_database(db_path)
     try:
         if args.command == "export":
             path = export.export_practice(db, Path(args.out).expanduser())
             print(f"Practice exported to {path} (it includes private notes: keep it safe).")
         elif args.command == "import":
-            summary = export.import_practice(db, Path(args.file).expanduser())
+            summary = export.import_checked(db, ready, Path(args.file).name)
             print(f"Imported {summary.total:,} records into {db_path}.")
         else:
             rows = icf.coaching_log(db, _cli_date(args.date_from, "--from"),

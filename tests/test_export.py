@@ -91,6 +91,21 @@ def test_values_are_written_as_documented(demo_db, exported):
     assert "José".encode("utf-8") in raw and b"\\u00e9" not in raw
 
 
+def test_progress_is_reported_table_by_table(demo_db, tmp_path):
+    seen = []
+    out = export.export_practice(demo_db, tmp_path / "p.json",
+                                 progress=lambda done, total, name: seen.append((done, total, name)))
+    names = [t.name for t in export.exported_tables()]
+    assert seen == [(i, len(names), n) for i, n in enumerate(names, 1)]
+    fresh = _open(tmp_path / "p" / "coachdesk.db")
+    try:
+        back = []
+        export.import_practice(fresh, out, progress=lambda d, t, n: back.append(n))
+        assert back == names
+    finally:
+        fresh.close()
+
+
 def test_two_exports_are_identical_but_for_the_time(demo_db, tmp_path):
     a = export.export_practice(demo_db, tmp_path / "a.json").read_text(encoding="utf-8")
     b = export.export_practice(demo_db, tmp_path / "b.json").read_text(encoding="utf-8")
@@ -135,7 +150,7 @@ def _edited(exported: Path, tmp_path: Path, change) -> Path:
     doc = json.loads(exported.read_text(encoding="utf-8"))
     change(doc)
     out = tmp_path / "edited.json"
-    out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    out.write_text(json.dumps(doc), encoding="utf-8")  # \u escapes: a lone surrogate can be written
     return out
 
 
@@ -173,6 +188,12 @@ BAD_DOCUMENTS = [
      "fields this CoachDesk does not know"),
     ("duplicate key", lambda d: d["tables"]["client"].append(dict(d["tables"]["client"][0])),
      "same key"),
+    ("number too big", lambda d: d["tables"]["engagement"][0].__setitem__("fee_cents", 2**70),
+     "whole number SQLite can hold"),
+    ("lone surrogate", lambda d: d["tables"]["client"][0].__setitem__("name", "\ud800x"),
+     "valid Unicode text"),
+    ("NUL in text", lambda d: d["tables"]["client"][0].__setitem__("name", "a\x00b"),
+     "without NUL"),
     ("dangling reference", lambda d: d["tables"]["coaching_session"][-1].__setitem__(
         "engagement_id", 9999), "does not hold together"),
 ]
@@ -199,7 +220,9 @@ def test_a_bad_file_is_refused_plainly_and_nothing_is_imported(exported, tmp_pat
 @pytest.mark.parametrize("content", [
     b"", b"{\"format\": \"coachdesk-practice\", \"version\": 1, \"tab",
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"[1, 2, 3]", b"\xff\xfe{}", b"null",
-], ids=["empty", "truncated", "png", "list", "utf16-ish", "null"])
+    b'{"format": "coachdesk-practice", "version": 1, "tables": {"goal": [{"weight": NaN}]}}',
+    b"[" * 100000 + b"]" * 100000,
+], ids=["empty", "truncated", "png", "list", "utf16-ish", "null", "nan", "deeply-nested"])
 def test_files_that_are_not_exports_get_one_line(db, tmp_path, content):
     path = tmp_path / "broken.json"
     path.write_bytes(content)

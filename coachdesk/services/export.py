@@ -22,9 +22,12 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from sqlalchemy import Table, delete, func, insert, select
+#: ``progress(done, total, table)``: called after each table, for a progress bar
+Progress = Callable[[int, int, str], None]
+
+from sqlalchemy import String, Table, delete, func, insert, select, type_coerce
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import SQLModel
 
@@ -90,18 +93,57 @@ def _to_json(value: Any) -> Any:
     return value
 
 
-def practice_dict(db: Database, *, now: datetime | None = None) -> dict:
+def _raw_datetime(value) -> str | None:
+    """SQLite's 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC) as ISO 8601 with its offset."""
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 26 and value[10] == " ":
+        return f"{value[:10]}T{value[11:]}+00:00"
+    parsed = datetime.fromisoformat(str(value))  # written some other way (by hand, by SQL)
+    if parsed.utcoffset() is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _raw_date(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 10:
+        return value
+    return date.fromisoformat(str(value)[:10]).isoformat()
+
+
+_RAW = {datetime: _raw_datetime, date: _raw_date}
+
+
+def practice_dict(db: Database, *, now: datetime | None = None,
+                  progress: Progress | None = None) -> dict:
     """The practice as the JSON document ``export_practice`` writes."""
     tables: dict[str, list[dict]] = {}
+    todo = exported_tables()
     with db.session() as s:
-        for table in exported_tables():
+        for done, table in enumerate(todo, 1):
             cols = list(table.columns)
             order = list(table.primary_key.columns) or cols
-            result = s.execute(select(*cols).order_by(*order))
+            # Dates and date-times are read as the text SQLite holds (already ISO 8601, and
+            # much faster than parsing them into objects to print them again).
+            kinds = [_kind(c) for c in cols]
+            wanted = [type_coerce(c, String()).label(c.name) if k in (date, datetime) else c
+                      for c, k in zip(cols, kinds)]
+            result = s.execute(select(*wanted).order_by(*order))
             names = [c.name for c in cols]
-            tables[table.name] = [
-                {name: _to_json(value) for name, value in zip(names, row)} for row in result
-            ]
+            # Text and numbers go into JSON as they are; only the other kinds are converted.
+            convert = [(i, _RAW.get(k, _to_json)) for i, k in enumerate(kinds)
+                       if k not in (str, int, float)]
+            rows = []
+            for row in result:
+                values = list(row)
+                for i, fn in convert:
+                    values[i] = fn(values[i])
+                rows.append(dict(zip(names, values)))
+            tables[table.name] = rows
+            if progress:
+                progress(done, len(todo), table.name)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -111,10 +153,12 @@ def practice_dict(db: Database, *, now: datetime | None = None) -> dict:
     }
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
 def dumps(doc: dict) -> str:
     """JSON text with one row per line: readable, diff-friendly, deterministic."""
-    def one(value) -> str:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    one = _ENCODER.encode  # one encoder for every row: json.dumps(**options) makes one per call
 
     lines = ["{"]
     for key in ("format", "version", "exported_at", "schema_revision"):
@@ -136,12 +180,16 @@ def dumps(doc: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export_practice(db: Database, out: Path | str, *, now: datetime | None = None) -> Path:
-    """Write the whole practice to ``out`` (UTF-8 JSON), atomically. Returns the path."""
+def export_practice(db: Database, out: Path | str, *, now: datetime | None = None,
+                    progress: Progress | None = None) -> Path:
+    """Write the whole practice to ``out`` (UTF-8 JSON), atomically. Returns the path.
+
+    Safe to run in a worker thread (it opens its own short read transaction).
+    """
     out = Path(out)
     if out.exists() and out.is_dir():
         raise ValidationError(f"{out} is a folder; give a file name ending in .json.", "out")
-    text = dumps(practice_dict(db, now=now))
+    text = dumps(practice_dict(db, now=now, progress=progress))
     folder = out.parent if str(out.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -184,21 +232,27 @@ def _model_defaults() -> dict[str, dict[str, Any]]:
 
 def _describe(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: show them escaped
+        text = json.dumps(value)
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def _from_json(table: str, index: int, column, value: Any) -> Any:
-    where = f"Row {index + 1} of '{table}' in the file"
+def _from_json(table: str, index: int, column, value: Any, kind: type) -> Any:
+    """One value of the file as the column's Python value; ``kind`` is ``_kind(column)``."""
     name = column.name
     if value is None:
         if column.nullable and not column.primary_key:
             return None
-        raise ValidationError(f"{where} has no value for '{name}', which is required.", name)
-    kind = _kind(column)
+        raise ValidationError(f"Row {index + 1} of '{table}' in the file has no value for "
+                              f"'{name}', which is required.", name)
+    if kind is str and type(value) is str and "\x00" not in value and value.isascii():
+        return value  # the common case, quickly
 
     def bad(expected: str) -> ValidationError:
-        return ValidationError(f"{where}: '{name}' must be {expected}, not {_describe(value)}.",
-                               name)
+        return ValidationError(f"Row {index + 1} of '{table}' in the file: '{name}' must be "
+                               f"{expected}, not {_describe(value)}.", name)
 
     if kind is bool:
         if not isinstance(value, bool):
@@ -207,6 +261,8 @@ def _from_json(table: str, index: int, column, value: Any) -> Any:
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise bad("a whole number")
+        if not -(2**63) <= value < 2**63:
+            raise bad("a whole number SQLite can hold")
         return value
     if kind is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -247,7 +303,20 @@ def _from_json(table: str, index: int, column, value: Any) -> Any:
         raise bad("text")
     if "\x00" in value:
         raise bad("text without NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate written as \ud800
+        raise bad("valid Unicode text") from None
     return value
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _refuse_constant(name: str):
+    # NaN and Infinity are not JSON; Python's parser accepts them unless told not to.
+    raise _NotJson(name)
 
 
 def read_file(path: Path | str) -> dict:
@@ -267,8 +336,8 @@ def read_file(path: Path | str) -> dict:
         raise ValidationError(f"{path.name} is not a CoachDesk export (it is not UTF-8 text).",
                               "file") from None
     try:
-        doc = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+        doc = json.loads(text, parse_constant=_refuse_constant)
+    except (json.JSONDecodeError, RecursionError, _NotJson) as exc:
         detail = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
         raise ValidationError(
             f"{path.name} is not a CoachDesk export: it is not valid JSON{detail}; "
@@ -314,6 +383,7 @@ def check_document(doc: Any, name: str = "The file") -> dict[str, list[dict]]:
         if not isinstance(rows, list):
             raise ValidationError(f"In {name}, '{table.name}' must be a list of rows.", "tables")
         columns = {c.name: c for c in table.columns}
+        kinds = {c.name: _kind(c) for c in table.columns}
         table_defaults = defaults.get(table.name, {})
         converted = []
         seen_keys: set = set()
@@ -330,7 +400,8 @@ def check_document(doc: Any, name: str = "The file") -> dict[str, list[dict]]:
             values = {}
             for col_name, column in columns.items():
                 if col_name in row:
-                    values[col_name] = _from_json(table.name, i, column, row[col_name])
+                    values[col_name] = _from_json(table.name, i, column, row[col_name],
+                                                  kinds[col_name])
                 elif column.primary_key:
                     raise ValidationError(
                         f"Row {i + 1} of '{table.name}' in the file has no '{col_name}'.", col_name)
@@ -367,12 +438,22 @@ def _empty_in(s) -> bool:
     return True
 
 
-def import_practice(db: Database, path: Path | str) -> ImportSummary:
+def load(path: Path | str) -> dict[str, list[dict]]:
+    """Read and check an export file without touching any practice (table -> rows)."""
+    path = Path(path)
+    return check_document(read_file(path), path.name)
+
+
+def import_practice(db: Database, path: Path | str, *,
+                    progress: Progress | None = None) -> ImportSummary:
     """Fill an empty practice from an export file, in one transaction. Nothing partial."""
     path = Path(path)
-    doc = read_file(path)
-    ready = check_document(doc, path.name)
-    # Imported here: search imports storage-level helpers only, but keep import light.
+    return import_checked(db, load(path), path.name, progress=progress)
+
+
+def import_checked(db: Database, ready: dict[str, list[dict]], name: str = "The file", *,
+                   progress: Progress | None = None) -> ImportSummary:
+    """Insert rows that ``load`` checked into an empty practice, in one transaction."""
     from .search import has_index, rebuild_index
 
     counts: dict[str, int] = {}
@@ -385,19 +466,22 @@ def import_practice(db: Database, path: Path | str) -> ImportSummary:
             for table in reversed(exported_tables()):
                 if table.name in SEEDED_TABLES:
                     s.execute(delete(table))
-            for table in exported_tables():
+            todo = exported_tables()
+            for done, table in enumerate(todo, 1):
                 rows = ready[table.name]
                 if rows:
                     s.execute(insert(table), rows)
                 counts[table.name] = len(rows)
+                if progress:
+                    progress(done, len(todo), table.name)
     except IntegrityError as exc:
         detail = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0]
         raise ValidationError(
-            f"{path.name} does not hold together ({detail}); nothing was imported.",
+            f"{name} does not hold together ({detail}); nothing was imported.",
             "file") from None
     except SQLAlchemyError as exc:
         detail = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0]
         raise CoachDeskError(
-            f"CoachDesk could not import {path.name} ({detail}); nothing was imported.") from None
+            f"CoachDesk could not import {name} ({detail}); nothing was imported.") from None
     search_rows = rebuild_index(db) if has_index(db) else 0
     return ImportSummary(rows=counts, search_rows=search_rows)
