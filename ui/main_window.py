@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -34,6 +34,16 @@ log = logging.getLogger(__name__)
 
 NAV_ITEMS = [("dashboard", "Dashboard"), ("clients", "Clients"), ("sessions", "Sessions"),
              ("actions", "Actions")]
+
+
+def _waiting_reports(db, report_log) -> list:
+    """Logged reports still waiting in the outbox, over every engagement."""
+    from coachdesk.services import engagements
+
+    out = []
+    for e in engagements.list_all(db, include_archived=True):
+        out += [x for x in report_log.entries(db, e.id) if x.method == "outbox"]
+    return out
 
 
 class MainWindow(QMainWindow):
@@ -95,6 +105,8 @@ class MainWindow(QMainWindow):
             self.show_welcome()
         else:
             self.show_clients()
+        # Mail left in the outbox (offline last time): try once, in the background.
+        QTimer.singleShot(1500, self.send_outbox_on_start)
 
     @property
     def dashboard_page(self):
@@ -150,6 +162,15 @@ class MainWindow(QMainWindow):
         self.print_action = self._action(file_menu, "&Print worksheet…", self.print_worksheet,
                                          QKeySequence.StandardKey.Print, "actionPrint")
         file_menu.insertAction(file_menu.actions()[2], self.print_action)
+        # Sponsor progress reports (issue 6).
+        self.report_action = self._action(file_menu, "Progress &report…", self.progress_report,
+                                          "Ctrl+Shift+R", "actionProgressReport")
+        file_menu.insertAction(file_menu.actions()[3], self.report_action)
+        self.send_outbox_action = self._action(file_menu, "Send outbox", self.send_outbox, None,
+                                               "actionSendOutbox")
+        file_menu.insertAction(file_menu.actions()[4], self.send_outbox_action)
+        file_menu.aboutToShow.connect(self.update_outbox_action)
+        self.update_outbox_action()
 
         view_menu = bar.addMenu("&View")
         self._action(view_menu, "&Clients", self.show_clients, "Ctrl+1", "actionShowClients")
@@ -218,6 +239,92 @@ class MainWindow(QMainWindow):
         if session is not None:
             self.session_page.leave()
         print_worksheet(self.ctx, self, session)
+
+    # -- progress reports and the outbox ---------------------------------------------------
+    def progress_report(self) -> None:
+        """The report dialog for the client on screen (their selected or current engagement)."""
+        if self.stack.currentWidget() is self.session_page and self.session_page.session:
+            self.open_client(self.session_page.session.client_id)
+        if self.stack.currentWidget() is not self.client_page or self.client_page.client is None:
+            self.ctx.say("Open a client first, then make their progress report (Ctrl+Shift+R).")
+            return
+        self.client_page.open_progress_report()
+        self.update_outbox_action()
+
+    def update_outbox_action(self) -> None:
+        from coachdesk import mail
+
+        from .dialogs.email_dialog import outbox_count, sending_now
+
+        try:
+            n = outbox_count(self.ctx)
+            configured = mail.get_smtp_settings(self.ctx.db).configured
+        except Exception:  # never break the menu over the mail folder
+            log.exception("reading the outbox failed")
+            n, configured = 0, False
+        self.send_outbox_action.setText(f"Send outbox ({n})")
+        self.send_outbox_action.setEnabled(n > 0 and configured and not sending_now())
+        self.send_outbox_action.setToolTip(
+            "" if configured else "Set up your mail server in Settings → Reports & e-mail")
+
+    def send_outbox(self, _checked=False, quiet_if_empty: bool = False):
+        """Send what waits in the outbox, off the GUI thread; the result goes to the status bar."""
+        from coachdesk import mail
+
+        from .dialogs.email_dialog import OutboxSender, outbox_count
+
+        if outbox_count(self.ctx) == 0:
+            if not quiet_if_empty:
+                self.ctx.say("The outbox is empty.")
+            return None
+        if not mail.get_smtp_settings(self.ctx.db).configured:
+            self.ctx.say("Set up your mail server in Settings → Reports & e-mail to send the outbox.")
+            return None
+        sender = OutboxSender(self.ctx)
+        sender.finished.connect(self._outbox_sent)
+        try:
+            started = sender.start()
+        except CoachDeskError as exc:  # the keyring could not be read
+            self.ctx.say(f"The outbox was not sent: {exc}")
+            return None
+        if not started:
+            self.ctx.say("The outbox is already being sent.")
+            return None
+        self.send_outbox_action.setEnabled(False)
+        self.ctx.say("Sending the outbox…")
+        return sender
+
+    def _outbox_sent(self, result) -> None:
+        if result is not None:
+            self._log_sent_reports(result)
+            self.ctx.say("Outbox: " + result.summary())
+        self.update_outbox_action()
+
+    def _log_sent_reports(self, result) -> None:
+        """Reports that waited in the outbox and have now gone: the log says so."""
+        try:
+            from coachdesk.services import report_log
+        except ImportError:
+            return
+        sent = [r for r in result.sent]
+        if not sent:
+            return
+        try:
+            rows = [(e, r) for r in sent for e in _waiting_reports(self.ctx.db, report_log)
+                    if e.recipient and any(a in e.recipient for a in r.recipients)]
+            done = set()
+            for entry, r in rows:
+                if entry.id not in done:
+                    report_log.mark_sent(self.ctx.db, entry.id, "smtp", entry.recipient)
+                    done.add(entry.id)
+        except Exception:  # the mail went; a log hiccup is not the coach's problem now
+            log.exception("updating the report log after sending failed")
+
+    def send_outbox_on_start(self) -> None:
+        try:
+            self.send_outbox(quiet_if_empty=True)
+        except Exception:  # start-up must never fail over mail
+            log.exception("sending the outbox on start failed")
 
     def show_welcome(self) -> None:
         self.nav.setEnabled(False)

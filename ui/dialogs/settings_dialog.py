@@ -1,10 +1,31 @@
-"""Settings: the coaching questions shown for each GROW stage, and the paper size."""
+"""Settings: the coaching questions for each GROW stage, the paper size, and for sponsor
+reports the coach's name and logo and the mail server (its password goes to the system
+keyring only, never into the practice file)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QPushButton
+from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QWidget,
+)
+
+from coachdesk import mail
+from coachdesk.errors import CoachDeskError, ValidationError
 from coachdesk.reports import worksheet
+from coachdesk.services import settings as settings_service
 
 from ..context import AppContext
 from ..widgets.text import FocusOutPlainTextEdit
@@ -18,7 +39,15 @@ class SettingsDialog(FormDialog):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__("Settings", "settingsDialog", parent)
         self.ctx = ctx
-        self.resize(640, 0)
+        self.resize(680, 620)
+        # Two tabs: the worksheet (paper, questions) and reports & e-mail. ``add_field`` puts
+        # rows into ``self.form``, so each tab gets its own form in turn.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        self.tabs.setAccessibleName("Settings sections")
+        self.layout().insertWidget(0, self.tabs, 1)
+        self._tab_of_field: dict[str, int] = {}
+        self._new_tab("Worksheets && paper")
         self.paper = QComboBox()
         self.paper.addItem("A4", "A4")
         self.paper.addItem("US Letter", "Letter")
@@ -37,6 +66,157 @@ class SettingsDialog(FormDialog):
         self.reset_button.setObjectName("settingsResetPrompts")
         self.reset_button.clicked.connect(self._reset)
         self.form.addRow("", self.reset_button)
+        self._build_reports_tab()
+
+    def _new_tab(self, title: str) -> None:
+        page = QWidget()
+        self.form = QFormLayout(page)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(page)
+        self.tabs.addTab(scroll, title)
+
+    def add_field(self, label, field, widget, object_name):
+        self._tab_of_field[field] = self.tabs.count() - 1
+        return super().add_field(label, field, widget, object_name)
+
+    def show_error(self, exc: CoachDeskError) -> None:
+        super().show_error(exc)
+        field = getattr(exc, "field", None)
+        if isinstance(exc, ValidationError) and field in self._tab_of_field:
+            self.tabs.setCurrentIndex(self._tab_of_field[field])
+
+    # -- reports & e-mail ----------------------------------------------------------------------
+    def _section(self, text: str) -> None:
+        label = QLabel(text)
+        label.setStyleSheet("font-weight: 600; margin-top: 8px;")
+        self.form.addRow(label)
+
+    def _build_reports_tab(self) -> None:
+        self._new_tab("Reports && e-mail")
+        profile = settings_service.coach_profile(self.ctx.db)
+        self._section("On the cover of your reports")
+        self.coach_name = self.add_field("Your name", "name", QLineEdit(profile.name),
+                                         "settingsCoachName")
+        self.coach_name.setPlaceholderText("As the sponsor should read it")
+        self.credentials = self.add_field("Credentials", "credentials",
+                                          QLineEdit(profile.credentials), "settingsCredentials")
+        self.credentials.setPlaceholderText("For example: ICF PCC, MSc Coaching Psychology")
+        self.logo_path = QLineEdit(str(profile.logo_path or ""))
+        self.logo_path.setPlaceholderText("No logo (optional): a PNG or JPEG file")
+        self.logo_button = QPushButton("Choose…")
+        self.logo_button.setObjectName("settingsLogoChoose")
+        self.logo_button.setAccessibleName("Choose a logo")
+        self.logo_clear = QPushButton("Remove")
+        self.logo_clear.setObjectName("settingsLogoRemove")
+        self.logo_clear.setAccessibleName("Remove the logo")
+        self.logo_preview = QLabel()
+        self.logo_preview.setObjectName("settingsLogoPreview")
+        self.logo_preview.setAccessibleName("Logo preview")
+        self.logo_preview.setFixedSize(120, 48)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setStyleSheet("border: 1px solid palette(mid);")
+        logo_row = QWidget()
+        row = QHBoxLayout(logo_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.logo_path, 1)
+        row.addWidget(self.logo_button)
+        row.addWidget(self.logo_clear)
+        row.addWidget(self.logo_preview)
+        self.add_field("Logo", "logo_path", logo_row, "settingsLogo")
+        self.logo_path.setObjectName("settingsLogoPath")
+        self.logo_path.setAccessibleName("Logo file")
+        self.logo_button.clicked.connect(self._choose_logo)
+        self.logo_clear.clicked.connect(lambda: self.logo_path.clear())
+        self.logo_path.textChanged.connect(self._show_logo)
+        self._show_logo()
+
+        smtp = mail.get_smtp_settings(self.ctx.db)
+        self._section("Sending e-mail from CoachDesk (optional)")
+        hint = QLabel("Without this, “E-mail to sponsor” opens a draft in your own mail program. "
+                      "Your provider’s help pages give these values.")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(placeholder-text);")
+        self.form.addRow(hint)
+        self.smtp_server = self.add_field("Mail server", "server", QLineEdit(smtp.server),
+                                          "settingsSmtpServer")
+        self.smtp_server.setPlaceholderText("smtp.example.org")
+        self.smtp_security = QComboBox()
+        for label, key in (("STARTTLS (usually port 587)", "starttls"),
+                           ("SSL/TLS (usually port 465)", "ssl"), ("None (not encrypted)", "none")):
+            self.smtp_security.addItem(label, key)
+        self.smtp_security.setCurrentIndex(max(self.smtp_security.findData(smtp.security), 0))
+        self.add_field("Security", "security", self.smtp_security, "settingsSmtpSecurity")
+        self.smtp_port = QSpinBox()
+        self.smtp_port.setRange(1, 65535)
+        self.smtp_port.setValue(int(smtp.port or 587))
+        self.add_field("Port", "port", self.smtp_port, "settingsSmtpPort")
+        self.smtp_user = self.add_field("User name", "user", QLineEdit(smtp.user),
+                                        "settingsSmtpUser")
+        self.smtp_user.setPlaceholderText("Often your e-mail address; empty if no login")
+        self.smtp_password = self.add_field("Password", "password", QLineEdit(),
+                                            "settingsSmtpPassword")
+        self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self._saved_password = False
+        try:
+            self._saved_password = bool(smtp.user and mail.get_smtp_password(smtp.user))
+        except CoachDeskError:
+            pass
+        self.smtp_password.setPlaceholderText(
+            "Kept in your system keyring; type to change it" if self._saved_password
+            else "Kept in your system keyring, never in the practice file")
+        self.smtp_sender = self.add_field("From address", "sender", QLineEdit(smtp.sender),
+                                          "settingsSmtpSender")
+        self.smtp_sender.setPlaceholderText("Your Name <you@example.org>")
+        self._last_security = smtp.security
+        self.smtp_security.currentIndexChanged.connect(self._security_changed)
+
+    def _security_changed(self, *_):
+        new = self.smtp_security.currentData()
+        if self.smtp_port.value() == mail.DEFAULT_PORTS.get(self._last_security):
+            self.smtp_port.setValue(mail.DEFAULT_PORTS[new])
+        self._last_security = new
+
+    def _choose_logo(self) -> None:
+        start = self.logo_path.text().strip() or str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Choose your logo", start,
+                                              "Images (*.png *.jpg *.jpeg)")
+        if path:
+            self.logo_path.setText(path)
+
+    def _show_logo(self, *_):
+        path = self.logo_path.text().strip()
+        pixmap = QPixmap(path) if path else QPixmap()
+        if pixmap.isNull():
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText("not an image" if path else "no logo")
+        else:
+            self.logo_preview.setPixmap(pixmap.scaled(
+                self.logo_preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+
+    def _smtp_values(self) -> mail.SmtpSettings:
+        return mail.SmtpSettings(server=self.smtp_server.text(), port=self.smtp_port.value(),
+                                 security=self.smtp_security.currentData(),
+                                 user=self.smtp_user.text(), sender=self.smtp_sender.text())
+
+    def _save_reports(self) -> None:
+        settings_service.set_coach_profile(self.ctx.db, self.coach_name.text().strip(),
+                                           self.credentials.text().strip(),
+                                           self.logo_path.text().strip())
+        values = self._smtp_values()
+        password = self.smtp_password.text()
+        if not (values.server.strip() or values.sender.strip() or values.user.strip() or password):
+            settings_service.put_json(self.ctx.db, mail.SETTINGS_KEY, None)  # not set up
+            return
+        clean = mail.validate_smtp_settings(values)  # nothing saved if a field is wrong
+        if password and not clean.user:
+            raise ValidationError("Please give the user name that goes with the password.", "user")
+        if password:
+            mail.set_smtp_password(clean.user, password)  # the keyring only
+        mail.set_smtp_settings(self.ctx.db, clean)
 
     def _reset(self) -> None:
         for stage, edit in self.prompt_edits.items():
@@ -47,6 +227,7 @@ class SettingsDialog(FormDialog):
                    for stage, edit in self.prompt_edits.items()}
         saved = worksheet.set_prompts(self.ctx.db, prompts)
         worksheet.set_paper_size(self.ctx.db, self.paper.currentData())
+        self._save_reports()
         self.ctx.notify("settings")
         self.ctx.say("Settings saved.")
         return saved

@@ -137,10 +137,14 @@ class ClientPage(QWidget):
         self.end_completed_action = end_menu.addAction("Completed (as agreed)")
         self.end_cancelled_action = end_menu.addAction("Cancelled")
         self.end_engagement_button.setMenu(end_menu)
+        # The sponsor progress report (issue 6) of the selected engagement, else the current one.
+        self.report_button = name_widget(QPushButton("Progress report…"), "progressReport",
+                                         "Progress report")
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_engagement_button)
         buttons.addWidget(self.edit_engagement_button)
         buttons.addWidget(self.end_engagement_button)
+        buttons.addWidget(self.report_button)
         buttons.addStretch(1)
         eng_box = QGroupBox("Engagements")
         eng_layout = QVBoxLayout(eng_box)
@@ -213,6 +217,7 @@ class ClientPage(QWidget):
         self.back_button.clicked.connect(self.back_requested)
         self.archive_button.clicked.connect(self._toggle_archive)
         self.add_engagement_button.clicked.connect(self._add_engagement)
+        self.report_button.clicked.connect(lambda: self.open_progress_report())
         self.edit_engagement_button.clicked.connect(self._edit_engagement)
         self.engagement_table.doubleClicked.connect(self._edit_engagement)
         self.end_completed_action.triggered.connect(lambda: self._end_engagement("completed"))
@@ -465,6 +470,29 @@ class ClientPage(QWidget):
         self.edit_engagement_button.setEnabled(e is not None)
         self.end_engagement_button.setEnabled(
             e is not None and e.status.value in ("planned", "active"))
+        target = self.report_engagement()
+        self.report_button.setEnabled(target is not None)
+        self.report_button.setToolTip(
+            "Add an engagement first" if target is None else
+            f"The sponsor's progress report of {'the selected' if e else 'the current'} engagement")
+
+    def report_engagement(self):
+        """The engagement a progress report is for: the selected one, else the current one."""
+        e = self.selected_engagement()
+        if e is not None:
+            return e
+        model = self.engagement_model
+        return engagements.pick_current([model.engagement(i) for i in range(model.rowCount())])
+
+    def open_progress_report(self) -> None:
+        e = self.report_engagement()
+        if e is None or self.client is None:
+            self.ctx.say("Add an engagement first: a progress report is about one engagement.")
+            return
+        self.saver.flush()
+        from ..dialogs.report_dialog import open_report_dialog
+
+        open_report_dialog(self.ctx, e.id, self)
 
     def _add_engagement(self) -> None:
         if self.client is None:
