@@ -306,3 +306,16 @@ def test_the_format_document_describes_every_exported_table_and_column():
         assert table.name in lines, f"docs/export-format.md does not describe {table.name}"
         for column in table.columns:
             assert column.name in lines[table.name], f"{table.name}.{column.name} undocumented"
+
+
+def test_date_times_written_another_way_are_read_as_utc(exported, tmp_path):
+    def change(doc):
+        doc["tables"]["client"][0]["created_at"] = "2026-03-01T10:30:00+01:00"
+        doc["tables"]["client"][0]["updated_at"] = "2026-03-01T09:30:00"
+    fresh = _open(tmp_path / "tz" / "coachdesk.db")
+    try:
+        export.import_practice(fresh, _edited(exported, tmp_path, change))
+        row = json.loads(export.dumps(export.practice_dict(fresh)))["tables"]["client"][0]
+        assert row["created_at"] == row["updated_at"] == "2026-03-01T09:30:00.000000+00:00"
+    finally:
+        fresh.close()

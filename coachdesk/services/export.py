@@ -247,8 +247,22 @@ def _from_json(table: str, index: int, column, value: Any, kind: type) -> Any:
             return None
         raise ValidationError(f"Row {index + 1} of '{table}' in the file has no value for "
                               f"'{name}', which is required.", name)
-    if kind is str and type(value) is str and "\x00" not in value and value.isascii():
-        return value  # the common case, quickly
+    # The common cases, quickly (no error message is built for a value that is fine).
+    vtype = type(value)
+    if kind is vtype:
+        if kind is str:
+            if "\x00" not in value and value.isascii():
+                return value
+        elif kind is int:
+            if -(2**63) <= value < 2**63:
+                return value
+        elif kind is bool or kind is float:
+            return value
+    elif kind is datetime and vtype is str and len(value) == 32 and value.endswith("+00:00"):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass  # the slow path below says what is wrong
 
     def bad(expected: str) -> ValidationError:
         return ValidationError(f"Row {index + 1} of '{table}' in the file: '{name}' must be "
