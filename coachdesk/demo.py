@@ -14,6 +14,7 @@ import unicodedata
 from datetime import date, timedelta
 
 from sqlalchemy import insert, text
+from sqlalchemy.exc import OperationalError
 
 from . import demo_history, demo_retention
 from .errors import CoachDeskError
@@ -96,6 +97,18 @@ def _email(name: str, i: int) -> str:
     words = [w for w in words if w and w != "dr"]
     local = ".".join(words[:2]) or "client"
     return f"{local}@example.com" if i < len(CLIENTS) else f"{local}{i}@example.com"
+
+
+def _demo_coach(db: Database) -> None:
+    """A fictional coach on the demo's report covers, unless a name is already set
+    (and only where the schema has settings for it)."""
+    from .services import settings
+
+    try:
+        if not settings.coach_profile(db).name:
+            settings.set_coach_profile(db, "Anne Martin", "PCC", "")
+    except OperationalError:  # an older schema without the setting table: no cover name
+        pass
 
 
 def _has_table(s, name: str) -> bool:
@@ -210,5 +223,6 @@ def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False
         if history and _has_table(s, "indicator_reading"):
             history.update(demo_retention.add_retention(s, rng, today, infos, stamps,
                                                         readings_per_client))
+    _demo_coach(db)
     return {"organizations": len(org_ids), "sponsors": len(sponsor_ids),
             "clients": len(client_rows), "engagements": len(engagement_rows), **history}

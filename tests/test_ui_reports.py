@@ -326,6 +326,7 @@ def test_settings_save_the_coach_and_smtp_and_the_password_only_in_the_keyring(
     secret = "pässwörd-UI-CANARY-41"
     dialog.coach_name.clear()
     type_text(dialog.coach_name, "Anne Märtin 陈")
+    dialog.credentials.clear()  # the demo practice has a fictional coach already
     qtbot.keyClicks(dialog.credentials, "PCC")
     qtbot.keyClicks(dialog.smtp_server, "smtp.example.org")
     dialog.smtp_security.setCurrentIndex(dialog.smtp_security.findData("ssl"))
