@@ -138,8 +138,17 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Export planned sessions to calendar…",
                      self.export_planned_sessions, None, "actionExportIcs")
+        self._action(file_menu, "&ICF coaching log…", self.icf_log, None, "actionIcfLog")
+        file_menu.addSeparator()
+        self._action(file_menu, "Import &clients from a spreadsheet or vCard…", self.import_clients,
+                     None, "actionImportClients")
+        self._action(file_menu, "E&xport the whole practice…", self.export_practice, None,
+                     "actionExportPractice")
+        self._action(file_menu, "Import a &practice export…", self.import_practice, None,
+                     "actionImportPractice")
         file_menu.addSeparator()
         self._action(file_menu, "&Back up now…", self.backup_now, None, "actionBackup")
+        self._action(file_menu, "Bac&kups…", self.open_backups, None, "actionBackups")
         self._action(file_menu, "&Restore from a backup…", self.restore_backup, None,
                      "actionRestore")
         file_menu.addSeparator()
@@ -155,6 +164,8 @@ class MainWindow(QMainWindow):
                      "actionSettings")
         self._action(edit_menu, "&Indicators…", self.open_indicator_library, None,
                      "actionIndicatorLibrary")
+        self._action(edit_menu, "&Retention review…", self.retention_review, None,
+                     "actionRetentionReview")
 
         self.new_session_action = self._action(file_menu, "New &session…", self.new_session,
                                                "Ctrl+Shift+N", "actionNewSession")
@@ -472,6 +483,37 @@ class MainWindow(QMainWindow):
         self.ctx.database_replaced.emit()
         self.show_clients()
         self.ctx.say(f"Backup restored. Your previous practice was kept at {kept}.")
+
+    # -- the coach's data (issue 7); each dialog lives in its own module --------------
+    def open_backups(self) -> None:
+        from .dialogs.backups_dialog import BackupsDialog
+
+        BackupsDialog(self.ctx, self).exec()
+
+    def import_clients(self) -> None:
+        from .dialogs.import_clients import ImportClientsDialog
+
+        ImportClientsDialog(self.ctx, self).exec()
+
+    def export_practice(self) -> None:
+        from .dialogs.practice_data import export_practice
+
+        export_practice(self.ctx, self)
+
+    def import_practice(self) -> None:
+        from .dialogs.practice_data import import_practice
+
+        import_practice(self.ctx, self)
+
+    def icf_log(self) -> None:
+        from .dialogs.icf_dialog import IcfLogDialog
+
+        IcfLogDialog(self.ctx, self).exec()
+
+    def retention_review(self) -> None:
+        from .dialogs.retention_review import RetentionReviewDialog
+
+        RetentionReviewDialog(self.ctx, self).exec()
 
     def about(self) -> None:
         QMessageBox.about(self, "About CoachDesk",
