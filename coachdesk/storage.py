@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import sqlite3
 import stat
 from contextlib import contextmanager
@@ -42,7 +41,6 @@ log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
-KEEP_BACKUPS = 20
 
 
 def _set_pragmas(dbapi_connection, _record) -> None:
@@ -314,89 +312,49 @@ def copy_database(src: Path, dest: Path) -> Path:
 
 
 def backup_file(db_path: Path | str, out: Path | str | None = None, reason: str = "manual") -> Path:
-    """Back the file up into ``out`` or the backups folder, keeping the newest few."""
+    """Back the file up into ``out``, or into the backups folder (verified and
+    rotated by ``coachdesk.backups``, which does the real work)."""
+    from . import backups
+
     db_path = Path(db_path)
+    if out is None:
+        return backups.backup_now(db_path, kind=reason).path
     if not db_path.exists():
         raise StorageError(f"There is no CoachDesk file at {db_path} to back up.")
     inspect_file(db_path)
-    if out is None:
-        folder = paths.backup_dir(db_path)
-        out = folder / f"{db_path.stem}-{_timestamp()}-{reason}.db"
-        result = copy_database(db_path, Path(out))
-        _rotate(folder, db_path.stem)
-        log.info("backup written to %s", result)
-        return result
     out = Path(out)
     if out.exists() and out.is_dir():
         out = out / f"{db_path.stem}-{_timestamp()}-{reason}.db"
     if out.resolve() == db_path.resolve():
         raise StorageError("The backup cannot be written over the practice file itself.")
-    return copy_database(db_path, out)
-
-
-def _age_key(path: Path) -> tuple:
-    # File times are coarse (a few ms on Linux): two quick backups can share
-    # one, so the name's microsecond timestamp breaks the tie.
-    return (path.stat().st_mtime_ns, path.name)
-
-
-def _rotate(folder: Path, stem: str) -> None:
-    backups = sorted(folder.glob(f"{stem}-[0-9]*.db"), key=_age_key)
-    for old in backups[:-KEEP_BACKUPS]:
-        try:
-            old.unlink()
-        except OSError:  # pragma: no cover - best effort
-            log.warning("could not remove old backup %s", old)
+    copy_database(db_path, out)
+    if not backups.verify(out):
+        out.unlink(missing_ok=True)
+        raise StorageError("The backup did not pass its check, so it was removed. Please try again.")
+    return out
 
 
 def list_backups(db_path: Path | str) -> list[Path]:
-    """Backups of this file, newest first."""
-    db_path = Path(db_path)
-    folder = paths.backup_dir(db_path)
-    if not folder.exists():
-        return []
-    return sorted(folder.glob(f"{db_path.stem}-[0-9]*.db"), key=_age_key, reverse=True)
+    """Backups of this file in its backups folder, newest first."""
+    from . import backups
+
+    return [b.path for b in backups.backup_files(db_path)]
 
 
-def latest_good_backup(db_path: Path | str) -> Path | None:
-    for candidate in list_backups(db_path):
-        try:
-            state = inspect_file(candidate)
-        except StorageError:
-            continue
-        if not state.empty:
-            return candidate
-    return None
+def latest_good_backup(db_path: Path | str, second_folder: Path | str | None = None) -> Path | None:
+    """The newest backup (in either folder) that passes its checks."""
+    from . import backups
+
+    return backups.latest_good_backup(db_path, second_folder)
 
 
 def restore_file(backup: Path | str, db_path: Path | str) -> Path | None:
-    """Replace the practice file with ``backup``.
+    """Replace the practice file with ``backup`` (see ``backups.restore_backup``).
 
     The backup is checked first; the file it replaces (if readable at all) is
     kept in the backups folder, or moved aside byte-for-byte if it is damaged.
     Returns where the replaced file was kept.
     """
-    backup, db_path = Path(backup), Path(db_path)
-    if not backup.exists():
-        raise StorageError(f"There is no backup at {backup}.")
-    state = inspect_file(backup)
-    if state.empty:
-        raise StorageError(f"{backup.name} holds no practice; nothing was restored.")
-    if db_path.exists() and backup.resolve() == db_path.resolve():
-        raise StorageError("That backup is the practice file itself; nothing was restored.")
-    kept: Path | None = None
-    if db_path.exists() and db_path.stat().st_size > 0:
-        folder = paths.backup_dir(db_path)
-        try:
-            kept = backup_file(db_path, reason="before-restore")
-        except StorageError:
-            # Unreadable: keep the exact bytes (and its journal) aside instead.
-            folder.mkdir(parents=True, exist_ok=True)
-            kept = folder / f"{db_path.stem}-{_timestamp()}-damaged{db_path.suffix or '.db'}"
-            shutil.copy2(db_path, kept)
-    for suffix in ("-wal", "-shm"):
-        side = Path(str(db_path) + suffix)
-        if side.exists():
-            side.unlink()
-    copy_database(backup, db_path)
-    return kept
+    from . import backups
+
+    return backups.restore_backup(backup, db_path)

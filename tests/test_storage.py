@@ -556,38 +556,23 @@ def test_restore_refuses_bad_backups_and_leaves_the_file(demo_file, tmp_path):
     assert storage.list_backups(demo_file) == []
 
 
-def test_rotation_keeps_at_most_keep_backups(demo_file):
-    extra = 3
-    made = [storage.backup_file(demo_file) for _ in range(storage.KEEP_BACKUPS + extra)]
+def test_backups_on_one_day_keep_only_the_newest(demo_file):
+    """Rotation (tested in full in test_backups.py): one day keeps its newest backup."""
+    made = [storage.backup_file(demo_file) for _ in range(3)]
     assert len(set(made)) == len(made), "each backup gets its own name"
-    remaining = storage.list_backups(demo_file)
-    assert len(remaining) == storage.KEEP_BACKUPS
-    # The oldest went, the newest stayed (newest first).
-    assert set(remaining) == set(made[extra:])
-    assert remaining[0] == made[-1]
-    assert not any(p.exists() for p in made[:extra])
-
-
-def test_backups_made_in_the_same_instant_keep_their_order(demo_file, monkeypatch):
-    """File times are coarse: backups sharing one are ordered by their names."""
-    monkeypatch.setattr(storage, "KEEP_BACKUPS", 3)
-    made = []
-    for _ in range(5):
-        made.append(storage.backup_file(demo_file))
-        for p in made:
-            if p.exists():
-                os.utime(p, ns=(1_700_000_000_000_000_000,) * 2)
-    remaining = storage.list_backups(demo_file)
-    assert remaining == list(reversed(made[2:]))
-    assert not made[0].exists() and not made[1].exists()
+    assert storage.list_backups(demo_file) == [made[-1]]
+    assert not any(p.exists() for p in made[:-1])
 
 
 def test_latest_good_backup_skips_damaged_ones(demo_file):
+    from datetime import datetime, timedelta
+
+    from coachdesk import backups
+
     assert storage.latest_good_backup(demo_file) is None
-    older = storage.backup_file(demo_file)
-    newer = storage.backup_file(demo_file)
-    os.utime(older, (1_700_000_000, 1_700_000_000))
-    os.utime(newer, (1_700_000_100, 1_700_000_100))
+    now = datetime.now()
+    older = backups.backup_now(demo_file, now=now - timedelta(days=1)).path
+    newer = backups.backup_now(demo_file, now=now).path
     assert storage.latest_good_backup(demo_file) == newer
     corrupt(newer)
     assert storage.latest_good_backup(demo_file) == older
