@@ -42,14 +42,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from itertools import groupby
-from operator import itemgetter
 
 from ..errors import NotFoundError
 from ..storage import Database
 from .validation import fold
 
-_PAIR = itemgetter(0, 1)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -224,12 +221,21 @@ def _indicator_reasons(data: dict, today: date, rules: Rules) -> dict[int, list[
                for i, key, name, low, high, hib in data["indicators"]}
     assessed = {r[0] for r in data["clients"]}  # archived clients' readings are passed over
     out: dict[int, list[Reason]] = {}
-    for (client_id, indicator_id), group in groupby(data["readings"], key=_PAIR):
-        rows = list(group)
-        _c, _i, latest_day, latest = rows[-1]
+    rows = data["readings"]
+    n = len(rows)
+    start = 0
+    # Walks the sorted rows by index (no per-pair lists): a pair is rows[start:end].
+    while start < n:
+        client_id, indicator_id = rows[start][0], rows[start][1]
+        end = start + 1
+        while end < n and rows[end][1] == indicator_id and rows[end][0] == client_id:
+            end += 1
+        count, first_row = end - start, rows[max(start, end - keep)]
+        _c, _i, latest_day, latest = rows[end - 1]
+        start = end
         info = library.get(indicator_id)
-        if info is None or latest_day < cutoff or client_id not in assessed:
-            continue  # a retired indicator, or no longer news
+        if latest_day < cutoff or info is None or client_id not in assessed:
+            continue  # no longer news, a retired indicator, or an archived client
         name, low, high, span, higher_is_better, watched = info
         if watched:
             score = (latest - low) / span if higher_is_better else (high - latest) / span
@@ -240,8 +246,8 @@ def _indicator_reasons(data: dict, today: date, rules: Rules) -> dict[int, list[
                     "low_value", red if score <= low_red else amber,
                     f"{name} is {word}: {_num(latest)} on a scale of {low} to {high}{note} "
                     f"({day_text(_date(latest_day))})."))
-        if len(rows) >= 2:
-            _c, _i, first_day, first = rows[-keep] if len(rows) >= keep else rows[0]
+        if count >= 2:
+            _c, _i, first_day, first = first_row
             drop = (first - latest) / span if higher_is_better else (latest - first) / span
             if drop >= trend_amber:
                 verb = "fell" if latest < first else "rose"
