@@ -54,14 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rebuild the search index (once the file itself is found healthy)")
 
     p = sub.add_parser("backup", help="copy the practice file safely",
-                       description="Write a consistent copy of the practice file.")
+                       description="Write a consistent, checked copy of the practice file into "
+                       "the backups folder (and the second backup folder chosen in Settings), "
+                       "keeping the newest of the last 7 days, 4 weeks and 12 months.")
     p.add_argument("--out", metavar="FILE",
-                   help="where to write it (default: the backups folder beside the file)")
+                   help="write one copy there instead (a file or a folder); nothing is rotated")
+    p.add_argument("--list", action="store_true", help="list the backups instead of making one")
 
     p = sub.add_parser("restore", help="replace the practice with a backup",
-                       description="Replace the practice file with FILE. The file it replaces "
-                       "is kept in the backups folder.")
-    p.add_argument("file", metavar="FILE", help="the backup to restore")
+                       description="Replace the practice file with FILE (or the newest good "
+                       "backup with 'latest'). The file it replaces is kept in the backups folder.")
+    p.add_argument("file", metavar="FILE", help="the backup to restore, or 'latest'")
 
     p = sub.add_parser("worksheet", help="print a GROW worksheet to PDF",
                        description="Write a GROW worksheet (Goal, Reality, Options, Will) as a "
@@ -277,16 +280,48 @@ def _check(db_path: Path, repair: bool) -> int:
     return 0
 
 
+def _backup(db_path: Path, out: str | None, list_only: bool) -> int:
+    from . import backups
+
+    second = backups.remembered_second_folder(db_path)
+    if list_only:
+        found = backups.backup_files(db_path, second)
+        if not found:
+            print(f"There are no backups of {db_path.name} yet.")
+        for b in found:
+            print(f"{b.when:%Y-%m-%d %H:%M}  {b.size / 1_000_000:8.1f} MB  {b.label:<32} {b.path}")
+        return 0
+    if out:
+        print(f"Backup written to {storage.backup_file(db_path, out)}")
+        return 0
+    made = backups.backup_now(db_path, second_folder=second)
+    print(f"Backup written to {made.path}")
+    if second and not made.warnings:
+        print(f"A copy is also in {second}")
+    for warning in made.warnings:
+        print(warning, file=sys.stderr)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     db_path = paths.resolve_db_path(args.db)
     if args.command == "check":
         return _check(db_path, args.repair)
     if args.command == "backup":
-        out = storage.backup_file(db_path, args.out)
-        print(f"Backup written to {out}")
-        return 0
+        return _backup(db_path, args.out, args.list)
     if args.command == "restore":
-        kept = storage.restore_file(Path(args.file), db_path)
+        source = Path(args.file)
+        if args.file == "latest" and not source.exists():
+            from . import backups
+
+            found = backups.latest_good_backup(db_path)
+            if found is None:
+                print(f"There is no good backup of {db_path.name}; nothing was restored.",
+                      file=sys.stderr)
+                return 1
+            source = found
+            args.file = str(found)
+        kept = storage.restore_file(source, db_path)
         db = storage.open_database(db_path)  # migrates an older backup, checks it opens
         db.close()
         print(f"Restored {args.file} into {db_path}.")
