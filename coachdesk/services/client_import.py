@@ -1,0 +1,621 @@
+"""Client import from a spreadsheet (CSV) or an address book (vCard).
+
+Three steps, each usable without a screen (the dialog, the tests and a CLI
+drive the same functions):
+
+1. ``read_source(path)`` reads the file into a ``Source``: column names and
+   rows of text cells. It refuses, with one plain sentence and before anything
+   is written, a file that is empty, too big (checked on its size, never read
+   whole), binary (a picture or a workbook renamed .csv) or a broken vCard.
+2. ``guess_mapping(headers)`` says which column feeds which client field, from
+   the column names (English, French, German, Spanish, Outlook and Google
+   Contacts exports); the caller may change it. A vCard's fields are fixed.
+3. ``preview(db, source, mapping)`` lists each row with the client it would
+   create and its problems (no name, a bad e-mail, already in CoachDesk, the
+   same as an earlier row); ``import_rows`` then adds the chosen rows in ONE
+   transaction: a failure anywhere leaves the practice exactly as it was.
+
+The values go through ``clients._clean``/``organizations._clean``, the rules
+the forms use, so an imported client is held to the same checks as a typed
+one. The search index follows through the database triggers.
+
+vCard: parsed with ``vobject`` (Apache-2.0, maintained again by the
+py-vobject project since 2024, release 0.9.9). It unescapes values, decodes
+quoted-printable with its CHARSET (vCard 2.1, with soft line breaks when
+``allowQP`` is on), unfolds lines and splits N and ORG into their parts, as
+Apple Contacts, Google Contacts and Outlook write them. It has no vCard 4
+*behaviour* of its own but reads 4.0 cards with its 3.0 rules, which covers
+the properties we use (FN, N, EMAIL, TEL, ORG, TITLE, NOTE; a 4.0 ``tel:``
+URI is stripped here). Its own errors give line numbers inside a confusing
+nesting when an END is missing, so the file is first cut into cards here:
+every message names the card, and each card is handed to vobject alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..errors import CoachDeskError, ValidationError
+from ..models import Client, Organization
+from ..storage import Database
+from . import clients as client_service
+from . import organizations as org_service
+from . import validation as v
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 20 * 1024 * 1024  # a practice's contacts are a few hundred kB; 20 MB is plenty
+MAX_ROWS = 20_000
+SNIFF_CHARS = 64 * 1024
+
+#: the client fields a column can feed, in the order the mapping step shows them
+FIELDS = ("name", "first_name", "last_name", "email", "phone", "job_title", "organization",
+          "background")
+FIELD_LABELS = {
+    "name": "Full name", "first_name": "First name", "last_name": "Last name",
+    "email": "E-mail", "phone": "Phone", "job_title": "Job title",
+    "organization": "Organisation", "background": "Notes (background)",
+}
+
+# Column names each field recognises, best first, compared after ``_norm`` (folded,
+# punctuation as spaces). "title" comes last for the job: Outlook's "Title" is Mr/Ms,
+# its job is "Job Title". French "nom" is the family name; Spanish "nombre" the given one.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "full name", "display name", "client", "client name", "coachee", "contact",
+             "contact name", "nom complet", "nom et prenom", "prenom et nom", "vollstandiger name",
+             "anzeigename", "nombre completo", "nombre y apellidos"),
+    "first_name": ("first name", "given name", "firstname", "forename", "prenom", "vorname",
+                   "nombre", "nome"),
+    "last_name": ("last name", "family name", "surname", "lastname", "nom", "nom de famille",
+                  "nachname", "familienname", "apellido", "apellidos", "cognome"),
+    "email": ("e mail address", "email address", "e mail", "email", "e mail 1 value",
+              "e mail 1 address", "primary email", "work email", "mail", "courriel",
+              "adresse e mail", "adresse electronique", "e mail adresse", "correo",
+              "correo electronico"),
+    "phone": ("mobile phone", "mobile", "cell phone", "phone", "phone number", "telephone",
+              "phone 1 value", "primary phone", "business phone", "work phone", "home phone",
+              "telephone mobile", "portable", "tel", "handy", "mobiltelefon", "telefon",
+              "telefonnummer", "telefono", "movil", "celular"),
+    "job_title": ("job title", "organization title", "organization 1 title", "position", "role",
+                  "job", "fonction", "poste", "intitule du poste", "berufsbezeichnung",
+                  "position im unternehmen", "stellung", "cargo", "puesto", "title", "titre"),
+    "organization": ("company", "organization", "organisation", "organization name",
+                     "organization 1 name", "employer", "company name", "entreprise", "societe",
+                     "organisme", "employeur", "firma", "unternehmen", "arbeitgeber", "empresa",
+                     "organizacion", "compania"),
+    "background": ("notes", "note", "background", "comments", "comment", "remarques",
+                   "commentaires", "notizen", "bemerkungen", "notas", "comentarios"),
+}
+
+#: problems that make a row impossible to import (the others are for the coach to judge)
+BLOCKING = {"missing_name", "bad_email", "bad_value"}
+
+
+@dataclass
+class Source:
+    """What a file held: column names and rows of text cells, before any mapping."""
+
+    kind: str  # "csv" or "vcard"
+    headers: list[str]
+    rows: list[list[str]]
+    numbers: list[int]  # the spreadsheet row (header is row 1) or card number of each row
+    extra: list[int]  # how many non-empty cells a row had beyond the column names
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+
+    @property
+    def fixed_mapping(self) -> bool:
+        return self.kind == "vcard"
+
+    def label(self, index: int) -> str:
+        return f"{'Card' if self.kind == 'vcard' else 'Row'} {self.numbers[index]}"
+
+
+@dataclass
+class Problem:
+    code: str
+    message: str
+
+    @property
+    def blocking(self) -> bool:
+        return self.code in BLOCKING
+
+
+@dataclass
+class PreviewRow:
+    number: int
+    label: str  # "Row 5" or "Card 3"
+    values: dict[str, str]  # name, email, phone, job_title, organization, background
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def importable(self) -> bool:
+        return not any(p.blocking for p in self.problems)
+
+    @property
+    def problem_text(self) -> str:
+        return " ".join(p.message for p in self.problems)
+
+
+@dataclass
+class ImportResult:
+    imported: int
+    skipped: int
+    organizations_created: int
+
+    def sentence(self) -> str:
+        text = f"{_count(self.imported, 'client')} imported"
+        if self.skipped:
+            text += f", {_count(self.skipped, 'row')} skipped"
+        if self.organizations_created:
+            text += f"; {_count(self.organizations_created, 'new organisation')}"
+        return text + "."
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# -- reading the file --------------------------------------------------------------
+
+_MAGIC = (
+    (b"\x89PNG", "a picture (PNG)"), (b"\xff\xd8\xff", "a picture (JPEG)"),
+    (b"GIF8", "a picture (GIF)"), (b"%PDF", "a PDF document"),
+    (b"SQLite format 3", "a database file"),
+)
+_WORKBOOK = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx/.ods (zip), old .xls (OLE2)
+
+
+def _read_bytes(path: Path) -> bytes:
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise ValidationError(f"“{name}” is not a file.")
+        if size > MAX_BYTES:  # decided on the size alone: a 50 MB file is never read
+            raise ValidationError(
+                f"“{name}” is {size / 1024 / 1024:.0f} MB; CoachDesk imports files up to "
+                f"{MAX_BYTES // 1024 // 1024} MB. Is it the right file? If so, split it into "
+                "smaller ones.")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ValidationError(f"“{name}” could not be found; it may have been moved.") from None
+    except PermissionError:
+        raise ValidationError(f"CoachDesk is not allowed to read “{name}”.") from None
+    except OSError as exc:
+        raise ValidationError(f"“{name}” could not be read ({exc.strerror or exc}).") from None
+    if len(data) > MAX_BYTES:
+        raise ValidationError(f"“{name}” is larger than {MAX_BYTES // 1024 // 1024} MB; "
+                              "CoachDesk imports files up to that size.")
+    if not data.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
+        raise ValidationError(f"“{name}” is empty: there is nobody in it to import.")
+    return data
+
+
+def decode(data: bytes, name: str = "The file") -> tuple[str, str]:
+    """Bytes to text, and the encoding used. How the guess is made:
+
+    1. A byte-order mark decides: UTF-8 (Excel's "CSV UTF-8"), or UTF-16
+       (Excel's "Unicode text", tab-separated).
+    2. Known file signatures (PNG, JPEG, PDF, a workbook, a database) and NUL
+       bytes mean a binary file, refused.
+    3. Text that decodes as strict UTF-8 is UTF-8: Windows-1252 accents (é is
+       the single byte E9) almost never form valid UTF-8 sequences by chance.
+    4. Otherwise Windows-1252, what Excel and Outlook on Windows save in
+       Western Europe (€ is byte 80); its five unused bytes fall back to Latin-1.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding, text = "utf-8-sig", None
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding, text = "utf-16", None
+    else:
+        encoding = text = None
+    if encoding is None:
+        head = data[:4096]
+        if head.startswith(_WORKBOOK):
+            raise ValidationError(
+                f"{name} is a spreadsheet workbook, not a CSV file. In your spreadsheet program "
+                "choose Save As › CSV (UTF-8), then import that file.")
+        for magic, what in _MAGIC:
+            if head.startswith(magic):
+                raise ValidationError(f"{name} is {what}, not a spreadsheet (CSV) or vCard file.")
+        if b"\x00" in data[:SNIFF_CHARS]:
+            raise ValidationError(f"{name} is not a text file, so it cannot be a spreadsheet "
+                                  "(CSV) or vCard file.")
+    try:
+        if encoding:
+            text = data.decode(encoding)
+        else:
+            try:
+                text, encoding = data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                try:
+                    text, encoding = data.decode("cp1252"), "cp1252"
+                except UnicodeDecodeError:
+                    text, encoding = data.decode("latin-1"), "latin-1"
+    except UnicodeDecodeError:
+        raise ValidationError(f"{name} says it is Unicode text but is damaged.") from None
+    controls = sum(1 for ch in text[:SNIFF_CHARS] if ord(ch) < 32 and ch not in "\t\r\n\f")
+    if "\x00" in text or controls > max(8, len(text[:SNIFF_CHARS]) // 50):
+        raise ValidationError(f"{name} is not a text file, so it cannot be a spreadsheet "
+                              "(CSV) or vCard file.")
+    return text, encoding
+
+
+def read_source(path: Path | str) -> Source:
+    """Read a CSV or vCard file; a ``ValidationError`` with one plain sentence if it cannot be."""
+    path = Path(path)
+    data = _read_bytes(path)
+    text, encoding = decode(data, f"“{path.name}”")
+    looks_vcard = text.lstrip("\ufeff \t\r\n")[:11].upper() == "BEGIN:VCARD"
+    if path.suffix.lower() in (".vcf", ".vcard") or looks_vcard:
+        source = _read_vcard(text, f"“{path.name}”")
+    else:
+        source = _read_csv(text, f"“{path.name}”")
+    source.encoding = encoding
+    if len(source.rows) > MAX_ROWS:
+        raise ValidationError(f"“{path.name}” holds {len(source.rows):,} rows; CoachDesk imports "
+                              f"up to {MAX_ROWS:,} clients at a time. Split the file.")
+    return source
+
+
+# -- CSV ---------------------------------------------------------------------------
+
+_DELIMITERS = ",;\t"
+
+
+def _delimiter(text: str) -> str:
+    """csv.Sniffer on the first 64 kB, checked against the first line: a sniffed
+    delimiter that leaves the column names in one piece while another would split
+    them is wrong. Fallback: the candidate found most often in the first line, else ','."""
+    sample = text[:SNIFF_CHARS]
+    if len(text) > SNIFF_CHARS and "\n" in sample:
+        sample = sample[:sample.rindex("\n")]  # never cut a row in half
+    first = next((line for line in sample.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = None
+    if sniffed and (counts.get(sniffed, 0) or not counts[best]):
+        return sniffed
+    return best if counts[best] else ","
+
+
+def _read_csv(text: str, name: str) -> Source:
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    headers: list[str] | None = None
+    rows, numbers, extra = [], [], []
+    record = 0
+    try:
+        for cells in reader:
+            cells = [c.replace("\x00", "").strip() for c in cells]
+            if not any(cells):
+                continue  # blank lines are not rows a coach counts
+            record += 1
+            if headers is None:
+                headers = [c or f"Column {i + 1}" for i, c in enumerate(cells)]
+                continue
+            width = len(headers)
+            over = [c for c in cells[width:] if c]
+            rows.append((cells + [""] * width)[:width])
+            numbers.append(record)
+            extra.append(len(over))
+            if len(rows) > MAX_ROWS:
+                break
+    except csv.Error as exc:
+        raise ValidationError(f"{name} could not be read as a spreadsheet near row {record + 1} "
+                              f"({exc}). Open it in your spreadsheet program and save it as CSV "
+                              "again.") from None
+    if headers is None:
+        raise ValidationError(f"{name} is empty: there is nobody in it to import.")
+    if not rows:
+        raise ValidationError(f"{name} has column names but no rows of clients under them.")
+    return Source("csv", headers, rows, numbers, extra, delimiter=delimiter)
+
+
+# -- vCard -------------------------------------------------------------------------
+
+VCARD_HEADERS = [FIELD_LABELS[f] for f in FIELDS]
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _cards(text: str, name: str) -> list[tuple[int, int, str]]:
+    """Cut the text into (card number, first line, card text); refuse a card without END
+    or text outside any card, naming the card."""
+    cards: list[tuple[int, int, str]] = []
+    current: list[str] | None = None
+    start = 0
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        word = line.rstrip().upper()
+        if word == "BEGIN:VCARD":
+            if current is not None:
+                raise ValidationError(
+                    f"Card {len(cards) + 1} in {name} (from line {start}) has no END:VCARD line. "
+                    "Export the contacts again from your address book.")
+            current, start = [line], number
+        elif current is not None:
+            current.append(line)
+            if word == "END:VCARD":
+                cards.append((len(cards) + 1, start, "\r\n".join(current) + "\r\n"))
+                current = None
+        elif line.strip():
+            where = f"after card {len(cards)}" if cards else "before the first card"
+            raise ValidationError(f"{name} is not a vCard file as expected: line {number} "
+                                  f"({where}) is not part of any contact card.")
+    if current is not None:
+        raise ValidationError(f"Card {len(cards) + 1} in {name} (from line {start}) has no "
+                              "END:VCARD line: the file may be cut short. Export the contacts "
+                              "again from your address book.")
+    if not cards:
+        raise ValidationError(f"{name} holds no contact cards (a vCard file starts with "
+                              "BEGIN:VCARD).")
+    return cards
+
+
+def _text(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return " ".join(_text(x) for x in value if _text(x))
+    return str(value or "").strip()
+
+
+def _types(line) -> set[str]:
+    found = {p.upper() for p in getattr(line, "singletonparams", [])}
+    for key in ("TYPE", "PREF"):
+        for item in line.params.get(key, []):
+            found.update(part.strip().strip('"').upper() for part in str(item).split(","))
+        if key == "PREF" and key in line.params:
+            found.add("PREF")
+    return found
+
+
+def _pick(lines, preferred: tuple[str, ...]):
+    for wanted in preferred:
+        for line in lines:
+            if wanted in _types(line) and _text(line.value):
+                return line
+    return next((line for line in lines if _text(line.value)), None)
+
+
+def _card_cells(card) -> list[str]:
+    contents = card.contents
+    full = _text(contents["fn"][0].value) if contents.get("fn") else ""
+    given = family = ""
+    if contents.get("n"):
+        n = contents["n"][0].value
+        given, family = _text(getattr(n, "given", "")), _text(getattr(n, "family", ""))
+        if isinstance(n, str):  # an N vobject could not split
+            family = n.replace(";", " ").strip()
+    email = _pick(contents.get("email", []), ("PREF", "WORK", "INTERNET"))
+    phone = _pick(contents.get("tel", []), ("CELL", "MOBILE", "PREF", "WORK"))
+    org = contents.get("org", [None])[0]
+    org_name = ""
+    if org is not None:
+        org_name = _text(org.value[0] if isinstance(org.value, list) and org.value else org.value)
+    tel = _text(phone.value) if phone else ""
+    if tel.lower().startswith("tel:"):  # vCard 4 may give the number as a URI
+        tel = tel[4:]
+    if not full and _CJK.search(given + family) and given and family:
+        full = family + given  # 陈 + 静: Chinese, Japanese and Korean names put the family first
+    cells = {
+        "name": full, "first_name": given, "last_name": family,
+        "email": _text(email.value).removeprefix("mailto:") if email else "",
+        "phone": tel,
+        "job_title": _text(contents["title"][0].value) if contents.get("title") else "",
+        "organization": org_name,
+        "background": _text(contents["note"][0].value) if contents.get("note") else "",
+    }
+    return [cells[f].replace("\x00", "") for f in FIELDS]
+
+
+def _read_vcard(text: str, name: str) -> Source:
+    import vobject
+
+    rows, numbers = [], []
+    for number, start, card_text in _cards(text, name):
+        try:
+            card = vobject.readOne(card_text, allowQP=True)
+            cells = _card_cells(card)
+        except Exception as exc:  # vobject raises ParseError, LookupError, UnicodeError …
+            log.info("card %s of %s could not be read: %r", number, name, exc)
+            raise ValidationError(
+                f"Card {number} in {name} (from line {start}) could not be read: it is damaged "
+                "or not in vCard form. Export the contacts again from your address book.") from None
+        rows.append(cells)
+        numbers.append(number)
+    return Source("vcard", list(VCARD_HEADERS), rows, numbers, [0] * len(rows))
+
+
+# -- mapping -----------------------------------------------------------------------
+
+
+def _norm(header: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", v.fold(header)).split())
+
+
+def guess_mapping(headers: list[str]) -> dict[str, int | None]:
+    """field -> index of the column that feeds it (None: not in this file).
+
+    First every field looks for a column named exactly like one of its synonyms
+    (best synonym first); then the fields still without a column accept one whose
+    name contains a synonym as whole words ("Work e-mail", "Company (current)").
+    Names are left out of that second pass: "Company name" is not a person's name."""
+    normed = [_norm(h) for h in headers]
+    mapping: dict[str, int | None] = dict.fromkeys(FIELDS)
+    used: set[int] = set()
+
+    def claim(field_name: str, test) -> None:
+        for synonym in SYNONYMS[field_name]:
+            hit = next((i for i, h in enumerate(normed) if i not in used and test(h, synonym)),
+                       None)
+            if hit is not None:
+                mapping[field_name] = hit
+                used.add(hit)
+                return
+
+    for field_name in FIELDS:
+        claim(field_name, lambda h, syn: h == syn)
+    for field_name in ("email", "phone", "organization", "job_title", "background"):
+        if mapping[field_name] is None:
+            claim(field_name, lambda h, syn: len(syn) > 3 and f" {syn} " in f" {h} ")
+    return mapping
+
+
+def default_mapping(source: Source) -> dict[str, int | None]:
+    if source.fixed_mapping:
+        return {f: i for i, f in enumerate(FIELDS)}
+    return guess_mapping(source.headers)
+
+
+# -- preview -----------------------------------------------------------------------
+
+_SEPARATORS = re.compile(r"\s*(?::::|;|,)\s*")  # Google joins several values with " ::: "
+
+
+def _first(value: str) -> str:
+    return next((part for part in _SEPARATORS.split(value) if part), "")
+
+
+def row_values(cells: list[str], mapping: dict[str, int | None]) -> dict[str, str]:
+    """What one row would create: the client's fields, plus its organisation's name."""
+    def get(field_name: str) -> str:
+        index = mapping.get(field_name)
+        if index is None or not 0 <= index < len(cells):
+            return ""
+        return cells[index].replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    name = get("name") or " ".join(p for p in (get("first_name"), get("last_name")) if p)
+    email = _first(get("email"))
+    return {
+        "name": " ".join(name.split()),
+        "email": email[7:] if email.lower().startswith("mailto:") else email,
+        "phone": _first(get("phone")),
+        "job_title": get("job_title"),
+        "organization": " ".join(get("organization").split()),
+        "background": get("background"),
+    }
+
+
+def _name_key(name: str) -> str:
+    return " ".join(v.fold(name).split())
+
+
+def _field_problem(s, key: str, value: str) -> Problem | None:
+    """The forms' own rules (clients._clean), one field at a time so every fault shows."""
+    try:
+        client_service._clean(s, {key: value})
+    except ValidationError as exc:
+        code = {"name": "missing_name", "email": "bad_email"}.get(key, "bad_value")
+        return Problem(code, str(exc))
+    return None
+
+
+def preview(db: Database, source: Source,
+            mapping: dict[str, int | None] | None = None) -> list[PreviewRow]:
+    """Each row with the client it would create and its problems, in file order."""
+    mapping = default_mapping(source) if mapping is None else mapping
+    with db.session() as s:
+        conn = s.connection()
+        existing = conn.exec_driver_sql("SELECT name, email FROM client").fetchall()
+        by_email = {e.strip().casefold(): n for n, e in existing if e and e.strip()}
+        by_name = {_name_key(n): n for n, _e in existing if n}
+        seen_email: dict[str, str] = {}
+        seen_name: dict[str, str] = {}
+        out: list[PreviewRow] = []
+        for index, cells in enumerate(source.rows):
+            values = row_values(cells, mapping)
+            label = source.label(index)
+            problems = [p for p in (_field_problem(s, "name", values["name"]),
+                                    _field_problem(s, "email", values["email"])) if p]
+            email_key = values["email"].casefold()
+            name_key = _name_key(values["name"])
+            if email_key and email_key in by_email:
+                problems.append(Problem("duplicate_existing", f"Already in CoachDesk: "
+                                        f"{by_email[email_key]} has this e-mail address."))
+            elif name_key and name_key in by_name:
+                problems.append(Problem("duplicate_existing",
+                                        f"Already in CoachDesk: a client named {by_name[name_key]}."))
+            if email_key and email_key in seen_email:
+                problems.append(Problem("duplicate_in_file",
+                                        f"Same e-mail address as {seen_email[email_key]} above."))
+            elif name_key and name_key in seen_name:
+                problems.append(Problem("duplicate_in_file",
+                                        f"Same name as {seen_name[name_key]} above."))
+            if source.extra[index]:
+                problems.append(Problem(
+                    "extra_cells", f"This row has {_count(source.extra[index], 'more cell')} than "
+                    "there are column names; check that its values sit in the right columns."))
+            if email_key:
+                seen_email.setdefault(email_key, label.lower())
+            if name_key:
+                seen_name.setdefault(name_key, label.lower())
+            out.append(PreviewRow(source.numbers[index], label, values, problems))
+    return out
+
+
+def rows_to_import(rows: list[PreviewRow], skip_problems: bool = True) -> set[int]:
+    """The numbers ticked by default: rows without problems (or every importable one)."""
+    return {r.number for r in rows if (not r.problems if skip_problems else r.importable)}
+
+
+# -- import ------------------------------------------------------------------------
+
+
+def import_rows(db: Database, rows: list[PreviewRow], chosen: set[int] | None = None, *,
+                progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Add the chosen rows (default: those without problems) in ONE transaction.
+
+    Rows that cannot be imported (no name, bad e-mail) are skipped even if chosen.
+    Organisations are matched by name, ignoring case and accents, or created.
+    ``progress(done, total)`` is called as rows go in; if anything fails, nothing
+    is kept and a ``CoachDeskError`` says so.
+    """
+    chosen = rows_to_import(rows) if chosen is None else set(chosen)
+    todo = [r for r in rows if r.number in chosen and r.importable]
+    created_orgs = 0
+    current = ""
+    try:
+        with db.session() as s:
+            orgs: dict[str, int] = {}
+            for org_id, name, archived in s.connection().exec_driver_sql(
+                    "SELECT id, name, archived FROM organization ORDER BY archived, id"):
+                orgs.setdefault(_name_key(name), org_id)  # a live one wins over an archived one
+            for done, row in enumerate(todo, start=1):
+                current = row.label
+                values = dict(row.values)
+                org_name = values.pop("organization")
+                if org_name:
+                    key = _name_key(org_name)
+                    if key not in orgs:
+                        org = Organization(**org_service._clean({"name": org_name}))
+                        s.add(org)
+                        s.flush()
+                        orgs[key] = org.id
+                        created_orgs += 1
+                    values["organization_id"] = orgs[key]
+                s.add(Client(**client_service._clean(s, values)))
+                if done % 500 == 0:
+                    s.flush()
+                if progress:
+                    progress(done, len(todo))
+            current = ""
+            s.flush()
+    except ValidationError as exc:
+        where = f"{current}: " if current else ""
+        raise ValidationError(f"{where}{exc} Nothing was imported.", exc.field) from None
+    except CoachDeskError:
+        raise
+    except Exception as exc:
+        log.exception("client import failed at %s", current or "the end")
+        raise CoachDeskError(f"The import stopped{' at ' + current if current else ''} "
+                             f"({exc}). Nothing was imported; your practice is as it was.") from None
+    return ImportResult(len(todo), len(rows) - len(todo), created_orgs)
