@@ -114,7 +114,13 @@ def _refuse_unknown(fields: dict) -> None:
 
 
 def create(db: Database, engagement_id: int, session_date, **fields) -> CoachingSession:
+    """A new session; without ``duration_minutes`` it lasts the coach's default length
+    (Settings, 60 minutes unless changed)."""
     _refuse_unknown(fields)
+    if "duration_minutes" not in fields:
+        from .settings import default_session_minutes
+
+        fields["duration_minutes"] = default_session_minutes(db)
     with db.session() as s:
         values = _clean(s, {"engagement_id": engagement_id, "session_date": session_date,
                             **{k: fields[k] for k in FIELDS if k in fields}})

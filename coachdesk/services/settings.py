@@ -160,3 +160,43 @@ def set_coach_profile(db: Database, name: str, credentials: str, logo_path) -> C
                 row.value = value
             s.add(row)
     return CoachProfile(clean_name, clean_credentials, clean_logo)
+
+
+# -- the default session length ---------------------------------------------------------------
+
+SESSION_MINUTES_KEY = "default_session_minutes"
+DEFAULT_SESSION_MINUTES = 60
+SESSION_MINUTES_MIN = 5
+SESSION_MINUTES_MAX = 12 * 60  # as long as a session may last (services/sessions.py)
+
+
+def default_session_minutes(db: Database) -> int:
+    """How long a new session lasts unless the coach says otherwise (minutes, 60 if not set).
+
+    A stored value that is not a whole number in bounds (edited by hand, say) gives 60."""
+    raw = (get_setting(db, SESSION_MINUTES_KEY) or "").strip()
+    try:
+        minutes = int(raw)
+    except ValueError:
+        return DEFAULT_SESSION_MINUTES
+    if not SESSION_MINUTES_MIN <= minutes <= SESSION_MINUTES_MAX:
+        return DEFAULT_SESSION_MINUTES
+    return minutes
+
+
+def set_default_session_minutes(db: Database, minutes) -> int:
+    """Save the default session length; a ValidationError on ``default_session_minutes``
+    unless it is a whole number of minutes from 5 to 720 (12 hours)."""
+    if isinstance(minutes, bool):
+        minutes = None
+    try:
+        value = int(str(minutes).strip()) if not isinstance(minutes, int) else minutes
+    except ValueError:
+        value = None
+    if value is None or not SESSION_MINUTES_MIN <= value <= SESSION_MINUTES_MAX:
+        raise ValidationError(
+            f"The default session length must be a whole number of minutes from "
+            f"{SESSION_MINUTES_MIN} to {SESSION_MINUTES_MAX} (12 hours).",
+            "default_session_minutes")
+    put_setting(db, SESSION_MINUTES_KEY, str(value))
+    return value

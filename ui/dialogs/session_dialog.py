@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from coachdesk.models import SessionFormat, SessionStatus
 from coachdesk.services import engagements, sessions
+from coachdesk.services import settings as settings_service
 from coachdesk.services.sessions import FORMAT_LABELS, STATUS_LABELS
 
 from ..context import AppContext
@@ -34,7 +35,7 @@ class NewSessionDialog(FormDialog):
         self.start.setPlaceholderText("hh:mm, e.g. 09:30")
         self.duration = QSpinBox()
         self.duration.setRange(0, 10000)
-        self.duration.setValue(60)
+        self.duration.setValue(settings_service.default_session_minutes(ctx.db))  # Settings
         self.duration.setSuffix(" min")
         self.add_field("Length", "duration_minutes", self.duration, "newSessionDuration")
         self.format = QComboBox()

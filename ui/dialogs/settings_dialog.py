@@ -47,7 +47,17 @@ class SettingsDialog(FormDialog):
         self.tabs.setAccessibleName("Settings sections")
         self.layout().insertWidget(0, self.tabs, 1)
         self._tab_of_field: dict[str, int] = {}
-        self._new_tab("Worksheets && paper")
+        self._new_tab("Sessions && worksheets")
+        self.session_minutes = QSpinBox()
+        self.session_minutes.setRange(settings_service.SESSION_MINUTES_MIN,
+                                      settings_service.SESSION_MINUTES_MAX)
+        self.session_minutes.setSingleStep(5)
+        self.session_minutes.setSuffix(" min")
+        self.session_minutes.setValue(settings_service.default_session_minutes(ctx.db))
+        self.session_minutes.setToolTip("The length a new session starts with; "
+                                        "you can still change it for each session.")
+        self.add_field("Default session length", "default_session_minutes", self.session_minutes,
+                       "settingsSessionMinutes")
         self.paper = QComboBox()
         self.paper.addItem("A4", "A4")
         self.paper.addItem("US Letter", "Letter")
@@ -227,6 +237,7 @@ class SettingsDialog(FormDialog):
                    for stage, edit in self.prompt_edits.items()}
         saved = worksheet.set_prompts(self.ctx.db, prompts)
         worksheet.set_paper_size(self.ctx.db, self.paper.currentData())
+        settings_service.set_default_session_minutes(self.ctx.db, self.session_minutes.value())
         self._save_reports()
         self.ctx.notify("settings")
         self.ctx.say("Settings saved.")
