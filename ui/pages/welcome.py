@@ -1,8 +1,9 @@
-"""First start on an empty practice: explore with demo data, or start for real."""
+"""First start on an empty practice: explore with demo data, start for real, or bring in the
+practice from another computer (a whole-practice export, see ui/dialogs/practice_data.py)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import SIGNAL, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..widgets.fields import name_widget
@@ -11,6 +12,8 @@ from ..widgets.fields import name_widget
 class WelcomePage(QWidget):
     demo_requested = Signal()
     start_requested = Signal()
+    #: "Move from another computer…": import a practice export into this empty practice
+    move_requested = Signal()
 
     def __init__(self, db_path: str = "", parent=None):
         super().__init__(parent)
@@ -32,8 +35,12 @@ class WelcomePage(QWidget):
                                        "Explore with demo data")
         self.start_button = name_widget(QPushButton("Start my practice"), "startPractice",
                                         "Start my practice")
-        for button in (self.demo_button, self.start_button):
-            button.setMinimumSize(240, 56)
+        self.move_button = name_widget(QPushButton("Move from another computer…"),
+                                       "movePractice", "Move from another computer")
+        self.move_button.setToolTip("Bring in the file made on your other computer with "
+                                    "File → Export the whole practice…")
+        for button in (self.demo_button, self.start_button, self.move_button):
+            button.setMinimumSize(260, 56)
             button.setStyleSheet("font-size: 15px;")
         self.start_button.setDefault(True)
         buttons = QHBoxLayout()
@@ -41,10 +48,14 @@ class WelcomePage(QWidget):
         buttons.addWidget(self.demo_button)
         buttons.addSpacing(16)
         buttons.addWidget(self.start_button)
+        buttons.addSpacing(16)
+        buttons.addWidget(self.move_button)
         buttons.addStretch(1)
 
         hint = QLabel("The demo adds a dozen fictional clients you can edit freely; you can archive "
-                      "them later.\nYour practice is saved in: " + db_path)
+                      "them later.\nMoving from another computer? On that computer choose File → "
+                      "Export the whole practice…, then bring the file here.\n"
+                      "Your practice is saved in: " + db_path)
         hint.setObjectName("welcomeHint")
         hint.setTextFormat(Qt.TextFormat.PlainText)
         hint.setWordWrap(True)
@@ -68,3 +79,13 @@ class WelcomePage(QWidget):
 
         self.demo_button.clicked.connect(self.demo_requested)
         self.start_button.clicked.connect(self.start_requested)
+        self.move_button.clicked.connect(self._move)
+
+    def _move(self) -> None:
+        """Whoever listens imports; without a listener, the window's own import action does."""
+        if self.receivers(SIGNAL("move_requested()")) > 0:
+            self.move_requested.emit()
+            return
+        window = self.window()
+        if hasattr(window, "import_practice"):
+            window.import_practice()

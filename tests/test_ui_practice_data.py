@@ -1,0 +1,223 @@
+"""Whole-practice export and import in the app (ui/dialogs/practice_data.py, the welcome page)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from coachdesk import storage
+from coachdesk.services import clients, export
+from ui.context import AppContext
+from ui.dialogs import practice_data
+from ui.main_window import MainWindow
+
+PYTHON_WORDS = ("Traceback", "Error:", "Exception", "errno", "File \"")
+
+
+class Boxes:
+    """QMessageBox's static calls, recorded instead of shown."""
+
+    def __init__(self, monkeypatch, answer=QMessageBox.StandardButton.Yes):
+        self.shown: list[tuple[str, str, str]] = []
+        for kind in ("information", "warning", "critical"):
+            monkeypatch.setattr(QMessageBox, kind, staticmethod(self._record(kind)))
+
+        def question(parent, title, text, *args, **kwargs):
+            self.shown.append(("question", title, text))
+            return answer
+
+        monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+
+    def _record(self, kind):
+        def show(parent, title, text, *args, **kwargs):
+            self.shown.append((kind, title, text))
+            return QMessageBox.StandardButton.Ok
+        return show
+
+    def of(self, kind) -> list[str]:
+        return [text for k, _title, text in self.shown if k == kind]
+
+
+def make_window(qtbot, db) -> MainWindow:
+    win = MainWindow(AppContext(db))
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def trigger(win, name: str) -> None:
+    action = win.findChild(QAction, name)
+    assert action is not None, name
+    action.trigger()
+
+
+def plain(message: str) -> None:
+    for word in PYTHON_WORDS:
+        assert word not in message, message
+
+
+@pytest.fixture
+def demo_export(tmp_path) -> Path:
+    """An export of the demo practice, made from a practice of its own."""
+    from coachdesk import demo
+
+    source = storage.open_database(tmp_path / "elsewhere" / "coachdesk.db")
+    try:
+        demo.populate(source, clients=12, seed=7)
+        return export.export_practice(source, tmp_path / "moving" / "CoachDesk export.json")
+    finally:
+        source.close()
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+def test_export_through_the_menu_writes_a_file_that_parses(qtbot, demo_db, tmp_path,
+                                                           monkeypatch):
+    win = make_window(qtbot, demo_db)
+    boxes = Boxes(monkeypatch)
+    target = tmp_path / "out" / "my practice.json"
+    target.parent.mkdir()
+    offered = []
+
+    def save_dialog(parent, caption, suggested, *args, **kwargs):
+        offered.append(suggested)
+        return str(target), "CoachDesk exports (*.json)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_dialog))
+    # Hold the worker at its start, to see the window answer while the export runs.
+    gate = threading.Event()
+    real = export.export_practice
+
+    def held(*args, **kwargs):
+        assert gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export, "export_practice", held)
+    trigger(win, "actionExportPractice")
+    job = practice_data.last_job
+    assert job is not None and not job.finished
+    ticks = []
+    QTimer.singleShot(10, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: bool(ticks), timeout=2000)  # the event loop runs: the window is alive
+    assert job.dialog.isVisible()
+    gate.set()
+    qtbot.waitUntil(lambda: bool(boxes.of("information")), timeout=20000)
+
+    assert Path(offered[0]).name == f"CoachDesk export {date.today().isoformat()}.json"
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    assert doc["format"] == "coachdesk-practice"
+    assert len(doc["tables"]["client"]) == clients.count(demo_db) == 12
+    done, total = job.seen[-1]
+    assert done == total == len(export.exported_tables())
+    assert job.percent == 100 and not job.dialog.isVisible()
+    message = boxes.of("information")[0]
+    assert str(target) in message and "KB" in message
+    assert not boxes.of("warning")
+
+
+def test_export_into_a_folder_that_cannot_be_written_says_so(qtbot, demo_db, tmp_path,
+                                                             monkeypatch):
+    win = make_window(qtbot, demo_db)
+    boxes = Boxes(monkeypatch)
+    blocker = tmp_path / "a file, not a folder"
+    blocker.write_text("x")
+    target = blocker / "export.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+    trigger(win, "actionExportPractice")
+    assert boxes.of("warning"), boxes.shown
+    message = boxes.of("warning")[0]
+    assert "not saved" in message and "choose" in message.lower()
+    plain(message)
+    assert blocker.read_text() == "x"
+
+
+def test_export_names_have_the_date_and_sizes_read_plainly():
+    assert practice_data.default_export_name(date(2026, 3, 9)) == "CoachDesk export 2026-03-09.json"
+    assert practice_data.size_words(512) == "512 bytes"
+    assert practice_data.size_words(2048) == "2 KB"
+    assert practice_data.size_words(5 * 1024 * 1024) == "5.0 MB"
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+def test_moving_in_through_the_welcome_page_shows_the_clients(qtbot, db, demo_export,
+                                                              monkeypatch):
+    win = make_window(qtbot, db)
+    assert win.stack.currentWidget() is win.welcome_page
+    boxes = Boxes(monkeypatch)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(demo_export), "")))
+    qtbot.mouseClick(win.welcome_page.move_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(boxes.of("information") or boxes.of("warning")), timeout=20000)
+    assert not boxes.of("warning"), boxes.shown
+
+    question = boxes.of("question")[0]
+    assert "12 clients" in question and demo_export.name in question
+    assert "12 clients" in boxes.of("information")[0]
+    assert win.stack.currentWidget() is win.clients_page
+    model = win.clients_page.model
+    names = {model.index(r, 0).data() for r in range(model.rowCount())}
+    assert len(names) == 12 and "Søren Madsen" in names
+    assert clients.count(db) == 12
+    assert practice_data.last_job.percent == 100
+
+
+def test_saying_no_after_the_check_imports_nothing(qtbot, db, demo_export, monkeypatch):
+    win = make_window(qtbot, db)
+    boxes = Boxes(monkeypatch, answer=QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(demo_export), "")))
+    trigger(win, "actionImportPractice")
+    qtbot.waitUntil(lambda: bool(boxes.of("question")), timeout=20000)
+    qtbot.wait(100)
+    assert export.is_empty(db)
+    assert win.stack.currentWidget() is win.welcome_page
+
+
+def test_import_is_refused_into_a_practice_with_clients(qtbot, demo_db, demo_export,
+                                                        monkeypatch):
+    win = make_window(qtbot, demo_db)
+    boxes = Boxes(monkeypatch)
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: asked.append(1) or (str(demo_export), "")))
+    before = clients.count(demo_db)
+    trigger(win, "actionImportPractice")
+    message = boxes.of("information")[0]
+    assert "already holds clients" in message and "Nothing was changed" in message
+    assert "--db" in message and str(demo_db.path) in message  # what to do, and where theirs is
+    assert "Move from another computer" in message
+    plain(message)
+    assert not asked, "no file is asked for when the import cannot happen"
+    assert clients.count(demo_db) == before
+
+
+def test_a_broken_file_chosen_on_the_welcome_page_gets_one_message(qtbot, db, tmp_path,
+                                                                   monkeypatch):
+    win = make_window(qtbot, db)
+    boxes = Boxes(monkeypatch)
+    broken = tmp_path / "half.json"
+    broken.write_text('{"format": "coachdesk-practice", "version": 1, "tab', encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(broken), "")))
+    qtbot.mouseClick(win.welcome_page.move_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(boxes.of("warning")), timeout=20000)
+    assert len(boxes.shown) == 1
+    message = boxes.of("warning")[0]
+    assert "Nothing was imported" in message and "half.json" in message
+    assert "truncated or damaged" in message
+    plain(message)
+    assert export.is_empty(db)
+    assert win.stack.currentWidget() is win.welcome_page

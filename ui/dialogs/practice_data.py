@@ -1,0 +1,371 @@
+"""The whole practice as one file: export it, or bring it into a new, empty practice.
+
+File → "Export the whole practice…" writes the JSON export (services/export.py,
+docs/export-format.md); File → "Import a practice export…" and the welcome page's
+"Move from another computer…" read one back. Both run off the GUI thread with a
+progress dialog fed table by table, so the window never freezes. An import is
+only offered into an empty practice: merging two practices could overwrite or
+duplicate records, so a practice that holds clients gets a plain explanation
+instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from coachdesk import paths
+from coachdesk.errors import CoachDeskError
+from coachdesk.services import export
+
+from ..context import AppContext
+
+log = logging.getLogger(__name__)
+
+EXPORT_TITLE = "Export the whole practice"
+IMPORT_TITLE = "Import a practice export"
+
+#: table -> the words a coach reads in the summary ("12 clients")
+_COUNTED = (("client", "client", "clients"), ("engagement", "engagement", "engagements"),
+            ("coaching_session", "session", "sessions"))
+
+
+class Cancelled(Exception):
+    """The coach pressed Cancel while the export was running."""
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str)
+    done = Signal(object)
+    failed = Signal(str)
+
+
+# Jobs in flight: Python keeps each job (and its signals object) alive until its result
+# has been delivered, as ``print_preview.PdfJob`` does.
+_running: set["Job"] = set()
+#: the last job started (tests wait on it and read what progress it reported)
+last_job: "Job | None" = None
+
+
+class Job(QRunnable):
+    """Run ``work(progress)`` in the thread pool; ``progress(done, total, table)`` is
+    forwarded to the GUI thread as a signal. ``done`` carries the result, ``failed`` one
+    plain sentence (a CoachDeskError's message, or a general one with the detail logged)."""
+
+    def __init__(self, work: Callable, failure: str):
+        super().__init__()
+        self.setAutoDelete(False)
+        self.work = work
+        self.failure = failure
+        self.signals = _Signals()
+        self.seen: list[tuple[int, int]] = []  # progress as the GUI received it
+        self.finished = False
+        self.cancelled = False  # read by the worker between tables
+        self.dialog: QProgressDialog | None = None  # the progress dialog it feeds
+        self.percent = 0  # what that dialog last showed
+        self.signals.progress.connect(lambda d, t, _name: self.seen.append((d, t)))
+
+    def start(self) -> None:
+        """Connect the caller's slots first; the job lets go of itself after they ran."""
+        global last_job
+        self.signals.done.connect(self._finished)
+        self.signals.failed.connect(self._finished)
+        _running.add(self)
+        last_job = self
+        QThreadPool.globalInstance().start(self)
+
+    def _finished(self, *_args) -> None:
+        self.finished = True
+        QTimer.singleShot(0, lambda: _running.discard(self))
+
+    def _progress(self, done: int, total: int, table: str) -> None:
+        if self.cancelled:
+            raise Cancelled()
+        self.signals.progress.emit(done, total, table)
+
+    def run(self) -> None:
+        try:
+            result = self.work(self._progress)
+        except Cancelled:
+            outcome = (self.signals.failed, "")
+        except CoachDeskError as exc:
+            outcome = (self.signals.failed, str(exc))
+        except Exception:  # noqa: BLE001 - logged; the coach reads a sentence, not a traceback
+            log.exception("%s failed", self.failure)
+            outcome = (self.signals.failed, f"{self.failure} The details are in the log "
+                                            f"folder: {paths.log_dir()}")
+        else:
+            outcome = (self.signals.done, result)
+        signal, value = outcome
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the application is closing: nobody is left to tell
+            log.info("%s finished after its window closed", self.failure)
+
+
+def _progress_dialog(parent: QWidget | None, title: str, label: str,
+                     can_cancel: bool) -> QProgressDialog:
+    dialog = QProgressDialog(label, "Cancel" if can_cancel else "", 0, 100, parent)
+    dialog.setObjectName("practiceProgress")
+    dialog.setAccessibleName(title)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    if not can_cancel:
+        dialog.setCancelButton(None)
+    dialog.setMinimumWidth(420)
+    dialog.setValue(0)
+    return dialog
+
+
+def _alive(widget) -> bool:
+    """Whether the Qt object behind ``widget`` still exists (a window closed meanwhile)."""
+    return widget is not None and shiboken6.isValid(widget)
+
+
+def _owner(parent):
+    """The parent for a message box, or None when that window has gone meanwhile."""
+    return parent if _alive(parent) else None
+
+
+def _close(dialog: QProgressDialog) -> None:
+    if _alive(dialog):
+        dialog.close()
+
+
+def _feed(dialog: QProgressDialog, words: str, job: "Job") -> Callable[[int, int, str], None]:
+    def show(done: int, total: int, table: str) -> None:
+        if not _alive(dialog):
+            return
+        job.percent = int(done * 100 / total) if total else 100
+        dialog.setValue(job.percent)
+        dialog.setLabelText(f"{words} ({done} of {total}: {table.replace('_', ' ')})")
+    return show
+
+
+def documents_folder() -> Path:
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    folder = Path(found) if found else Path.home()
+    return folder if folder.is_dir() else Path.home()
+
+
+def default_export_name(today: date | None = None) -> str:
+    return f"CoachDesk export {(today or date.today()).isoformat()}.json"
+
+
+def size_words(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _folder_problem(target: Path) -> str | None:
+    """A plain sentence when ``target`` cannot be written, else None."""
+    folder = target.parent
+    if target.is_dir():
+        return f"“{target}” is a folder. Please give the export a file name."
+    if not folder.is_dir():
+        return (f"The folder “{folder}” does not exist. Please choose a folder that does, "
+                "such as your Documents folder.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (f"CoachDesk may not save files in the folder “{folder}”. Please choose another "
+                "folder, such as your Documents folder.")
+    return None
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+def export_practice(ctx: AppContext, parent: QWidget | None = None, *,
+                    today: date | None = None) -> Job | None:
+    """Ask where, then write the whole practice there in the background. Returns the job."""
+    suggested = documents_folder() / default_export_name(today)
+    name, _ = QFileDialog.getSaveFileName(parent, EXPORT_TITLE, str(suggested),
+                                          "CoachDesk exports (*.json);;All files (*)")
+    if not name:
+        return None
+    target = Path(name)
+    if not target.suffix:
+        target = target.with_suffix(".json")
+    problem = _folder_problem(target)
+    if problem:
+        QMessageBox.warning(_owner(parent), EXPORT_TITLE, f"The export was not saved. {problem}")
+        return None
+
+    db = ctx.db
+    dialog = _progress_dialog(parent, EXPORT_TITLE, "Saving your practice…", can_cancel=True)
+    job = Job(lambda progress: export.export_practice(db, target, progress=progress),
+              "The export could not be saved.")
+    job.dialog = dialog
+    job.signals.progress.connect(_feed(dialog, "Saving your practice…", job))
+
+    def cancel() -> None:
+        job.cancelled = True
+        dialog.setLabelText("Stopping…")
+
+    dialog.canceled.connect(cancel)
+
+    def done(path) -> None:
+        if _alive(dialog):
+            dialog.setValue(100)
+        _close(dialog)
+        path = Path(path)
+        try:
+            size = size_words(path.stat().st_size)
+        except OSError:
+            size = "size unknown"
+        ctx.say(f"Practice exported to {path}")
+        QMessageBox.information(_owner(parent), EXPORT_TITLE,
+            f"Your whole practice was saved to:\n{path}\n({size})\n\n"
+            "It holds everything, your private notes too: keep it as safe as your practice. "
+            "On a new computer, open CoachDesk and choose “Move from another computer…” "
+            "to bring it in.")
+
+    def failed(message: str) -> None:
+        _close(dialog)
+        if not message:  # cancelled: the engine writes atomically, so nothing was left behind
+            ctx.say("Export cancelled; no file was saved.")
+            return
+        QMessageBox.warning(_owner(parent), EXPORT_TITLE, f"The export was not saved.\n\n{message}")
+
+    job.signals.done.connect(done)
+    job.signals.failed.connect(failed)
+    dialog.show()
+    job.start()
+    return job
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+def refusal_text(ctx: AppContext) -> str:
+    """What a coach reads when the open practice already holds records."""
+    here = Path(ctx.db.path)
+    new_file = here.with_name("coachdesk-moved.db")
+    return (
+        "This practice already holds clients, so CoachDesk will not import into it: mixing two "
+        "practices could overwrite or duplicate your records. Nothing was changed.\n\n"
+        "A practice export is for moving to a new computer: it goes into a new, empty "
+        "practice.\n\n"
+        "• On the new computer, open CoachDesk for the first time and choose “Move from another "
+        "computer…” on the welcome page.\n"
+        "• On this computer, quit CoachDesk and start it on a new practice file, for example:\n"
+        f"    python main.py --db \"{new_file}\"\n"
+        "  then choose “Move from another computer…”. Your current practice stays as it is in:\n"
+        f"    {here}\n\n"
+        "To add a few clients from a spreadsheet or an address book instead, use File → "
+        "Import clients from a spreadsheet or vCard…")
+
+
+def _summary_words(rows: dict[str, list] | dict[str, int]) -> str:
+    parts = []
+    for table, one, many in _COUNTED:
+        value = rows.get(table, 0)
+        n = value if isinstance(value, int) else len(value)
+        parts.append(f"{n:,} {one if n == 1 else many}")
+    return ", ".join(parts)
+
+
+def _check_file(path: Path, progress) -> tuple[dict, str]:
+    """Read and check the file (worker thread): the rows ready to insert and when it was made."""
+    doc = export.read_file(path)
+    ready = export.check_document(doc, path.name)
+    when = doc.get("exported_at") if isinstance(doc, dict) else None
+    progress(1, 1, "checked")
+    return ready, when if isinstance(when, str) else ""
+
+
+def import_practice(ctx: AppContext, parent: QWidget | None = None, *,
+                    path: str | None = None, confirm: bool = True) -> Job | None:
+    """Bring an export file into this (empty) practice: pick, check, confirm, import.
+
+    Returns the job that checks the file (the import job follows it), or None."""
+    try:
+        empty = export.is_empty(ctx.db)
+    except CoachDeskError as exc:
+        QMessageBox.warning(_owner(parent), IMPORT_TITLE, str(exc))
+        return None
+    if not empty:
+        QMessageBox.information(_owner(parent), IMPORT_TITLE, refusal_text(ctx))
+        return None
+    if not path:
+        path, _ = QFileDialog.getOpenFileName(parent, "Choose the CoachDesk export to import",
+                                              str(documents_folder()),
+                                              "CoachDesk exports (*.json);;All files (*)")
+    if not path:
+        return None
+    source = Path(path)
+    dialog = _progress_dialog(parent, IMPORT_TITLE, f"Checking “{source.name}”…",
+                              can_cancel=False)
+    dialog.setRange(0, 0)  # reading and checking: no steps to count
+    checker = Job(lambda progress: _check_file(source, progress),
+                  f"CoachDesk could not read “{source.name}”; nothing was imported.")
+    checker.dialog = dialog
+
+    def checked(result) -> None:
+        ready, when = result
+        _close(dialog)
+        if confirm:
+            made = f" made on {when[:10]}" if when else ""
+            answer = QMessageBox.question(_owner(parent), IMPORT_TITLE,
+                f"“{source.name}”{made} holds {_summary_words(ready)}.\n\n"
+                "Bring them into this practice?")
+            if answer != QMessageBox.StandardButton.Yes:
+                ctx.say("Nothing was imported.")
+                return
+        _run_import(ctx, parent, source, ready)
+
+    def failed(message: str) -> None:
+        _close(dialog)
+        QMessageBox.warning(_owner(parent), IMPORT_TITLE, f"Nothing was imported.\n\n{message}")
+
+    checker.signals.done.connect(checked)
+    checker.signals.failed.connect(failed)
+    dialog.show()
+    checker.start()
+    return checker
+
+
+def _run_import(ctx: AppContext, parent: QWidget | None, source: Path, ready: dict) -> Job:
+    db = ctx.db
+    words = "Bringing your practice in…"
+    dialog = _progress_dialog(parent, IMPORT_TITLE, words, can_cancel=False)
+    job = Job(lambda progress: export.import_checked(db, ready, source.name, progress=progress),
+              f"CoachDesk could not import “{source.name}”; nothing was imported.")
+    job.dialog = dialog
+    job.signals.progress.connect(_feed(dialog, words, job))
+
+    def done(summary) -> None:
+        if _alive(dialog):
+            dialog.setValue(100)
+        _close(dialog)
+        ctx.database_replaced.emit()
+        ctx.notify("all")
+        window = parent.window() if _alive(parent) else None
+        if window is not None and hasattr(window, "show_clients"):
+            window.show_clients()
+        ctx.say(f"Imported {source.name}: {_summary_words(summary.rows)}.")
+        QMessageBox.information(_owner(parent), IMPORT_TITLE,
+            f"Your practice is here: {_summary_words(summary.rows)} from “{source.name}”.\n\n"
+            f"It is saved in {db.path}.")
+
+    def failed(message: str) -> None:
+        _close(dialog)
+        QMessageBox.warning(_owner(parent), IMPORT_TITLE, f"Nothing was imported.\n\n{message}")
+
+    job.signals.done.connect(done)
+    job.signals.failed.connect(failed)
+    dialog.show()
+    job.start()
+    return job
