@@ -28,7 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine
 from sqlmodel import Session, create_engine
 
-from . import migrations, paths
+from . import migrations, paths  # noqa: F401 - paths: callers reach storage.paths
 from .errors import (
     CorruptDatabaseError,
     NewerSchemaError,

@@ -76,8 +76,8 @@ def open_practice(path: Path,
             return storage.open_database(path), path
         except StorageError as exc:
             log.warning("cannot open %s: %s", path, exc)
-            backup = storage.latest_good_backup(path)
-            choice = ask(str(exc), backup.name if backup else None)
+            backup = _newest_good_backup(path)
+            choice = ask(str(exc), db_problem.describe_backup(backup) if backup else None)
             if choice == db_problem.RESTORE and backup is not None:
                 try:
                     storage.restore_file(backup, path)
@@ -90,6 +90,17 @@ def open_practice(path: Path,
                     path = Path(chosen)
                 continue
             return None, path
+
+
+def _newest_good_backup(path: Path) -> Path | None:
+    """The newest backup that passes its check, in the usual or the second folder."""
+    from coachdesk import backups
+
+    try:
+        return backups.latest_good_backup(path)
+    except Exception:  # looking for a way out must not become a new problem
+        log.exception("looking for a good backup of %s failed", path)
+        return None
 
 
 def _choose_file() -> str:

@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 NAV_ITEMS = [("dashboard", "Dashboard"), ("clients", "Clients"), ("sessions", "Sessions"),
              ("actions", "Actions")]
+BACKUP_CHECK_MS = 30 * 60 * 1000  # is a daily backup due? asked every half hour
+FIRST_BACKUP_CHECK_MS = 2 * 60 * 1000
 
 
 def _waiting_reports(db, report_log) -> list:
@@ -107,6 +109,16 @@ class MainWindow(QMainWindow):
             self.show_clients()
         # Mail left in the outbox (offline last time): try once, in the background.
         QTimer.singleShot(1500, self.send_outbox_on_start)
+        # Daily backups while CoachDesk runs: checked every half hour (and soon after start).
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setObjectName("dailyBackupTimer")
+        self.backup_timer.setInterval(BACKUP_CHECK_MS)
+        self.backup_timer.timeout.connect(self._daily_backup_check)
+        self.backup_timer.start()
+        self.first_backup_check = QTimer(self)
+        self.first_backup_check.setSingleShot(True)
+        self.first_backup_check.timeout.connect(self._daily_backup_check)
+        self.first_backup_check.start(FIRST_BACKUP_CHECK_MS)
 
     @property
     def dashboard_page(self):
@@ -449,15 +461,25 @@ class MainWindow(QMainWindow):
         self.show_clients()
         self.new_client()
 
-    def backup_now(self) -> None:
-        try:
-            out = storage.backup_file(self.ctx.db.path, reason="manual")
-        except CoachDeskError as exc:
-            QMessageBox.warning(self, "Back up", str(exc))
-            return
-        self.ctx.say(f"Backup saved: {out}")
+    def backup_now(self, _checked=False):
+        """File → Back up now: in the background; the status bar says when it is done."""
+        from .dialogs.backups_dialog import describe_done, start_backup
+
+        self.ctx.say("Making a backup…")
+        job = start_backup(self.ctx)
+
+        def done(info) -> None:
+            self.ctx.say(describe_done(info).replace("\n", " "))
+            if info.warnings:
+                QMessageBox.warning(self, "Back up", describe_done(info))
+
+        job.signals.done.connect(done)
+        job.signals.failed.connect(lambda message: QMessageBox.warning(self, "Back up", message))
+        return job
 
     def restore_backup(self) -> None:
+        from .dialogs.backups_dialog import restore_into_app
+
         folder = str(storage.paths.backup_dir(self.ctx.db.path))
         path, _ = QFileDialog.getOpenFileName(self, "Restore from a backup", folder,
                                               "CoachDesk files (*.db);;All files (*)")
@@ -469,20 +491,43 @@ class MainWindow(QMainWindow):
             "Your current practice is kept as a backup first, so this can be undone.")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.client_page.leave()
-        db_path = self.ctx.db.path
-        self.ctx.db.close()
+        restore_into_app(self.ctx, Path(path), self)
+
+    def _daily_backup_check(self):
+        """Every half hour: a backup if the last one is a day old (and the coach wants them)."""
+        from coachdesk import backups
+
+        from .dialogs.backups_dialog import backup_running, start_backup
+
         try:
-            kept = storage.restore_file(path, db_path)
-        except CoachDeskError as exc:
-            QMessageBox.warning(self, "Restore", f"Nothing was changed: {exc}")
-            self.ctx.db = storage.open_database(db_path)
-            return
-        self.ctx.db = storage.open_database(db_path)
-        self.client_page.client = None
-        self.ctx.database_replaced.emit()
-        self.show_clients()
-        self.ctx.say(f"Backup restored. Your previous practice was kept at {kept}.")
+            if backup_running() or not backups.backup_due(self.ctx.db):
+                return None
+        except Exception:  # never disturb the coach over a check
+            log.exception("daily backup check failed")
+            return None
+        job = start_backup(self.ctx, backups.DAILY)
+        job.signals.done.connect(lambda info: log.info("daily backup %s", info.path))
+        job.signals.done.connect(lambda info: self.ctx.say(
+            "A daily backup was made." + (" " + " ".join(info.warnings) if info.warnings else "")))
+        job.signals.failed.connect(lambda message: self.ctx.say(f"Daily backup: {message}"))
+        return job
+
+    def _backup_on_close(self) -> None:
+        """A quick backup as CoachDesk closes; a failure is logged, never blocks closing."""
+        try:
+            from coachdesk import backups
+
+            from .dialogs import backups_dialog
+
+            backups_dialog.wait_for_backups()
+            db = self.ctx.db
+            if not backups.closing_backup_wanted(db):
+                return
+            made = backups.backup_now(db.path, kind=backups.CLOSING,
+                                      second_folder=backups.get_second_folder(db))
+            log.info("backup on closing: %s %s", made.path, " ".join(made.warnings))
+        except Exception:
+            log.exception("backup on closing failed")
 
     # -- the coach's data (issue 7); each dialog lives in its own module --------------
     def open_backups(self) -> None:
@@ -526,4 +571,9 @@ class MainWindow(QMainWindow):
             self.session_page.leave()
         except Exception:  # pragma: no cover - closing must never be blocked by a save
             log.exception("final save on close failed")
+        self.backup_timer.stop()
+        self.first_backup_check.stop()
+        if not getattr(self, "_closed_backup_done", False):
+            self._closed_backup_done = True  # once, even if close is called again
+            self._backup_on_close()
         super().closeEvent(event)

@@ -77,6 +77,7 @@ class SettingsDialog(FormDialog):
         self.reset_button.clicked.connect(self._reset)
         self.form.addRow("", self.reset_button)
         self._build_reports_tab()
+        self._build_backups_tab()
 
     def _new_tab(self, title: str) -> None:
         page = QWidget()
@@ -232,9 +233,92 @@ class SettingsDialog(FormDialog):
         for stage, edit in self.prompt_edits.items():
             edit.setPlainText("\n".join(worksheet.DEFAULT_PROMPTS[stage]))
 
+    # -- data & backups -------------------------------------------------------------------------
+    def _build_backups_tab(self) -> None:
+        from coachdesk import backups, paths
+
+        self._new_tab("Data && backups")
+        current = backups.get_settings(self.ctx.db)
+        self._section("Your practice")
+        self.data_folder = QLineEdit(str(Path(self.ctx.db.path).parent))
+        self.data_folder.setReadOnly(True)
+        self.data_folder.setToolTip(str(self.ctx.db.path))
+        self.data_folder_open = QPushButton("Open")
+        self.data_folder_open.setObjectName("settingsDataFolderOpen")
+        self.data_folder_open.setAccessibleName("Open the data folder")
+        self.data_folder_open.clicked.connect(
+            lambda: self._open_folder(Path(self.ctx.db.path).parent))
+        data_row = QWidget()
+        row = QHBoxLayout(data_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.data_folder, 1)
+        row.addWidget(self.data_folder_open)
+        self.add_field("Data folder", "data_folder", data_row, "settingsDataFolder")
+        self.data_folder.setObjectName("settingsDataFolderPath")
+        self.data_folder.setAccessibleName("Data folder")
+        usual = QLabel(f"Backups are kept in {paths.backup_dir(self.ctx.db.path)}")
+        usual.setObjectName("settingsUsualBackups")
+        usual.setTextFormat(Qt.TextFormat.PlainText)
+        usual.setWordWrap(True)
+        self.form.addRow("", usual)
+
+        self._section("Backups")
+        self.backup_rhythm = QComboBox()
+        for key, label in backups.RHYTHMS.items():
+            self.backup_rhythm.addItem(label, key)
+        self.backup_rhythm.setCurrentIndex(max(self.backup_rhythm.findData(current.rhythm), 0))
+        self.add_field("Make backups", "rhythm", self.backup_rhythm, "settingsBackupRhythm")
+        self.second_folder = QLineEdit(str(current.second_folder or ""))
+        self.second_folder.setReadOnly(True)
+        self.second_folder.setPlaceholderText("None: backups stay on this computer only")
+        self.second_folder_choose = QPushButton("Choose…")
+        self.second_folder_choose.setObjectName("settingsSecondFolderChoose")
+        self.second_folder_choose.setAccessibleName("Choose a second backup folder")
+        self.second_folder_clear = QPushButton("Clear")
+        self.second_folder_clear.setObjectName("settingsSecondFolderClear")
+        self.second_folder_clear.setAccessibleName("No second backup folder")
+        self.second_folder_choose.clicked.connect(self._choose_second_folder)
+        self.second_folder_clear.clicked.connect(lambda: self.second_folder.clear())
+        second_row = QWidget()
+        row = QHBoxLayout(second_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.second_folder, 1)
+        row.addWidget(self.second_folder_choose)
+        row.addWidget(self.second_folder_clear)
+        self.add_field("Second backup folder", "second_folder", second_row,
+                       "settingsSecondFolder")
+        self.second_folder.setObjectName("settingsSecondFolderPath")
+        self.second_folder.setAccessibleName("Second backup folder")
+        hint = QLabel("A copy of every backup also goes here: a USB stick, an external drive "
+                      "or a synced folder, so a lost or broken laptop does not take your "
+                      "practice with it. If the drive is not plugged in, the backup is still "
+                      "made on this computer and CoachDesk tells you.")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(placeholder-text);")
+        self.form.addRow("", hint)
+
+    def _choose_second_folder(self) -> None:
+        start = self.second_folder.text().strip() or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Choose a second backup folder", start)
+        if folder:
+            self.second_folder.setText(folder)
+
+    def _open_folder(self, folder: Path) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def _save_backups(self) -> None:
+        from coachdesk import backups
+
+        backups.save_settings(self.ctx.db, self.backup_rhythm.currentData(),
+                              self.second_folder.text().strip() or None)
+
     def submit(self):
         prompts = {stage: [line.strip() for line in edit.toPlainText().splitlines() if line.strip()]
                    for stage, edit in self.prompt_edits.items()}
+        self._save_backups()  # checked first: a missing folder stops the save with its reason
         saved = worksheet.set_prompts(self.ctx.db, prompts)
         worksheet.set_paper_size(self.ctx.db, self.paper.currentData())
         settings_service.set_default_session_minutes(self.ctx.db, self.session_minutes.value())
