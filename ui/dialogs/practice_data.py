@@ -328,7 +328,8 @@ def import_practice(ctx: AppContext, parent: QWidget | None = None, *,
 
     def failed(message: str) -> None:
         _close(dialog)
-        QMessageBox.warning(_owner(parent), IMPORT_TITLE, f"Nothing was imported.\n\n{message}")
+        QMessageBox.warning(_owner(parent), IMPORT_TITLE,
+                            f"Nothing was imported from “{source.name}”.\n\n{message}")
 
     checker.signals.done.connect(checked)
     checker.signals.failed.connect(failed)
@@ -362,7 +363,8 @@ def _run_import(ctx: AppContext, parent: QWidget | None, source: Path, ready: di
 
     def failed(message: str) -> None:
         _close(dialog)
-        QMessageBox.warning(_owner(parent), IMPORT_TITLE, f"Nothing was imported.\n\n{message}")
+        QMessageBox.warning(_owner(parent), IMPORT_TITLE,
+                            f"Nothing was imported from “{source.name}”.\n\n{message}")
 
     job.signals.done.connect(done)
     job.signals.failed.connect(failed)
