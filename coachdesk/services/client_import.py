@@ -261,8 +261,8 @@ def read_source(path: Path | str) -> Source:
         source = _read_csv(text, f"“{path.name}”")
     source.encoding = encoding
     if len(source.rows) > MAX_ROWS:
-        raise ValidationError(f"“{path.name}” holds {len(source.rows):,} rows; CoachDesk imports "
-                              f"up to {MAX_ROWS:,} clients at a time. Split the file.")
+        raise ValidationError(f"“{path.name}” holds more than {MAX_ROWS:,} rows; CoachDesk "
+                              f"imports up to {MAX_ROWS:,} clients at a time. Split the file.")
     return source
 
 
@@ -593,6 +593,10 @@ def import_rows(db: Database, rows: list[PreviewRow], chosen: set[int] | None = 
                 current = row.label
                 values = dict(row.values)
                 org_name = values.pop("organization")
+                # The forms' rules for every field; the organisation id is not handed to them
+                # (their check would reload it from the database for each row): it is one
+                # this transaction just found or made.
+                clean = client_service._clean(s, values)
                 if org_name:
                     key = _name_key(org_name)
                     if key not in orgs:
@@ -601,8 +605,8 @@ def import_rows(db: Database, rows: list[PreviewRow], chosen: set[int] | None = 
                         s.flush()
                         orgs[key] = org.id
                         created_orgs += 1
-                    values["organization_id"] = orgs[key]
-                s.add(Client(**client_service._clean(s, values)))
+                    clean["organization_id"] = orgs[key]
+                s.add(Client(**clean))
                 if done % 500 == 0:
                     s.flush()
                 if progress:
