@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, time
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 import pytest
@@ -319,3 +319,13 @@ def test_date_times_written_another_way_are_read_as_utc(exported, tmp_path):
         assert row["created_at"] == row["updated_at"] == "2026-03-01T09:30:00.000000+00:00"
     finally:
         fresh.close()
+
+
+def test_export_streams_row_by_row_and_matches_the_whole_document(demo_db, tmp_path):
+    """export_practice streams (never the whole practice in memory); same bytes as dumps()."""
+    now = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
+    seen = []
+    out = export.export_practice(demo_db, tmp_path / "stream.json", now=now,
+                                 progress=lambda done, total, name: seen.append((done, total)))
+    assert out.read_text(encoding="utf-8") == export.dumps(export.practice_dict(demo_db, now=now))
+    assert seen[-1][0] == seen[-1][1] == len(export.exported_tables())

@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 #: ``progress(done, total, table)``: called after each table, for a progress bar
 Progress = Callable[[int, int, str], None]
@@ -116,6 +116,50 @@ def _raw_date(value) -> str | None:
 _RAW = {datetime: _raw_datetime, date: _raw_date}
 
 
+def _table_rows(s, table) -> Iterator[dict]:
+    """One table's rows as JSON-ready dicts, in primary-key order."""
+    cols = list(table.columns)
+    order = list(table.primary_key.columns) or cols
+    # Dates and date-times are read as the text SQLite holds (already ISO 8601, and
+    # much faster than parsing them into objects to print them again).
+    kinds = [_kind(c) for c in cols]
+    wanted = [type_coerce(c, String()).label(c.name) if k in (date, datetime) else c
+              for c, k in zip(cols, kinds)]
+    result = s.execute(select(*wanted).order_by(*order))
+    names = [c.name for c in cols]
+    # Text, numbers and booleans (SQLAlchemy hands back bool) go into JSON as they are.
+    convert = [(i, _converter(k)) for i, k in enumerate(kinds)
+               if k not in (str, int, float, bool)]
+    for rows in result.partitions(2000):  # fetchmany: a tenth of fetching row by row
+        for row in rows:
+            values = list(row)
+            for i, fn in convert:
+                values[i] = fn(values[i])
+            yield dict(zip(names, values))
+
+
+def _enum_value(value):
+    return None if value is None else value.value
+
+
+def _converter(kind: type) -> Callable[[Any], Any]:
+    """The cheapest function that turns a column's values into JSON values."""
+    if kind in _RAW:
+        return _RAW[kind]
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return _enum_value
+    return _to_json
+
+
+def _header(db: Database, now: datetime | None) -> dict:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _to_json(now or datetime.now(timezone.utc)),
+        "schema_revision": db.revision(),
+    }
+
+
 def practice_dict(db: Database, *, now: datetime | None = None,
                   progress: Progress | None = None) -> dict:
     """The practice as the JSON document ``export_practice`` writes."""
@@ -123,61 +167,49 @@ def practice_dict(db: Database, *, now: datetime | None = None,
     todo = exported_tables()
     with db.session() as s:
         for done, table in enumerate(todo, 1):
-            cols = list(table.columns)
-            order = list(table.primary_key.columns) or cols
-            # Dates and date-times are read as the text SQLite holds (already ISO 8601, and
-            # much faster than parsing them into objects to print them again).
-            kinds = [_kind(c) for c in cols]
-            wanted = [type_coerce(c, String()).label(c.name) if k in (date, datetime) else c
-                      for c, k in zip(cols, kinds)]
-            result = s.execute(select(*wanted).order_by(*order))
-            names = [c.name for c in cols]
-            # Text and numbers go into JSON as they are; only the other kinds are converted.
-            convert = [(i, _RAW.get(k, _to_json)) for i, k in enumerate(kinds)
-                       if k not in (str, int, float)]
-            rows = []
-            for row in result:
-                values = list(row)
-                for i, fn in convert:
-                    values[i] = fn(values[i])
-                rows.append(dict(zip(names, values)))
-            tables[table.name] = rows
+            tables[table.name] = list(_table_rows(s, table))
             if progress:
                 progress(done, len(todo), table.name)
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": _to_json(now or datetime.now(timezone.utc)),
-        "schema_revision": db.revision(),
-        "tables": tables,
-    }
+    return {**_header(db, now), "tables": tables}
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 
 
-def dumps(doc: dict) -> str:
-    """JSON text with one row per line: readable, diff-friendly, deterministic."""
+def _lines(header: dict, tables: Iterable[tuple[str, Iterator[dict]]]) -> Iterator[str]:
+    """The document's lines: one row per line (readable, diff-friendly, deterministic)."""
     one = _ENCODER.encode  # one encoder for every row: json.dumps(**options) makes one per call
 
-    lines = ["{"]
+    yield "{"
     for key in ("format", "version", "exported_at", "schema_revision"):
-        lines.append(f" {one(key)}: {one(doc[key])},")
-    lines.append(' "tables": {')
-    names = list(doc["tables"])
-    for i, name in enumerate(names):
-        rows = doc["tables"][name]
-        end = "," if i < len(names) - 1 else ""
-        if not rows:
-            lines.append(f"  {one(name)}: []{end}")
-            continue
-        lines.append(f"  {one(name)}: [")
-        for j, row in enumerate(rows):
-            lines.append(f"   {one(row)}{',' if j < len(rows) - 1 else ''}")
-        lines.append(f"  ]{end}")
-    lines.append(" }")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        yield f" {one(key)}: {one(header[key])},"
+    yield ' "tables": {'
+    pending = None  # the previous table's closing line: it needs a comma if another follows
+    for name, rows in tables:
+        if pending is not None:
+            yield pending + ","
+        previous = None
+        for row in rows:
+            if previous is None:
+                yield f"  {one(name)}: ["
+            else:
+                yield previous + ","
+            previous = f"   {one(row)}"
+        if previous is None:
+            pending = f"  {one(name)}: []"
+        else:
+            yield previous
+            pending = "  ]"
+    if pending is not None:
+        yield pending
+    yield " }"
+    yield "}"
+
+
+def dumps(doc: dict) -> str:
+    """The document as JSON text, exactly as ``export_practice`` writes it."""
+    tables = ((name, iter(rows)) for name, rows in doc["tables"].items())
+    return "\n".join(_lines(doc, tables)) + "\n"
 
 
 def export_practice(db: Database, out: Path | str, *, now: datetime | None = None,
@@ -189,14 +221,13 @@ def export_practice(db: Database, out: Path | str, *, now: datetime | None = Non
     out = Path(out)
     if out.exists() and out.is_dir():
         raise ValidationError(f"{out} is a folder; give a file name ending in .json.", "out")
-    text = dumps(practice_dict(db, now=now, progress=progress))
     folder = out.parent if str(out.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+                _stream(db, fh, now, progress)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, out)
@@ -207,6 +238,34 @@ def export_practice(db: Database, out: Path | str, *, now: datetime | None = Non
     except OSError as exc:
         raise CoachDeskError(f"CoachDesk could not write {out}: {exc.strerror or exc}.") from exc
     return out
+
+
+def _stream(db: Database, fh, now: datetime | None, progress: Progress | None) -> None:
+    """Write the document row by row, a few hundred lines at a time.
+
+    Never holds the whole practice in memory (a 5,000-client practice is ~100 MB of
+    JSON), and never runs one long C call (a join or write of all of it) that would
+    keep a GUI thread waiting for the interpreter lock.
+    """
+    todo = exported_tables()
+    with db.session() as s:
+        header = _header(db, now)
+
+        def tables():
+            for done, table in enumerate(todo, 1):
+                yield table.name, _table_rows(s, table)
+                if progress:
+                    progress(done, len(todo), table.name)
+
+        batch: list[str] = []
+        for line in _lines(header, tables()):
+            batch.append(line)
+            if len(batch) >= 500:
+                batch.append("")
+                fh.write("\n".join(batch))
+                batch.clear()
+        batch.append("")
+        fh.write("\n".join(batch))
 
 
 # -- reading --------------------------------------------------------------------

@@ -24,6 +24,12 @@ measures, and prints ONE JSON object on stdout (progress goes to stderr):
   of every client, the month's figures, engagements, overdue actions, the
   practice-wide indicator averages) until it is painted, median of 5; the parts
   are in ``dashboard_parts_s``;
+* ``backup_s``: one verified backup of the whole practice (online backup API and
+  ``quick_check`` on the copy), median of 3, and ``backup_mb`` its size;
+* ``export_json_s``: the whole practice as one JSON export file, median of 3, and
+  ``export_json_mb``; for both, ``*_gui_stall_s`` is the longest the event loop went
+  without running a 10 ms timer while that work ran in a worker thread (the window
+  stays responsive if it is well under a tenth of a second);
 * ``client_charts_s``: loading a client's Indicators tab (its chart data and
   readings) and painting it, median of 7 (``client_charts_how`` says whether the
   real tab or the bare chart was timed).
@@ -73,7 +79,7 @@ STARTUP_TIMEOUT_S = 60
 GOALS = {"startup_to_window_s": 1.5, "filter_keystroke_s": 0.030, "peak_rss_mb": 250,
          "search_s": 0.050, "client_open_s": 0.100, "worksheet_pdf_s": 0.300,
          "dashboard_s": 0.300, "client_charts_s": 0.100, "report_pdf_s": 0.500,
-         "report_pdf_kb": 300}
+         "report_pdf_kb": 300, "backup_s": 2.0, "export_json_s": 5.0}
 
 
 def progress(message: str) -> None:
@@ -482,6 +488,76 @@ def measure_client_charts(app, db, client_id: int) -> dict:
     return {"times": times, "points": points, "how": how}
 
 
+def _while_gui_runs(app, work) -> tuple[float, float]:
+    """Run ``work`` in a worker thread while the event loop ticks every 10 ms.
+
+    Returns (seconds the work took, the longest gap between two ticks). The loop is
+    one ``QEventLoop.exec()``, as in the app: calling ``processEvents()`` over and
+    over while another thread runs Python upsets PySide 6.12 (``None``'s reference
+    count drifts until the interpreter aborts), so the bench never does that.
+    """
+    import threading
+
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    ticks: list[float] = []
+    done = threading.Event()
+    took = [0.0]
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(10)
+
+    def tick():
+        ticks.append(time.perf_counter())
+        if done.is_set():
+            loop.quit()
+
+    def run():
+        t = time.perf_counter()
+        try:
+            work()
+        finally:
+            took[0] = time.perf_counter() - t
+            done.set()
+
+    timer.timeout.connect(tick)
+    timer.start()
+    ticks.append(time.perf_counter())
+    threading.Thread(target=run, daemon=True).start()
+    loop.exec()
+    timer.stop()
+    timer.timeout.disconnect(tick)
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    return took[0], max(gaps, default=0.0)
+
+
+def measure_backup_export(app, db, db_path: Path, tmp: Path) -> dict:
+    from coachdesk.services import export
+
+    try:
+        from coachdesk import backups
+
+        def backup():
+            return backups.backup_now(db_path)
+    except ImportError:  # before the backups module: the foundation's backup
+        from coachdesk import storage
+
+        def backup():
+            return storage.backup_file(db_path, tmp / "backups")
+    out = tmp / "export.json"
+    result = {"backup": [], "backup_stall": [], "export": [], "export_stall": []}
+    for _ in range(3):
+        took, stall = _while_gui_runs(app, backup)
+        result["backup"].append(took)
+        result["backup_stall"].append(stall)
+        took, stall = _while_gui_runs(app, lambda: export.export_practice(db, out))
+        result["export"].append(took)
+        result["export_stall"].append(stall)
+    result["export_mb"] = out.stat().st_size / 1e6
+    result["backup_mb"] = db_path.stat().st_size / 1e6
+    return result
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -552,6 +628,9 @@ def main() -> int:
             progress(f"dashboard: {[round(x, 4) for x in dash['times']]}, parts {dash['parts']}")
             plots = measure_client_charts(app, db, counts["big_client_id"])
             progress(f"client charts ({plots['how']}): {[round(x, 4) for x in plots['times']]}")
+            kept = measure_backup_export(app, db, db_path, tmp)
+            progress(f"backup: {[round(x, 3) for x in kept['backup']]}, "
+                     f"export: {[round(x, 3) for x in kept['export']]}")
         finally:
             db.close()
 
@@ -596,6 +675,12 @@ def main() -> int:
         "client_charts_s": round(statistics.median(plots["times"]), 4),
         "client_charts_points": plots["points"],
         "client_charts_how": plots["how"],
+        "backup_s": round(statistics.median(kept["backup"]), 3),
+        "backup_mb": round(kept["backup_mb"], 1),
+        "backup_gui_stall_s": round(max(kept["backup_stall"]), 3),
+        "export_json_s": round(statistics.median(kept["export"]), 3),
+        "export_json_mb": round(kept["export_mb"], 1),
+        "export_json_gui_stall_s": round(max(kept["export_stall"]), 3),
         "peak_rss_mb": round(app_peak_rss, 1),
         "bench_process_peak_rss_mb": round(maxrss_mb(resource.RUSAGE_SELF), 1),
         "build_practice_s": round(build_s, 2),
