@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from . import paths, storage
-from .errors import StorageError, ValidationError
+from .errors import CorruptDatabaseError, NotADatabaseError, StorageError, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -293,15 +293,34 @@ def _write_verified(db_path: Path, dest: Path) -> None:
         storage.copy_database(db_path, dest)
     except (OSError, sqlite3.Error) as exc:
         _remove_quietly(dest)
+        if isinstance(exc, sqlite3.DatabaseError) and not verify(db_path):
+            raise CorruptDatabaseError(
+                f"{db_path.name} is damaged, so no backup was made from it and your older "
+                "backups were kept. Restore the newest good one from File → Backups.") from exc
         reason = getattr(exc, "strerror", None) or str(exc)
         raise StorageError(
             f"The backup could not be written to {dest.parent} ({reason}). "
             "Your older backups were kept. Check there is free space and try again.") from exc
     if not verify(dest):
         _remove_quietly(dest)
+        if not verify(db_path):
+            raise CorruptDatabaseError(
+                f"{db_path.name} is damaged, so no backup was made from it and your older "
+                "backups were kept. Restore the newest good one from File → Backups.")
         raise StorageError(
             "The new backup did not pass its check, so it was removed and your older backups "
             "were kept. Please try again; if it happens again, restart your computer.")
+
+
+def _check_header(db_path: Path) -> None:
+    try:
+        with open(db_path, "rb") as fh:
+            header = fh.read(len(storage.SQLITE_HEADER))
+    except OSError as exc:
+        raise StorageError(f"CoachDesk cannot read {db_path}: {exc.strerror or exc}.") from exc
+    if header != storage.SQLITE_HEADER:
+        raise NotADatabaseError(
+            f"{db_path.name} is not a CoachDesk file (it is not a database at all).")
 
 
 def _copy_to_second(made: Path, second: Path, stem: str, now: datetime) -> str | None:
@@ -339,7 +358,7 @@ def backup_now(db_path: Path | str, *, kind: str = MANUAL, second_folder: Path |
         raise ValueError(f"bad backup kind {kind!r}")
     if not db_path.exists():
         raise StorageError(f"There is no CoachDesk file at {db_path} to back up.")
-    storage.inspect_file(db_path)  # a plain message for a file that is not (or no longer) good
+    _check_header(db_path)  # the full check is done once, on the copy
     folder = paths.backup_dir(db_path)
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -289,3 +289,12 @@ def test_a_practice_name_with_glob_characters_lists_only_its_own_backups(tmp_pat
     mine = backups.backup_now(odd)
     backups.backup_now(other)
     assert backups.backup_files(odd) == [mine]
+
+
+def test_a_damaged_practice_is_not_backed_up_over_good_backups(practice):
+    good = backups.backup_now(practice, now=datetime.now() - timedelta(days=1))
+    garble(practice)
+    with pytest.raises(StorageError, match="is damaged") as info:
+        backups.backup_now(practice)
+    assert "older backups were kept" in str(info.value)
+    assert backups.backup_files(practice) == [good] and backups.verify(good.path)
