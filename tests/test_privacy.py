@@ -296,3 +296,19 @@ def test_retention_period_is_a_setting(db):
 
 def test_years_before_handles_29_february():
     assert privacy.years_before(date(2024, 2, 29), 7) == date(2017, 2, 28)
+
+
+def test_client_backups_deleted_and_a_fresh_one_made(db, tmp_path):
+    from coachdesk import backups
+
+    cid = make_client(db, tmp_path)
+    backups.backup_now(db.path, kind=backups.MANUAL)
+    holding = privacy.client_backups(db, cid, NAME)
+    assert len(holding) == 1
+    privacy.erase_client(db, cid)
+    deleted, fresh = privacy.delete_client_backups(db, [b.path for b in holding])
+    assert deleted == 1 and not holding[0].path.exists()
+    left = backups.backup_files(db.path)
+    assert [b.path for b in left] == [fresh.path]
+    assert privacy.backups_with_client([fresh.path], cid, NAME) == []
+    assert NAME.encode("utf-8") not in fresh.path.read_bytes()

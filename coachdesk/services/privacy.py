@@ -337,12 +337,17 @@ class EraseResult:
     files_removed: int
     files_left: list[Path] = field(default_factory=list)  # could not be removed
     wal_truncated: bool = True
+    compacted: bool = True  # the file was rewritten (VACUUM): no deleted page left
 
     @property
     def message(self) -> str:
         rows = sum(self.counts.values())
         text = (f"{self.name} was erased: {rows} record{'s' if rows != 1 else ''} and "
                 f"{self.files_removed} file{'s' if self.files_removed != 1 else ''} deleted.")
+        if not self.compacted:
+            text += (" The practice file could not be compacted just now (another program "
+                     "may be reading it), so fragments of the deleted text may stay inside "
+                     "the file until it is compacted by a later erasure.")
         if self.files_left:
             text += (f" {len(self.files_left)} file(s) could not be deleted; please delete them "
                      f"yourself: {', '.join(str(p) for p in self.files_left[:3])}.")
@@ -453,10 +458,14 @@ def erase_client(db: Database, client_id: int) -> EraseResult:
                 eid_folder.rmdir()  # only when empty
             except OSError:
                 pass
-    truncated = compact(db)
+    try:
+        truncated, compacted = compact(db), True
+    except CoachDeskError as exc:  # the rows are gone; only the tidying is left to do
+        log.warning("compacting after erasing a client failed: %s", exc)
+        truncated, compacted = False, False
     log.info("client %s erased (%s rows, %s files)", preview.client_id, sum(counts.values()),
              removed)
-    return EraseResult(preview.name, counts, removed, left, truncated)
+    return EraseResult(preview.name, counts, removed, left, truncated, compacted)
 
 
 def compact(db: Database) -> bool:
@@ -512,6 +521,28 @@ def backups_with_client(paths: list[Path], client_id: int, name: str) -> list[Pa
         if row:
             out.append(Path(path))
     return out
+
+
+def client_backups(db: Database, client_id: int, name: str) -> list:
+    """The backups of this practice (main and second folder) that still hold the client, as
+    ``coachdesk.backups.BackupInfo``, newest first."""
+    from .. import backups
+
+    infos = backups.backup_files(db.path, backups.get_second_folder(db))
+    holding = set(backups_with_client([b.path for b in infos], client_id, name))
+    return [b for b in infos if b.path in holding]
+
+
+def delete_client_backups(db: Database, paths: list[Path]):
+    """Delete these backups, then make one fresh backup (of the practice as it is now,
+    without the erased client) so the coach is never left with none. Returns
+    (how many were deleted, the fresh ``BackupInfo``)."""
+    from .. import backups
+
+    deleted = backups.delete_backups(paths) if paths else 0
+    fresh = backups.backup_now(db.path, kind=backups.MANUAL,
+                               second_folder=backups.get_second_folder(db))
+    return deleted, fresh
 
 
 # -- retention review ------------------------------------------------------------------------

@@ -79,6 +79,17 @@ class ClientPage(QWidget):
         self.saved_label.setStyleSheet("color: palette(mid);")
         self.archive_button = name_widget(QPushButton("Archive client…"), "archiveClient",
                                           "Archive client")
+        # The client's own data (issue 7): subject access export and complete erasure.
+        self.data_button = name_widget(QPushButton("Client's data"), "clientDataButton",
+                                       "Client's data")
+        self.data_button.setToolTip("Export everything held about this client, or erase them")
+        data_menu = QMenu(self.data_button)
+        data_menu.setObjectName("clientDataMenu")
+        self.export_data_action = data_menu.addAction("Export everything held about this client…")
+        self.export_data_action.setObjectName("exportClientData")
+        self.erase_action = data_menu.addAction("Erase this client completely…")
+        self.erase_action.setObjectName("eraseClient")
+        self.data_button.setMenu(data_menu)
         header = QHBoxLayout()
         header.addWidget(self.back_button)
         header.addSpacing(8)
@@ -87,6 +98,7 @@ class ClientPage(QWidget):
         header.addWidget(self.status_chip)
         header.addWidget(self.saved_label)
         header.addWidget(self.archive_button)
+        header.addWidget(self.data_button)
 
         # -- details form -------------------------------------------------------
         self.errors: dict[str, ErrorLabel] = {}
@@ -216,6 +228,8 @@ class ClientPage(QWidget):
         self.start_date.dateChanged.connect(self._changed_now)
         self.back_button.clicked.connect(self.back_requested)
         self.archive_button.clicked.connect(self._toggle_archive)
+        self.export_data_action.triggered.connect(self.export_client_data)
+        self.erase_action.triggered.connect(self.erase_client)
         self.add_engagement_button.clicked.connect(self._add_engagement)
         self.report_button.clicked.connect(lambda: self.open_progress_report())
         self.edit_engagement_button.clicked.connect(self._edit_engagement)
@@ -351,6 +365,13 @@ class ClientPage(QWidget):
         self.archive_button.setAccessibleName(self.archive_button.text().rstrip("…"))
 
     def _on_data_changed(self, what: str) -> None:
+        if what == "client" and self.client is not None:
+            try:
+                clients.get(self.ctx.db, self.client.id)
+            except NotFoundError:  # erased elsewhere (the retention review)
+                self.client = None
+                self.back_requested.emit()
+                return
         if what in ("sponsor", "session", "action") and self.client is not None:
             self.load_engagements()
         if what in ("session", "action", "reading", "goal", "indicator") and self.client is not None:
@@ -460,6 +481,26 @@ class ClientPage(QWidget):
             self.status.setCurrentIndex(self.status.findData(self.client.status.value))
         self._refresh_header()
         self.ctx.notify("client")
+
+    def export_client_data(self) -> None:
+        """Subject access: everything held about the client, as JSON and a readable PDF."""
+        if self.client is None:
+            return
+        self.saver.flush()
+        from ..dialogs.client_data import export_client_data
+
+        self._exporter = export_client_data(self.ctx, self.client.id, self.client.name, self)
+
+    def erase_client(self) -> None:
+        """Erase the client and everything about them, after the dialog's confirmation."""
+        if self.client is None:
+            return
+        self.saver.flush()
+        from ..dialogs.client_data import erase_client_dialog
+
+        if erase_client_dialog(self.ctx, self.client.id, self):
+            self.client = None
+            self.back_requested.emit()
 
     def selected_engagement(self):
         index = self.engagement_table.currentIndex()
