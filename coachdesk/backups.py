@@ -35,6 +35,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -64,6 +65,10 @@ KIND_LABELS = {
 KEEP_DAYS, KEEP_WEEKS, KEEP_MONTHS = 7, 4, 12
 SAFETY_KEEP = 5
 DAILY_INTERVAL = timedelta(days=1)
+
+# One backup or restore at a time in this process: a daily backup in a worker thread and
+# the one made on closing must not rotate each other's fresh copy away.
+_busy = threading.RLock()
 
 # -- settings (stored in the practice's setting table) -----------------------------
 
@@ -237,10 +242,14 @@ def plan_rotation(backups: Sequence[BackupInfo], now: datetime) -> tuple[list[Ba
     return keep, delete
 
 
-def _rotate(folder: Path, stem: str, now: datetime, protect: Path | None, second: bool) -> None:
+def _rotate(folder: Path, stem: str, now: datetime, protect: Path | Sequence[Path] | None,
+            second: bool) -> None:
+    if isinstance(protect, Path):
+        protect = [protect]
+    spared = {p for p in (protect or []) if p is not None}
     _keep, delete = plan_rotation(_scan(folder, stem, second), now)
     for old in delete:
-        if protect is not None and old.path == protect:
+        if old.path in spared:
             continue
         try:
             old.path.unlink()
@@ -365,18 +374,19 @@ def backup_now(db_path: Path | str, *, kind: str = MANUAL, second_folder: Path |
     except OSError as exc:
         raise StorageError(f"CoachDesk cannot create the backups folder {folder} "
                            f"({exc.strerror or exc}).") from exc
-    dest = _free_name(folder, db_path.stem, now, kind)
-    _write_verified(db_path, dest)
-    log.info("backup written to %s", dest)
-    if rotate:
-        _rotate(folder, db_path.stem, now, protect=dest, second=False)
-    warnings: list[str] = []
-    if second_folder and not _same_folder(Path(second_folder), folder):
-        problem = _copy_to_second(dest, Path(second_folder), db_path.stem, now)
-        if problem:
-            log.warning("second backup folder: %s", problem)
-            warnings.append(problem)
-    info = _info(dest, db_path.stem, second=False)
+    with _busy:
+        dest = _free_name(folder, db_path.stem, now, kind)
+        _write_verified(db_path, dest)
+        log.info("backup written to %s", dest)
+        if rotate:
+            _rotate(folder, db_path.stem, now, protect=dest, second=False)
+        warnings: list[str] = []
+        if second_folder and not _same_folder(Path(second_folder), folder):
+            problem = _copy_to_second(dest, Path(second_folder), db_path.stem, now)
+            if problem:
+                log.warning("second backup folder: %s", problem)
+                warnings.append(problem)
+        info = _info(dest, db_path.stem, second=False)
     assert info is not None
     return replace(info, warnings=tuple(warnings))
 
@@ -400,7 +410,7 @@ def closing_backup_wanted(db) -> bool:
 # -- restore ------------------------------------------------------------------------------
 
 
-def restore_backup(backup: Path | str, db_path: Path | str, *, second_folder: Path | str | None = None,
+def restore_backup(backup: Path | str, db_path: Path | str, *,
                    now: datetime | None = None) -> Path | None:
     """Replace the practice file with ``backup``; returns where the replaced file was kept.
 
@@ -409,8 +419,11 @@ def restore_backup(backup: Path | str, db_path: Path | str, *, second_folder: Pa
     too damaged to copy that way, its exact bytes are set aside as 'damaged'.
     The caller must have closed every connection to ``db_path``.
     """
-    backup, db_path = Path(backup), Path(db_path)
-    now = now or datetime.now()
+    with _busy:
+        return _restore(Path(backup), Path(db_path), now or datetime.now())
+
+
+def _restore(backup: Path, db_path: Path, now: datetime) -> Path | None:
     if not backup.exists():
         raise StorageError(f"There is no backup at {backup}.")
     state = storage.inspect_file(backup)
@@ -440,8 +453,9 @@ def restore_backup(backup: Path | str, db_path: Path | str, *, second_folder: Pa
     except (OSError, sqlite3.Error) as exc:
         raise StorageError(f"The backup could not be copied into place ({exc}). "
                            f"Your previous practice is kept at {kept}.") from exc
-    # Only now, with the restored file in place, may old safety copies go.
-    _rotate(folder, db_path.stem, now, protect=kept, second=False)
+    # Only now, with the restored file in place, may old safety copies go (never the two
+    # this restore is about).
+    _rotate(folder, db_path.stem, now, protect=[kept, backup], second=False)
     return kept
 
 
