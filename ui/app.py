@@ -148,7 +148,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
             app.quit()
         QTimer.singleShot(0, probe)
     code = app.exec()
-    database.close()
+    ctx.db.close()  # after a restore this is the reopened file, not the first one
     lock.release()
     return code
 
