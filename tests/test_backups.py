@@ -219,6 +219,10 @@ def test_backup_due_follows_the_newest_regular_backup_and_the_rhythm(db):
     backups.backup_now(db.path, kind=backups.CLOSING, now=now)
     assert not backups.backup_due(db, now + timedelta(hours=23))
     assert backups.backup_due(db, now + timedelta(hours=24))
+    # A backup dated in the future (a wrong clock) does not stop today's.
+    backups.backup_now(db.path, kind=backups.CLOSING, now=now + timedelta(days=400))
+    assert backups.backup_due(db, now + timedelta(hours=24))
+    assert not backups.backup_due(db, now + timedelta(hours=2))
     backups.save_settings(db, backups.RHYTHM_ON_CLOSE, None)
     assert not backups.backup_due(db, now + timedelta(days=3))
     assert backups.closing_backup_wanted(db)
