@@ -8,20 +8,9 @@ for a restored one.
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QRunnable,
-    Qt,
-    QThreadPool,
-    QTimer,
-    QUrl,
-    Signal,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +30,7 @@ from coachdesk import backups, paths, storage
 from coachdesk.backups import BackupInfo
 from coachdesk.errors import CoachDeskError, StorageError
 
+from .. import workers
 from ..context import AppContext
 from ..theme import css
 from ..widgets.fields import name_widget
@@ -51,50 +41,18 @@ log = logging.getLogger(__name__)
 # -- a backup off the GUI thread ------------------------------------------------------------
 
 
-class _Signals(QObject):
-    done = Signal(object)  # BackupInfo
-    failed = Signal(str)
-
-
-# Jobs in flight stay referenced until their result has been delivered.
-_running: set["BackupJob"] = set()
-
-
-class BackupJob(QRunnable):
-    """``backups.backup_now`` in the thread pool. It needs only the file's path:
-    the online backup opens its own connection, so the window keeps working."""
+class BackupJob(workers.Job):
+    """``backups.backup_now`` in the thread pool (see ui/workers.py). It needs only the
+    file's path: the online backup opens its own connection, so the window keeps working."""
 
     def __init__(self, db_path: Path, kind: str, second_folder: Path | None):
-        super().__init__()
-        self.setAutoDelete(False)
         self.db_path, self.kind, self.second_folder = Path(db_path), kind, second_folder
-        self.signals = _Signals()
-        self.finished = threading.Event()
+        super().__init__(lambda: backups.backup_now(self.db_path, kind=self.kind,
+                                                    second_folder=self.second_folder),
+                         "The backup could not be made.")
 
-    def start(self) -> "BackupJob":
-        self.signals.done.connect(self._let_go)
-        self.signals.failed.connect(self._let_go)
-        _running.add(self)
-        QThreadPool.globalInstance().start(self)
-        return self
-
-    def _let_go(self, *_args) -> None:
-        QTimer.singleShot(0, lambda: _running.discard(self))
-
-    def run(self) -> None:
-        try:
-            info = backups.backup_now(self.db_path, kind=self.kind, second_folder=self.second_folder)
-        except CoachDeskError as exc:
-            self.finished.set()
-            self.signals.failed.emit(str(exc))
-        except Exception as exc:  # logged; the coach reads a sentence
-            log.exception("backup failed")
-            self.finished.set()
-            self.signals.failed.emit(f"The backup could not be made ({exc}). "
-                                     "Your older backups were kept.")
-        else:
-            self.finished.set()
-            self.signals.done.emit(info)
+    def failure_text(self, exc: Exception) -> str:
+        return f"The backup could not be made ({exc}). Your older backups were kept."
 
 
 def start_backup(ctx: AppContext, kind: str = backups.MANUAL) -> BackupJob:
@@ -103,13 +61,13 @@ def start_backup(ctx: AppContext, kind: str = backups.MANUAL) -> BackupJob:
 
 
 def backup_running() -> bool:
-    return any(not job.finished.is_set() for job in _running)
+    return any(not job.over.is_set() for job in workers.running(BackupJob))
 
 
 def wait_for_backups(timeout_s: float = 10.0) -> None:
     """Let a backup in flight finish (closing the app waits for it, briefly)."""
-    for job in list(_running):
-        job.finished.wait(timeout_s)
+    for job in workers.running(BackupJob):
+        job.over.wait(timeout_s)
 
 
 def describe_done(info: BackupInfo) -> str:

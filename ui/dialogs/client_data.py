@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from coachdesk.errors import CoachDeskError
 from coachdesk.services import privacy
 
+from .. import workers
 from ..context import AppContext
 from ..theme import css
 from ..widgets.fields import name_widget
@@ -37,43 +38,15 @@ log = logging.getLogger(__name__)
 # -- a job in the thread pool ---------------------------------------------------------------
 
 
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(str)
-
-
-_running: set["Job"] = set()  # keep each job alive until its result is delivered
-
-
-class Job(QRunnable):
-    """``work()`` in the thread pool; ``done(result)`` or ``failed(sentence)`` back here."""
+class Job(workers.Job):
+    """``work()`` in the thread pool (see ui/workers.py); ``what`` names it in a failure."""
 
     def __init__(self, work, what: str):
-        super().__init__()
-        self.setAutoDelete(False)
-        self.work = work
+        super().__init__(work, f"{what} did not work.")
         self.what = what
-        self.signals = _Signals()
 
-    def start(self) -> None:
-        self.signals.done.connect(self._finished)
-        self.signals.failed.connect(self._finished)
-        _running.add(self)
-        QThreadPool.globalInstance().start(self)
-
-    def _finished(self, *_args) -> None:
-        QTimer.singleShot(0, lambda: _running.discard(self))
-
-    def run(self):
-        try:
-            result = self.work()
-        except CoachDeskError as exc:
-            self.signals.failed.emit(str(exc))
-        except Exception as exc:  # logged; the coach gets a sentence
-            log.exception("%s failed", self.what)
-            self.signals.failed.emit(f"{self.what} did not work: {exc}")
-        else:
-            self.signals.done.emit(result)
+    def failure_text(self, exc: Exception) -> str:
+        return f"{self.what} did not work: {exc}"
 
 
 def _short(name: str, limit: int = 60) -> str:

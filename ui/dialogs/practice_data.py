@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Callable
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from coachdesk import paths
 from coachdesk.errors import CoachDeskError
 from coachdesk.services import export
 
+from .. import workers
 from ..context import AppContext
 
 log = logging.getLogger(__name__)
@@ -41,73 +42,51 @@ class Cancelled(Exception):
     """The coach pressed Cancel while the export was running."""
 
 
-class _Signals(QObject):
-    progress = Signal(int, int, str)
-    done = Signal(object)
-    failed = Signal(str)
-
-
-# Jobs in flight: Python keeps each job (and its signals object) alive until its result
-# has been delivered, as ``print_preview.PdfJob`` does.
-_running: set["Job"] = set()
 #: the last job started (tests wait on it and read what progress it reported)
 last_job: "Job | None" = None
 
 
-class Job(QRunnable):
-    """Run ``work(progress)`` in the thread pool; ``progress(done, total, table)`` is
-    forwarded to the GUI thread as a signal. ``done`` carries the result, ``failed`` one
-    plain sentence (a CoachDeskError's message, or a general one with the detail logged)."""
+class Job(workers.Job):
+    """Run ``work(progress)`` in the thread pool (see ui/workers.py);
+    ``progress(done, total, table)`` is forwarded to the GUI thread as a signal, and
+    Cancel is honoured between tables. A failure that is not CoachDesk's own reads
+    ``failure`` plus where the log is."""
 
     def __init__(self, work: Callable, failure: str):
-        super().__init__()
-        self.setAutoDelete(False)
-        self.work = work
-        self.failure = failure
-        self.signals = _Signals()
+        super().__init__(work, failure)
         self.seen: list[tuple[int, int]] = []  # progress as the GUI received it
-        self.finished = False
+        self.finished = False  # delivered to the GUI thread
         self.cancelled = False  # read by the worker between tables
         self.dialog: QProgressDialog | None = None  # the progress dialog it feeds
         self.percent = 0  # what that dialog last showed
         self.signals.progress.connect(lambda d, t, _name: self.seen.append((d, t)))
 
-    def start(self) -> None:
-        """Connect the caller's slots first; the job lets go of itself after they ran."""
+    def start(self) -> "Job":
         global last_job
-        self.signals.done.connect(self._finished)
-        self.signals.failed.connect(self._finished)
-        _running.add(self)
         last_job = self
-        QThreadPool.globalInstance().start(self)
+        return super().start()
 
-    def _finished(self, *_args) -> None:
+    def _let_go(self, *_args) -> None:
         self.finished = True
-        QTimer.singleShot(0, lambda: _running.discard(self))
+        super()._let_go()
 
     def _progress(self, done: int, total: int, table: str) -> None:
         if self.cancelled:
             raise Cancelled()
         self.signals.progress.emit(done, total, table)
 
-    def run(self) -> None:
+    def call(self):
         try:
-            result = self.work(self._progress)
+            return self.work(self._progress)
         except Cancelled:
-            outcome = (self.signals.failed, "")
-        except CoachDeskError as exc:
-            outcome = (self.signals.failed, str(exc))
-        except Exception:  # noqa: BLE001 - logged; the coach reads a sentence, not a traceback
-            log.exception("%s failed", self.failure)
-            outcome = (self.signals.failed, f"{self.failure} The details are in the log "
-                                            f"folder: {paths.log_dir()}")
-        else:
-            outcome = (self.signals.done, result)
-        signal, value = outcome
-        try:
-            signal.emit(value)
-        except RuntimeError:  # the application is closing: nobody is left to tell
-            log.info("%s finished after its window closed", self.failure)
+            raise _Quiet("") from None
+
+    def failure_text(self, exc: Exception) -> str:
+        return f"{self.failure} The details are in the log folder: {paths.log_dir()}"
+
+
+class _Quiet(CoachDeskError):
+    """Cancelled: ``failed`` is emitted with an empty sentence (nothing to tell)."""
 
 
 def _progress_dialog(parent: QWidget | None, title: str, label: str,

@@ -11,7 +11,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,57 +24,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from coachdesk.errors import CoachDeskError
-
 from ..context import AppContext
 from ..widgets.fields import name_widget
+from ..workers import Job
 
 log = logging.getLogger(__name__)
 
 
-class _Signals(QObject):
-    done = Signal(str)
-    failed = Signal(str)
+class PdfJob(Job):
+    """Builds a PDF with ``build()`` (returns its path) off the GUI thread;
+    ``signals.done`` carries the path as text."""
 
-
-# Jobs in flight. Python must keep each job (and the QObject carrying its
-# signals) alive until its result has been delivered: a job nobody references
-# can be collected while its queued "done" signal is still on the way, and
-# the preview would then never open.
-_running: set["PdfJob"] = set()
-
-
-class PdfJob(QRunnable):
     def __init__(self, build):
-        super().__init__()
-        self.setAutoDelete(False)
+        super().__init__(build, "The PDF could not be made.")
         self.build = build
-        self.signals = _Signals()
 
-    def start(self) -> None:
-        """Run in the pool. Connect the caller's slots before this: the job
-        lets go of itself after they have run, never before."""
-        self.signals.done.connect(self._finished)
-        self.signals.failed.connect(self._finished)
-        _running.add(self)
-        QThreadPool.globalInstance().start(self)
+    def call(self) -> str:
+        return str(self.build())
 
-    def _finished(self, *_args) -> None:
-        # Let go on the next turn of the event loop, once this emission is over.
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, lambda: _running.discard(self))
-
-    def run(self):
-        try:
-            path = self.build()
-        except CoachDeskError as exc:
-            self.signals.failed.emit(str(exc))
-        except Exception as exc:  # logged, shown as a sentence
-            log.exception("building the PDF failed")
-            self.signals.failed.emit(f"The PDF could not be made: {exc}")
-        else:
-            self.signals.done.emit(str(path))
+    def failure_text(self, exc: Exception) -> str:
+        return f"The PDF could not be made: {exc}"
 
 
 class WorksheetChoiceDialog(QDialog):
