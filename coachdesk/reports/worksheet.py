@@ -32,7 +32,8 @@ from sqlmodel import select
 
 from ..errors import NotFoundError, ValidationError
 from ..models import (ActionItem, Client, CoachingSession, GrowOption, GrowWorksheet,
-                      Organization, Setting)
+                      Organization)
+from ..services.settings import get_setting, put_setting
 from ..storage import Database
 from . import styles as st
 from .pdfkit import CELL_CHUNK, TEXT_CHUNK, format_date, new_doc, text_flowables  # noqa: F401
@@ -136,29 +137,9 @@ def validate_prompts(prompts) -> dict[str, list[str]]:
     return {stage: normalised[stage] for stage in STAGES}
 
 
-def _get_setting(db: Database, key: str) -> str | None:
-    with db.session() as s:
-        row = s.get(Setting, key)
-        return row.value if row is not None else None
-
-
-def _put_setting(db: Database, key: str, value: str | None) -> None:
-    with db.session() as s:
-        row = s.get(Setting, key)
-        if value is None:
-            if row is not None:
-                s.delete(row)
-            return
-        if row is None:
-            row = Setting(key=key, value=value)
-        else:
-            row.value = value
-        s.add(row)
-
-
 def get_prompts(db: Database) -> dict[str, list[str]]:
     """The coach's GROW questions, or the defaults when none (or nothing usable) is saved."""
-    raw = _get_setting(db, PROMPTS_KEY)
+    raw = get_setting(db, PROMPTS_KEY)
     if raw:
         try:
             return validate_prompts(json.loads(raw))
@@ -170,16 +151,16 @@ def get_prompts(db: Database) -> dict[str, list[str]]:
 def set_prompts(db: Database, prompts) -> dict[str, list[str]]:
     """Save the coach's GROW questions (validated); ``None`` goes back to the defaults."""
     if prompts is None:
-        _put_setting(db, PROMPTS_KEY, None)
+        put_setting(db, PROMPTS_KEY, None)
         return _copy_prompts(DEFAULT_PROMPTS)
     clean = validate_prompts(prompts)
-    _put_setting(db, PROMPTS_KEY, json.dumps(clean, ensure_ascii=False))
+    put_setting(db, PROMPTS_KEY, json.dumps(clean, ensure_ascii=False))
     return clean
 
 
 def get_paper_size(db: Database) -> str:
     """``"A4"`` (the default) or ``"Letter"``."""
-    raw = _get_setting(db, PAPER_KEY)
+    raw = get_setting(db, PAPER_KEY)
     if raw:
         try:
             return st.normalize_paper(raw)
@@ -190,7 +171,7 @@ def get_paper_size(db: Database) -> str:
 
 def set_paper_size(db: Database, paper: str) -> str:
     paper = st.normalize_paper(paper)
-    _put_setting(db, PAPER_KEY, paper)
+    put_setting(db, PAPER_KEY, paper)
     return paper
 
 
