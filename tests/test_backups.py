@@ -302,3 +302,68 @@ def test_a_damaged_practice_is_not_backed_up_over_good_backups(practice):
         backups.backup_now(practice)
     assert "older backups were kept" in str(info.value)
     assert backups.backup_files(practice) == [good] and backups.verify(good.path)
+
+
+# -- the stored report PDFs travel with the backups ----------------------------------------
+
+
+def _stored_report(db, tmp_path):
+    """A report recorded in the log the way the app does it; returns its entry."""
+    from coachdesk.services import report_log
+    from test_report_log import make_engagement, make_report
+
+    eid = make_engagement(db)
+    pdf, data = make_report(db, eid, tmp_path, sections=["glance", "summary"])
+    return report_log.record(db, eid, pdf, data, recipient="priya@example.com")
+
+
+def test_backups_carry_the_stored_reports_and_a_restore_brings_them_back(db, tmp_path):
+    from coachdesk.services import report_log
+
+    entry = _stored_report(db, tmp_path)
+    original = entry.pdf_path.read_bytes()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    made = backups.backup_now(db.path, second_folder=stick)
+    assert made.warnings == ()
+    rel = entry.pdf_path.relative_to(report_log.reports_dir(db))
+    for folder in (paths.backup_dir(db.path), stick):
+        assert (folder / backups.MIRROR / rel).read_bytes() == original
+    # A second backup copies nothing again (the mirror file is left as it was).
+    mirror = paths.backup_dir(db.path) / backups.MIRROR / rel
+    stamp = mirror.stat().st_mtime_ns
+    backups.backup_now(db.path, second_folder=stick)
+    assert mirror.stat().st_mtime_ns == stamp
+
+    # A new computer: the data folder's reports are gone; restoring from the stick brings
+    # the PDF back byte for byte, and the log's check against its SHA-256 passes.
+    db.close()
+    entry.pdf_path.unlink()
+    from_stick = next(b for b in backups.backup_files(db.path, stick) if b.in_second_folder)
+    assert from_stick.path.parent == stick
+    backups.restore_backup(from_stick.path, db.path)
+    assert entry.pdf_path.read_bytes() == original
+    reopened = storage.open_database(db.path)
+    try:
+        assert report_log.verify(report_log.get(reopened, entry.id))
+    finally:
+        reopened.close()
+
+
+def test_erasing_a_client_removes_their_reports_from_the_backup_mirrors_too(db, tmp_path):
+    from coachdesk.services import privacy, report_log
+
+    entry = _stored_report(db, tmp_path)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    backups.save_settings(db, backups.get_rhythm(db), stick)
+    backups.backup_now(db.path, second_folder=stick)
+    rel = entry.pdf_path.relative_to(report_log.reports_dir(db))
+    copies = [folder / backups.MIRROR / rel for folder in (paths.backup_dir(db.path), stick)]
+    assert all(p.exists() for p in copies)
+    with db.session() as s:
+        from coachdesk.models import Engagement
+        client_id = s.get(Engagement, entry.engagement_id).client_id
+    privacy.erase_client(db, client_id)
+    assert not entry.pdf_path.exists()
+    assert not any(p.exists() for p in copies)

@@ -442,7 +442,7 @@ def erase_client(db: Database, client_id: int) -> EraseResult:
         finally:
             conn.exec_driver_sql("PRAGMA secure_delete=OFF")
     removed, left = 0, []
-    for path in [*preview.report_files, *preview.mail_files]:
+    for path in [*preview.report_files, *preview.mail_files, *_mirrored(db, preview.report_files)]:
         try:
             path.unlink()
             removed += 1
@@ -466,6 +466,20 @@ def erase_client(db: Database, client_id: int) -> EraseResult:
     log.info("client %s erased (%s rows, %s files)", preview.client_id, sum(counts.values()),
              removed)
     return EraseResult(preview.name, counts, removed, left, truncated, compacted)
+
+
+def _mirrored(db: Database, report_files: list[Path]) -> list[Path]:
+    """The copies of these report PDFs that backups keep beside them (backups.mirror_reports):
+    a report is the client's data, so it goes from there too."""
+    from .. import backups
+
+    root = report_log.reports_dir(db)
+    relative = [p.relative_to(root) for p in report_files if p.is_relative_to(root)]
+    try:
+        second = backups.get_second_folder(db)
+    except Exception:  # noqa: BLE001 - a setting that cannot be read: the main mirror still goes
+        second = None
+    return backups.mirrored_reports(db.path, relative, second)
 
 
 def compact(db: Database) -> bool:
