@@ -25,11 +25,43 @@ def data_dir() -> Path:
     return base
 
 
+REMEMBERED = "last-practice.txt"
+
+
 def default_db_path() -> Path:
+    """``COACHDESK_DB``, else the practice file the coach last opened in the app (if it is
+    still there), else ``coachdesk.db`` in the data folder."""
     env = os.environ.get("COACHDESK_DB")
     if env:
         return Path(env).expanduser()
-    return data_dir() / DB_FILENAME
+    remembered = remembered_practice()
+    return remembered if remembered is not None else data_dir() / DB_FILENAME
+
+
+def remembered_practice() -> Path | None:
+    try:
+        text = (data_dir() / REMEMBERED).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        path = Path(text) if text else None
+        return path if path is not None and path.is_absolute() and path.is_file() else None
+    except (OSError, ValueError):  # e.g. a NUL byte in a garbled marker
+        return None
+
+
+def remember_practice(path: Path) -> None:
+    """The app opens ``path`` next time (and the command line works on it) unless told
+    otherwise; the default file is remembered by forgetting."""
+    marker = data_dir() / REMEMBERED
+    try:
+        if Path(path).resolve() == (data_dir() / DB_FILENAME).resolve():
+            marker.unlink(missing_ok=True)
+        else:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(str(Path(path).resolve()) + "\n", encoding="utf-8")
+    except OSError:  # remembering is a convenience, never a failure
+        pass
 
 
 def resolve_db_path(cli_value: str | os.PathLike | None) -> Path:

@@ -197,7 +197,7 @@ def test_import_is_refused_into_a_practice_with_clients(qtbot, demo_db, demo_exp
     trigger(win, "actionImportPractice")
     message = boxes.of("information")[0]
     assert "already holds clients" in message and "Nothing was changed" in message
-    assert "--db" in message and str(demo_db.path) in message  # what to do, and where theirs is
+    assert "Open or create a practice file" in message and str(demo_db.path) in message
     assert "Move from another computer" in message
     plain(message)
     assert not asked, "no file is asked for when the import cannot happen"
@@ -221,3 +221,57 @@ def test_a_broken_file_chosen_on_the_welcome_page_gets_one_message(qtbot, db, tm
     plain(message)
     assert export.is_empty(db)
     assert win.stack.currentWidget() is win.welcome_page
+
+
+def test_a_practice_with_clients_moves_in_through_a_new_practice_file_and_back(
+        qtbot, demo_db, demo_export, monkeypatch, tmp_path):
+    """The refusal's advice, followed in the app: a new practice file, import there, and
+    back to the first practice, each file locked while open and the last one remembered."""
+    from coachdesk import paths
+    from ui.app import InstanceLock
+
+    win = make_window(qtbot, demo_db)
+    first = demo_db.path
+    boxes = Boxes(monkeypatch)
+    new_file = tmp_path / "moved" / "coachdesk-moved"  # no suffix typed: .db is added
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(new_file), "")))
+    trigger(win, "actionOpenPracticeFile")
+    opened = new_file.with_suffix(".db").resolve()
+    assert win.ctx.db.path.resolve() == opened
+    assert win.stack.currentWidget() is win.welcome_page, "an empty practice starts welcome"
+    assert paths.remembered_practice() == opened
+    assert not InstanceLock(opened).acquire(), "the open file is locked"
+    assert InstanceLock(first).acquire(), "the file left behind is free again"
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(demo_export), "")))
+    qtbot.mouseClick(win.welcome_page.move_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(boxes.of("information") or boxes.of("warning")), timeout=20000)
+    assert not boxes.of("warning"), boxes.shown
+    assert clients.count(win.ctx.db) == 12
+
+    # And back: the first practice, with its own clients, as it was.
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(first), "")))
+    trigger(win, "actionOpenPracticeFile")
+    assert win.ctx.db.path.resolve() == first.resolve()
+    assert win.stack.currentWidget() is win.clients_page
+    assert paths.remembered_practice() is None or paths.remembered_practice() == first.resolve()
+    win.ctx.db.close()
+
+
+def test_a_file_that_is_not_a_practice_is_refused_and_the_practice_stays_open(
+        qtbot, demo_db, monkeypatch, tmp_path):
+    win = make_window(qtbot, demo_db)
+    boxes = Boxes(monkeypatch)
+    picture = tmp_path / "holiday.db"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 2048)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(picture), "")))
+    trigger(win, "actionOpenPracticeFile")
+    message = boxes.of("warning")[0]
+    assert "holiday.db could not be opened" in message and "nothing was changed" in message
+    plain(message)
+    assert win.ctx.db is demo_db and clients.count(demo_db) > 0
+    assert picture.read_bytes().startswith(b"\x89PNG"), "the refused file is left untouched"

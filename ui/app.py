@@ -137,7 +137,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     if demo_data and clients.count(database) == 0:
         _populate_demo(database)
 
-    ctx = AppContext(database)
+    ctx = AppContext(database, lock)
     window = MainWindow(ctx)
     window.show()
     if os.environ.get("COACHDESK_STARTUP_PROBE"):
@@ -148,8 +148,9 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
             app.quit()
         QTimer.singleShot(0, probe)
     code = app.exec()
-    ctx.db.close()  # after a restore this is the reopened file, not the first one
-    lock.release()
+    ctx.db.close()  # after a restore or a switch this is the file open at the end
+    if ctx.lock is not None:
+        ctx.lock.release()
     return code
 
 

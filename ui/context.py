@@ -17,9 +17,11 @@ class AppContext(QObject):
     #: a short message for the status bar
     status_message = Signal(str)
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, lock=None):
         super().__init__()
         self.db = db
+        #: the open practice file's one-instance lock (``ui.app.InstanceLock``), if any
+        self.lock = lock
 
     def notify(self, what: str) -> None:
         self.data_changed.emit(what)

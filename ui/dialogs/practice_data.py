@@ -231,7 +231,6 @@ def export_practice(ctx: AppContext, parent: QWidget | None = None, *,
 def refusal_text(ctx: AppContext) -> str:
     """What a coach reads when the open practice already holds records."""
     here = Path(ctx.db.path)
-    new_file = here.with_name("coachdesk-moved.db")
     return (
         "This practice already holds clients, so CoachDesk will not import into it: mixing two "
         "practices could overwrite or duplicate your records. Nothing was changed.\n\n"
@@ -239,10 +238,11 @@ def refusal_text(ctx: AppContext) -> str:
         "practice.\n\n"
         "• On the new computer, open CoachDesk for the first time and choose “Move from another "
         "computer…” on the welcome page.\n"
-        "• On this computer, quit CoachDesk and start it on a new practice file, for example:\n"
-        f"    python main.py --db \"{new_file}\"\n"
-        "  then choose “Move from another computer…”. Your current practice stays as it is in:\n"
-        f"    {here}\n\n"
+        "• On this computer, choose File → Open or create a practice file…, give a new name "
+        "(for example “coachdesk-moved”), then choose “Move from another computer…” on its "
+        "welcome page. Your current practice stays as it is in:\n"
+        f"    {here}\n"
+        "  and File → Open or create a practice file… takes you back to it.\n\n"
         "To add a few clients from a spreadsheet or an address book instead, use File → "
         "Import clients from a spreadsheet or vCard…")
 
