@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from . import paths, storage
+from .report_mirror import MIRROR, bring_back_reports, mirror_reports, mirrored_reports  # noqa: F401
 from .errors import CorruptDatabaseError, NotADatabaseError, StorageError, ValidationError
 
 log = logging.getLogger(__name__)
@@ -354,62 +355,6 @@ def _copy_to_second(made: Path, second: Path, stem: str, now: datetime) -> str |
     return None
 
 
-# -- the stored report PDFs travel with the backups ----------------------------------------
-#
-# A backup is the database file; the PDFs of reports as sent live beside it in
-# ``<data folder>/reports`` (services.report_log.reports_dir). They never change once
-# stored, so each backup folder keeps a mirror, ``<backup folder>/reports``, to which
-# new ones are copied; a restore copies back the ones the data folder lacks.
-
-MIRROR = "reports"
-
-
-def reports_folder(db_path: Path | str) -> Path:
-    """Where the practice at ``db_path`` stores its report PDFs (as report_log.reports_dir)."""
-    return Path(db_path).expanduser().resolve().parent / "reports"
-
-
-def _copy_missing(src_root: Path, dest_root: Path) -> int:
-    """Copy every file under ``src_root`` that ``dest_root`` lacks (same relative path and
-    size counts as there). Returns how many were copied; raises OSError."""
-    copied = 0
-    if not src_root.is_dir():
-        return 0
-    for src in sorted(src_root.rglob("*.pdf")):
-        if not src.is_file():
-            continue
-        dest = dest_root / src.relative_to(src_root)
-        if dest.exists() and dest.stat().st_size == src.stat().st_size:
-            continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f".{dest.name}.partial")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dest)
-        copied += 1
-    return copied
-
-
-def mirror_reports(db_path: Path | str, folder: Path) -> str | None:
-    """Bring ``folder``'s mirror of the stored reports up to date. Returns a plain
-    problem, or None; never fails the backup itself."""
-    try:
-        _copy_missing(reports_folder(db_path), Path(folder) / MIRROR)
-    except OSError as exc:
-        return (f"The stored report PDFs could not all be copied to {folder} "
-                f"({exc.strerror or exc}); the practice itself was backed up.")
-    return None
-
-
-def mirrored_reports(db_path: Path | str, relative: Iterable[Path | str],
-                     second_folder: Path | str | None = None) -> list[Path]:
-    """The copies, in the backup folders' mirrors, of report files given relative to the
-    reports folder (for erasing a client: their reports go from the mirrors too)."""
-    roots = [paths.backup_dir(Path(db_path)) / MIRROR]
-    if second_folder:
-        roots.append(Path(second_folder) / MIRROR)
-    return [root / rel for root in roots for rel in relative if (root / rel).is_file()]
-
-
 def backup_now(db_path: Path | str, *, kind: str = MANUAL, second_folder: Path | str | None = None,
                now: datetime | None = None, rotate: bool = True) -> BackupInfo:
     """Make one verified backup, then rotate older ones away. Returns it.
@@ -518,10 +463,7 @@ def _restore(backup: Path, db_path: Path, now: datetime) -> Path | None:
                            f"Your previous practice is kept at {kept}.") from exc
     # The stored report PDFs the data folder lacks (a new computer, a lost folder) come
     # back from the mirror beside the backup; none is ever overwritten.
-    try:
-        _copy_missing(backup.parent / MIRROR, reports_folder(db_path))
-    except OSError as exc:
-        log.warning("report PDFs could not be brought back from %s: %s", backup.parent, exc)
+    bring_back_reports(backup.parent, db_path)
     # Only now, with the restored file in place, may old safety copies go (never the two
     # this restore is about).
     _rotate(folder, db_path.stem, now, protect=[kept, backup], second=False)

@@ -553,70 +553,14 @@ class MainWindow(QMainWindow):
         import_practice(self.ctx, self)
 
     def open_practice_file(self) -> None:
-        """File → Open or create a practice file: another file (an existing one, or a new
-        name for an empty practice), e.g. to import a practice export into."""
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Open or create a practice file", str(Path(self.ctx.db.path).parent),
-            "CoachDesk files (*.db);;All files (*)",
-            options=QFileDialog.Option.DontConfirmOverwrite)
-        if name:
-            self.switch_practice(Path(name))
+        from .practice_file import open_practice_file
+
+        open_practice_file(self)
 
     def switch_practice(self, path: Path) -> bool:
-        """Close the open practice and open ``path`` (created empty if it does not exist).
+        from .practice_file import switch_practice
 
-        Nothing changes if ``path`` cannot be opened: the coach is told why and keeps
-        working on the current practice. CoachDesk opens ``path`` next time too.
-        """
-        from coachdesk import paths
-
-        from .app import InstanceLock
-
-        path = Path(path).expanduser()
-        if not path.suffix:
-            path = path.with_suffix(".db")
-        path = path.resolve()
-        if path == Path(self.ctx.db.path).resolve():
-            self.ctx.say(f"{path.name} is the practice already open.")
-            return False
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes beside it
-        except OSError as exc:
-            QMessageBox.warning(self, "Open a practice file",
-                                f"The folder {path.parent} could not be made "
-                                f"({exc.strerror or exc}). Your current practice stays open.")
-            return False
-        lock = InstanceLock(path)
-        if not lock.acquire():
-            QMessageBox.information(
-                self, "Open a practice file",
-                f"{path.name} is already open in another CoachDesk window; switch to that "
-                "window instead.")
-            return False
-        try:
-            database = storage.open_database(path)
-        except (CoachDeskError, OSError) as exc:
-            lock.release()
-            QMessageBox.warning(self, "Open a practice file",
-                                f"{path.name} could not be opened: {exc}\n\n"
-                                "Your current practice stays open; nothing was changed.")
-            return False
-        self.client_page.leave()
-        self.session_page.leave()
-        old_db, old_lock = self.ctx.db, self.ctx.lock
-        self.ctx.db, self.ctx.lock = database, lock
-        old_db.close()
-        if old_lock is not None:
-            old_lock.release()
-        paths.remember_practice(path)
-        self.client_page.client = None
-        self.ctx.database_replaced.emit()
-        if clients.count(database) == 0:
-            self.show_welcome()
-        else:
-            self.show_clients()
-        self.ctx.say(f"Practice file open: {path}")
-        return True
+        return switch_practice(self, path)
 
     def icf_log(self) -> None:
         from .dialogs.icf_dialog import IcfLogDialog

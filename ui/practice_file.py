@@ -1,0 +1,81 @@
+"""Another practice file: open an existing one or start a new, empty one (File menu).
+
+The coach keeps working on the current practice unless the new one opens; the
+one-instance lock moves with the file, and CoachDesk opens it next time too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from coachdesk import paths, storage
+from coachdesk.errors import CoachDeskError
+from coachdesk.services import clients
+
+from .app import InstanceLock
+
+
+def open_practice_file(window) -> None:
+    """File → Open or create a practice file: another file (an existing one, or a new
+    name for an empty practice), e.g. to import a practice export into."""
+    name, _ = QFileDialog.getSaveFileName(
+        window, "Open or create a practice file", str(Path(window.ctx.db.path).parent),
+        "CoachDesk files (*.db);;All files (*)",
+        options=QFileDialog.Option.DontConfirmOverwrite)
+    if name:
+        switch_practice(window, Path(name))
+
+
+def switch_practice(window, path: Path) -> bool:
+    """Close the open practice and open ``path`` (created empty if it does not exist).
+
+    Nothing changes if ``path`` cannot be opened: the coach is told why and keeps
+    working on the current practice. CoachDesk opens ``path`` next time too.
+    """
+    path = Path(path).expanduser()
+    if not path.suffix:
+        path = path.with_suffix(".db")
+    path = path.resolve()
+    if path == Path(window.ctx.db.path).resolve():
+        window.ctx.say(f"{path.name} is the practice already open.")
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes beside it
+    except OSError as exc:
+        QMessageBox.warning(window, "Open a practice file",
+                            f"The folder {path.parent} could not be made "
+                            f"({exc.strerror or exc}). Your current practice stays open.")
+        return False
+    lock = InstanceLock(path)
+    if not lock.acquire():
+        QMessageBox.information(
+            window, "Open a practice file",
+            f"{path.name} is already open in another CoachDesk window; switch to that "
+            "window instead.")
+        return False
+    try:
+        database = storage.open_database(path)
+    except (CoachDeskError, OSError) as exc:
+        lock.release()
+        QMessageBox.warning(window, "Open a practice file",
+                            f"{path.name} could not be opened: {exc}\n\n"
+                            "Your current practice stays open; nothing was changed.")
+        return False
+    window.client_page.leave()
+    window.session_page.leave()
+    old_db, old_lock = window.ctx.db, window.ctx.lock
+    window.ctx.db, window.ctx.lock = database, lock
+    old_db.close()
+    if old_lock is not None:
+        old_lock.release()
+    paths.remember_practice(path)
+    window.client_page.client = None
+    window.ctx.database_replaced.emit()
+    if clients.count(database) == 0:
+        window.show_welcome()
+    else:
+        window.show_clients()
+    window.ctx.say(f"Practice file open: {path}")
+    return True
