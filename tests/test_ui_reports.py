@@ -368,3 +368,42 @@ def test_settings_refuse_a_bad_port_mix_beside_the_field_and_a_bad_logo(qtbot, d
     assert dialog.logo_preview.text() == "not an image"
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.errors["logo_path"].isVisibleTo(dialog)
+
+
+def test_closing_with_a_summary_in_no_report_asks_first(qtbot, report_dialog, monkeypatch):
+    """The summary lives only in the reports made: closing must not drop it silently."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+
+    def answer(choice):
+        def question(parent, title, text, *args, **kwargs):
+            asked.append(text)
+            return choice
+        monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+
+    report_dialog.show()
+    type_text(report_dialog.summary, "Søren leads the outage reviews himself now <&>.")
+    answer(QMessageBox.StandardButton.Cancel)
+    qtbot.keyClick(report_dialog, Qt.Key.Key_Escape)
+    assert asked and "not in any report yet" in asked[0]
+    assert report_dialog.isVisible(), "Cancel keeps the dialog and the words"
+    assert "outage reviews" in report_dialog.summary.toPlainText()
+
+    # Once a report holding these words is in the log, closing asks nothing.
+    wait_preview(qtbot, report_dialog, report_dialog.preview)
+    assert report_dialog.record("saved") is not None
+    asked.clear()
+    qtbot.keyClick(report_dialog, Qt.Key.Key_Escape)
+    assert not asked and not report_dialog.isVisible()
+
+
+def test_discarding_on_close_closes_without_a_report(qtbot, report_dialog, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
+    report_dialog.show()
+    type_text(report_dialog.next_steps, "Three-way meeting in March.")
+    qtbot.keyClick(report_dialog, Qt.Key.Key_Escape)
+    assert not report_dialog.isVisible()

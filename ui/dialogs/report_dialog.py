@@ -394,6 +394,29 @@ class ReportDialog(QDialog):
 
         return self.build(ready)
 
+    def unkept_words(self) -> bool:
+        """Has the coach written a summary or next steps that no report in the log holds?"""
+        typed = (self.summary.toPlainText().strip(), self.next_steps.toPlainText().strip())
+        if not any(typed):
+            return False
+        if self.entry is None:
+            return True
+        return typed != (self.entry.coach_summary.strip(), self.entry.next_steps.strip())
+
+    def reject(self) -> None:
+        """Close (Esc, the Close button, the window's ×): never lose the coach's summary
+        without asking. It is kept only in a report, so closing first asks."""
+        if self.unkept_words():
+            answer = QMessageBox.question(
+                self, "Close the report",
+                "Your summary and next steps are not in any report yet: closing now loses "
+                "them.\n\nTo keep them, stay and save the report as PDF or e-mail it.",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
+
     def _record_safely(self, method: str, recipient: str | None = None):
         try:
             return self.record(method, recipient)
