@@ -19,16 +19,8 @@ The values go through ``clients._clean``/``organizations._clean``, the rules
 the forms use, so an imported client is held to the same checks as a typed
 one. The search index follows through the database triggers.
 
-vCard: parsed with ``vobject`` (Apache-2.0, maintained again by the
-py-vobject project since 2024, release 0.9.9). It unescapes values, decodes
-quoted-printable with its CHARSET (vCard 2.1, with soft line breaks when
-``allowQP`` is on), unfolds lines and splits N and ORG into their parts, as
-Apple Contacts, Google Contacts and Outlook write them. It has no vCard 4
-*behaviour* of its own but reads 4.0 cards with its 3.0 rules, which covers
-the properties we use (FN, N, EMAIL, TEL, ORG, TITLE, NOTE; a 4.0 ``tel:``
-URI is stripped here). Its own errors give line numbers inside a confusing
-nesting when an END is missing, so the file is first cut into cards here:
-every message names the card, and each card is handed to vobject alone.
+vCard files are read by ``client_import_vcard`` (why ``vobject``, how cards are
+framed); the fields and column names by ``client_import_columns``.
 """
 
 from __future__ import annotations
@@ -47,51 +39,21 @@ from ..storage import Database
 from . import clients as client_service
 from . import organizations as org_service
 from . import validation as v
+from .client_import_columns import FIELD_LABELS, FIELDS, SYNONYMS, guess_mapping
+from .client_import_vcard import VCARD_HEADERS, read_vcard
+
+__all__ = [  # the dialog and the tests use these through this module
+    "BLOCKING", "FIELDS", "FIELD_LABELS", "MAX_BYTES", "MAX_ROWS", "SNIFF_CHARS", "SYNONYMS",
+    "VCARD_HEADERS",
+    "ImportResult", "PreviewRow", "Problem", "Source", "decode", "default_mapping",
+    "guess_mapping", "import_rows", "preview", "read_source", "row_values", "rows_to_import",
+]
 
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 20 * 1024 * 1024  # a practice's contacts are a few hundred kB; 20 MB is plenty
 MAX_ROWS = 20_000
 SNIFF_CHARS = 64 * 1024
-
-#: the client fields a column can feed, in the order the mapping step shows them
-FIELDS = ("name", "first_name", "last_name", "email", "phone", "job_title", "organization",
-          "background")
-FIELD_LABELS = {
-    "name": "Full name", "first_name": "First name", "last_name": "Last name",
-    "email": "E-mail", "phone": "Phone", "job_title": "Job title",
-    "organization": "Organisation", "background": "Notes (background)",
-}
-
-# Column names each field recognises, best first, compared after ``_norm`` (folded,
-# punctuation as spaces). "title" comes last for the job: Outlook's "Title" is Mr/Ms,
-# its job is "Job Title". French "nom" is the family name; Spanish "nombre" the given one.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "name": ("name", "full name", "display name", "client", "client name", "coachee", "contact",
-             "contact name", "nom complet", "nom et prenom", "prenom et nom", "vollstandiger name",
-             "anzeigename", "nombre completo", "nombre y apellidos"),
-    "first_name": ("first name", "given name", "firstname", "forename", "prenom", "vorname",
-                   "nombre", "nome"),
-    "last_name": ("last name", "family name", "surname", "lastname", "nom", "nom de famille",
-                  "nachname", "familienname", "apellido", "apellidos", "cognome"),
-    "email": ("e mail address", "email address", "e mail", "email", "e mail 1 value",
-              "e mail 1 address", "primary email", "work email", "mail", "courriel",
-              "adresse e mail", "adresse electronique", "e mail adresse", "correo",
-              "correo electronico"),
-    "phone": ("mobile phone", "mobile", "cell phone", "phone", "phone number", "telephone",
-              "phone 1 value", "primary phone", "business phone", "work phone", "home phone",
-              "telephone mobile", "portable", "tel", "handy", "mobiltelefon", "telefon",
-              "telefonnummer", "telefono", "movil", "celular"),
-    "job_title": ("job title", "organization title", "organization 1 title", "position", "role",
-                  "job", "fonction", "poste", "intitule du poste", "berufsbezeichnung",
-                  "position im unternehmen", "stellung", "cargo", "puesto", "title", "titre"),
-    "organization": ("company", "organization", "organisation", "organization name",
-                     "organization 1 name", "employer", "company name", "entreprise", "societe",
-                     "organisme", "employeur", "firma", "unternehmen", "arbeitgeber", "empresa",
-                     "organizacion", "compania"),
-    "background": ("notes", "note", "background", "comments", "comment", "remarques",
-                   "commentaires", "notizen", "bemerkungen", "notas", "comentarios"),
-}
 
 #: problems that make a row impossible to import (the others are for the coach to judge)
 BLOCKING = {"missing_name", "bad_email", "bad_value"}
@@ -323,151 +285,15 @@ def _read_csv(text: str, name: str) -> Source:
     return Source("csv", headers, rows, numbers, extra, delimiter=delimiter)
 
 
-# -- vCard -------------------------------------------------------------------------
-
-VCARD_HEADERS = [FIELD_LABELS[f] for f in FIELDS]
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-
-
-def _cards(text: str, name: str) -> list[tuple[int, int, str]]:
-    """Cut the text into (card number, first line, card text); refuse a card without END
-    or text outside any card, naming the card."""
-    cards: list[tuple[int, int, str]] = []
-    current: list[str] | None = None
-    start = 0
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
-        word = line.rstrip().upper()
-        if word == "BEGIN:VCARD":
-            if current is not None:
-                raise ValidationError(
-                    f"Card {len(cards) + 1} in {name} (from line {start}) has no END:VCARD line. "
-                    "Export the contacts again from your address book.")
-            current, start = [line], number
-        elif current is not None:
-            current.append(line)
-            if word == "END:VCARD":
-                cards.append((len(cards) + 1, start, "\r\n".join(current) + "\r\n"))
-                current = None
-        elif line.strip():
-            where = f"after card {len(cards)}" if cards else "before the first card"
-            raise ValidationError(f"{name} is not a vCard file as expected: line {number} "
-                                  f"({where}) is not part of any contact card.")
-    if current is not None:
-        raise ValidationError(f"Card {len(cards) + 1} in {name} (from line {start}) has no "
-                              "END:VCARD line: the file may be cut short. Export the contacts "
-                              "again from your address book.")
-    if not cards:
-        raise ValidationError(f"{name} holds no contact cards (a vCard file starts with "
-                              "BEGIN:VCARD).")
-    return cards
-
-
-def _text(value) -> str:
-    if isinstance(value, (list, tuple)):
-        return " ".join(_text(x) for x in value if _text(x))
-    return str(value or "").strip()
-
-
-def _types(line) -> set[str]:
-    found = {p.upper() for p in getattr(line, "singletonparams", [])}
-    for key in ("TYPE", "PREF"):
-        for item in line.params.get(key, []):
-            found.update(part.strip().strip('"').upper() for part in str(item).split(","))
-        if key == "PREF" and key in line.params:
-            found.add("PREF")
-    return found
-
-
-def _pick(lines, preferred: tuple[str, ...]):
-    for wanted in preferred:
-        for line in lines:
-            if wanted in _types(line) and _text(line.value):
-                return line
-    return next((line for line in lines if _text(line.value)), None)
-
-
-def _card_cells(card) -> list[str]:
-    contents = card.contents
-    full = _text(contents["fn"][0].value) if contents.get("fn") else ""
-    given = family = ""
-    if contents.get("n"):
-        n = contents["n"][0].value
-        given, family = _text(getattr(n, "given", "")), _text(getattr(n, "family", ""))
-        if isinstance(n, str):  # an N vobject could not split
-            family = n.replace(";", " ").strip()
-    email = _pick(contents.get("email", []), ("PREF", "WORK", "INTERNET"))
-    phone = _pick(contents.get("tel", []), ("CELL", "MOBILE", "PREF", "WORK"))
-    org = contents.get("org", [None])[0]
-    org_name = ""
-    if org is not None:
-        org_name = _text(org.value[0] if isinstance(org.value, list) and org.value else org.value)
-    tel = _text(phone.value) if phone else ""
-    if tel.lower().startswith("tel:"):  # vCard 4 may give the number as a URI
-        tel = tel[4:]
-    if not full and _CJK.search(given + family) and given and family:
-        full = family + given  # 陈 + 静: Chinese, Japanese and Korean names put the family first
-    cells = {
-        "name": full, "first_name": given, "last_name": family,
-        "email": _text(email.value).removeprefix("mailto:") if email else "",
-        "phone": tel,
-        "job_title": _text(contents["title"][0].value) if contents.get("title") else "",
-        "organization": org_name,
-        "background": _text(contents["note"][0].value) if contents.get("note") else "",
-    }
-    return [cells[f].replace("\x00", "") for f in FIELDS]
+# -- vCard (read by client_import_vcard) -------------------------------------------
 
 
 def _read_vcard(text: str, name: str) -> Source:
-    import vobject
-
-    rows, numbers = [], []
-    for number, start, card_text in _cards(text, name):
-        try:
-            card = vobject.readOne(card_text, allowQP=True)
-            cells = _card_cells(card)
-        except Exception as exc:  # vobject raises ParseError, LookupError, UnicodeError …
-            log.info("card %s of %s could not be read: %r", number, name, exc)
-            raise ValidationError(
-                f"Card {number} in {name} (from line {start}) could not be read: it is damaged "
-                "or not in vCard form. Export the contacts again from your address book.") from None
-        rows.append(cells)
-        numbers.append(number)
+    rows, numbers = read_vcard(text, name)
     return Source("vcard", list(VCARD_HEADERS), rows, numbers, [0] * len(rows))
 
 
-# -- mapping -----------------------------------------------------------------------
-
-
-def _norm(header: str) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", v.fold(header)).split())
-
-
-def guess_mapping(headers: list[str]) -> dict[str, int | None]:
-    """field -> index of the column that feeds it (None: not in this file).
-
-    First every field looks for a column named exactly like one of its synonyms
-    (best synonym first); then the fields still without a column accept one whose
-    name contains a synonym as whole words ("Work e-mail", "Company (current)").
-    Names are left out of that second pass: "Company name" is not a person's name."""
-    normed = [_norm(h) for h in headers]
-    mapping: dict[str, int | None] = dict.fromkeys(FIELDS)
-    used: set[int] = set()
-
-    def claim(field_name: str, test) -> None:
-        for synonym in SYNONYMS[field_name]:
-            hit = next((i for i, h in enumerate(normed) if i not in used and test(h, synonym)),
-                       None)
-            if hit is not None:
-                mapping[field_name] = hit
-                used.add(hit)
-                return
-
-    for field_name in FIELDS:
-        claim(field_name, lambda h, syn: h == syn)
-    for field_name in ("email", "phone", "organization", "job_title", "background"):
-        if mapping[field_name] is None:
-            claim(field_name, lambda h, syn: len(syn) > 3 and f" {syn} " in f" {h} ")
-    return mapping
+# -- mapping (guessed by client_import_columns) ------------------------------------
 
 
 def default_mapping(source: Source) -> dict[str, int | None]:

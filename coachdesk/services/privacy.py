@@ -1,4 +1,4 @@
-"""Data protection: everything held about one client, erasing a client, retention review.
+"""Data protection: which rows are a client's, and everything held about one client.
 
 Which rows belong to a client is worked out from the models' foreign keys, not from a
 hand-kept list: a row belongs to the client when it points at the client, or at a row
@@ -18,42 +18,29 @@ What is *not* the client's and stays when a client is erased:
 * **Indicators** (the scales readings are taken on) and **settings**: shared by the whole
   practice.
 
-Erasing also removes the files the app kept about the client: the stored copies of their
-sponsor reports (``<data folder>/reports/<engagement>/``) and the e-mail copies of those
-reports (drafts, outbox and sent mail, recognised by the SHA-256 of the attached PDF). The
-search index follows through its triggers and is then merged (FTS5 ``optimize``), and the
-file is rewritten (``VACUUM``, then a WAL checkpoint that truncates the journal), so the
-client's words are gone from the file's bytes, not merely unlinked. Backups made earlier
-still hold the client: :func:`backups_with_client` finds them for the dialog to offer.
+Erasing a client, the backups that still hold one and the retention review are in
+``erasure``, built on the ownership worked out here; their names stay reachable as
+``privacy.<name>`` (see ``__getattr__`` at the end) for the callers written before the
+split.
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
 import enum
-import hashlib
-import logging
 import os
-import sqlite3
-import time as time_module
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import Table, and_, delete, func, or_, select
+from sqlalchemy import Table, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
-from .. import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from ..errors import CoachDeskError, NotFoundError, ValidationError
-from ..models import Client, ClientStatus, Engagement, EngagementStatus, Organization, Sponsor
-from ..storage import Database, connect_read_only
+# importing ..models also registers every table on SQLModel.metadata, which client_tables reads
+from ..models import Client, Engagement, Organization, Sponsor
+from ..storage import Database
 from . import report_log
-from .settings import get_setting, put_setting
-
-log = logging.getLogger(__name__)
 
 FORMAT = "coachdesk-subject-access"
 VERSION = 1
@@ -80,10 +67,6 @@ PRIVATE_COLUMNS = {
     ("indicator_reading", "private_comment"),
     ("stakeholder", "notes"),
 }
-
-RETENTION_KEY = "retention_years"
-DEFAULT_RETENTION_YEARS = 7
-MAX_RETENTION_YEARS = 100
 
 
 # -- which rows are the client's ------------------------------------------------------------
@@ -282,390 +265,26 @@ def write_subject_access(db: Database, client_id: int, folder: Path | str, *,
     return json_path, pdf_path
 
 
-# -- erasing -----------------------------------------------------------------------------------
+# -- erasure's names, still reachable here ----------------------------------------------------
+
+#: what ``erasure`` defines that callers reach as ``privacy.<name>`` (the dialogs, the tests).
+#: Looked up on first use rather than imported at the top: ``erasure`` imports this module,
+#: so either can be imported first without a cycle.
+_ERASURE_NAMES = frozenset({
+    "DEFAULT_RETENTION_YEARS", "MAX_RETENTION_YEARS", "RETENTION_KEY", "ErasePreview",
+    "EraseResult", "RetentionCandidate", "backups_with_client", "client_backups", "compact",
+    "delete_client_backups", "erase_client", "erase_preview", "retention_candidates",
+    "retention_years", "set_retention_years", "years_before",
+})
 
 
-@dataclass
-class ErasePreview:
-    client_id: int
-    name: str
-    counts: dict[str, int]  # table name -> rows that will go
-    private_notes: int  # sessions with a private note
-    shared_summaries: int  # sessions with a shareable summary
-    report_files: list[Path]  # stored report copies on disk
-    mail_files: list[Path]  # e-mail copies of those reports (drafts, outbox, sent)
+def __getattr__(name: str):
+    if name in _ERASURE_NAMES:
+        from . import erasure
 
-    def lines(self) -> list[str]:
-        """What will be deleted, in plain words, one line per kind (nothing for zero)."""
-        c = self.counts
-        words = [
-            (c.get("engagement", 0), "engagement", "engagements"),
-            (c.get("coaching_session", 0), "session", "sessions"),
-            (self.private_notes, "private note", "private notes"),
-            (self.shared_summaries, "shareable summary", "shareable summaries"),
-            (c.get("grow_worksheet", 0), "GROW worksheet", "GROW worksheets"),
-            (c.get("grow_option", 0), "GROW option", "GROW options"),
-            (c.get("action_item", 0), "action", "actions"),
-            (c.get("indicator_reading", 0), "indicator reading", "indicator readings"),
-            (c.get("goal", 0), "goal", "goals"),
-            (c.get("goal_rating", 0), "goal rating", "goal ratings"),
-            (c.get("stakeholder", 0), "stakeholder", "stakeholders"),
-            (c.get("client_motivation", 0), "motivation profile (MVS)",
-             "motivation profiles (MVS)"),
-            (c.get("blocking_pattern", 0), "blocking pattern", "blocking patterns"),
-            (c.get("report_log", 0), "progress report log entry",
-             "progress report log entries"),
-            (len(self.report_files), "stored report PDF", "stored report PDFs"),
-            (len(self.mail_files), "e-mail copy of a report", "e-mail copies of reports"),
-        ]
-        known = {"client", *SECTIONS}
-        for table, n in sorted(c.items()):
-            if table not in known:  # a table added later: still named, never hidden
-                words.append((n, f"{section_title(table).lower()} record",
-                              f"{section_title(table).lower()} records"))
-        return [f"{n} {one if n == 1 else many}" for n, one, many in words if n]
-
-    @property
-    def total_rows(self) -> int:
-        return sum(self.counts.values())
+        return getattr(erasure, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass
-class EraseResult:
-    name: str
-    counts: dict[str, int]
-    files_removed: int
-    files_left: list[Path] = field(default_factory=list)  # could not be removed
-    wal_truncated: bool = True
-    compacted: bool = True  # the file was rewritten (VACUUM): no deleted page left
-
-    @property
-    def message(self) -> str:
-        rows = sum(self.counts.values())
-        text = (f"{self.name} was erased: {rows} record{'s' if rows != 1 else ''} and "
-                f"{self.files_removed} file{'s' if self.files_removed != 1 else ''} deleted.")
-        if not self.compacted:
-            text += (" The practice file could not be compacted just now (another program "
-                     "may be reading it), so fragments of the deleted text may stay inside "
-                     "the file until it is compacted by a later erasure.")
-        if self.files_left:
-            text += (f" {len(self.files_left)} file(s) could not be deleted; please delete them "
-                     f"yourself: {', '.join(str(p) for p in self.files_left[:3])}.")
-        return text
-
-
-def _report_files(db: Database, s, where) -> list[Path]:
-    """Every file in the client's engagements' report folders (the stored copies, plus any
-    left-over partial file), and any logged copy that lives elsewhere."""
-    folder = report_log.reports_dir(db)
-    tables = _tables()
-    files: set[Path] = set()
-    eng_ids = s.execute(select(tables["engagement"].c.id).where(where["engagement"])).scalars()
-    for eid in eng_ids:
-        sub = folder / str(eid)
-        if sub.is_dir():
-            files.update(p for p in sub.iterdir() if p.is_file())
-    for name in s.execute(select(tables["report_log"].c.pdf_file)
-                          .where(where["report_log"])).scalars():
-        p = folder / name
-        if p.is_file():
-            files.add(p)
-    return sorted(files)
-
-
-def _mail_files(db: Database, digests: set[str]) -> list[Path]:
-    """E-mails kept in the data folder (drafts, outbox, sent) carrying one of the reports."""
-    if not digests:
-        return []
-    from ..mail import mail_dir
-
-    folder = mail_dir(db.path)
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in sorted(folder.rglob("*.eml")):
-        try:
-            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            for part in msg.walk():
-                if part.get_content_type() != "application/pdf":
-                    continue
-                payload = part.get_payload(decode=True) or b""
-                if hashlib.sha256(payload).hexdigest() in digests:
-                    found.append(path)
-                    break
-        except (OSError, ValueError, TypeError):
-            log.warning("could not read %s while looking for a client's reports", path)
-    return found
-
-
-def erase_preview(db: Database, client_id: int) -> ErasePreview:
-    """What :func:`erase_client` would delete, counted."""
-    tables = _tables()
-    with db.session() as s:
-        client = _client_or_raise(s, client_id)
-        where = _conditions(client.id)
-        counts = {t.name: s.execute(select(func.count()).select_from(t)
-                                    .where(where[t.name])).scalar_one()
-                  for t in client_tables()}
-        sess = tables["coaching_session"]
-        private = s.execute(select(func.count()).select_from(sess).where(
-            and_(where["coaching_session"], sess.c.private_notes != ""))).scalar_one()
-        shared = s.execute(select(func.count()).select_from(sess).where(
-            and_(where["coaching_session"], sess.c.shared_summary != ""))).scalar_one()
-        files = _report_files(db, s, where)
-        digests = set(s.execute(select(tables["report_log"].c.sha256)
-                                .where(where["report_log"])).scalars())
-        name = client.name
-    return ErasePreview(client.id, name, counts, private, shared, files,
-                        _mail_files(db, digests))
-
-
-def erase_client(db: Database, client_id: int) -> EraseResult:
-    """Delete the client and everything that belongs to them, for good.
-
-    The rows go in one transaction (children first; the search index follows through its
-    triggers): if anything fails nothing is deleted. Then the stored report PDFs and their
-    e-mail copies are removed, the search index is merged and the file rewritten (VACUUM,
-    WAL checkpoint TRUNCATE) so no deleted page still holds the client's words.
-    """
-    preview = erase_preview(db, client_id)
-    with db.session() as s:
-        conn = s.connection()
-        # Deleted cells are overwritten with zeros, not merely unlinked (VACUUM follows
-        # anyway; this covers the journal written before it).
-        conn.exec_driver_sql("PRAGMA secure_delete=ON")
-        try:
-            where = _conditions(preview.client_id)
-            counts = {}
-            for table in reversed(client_tables()):  # children before parents
-                counts[table.name] = conn.execute(delete(table).where(where[table.name])).rowcount
-        finally:
-            conn.exec_driver_sql("PRAGMA secure_delete=OFF")
-    removed, left = 0, []
-    for path in [*preview.report_files, *preview.mail_files, *_mirrored(db, preview.report_files)]:
-        try:
-            path.unlink()
-            removed += 1
-        except FileNotFoundError:
-            pass
-        except OSError:
-            log.warning("could not delete %s after erasing a client", path)
-            left.append(path)
-    folder = report_log.reports_dir(db)
-    for eid_folder in {p.parent for p in preview.report_files}:
-        if eid_folder.parent == folder:
-            try:
-                eid_folder.rmdir()  # only when empty
-            except OSError:
-                pass
-    try:
-        truncated, compacted = compact(db), True
-    except CoachDeskError as exc:  # the rows are gone; only the tidying is left to do
-        log.warning("compacting after erasing a client failed: %s", exc)
-        truncated, compacted = False, False
-    log.info("client %s erased (%s rows, %s files)", preview.client_id, sum(counts.values()),
-             removed)
-    return EraseResult(preview.name, counts, removed, left, truncated, compacted)
-
-
-def _mirrored(db: Database, report_files: list[Path]) -> list[Path]:
-    """The copies of these report PDFs that backups keep beside them (backups.mirror_reports):
-    a report is the client's data, so it goes from there too."""
-    from .. import backups
-
-    root = report_log.reports_dir(db)
-    relative = [p.relative_to(root) for p in report_files if p.is_relative_to(root)]
-    try:
-        second = backups.get_second_folder(db)
-    except Exception:  # noqa: BLE001 - a setting that cannot be read: the main mirror still goes
-        second = None
-    return backups.mirrored_reports(db.path, relative, second)
-
-
-def compact(db: Database) -> bool:
-    """Merge the search index, rewrite the file and empty the WAL journal.
-
-    Returns whether the journal could be emptied (another reader can hold it for a while;
-    it is emptied at the next checkpoint then)."""
-    raw = db.engine.raw_connection()
-    try:
-        con = raw.driver_connection
-        con.commit()
-        has_index = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' "
-                                "AND name='search_index'").fetchone()
-        if has_index:
-            con.execute("INSERT INTO search_index(search_index) VALUES('optimize')")
-            con.commit()
-        con.execute("VACUUM")
-        truncated = False
-        for _ in range(20):
-            busy, _log, _done = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if not busy:
-                truncated = True
-                break
-            time_module.sleep(0.05)
-        return truncated
-    except sqlite3.Error as exc:
-        raise CoachDeskError(f"The records were deleted, but the practice file could not be "
-                             f"compacted afterwards ({exc}). Nothing is lost; it will be "
-                             "tidied the next time this is done.") from exc
-    finally:
-        raw.close()
-
-
-# -- backups that still hold a client -------------------------------------------------------
-
-
-def backups_with_client(paths: list[Path], client_id: int, name: str) -> list[Path]:
-    """The backup files among ``paths`` that still hold this client (by id and name).
-
-    A backup that cannot be read is counted as holding the client: better to offer one
-    too many for deletion than to promise a clean slate that is not."""
-    out = []
-    for path in paths:
-        try:
-            con = connect_read_only(Path(path))
-            try:
-                row = con.execute("SELECT 1 FROM client WHERE id = ? AND name = ?",
-                                  (client_id, name)).fetchone()
-            finally:
-                con.close()
-        except sqlite3.Error:
-            row = True
-        if row:
-            out.append(Path(path))
-    return out
-
-
-def client_backups(db: Database, client_id: int, name: str) -> list:
-    """The backups of this practice (main and second folder) that still hold the client, as
-    ``coachdesk.backups.BackupInfo``, newest first."""
-    from .. import backups
-
-    infos = backups.backup_files(db.path, backups.get_second_folder(db))
-    holding = set(backups_with_client([b.path for b in infos], client_id, name))
-    return [b for b in infos if b.path in holding]
-
-
-def delete_client_backups(db: Database, paths: list[Path]):
-    """Delete these backups, then make one fresh backup (of the practice as it is now,
-    without the erased client) so the coach is never left with none. Returns
-    (how many were deleted, the fresh ``BackupInfo``)."""
-    from .. import backups
-
-    deleted = backups.delete_backups(paths) if paths else 0
-    fresh = backups.backup_now(db.path, kind=backups.MANUAL,
-                               second_folder=backups.get_second_folder(db))
-    return deleted, fresh
-
-
-# -- retention review ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RetentionCandidate:
-    client_id: int
-    name: str
-    organization: str
-    ended_on: date  # when the last engagement ended (or the client was added, if none)
-    basis: str  # "Last engagement ended" | "No engagement; client added"
-    engagements: int
-
-
-def retention_years(db: Database) -> int:
-    raw = get_setting(db, RETENTION_KEY)
-    try:
-        years = int(raw) if raw else DEFAULT_RETENTION_YEARS
-    except ValueError:
-        return DEFAULT_RETENTION_YEARS
-    return years if 1 <= years <= MAX_RETENTION_YEARS else DEFAULT_RETENTION_YEARS
-
-
-def set_retention_years(db: Database, years) -> int:
-    try:
-        value = int(years)
-    except (TypeError, ValueError):
-        raise ValidationError("The retention period must be a whole number of years.",
-                              "years") from None
-    if not 1 <= value <= MAX_RETENTION_YEARS:
-        raise ValidationError(f"The retention period must be between 1 and "
-                              f"{MAX_RETENTION_YEARS} years.", "years")
-    put_setting(db, RETENTION_KEY, str(value))
-    return value
-
-
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year - years, day=28)
-
-
-_OPEN = {EngagementStatus.planned, EngagementStatus.active}
-
-
-def retention_candidates(db: Database, years: int | None = None,
-                         today: date | None = None) -> list[RetentionCandidate]:
-    """Archived clients whose last engagement ended more than ``years`` ago (the saved
-    retention period when ``None``), the longest-ended first.
-
-    An engagement ends on its end date; one completed or cancelled without an end date
-    ends on its last session (else its start). A client with an engagement still planned
-    or active without an end date is not listed: it has not ended. An archived client
-    without any engagement counts from the day they were added.
-    """
-    today = today or date.today()
-    years = retention_years(db) if years is None else int(years)
-    if years < 0:
-        raise ValidationError("The retention period cannot be negative.", "years")
-    cutoff = years_before(today, years)
-    tables = _tables()
-    sess = tables["coaching_session"]
-    with db.session() as s:
-        archived = s.execute(select(Client.id, Client.name, Client.organization_id,
-                                    Client.start_date, Client.created_at)
-                             .where(Client.status == ClientStatus.archived)).all()
-        if not archived:
-            return []
-        orgs = dict(s.execute(select(Organization.id, Organization.name)).all())
-        ids = [r[0] for r in archived]
-        engs: dict[int, list] = {}
-        for i in range(0, len(ids), 500):
-            for row in s.execute(select(Engagement.client_id, Engagement.id, Engagement.status,
-                                        Engagement.start_date, Engagement.end_date)
-                                 .where(Engagement.client_id.in_(ids[i:i + 500]))).all():
-                engs.setdefault(row[0], []).append(row)
-        last_session = dict(s.execute(select(sess.c.engagement_id,
-                                             func.max(sess.c.session_date))
-                                      .group_by(sess.c.engagement_id)).all())
-    out = []
-    for cid, name, org_id, start, created in archived:
-        rows = engs.get(cid, [])
-        if rows:
-            ends = []
-            for _c, eid, status, e_start, e_end in rows:
-                if e_end is not None:
-                    ends.append(e_end)
-                elif EngagementStatus(status) in _OPEN:
-                    ends = None
-                    break
-                else:
-                    last = last_session.get(eid)
-                    ends.append(_as_date(last) if last else e_start)
-            if ends is None:
-                continue
-            ended, basis = max(ends), "Last engagement ended"
-        else:
-            ended = start or (created.date() if created else today)
-            basis = "No engagement; client added"
-        if ended < cutoff:
-            out.append(RetentionCandidate(cid, name, orgs.get(org_id, "") if org_id else "",
-                                          ended, basis, len(rows)))
-    out.sort(key=lambda c: (c.ended_on, c.name.casefold(), c.client_id))
-    return out
-
-
-def _as_date(value) -> date:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_ERASURE_NAMES})
