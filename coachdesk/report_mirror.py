@@ -5,7 +5,7 @@ A backup is the database file; the PDFs of reports as sent live beside it in
 stored, so each backup folder keeps a mirror, ``<backup folder>/reports``, to which new
 ones are copied after each backup; a restore copies back the ones the data folder lacks
 (a new computer, a lost folder), never overwriting one. Erasing a client removes their
-PDFs from the mirrors too (services.privacy).
+PDFs from the mirrors too (services.erasure).
 """
 
 from __future__ import annotations

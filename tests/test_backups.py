@@ -351,7 +351,7 @@ def test_backups_carry_the_stored_reports_and_a_restore_brings_them_back(db, tmp
 
 
 def test_erasing_a_client_removes_their_reports_from_the_backup_mirrors_too(db, tmp_path):
-    from coachdesk.services import privacy, report_log
+    from coachdesk.services import erasure, report_log
 
     entry = _stored_report(db, tmp_path)
     stick = tmp_path / "stick"
@@ -364,6 +364,6 @@ def test_erasing_a_client_removes_their_reports_from_the_backup_mirrors_too(db, 
     with db.session() as s:
         from coachdesk.models import Engagement
         client_id = s.get(Engagement, entry.engagement_id).client_id
-    privacy.erase_client(db, client_id)
+    erasure.erase_client(db, client_id)
     assert not entry.pdf_path.exists()
     assert not any(p.exists() for p in copies)

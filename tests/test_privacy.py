@@ -13,12 +13,13 @@ from sqlmodel import SQLModel
 
 from coachdesk import mail
 from coachdesk.errors import NotFoundError, ValidationError
-from coachdesk.models import Client, ClientStatus, Engagement, EngagementStatus
+from coachdesk.models import Engagement, EngagementStatus
 from coachdesk.reports import progress
 from coachdesk.services import (
     actions,
     clients,
     engagements,
+    erasure,
     goals,
     grow,
     indicators,
@@ -173,7 +174,7 @@ def test_subject_access_refuses_a_missing_client_or_folder(db, tmp_path):
 
 def test_erase_preview_counts_what_will_go(db, tmp_path):
     cid = make_client(db, tmp_path)
-    p = privacy.erase_preview(db, cid)
+    p = erasure.erase_preview(db, cid)
     assert p.name == NAME
     assert p.counts["engagement"] == 1 and p.counts["coaching_session"] == 1
     assert p.counts["stakeholder"] == 1 and p.counts["report_log"] == 1
@@ -196,15 +197,15 @@ def _file_bytes(db) -> bytes:
 def test_erase_leaves_no_trace(demo_db, tmp_path):
     db = demo_db
     cid = make_client(db, tmp_path)
-    preview = privacy.erase_preview(db, cid)
+    preview = erasure.erase_preview(db, cid)
     report_pdf, eml = preview.report_files[0], preview.mail_files[0]
     assert search.search(db, TOKEN)  # found before
     assert NAME.encode("utf-8") in _file_bytes(db)  # the check below can fail
     before = table_counts(db)
     other_ids = [r.id for r in clients.list_rows(db) if r.id != cid]
-    other_before = {i: privacy.erase_preview(db, i).counts for i in other_ids}
+    other_before = {i: erasure.erase_preview(db, i).counts for i in other_ids}
 
-    result = privacy.erase_client(db, cid)
+    result = erasure.erase_client(db, cid)
 
     assert result.wal_truncated and not result.files_left
     assert result.files_removed == 2
@@ -215,7 +216,7 @@ def test_erase_leaves_no_trace(demo_db, tmp_path):
     for table in ("organization", "sponsor", "indicator"):
         assert after[table] == before[table]
     # other clients untouched, row for row
-    assert {i: privacy.erase_preview(db, i).counts for i in other_ids} == other_before
+    assert {i: erasure.erase_preview(db, i).counts for i in other_ids} == other_before
     with pytest.raises(NotFoundError):
         clients.get(db, cid)
     assert not report_pdf.exists() and not eml.exists()
@@ -234,7 +235,7 @@ def test_erase_leaves_no_trace(demo_db, tmp_path):
 
 def test_erase_unknown_client_changes_nothing(db):
     with pytest.raises(NotFoundError):
-        privacy.erase_client(db, 4242)
+        erasure.erase_client(db, 4242)
 
 
 def test_backups_with_client_finds_older_copies(db, tmp_path):
@@ -243,9 +244,9 @@ def test_backups_with_client_finds_older_copies(db, tmp_path):
     cid = make_client(db, tmp_path)
     old = storage.backup_file(db.path)
     other = clients.create(db, "Someone else")
-    privacy.erase_client(db, cid)
+    erasure.erase_client(db, cid)
     clean = storage.backup_file(db.path)
-    found = privacy.backups_with_client([old, clean], cid, NAME)
+    found = erasure.backups_with_client([old, clean], cid, NAME)
     assert found == [old]
     assert other.id  # the practice is still there
 
@@ -275,27 +276,27 @@ def test_retention_candidates_with_a_frozen_today(db):
     no_eng = clients.create(db, "No Engagement", status="archived",
                             start_date=date(2012, 6, 1)).id
 
-    found = privacy.retention_candidates(db, 7, today)
+    found = erasure.retention_candidates(db, 7, today)
     assert [c.client_id for c in found] == [no_eng, old, day_more]
     first = found[1]
     assert first.ended_on == date(2018, 1, 31) and first.engagements == 2
     assert found[0].basis.startswith("No engagement")
     assert exactly not in [c.client_id for c in found]
-    assert [c.client_id for c in privacy.retention_candidates(db, 8, today)] == [no_eng, old]
+    assert [c.client_id for c in erasure.retention_candidates(db, 8, today)] == [no_eng, old]
 
 
 def test_retention_period_is_a_setting(db):
-    assert privacy.retention_years(db) == 7
-    assert privacy.set_retention_years(db, "10") == 10
-    assert privacy.retention_years(db) == 10
+    assert erasure.retention_years(db) == 7
+    assert erasure.set_retention_years(db, "10") == 10
+    assert erasure.retention_years(db) == 10
     for bad in ("abc", 0, 101, None):
         with pytest.raises(ValidationError):
-            privacy.set_retention_years(db, bad)
-    assert privacy.retention_years(db) == 10
+            erasure.set_retention_years(db, bad)
+    assert erasure.retention_years(db) == 10
 
 
 def test_years_before_handles_29_february():
-    assert privacy.years_before(date(2024, 2, 29), 7) == date(2017, 2, 28)
+    assert erasure.years_before(date(2024, 2, 29), 7) == date(2017, 2, 28)
 
 
 def test_client_backups_deleted_and_a_fresh_one_made(db, tmp_path):
@@ -303,12 +304,12 @@ def test_client_backups_deleted_and_a_fresh_one_made(db, tmp_path):
 
     cid = make_client(db, tmp_path)
     backups.backup_now(db.path, kind=backups.MANUAL)
-    holding = privacy.client_backups(db, cid, NAME)
+    holding = erasure.client_backups(db, cid, NAME)
     assert len(holding) == 1
-    privacy.erase_client(db, cid)
-    deleted, fresh = privacy.delete_client_backups(db, [b.path for b in holding])
+    erasure.erase_client(db, cid)
+    deleted, fresh = erasure.delete_client_backups(db, [b.path for b in holding])
     assert deleted == 1 and not holding[0].path.exists()
     left = backups.backup_files(db.path)
     assert [b.path for b in left] == [fresh.path]
-    assert privacy.backups_with_client([fresh.path], cid, NAME) == []
+    assert erasure.backups_with_client([fresh.path], cid, NAME) == []
     assert NAME.encode("utf-8") not in fresh.path.read_bytes()

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from coachdesk import backups
 from coachdesk.errors import NotFoundError
-from coachdesk.services import clients, privacy, search
+from coachdesk.services import clients, erasure, search
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui_helpers import when_modal
@@ -114,7 +114,7 @@ def test_erase_from_the_client_page(qtbot, window, demo_db, tmp_path):
         clients.get(demo_db, cid)
     assert search.search(demo_db, TOKEN) == []
     left = backups.backup_files(demo_db.path)
-    assert len(left) == 1 and privacy.backups_with_client([left[0].path], cid, NAME) == []
+    assert len(left) == 1 and erasure.backups_with_client([left[0].path], cid, NAME) == []
 
 
 def test_erase_cancelled_changes_nothing(qtbot, window, demo_db, tmp_path):
@@ -153,7 +153,7 @@ def test_retention_review_lists_changes_period_and_erases(qtbot, window, demo_db
     assert model.index(row, 2).data() == "30 Jun 2012"
     # a longer period than 13.5 years leaves the client out; it is saved as the setting
     dialog.years.setValue(14)
-    qtbot.waitUntil(lambda: privacy.retention_years(demo_db) == 14)
+    qtbot.waitUntil(lambda: erasure.retention_years(demo_db) == 14)
     assert old not in [model.candidate(r).client_id for r in range(model.rowCount())]
     dialog.years.setValue(7)
     qtbot.waitUntil(lambda: old in [model.candidate(r).client_id

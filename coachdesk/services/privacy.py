@@ -19,9 +19,7 @@ What is *not* the client's and stays when a client is erased:
   practice.
 
 Erasing a client, the backups that still hold one and the retention review are in
-``erasure``, built on the ownership worked out here; their names stay reachable as
-``privacy.<name>`` (see ``__getattr__`` at the end) for the callers written before the
-split.
+``erasure``, built on the ownership worked out here.
 """
 
 from __future__ import annotations
@@ -263,28 +261,3 @@ def write_subject_access(db: Database, client_id: int, folder: Path | str, *,
         progress("Writing the PDF summary…")
     pdf.build_subject_access_pdf(pdf_path, data)
     return json_path, pdf_path
-
-
-# -- erasure's names, still reachable here ----------------------------------------------------
-
-#: what ``erasure`` defines that callers reach as ``privacy.<name>`` (the dialogs, the tests).
-#: Looked up on first use rather than imported at the top: ``erasure`` imports this module,
-#: so either can be imported first without a cycle.
-_ERASURE_NAMES = frozenset({
-    "DEFAULT_RETENTION_YEARS", "MAX_RETENTION_YEARS", "RETENTION_KEY", "ErasePreview",
-    "EraseResult", "RetentionCandidate", "backups_with_client", "client_backups", "compact",
-    "delete_client_backups", "erase_client", "erase_preview", "retention_candidates",
-    "retention_years", "set_retention_years", "years_before",
-})
-
-
-def __getattr__(name: str):
-    if name in _ERASURE_NAMES:
-        from . import erasure
-
-        return getattr(erasure, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_ERASURE_NAMES})

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from coachdesk.errors import CoachDeskError
-from coachdesk.services import privacy
+from coachdesk.services import erasure, privacy
 
 from .. import workers
 from ..context import AppContext
@@ -134,7 +134,7 @@ def export_client_data(ctx: AppContext, client_id: int, name: str,
 class EraseClientDialog(QDialog):
     """Names what will go, asks for a deliberate tick, offers to delete older backups.
 
-    ``result_object`` is the ``privacy.EraseResult`` once the client is erased.
+    ``result_object`` is the ``erasure.EraseResult`` once the client is erased.
     """
 
     def __init__(self, ctx: AppContext, client_id: int, parent=None):
@@ -144,7 +144,7 @@ class EraseClientDialog(QDialog):
         self.result_object = None
         self.job: Job | None = None
         self.setObjectName("eraseClientDialog")
-        self.preview = privacy.erase_preview(ctx.db, client_id)
+        self.preview = erasure.erase_preview(ctx.db, client_id)
         who = _short(self.preview.name)
         self.setWindowTitle(f"Erase {who} completely")
         self.setMinimumWidth(520)
@@ -176,7 +176,7 @@ class EraseClientDialog(QDialog):
 
         # Backups made before today still hold the client.
         try:
-            self.backups = privacy.client_backups(ctx.db, client_id, self.preview.name)
+            self.backups = erasure.client_backups(ctx.db, client_id, self.preview.name)
         except CoachDeskError as exc:
             log.warning("could not list backups: %s", exc)
             self.backups = []
@@ -266,11 +266,11 @@ class EraseClientDialog(QDialog):
         delete = [b.path for b in self.backups] if self.delete_backups.isChecked() else None
 
         def work():
-            result = privacy.erase_client(db, cid)
+            result = erasure.erase_client(db, cid)
             backups_note = ""
             if delete is not None:
                 try:
-                    deleted, fresh = privacy.delete_client_backups(db, delete)
+                    deleted, fresh = erasure.delete_client_backups(db, delete)
                     backups_note = (f" {deleted} older backup{'s' if deleted != 1 else ''} "
                                     f"deleted; a fresh backup was made.")
                 except CoachDeskError as exc:

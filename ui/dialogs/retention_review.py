@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from coachdesk.errors import CoachDeskError
-from coachdesk.services import privacy
+from coachdesk.services import erasure
 
 from ..context import AppContext
 from ..widgets.fields import name_widget
@@ -40,15 +40,15 @@ def _years_since(day: date, today: date) -> str:
 class RetentionModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[privacy.RetentionCandidate] = []
+        self._rows: list[erasure.RetentionCandidate] = []
         self.today = date.today()
 
-    def set_rows(self, rows: list[privacy.RetentionCandidate], today: date) -> None:
+    def set_rows(self, rows: list[erasure.RetentionCandidate], today: date) -> None:
         self.beginResetModel()
         self._rows, self.today = list(rows), today
         self.endResetModel()
 
-    def candidate(self, row: int) -> privacy.RetentionCandidate | None:
+    def candidate(self, row: int) -> erasure.RetentionCandidate | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -104,9 +104,9 @@ class RetentionReviewDialog(QDialog):
         intro.setWordWrap(True)
 
         self.years = name_widget(QSpinBox(), "retentionYears", "Retention period in years")
-        self.years.setRange(1, privacy.MAX_RETENTION_YEARS)
+        self.years.setRange(1, erasure.MAX_RETENTION_YEARS)
         self.years.setSuffix(" years")
-        self.years.setValue(privacy.retention_years(ctx.db))
+        self.years.setValue(erasure.retention_years(ctx.db))
         period = QHBoxLayout()
         label = QLabel("Keep records for")
         label.setBuddy(self.years)
@@ -163,7 +163,7 @@ class RetentionReviewDialog(QDialog):
 
     def _apply_years(self) -> None:
         try:
-            privacy.set_retention_years(self.ctx.db, self.years.value())
+            erasure.set_retention_years(self.ctx.db, self.years.value())
         except CoachDeskError as exc:
             QMessageBox.warning(self, "Retention review", str(exc))
             return
@@ -171,7 +171,7 @@ class RetentionReviewDialog(QDialog):
 
     def reload(self) -> None:
         today = self.today or date.today()
-        rows = privacy.retention_candidates(self.ctx.db, self.years.value(), today)
+        rows = erasure.retention_candidates(self.ctx.db, self.years.value(), today)
         self.model.set_rows(rows, today)
         n = len(rows)
         years = self.years.value()
@@ -185,7 +185,7 @@ class RetentionReviewDialog(QDialog):
             self.table.selectRow(0)
         self._update_buttons()
 
-    def selected(self) -> privacy.RetentionCandidate | None:
+    def selected(self) -> erasure.RetentionCandidate | None:
         index = self.table.currentIndex()
         return self.model.candidate(index.row()) if index.isValid() else None
 
