@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from .. import workers
 from ..context import AppContext
 from ..theme import css
 from ..widgets.fields import name_widget
+from ..models.rows import RowsTableModel
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ def size_words(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-class BackupsModel(QAbstractTableModel):
+class BackupsModel(RowsTableModel):
     HEADERS = ("Made on", "Size", "Kind", "Folder")
 
     def __init__(self, parent=None):
@@ -156,17 +157,6 @@ class BackupsModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -13,7 +13,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,6 +39,7 @@ from coachdesk.services import client_import as ci
 from ..context import AppContext
 from ..theme import colour, css
 from ..widgets.fields import name_widget
+from ..models.rows import RowsTableModel
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ ENCODING_WORDS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "Unicode (UT
                   "cp1252": "Windows (Western European)", "latin-1": "Latin-1"}
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(RowsTableModel):
     """One line per row of the file: a tick, what it will create, its problems."""
 
     # Problems sit next to the name and e-mail they concern, where they are seen first.
@@ -81,17 +82,6 @@ class PreviewModel(QAbstractTableModel):
 
     def chosen_count(self) -> int:
         return sum(1 for r in self.rows if r.number in self.chosen and r.importable)
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def flags(self, index):
         if index.column() == 0:

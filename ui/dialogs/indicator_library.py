@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,13 +37,14 @@ from ..context import AppContext
 from ..theme import colour
 from ..widgets.fields import ErrorLabel, name_widget
 from .base import FormDialog
+from ..models.rows import RowsTableModel
 
 log = logging.getLogger(__name__)
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class IndicatorLibraryModel(QAbstractTableModel):
+class IndicatorLibraryModel(RowsTableModel):
     HEADERS = ["Indicator", "Scale", "Direction", "Used", "Status"]
 
     def __init__(self, parent=None):
@@ -65,17 +66,6 @@ class IndicatorLibraryModel(QAbstractTableModel):
 
     def used(self, indicator_id: int) -> int:
         return self._counts.get(indicator_id, 0)
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from coachdesk.models import Indicator, IndicatorReading
 from coachdesk.services.indicators import SOURCE_LABELS, LatestValue, fmt
 
 from ..theme import colour
+from .rows import RowsTableModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 INDICATOR_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -42,7 +43,7 @@ def day_label(day: date) -> str:
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
-class ReadingsTableModel(QAbstractTableModel):
+class ReadingsTableModel(RowsTableModel):
     """A client's readings, newest first; the private comment is marked as private."""
 
     HEADERS = ["Date", "Indicator", "Value", "Source", "Engagement", f"{PRIVATE_MARK} Private comment"]
@@ -64,12 +65,6 @@ class ReadingsTableModel(QAbstractTableModel):
 
     def reading(self, row: int) -> IndicatorReading | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation != Qt.Orientation.Horizontal:
@@ -157,7 +152,7 @@ def describe_change(latest: LatestValue) -> Change:
     return Change(arrow, f"{fmt(latest.previous_value)} → {fmt(latest.value)}", better)
 
 
-class LatestValuesModel(QAbstractTableModel):
+class LatestValuesModel(RowsTableModel):
     """The latest value of each indicator rated, with the change since the reading before."""
 
     HEADERS = ["Indicator", "Latest", "Change", "Date", "Source"]
@@ -175,17 +170,6 @@ class LatestValuesModel(QAbstractTableModel):
 
     def latest(self, row: int) -> LatestValue | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,6 +46,7 @@ from ..context import AppContext
 from ..theme import colour
 from ..widgets.fields import name_widget
 from ..widgets.line_chart import ChartPoint, ChartSeries, LineChart
+from ..models.rows import RowsTableModel
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "retention-signal.md"
 SIGNAL_WORDS = {"green": "On track", "amber": "Watch", "red": "Needs attention"}
@@ -82,7 +83,7 @@ def rules_summary(rules: risk.Rules = risk.RULES) -> str:
 # -- the attention table -------------------------------------------------------------------
 
 
-class AttentionModel(QAbstractTableModel):
+class AttentionModel(RowsTableModel):
     HEADERS = ("Client", "Signal", "Why", "Last session")
 
     def __init__(self, parent=None):
@@ -101,17 +102,6 @@ class AttentionModel(QAbstractTableModel):
 
     def row_of(self, client_id: int) -> int:
         return next((i for i, a in enumerate(self._rows) if a.client_id == client_id), -1)
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         a = self.assessment(index.row())
@@ -150,12 +140,12 @@ class AttentionModel(QAbstractTableModel):
         return None
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(RowsTableModel):
     """Read-only rows of text; ``colours`` maps (row, column) to a theme colour name."""
 
     def __init__(self, headers: tuple[str, ...], parent=None):
         super().__init__(parent)
-        self.headers = headers
+        self.HEADERS = headers
         self._rows: list[tuple[str, ...]] = []
         self._colours: dict[tuple[int, int], str] = {}
 
@@ -166,17 +156,6 @@ class RowsModel(QAbstractTableModel):
 
     def text(self, row: int, column: int) -> str:
         return self._rows[row][column]
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         r, c = index.row(), index.column()
