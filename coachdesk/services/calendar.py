@@ -11,7 +11,6 @@ without a start time becomes an all-day event.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -20,7 +19,8 @@ from icalendar import Calendar, Event
 from sqlmodel import select
 
 from .. import __version__
-from ..errors import CoachDeskError, NotFoundError
+from ..errors import NotFoundError
+from ..files import atomic_write
 from ..models import Client, CoachingSession, Engagement, EngagementKind, SessionFormat, SessionStatus
 from ..storage import Database
 
@@ -152,16 +152,7 @@ def export_ics(db: Database, path: Path | str, session_ids: list[int] | None = N
     """Write ``sessions_to_ics`` to ``path`` (all at once: never half a file)."""
     data = sessions_to_ics(db, session_ids, planned_only=planned_only)
     path = Path(path).expanduser()
-    tmp = path.with_name(path.name + ".partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise CoachDeskError(
-            f"CoachDesk could not write the calendar to {path}: {exc.strerror or exc}.") from exc
+    with atomic_write(path, binary=True,
+                      failure="CoachDesk could not write the calendar to {path}: {reason}.") as fh:
+        fh.write(data)
     return path

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import enum
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -34,6 +32,7 @@ from sqlmodel import SQLModel
 from .. import migrations
 from .. import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from ..errors import CoachDeskError, ValidationError
+from ..files import atomic_write
 from ..storage import Database
 
 FORMAT = "coachdesk-practice"
@@ -221,22 +220,8 @@ def export_practice(db: Database, out: Path | str, *, now: datetime | None = Non
     out = Path(out)
     if out.exists() and out.is_dir():
         raise ValidationError(f"{out} is a folder; give a file name ending in .json.", "out")
-    folder = out.parent if str(out.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                _stream(db, fh, now, progress)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, out)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-    except OSError as exc:
-        raise CoachDeskError(f"CoachDesk could not write {out}: {exc.strerror or exc}.") from exc
+    with atomic_write(out) as fh:
+        _stream(db, fh, now, progress)
     return out
 
 

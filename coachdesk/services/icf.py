@@ -14,8 +14,6 @@ accents and non-Latin names as typed.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +21,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from ..errors import CoachDeskError, ValidationError
+from ..errors import ValidationError
+from ..files import atomic_write
 from ..models import Client, CoachingSession, Engagement, SessionStatus
 from ..storage import Database
 
@@ -209,20 +208,6 @@ def write_csv(path: Path | str, rows: list[IcfRow]) -> Path:
     path = Path(path)
     if path.exists() and path.is_dir():
         raise ValidationError(f"{path} is a folder; give a file name ending in .csv.", "out")
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-                csv.writer(fh).writerows(csv_rows(rows))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-    except OSError as exc:
-        raise CoachDeskError(f"CoachDesk could not write {path}: {exc.strerror or exc}.") from exc
+    with atomic_write(path, encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(csv_rows(rows))
     return path

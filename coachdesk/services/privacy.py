@@ -25,7 +25,6 @@ Erasing a client, the backups that still hold one and the retention review are i
 from __future__ import annotations
 
 import enum
-import os
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Callable
@@ -34,7 +33,8 @@ from sqlalchemy import Table, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
-from ..errors import CoachDeskError, NotFoundError, ValidationError
+from ..errors import NotFoundError, ValidationError
+from ..files import atomic_write
 # importing ..models also registers every table on SQLModel.metadata, which client_tables reads
 from ..models import Client, Engagement, Organization, Sponsor
 from ..storage import Database
@@ -243,20 +243,10 @@ def write_subject_access(db: Database, client_id: int, folder: Path | str, *,
     data = subject_access(db, client_id, now=now)
     json_path, pdf_path = subject_access_paths(folder, data["client"]["name"])
     text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
-    tmp = json_path.with_name(f".{json_path.name}.partial")
     if progress:
         progress("Writing the data file…")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, json_path)
-    except OSError as exc:
-        raise CoachDeskError(f"Could not write {json_path}: {exc.strerror or exc}.") from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with atomic_write(json_path, failure="Could not write {path}: {reason}.") as fh:
+        fh.write(text)
     if progress:
         progress("Writing the PDF summary…")
     pdf.build_subject_access_pdf(pdf_path, data)

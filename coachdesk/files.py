@@ -1,0 +1,47 @@
+"""Writing a file the coach keeps, so that it is never left half-written.
+
+Every export (the practice as JSON, the ICF log, a calendar, a client's own data)
+writes through ``atomic_write``: a temporary file beside the target, flushed to disk,
+then put in place in one step. On any error the temporary file goes, the target is
+left as it was, and a failure of the disk becomes one plain sentence.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator
+
+from .errors import CoachDeskError
+
+DEFAULT_FAILURE = "CoachDesk could not write {path}: {reason}."
+
+
+@contextmanager
+def atomic_write(path: Path | str, *, binary: bool = False, encoding: str = "utf-8",
+                 newline: str | None = "\n",
+                 failure: str = DEFAULT_FAILURE) -> Iterator[IO]:
+    """Yield a file to write; ``path`` gets its content only if the block ends normally.
+
+    ``failure`` is the sentence for an OSError, with ``{path}`` and ``{reason}``.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    tmp = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
+        options = {} if binary else {"encoding": encoding, "newline": newline}
+        with os.fdopen(fd, "wb" if binary else "w", **options) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise CoachDeskError(failure.format(path=path, reason=exc.strerror or exc)) from exc
+        raise
