@@ -263,6 +263,9 @@ class Indicator(SQLModel, table=True):
     retired: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    #: wellbeing-type indicators: never preselected for a sponsor's report (migration 0005;
+    #: last, where SQLite's ALTER TABLE put it)
+    sensitive: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class IndicatorReading(SQLModel, table=True):
@@ -414,5 +417,50 @@ class ReportLog(SQLModel, table=True):
     coach_summary: str = ""
     next_steps: str = ""
     sections: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+# -- mistakes corrected (migration 0005) -----------------------------------------------
+
+
+class DeletedSession(SQLModel, table=True):
+    """A session the coach deleted, kept whole so it can be brought back.
+
+    The session, its GROW worksheet, options and action items leave their own
+    tables (so no count, dashboard figure, ICF log or search sees them) and wait
+    here as one JSON document in ``payload`` (see ``services.session_trash``)
+    until the coach restores them or empties the list. ``session_id`` is the id
+    the session had; ``client_id`` lets erasing a client take its deleted
+    sessions too.
+    """
+
+    __tablename__ = "deleted_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int
+    client_id: int = Field(foreign_key="client.id", index=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    session_date: date
+    deleted_at: datetime = Field(default_factory=utcnow)
+    payload: str
+
+
+class ReportDraft(SQLModel, table=True):
+    """What the coach has written and chosen for an engagement's next report, kept
+    as a draft while the report dialog is open and after it closes.
+
+    ``sections`` and ``indicator_ids`` are comma-separated section keys and
+    indicator ids; empty strings mean none chosen yet.
+    """
+
+    __tablename__ = "report_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", unique=True, index=True)
+    coach_summary: str = ""
+    next_steps: str = ""
+    sections: str = ""
+    indicator_ids: str = ""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -95,9 +95,21 @@ def _fill_indicators(con: sqlite3.Connection) -> None:
                     "(?, ?, 'under pressure', 'time', 0, ?, ?)", (i, HOSTILE, STAMP, STAMP))
 
 
+def _fill_report_log(con: sqlite3.Connection) -> None:
+    con.execute("INSERT INTO report_log (engagement_id, period_from, period_to, recipient, method, "
+                "sent_at, sha256, pdf_file, coach_summary, next_steps, sections, created_at, "
+                "updated_at) VALUES (1, '2026-01-05', '2026-02-28', 'k.vogel@example.com', "
+                "'saved', NULL, ?, '1/report.pdf', ?, ?, 'summary,sessions', ?, ?)",
+                ("0" * 64, f"summary {HOSTILE}", f"next {HOSTILE}", STAMP, STAMP))
+    # The coach renamed a default indicator: its key still says what it is.
+    con.execute("UPDATE indicator SET name = 'Energy and balance' WHERE key = 'wellbeing'")
+
+
 FILLERS = {"0001_foundation": [_fill_foundation],
            "0002_sessions": [_fill_foundation, _fill_sessions],
-           "0003_indicators": [_fill_foundation, _fill_sessions, _fill_indicators]}
+           "0003_indicators": [_fill_foundation, _fill_sessions, _fill_indicators],
+           "0004_report_log": [_fill_foundation, _fill_sessions, _fill_indicators,
+                               _fill_report_log]}
 
 
 def make_file_at(path, revision: str):
@@ -117,10 +129,17 @@ def make_file_at(path, revision: str):
     return path
 
 
-def dump(path, tables):
+def dump(path, tables, like: dict | None = None):
+    """Every row of ``tables``; with ``like`` (an earlier dump), only the columns the
+    earlier file had, so a column a later revision adds does not count as a change."""
     con = sqlite3.connect(path)
     try:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+        out = {}
+        for t in tables:
+            cols = like[t][0] if like else [r[1] for r in con.execute(f"PRAGMA table_info({t})")]
+            rows = con.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY rowid").fetchall()
+            out[t] = (cols, rows)
+        return out
     finally:
         con.close()
 
@@ -135,7 +154,7 @@ def test_foundation_file_upgrades_with_nothing_lost(db_path):
         assert clients.count(db) == len(CLIENT_NAMES)
     finally:
         db.close()
-    assert dump(db_path, FOUNDATION_TABLES) == before
+    assert dump(db_path, FOUNDATION_TABLES, like=before) == before
 
     backups = storage.list_backups(db_path)
     assert len(backups) == 1 and "pre-migration" in backups[0].name
@@ -158,7 +177,7 @@ def test_sessions_file_upgrades_to_indicators_with_nothing_lost(db_path):
     make_file_at(db_path, "0002_sessions")
     tables = FOUNDATION_TABLES + SESSION_TABLES + ["setting"]
     before = dump(db_path, tables)
-    assert all(before[t] for t in tables)
+    assert all(before[t][1] for t in tables)
     search_before = dump(db_path, ["search_index"])
 
     db = storage.open_database(db_path)
@@ -180,7 +199,7 @@ def test_sessions_file_upgrades_to_indicators_with_nothing_lost(db_path):
         assert any("overdue" in r.text for r in signal.reasons)  # the action from 0002
     finally:
         db.close()
-    assert dump(db_path, tables) == before
+    assert dump(db_path, tables, like=before) == before
     assert dump(db_path, ["search_index"]) == search_before
 
     backups = storage.list_backups(db_path)
@@ -200,7 +219,7 @@ def test_indicators_file_upgrades_to_report_log_with_nothing_lost(db_path, tmp_p
     make_file_at(db_path, "0003_indicators")
     tables = FOUNDATION_TABLES + SESSION_TABLES + INDICATOR_TABLES + ["setting"]
     before = dump(db_path, tables)
-    assert all(before[t] for t in tables)
+    assert all(before[t][1] for t in tables)
     search_before = dump(db_path, ["search_index"])
 
     db = storage.open_database(db_path)
@@ -217,11 +236,40 @@ def test_indicators_file_upgrades_to_report_log_with_nothing_lost(db_path, tmp_p
             date(2026, 3, 2), date(2026, 4, 1))
     finally:
         db.close()
-    assert dump(db_path, tables) == before
+    assert dump(db_path, tables, like=before) == before
     assert dump(db_path, ["search_index"]) == search_before
 
     backups = storage.list_backups(db_path)
     assert len(backups) == 1 and "pre-migration" in backups[0].name
     assert storage.inspect_file(backups[0]).revision == "0003_indicators"
     assert dump(backups[0], tables) == before
+    assert storage.check_file(db_path).ok
+
+
+def test_report_log_file_upgrades_to_corrections_with_nothing_lost(db_path):
+    """0004 -> 0005: deleted sessions, report drafts and sensitive indicators arrive;
+    every row the coach had is still there, the renamed wellbeing indicator included."""
+    from coachdesk.models import DeletedSession, ReportDraft
+    from sqlmodel import select
+
+    make_file_at(db_path, "0004_report_log")
+    tables = FOUNDATION_TABLES + SESSION_TABLES + INDICATOR_TABLES + ["report_log", "setting"]
+    before = dump(db_path, tables)
+    assert all(before[t][1] for t in tables)
+
+    db = storage.open_database(db_path)
+    try:
+        assert db.revision() == migrations.head_revision()
+        library = {i.key: i for i in indicators.list_all(db, include_retired=True)}
+        assert {k for k, i in library.items() if i.sensitive} == {"wellbeing", "intent_to_stay"}
+        assert library["wellbeing"].name == "Energy and balance"
+        with db.session() as s:
+            assert s.exec(select(DeletedSession)).all() == []
+            assert s.exec(select(ReportDraft)).all() == []
+        assert [e.coach_summary for e in report_log.entries(db, 1)] == [f"summary {HOSTILE}"]
+    finally:
+        db.close()
+    assert dump(db_path, tables, like=before) == before
+    backups = storage.list_backups(db_path)
+    assert len(backups) == 1 and storage.inspect_file(backups[0]).revision == "0004_report_log"
     assert storage.check_file(db_path).ok

@@ -45,6 +45,8 @@ class DefaultIndicator:
     scale_max: int
     description: str
     higher_is_better: bool = True
+    #: never preselected for a sponsor's report (the coach may still choose it)
+    sensitive: bool = False
 
 
 DEFAULT_INDICATORS = [
@@ -62,7 +64,7 @@ DEFAULT_INDICATORS = [
         "intent_to_stay", "Intent to stay", 1, 10,
         "How likely the client is to still be with the organization in 12 months, in their own "
         "words or as you judge it. 1 = leaving or actively looking; 5 = open to offers, "
-        "undecided; 10 = clearly plans to stay and grow here."),
+        "undecided; 10 = clearly plans to stay and grow here.", sensitive=True),
     DefaultIndicator(
         "trust_in_leadership", "Trust in manager and leadership", 1, 10,
         "How far the client trusts their manager and the senior leadership to be honest, fair "
@@ -77,7 +79,7 @@ DEFAULT_INDICATORS = [
         "wellbeing", "Wellbeing and resilience", 1, 10,
         "How well the client is coping: energy, sleep, stress, and how quickly they recover "
         "from setbacks. 1 = exhausted or close to burnout; 5 = managing, with strain showing; "
-        "10 = well, with energy in reserve."),
+        "10 = well, with energy in reserve.", sensitive=True),
     DefaultIndicator(
         "relationship_quality", "Quality of key relationships", 1, 10,
         "How well the client's most important working relationships (manager, peers, team, "
@@ -146,7 +148,8 @@ def ensure_defaults(db: Database) -> int:
             position += 1
             s.add(Indicator(key=d.key, name=d.name, description=d.description,
                             scale_min=d.scale_min, scale_max=d.scale_max,
-                            higher_is_better=d.higher_is_better, position=position))
+                            higher_is_better=d.higher_is_better, sensitive=d.sensitive,
+                            position=position))
             added += 1
         return added
 
