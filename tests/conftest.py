@@ -45,3 +45,16 @@ def demo_db(db):
 
     demo.populate(db, clients=12, seed=7)
     return db
+
+
+@pytest.fixture(autouse=True)
+def isolated_qsettings(tmp_path):
+    """Per-machine state (window geometry, last folders) goes to QSettings: each test gets
+    its own, in INI files under its temporary folder, never the coach's real settings."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "qsettings"
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
+    return folder

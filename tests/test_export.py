@@ -278,6 +278,42 @@ def test_an_older_file_lacking_a_later_column_gets_its_default(exported, tmp_pat
         fresh.close()
 
 
+def test_an_export_made_before_0005_imports_as_an_upgrade_would_leave_it(exported, tmp_path):
+    """A coach's export from the previous version (schema 0004) lacks the tables and the
+    column 0005 added: it imports, the new tables start empty, and the wellbeing-type
+    default indicators are sensitive, exactly as upgrading the practice file makes them."""
+    def as_0004(doc):
+        doc["schema_revision"] = "0004_report_log"
+        doc["tables"].pop("deleted_session")
+        doc["tables"].pop("report_draft")
+        for row in doc["tables"]["indicator"]:
+            row.pop("sensitive")
+    old = _edited(exported, tmp_path, as_0004)
+    fresh = _open(tmp_path / "old" / "coachdesk.db")
+    try:
+        summary = export.import_practice(fresh, old)
+        assert summary.rows["deleted_session"] == 0 and summary.rows["report_draft"] == 0
+        from coachdesk.services import indicators
+        sensitive = {i.key for i in indicators.list_all(fresh, include_retired=True) if i.sensitive}
+        assert sensitive == {"wellbeing", "intent_to_stay"}
+    finally:
+        fresh.close()
+
+
+def test_the_import_marks_the_same_indicators_sensitive_as_migration_0005():
+    import importlib
+
+    migration = importlib.import_module(
+        "coachdesk.migrations.versions.0005_corrections_and_drafts")
+    assert tuple(migration.SENSITIVE_KEYS) == export.SENSITIVE_KEYS_0005
+
+
+def test_a_current_export_lacking_a_table_is_still_refused(exported, tmp_path, db):
+    bad = _edited(exported, tmp_path, lambda d: d["tables"].pop("report_draft"))
+    with pytest.raises(ValidationError, match="lacks the table 'report_draft'"):
+        export.import_practice(db, bad)
+
+
 def test_cli_export_import_and_refusal(demo_db, tmp_path, capsys):
     from coachdesk import cli
 

@@ -54,6 +54,25 @@ def known_revisions() -> set[str]:
     return set(_graph(MIGRATIONS_DIR))
 
 
+def revisions_in_order() -> list[str]:
+    """Every known revision, oldest first (the chain of ``down_revision`` links)."""
+    graph = _graph(MIGRATIONS_DIR)
+    order = []
+    rev: str | None = head_revision()
+    while rev is not None:
+        order.append(rev)
+        rev = graph.get(rev)
+    return order[::-1]
+
+
+def revisions_after(revision: str | None) -> list[str]:
+    """The revisions a file at ``revision`` lacks, oldest first (all of them for ``None``)."""
+    order = revisions_in_order()
+    if revision is None or revision not in order:
+        return order
+    return order[order.index(revision) + 1:]
+
+
 def head_revision() -> str:
     graph = _graph(MIGRATIONS_DIR)
     heads = set(graph) - {down for down in graph.values() if down}

@@ -433,11 +433,14 @@ def check_document(doc: Any, name: str = "The file") -> dict[str, list[dict]]:
             f"{name} holds tables this CoachDesk does not know ({', '.join(unknown[:5])}); "
             "it was perhaps made by a newer CoachDesk.", "tables")
     defaults = _model_defaults()
+    # A file from an older schema lacks the tables later revisions added: they start empty.
+    # (A file that names no revision, or today's, must hold every table.)
+    older = revision is not None and revision != migrations.head_revision()
     ready: dict[str, list[dict]] = {}
     for table in known.values():
-        if table.name not in tables:
+        if table.name not in tables and not older:
             raise ValidationError(f"{name} lacks the table '{table.name}'.", "tables")
-        rows = tables[table.name]
+        rows = tables.get(table.name, [])
         if not isinstance(rows, list):
             raise ValidationError(f"In {name}, '{table.name}' must be a list of rows.", "tables")
         columns = {c.name: c for c in table.columns}
@@ -478,7 +481,28 @@ def check_document(doc: Any, name: str = "The file") -> dict[str, list[dict]]:
             seen_keys.add(key)
             converted.append(values)
         ready[table.name] = converted
+    for later in migrations.revisions_after(revision) if older else []:
+        if later in _ROW_UPGRADES:
+            _ROW_UPGRADES[later](tables, ready)
     return ready
+
+
+#: the default indicators migration 0005 marked sensitive (frozen there, and here; a test
+#: checks the two agree)
+SENSITIVE_KEYS_0005 = ("wellbeing", "intent_to_stay")
+
+
+def _sensitive_indicators(raw: dict, ready: dict[str, list[dict]]) -> None:
+    """0005 marked the wellbeing-type default indicators sensitive; a file made before it
+    gets the same, so an import and an upgrade of the same practice agree."""
+    for row, source in zip(ready.get("indicator", []), raw.get("indicator", [])):
+        if "sensitive" not in source and row.get("key") in SENSITIVE_KEYS_0005:
+            row["sensitive"] = True
+
+
+#: revision -> what importing a file made before it must do to its rows, as the
+#: migration did to a practice file (only where a plain column default is not enough)
+_ROW_UPGRADES = {"0005_corrections": _sensitive_indicators}
 
 
 def is_empty(db: Database) -> bool:
