@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 
 from coachdesk import mail
 from coachdesk.errors import NotFoundError, ValidationError
-from coachdesk.models import Engagement, EngagementStatus
+from coachdesk.models import Engagement, EngagementStatus, ReportDraft
 from coachdesk.reports import progress
 from coachdesk.services import (
     actions,
@@ -28,6 +28,7 @@ from coachdesk.services import (
     relationships,
     report_log,
     search,
+    session_trash,
     sessions,
     sponsors,
 )
@@ -76,6 +77,12 @@ def make_client(db, tmp_path, name=NAME) -> int:
     eml = mail.make_eml("priya@example.com", f"Report {name}", "Body", entry.pdf_path,
                         draft=False)
     mail.queue(mail.outbox_dir(db.path), eml)
+    # a session deleted by mistake, waiting in the Deleted sessions list
+    gone = sessions.create(db, e.id, date(2025, 2, 10), status="held")
+    sessions.save_notes(db, gone.id, private_notes=f"{CANARY} deleted session of {name}")
+    session_trash.delete(db, gone.id)
+    with db.session() as s:  # a report draft (kept by the report dialog)
+        s.add(ReportDraft(engagement_id=e.id, coach_summary=f"Draft about {name}"))
     return c.id
 
 
@@ -184,6 +191,8 @@ def test_erase_preview_counts_what_will_go(db, tmp_path):
     assert "1 engagement" in lines and "1 session" in lines and "1 private note" in lines
     assert "1 stored report PDF" in lines and "1 e-mail copy of a report" in lines
     assert "1 progress report log entry" in lines
+    assert "1 deleted session waiting in the Deleted sessions list" in lines
+    assert "1 progress report draft" in lines
 
 
 def _file_bytes(db) -> bytes:

@@ -63,10 +63,12 @@ LABELS = {
     "what_it_costs": "What it costs",
     "relationship_quality": "Relationship quality (1-5)",
     "influence": "Influence (1-5)",
+    "deleted_at": "Deleted on",
+    "indicator_ids": "Indicators chosen",
 }
 #: (table's section key, column) that hold the coach's private notes
 PRIVATE = {("sessions", "private_notes"), ("indicator_readings", "private_comment"),
-           ("stakeholders", "notes")}
+           ("stakeholders", "notes"), ("deleted_sessions", "private_notes")}
 #: text columns that may be long: printed as paragraphs under their label
 LONG = {"background", "objectives", "private_notes", "shared_summary", "private_comment",
         "notes", "description", "coach_summary", "next_steps", "comment", "text"}
@@ -146,10 +148,16 @@ def _record_title(section: str, row: dict, i: int, ctx: dict) -> str:
         return f"Report for {d(row.get('period_from'))} to {d(row.get('period_to'))}"
     if section == "motivation":
         return "The client's motivational value system"
+    if section == "report_drafts":
+        return "Draft of the next progress report"
+    if section == "deleted_sessions":
+        return f"Session of {d(row.get('session_date'))}, deleted on " \
+               f"{_value('deleted_at', row.get('deleted_at'))}"
     return f"Record {i}"
 
 
-def _record(section: str, row: dict, title: str, width: float, s) -> list[Flowable]:
+def _record(section: str, row: dict, title: str, width: float, s,
+            note: str = "") -> list[Flowable]:
     short_rows, long_parts = [], []
     for key, value in row.items():
         if key in HIDDEN or key.endswith("_id"):
@@ -168,6 +176,8 @@ def _record(section: str, row: dict, title: str, width: float, s) -> list[Flowab
             short_rows.append([Paragraph(markup(_label(key)), s["td_muted"]),
                                kit.cell(kit.cell_text(text), s["td"])])
     out: list[Flowable] = [Paragraph(markup(title), s["record"])]
+    if note:
+        out.append(Paragraph(markup(note), s["small"]))
     if short_rows:
         table = Table(short_rows, colWidths=[45 * mm, width - 45 * mm], hAlign="LEFT")
         table.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -178,6 +188,27 @@ def _record(section: str, row: dict, title: str, width: float, s) -> list[Flowab
         out.append(table)
     head = KeepTogether(out + long_parts[:2])
     return [head, *long_parts[2:], Spacer(1, 2 * mm)]
+
+
+def _deleted_session(row: dict, i: int, width: float, s) -> list[Flowable]:
+    """A session the coach deleted that still waits in the list: the session with its
+    private notes labelled, then its worksheet, options and actions."""
+    title = _record_title("deleted_sessions", row, i, {})
+    contents = row.get("contents")
+    if not isinstance(contents, dict):  # a copy that could not be read: printed as it is
+        return _record("deleted_sessions", row, title, width, s)
+    sessions = contents.get("sessions") or [{}]
+    out = _record("deleted_sessions", sessions[0], title, width, s,
+                  note="Deleted by the coach; kept in the Deleted sessions list until it is "
+                       "restored or deleted for good.")
+    ctx = {"sessions": {r.get("id"): r.get("session_date") for r in sessions}, "goals": {}}
+    for key, rows in contents.items():
+        if key == "sessions" or not isinstance(rows, list):
+            continue
+        for n, part in enumerate(rows, 1):
+            if isinstance(part, dict):
+                out += _record(key, part, _record_title(key, part, n, ctx), width, s)
+    return out
 
 
 def build_subject_access_pdf(out_path, data: dict, paper: str = "A4") -> Path:
@@ -226,6 +257,9 @@ def build_subject_access_pdf(out_path, data: dict, paper: str = "A4") -> Path:
         if not rows:
             story.append(Paragraph("None.", s["empty"]))
         for i, row in enumerate(rows, 1):
+            if key == "deleted_sessions":
+                story += _deleted_session(row, i, width, s)
+                continue
             story += _record(key, row, _record_title(key, row, i, ctx), width, s)
 
     files = data.get("stored_files") or []

@@ -2,7 +2,10 @@
 
 Which rows are the client's comes from ``privacy`` (followed down the models' foreign
 keys), so a table a later migration links to a client is erased with it; organisations,
-sponsors, indicators and settings stay (``privacy`` says why).
+sponsors, indicators and settings stay (``privacy`` says why). That includes the client's
+deleted sessions still waiting in the Deleted sessions list (``deleted_session`` points at
+the client; their notes are inside each entry's payload) and the report drafts of their
+engagements (``report_draft``).
 
 Erasing also removes the files the app kept about the client: the stored copies of their
 sponsor reports (``<data folder>/reports/<engagement>/``) and the e-mail copies of those
@@ -79,6 +82,9 @@ class ErasePreview:
             (c.get("blocking_pattern", 0), "blocking pattern", "blocking patterns"),
             (c.get("report_log", 0), "progress report log entry",
              "progress report log entries"),
+            (c.get("report_draft", 0), "progress report draft", "progress report drafts"),
+            (c.get("deleted_session", 0), "deleted session waiting in the Deleted sessions list",
+             "deleted sessions waiting in the Deleted sessions list"),
             (len(self.report_files), "stored report PDF", "stored report PDFs"),
             (len(self.mail_files), "e-mail copy of a report", "e-mail copies of reports"),
         ]

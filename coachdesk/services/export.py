@@ -479,12 +479,29 @@ def check_document(doc: Any, name: str = "The file") -> dict[str, list[dict]]:
                 raise ValidationError(
                     f"The file has two rows of '{table.name}' with the same key {key[0]!r}.", "tables")
             seen_keys.add(key)
+            if table.name in _PAYLOAD_CHECKS:
+                _PAYLOAD_CHECKS[table.name](table.name, i, values)
             converted.append(values)
         ready[table.name] = converted
     for later in migrations.revisions_after(revision) if older else []:
         if later in _ROW_UPGRADES:
             _ROW_UPGRADES[later](tables, ready)
     return ready
+
+
+def _deleted_session_payload(table: str, index: int, values: dict) -> None:
+    """A deleted session must be one the app can restore (``session_trash``)."""
+    from .session_trash import check_payload
+
+    try:
+        check_payload(values["payload"])
+    except ValueError:
+        raise ValidationError(f"Row {index + 1} of '{table}' in the file: 'payload' is not a "
+                              "deleted session CoachDesk can restore.", "payload") from None
+
+
+#: table -> a check of one converted row's contents beyond the types of its columns
+_PAYLOAD_CHECKS = {"deleted_session": _deleted_session_payload}
 
 
 #: the default indicators migration 0005 marked sensitive (frozen there, and here; a test

@@ -57,6 +57,9 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "client_motivation": ("motivation", "Motivational value system (MVS)"),
     "blocking_pattern": ("blocking_patterns", "Patterns that get in the way"),
     "report_log": ("report_log", "Progress reports sent to the sponsor"),
+    "report_draft": ("report_drafts", "Drafts of the next progress report"),
+    "deleted_session": ("deleted_sessions",
+                        "Deleted sessions (kept until the coach restores them or empties the list)"),
 }
 
 #: columns that hold the coach's private working notes (labelled as such in the PDF)
@@ -189,6 +192,8 @@ def subject_access(db: Database, client_id: int, *, now: datetime | None = None)
                                                 tables["indicator"].c.name)).all())
     for reading in records.get("indicator_readings", []):
         reading["indicator"] = indicator_names.get(reading.get("indicator_id"), "")
+    for entry in records.get("deleted_sessions", []):
+        _unpack_deleted(entry)
     folder = report_log.reports_dir(db)
     stored = [str(folder / r["pdf_file"]) for r in records.get("report_log", [])]
     return {
@@ -199,8 +204,9 @@ def subject_access(db: Database, client_id: int, *, now: datetime | None = None)
             "Everything this coaching practice holds about the client named below, as kept "
             "by CoachDesk. It includes the coach's private working notes (private_notes of "
             "sessions, private_comment of indicator readings, notes on stakeholders), "
-            "because they are the client's personal data. Dates are ISO 8601; times of "
-            "records are UTC."),
+            "because they are the client's personal data, and the sessions the coach deleted "
+            "that still wait in the Deleted sessions list (deleted_sessions, each with its "
+            "contents). Dates are ISO 8601; times of records are UTC."),
         "client": client_row,
         "organization": ({"id": org.id, "name": org.name} if org else None),
         "sponsors": sponsors,
@@ -208,6 +214,20 @@ def subject_access(db: Database, client_id: int, *, now: datetime | None = None)
         "sections": {section_key(t.name): section_title(t.name) for t in _section_order()},
         "stored_files": stored,
     }
+
+
+def _unpack_deleted(entry: dict) -> None:
+    """A deleted session's saved copy, as records rather than one JSON text: ``contents``
+    holds its session, worksheet, options and actions under their section keys. A copy
+    that cannot be read stays as the raw text in ``payload``: nothing is hidden."""
+    from .session_trash import read_payload
+
+    try:
+        tables = read_payload(entry["payload"])
+    except ValueError:
+        return
+    del entry["payload"]
+    entry["contents"] = {section_key(name): rows for name, rows in tables.items()}
 
 
 def _safe_file_stem(name: str) -> str:
