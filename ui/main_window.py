@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
                      "actionIndicatorLibrary")
         self._action(edit_menu, "&Retention review…", self.retention_review, None,
                      "actionRetentionReview")
+        from .dialogs import deleted_sessions  # Undo delete (Ctrl+Z), Deleted sessions…
+        self.undo_delete = deleted_sessions.install(self, edit_menu)
 
         self.new_session_action = self._action(file_menu, "New &session…", self.new_session,
                                                "Ctrl+Shift+N", "actionNewSession")

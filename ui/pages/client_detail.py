@@ -30,6 +30,7 @@ from coachdesk.services import clients, engagements, sessions, sponsors
 
 from ..context import AppContext
 from ..theme import css
+from ..dialogs.deleted_sessions import SessionListTrash
 from ..dialogs.engagement import EngagementDialog
 from ..dialogs.people import OrganizationPicker
 from ..dialogs.session_dialog import NewSessionDialog
@@ -188,7 +189,10 @@ class ClientPage(QWidget):
         sess_buttons = QHBoxLayout()
         sess_buttons.addWidget(self.new_session_button)
         sess_buttons.addWidget(self.open_session_button)
+        self.trash = SessionListTrash(self)  # delete (button, Delete key), the deleted ones
+        sess_buttons.addWidget(self.trash.delete_button)
         sess_buttons.addStretch(1)
+        sess_buttons.addWidget(self.trash.deleted_button)
         sess_layout.addLayout(sess_buttons)
 
         body = QWidget()

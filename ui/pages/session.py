@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSpinBox,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -84,6 +86,7 @@ class SessionPage(QWidget):
         header.addWidget(self.rate_button)
         header.addWidget(self.ics_button)
         header.addWidget(self.print_button)
+        header.addWidget(self._build_more_button())
 
         # -- details ------------------------------------------------------------------
         self.date = name_widget(OptionalDateEdit(allow_empty=False), "sessionDate", "Date")
@@ -327,6 +330,34 @@ class SessionPage(QWidget):
             return None
         self.ctx.say(f"Calendar file saved: {target}. Open it to add the session to your calendar.")
         return target
+
+    def _build_more_button(self) -> QToolButton:
+        """"⋯": the rarer things done to a session (deleting one logged by mistake)."""
+        self.more_button = name_widget(QToolButton(), "sessionMore", "More session actions")
+        self.more_button.setText("⋯")
+        self.more_button.setToolTip("More: delete this session")
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more = QMenu(self.more_button)
+        more.setObjectName("sessionMoreMenu")
+        self.delete_action = more.addAction("Delete this session…")
+        self.delete_action.setObjectName("deleteThisSession")
+        self.delete_action.triggered.connect(self.delete_session)
+        self.more_button.setMenu(more)
+        return self.more_button
+
+    def delete_session(self) -> None:
+        """Delete this session after the coach confirms, and go back to the client (it can
+        be brought back with Undo, or from Edit → Deleted sessions)."""
+        from ..dialogs.deleted_sessions import delete_with_confirmation
+
+        if self.session is None:
+            return
+        self.leave()  # what was just typed is saved, so it goes into the list with the session
+        client_id = self.session.client_id
+        if delete_with_confirmation(self.ctx, self, self.session.id) is None:
+            return
+        self.session = None  # nothing left to save here
+        self.back_requested.emit(client_id)
 
     def _will_to_action(self, text: str) -> None:
         self.tabs.setCurrentWidget(self.actions)
