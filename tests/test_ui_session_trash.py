@@ -357,3 +357,34 @@ def test_a_refused_restore_says_why_in_a_sentence(qtbot, win, demo_db, monkeypat
     assert state["done"] and state["error"] is None
     assert len(told) == 1 and told[0].endswith("its saved copy is damaged.")
     assert session_trash.count(demo_db) == 2
+
+
+def test_the_clients_list_forgets_a_deleted_last_session(qtbot, win, demo_db):
+    """The list's "Last session" column follows a deletion (and the Undo)."""
+    cp = win.client_page
+    jose = cp.client.id
+    held = [s for s in sessions.list_for_client(demo_db, jose) if s.status.value == "held"]
+    latest, previous = held[0], held[1]
+
+    def last_session_cell() -> str:
+        view = win.clients_page.table
+        proxy = view.model()
+        column = next(c for c in range(proxy.columnCount())
+                      if proxy.headerData(c, Qt.Orientation.Horizontal) == "Last session")
+        row = next(r for r in range(proxy.rowCount())
+                   if proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) == jose)
+        return proxy.index(row, column).data()
+
+    win.show_clients()
+    assert last_session_cell() == latest.session_date.strftime("%d %b %Y")
+    win.open_client(jose)
+    activate(qtbot, win)
+    click_row(qtbot, cp.session_table, shown_rows(cp).index(latest.id))
+    box = when_modal(lambda b: qtbot.keyClick(b, Qt.Key.Key_Return))
+    qtbot.keyClick(cp.session_table, Qt.Key.Key_Delete)
+    assert box["done"] and box["error"] is None
+    qtbot.mouseClick(cp.back_button, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is win.clients_page
+    assert last_session_cell() == previous.session_date.strftime("%d %b %Y")
+    qtbot.mouseClick(win.undo_delete.button, Qt.MouseButton.LeftButton)
+    assert last_session_cell() == latest.session_date.strftime("%d %b %Y")

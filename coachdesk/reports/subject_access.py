@@ -202,8 +202,10 @@ def _deleted_session(row: dict, i: int, width: float, s) -> list[Flowable]:
                   note="Deleted by the coach; kept in the Deleted sessions list until it is "
                        "restored or deleted for good.")
     ctx = {"sessions": {r.get("id"): r.get("session_date") for r in sessions}, "goals": {}}
-    for key, rows in contents.items():
-        if key == "sessions" or not isinstance(rows, list):
+    order = ["grow_worksheets", "grow_options", "actions"]  # as on the session's page
+    for key in order + sorted(set(contents) - set(order) - {"sessions"}):
+        rows = contents.get(key)
+        if not isinstance(rows, list):
             continue
         for n, part in enumerate(rows, 1):
             if isinstance(part, dict):

@@ -157,7 +157,8 @@ class UndoDelete(QObject):
     def offer(self, info: session_trash.DeletedInfo) -> None:
         self.pending = (self.ctx.db, info)
         self.text.setText(info.message)
-        self.action.setText(f"&Undo delete of the {info.contents.label.lower()}")
+        self.action.setText("&Undo delete of the session of "
+                            f"{session_trash.day_text(info.contents.session_date)}")
         self.action.setEnabled(True)
         self.notice.show()
         self.timer.start()
@@ -399,7 +400,7 @@ class DeletedSessionsDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.only_client)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty_label)
+        layout.addWidget(self.empty_label, 1, Qt.AlignmentFlag.AlignTop)  # while the list is empty
         layout.addLayout(buttons)
 
         self.restore_button.clicked.connect(self.restore_selected)
@@ -489,7 +490,7 @@ class DeletedSessionsDialog(QDialog):
             return
         index = self.table.selectionModel().selectedRows()[0].row()
         if not self._confirm("Delete forever",
-                             f"Delete the {row.label.lower()} with "
+                             f"Delete the session of {session_trash.day_text(row.session_date)} with "
                              f"{_one_line(row.client_name)} for good?\n\nIts notes, worksheet "
                              "and actions are deleted too. This cannot be undone.",
                              "Delete forever"):

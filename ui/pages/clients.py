@@ -136,7 +136,7 @@ class ClientsPage(QWidget):
         self.search.selectAll()
 
     def _on_data_changed(self, what: str) -> None:
-        if what in ("client", "engagement", "organization", "sponsor", "all"):
+        if what in ("client", "engagement", "organization", "sponsor", "session", "all"):
             self._stale = True
             if self.isVisible():
                 self.reload()
