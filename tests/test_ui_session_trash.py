@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from sqlalchemy import update
 
+from coachdesk.errors import CoachDeskError
 from coachdesk.models import DeletedSession
 from coachdesk.services import actions, clients, engagements, session_trash, sessions
 from ui.context import AppContext
@@ -146,6 +147,27 @@ def test_cancelling_the_confirmation_keeps_the_session(qtbot, win, demo_db):
     assert box["done"] and box["error"] is None
     assert win.stack.currentWidget() is win.session_page
     assert sessions.get(demo_db, target.id).id == target.id
+    assert session_trash.count(demo_db) == 0
+
+
+def test_a_failed_save_stops_the_delete_and_keeps_the_text(qtbot, win, demo_db, monkeypatch):
+    target = session_with_actions(demo_db, win.client_page.client.id)
+    win.open_session(target.id)
+    page = win.session_page
+    told = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text, *a: told.append(text)))
+
+    def disk_full(*_a, **_k):
+        raise CoachDeskError("The practice file could not be written.")
+
+    monkeypatch.setattr(sessions, "update", disk_full)
+    page.shared_summary.setFocus()
+    type_text(page.shared_summary, " One more line.")
+    page.delete_action.trigger()  # no confirmation: the save failed first
+    assert told and told[0].startswith("Your latest changes could not be saved")
+    assert win.stack.currentWidget() is page and page.session is not None
+    assert page.shared_summary.toPlainText().startswith(" One more line.")
     assert session_trash.count(demo_db) == 0
 
 

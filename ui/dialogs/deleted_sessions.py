@@ -498,8 +498,10 @@ class DeletedSessionsDialog(QDialog):
             return
         try:
             session_trash.purge(self.ctx.db, row.id)
-        except CoachDeskError as exc:
+        except CoachDeskError as exc:  # already gone (restored elsewhere): the list says so
             QMessageBox.warning(self, "Delete forever", str(exc))
+            self.reload(select=index)
+            return
         self.ctx.say(f"{row.label} of {_one_line(row.client_name)} deleted for good.")
         self._after(index)
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from coachdesk.errors import CoachDeskError, ValidationError
 from coachdesk.models import SessionFormat, SessionStatus
-from coachdesk.services import clients, sessions
+from coachdesk.services import clients, grow, sessions
 from coachdesk.services.sessions import FORMAT_LABELS, STATUS_LABELS
 
 from ..context import AppContext
@@ -353,11 +354,27 @@ class SessionPage(QWidget):
         if self.session is None:
             return
         self.leave()  # what was just typed is saved, so it goes into the list with the session
+        if not self._saved_as_shown():
+            QMessageBox.warning(self, "Delete session",
+                                "Your latest changes could not be saved just now, so the session "
+                                "was not deleted. Nothing is lost: please try again in a moment.")
+            return
         client_id = self.session.client_id
         if delete_with_confirmation(self.ctx, self, self.session.id) is None:
             return
         self.session = None  # nothing left to save here
         self.back_requested.emit(client_id)
+
+    def _saved_as_shown(self) -> bool:
+        """Whether the notes and worksheet on screen are what is stored (a failed save
+        leaves them different: then nothing may be deleted)."""
+        stored = sessions.get(self.ctx.db, self.session.id)
+        pairs = [(stored.private_notes, self.private_notes),
+                 (stored.shared_summary, self.shared_summary)]
+        ws = grow.for_session(self.ctx.db, self.session.id, create=False)
+        if ws is not None and self.grow.session_id == self.session.id:
+            pairs += [(getattr(ws, field), edit) for field, edit in self.grow.edits.items()]
+        return all(value == edit.toPlainText() for value, edit in pairs)
 
     def _will_to_action(self, text: str) -> None:
         self.tabs.setCurrentWidget(self.actions)
