@@ -333,7 +333,8 @@ class SessionPage(QWidget):
         return target
 
     def _build_more_button(self) -> QToolButton:
-        """"⋯": the rarer things done to a session (deleting one logged by mistake)."""
+        """The "⋯" button: the rarer things done to a session (deleting one logged by
+        mistake)."""
         self.more_button = name_widget(QToolButton(), "sessionMore", "More session actions")
         self.more_button.setText("⋯")
         self.more_button.setToolTip("More: delete this session")
