@@ -244,6 +244,8 @@ def test_restore_is_refused_plainly_when_the_engagement_or_client_is_gone(db, se
     assert_sentence(err.value)
     assert str(err.value) == ("The session of 28 Aug 2026 cannot be brought back: its "
                               "engagement no longer exists.")
+    listed = session_trash.list_deleted(db)  # still listed, so it can be deleted for good
+    assert [r.id for r in listed] == [info.id] and listed[0].engagement_label == ""
     raw.execute("UPDATE deleted_session SET engagement_id = ?, client_id = 998",
                 (setup["engagement"],))
     raw.commit()

@@ -479,7 +479,7 @@ class DeletedRow:
     client_id: int
     client_name: str
     engagement_id: int
-    engagement_label: str  # 'Coaching from 6 Jan 2025'
+    engagement_label: str  # 'Coaching from 6 Jan 2025' ('' if the engagement is gone)
     session_date: date
     deleted_at: datetime  # UTC, with its offset
     status: str  # 'held', 'planned' … ('' if the copy is damaged)
@@ -492,19 +492,20 @@ class DeletedRow:
 
 
 _LIST_SQL = """
-SELECT d.id, d.session_id, d.client_id, c.name, d.engagement_id, e.kind, e.start_date,
-       d.session_date, d.deleted_at, ok.v,
-       CASE WHEN ok.v THEN json_extract(d.payload, '$.tables.coaching_session[0].status') END,
-       CASE WHEN ok.v THEN
+SELECT d.id, d.session_id, d.client_id, coalesce(c.name, ''), d.engagement_id, e.kind,
+       e.start_date, d.session_date, d.deleted_at,
+       CASE WHEN json_valid(d.payload) THEN
+            json_extract(d.payload, '$.tables.coaching_session[0].status') END,
+       CASE WHEN json_valid(d.payload) THEN
             coalesce(json_extract(d.payload, '$.tables.coaching_session[0].private_notes'), '')
             != '' OR
             coalesce(json_extract(d.payload, '$.tables.coaching_session[0].shared_summary'), '')
             != '' END,
-       CASE WHEN ok.v THEN coalesce(json_array_length(d.payload, '$.tables.action_item'), 0) END
+       CASE WHEN json_valid(d.payload) THEN
+            coalesce(json_array_length(d.payload, '$.tables.action_item'), 0) END
 FROM deleted_session d
-JOIN client c ON c.id = d.client_id
-JOIN engagement e ON e.id = d.engagement_id
-JOIN (SELECT id, json_valid(payload) AS v FROM deleted_session) ok ON ok.id = d.id
+LEFT JOIN client c ON c.id = d.client_id
+LEFT JOIN engagement e ON e.id = d.engagement_id
 WHERE {where}
 ORDER BY d.deleted_at DESC, d.id DESC
 """
@@ -530,12 +531,12 @@ def list_deleted(db: Database, client_id: int | None = None) -> list[DeletedRow]
     with db.session() as s:
         result = s.execute(text(_LIST_SQL.format(where=where)), params).all()
     out = []
-    for (rid, sid, cid, name, eid, kind, start, day, deleted_at, _ok, status, notes,
+    for (rid, sid, cid, name, eid, kind, start, day, deleted_at, status, notes,
          n_actions) in result:
-        kind = kind.value if hasattr(kind, "value") else str(kind)
-        out.append(DeletedRow(rid, sid, cid, name, eid,
-                              f"{kind.capitalize()} from {day_text(_as_date(start))}",
-                              _as_date(day), _as_utc(deleted_at), status or "",
+        kind = kind.value if hasattr(kind, "value") else str(kind or "")
+        label = f"{kind.capitalize()} from {day_text(_as_date(start))}" if start else ""
+        out.append(DeletedRow(rid, sid, cid, name, eid, label, _as_date(day),
+                              _as_utc(deleted_at), status if isinstance(status, str) else "",
                               bool(notes), int(n_actions or 0)))
     return out
 
