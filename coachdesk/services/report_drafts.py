@@ -31,6 +31,7 @@ from sqlmodel import select
 from ..errors import StorageError, ValidationError
 from ..models import Engagement, ReportDraft, utcnow
 from ..storage import Database
+from . import validation as v
 from ._common import get_or_raise
 
 #: section keys a draft may hold: the report's sections and the stakeholder map
@@ -133,8 +134,8 @@ def save(db: Database, engagement_id: int, *, coach_summary: str = "", next_step
     default choice. ``indicator_ids``: the indicators chosen one by one. Nothing is
     written when any value is refused (ValidationError) or the file is busy
     (StorageError)."""
-    summary = "" if coach_summary is None else str(coach_summary)
-    steps = "" if next_steps is None else str(next_steps)
+    summary = v.optional_text(coach_summary)  # as typed; half an emoji becomes U+FFFD
+    steps = v.optional_text(next_steps)
     chosen_sections = _sections(sections)
     chosen_ids = _indicator_ids(indicator_ids)
     try:
