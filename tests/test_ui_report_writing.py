@@ -384,6 +384,9 @@ def test_an_invalid_email_is_said_under_the_field_until_it_is_fixed(qtbot, windo
     assert len(dialog.previews) == count and dialog.job is None  # no e-mail was prepared
     assert sponsors.get(demo_db, sponsor.id).email == before
     assert dialog.recipient_email.text() == "katrin at example"  # nothing typed is lost
+    # A preview needs no address: it goes on, and the error stays said under the field.
+    wait_preview(qtbot, dialog, lambda: qtbot.mouseClick(dialog.preview_button, LEFT))
+    assert error.isVisibleTo(dialog) and sponsors.get(demo_db, sponsor.id).email == before
 
     retype(qtbot, dialog.recipient_email, "katrin@exampl")
     assert error.isVisibleTo(dialog)  # still wrong: still said, with the new text
@@ -411,3 +414,46 @@ def test_an_address_typed_in_the_email_dialog_can_be_kept_with_the_sponsor(
     assert sponsors.get(demo_db, sponsor_id).email == "priya@example.org"
     assert "Saved to" in mail_dialog.kept_note.text()
     assert dialog.recipient_email.text() == "priya@example.org"
+
+
+def test_tab_walks_the_choices_then_the_words(qtbot, window, demo_db):
+    dialog = open_dialog(qtbot, window, demo_db)
+    dialog.date_from.setFocus()
+    qtbot.waitUntil(dialog.date_from.hasFocus, timeout=3000)
+    seen = []
+    for _ in range(40):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+        if seen[-1] is dialog.next_steps:
+            break
+    names = [w.objectName() for w in seen]
+    shown = [b.objectName() for b in shown_boxes(dialog).values()]
+    start = names.index("section_glance")
+    assert names.index("includeStakeholders") < names.index(shown[0])
+    assert [n for n in names if n.startswith("reportIndicator_")] == shown  # in reading order
+    assert names[-3:] == ["reportRecipientEmail", "reportSummary", "reportNextSteps"]
+    assert start < names.index("reportRecipientEmail")
+
+
+def test_a_shorter_period_offers_only_what_was_rated_in_it_and_keeps_the_choice(
+        qtbot, window, demo_db):
+    from datetime import timedelta
+
+    from coachdesk.reports import progress
+
+    dialog = open_dialog(qtbot, window, demo_db)
+    boxes = shown_boxes(dialog)
+    engagement_box = boxes[indicators.by_key(demo_db, "engagement").id]
+    engagement_box.setFocus()
+    qtbot.keyClick(engagement_box, Qt.Key.Key_Space)
+    # A period with no readings at all (set-up: the dates before the engagement began).
+    start = dialog.date_from.value()
+    dialog.date_from.set_value(start - timedelta(days=400))
+    dialog.date_to.set_value(start - timedelta(days=300))
+    assert shown_boxes(dialog) == {} and dialog.indicator_choices.empty.isVisibleTo(dialog)
+    assert dialog.indicator_choices.chosen_ids() == ()  # nothing hidden goes in
+    dialog.date_to.set_value(start + timedelta(days=90))
+    expected = [c.indicator_id for c in progress.indicator_choices(
+        demo_db, dialog.engagement.id, dialog.date_from.value(), dialog.date_to.value())]
+    assert list(shown_boxes(dialog)) == expected
+    assert engagement_box.isChecked()  # the coach's tick came back with it

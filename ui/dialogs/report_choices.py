@@ -1,4 +1,5 @@
-"""Pieces of the report dialog: the indicators chosen one by one, and the coach's name.
+"""Pieces of the report dialog: indicators chosen one by one, the coach's name, the
+sponsor's address.
 
 * :class:`IndicatorChoices`: one tick per indicator rated in the report's period, none
   ticked at first. Until the client's consent is recorded per engagement, nothing about
@@ -7,19 +8,21 @@
   never ticked by CoachDesk, only by the coach.
 * :class:`CoachNameDialog`: before the first report, the coach's name and credentials for
   the cover and the e-mail's signature (Save / Not now; "Not now" lets the coach go on).
+* :class:`SponsorAddress`: the sponsor's e-mail, corrected here and kept with the sponsor.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QGridLayout, QLabel, QLineEdit, \
     QVBoxLayout, QWidget
 
-from coachdesk.errors import ValidationError
+from coachdesk.errors import CoachDeskError, ValidationError
 from coachdesk.services import settings as settings_service
+from coachdesk.services import sponsors, validation
 
 from ..context import AppContext
-from ..widgets.fields import name_widget
+from ..widgets.fields import ErrorLabel, name_widget
 from .base import FormDialog
 
 SENSITIVE_MARK = "🔒 sensitive"
@@ -135,7 +138,7 @@ class CoachNameDialog(FormDialog):
                        "You can change it later in Edit → Settings → Reports & e-mail.")
         intro.setObjectName("coachNameIntro")
         intro.setWordWrap(True)
-        self.form.insertRow(0, intro)
+        self.layout().insertWidget(0, intro)
         self.name = self.add_field("Your name", "name", QLineEdit(self.profile.name),
                                    "coachNameField")
         self.name.setPlaceholderText("Anne Martin")
@@ -148,7 +151,7 @@ class CoachNameDialog(FormDialog):
         later.setAccessibleName("Not now")
         self.save_button.setDefault(True)
         self._tab_order()
-        self.resize(460, 0)
+        self.setMinimumWidth(460)
         self.name.setFocus()
 
     def _tab_order(self) -> None:
@@ -177,3 +180,76 @@ class CoachNameDialog(FormDialog):
         self.ctx.notify("settings")
         return profile
 
+
+class SponsorAddress(QWidget):
+    """The sponsor's e-mail in the report dialog: checked as typed, kept with the sponsor.
+
+    A new valid address is saved to the sponsor's details when the coach goes on (the tick
+    "Also save to …'s details", on by default, shows as soon as the address differs); an
+    invalid one is said under the field, and the message goes as soon as it is fixed."""
+
+    def __init__(self, ctx: AppContext, sponsor, parent=None):
+        super().__init__(parent)
+        self.ctx, self.sponsor = ctx, sponsor
+        name = sponsor.name[:60] if sponsor else ""
+        self.field = name_widget(QLineEdit(sponsor.email if sponsor else ""),
+                                 "reportRecipientEmail", "Sponsor's e-mail")
+        self.field.setPlaceholderText("sponsor@example.org (none on file)")
+        self.error = ErrorLabel("reportRecipient")
+        self.keep = name_widget(QCheckBox(f"Also save to {name}'s details"), "reportKeepEmail",
+                                "Also save the address to the sponsor's details")
+        self.keep.setChecked(True)
+        self.keep.hide()
+        self.note = name_widget(QLabel(), "reportEmailSaved", "Sponsor's e-mail saved")
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setWordWrap(True)
+        self.note.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for widget in (self.field, self.error, self.keep, self.note):
+            layout.addWidget(widget)
+        self.field.textEdited.connect(self.edited)
+
+    def problem(self) -> str | None:
+        try:
+            validation.email(self.field.text(), "to")
+        except ValidationError as exc:
+            return str(exc)
+        return None
+
+    def _differs(self, typed: str) -> bool:
+        return bool(self.sponsor and typed and typed != (self.sponsor.email or "").strip())
+
+    def edited(self, *_) -> None:
+        if self.error.isVisibleTo(self):
+            self.error.show_error(self.problem())
+        self.note.hide()
+        self.keep.setVisible(self._differs(self.field.text().strip()))
+
+    def save(self, address: str) -> str:
+        """Save ``address`` to the sponsor; the sentence that says so (CoachDeskError if not)."""
+        self.sponsor = sponsors.update(self.ctx.db, self.sponsor.id, email=address)
+        self.field.setText(self.sponsor.email)
+        self.edited()
+        self.ctx.notify("sponsor")
+        return f"Saved to {self.sponsor.name}'s details."
+
+    def check_and_keep(self) -> bool:
+        """The coach goes on: False (said under the field) when the address is not one; a new
+        valid address is saved to the sponsor when the tick is on, and that is said."""
+        problem = self.problem()
+        self.error.show_error(problem)
+        if problem:
+            return False
+        typed = self.field.text().strip()
+        if not self._differs(typed) or not self.keep.isChecked():
+            return True
+        try:
+            sentence = self.save(typed)
+        except CoachDeskError as exc:
+            self.error.show_error(f"Not saved to {self.sponsor.name}'s details: {exc}")
+            return True  # the address itself is fine for this report
+        self.note.setText(sentence)
+        self.note.show()
+        return True

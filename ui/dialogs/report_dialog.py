@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QScrollArea,
@@ -38,19 +37,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk.errors import CoachDeskError, ValidationError
+from coachdesk.errors import CoachDeskError
 from coachdesk.reports import progress
 from coachdesk.reports.worksheet import get_paper_size
 from coachdesk.services import clients, engagements, indicators, report_drafts, sponsors
 from coachdesk.services import settings as settings_service
-from coachdesk.services import validation
 
 from ..context import AppContext
 from ..theme import css
 from ..widgets.autosave import AutoSaver
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_error
 from .print_preview import PdfJob
-from .report_choices import CoachNameDialog, IndicatorChoices
+from .report_choices import CoachNameDialog, IndicatorChoices, SponsorAddress
 from .report_earlier import (EarlierReports, ReportPreviewDialog, file_stem, log_module,
                              period_words, short_date)
 
@@ -85,7 +83,8 @@ class ReportDialog(QDialog):
         self.setWindowTitle(f"Progress report — {self.client.name[:80]}")
         self.setObjectName("reportDialog")
         self.setModal(True)
-        self.resize(980, 700)
+        room = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(980, room.width() - 40), min(700, room.height() - 40))  # fits a laptop
 
         title = QLabel(f"{self.client.name} · {engagements.describe(self.engagement)}")
         title.setObjectName("reportTitle")
@@ -99,8 +98,7 @@ class ReportDialog(QDialog):
         self.date_to = name_widget(OptionalDateEdit(allow_empty=False), "reportTo", "To")
         self.date_from.set_value(start)
         self.date_to.set_value(end)
-        self.errors = {"date_from": ErrorLabel("reportFrom"), "date_to": ErrorLabel("reportTo"),
-                       "to": ErrorLabel("reportRecipient")}
+        self.errors = {"date_from": ErrorLabel("reportFrom"), "date_to": ErrorLabel("reportTo")}
         period = QHBoxLayout()
         period.addWidget(with_error(self.date_from, self.errors["date_from"]))
         period.addWidget(QLabel("to"))
@@ -143,21 +141,9 @@ class ReportDialog(QDialog):
         self.recipient_name = name_widget(QLabel(sponsor_name or "No sponsor on this engagement"),
                                           "reportRecipientName", "Sponsor")
         self.recipient_name.setTextFormat(Qt.TextFormat.PlainText)
-        self.recipient_email = name_widget(QLineEdit(self.sponsor.email if self.sponsor else ""),
-                                           "reportRecipientEmail", "Sponsor's e-mail")
-        self.recipient_email.setPlaceholderText("sponsor@example.org (none on file)")
-        self.keep_email = name_widget(
-            QCheckBox(f"Also save to {sponsor_name[:60]}'s details"), "reportKeepEmail",
-            "Also save the address to the sponsor's details")
-        self.keep_email.setChecked(True)
-        self.keep_email.setVisible(False)
-        self.email_note = name_widget(QLabel(), "reportEmailSaved", "Sponsor's e-mail saved")
-        self.email_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.email_note.setWordWrap(True)
-        self.email_note.hide()
-        email_box = with_error(self.recipient_email, self.errors["to"])
-        email_box.layout().addWidget(self.keep_email)
-        email_box.layout().addWidget(self.email_note)
+        self.address = SponsorAddress(ctx, self.sponsor, self)
+        self.recipient_email, self.errors["to"] = self.address.field, self.address.error
+        self.keep_email, self.email_note = self.address.keep, self.address.note
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -166,7 +152,7 @@ class ReportDialog(QDialog):
         form.addRow("Sections", grid)
         form.addRow("Indicators", self.indicator_choices)
         form.addRow("For", self.recipient_name)
-        form.addRow("E-mail", email_box)
+        form.addRow("E-mail", self.address)
         left = QGroupBox("What goes in")
         left.setLayout(form)
         # The choices scroll on a small screen rather than push the buttons off it.
@@ -240,7 +226,6 @@ class ReportDialog(QDialog):
         self.indicator_choices.changed.connect(self.saver.changed)
         for field in (self.date_from, self.date_to):
             field.dateChanged.connect(lambda *_: self.show_indicator_choices())
-        self.recipient_email.textEdited.connect(self._email_edited)
         self.load_log()
         chain = [self.date_from, self.date_to, *self.section_boxes.values(),
                  self.include_stakeholders, *self.indicator_choices.boxes.values(),
@@ -389,53 +374,6 @@ class ReportDialog(QDialog):
         if dialog.exec() and dialog.result_object is not None:
             self._say(f"Your name goes on the cover: {dialog.result_object.signature}.")
 
-    def _email_problem(self) -> str | None:
-        try:
-            validation.email(self.recipient_email.text(), "to")
-        except ValidationError as exc:
-            return str(exc)
-        return None
-
-    def _email_edited(self, *_):
-        """The error under the address goes as soon as it is fixed; the tick to keep a new
-        address shows only when it differs from the sponsor's."""
-        if self.errors["to"].isVisibleTo(self):
-            self.errors["to"].show_error(self._email_problem())
-        self.email_note.hide()
-        typed = self.recipient_email.text().strip()
-        self.keep_email.setVisible(bool(self.sponsor and typed
-                                        and typed != (self.sponsor.email or "").strip()))
-
-    def _keep_address(self, address: str) -> str:
-        """The e-mail dialog's "Also save": the address goes to the sponsor, and here."""
-        self.sponsor = sponsors.update(self.ctx.db, self.sponsor.id, email=address)
-        self.recipient_email.setText(self.sponsor.email)
-        self._email_edited()
-        self.ctx.notify("sponsor")
-        return f"Saved to {self.sponsor.name}'s details."
-
-    def keep_sponsor_email(self) -> bool:
-        """Check the address; a new valid one is saved to the sponsor when the tick is on.
-        False (with the error under the field) when the address is not one."""
-        problem = self._email_problem()
-        self.errors["to"].show_error(problem)
-        if problem:
-            return False
-        typed = self.recipient_email.text().strip()
-        if (self.sponsor is None or not typed or typed == (self.sponsor.email or "").strip()
-                or not self.keep_email.isChecked()):
-            return True
-        try:
-            self.sponsor = sponsors.update(self.ctx.db, self.sponsor.id, email=typed)
-        except CoachDeskError as exc:
-            self.errors["to"].show_error(f"Not saved to {self.sponsor.name}'s details: {exc}")
-            return True  # the address itself is fine for this report
-        self.keep_email.hide()
-        self.email_note.setText(f"Saved to {self.sponsor.name}'s details.")
-        self.email_note.show()
-        self.ctx.notify("sponsor")
-        return True
-
     def recipient(self) -> str:
         email = self.recipient_email.text().strip()
         name = self.sponsor.name if self.sponsor else ""
@@ -451,8 +389,8 @@ class ReportDialog(QDialog):
     def build(self, then) -> PdfJob | None:
         """Build the PDF off the GUI thread, then call ``then(path, data)``; a build with the
         same choices as the last one is reused (same file, same log entry)."""
-        for label in self.errors.values():
-            label.show_error(None)
+        for key in ("date_from", "date_to"):  # the address's error stays until it is fixed
+            self.errors[key].show_error(None)
         kw = self.choices()
         if kw["date_to"] < kw["date_from"]:
             self.errors["date_to"].show_error("The period ends before it starts.")
@@ -539,7 +477,7 @@ class ReportDialog(QDialog):
 
     def preview(self) -> PdfJob | None:
         self.ask_coach_name()
-        self.keep_sponsor_email()  # a wrong address is said under it; the preview goes on
+        self.address.check_and_keep()  # a wrong address is said under it; preview goes on
 
         def ready(path: Path, data):
             dialog = ReportPreviewDialog(str(path), self._suggested_name(data),
@@ -577,7 +515,7 @@ class ReportDialog(QDialog):
         return None
 
     def email(self) -> PdfJob | None:
-        if not self.keep_sponsor_email():
+        if not self.address.check_and_keep():
             self.recipient_email.setFocus()
             return None
         self.ask_coach_name()
@@ -591,7 +529,7 @@ class ReportDialog(QDialog):
                 client_name=self.client.name, period=period_words(data.period_from, data.period_to),
                 coach_name=data.coach_name, coach_credentials=data.coach_credentials,
                 record=lambda method, to: self.record(method, to),
-                keep_address=self._keep_address if self.sponsor else None, parent=self)
+                keep_address=self.address.save if self.sponsor else None, parent=self)
             self._show(dialog)
 
         return self.build(ready)
