@@ -48,7 +48,6 @@ class IndicatorChoices(QWidget):
         self._chosen: set[int] = set()
         self._shown: list[int] = []
         self._restoring = False  # ticks set from the draft or a new period are no change
-        self._names = {i.id: i.name for i in library}
         self._sensitive = {i.id for i in library if getattr(i, "sensitive", False)}
         self.intro = QLabel("None goes to the sponsor unless you tick it. Sensitive ones "
                             f"({SENSITIVE_MARK}) are never ticked for you.")
