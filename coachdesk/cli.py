@@ -84,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Write an engagement's progress report for its sponsor as a "
                        "PDF and keep a copy in the report log. It holds only what is "
                        "shareable: never private notes, private comments or the motivational "
-                       "map, and stakeholders only with --include-stakeholders.")
+                       "map, stakeholders only with --include-stakeholders, and talent-"
+                       "retention indicators only those named with --indicators (none by "
+                       "default).")
     p.add_argument("--engagement", type=int, required=True, metavar="ID",
                    help="the engagement to report on")
     p.add_argument("--from", dest="date_from", metavar="DATE",
@@ -97,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-stakeholders", action="store_true",
                    help="add the stakeholder map (names, roles, relation, influence, "
                    "relationship quality, trend; never notes or MVS)")
+    p.add_argument("--indicators", metavar="KEY_OR_ID[,...]", default="",
+                   help="the talent-retention indicators to include, one by one, by key "
+                   "(e.g. engagement,commitment) or id, comma-separated. Default: none; "
+                   "sensitive ones (wellbeing, intent_to_stay) only when named here")
 
     p = sub.add_parser("export", help="write the whole practice to a JSON file",
                        description="Write every record of the practice to one JSON file "
@@ -184,8 +190,10 @@ def _report(args: argparse.Namespace, db_path: Path) -> int:
     db = storage.open_database(db_path)
     try:
         paper = args.paper or worksheet.get_paper_size(db)
+        chosen = _indicator_ids(db, args.indicators)
         data = progress.report_data(db, args.engagement, args.date_from, args.date_to,
-                                    include_stakeholders=args.include_stakeholders)
+                                    include_stakeholders=args.include_stakeholders,
+                                    indicator_ids=chosen)
         path = progress.build_report_pdf(Path(args.out).expanduser(), data, paper=paper)
         entry = report_log.record(db, args.engagement, path, data, method="saved")
     finally:
@@ -195,7 +203,32 @@ def _report(args: argparse.Namespace, db_path: Path) -> int:
           + (" (with the stakeholder map)" if args.include_stakeholders else ""))
     print(f"Kept in the report log as entry {entry.id} (SHA-256 {entry.sha256}): "
           f"{entry.pdf_path}")
+    names = [x.name for x in data.indicators]
+    print("Indicators included: " + ", ".join(names) if names else
+          "No indicators included (choose them with --indicators).")
     return 0
+
+
+def _indicator_ids(db, text: str) -> list[int]:
+    """--indicators: keys ("wellbeing") or ids ("7"), comma-separated, as indicator ids."""
+    from .errors import ValidationError
+    from .services import indicators
+
+    out: list[int] = []
+    for item in (x.strip() for x in (text or "").split(",")):
+        if not item:
+            continue
+        found = (indicators.by_key(db, item) if not item.isdigit()
+                 else next((i for i in indicators.list_all(db, include_retired=True)
+                            if i.id == int(item)), None))
+        if found is None:
+            keys = ", ".join(i.key for i in indicators.list_all(db, include_retired=True)
+                             if i.key)
+            raise ValidationError(f"There is no indicator “{item[:40]}” (give a key such as "
+                                  f"{keys}, or an indicator's id).", "indicators")
+        if found.id not in out:
+            out.append(found.id)
+    return out
 
 
 def _cli_date(text: str | None, option: str):

@@ -77,8 +77,9 @@ def plant_canaries(db) -> int:
 
 def test_demo_report_sections_and_numbers(demo_db, tmp_path):
     eid = engagement_of(demo_db, "Søren")
+    chosen = [c.indicator_id for c in progress.indicator_choices(demo_db, eid)]
     data = progress.report_data(demo_db, eid, coach_summary="Steady progress.",
-                                next_steps="Three-way meeting in March.")
+                                next_steps="Three-way meeting in March.", indicator_ids=chosen)
     with demo_db.session() as s:
         e = s.get(Engagement, eid)
         rows = s.exec(select(CoachingSession).where(
@@ -133,7 +134,10 @@ def test_canaries_in_every_private_field_never_reach_the_pdf(demo_db, tmp_path):
         s.merge(Setting(key="coach_name", value="Anna Coach"))  # the demo set its own coach
     for prefix in ("Søren", "José", "Chen"):
         eid = engagement_of(demo_db, prefix)
-        data = progress.report_data(demo_db, eid, date_from=date(2000, 1, 1))
+        every = [c.indicator_id for c in progress.indicator_choices(demo_db, eid,
+                                                                      date(2000, 1, 1))]
+        data = progress.report_data(demo_db, eid, date_from=date(2000, 1, 1),
+                                    indicator_ids=every)  # their readings are read, too
         assert "QZCANARY" not in repr(data)  # the read model itself holds none
         out = progress.build_report_pdf(tmp_path / f"{eid}.pdf", data)
         reader = PdfReader(str(out))
@@ -143,6 +147,7 @@ def test_canaries_in_every_private_field_never_reach_the_pdf(demo_db, tmp_path):
         assert meta.author == "Anna Coach" and "Coaching progress report" in meta.title
         assert b"QZCANARY" not in out.read_bytes()
         assert data.sessions or data.goals  # the report did have content
+        assert data.indicators  # and the readings whose comments hold a canary
 
 
 # -- hostile and long text, empty engagements ------------------------------------------------
@@ -206,14 +211,37 @@ def test_engagement_with_nothing_yet_gives_a_sensible_report(db, tmp_path):
     eid = make_engagement(db, sessions=0, sponsor=None)
     data = progress.report_data(db, eid, date_to=date(2025, 3, 1))
     assert (data.sessions_held, data.goals, data.indicators, data.actions) == (0, (), (), ())
+    # Facts the sponsor should know print; sections with nothing written are left out.
+    assert data.sections == ("glance", "goals", "actions")
     out = progress.build_report_pdf(tmp_path / "empty.pdf", data, paper="Letter")
     txt = flat(pdf_text(out))
     for phrase in ("No sessions yet in this period.", "No goals have been agreed yet.",
-                   "No indicator readings yet in this period.",
-                   "No action items in this period.", "Confidential — prepared for the sponsor",
-                   "No summary written."):
+                   "No action items in this period.", "Confidential — prepared for the sponsor"):
         assert phrase in txt, phrase
+    for filler in ("No summary written", "No next steps written", "No indicator readings",
+                   "No shared summaries", "Talent-retention indicators", "Session summaries",
+                   "Coach's summary and next steps", "Not recorded"):
+        assert filler not in txt, filler
     assert round(float(PdfReader(str(out)).pages[0].mediabox.width)) == 612
+
+
+def test_an_empty_summary_or_next_steps_is_left_out_not_filled(db, tmp_path):
+    eid = make_engagement(db, summary="Shared summary.")
+    only_steps = progress.report_data(db, eid, next_steps="Three-way meeting in March.")
+    assert "summary" in only_steps.sections
+    txt = flat(pdf_text(progress.build_report_pdf(tmp_path / "s.pdf", only_steps)))
+    assert "Coach's summary and next steps" in txt and "Three-way meeting in March." in txt
+    assert "Next steps" in txt and "Summary Next steps" not in txt
+    assert "No summary written" not in txt and "Not recorded" not in txt
+    only_summary = progress.report_data(db, eid, coach_summary="Steady progress.",
+                                        next_steps="   \n ")
+    txt = flat(pdf_text(progress.build_report_pdf(tmp_path / "n.pdf", only_summary)))
+    assert "Steady progress." in txt and "Next steps" not in txt
+    assert "No next steps written" not in txt
+    neither = progress.report_data(db, eid, coach_summary=" ", next_steps="")
+    assert "summary" not in neither.sections and "sessions" in neither.sections
+    txt = flat(pdf_text(progress.build_report_pdf(tmp_path / "x.pdf", neither)))
+    assert "Coach's summary" not in txt and "Shared summary." in txt
 
 
 def test_period_sections_and_bad_input(db, tmp_path):
@@ -252,7 +280,7 @@ def test_goals_then_and_now(db, tmp_path):
         s.add(IndicatorReading(client_id=1, engagement_id=eid, indicator_id=ind.id,
                                reading_date=date(2025, 6, 1), value=7))
         s.add(ActionItem(session_id=1, client_id=1, text="Old open action"))
-    data = progress.report_data(db, eid, "2025-04-01", "2025-07-01")
+    data = progress.report_data(db, eid, "2025-04-01", "2025-07-01", indicator_ids=[ind.id])
     (goal,) = data.goals
     assert (goal.baseline_level, goal.level_then, goal.level_now) == (-1, 0, 1)
     assert goal.sentence == ("Up 2 levels since the start: now somewhat more than expected "
@@ -322,8 +350,9 @@ def test_stakeholder_map_only_when_ticked_and_only_its_shareable_columns(demo_db
     txt = flat(pdf_text(progress.build_report_pdf(tmp_path / "off.pdf", off)))
     assert "Stakeholder map" not in txt and "QZCANARY" not in txt
 
+    every = [c.indicator_id for c in progress.indicator_choices(demo_db, eid, date(2000, 1, 1))]
     on = progress.report_data(demo_db, eid, date_from=date(2000, 1, 1),
-                              include_stakeholders=True)
+                              include_stakeholders=True, indicator_ids=every)
     assert on.sections.index("indicators") < on.sections.index("stakeholders") < \
         on.sections.index("actions")
     assert len(on.stakeholders) == len(people)
@@ -348,8 +377,9 @@ def test_stakeholder_map_only_when_ticked_and_only_its_shareable_columns(demo_db
 def test_stakeholder_map_empty_and_hostile(db, tmp_path):
     eid = make_engagement(db)
     data = progress.report_data(db, eid, include_stakeholders=True)
+    assert "stakeholders" not in data.sections  # nothing on the map: no empty section
     txt = flat(pdf_text(progress.build_report_pdf(tmp_path / "e.pdf", data)))
-    assert "Stakeholder map" in txt and "No stakeholders recorded." in txt
+    assert "Stakeholder map" not in txt and "No stakeholders recorded" not in txt
     with db.session() as s:
         client_id = s.get(Engagement, eid).client_id
         s.add(Stakeholder(client_id=client_id, name=HOSTILE, role="CFO 中文 مرحبا",

@@ -370,40 +370,43 @@ def test_settings_refuse_a_bad_port_mix_beside_the_field_and_a_bad_logo(qtbot, d
     assert dialog.errors["logo_path"].isVisibleTo(dialog)
 
 
-def test_closing_with_a_summary_in_no_report_asks_first(qtbot, report_dialog, monkeypatch):
-    """The summary lives only in the reports made: closing must not drop it silently."""
+def test_closing_keeps_the_summary_as_a_draft_and_asks_nothing(qtbot, report_dialog,
+                                                                monkeypatch):
+    """Closing used to ask because the summary lived only in the reports made; it is now kept
+    as the engagement's draft, so closing never loses it and need not ask."""
     from PySide6.QtWidgets import QMessageBox
+
+    from coachdesk.services import report_drafts
 
     asked = []
-
-    def answer(choice):
-        def question(parent, title, text, *args, **kwargs):
-            asked.append(text)
-            return choice
-        monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
-
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: asked.append(a) or
+                                     QMessageBox.StandardButton.Cancel))
     report_dialog.show()
     type_text(report_dialog.summary, "Søren leads the outage reviews himself now <&>.")
-    answer(QMessageBox.StandardButton.Cancel)
-    qtbot.keyClick(report_dialog, Qt.Key.Key_Escape)
-    assert asked and "not in any report yet" in asked[0]
-    assert report_dialog.isVisible(), "Cancel keeps the dialog and the words"
-    assert "outage reviews" in report_dialog.summary.toPlainText()
-
-    # Once a report holding these words is in the log, closing asks nothing.
-    wait_preview(qtbot, report_dialog, report_dialog.preview)
-    assert report_dialog.record("saved") is not None
-    asked.clear()
     qtbot.keyClick(report_dialog, Qt.Key.Key_Escape)
     assert not asked and not report_dialog.isVisible()
+    draft = report_drafts.get(report_dialog.ctx.db, report_dialog.engagement.id)
+    assert draft.coach_summary == "Søren leads the outage reviews himself now <&>."
 
 
-def test_discarding_on_close_closes_without_a_report(qtbot, report_dialog, monkeypatch):
+def test_discarding_on_close_is_asked_only_when_the_draft_cannot_be_kept(
+        qtbot, report_dialog, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
+    from coachdesk.errors import StorageError
+    from coachdesk.services import report_drafts
+
+    def locked(*args, **kwargs):
+        raise StorageError("The draft could not be saved: the practice file is busy.")
+
+    monkeypatch.setattr(report_drafts, "save", locked)
+    asked = []
     monkeypatch.setattr(QMessageBox, "question",
-                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
+                        staticmethod(lambda *a, **k: asked.append(a[2]) or
+                                     QMessageBox.StandardButton.Discard))
     report_dialog.show()
     type_text(report_dialog.next_steps, "Three-way meeting in March.")
     qtbot.keyClick(report_dialog, Qt.Key.Key_Escape)
-    assert not report_dialog.isVisible()
+    assert asked and "could not be kept as a draft" in asked[0] and "busy" in asked[0]
+    assert not report_dialog.isVisible()  # the coach chose to close and lose them

@@ -227,7 +227,9 @@ def test_indicators_file_upgrades_to_report_log_with_nothing_lost(db_path, tmp_p
         assert db.revision() == migrations.head_revision()
         assert report_log.entries(db, 1) == []  # the log arrived empty
         # The old engagement gets a report, and the log keeps it.
-        data = progress.report_data(db, 1, "2026-01-05", "2026-03-01")
+        rated = [c.indicator_id for c in progress.indicator_choices(db, 1, "2026-01-05",
+                                                                    "2026-03-01")]
+        data = progress.report_data(db, 1, "2026-01-05", "2026-03-01", indicator_ids=rated)
         assert data.sessions_held == 1 and len(data.goals) == 1 and data.indicators
         pdf = progress.build_report_pdf(tmp_path / "old.pdf", data)
         entry = report_log.record(db, 1, pdf, data, recipient="k.vogel@example.com")

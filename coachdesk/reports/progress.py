@@ -23,8 +23,9 @@ from .progress_charts import CHART_H, SERIES_COLOUR, IndicatorChart
 from .progress_charts import number_text as _num
 from .progress_model import (CANCELLED, COACH_CREDENTIALS_KEY, COACH_LOGO_KEY, COACH_NAME_KEY,
                              ORDER, SECTION_TITLES, SECTIONS, STAKEHOLDERS, ActionLine,
-                             GoalLine, IndicatorLine, ReportData, SessionSummary,
-                             StakeholderLine, goal_sentence, report_data, t_score_sentence)
+                             GoalLine, IndicatorChoice, IndicatorLine, ReportData,
+                             SessionSummary, StakeholderLine, goal_sentence,
+                             indicator_choices, report_data, t_score_sentence)
 from .styles import markup
 
 __all__ = [  # the dialog, the CLI and the tests use these through this module
@@ -33,6 +34,7 @@ __all__ = [  # the dialog, the CLI and the tests use these through this module
     "ActionLine", "SessionSummary", "StakeholderLine", "ReportData", "goal_sentence",
     "t_score_sentence", "report_data", "SUBJECT", "CHART_H", "SERIES_COLOUR",
     "IndicatorChart", "RELATION_LABELS", "TREND_LABELS", "build_report_pdf",
+    "IndicatorChoice", "indicator_choices", "trend_words",
 ]
 
 SUBJECT = "Coaching progress report"
@@ -199,23 +201,33 @@ def _goals(d: ReportData, width: float) -> list[Flowable]:
     return out
 
 
+def trend_words(ln: IndicatorLine) -> str:
+    """"first reading" (one reading: nothing to compare yet), "no change since 3 Feb 2025",
+    or "+3 since 1 Apr 2025 (better)"."""
+    if ln.first_reading:
+        return "first reading"
+    since = kit.short_date(ln.points[0][0])
+    change = ln.change
+    if abs(change) < 1e-9:
+        return f"no change since {since}"
+    better = (change > 0) == ln.higher_is_better
+    return (f"{'+' if change > 0 else '−'}{_num(abs(round(change, 1)))} since {since}"
+            + (" (better)" if better else " (worse)"))
+
+
 def _indicators(d: ReportData, width: float) -> list[Flowable]:
     s = _styles()
-    if not d.indicators:
-        return [_empty("No indicator readings yet in this period.")]
+    if not d.indicators:  # report_data leaves the section out; never a filler line
+        return []
     out: list[Flowable] = []
     gap = 6 * mm
     half = (width - gap) / 2
     cells = []
     for ln in d.indicators:
-        change = ln.change
-        better = (change > 0) == ln.higher_is_better
-        trend = "no change" if abs(change) < 1e-9 else (
-            f"{'+' if change > 0 else '−'}{_num(abs(round(change, 1)))} since "
-            f"{kit.short_date(ln.points[0][0])}" + (" (better)" if better else " (worse)"))
-        head = Paragraph(markup(kit.short(ln.name, 80)), s["h2"])
         sub = Paragraph(markup(f"Latest {_num(round(ln.latest, 1))} on a scale of "
-                               f"{ln.scale_min} to {ln.scale_max} · {trend}"), s["small"])
+                               f"{ln.scale_min} to {ln.scale_max} · {trend_words(ln)}"),
+                        s["small"])
+        head = Paragraph(markup(kit.short(ln.name, 80)), s["h2"])
         cells.append([head, sub, Spacer(1, 1 * mm),
                       IndicatorChart(ln, d.period_from, d.period_to, half)])
     rows = [cells[i:i + 2] + ([""] if len(cells[i:i + 2]) < 2 else [])
@@ -237,8 +249,8 @@ TREND_LABELS = {"improving": "Improving", "steady": "Steady", "worsening": "Wors
 
 def _stakeholders(d: ReportData, width: float) -> list[Flowable]:
     s = _styles()
-    if not d.stakeholders:
-        return [_empty("No stakeholders recorded.")]
+    if not d.stakeholders:  # report_data leaves the section out; never a filler line
+        return []
     col = [None, 36 * mm, 25 * mm, 20 * mm, 26 * mm, 21 * mm]
     col[0] = width - sum(col[1:])
     data = [[Paragraph(h, s["th"]) for h in ("Name", "Role", "Relation", "Influence",
@@ -289,9 +301,8 @@ def _actions(d: ReportData, width: float) -> list[Flowable]:
 
 def _sessions(d: ReportData) -> list[Flowable]:
     s = _styles()
-    if not d.sessions:
-        return [_empty("No sessions yet in this period." if not d.sessions_held else
-                       "No shared summaries were written for the sessions in this period.")]
+    if not d.sessions:  # report_data leaves the section out; never a filler line
+        return []
     out: list[Flowable] = []
     for x in d.sessions:
         paras = kit.text_flowables(x.summary, s["body"])
@@ -303,11 +314,12 @@ def _sessions(d: ReportData) -> list[Flowable]:
 
 
 def _summary(d: ReportData) -> list[Flowable]:
+    """The coach's summary and next steps: a part the coach left empty is left out."""
     s = _styles()
-    out: list[Flowable] = [Paragraph("Summary", s["label"])]
-    out += kit.text_flowables(d.coach_summary, s["body"], empty="No summary written.")
-    out += [Paragraph("Next steps", s["label"])]
-    out += kit.text_flowables(d.next_steps, s["body"], empty="No next steps written.")
+    out: list[Flowable] = []
+    for label, text in (("Summary", d.coach_summary), ("Next steps", d.next_steps)):
+        if text.strip():
+            out += [Paragraph(label, s["label"])] + kit.text_flowables(text, s["body"])
     return out
 
 

@@ -5,8 +5,9 @@ database for a report, and it selects only shareable fields into a frozen
 :class:`ReportData`. ``progress.build_report_pdf`` receives nothing else. Never read here:
 
 * a session's ``private_notes`` (only ``shared_summary`` of held sessions is selected),
-* a reading's ``private_comment`` (indicators come from ``services.charts``, which never
-  reads it),
+* a reading's ``private_comment`` (readings are read by column: day and value only),
+* any indicator the coach did not choose: ``indicator_ids`` names the ones to include, and
+  the readings of no other indicator are even read (none are, without the argument),
 * a goal rating's ``comment`` (the coach's working note on a rating: treated as private;
   only levels are read),
 * stakeholders (unless the coach ticks "include the stakeholder map", and then only
@@ -23,16 +24,18 @@ notes are not even loaded into memory.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 
 from ..errors import NotFoundError, ValidationError
-from ..models import (ActionItem, Client, CoachingSession, Engagement, Organization, Setting,
-                      SessionStatus, Sponsor, Stakeholder)
+from ..models import (ActionItem, Client, CoachingSession, Engagement, Indicator,
+                      IndicatorReading, Organization, Setting, SessionStatus, Sponsor,
+                      Stakeholder)
 from ..storage import Database
-from ..services import charts as chart_service
 from ..services import goals as goal_service
 from ..services import sessions as session_service
 
@@ -81,6 +84,24 @@ class IndicatorLine:
     @property
     def change(self) -> float:
         return self.points[-1][1] - self.points[0][1]
+
+    @property
+    def first_reading(self) -> bool:
+        """Only one reading in the period: there is nothing to compare it with yet."""
+        return len(self.points) < 2
+
+
+@dataclass(frozen=True)
+class IndicatorChoice:
+    """An indicator the coach may choose for a report: one with readings in the period.
+
+    ``sensitive`` ones (wellbeing, intent to stay) are never preselected."""
+
+    indicator_id: int
+    name: str
+    sensitive: bool
+    readings: int  # in the period
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -220,24 +241,90 @@ def _setting(s, key: str) -> str:
     return (row.value or "").strip() if row is not None else ""
 
 
+def _indicator_ids(indicator_ids) -> tuple[int, ...]:
+    """The chosen indicator ids as ints, in the order given, without repeats."""
+    if indicator_ids is None:
+        return ()
+    if isinstance(indicator_ids, (str, int)):
+        indicator_ids = [indicator_ids]
+    out: list[int] = []
+    for raw in indicator_ids:
+        try:
+            number = int(str(raw).strip())
+        except (TypeError, ValueError):
+            raise ValidationError(f"“{str(raw)[:30]}” is not an indicator id.",
+                                  "indicator_ids") from None
+        if number not in out:
+            out.append(number)
+    return tuple(out)
+
+
+def _period_of(e: Engagement, date_from, date_to, today: date) -> tuple[date, date]:
+    start = _as_date(date_from, "date_from", "from") or e.start_date
+    end = _as_date(date_to, "date_to", "to") or (
+        min(today, e.end_date) if e.end_date else today)
+    if end < start:
+        raise ValidationError("The period ends before it starts.", "date_to")
+    return start, end
+
+
+def indicator_choices(db: Database, engagement_id: int, date_from=None, date_to=None,
+                      today: date | None = None) -> list[IndicatorChoice]:
+    """The indicators the coach may choose for this engagement's report over a period:
+    those with readings of the client in the period, in the library's order (retired ones
+    too, when they were rated). Reads names and counts only, never a value or a comment.
+
+    Raises NotFoundError for an unknown engagement, ValidationError for a bad period."""
+    try:
+        eid = int(engagement_id)
+    except (TypeError, ValueError):
+        raise NotFoundError(f"There is no engagement {engagement_id!r}.") from None
+    with db.session() as s:
+        e = s.get(Engagement, eid)
+        if e is None:
+            raise NotFoundError(f"There is no engagement with id {engagement_id}.")
+        start, end = _period_of(e, date_from, date_to, today or date.today())
+        rows = s.exec(sa_select(Indicator.id, Indicator.name, Indicator.sensitive,
+                                Indicator.description, func.count(IndicatorReading.id))
+                      .join(IndicatorReading, IndicatorReading.indicator_id == Indicator.id)
+                      .where(IndicatorReading.client_id == e.client_id,
+                             IndicatorReading.reading_date >= start,
+                             IndicatorReading.reading_date <= end)
+                      .group_by(Indicator.id)
+                      .order_by(Indicator.position, Indicator.id)).all()
+    return [IndicatorChoice(r[0], r[1], bool(r[2]), r[4], r[3] or "") for r in rows]
+
+
 def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
                 sections=SECTIONS, coach_summary: str = "", next_steps: str = "",
-                today: date | None = None, include_stakeholders: bool = False) -> ReportData:
+                today: date | None = None, include_stakeholders: bool = False,
+                indicator_ids: Iterable[int] | None = None) -> ReportData:
     """The report's read model for one engagement over a period (shareable fields only).
 
     The period defaults to the engagement's start up to today (or its end, if earlier).
     Never reads private notes, private indicator comments, goal rating comments, MVS or
     blocking patterns: see the module's doc.
 
+    ``indicator_ids`` names the indicators the coach chose for this report, one by one;
+    only their readings (day and value) are read, and no argument means none: the
+    talent-retention section is then left out. An id that is no such indicator is a
+    ValidationError on ``indicator_ids``.
+
     ``include_stakeholders`` (off by default: the map is the coach's working material)
     adds the stakeholder map. Even then only each stakeholder's name, role, relation,
     influence, relationship quality and trend are read (by column): never their notes
     and never their motivational value system (MVS).
+
+    ``sections`` of the result are the ones that print: a section with nothing the coach
+    wrote or chose for it (no summary and no next steps, no shared session summaries, no
+    chosen indicator with readings, no stakeholders) is left out rather than filled with
+    a "nothing written" line for the sponsor.
     """
     try:
         eid = int(engagement_id)
     except (TypeError, ValueError):
         raise NotFoundError(f"There is no engagement {engagement_id!r}.") from None
+    chosen_indicators = _indicator_ids(indicator_ids)
     wanted = set(sections or ())
     if include_stakeholders:
         wanted.add(STAKEHOLDERS)
@@ -256,11 +343,7 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
         coach = _setting(s, COACH_NAME_KEY)
         credentials = _setting(s, COACH_CREDENTIALS_KEY)
         logo = _setting(s, COACH_LOGO_KEY)
-        start = _as_date(date_from, "date_from", "from") or e.start_date
-        end = _as_date(date_to, "date_to", "to") or (
-            min(today, e.end_date) if e.end_date else today)
-        if end < start:
-            raise ValidationError("The period ends before it starts.", "date_to")
+        start, end = _period_of(e, date_from, date_to, today)
         # Sessions: by column, so private notes are never loaded.
         rows = s.exec(sa_select(CoachingSession.id, CoachingSession.session_date,
                                 CoachingSession.duration_minutes, CoachingSession.status,
@@ -291,6 +374,7 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
                                 .where(Stakeholder.client_id == e.client_id)
                                 .order_by(Stakeholder.influence.desc(), Stakeholder.name,
                                           Stakeholder.id)).all())
+        indicators = _indicator_lines(s, e.client_id, chosen_indicators, start, end)
         names = (client.name, org.name if org else "", sponsor.name if sponsor else "")
         kind = getattr(e.kind, "value", e.kind)
         e_start, e_end = e.start_date, e.end_date
@@ -312,11 +396,13 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
     t_base = goal_service.baseline_t_score(db, eid)
     t_then = goal_service.engagement_t_score(db, eid, as_of=start)
     t_now = goal_service.engagement_t_score(db, eid, as_of=end)
-    series = chart_service.indicator_series(db, e.client_id, since=start, until=end)
-    indicators = tuple(
-        IndicatorLine(x.name, x.scale_min, x.scale_max, x.higher_is_better,
-                      tuple((p.day, p.value) for p in x.points))
-        for x in series if x.points)
+    shared = tuple(SessionSummary(r[1], r[2] or 0, r[4] or "") for r in held_rows
+                   if (r[4] or "").strip())
+    # Only what has something to say prints: no "nothing written" filler for the sponsor.
+    empty = {"summary": not ((coach_summary or "").strip() or (next_steps or "").strip()),
+             "sessions": not shared, "indicators": not indicators,
+             STAKEHOLDERS: not people}
+    chosen = tuple(x for x in chosen if not empty.get(x, False))
     return ReportData(
         client_name=names[0], organization=names[1], sponsor_name=names[2], coach_name=coach,
         period_from=start, period_to=end, kind=str(kind), engagement_start=e_start,
@@ -330,8 +416,34 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
         goals=goal_lines, t_score_baseline=t_base, t_score_then=t_then, t_score_now=t_now,
         t_score_sentence=t_score_sentence(t_base, t_now),
         indicators=indicators, actions=tuple(actions),
-        sessions=tuple(SessionSummary(r[1], r[2] or 0, r[4] or "") for r in held_rows
-                       if (r[4] or "").strip()),
+        sessions=shared,
         coach_summary=coach_summary or "", next_steps=next_steps or "",
         sections=chosen, made_on=today, coach_credentials=credentials, logo_path=logo,
         stakeholders=people)
+
+
+def _indicator_lines(s, client_id: int, ids: tuple[int, ...], start: date,
+                     end: date) -> tuple[IndicatorLine, ...]:
+    """The chosen indicators' readings in the period (day and value, by column), in the
+    library's order; an indicator without readings in the period is left out."""
+    if not ids:
+        return ()
+    library = s.exec(sa_select(Indicator.id, Indicator.name, Indicator.scale_min,
+                               Indicator.scale_max, Indicator.higher_is_better)
+                     .where(Indicator.id.in_(ids))
+                     .order_by(Indicator.position, Indicator.id)).all()
+    if len(library) != len(ids):
+        raise ValidationError("One of the chosen indicators no longer exists (it may have "
+                              "been deleted); please choose again.", "indicator_ids")
+    points: dict[int, list[tuple[date, float]]] = {}
+    for indicator_id, day, value in s.exec(
+            sa_select(IndicatorReading.indicator_id, IndicatorReading.reading_date,
+                      IndicatorReading.value)
+            .where(IndicatorReading.client_id == client_id,
+                   IndicatorReading.indicator_id.in_(ids),
+                   IndicatorReading.reading_date >= start,
+                   IndicatorReading.reading_date <= end)
+            .order_by(IndicatorReading.reading_date, IndicatorReading.id)).all():
+        points.setdefault(indicator_id, []).append((day, float(value)))
+    return tuple(IndicatorLine(name, low, high, bool(better), tuple(points[i]))
+                 for i, name, low, high, better in library if i in points)

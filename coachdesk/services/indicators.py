@@ -183,6 +183,8 @@ def _clean(s, values: dict, indicator_id: int | None) -> dict:
         out["scale_max"] = _whole(values["scale_max"], "scale_max", "The highest value of the scale")
     if "higher_is_better" in values:
         out["higher_is_better"] = bool(values["higher_is_better"])
+    if "sensitive" in values:
+        out["sensitive"] = bool(values["sensitive"])
     return out
 
 
@@ -193,11 +195,14 @@ def _check_scale(low: int, high: int) -> None:
 
 
 def create(db: Database, name: str, description: str = "", scale_min: int = 1,
-           scale_max: int = 10, higher_is_better: bool = True) -> Indicator:
-    """A coach's own indicator, added at the end of the library."""
+           scale_max: int = 10, higher_is_better: bool = True,
+           sensitive: bool = False) -> Indicator:
+    """A coach's own indicator, added at the end of the library. A ``sensitive`` one
+    (wellbeing-type) is never preselected for a sponsor's report."""
     with db.session() as s:
         values = _clean(s, {"name": name, "description": description, "scale_min": scale_min,
-                            "scale_max": scale_max, "higher_is_better": higher_is_better}, None)
+                            "scale_max": scale_max, "higher_is_better": higher_is_better,
+                            "sensitive": sensitive}, None)
         _check_scale(values["scale_min"], values["scale_max"])
         last = s.exec(sa_select(func.max(Indicator.position))).scalar()
         indicator = Indicator(**values, position=0 if last is None else last + 1)
@@ -207,11 +212,13 @@ def create(db: Database, name: str, description: str = "", scale_min: int = 1,
 
 
 def update(db: Database, indicator_id: int, **changes) -> Indicator:
-    """Rename, describe, rescale or change direction.
+    """Rename, describe, rescale, change direction, or mark it ``sensitive`` (or not).
 
-    A new scale must still hold every reading already taken on this indicator.
+    A new scale must still hold every reading already taken on this indicator. A
+    sensitive indicator is never preselected for a sponsor's report.
     """
-    unknown = set(changes) - {"name", "description", "scale_min", "scale_max", "higher_is_better"}
+    unknown = set(changes) - {"name", "description", "scale_min", "scale_max", "higher_is_better",
+                              "sensitive"}
     if unknown:
         raise ValidationError(f"Unknown indicator field: {', '.join(sorted(unknown))}.")
     with db.session() as s:

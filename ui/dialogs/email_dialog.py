@@ -17,6 +17,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -107,9 +108,14 @@ def default_subject(client: str, period: str) -> str:
     return f"Coaching progress report — {client}, {period}"
 
 
-def default_message(sponsor: str, client: str, period: str, coach: str) -> str:
+def default_message(sponsor: str, client: str, period: str, coach: str,
+                    credentials: str = "") -> str:
+    """The cover message, signed with the coach's name and, on the next line, credentials
+    ("Anne Martin" / "PCC, ICF")."""
     hello = f"Dear {sponsor}," if sponsor else "Hello,"
-    sign = f"\n\nKind regards,\n{coach}" if coach else "\n\nKind regards"
+    signature = "\n".join(x for x in (coach.strip(), credentials.strip() if coach.strip()
+                                      else "") if x)
+    sign = f"\n\nKind regards,\n{signature}" if signature else "\n\nKind regards"
     return (f"{hello}\n\nPlease find attached the coaching progress report for {client} "
             f"covering {period}. It is confidential and prepared for you only.\n\n"
             "I am happy to talk it through whenever it suits you." + sign)
@@ -123,12 +129,16 @@ class EmailDialog(QDialog):
     """
 
     def __init__(self, ctx: AppContext, pdf_path: Path, *, to: str, sponsor_name: str,
-                 client_name: str, period: str, coach_name: str,
-                 record: Callable[[str, str], object] | None = None, parent=None):
+                 client_name: str, period: str, coach_name: str, coach_credentials: str = "",
+                 record: Callable[[str, str], object] | None = None,
+                 keep_address: Callable[[str], str] | None = None, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.pdf_path = Path(pdf_path)
         self.record = record
+        #: saves a new address to the sponsor and returns the sentence that says so
+        self.keep_address = keep_address
+        self.given_to = to.strip()
         self.draft_path: Path | None = None
         self.queued_path: Path | None = None
         self.setWindowTitle("E-mail the report to the sponsor")
@@ -142,15 +152,25 @@ class EmailDialog(QDialog):
         self.missing = name_widget(QLabel(), "emailMissing", "No e-mail address on file")
         self.missing.setWordWrap(True)
         self.missing.setTextFormat(Qt.TextFormat.PlainText)
-        self.missing.setText("The sponsor has no e-mail address on file. Type the address here "
-                             "(it is used for this message only; add it to the sponsor to keep it).")
+        self.missing.setText("The sponsor has no e-mail address on file. Type the address here"
+                             + (" (tick “Also save” below to keep it with the sponsor)."
+                                if keep_address else " (it is used for this message only)."))
         self.missing.setStyleSheet(f"color: {css('orange')};")
         self.missing.setVisible(not to.strip())
+        self.keep = name_widget(QCheckBox(f"Also save to {sponsor_name[:60]}'s details"),
+                                "emailKeepAddress", "Also save the address to the sponsor's details")
+        self.keep.setChecked(True)
+        self.keep.hide()
+        self.kept_note = name_widget(QLabel(), "emailAddressSaved", "Address saved")
+        self.kept_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.kept_note.setWordWrap(True)
+        self.kept_note.hide()
         self.subject = name_widget(QLineEdit(default_subject(client_name, period)), "emailSubject",
                                    "Subject")
         self.subject.setCursorPosition(0)
         self.message = name_widget(QPlainTextEdit(), "emailMessage", "Cover message")
-        self.message.setPlainText(default_message(sponsor_name, client_name, period, coach_name))
+        self.message.setPlainText(default_message(sponsor_name, client_name, period, coach_name,
+                                                  coach_credentials))
         self.message.setTabChangesFocus(True)
         self.message.setMinimumHeight(150)
         attached = QLabel(f"Attached: {self.pdf_path.name}")
@@ -163,6 +183,8 @@ class EmailDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         to_box = with_error(self.to, self.to_error)
         to_box.layout().insertWidget(0, self.missing)
+        to_box.layout().addWidget(self.keep)
+        to_box.layout().addWidget(self.kept_note)
         form.addRow("To", to_box)
         form.addRow("Subject", self.subject)
         form.addRow("Message", self.message)
@@ -208,13 +230,27 @@ class EmailDialog(QDialog):
 
         self.draft_button.clicked.connect(self.open_draft)
         self.send_button.clicked.connect(self.send_now)
-        self.to.textEdited.connect(lambda *_: self.to_error.show_error(None))
+        self.to.textEdited.connect(self._to_edited)
 
     # -- helpers ------------------------------------------------------------------------------
     def _say(self, text: str, colour: str | None = None) -> None:
         self.outcome.setText(text)
         self.outcome.setStyleSheet(f"color: {css(colour)};" if colour else "")
         self.outcome.show()
+
+    def _to_edited(self, *_) -> None:
+        """An error under the address goes as soon as the address is right; a new address
+        may also be kept with the sponsor."""
+        typed = self.to.text().strip()
+        self.keep.setVisible(self.keep_address is not None and bool(typed)
+                             and typed != self.given_to)
+        if self.to_error.isVisibleTo(self):
+            try:
+                mail._recipients(self.to.text().strip())
+            except CoachDeskError as exc:
+                self.to_error.show_error(str(exc))
+            else:
+                self.to_error.show_error(None)
 
     def _recipient(self) -> str | None:
         to = self.to.text().strip()
@@ -226,6 +262,22 @@ class EmailDialog(QDialog):
             return None
         self.to_error.show_error(None)
         return to
+
+    def _keep(self, to: str) -> None:
+        """Save a new address to the sponsor when the tick says so (once)."""
+        if self.keep_address is None or self.keep.isHidden() or not self.keep.isChecked():
+            return
+        try:
+            sentence = self.keep_address(to)
+        except CoachDeskError as exc:
+            self.kept_note.setText(f"Not saved to the sponsor's details: {exc}")
+            self.kept_note.setStyleSheet(f"color: {css('orange')};")
+        else:
+            self.given_to = to
+            self.kept_note.setText(sentence)
+            self.kept_note.setStyleSheet("")
+            self.keep.hide()
+        self.kept_note.show()
 
     def _log(self, method: str, recipient: str):
         if self.record is None:
@@ -248,6 +300,7 @@ class EmailDialog(QDialog):
         to = self._recipient()
         if to is None:
             return None
+        self._keep(to)
         try:
             path = mail.write_draft(mail.mail_dir(self.ctx.db.path), to, self.subject.text(),
                                     self.message.toPlainText(), self.pdf_path,
@@ -286,6 +339,7 @@ class EmailDialog(QDialog):
         to = self._recipient()
         if to is None:
             return False
+        self._keep(to)
         try:
             data = mail.make_eml(to, self.subject.text(), self.message.toPlainText(),
                                  self.pdf_path, self.smtp.sender or None, draft=False)

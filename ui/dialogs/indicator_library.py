@@ -1,6 +1,6 @@
 """The indicator library (Edit → Indicators…): what the coach rates, in their order.
 
-Add, edit (name, description, scale, direction), retire and bring back, delete one
+Add, edit (name, description, scale, direction, sensitive), retire and bring back, delete one
 never used (a used or default one can only be retired, so no history is lost), and
 move up or down. Every rule is the engine's; its refusals are shown as they are.
 """
@@ -13,6 +13,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -44,8 +45,13 @@ log = logging.getLogger(__name__)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+SENSITIVE_MARK = "🔒 sensitive"
+SENSITIVE_TIP = ("Sensitive (like wellbeing or intent to stay): never ticked for you in a "
+                 "sponsor's report; you may still choose it there, one report at a time.")
+
+
 class IndicatorLibraryModel(RowsTableModel):
-    HEADERS = ["Indicator", "Scale", "Direction", "Used", "Status"]
+    HEADERS = ["Indicator", "Scale", "Direction", "Used", "Status", "Sponsor's report"]
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -82,9 +88,13 @@ class IndicatorLibraryModel(RowsTableModel):
                 "higher is better" if ind.higher_is_better else "lower is better",
                 f"{used} reading{'s' if used != 1 else ''}" if used else "not yet",
                 "retired" if ind.retired else ("default" if ind.key else "your own"),
+                SENSITIVE_MARK if ind.sensitive else "chosen one by one",
             ][col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 0 and ind.description:
             return ind.description
+        if role == Qt.ItemDataRole.ToolTipRole and col == 5:
+            return SENSITIVE_TIP if ind.sensitive else (
+                "Never in a sponsor's report unless you tick it for that report.")
         if role == Qt.ItemDataRole.ForegroundRole and ind.retired:
             return colour("grey")
         if role == Qt.ItemDataRole.FontRole and ind.retired:
@@ -134,12 +144,16 @@ class IndicatorDialog(FormDialog):
         self.direction.addItem("Higher is better", True)
         self.direction.addItem("Lower is better", False)
         self.add_field("Direction", "higher_is_better", self.direction, "indicatorDirection")
+        self.sensitive = QCheckBox("Sensitive: never ticked for you in a sponsor's report")
+        self.sensitive.setToolTip(SENSITIVE_TIP)
+        self.add_field("Sponsor's report", "sensitive", self.sensitive, "indicatorSensitive")
         if indicator is not None:
             self.name.setText(indicator.name)
             self.description.setPlainText(indicator.description)
             self.scale_min.setValue(indicator.scale_min)
             self.scale_max.setValue(indicator.scale_max)
             self.direction.setCurrentIndex(0 if indicator.higher_is_better else 1)
+            self.sensitive.setChecked(bool(indicator.sensitive))
             if used:
                 note = QLabel(f"Already rated {used} time{'s' if used != 1 else ''}: the scale "
                               "can only widen to keep every reading on it.")
@@ -152,7 +166,8 @@ class IndicatorDialog(FormDialog):
     def values(self) -> dict:
         return {"name": self.name.text(), "description": self.description.toPlainText(),
                 "scale_min": self.scale_min.value(), "scale_max": self.scale_max.value(),
-                "higher_is_better": self.direction.currentData()}
+                "higher_is_better": self.direction.currentData(),
+                "sensitive": self.sensitive.isChecked()}
 
     def submit(self):
         if self.indicator is None:

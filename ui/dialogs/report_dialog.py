@@ -4,97 +4,63 @@ The PDF is built off the GUI thread (``PdfJob``) from the engine's read model
 (shareable fields only). Whatever the coach does with a built report (save,
 print, a draft, SMTP) is written to the report log, which keeps the exact PDF;
 earlier reports reopen from there, checked against their SHA-256.
+
+Nothing typed is lost: the summary, next steps, sections and indicators chosen are
+kept as the engagement's draft (``services.report_drafts``) as the coach types and on
+close, and come back when the dialog opens again. The draft ends once a report made
+from it has gone out (saved, printed, e-mailed): the log keeps its words, and the next
+report starts fresh. A draft that cannot be saved says so and is tried again.
 """
 
 from __future__ import annotations
 
-import inspect
 import logging
-import re
 import tempfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
-    QTableView,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from coachdesk.errors import CoachDeskError, ValidationError
+from coachdesk.errors import CoachDeskError
 from coachdesk.reports import progress
 from coachdesk.reports.worksheet import get_paper_size
-from coachdesk.services import clients, engagements, sponsors
-from coachdesk.services.settings import get_setting
+from coachdesk.services import clients, engagements, indicators, report_drafts, sponsors
+from coachdesk.services import settings as settings_service
 
 from ..context import AppContext
 from ..theme import css
+from ..widgets.autosave import AutoSaver
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_error
-from .print_preview import PdfJob, PdfPreviewDialog
+from .print_preview import PdfJob
+from .report_choices import CoachNameDialog, IndicatorChoices, SponsorAddress
+from .report_earlier import (EarlierReports, ReportPreviewDialog, file_stem, log_module,
+                             period_words, short_date)
 
 log = logging.getLogger(__name__)
 
-METHOD_WORDS = {"saved": "Saved as PDF", "printed": "Printed", "draft": "E-mail draft",
-                "smtp": "E-mailed", "outbox": "Waiting in the outbox"}
-
-
-def _log_module():
-    from coachdesk.services import report_log
-
-    return report_log
-
-
-def short_date(d: date) -> str:
-    return f"{d.day} {d.strftime('%b %Y')}"
-
-
-def period_words(start: date, end: date) -> str:
-    return f"{short_date(start)} – {short_date(end)}"
-
-
-def _file_stem(text: str) -> str:
-    clean = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", text)
-    return " ".join(clean.split())[:120] or "report"
-
-
-class ReportPreviewDialog(PdfPreviewDialog):
-    """The preview of a freshly built report: saving or printing it goes into the log."""
-
-    def __init__(self, pdf_path: str, suggested_name: str, on_done, parent=None):
-        super().__init__(pdf_path, suggested_name, parent)
-        self.setWindowTitle("Progress report — preview")
-        self.on_done = on_done
-
-    def save_as(self, target: str | None = None) -> str | None:
-        try:
-            saved = super().save_as(target)
-        except OSError as exc:
-            QMessageBox.warning(self, "Save as PDF",
-                                f"The PDF could not be saved there: {exc.strerror or exc}")
-            return None
-        if saved:
-            self.on_done("saved")
-        return saved
-
-    def render_to(self, printer) -> None:
-        super().render_to(printer)
-        self.on_done("printed")
+DRAFT_END = ("Once the report is saved, printed or e-mailed, your words stay with it under "
+             "Earlier reports and the next report starts fresh.")
+DRAFT_HINT = ("Your words and choices are kept as a draft as you type and come back when you "
+              "open this report again. " + DRAFT_END)
+DRAFT_RETRY_MS = 3000
+#: the sections ticked when there is no draft: all but the stakeholder map
+DEFAULT_SECTIONS = tuple(k for k in progress.SECTIONS if k != "indicators")
 
 
 class ReportDialog(QDialog):
@@ -111,11 +77,14 @@ class ReportDialog(QDialog):
         self.job: PdfJob | None = None
         self.built: tuple[Path, object] | None = None  # (pdf, ReportData) of the last build
         self.built_key = None  # the choices it was built from
+        self.built_draft = None  # the draft values it was built from
         self.entry = None  # the log entry of the last build, once it went somewhere
+        self.name_asked = False  # the coach's name is asked for once per dialog
         self.setWindowTitle(f"Progress report — {self.client.name[:80]}")
         self.setObjectName("reportDialog")
         self.setModal(True)
-        self.resize(980, 700)
+        room = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(980, room.width() - 40), min(700, room.height() - 40))  # fits a laptop
 
         title = QLabel(f"{self.client.name} · {engagements.describe(self.engagement)}")
         title.setObjectName("reportTitle")
@@ -124,13 +93,12 @@ class ReportDialog(QDialog):
         title.setWordWrap(True)
 
         # -- period and contents ------------------------------------------------------------
-        start, end = _log_module().default_period(ctx.db, self.engagement.id, today)
+        start, end = log_module().default_period(ctx.db, self.engagement.id, today)
         self.date_from = name_widget(OptionalDateEdit(allow_empty=False), "reportFrom", "From")
         self.date_to = name_widget(OptionalDateEdit(allow_empty=False), "reportTo", "To")
         self.date_from.set_value(start)
         self.date_to.set_value(end)
-        self.errors = {"date_from": ErrorLabel("reportFrom"), "date_to": ErrorLabel("reportTo"),
-                       "to": ErrorLabel("reportRecipient")}
+        self.errors = {"date_from": ErrorLabel("reportFrom"), "date_to": ErrorLabel("reportTo")}
         period = QHBoxLayout()
         period.addWidget(with_error(self.date_from, self.errors["date_from"]))
         period.addWidget(QLabel("to"))
@@ -139,81 +107,80 @@ class ReportDialog(QDialog):
 
         self.section_boxes: dict[str, QCheckBox] = {}
         grid = QGridLayout()
-        for i, key in enumerate(progress.SECTIONS):
+        for i, key in enumerate(DEFAULT_SECTIONS):
             box = name_widget(QCheckBox(progress.SECTION_TITLES[key]), f"section_{key}",
                               progress.SECTION_TITLES[key])
             box.setChecked(True)
             self.section_boxes[key] = box
             grid.addWidget(box, i // 2, i % 2)
         self.include_stakeholders = name_widget(
-            QCheckBox("Include the stakeholder map (your working material: off unless you "
-                      "mean to share it)"), "includeStakeholders", "Include the stakeholder map")
+            QCheckBox("Include the stakeholder map (off unless you mean to share it)"),
+            "includeStakeholders", "Include the stakeholder map")
+        self.include_stakeholders.setToolTip("The map is your working material: names, roles "
+                                             "and how you see each relationship.")
         self.include_stakeholders.setChecked(False)
-        self.include_stakeholders.setEnabled(self._engine_has_stakeholders())
-        if not self.include_stakeholders.isEnabled():
-            self.include_stakeholders.setToolTip("This version of the report cannot show it yet.")
-        grid.addWidget(self.include_stakeholders, (len(progress.SECTIONS) + 1) // 2, 0, 1, 2)
+        grid.addWidget(self.include_stakeholders, (len(DEFAULT_SECTIONS) + 1) // 2, 0, 1, 2)
+        self.indicator_choices = IndicatorChoices(
+            indicators.list_all(ctx.db, include_retired=True), self)
 
         self.summary = name_widget(QPlainTextEdit(), "reportSummary", "Coach's summary")
         self.summary.setPlaceholderText("Your summary for the sponsor: what moved, what it means. "
-                                        "It is printed as typed.")
+                                        "It is printed as typed; left empty, it is left out.")
         self.next_steps = name_widget(QPlainTextEdit(), "reportNextSteps", "Next steps")
         self.next_steps.setPlaceholderText("What comes next, as agreed with your client.")
         for edit in (self.summary, self.next_steps):
             edit.setTabChangesFocus(True)
-        self.summary.setMinimumHeight(110)
-        self.next_steps.setMinimumHeight(70)
+        self.summary.setMinimumHeight(100)
+        self.next_steps.setMinimumHeight(64)
+        self.draft_status = name_widget(QLabel(), "reportDraftStatus", "Draft")
+        self.draft_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.draft_status.setWordWrap(True)
+        self.draft_status.setToolTip(DRAFT_HINT)
 
         sponsor_name = self.sponsor.name if self.sponsor else ""
         self.recipient_name = name_widget(QLabel(sponsor_name or "No sponsor on this engagement"),
                                           "reportRecipientName", "Sponsor")
         self.recipient_name.setTextFormat(Qt.TextFormat.PlainText)
-        self.recipient_email = name_widget(QLineEdit(self.sponsor.email if self.sponsor else ""),
-                                           "reportRecipientEmail", "Sponsor's e-mail")
-        self.recipient_email.setPlaceholderText("sponsor@example.org (none on file)")
+        self.address = SponsorAddress(ctx, self.sponsor, self)
+        self.recipient_email, self.errors["to"] = self.address.field, self.address.error
+        self.keep_email, self.email_note = self.address.keep, self.address.note
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels above when narrow
         form.addRow("Period", period)
         form.addRow("Sections", grid)
-        form.addRow("Coach's summary", self.summary)
-        form.addRow("Next steps", self.next_steps)
+        form.addRow("Indicators", self.indicator_choices)
         form.addRow("For", self.recipient_name)
-        form.addRow("E-mail", with_error(self.recipient_email, self.errors["to"]))
-        left = QGroupBox("This report")
+        form.addRow("E-mail", self.address)
+        left = QGroupBox("What goes in")
         left.setLayout(form)
+        # The choices scroll on a small screen rather than push the buttons off it.
+        scroll = QScrollArea()
+        scroll.setObjectName("reportChoicesScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(left)
+        scroll.setMinimumWidth(left.minimumSizeHint().width() + 16)
+
+        words = QGroupBox("Your words for the sponsor")
+        words_layout = QVBoxLayout(words)
+        for label, edit, stretch in (("&Coach's summary", self.summary, 3),
+                                     ("&Next steps", self.next_steps, 2)):
+            caption = QLabel(label)
+            caption.setBuddy(edit)
+            words_layout.addWidget(caption)
+            words_layout.addWidget(edit, stretch)
 
         # -- earlier reports ------------------------------------------------------------------
-        self.log_model = QStandardItemModel(0, 4, self)
-        self.log_model.setHorizontalHeaderLabels(["Made", "Period", "To", "How"])
-        self.log_table = name_widget(QTableView(), "reportLog", "Earlier reports")
-        self.log_table.setModel(self.log_model)
-        self.log_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.log_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.log_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.log_table.verticalHeader().hide()
-        self.log_table.setWordWrap(False)
-        header = self.log_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.empty_log = QLabel("No report made yet for this engagement.")
-        self.empty_log.setObjectName("reportLogEmpty")
-        self.empty_log.setStyleSheet("color: palette(placeholder-text);")
-        self.open_button = name_widget(QPushButton("Open"), "reportOpenEarlier",
-                                       "Open the earlier report")
-        self.open_button.setEnabled(False)
-        self.log_table.doubleClicked.connect(lambda *_: self.open_earlier())
-        self.open_button.clicked.connect(lambda: self.open_earlier())
-        self.log_table.selectionModel().selectionChanged.connect(
-            lambda *_: self.open_button.setEnabled(self._selected_entry_id() is not None))
-        right = QGroupBox("Earlier reports")
-        right_layout = QVBoxLayout(right)
-        right_layout.addWidget(self.empty_log)
-        right_layout.addWidget(self.log_table, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.open_button)
-        row.addStretch(1)
-        right_layout.addLayout(row)
+        self.earlier = EarlierReports(ctx, self.engagement.id, self._show, self._say, self)
+        self.log_model, self.log_table = self.earlier.model, self.earlier.table
+        self.empty_log, self.open_button = self.earlier.empty, self.earlier.open_button
+        right = QVBoxLayout()
+        right.addWidget(words, 3)
+        right.addWidget(self.earlier, 2)
 
         # -- buttons ----------------------------------------------------------------------------
         self.status = name_widget(QLabel(), "reportStatus", "Report status")
@@ -233,35 +200,179 @@ class ReportDialog(QDialog):
         self.email_button.clicked.connect(lambda: self.email())
 
         body = QHBoxLayout()
-        body.addWidget(left, 3)
-        body.addWidget(right, 2)
+        body.addWidget(scroll, 1)
+        body.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(body, 1)
+        layout.addWidget(self.draft_status)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
+
+        # -- the draft: restored, then saved as the coach types ----------------------------------
+        self.saver = AutoSaver(self.save_draft, self)
+        self.draft_retry = QTimer(self)
+        self.draft_retry.setSingleShot(True)
+        self.draft_retry.setInterval(DRAFT_RETRY_MS)
+        self.draft_retry.timeout.connect(self.save_draft)
+        self.draft_kept = None  # the draft values last read or written (None: unreadable)
+        self.draft_problem = ""  # why the last save failed, "" when it did not
+        self.show_indicator_choices()
+        self.restore_draft()
+        for edit in (self.summary, self.next_steps):
+            edit.textChanged.connect(self.saver.changed)
+        for box in (*self.section_boxes.values(), self.include_stakeholders):
+            box.toggled.connect(self.saver.changed)
+        self.indicator_choices.changed.connect(self.saver.changed)
+        for field in (self.date_from, self.date_to):
+            field.dateChanged.connect(lambda *_: self.show_indicator_choices())
         self.load_log()
+        chain = [self.date_from, self.date_to, *self.section_boxes.values(),
+                 self.include_stakeholders, *self.indicator_choices.boxes.values(),
+                 self.recipient_email, self.keep_email, self.summary, self.next_steps,
+                 self.log_table, self.open_button, self.preview_button, self.email_button,
+                 buttons.button(QDialogButtonBox.StandardButton.Close)]
+        for first, second in zip(chain, chain[1:]):  # Tab goes down one column, then the next
+            QWidget.setTabOrder(first, second)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.summary.setFocus()  # opening puts the cursor where the coach writes
 
     # -- helpers ---------------------------------------------------------------------------------
-    @staticmethod
-    def _engine_has_stakeholders() -> bool:
-        try:
-            return "include_stakeholders" in inspect.signature(progress.report_data).parameters
-        except (TypeError, ValueError):
-            return False
-
     def _say(self, text: str, colour: str | None = None) -> None:
         self.status.setText(text)
         self.status.setStyleSheet(f"color: {css(colour)};" if colour else "")
 
     def choices(self) -> dict:
+        """The arguments of ``progress.report_data``: indicators only as ticked one by one."""
+        chosen = self.indicator_choices.chosen_ids()
+        sections = tuple(k for k, b in self.section_boxes.items() if b.isChecked())
         kw = dict(date_from=self.date_from.value(), date_to=self.date_to.value(),
-                  sections=tuple(k for k, b in self.section_boxes.items() if b.isChecked()),
+                  sections=sections + (("indicators",) if chosen else ()),
                   coach_summary=self.summary.toPlainText(),
-                  next_steps=self.next_steps.toPlainText())
-        if self.include_stakeholders.isEnabled():
-            kw["include_stakeholders"] = self.include_stakeholders.isChecked()
+                  next_steps=self.next_steps.toPlainText(), indicator_ids=chosen)
+        kw["include_stakeholders"] = self.include_stakeholders.isChecked()
         return kw
+
+    def show_indicator_choices(self) -> None:
+        """Offer a tick for each indicator rated in the period (none ticked by CoachDesk)."""
+        start, end = self.date_from.value(), self.date_to.value()
+        if end < start:
+            return  # said beside the field when the coach goes on
+        try:
+            found = progress.indicator_choices(self.ctx.db, self.engagement.id, start, end)
+        except CoachDeskError as exc:
+            self._say(str(exc), "red")
+            found = []
+        self.indicator_choices.show_choices(found)
+
+    # -- the draft -----------------------------------------------------------------------------
+    def draft_values(self) -> dict:
+        """What the draft keeps: the words as typed and every choice the coach made."""
+        sections = tuple(k for k, b in self.section_boxes.items() if b.isChecked())
+        if self.include_stakeholders.isChecked():
+            sections += (progress.STAKEHOLDERS,)
+        return dict(coach_summary=self.summary.toPlainText(),
+                    next_steps=self.next_steps.toPlainText(),
+                    sections=None if sections == DEFAULT_SECTIONS else sections,
+                    indicator_ids=self.indicator_choices.all_chosen())
+
+    def _draft_say(self, text: str, colour: str | None = None) -> None:
+        self.draft_status.setText(text)
+        self.draft_status.setStyleSheet(f"color: {css(colour)};" if colour
+                                        else "color: palette(placeholder-text);")
+
+    def restore_draft(self) -> None:
+        try:
+            draft = report_drafts.get(self.ctx.db, self.engagement.id)
+        except CoachDeskError as exc:
+            # Saving over a draft that could not be read would lose it: nothing is saved
+            # in this dialog, and closing asks before anything typed is dropped.
+            self.draft_kept = None
+            self.draft_problem = (f"Your earlier draft could not be read just now ({exc}) and "
+                                  "is kept as it was; close and open the report again to get "
+                                  "it back.")
+            self._draft_say(self.draft_problem, "red")
+            return
+        if draft is not None:
+            with self.saver.suspend():
+                self.summary.setPlainText(draft.coach_summary)
+                self.next_steps.setPlainText(draft.next_steps)
+                if draft.sections is not None:
+                    for key, box in self.section_boxes.items():
+                        box.setChecked(key in draft.sections)
+                    self.include_stakeholders.setChecked(progress.STAKEHOLDERS in draft.sections)
+                self.indicator_choices.set_chosen(draft.indicator_ids)
+                self.show_indicator_choices()
+            when = draft.updated_at.astimezone()
+            self._draft_say(f"Your draft of {short_date(when.date())} {when:%H:%M} is back. "
+                            + DRAFT_END)
+        else:
+            self._draft_say(DRAFT_HINT)
+        self.draft_kept = self.draft_values()
+
+    def save_draft(self) -> bool:
+        """Keep the words and choices as the engagement's draft now; True when they are kept
+        (or there was nothing new). A failure says so beside the words and is retried."""
+        self.saver.discard()
+        self.draft_retry.stop()
+        values = self.draft_values()
+        if self.draft_kept is None:  # the earlier draft could not be read: never overwrite it
+            return not values["coach_summary"].strip() and not values["next_steps"].strip()
+        if values == self.draft_kept:
+            return True
+        try:
+            report_drafts.save(self.ctx.db, self.engagement.id, **values)
+        except CoachDeskError as exc:
+            self.draft_problem = str(exc)
+        except Exception as exc:  # logged without the coach's words; never a traceback shown
+            log.error("saving the report draft failed: %s", type(exc).__name__)
+            self.draft_problem = "The draft could not be saved just now."
+        else:
+            self.draft_kept = values
+            self.draft_problem = ""
+            self._draft_say(f"Draft saved {datetime.now():%H:%M} ✓ " + DRAFT_END)
+            return True
+        self._draft_say(f"⚠ Not saved yet: {self.draft_problem} Trying again in a few seconds; "
+                        "your words stay here.", "red")
+        self.draft_retry.start()
+        return False
+
+    def _end_draft(self) -> None:
+        """A report made from the draft has gone out: the log keeps its words, the next
+        report starts fresh (unless the coach has changed something since the build)."""
+        if self.built_draft is None or self.draft_kept is None:
+            return
+        if self.draft_values() != self.built_draft:
+            self.save_draft()
+            return
+        try:
+            report_drafts.clear(self.ctx.db, self.engagement.id)
+        except CoachDeskError as exc:
+            self._draft_say(f"The draft could not be ended ({exc}); it will come back next "
+                            "time, and the report's words are in the log.", "orange")
+            return
+        self.saver.discard()
+        self.draft_retry.stop()
+        self.draft_kept = self.built_draft
+        self._draft_say("This report has gone out: its words are kept with it under Earlier "
+                        "reports, and the next report starts fresh.")
+
+    # -- the coach's name, the sponsor's address ---------------------------------------------------
+    def ask_coach_name(self) -> None:
+        """Before the first report, ask for the name on the cover (once per dialog)."""
+        if self.name_asked:
+            return
+        self.name_asked = True
+        try:
+            if settings_service.coach_profile(self.ctx.db).name:
+                return
+        except CoachDeskError:
+            return
+        dialog = CoachNameDialog(self.ctx, self)
+        if dialog.exec() and dialog.result_object is not None:
+            self._say(f"Your name goes on the cover: {dialog.result_object.signature}.")
 
     def recipient(self) -> str:
         email = self.recipient_email.text().strip()
@@ -271,15 +382,15 @@ class ReportDialog(QDialog):
         return email or name
 
     def _suggested_name(self, data) -> str:
-        return _file_stem(f"Progress report {self.client.name} {data.period_from}"
+        return file_stem(f"Progress report {self.client.name} {data.period_from}"
                           f" to {data.period_to}") + ".pdf"
 
     # -- building ----------------------------------------------------------------------------------
     def build(self, then) -> PdfJob | None:
         """Build the PDF off the GUI thread, then call ``then(path, data)``; a build with the
         same choices as the last one is reused (same file, same log entry)."""
-        for label in self.errors.values():
-            label.show_error(None)
+        for key in ("date_from", "date_to"):  # the address's error stays until it is fixed
+            self.errors[key].show_error(None)
         kw = self.choices()
         if kw["date_to"] < kw["date_from"]:
             self.errors["date_to"].show_error("The period ends before it starts.")
@@ -293,6 +404,8 @@ class ReportDialog(QDialog):
             return None
         if self.job is not None:
             return self.job  # one build at a time
+        self.save_draft()  # the words are kept before anything else happens
+        draft = self.draft_values()
         db, eid, today = self.ctx.db, self.engagement.id, self.today
         paper = get_paper_size(db)
         folder = Path(tempfile.mkdtemp(prefix="coachdesk-report-"))
@@ -320,6 +433,7 @@ class ReportDialog(QDialog):
             self._say("")
             self.built = (Path(path), made["data"])
             self.built_key = key
+            self.built_draft = draft
             self.entry = None
             then(Path(path), made["data"])
 
@@ -337,13 +451,14 @@ class ReportDialog(QDialog):
         """Write what happened to the last built report into the log (one entry per build)."""
         if self.built is None:
             return None
-        rlog = _log_module()
+        rlog = log_module()
         recipient = self.recipient() if recipient is None else recipient
         if method in ("saved", "printed") and self.entry is not None:
             return self.entry  # already in the log; the stored copy is the same file
         if self.entry is None:
             self.entry = rlog.record(self.ctx.db, self.engagement.id, self.built[0], self.built[1],
                                      recipient=recipient, method=method)
+            self._end_draft()  # it has gone out: the log keeps its words
         else:
             self.entry = rlog.mark_sent(self.ctx.db, self.entry.id, method, recipient)
         self.load_log()
@@ -351,33 +466,7 @@ class ReportDialog(QDialog):
         return self.entry
 
     def load_log(self) -> None:
-        self.log_model.removeRows(0, self.log_model.rowCount())
-        try:
-            rows = _log_module().entries(self.ctx.db, self.engagement.id)
-        except CoachDeskError as exc:
-            self._say(str(exc), "red")
-            rows = []
-        for entry in rows:
-            made = entry.created_at.astimezone()
-            when = entry.sent_at.astimezone() if entry.sent_at else None
-            how = METHOD_WORDS.get(entry.method, entry.method)
-            if when is not None and entry.method in ("smtp", "draft"):
-                how += f" {short_date(when.date())} {when:%H:%M}"
-            items = [QStandardItem(f"{short_date(made.date())} {made:%H:%M}"),
-                     QStandardItem(period_words(entry.period_from, entry.period_to)),
-                     QStandardItem(entry.recipient or "—"), QStandardItem(how)]
-            for item in items:
-                item.setData(entry.id, Qt.ItemDataRole.UserRole)
-                item.setToolTip(f"SHA-256 {entry.sha256}\n{entry.pdf_path}")
-            self.log_model.appendRow(items)
-        self.empty_log.setVisible(not rows)
-        self.open_button.setEnabled(self._selected_entry_id() is not None)
-
-    def _selected_entry_id(self) -> int | None:
-        index = self.log_table.currentIndex()
-        if not index.isValid() or not self.log_table.selectionModel().hasSelection():
-            return None
-        return self.log_model.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)
+        self.earlier.load()
 
     # -- what the coach does -------------------------------------------------------------------------
     def _show(self, dialog) -> None:
@@ -387,6 +476,9 @@ class ReportDialog(QDialog):
             dialog.exec()
 
     def preview(self) -> PdfJob | None:
+        self.ask_coach_name()
+        self.address.check_and_keep()  # a wrong address is said under it; preview goes on
+
         def ready(path: Path, data):
             dialog = ReportPreviewDialog(str(path), self._suggested_name(data),
                                          lambda method: self._record_safely(method), self)
@@ -394,28 +486,23 @@ class ReportDialog(QDialog):
 
         return self.build(ready)
 
-    def unkept_words(self) -> bool:
-        """Has the coach written a summary or next steps that no report in the log holds?"""
-        typed = (self.summary.toPlainText().strip(), self.next_steps.toPlainText().strip())
-        if not any(typed):
-            return False
-        if self.entry is None:
-            return True
-        return typed != (self.entry.coach_summary.strip(), self.entry.next_steps.strip())
-
     def reject(self) -> None:
-        """Close (Esc, the Close button, the window's ×): never lose the coach's summary
-        without asking. It is kept only in a report, so closing first asks."""
-        if self.unkept_words():
-            answer = QMessageBox.question(
-                self, "Close the report",
-                "Your summary and next steps are not in any report yet: closing now loses "
-                "them.\n\nTo keep them, stay and save the report as PDF or e-mail it.",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Discard:
-                return
-        super().reject()
+        """Close (Esc, the Close button, the window's ×): the words and choices are kept as
+        the draft first. Only when that fails (the file busy) does closing ask, and staying
+        is the default."""
+        if self.save_draft():
+            super().reject()
+            return
+        answer = QMessageBox.question(
+            self, "Close the report",
+            "Your summary and next steps could not be kept as a draft just now: "
+            f"{self.draft_problem}\n\nClosing now loses them. Stay, and they are tried "
+            "again in a few seconds (or copy them somewhere safe).",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Discard:
+            self.draft_retry.stop()
+            super().reject()
 
     def _record_safely(self, method: str, recipient: str | None = None):
         try:
@@ -428,6 +515,11 @@ class ReportDialog(QDialog):
         return None
 
     def email(self) -> PdfJob | None:
+        if not self.address.check_and_keep():
+            self.recipient_email.setFocus()
+            return None
+        self.ask_coach_name()
+
         def ready(path: Path, data):
             from .email_dialog import EmailDialog
 
@@ -435,42 +527,15 @@ class ReportDialog(QDialog):
                 self.ctx, path, to=self.recipient_email.text().strip(),
                 sponsor_name=self.sponsor.name if self.sponsor else "",
                 client_name=self.client.name, period=period_words(data.period_from, data.period_to),
-                coach_name=data.coach_name or (get_setting(self.ctx.db, "coach_name") or ""),
-                record=lambda method, to: self.record(method, to), parent=self)
+                coach_name=data.coach_name, coach_credentials=data.coach_credentials,
+                record=lambda method, to: self.record(method, to),
+                keep_address=self.address.save if self.sponsor else None, parent=self)
             self._show(dialog)
 
         return self.build(ready)
 
     def open_earlier(self, entry_id: int | None = None):
-        entry_id = entry_id if entry_id is not None else self._selected_entry_id()
-        if entry_id is None:
-            return None
-        rlog = _log_module()
-        try:
-            entry = rlog.get(self.ctx.db, entry_id)
-        except CoachDeskError as exc:
-            QMessageBox.warning(self, "Open report", str(exc))
-            return None
-        if not Path(entry.pdf_path).exists():
-            self._say(f"The stored copy of this report is missing: {entry.pdf_path}. "
-                      "It may have been moved or deleted outside CoachDesk.", "red")
-            return None
-        dialog = PdfPreviewDialog(str(entry.pdf_path), Path(entry.pdf_path).name, self)
-        dialog.setWindowTitle(f"Report of {short_date(entry.created_at.astimezone().date())} "
-                              f"({period_words(entry.period_from, entry.period_to)})")
-        if rlog.verify(entry):
-            note = QLabel("This is the report exactly as it was made (its SHA-256 matches the log).")
-            self._say("")
-        else:
-            note = QLabel("Careful: this file has changed since the report was made (its SHA-256 "
-                          "no longer matches the log), so it may not be what was sent.")
-            note.setStyleSheet(f"color: {css('red')}; font-weight: 600;")
-            self._say("The stored copy of this report has changed since it was made.", "red")
-        note.setObjectName("earlierReportNote")
-        note.setWordWrap(True)
-        dialog.layout().insertWidget(0, note)
-        self._show(dialog)
-        return dialog
+        return self.earlier.open(entry_id)
 
 
 def open_report_dialog(ctx: AppContext, engagement_id: int, parent=None) -> ReportDialog | None:

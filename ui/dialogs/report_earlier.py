@@ -1,0 +1,180 @@
+"""The report dialog's earlier reports (the report log) and the preview of a new report.
+
+:class:`EarlierReports` lists every report made for the engagement (when, period, to
+whom, how) and reopens one exactly as it was made, checked against its SHA-256.
+:class:`ReportPreviewDialog` is the preview of a freshly built report: saving or printing
+it goes into the log through ``on_done``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from coachdesk.errors import CoachDeskError
+
+from ..theme import css
+from ..widgets.fields import name_widget
+from .print_preview import PdfPreviewDialog
+
+METHOD_WORDS = {"saved": "Saved as PDF", "printed": "Printed", "draft": "E-mail draft",
+                "smtp": "E-mailed", "outbox": "Waiting in the outbox"}
+
+
+def log_module():
+    from coachdesk.services import report_log
+
+    return report_log
+
+
+def short_date(d: date) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def period_words(start: date, end: date) -> str:
+    return f"{short_date(start)} – {short_date(end)}"
+
+
+def file_stem(text: str) -> str:
+    clean = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", text)
+    return " ".join(clean.split())[:120] or "report"
+
+
+class ReportPreviewDialog(PdfPreviewDialog):
+    """The preview of a freshly built report: saving or printing it goes into the log."""
+
+    def __init__(self, pdf_path: str, suggested_name: str, on_done, parent=None):
+        super().__init__(pdf_path, suggested_name, parent)
+        self.setWindowTitle("Progress report — preview")
+        self.on_done = on_done
+
+    def save_as(self, target: str | None = None) -> str | None:
+        try:
+            saved = super().save_as(target)
+        except OSError as exc:
+            QMessageBox.warning(self, "Save as PDF",
+                                f"The PDF could not be saved there: {exc.strerror or exc}")
+            return None
+        if saved:
+            self.on_done("saved")
+        return saved
+
+    def render_to(self, printer) -> None:
+        super().render_to(printer)
+        self.on_done("printed")
+
+
+class EarlierReports(QGroupBox):
+    """The engagement's report log as a table, with Open.
+
+    ``show(dialog)`` runs a preview (the report dialog's, so tests can take it);
+    ``say(text, colour)`` puts a sentence in the report dialog's status line."""
+
+    def __init__(self, ctx, engagement_id: int, show, say, parent=None):
+        super().__init__("Earlier reports", parent)
+        self.ctx, self.engagement_id, self.show_dialog, self.say = ctx, engagement_id, show, say
+        self.model = QStandardItemModel(0, 4, self)
+        self.model.setHorizontalHeaderLabels(["Made", "Period", "To", "How"])
+        self.table = name_widget(QTableView(), "reportLog", "Earlier reports")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.empty = QLabel("No report made yet for this engagement.")
+        self.empty.setObjectName("reportLogEmpty")
+        self.empty.setStyleSheet("color: palette(placeholder-text);")
+        self.open_button = name_widget(QPushButton("Open"), "reportOpenEarlier",
+                                       "Open the earlier report")
+        self.open_button.setEnabled(False)
+        self.table.doubleClicked.connect(lambda *_: self.open())
+        self.open_button.clicked.connect(lambda: self.open())
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self.open_button.setEnabled(self.selected_entry_id() is not None))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+
+    def load(self) -> None:
+        self.model.removeRows(0, self.model.rowCount())
+        try:
+            rows = log_module().entries(self.ctx.db, self.engagement_id)
+        except CoachDeskError as exc:
+            self.say(str(exc), "red")
+            rows = []
+        for entry in rows:
+            made = entry.created_at.astimezone()
+            when = entry.sent_at.astimezone() if entry.sent_at else None
+            how = METHOD_WORDS.get(entry.method, entry.method)
+            if when is not None and entry.method in ("smtp", "draft"):
+                how += f" {short_date(when.date())} {when:%H:%M}"
+            items = [QStandardItem(f"{short_date(made.date())} {made:%H:%M}"),
+                     QStandardItem(period_words(entry.period_from, entry.period_to)),
+                     QStandardItem(entry.recipient or "—"), QStandardItem(how)]
+            for item in items:
+                item.setData(entry.id, Qt.ItemDataRole.UserRole)
+                item.setToolTip(f"SHA-256 {entry.sha256}\n{entry.pdf_path}")
+            self.model.appendRow(items)
+        self.empty.setVisible(not rows)
+        self.open_button.setEnabled(self.selected_entry_id() is not None)
+
+    def selected_entry_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().hasSelection():
+            return None
+        return self.model.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)
+
+    def open(self, entry_id: int | None = None):
+        """Reopen an earlier report as it was made; say so when its file has changed."""
+        entry_id = entry_id if entry_id is not None else self.selected_entry_id()
+        if entry_id is None:
+            return None
+        rlog = log_module()
+        try:
+            entry = rlog.get(self.ctx.db, entry_id)
+        except CoachDeskError as exc:
+            QMessageBox.warning(self, "Open report", str(exc))
+            return None
+        if not Path(entry.pdf_path).exists():
+            self.say(f"The stored copy of this report is missing: {entry.pdf_path}. "
+                     "It may have been moved or deleted outside CoachDesk.", "red")
+            return None
+        dialog = PdfPreviewDialog(str(entry.pdf_path), Path(entry.pdf_path).name, self.window())
+        dialog.setWindowTitle(f"Report of {short_date(entry.created_at.astimezone().date())} "
+                              f"({period_words(entry.period_from, entry.period_to)})")
+        if rlog.verify(entry):
+            note = QLabel("This is the report exactly as it was made (its SHA-256 matches the log).")
+            self.say("")
+        else:
+            note = QLabel("Careful: this file has changed since the report was made (its SHA-256 "
+                          "no longer matches the log), so it may not be what was sent.")
+            note.setStyleSheet(f"color: {css('red')}; font-weight: 600;")
+            self.say("The stored copy of this report has changed since it was made.", "red")
+        note.setObjectName("earlierReportNote")
+        note.setWordWrap(True)
+        dialog.layout().insertWidget(0, note)
+        self.show_dialog(dialog)
+        return dialog
