@@ -77,6 +77,15 @@ def commit(qtbot, view):
     qtbot.waitUntil(view.hasFocus)
 
 
+def editor_open(qtbot, view):
+    """The cell editor, once open with the cursor after the text (as the coach sees it)."""
+    editor = QApplication.focusWidget()
+    assert editor is not view and view.isAncestorOf(editor)
+    qtbot.waitUntil(lambda: not editor.hasSelectedText())
+    assert editor.cursorPosition() == len(editor.text())
+    return editor
+
+
 def focus_window(qtbot, win):
     win.activateWindow()
     win.windowHandle().requestActivate()
@@ -183,17 +192,16 @@ def test_an_option_is_corrected_in_place_and_an_emptied_one_is_refused(qtbot, wi
     # Double-click the text, type a new one, Enter keeps it.
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(view, 0, 1))
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(view, 0, 1))
-    editor = QApplication.focusWidget()
-    assert editor is not view and editor.text() == "Hire a deputy"
-    editor.selectAll()
-    type_text(editor, "Hire a deputy <b>&\"' 陈")
+    editor = editor_open(qtbot, view)
+    assert editor.text() == "Hire a deputy"
+    type_text(editor, " <b>&\"' 陈")  # added after the text, nothing replaced
     commit(qtbot, view)
     assert shown_options(g)[0][1] == "Hire a deputy <b>&\"' 陈"
     assert grow.options(demo_db, ws.id)[0].text == "Hire a deputy <b>&\"' 陈"
     # F2 on the notes of the second option.
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(view, 1, 2))
     qtbot.keyClick(view, Qt.Key.Key_F2)
-    qtbot.keyClicks(QApplication.focusWidget(), "Most energy here")
+    qtbot.keyClicks(editor_open(qtbot, view), "Most energy here")
     commit(qtbot, view)
     assert shown_options(g)[1] == (False, "Ask the board", "Most energy here")
     assert grow.options(demo_db, ws.id)[1].notes == "Most energy here"
@@ -201,8 +209,8 @@ def test_an_option_is_corrected_in_place_and_an_emptied_one_is_refused(qtbot, wi
     # Emptying an option's text is refused with a sentence; the option keeps its text.
     view.setCurrentIndex(g.options_model.index(1, 1))
     qtbot.keyClick(view, Qt.Key.Key_F2)
-    editor = QApplication.focusWidget()
-    editor.selectAll()
+    editor = editor_open(qtbot, view)
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(editor, Qt.Key.Key_Delete)
     commit(qtbot, view)
     assert "cannot be empty" in g.option_error.text() and not g.option_error.isHidden()
@@ -253,3 +261,28 @@ def test_a_removed_option_comes_back_where_it_was(db):
     assert [(o.text, o.chosen, o.notes) for o in grow.options(db, ws.id)] == \
         [("First", False, ""), ("Second", True, "Felt right"), ("Third", False, "")]
     assert grow.add_option(db, ws.id, "Fourth").position == third.position + 1
+
+
+def test_an_option_being_typed_is_saved_when_the_coach_moves_on(qtbot, win, demo_db):
+    """Half-way through editing a cell, Ctrl+1 (Clients) or another session: kept."""
+    s = new_session(demo_db, jose(demo_db).id, date.today())
+    ws = grow.for_session(demo_db, s.id)
+    grow.add_option(demo_db, ws.id, "Hire a deputy")
+    g = open_grow(qtbot, win, s.id)
+    focus_window(qtbot, win)
+    view = g.options_view
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(view, 0, 2))
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    type_text(editor_open(qtbot, view), "Costs 80k <b>&")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert win.stack.currentWidget() is win.clients_page
+    assert grow.options(demo_db, ws.id)[0].notes == "Costs 80k <b>&"
+    # And when another session is opened straight from the cell (a search hit, say).
+    g = open_grow(qtbot, win, s.id)
+    focus_window(qtbot, win)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(view, 0, 1))
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    type_text(editor_open(qtbot, view), " soon")
+    other = sessions.list_for_client(demo_db, jose(demo_db).id)[-1]
+    win.open_session(other.id)
+    assert grow.options(demo_db, ws.id)[0].text == "Hire a deputy soon"

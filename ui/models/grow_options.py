@@ -7,7 +7,8 @@ emptied option) keeps the row as it was and ``refused`` carries the sentence to 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate
 
 from coachdesk.errors import CoachDeskError
 from coachdesk.models import GrowOption
@@ -95,3 +96,13 @@ class OptionsModel(RowsTableModel):
         self.replace_row(row, stored)
         self.saved.emit()
         return True
+
+
+class CorrectingDelegate(QStyledItemDelegate):
+    """Opens a cell with the cursor after its text (Qt selects it all): the coach is
+    correcting an option, and a first key should add to it, not replace it."""
+
+    def setEditorData(self, editor, index):  # noqa: N802 (Qt's name)
+        super().setEditorData(editor, index)
+        if isinstance(editor, QLineEdit):
+            QTimer.singleShot(0, editor, lambda: editor.end(False))

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -27,7 +28,7 @@ from coachdesk.services import actions, grow
 
 from ..context import AppContext
 from ..models.action_table import ActionTableModel
-from ..models.grow_options import OptionsModel
+from ..models.grow_options import CorrectingDelegate, OptionsModel
 from ..widgets.autosave import AutoSaver
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from ..widgets.row_actions import current_row, row_action
@@ -104,6 +105,7 @@ class GrowPanel(QScrollArea):
         self.options_model = OptionsModel(ctx, self)
         self.options_view = name_widget(QTableView(), "growOptionsTable", "Options")
         self.options_view.setModel(self.options_model)
+        self.options_view.setItemDelegate(CorrectingDelegate(self.options_view))
         self.options_view.verticalHeader().hide()
         self.options_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.options_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -188,6 +190,7 @@ class GrowPanel(QScrollArea):
 
     def load(self, session_id: int) -> None:
         self.saver.flush()
+        self.commit_open_editor()
         self.session_id = session_id
         self.worksheet = grow.for_session(self.ctx.db, session_id)
         self.refresh_prompts()
@@ -206,6 +209,17 @@ class GrowPanel(QScrollArea):
     def _load_options(self) -> None:
         self.options_model.set_rows(grow.options(self.ctx.db, self.worksheet.id))
         self._show_removed(None)
+
+    def commit_open_editor(self) -> None:
+        """An option being typed in its cell is saved before the table is reloaded or
+        hidden (a reset would close the editor and drop what was typed)."""
+        editor = QApplication.focusWidget()
+        if editor is not None and self.options_view.viewport().isAncestorOf(editor):
+            self.options_view.commitData(editor)
+
+    def hideEvent(self, event):  # noqa: N802 (Qt's name)
+        self.commit_open_editor()
+        super().hideEvent(event)
 
     def _fit_options_height(self, *_args) -> None:
         view = self.options_view
@@ -485,7 +499,10 @@ class FollowUpPanel(QGroupBox):
         a = self.model.row_at(row)
         if a is None:
             return
-        actions.set_status(self.ctx.db, a.id, status)
+        try:
+            actions.set_status(self.ctx.db, a.id, status)
+        except CoachDeskError as exc:
+            self.ctx.say(f"Not changed: {exc}")
         self.load(self.session_id)
         if self.model.rowCount():
             self.view.selectRow(min(row, self.model.rowCount() - 1))
