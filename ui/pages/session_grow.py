@@ -34,6 +34,8 @@ from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from ..widgets.row_actions import current_row, row_action
 from ..widgets.text import FocusOutPlainTextEdit
 
+ROW_HEIGHT = 24  # a row that fits its text still leaves room to aim a click
+
 FALLBACK_PROMPTS = {
     "goal": ["What do you want to achieve by the end of this session?"],
     "reality": ["What is happening now?"],
@@ -122,6 +124,7 @@ class GrowPanel(QScrollArea):
         # Each row as tall as its wrapped text.
         self.options_view.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
+        self.options_view.verticalHeader().setMinimumSectionSize(ROW_HEIGHT)
         self.options_view.setMinimumHeight(120)
         # The table grows with its options (up to a point), so the page scrolls, not the table.
         self.options_view.verticalHeader().sectionResized.connect(self._fit_options_height)
@@ -312,6 +315,7 @@ def _actions_view(name: str, accessible: str, model) -> QTableView:
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.verticalHeader().hide()
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.verticalHeader().setMinimumSectionSize(ROW_HEIGHT)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
