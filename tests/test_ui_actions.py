@@ -11,21 +11,9 @@ from PySide6.QtWidgets import QApplication
 
 from coachdesk.models import ActionOwner, ActionStatus
 from coachdesk.services import actions, clients, sessions
-from ui.context import AppContext
-from ui.main_window import MainWindow
 from ui_helpers import type_text, when_modal
-from test_ui_views import (activate, assert_views_show_models, click_into, click_row,
-                           double_click)
-
-
-@pytest.fixture
-def win(qtbot, demo_db):
-    window = MainWindow(AppContext(demo_db))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+from test_ui_views import (activate, assert_views_show_models, click_into, click_row,  # noqa: F401
+                           double_click, win)
 
 
 def jose(db):

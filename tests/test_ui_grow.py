@@ -5,27 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
 from coachdesk.services import clients, grow, sessions
-from ui.context import AppContext
-from ui.main_window import MainWindow
 from ui_helpers import type_text
-from test_ui_views import assert_views_show_models
+from test_ui_views import activate, assert_views_show_models, win  # noqa: F401 (win: the fixture)
 
 HOSTILE = '<b>&"\' 🙂 مرحبا بك 你好 — ' + "a long option that wraps " * 8
-
-
-@pytest.fixture
-def win(qtbot, demo_db):
-    window = MainWindow(AppContext(demo_db))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
 
 
 def jose(db):
@@ -86,12 +73,6 @@ def editor_open(qtbot, view):
     return editor
 
 
-def focus_window(qtbot, win):
-    win.activateWindow()
-    win.windowHandle().requestActivate()
-    qtbot.waitUntil(win.isActiveWindow)
-
-
 def new_session(db, client_id: int, when: date):
     engagement = sessions.list_for_client(db, client_id)[0].engagement_id
     return sessions.create(db, engagement, when, duration_minutes=60, status="held")
@@ -115,7 +96,7 @@ def test_options_typed_show_at_once_and_after_reopening(qtbot, win, demo_db):
     s = new_session(demo_db, client.id, date.today())
     g = open_grow(qtbot, win, s.id)
     assert shown_options(g) == []
-    focus_window(qtbot, win)
+    activate(qtbot, win)
     g.ensureWidgetVisible(g.new_option)
     qtbot.mouseClick(g.new_option, Qt.MouseButton.LeftButton)
     assert g.new_option.hasFocus()
@@ -134,7 +115,7 @@ def test_options_typed_show_at_once_and_after_reopening(qtbot, win, demo_db):
     g = open_grow(qtbot, win, s.id)
     assert [t for _c, t, _n in shown_options(g)] == ["Hire a deputy", HOSTILE.strip()]
     # An empty option is refused next to the field; nothing is added.
-    focus_window(qtbot, win)
+    activate(qtbot, win)
     g.new_option.setFocus()
     assert g.new_option.hasFocus()
     qtbot.keyClicks(QApplication.focusWidget(), "   ")
@@ -154,7 +135,7 @@ def test_chosen_ticks_with_space_and_mouse_and_the_worksheet_prints_it(qtbot, wi
     for text in ("Hire a deputy", "Drop the Monday report", "Ask the board"):
         grow.add_option(demo_db, ws.id, text)
     g = open_grow(qtbot, win, s.id)
-    focus_window(qtbot, win)
+    activate(qtbot, win)
     view = g.options_view
     # A click on the option's text selects the row; Space ticks it as chosen.
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(view, 1, 1))
@@ -187,7 +168,7 @@ def test_an_option_is_corrected_in_place_and_an_emptied_one_is_refused(qtbot, wi
     grow.add_option(demo_db, ws.id, "Hire a deputy")
     grow.add_option(demo_db, ws.id, "Ask the board")
     g = open_grow(qtbot, win, s.id)
-    focus_window(qtbot, win)
+    activate(qtbot, win)
     view = g.options_view
     # Double-click the text, type a new one, Enter keeps it.
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(view, 0, 1))
@@ -227,7 +208,7 @@ def test_del_removes_the_selected_option_and_undo_brings_it_back(qtbot, win, dem
     second = grow.options(demo_db, ws.id)[1]
     grow.update_option(demo_db, second.id, chosen=True, notes="Felt right")
     g = open_grow(qtbot, win, s.id)
-    focus_window(qtbot, win)
+    activate(qtbot, win)
     view = g.options_view
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(view, 1, 1))
     qtbot.keyClick(view, Qt.Key.Key_Delete)
@@ -269,7 +250,7 @@ def test_an_option_being_typed_is_saved_when_the_coach_moves_on(qtbot, win, demo
     ws = grow.for_session(demo_db, s.id)
     grow.add_option(demo_db, ws.id, "Hire a deputy")
     g = open_grow(qtbot, win, s.id)
-    focus_window(qtbot, win)
+    activate(qtbot, win)
     view = g.options_view
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(view, 0, 2))
     qtbot.keyClick(view, Qt.Key.Key_F2)
@@ -279,7 +260,7 @@ def test_an_option_being_typed_is_saved_when_the_coach_moves_on(qtbot, win, demo
     assert grow.options(demo_db, ws.id)[0].notes == "Costs 80k <b>&"
     # And when another session is opened straight from the cell (a search hit, say).
     g = open_grow(qtbot, win, s.id)
-    focus_window(qtbot, win)
+    activate(qtbot, win)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(view, 0, 1))
     qtbot.keyClick(view, Qt.Key.Key_F2)
     type_text(editor_open(qtbot, view), " soon")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -18,14 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk.errors import CoachDeskError
 from coachdesk.services import actions, sessions
 
 from ..context import AppContext
 from ..models.action_table import ActionTableModel
 from ..models.session_table import SessionTableModel
 from ..widgets.fields import name_widget
-from ..widgets.row_actions import current_row, row_action
+from ..widgets.row_actions import row_action
+from .action_marks import ActionMarks
 
 
 def _table(name: str, accessible: str) -> QTableView:
@@ -121,11 +120,8 @@ class ActionsPage(QWidget):
                                        "Open the action's session")
         self.open_button.setToolTip("Open the session this action was agreed in (Enter)")
         self.done_button = name_widget(QPushButton("Mark done"), "actionsDone", "Mark done")
-        self.done_button.setToolTip("Mark the selected action done (Space)")
         self.drop_button = name_widget(QPushButton("Drop"), "actionsDrop", "Drop action")
-        self.drop_button.setToolTip("The selected action will not be done (Del)")
         self.reopen_button = name_widget(QPushButton("Reopen"), "actionsReopen", "Reopen action")
-        self.reopen_button.setToolTip("Open the selected action again (Space)")
         top = QHBoxLayout()
         top.addWidget(_title("Actions"))
         top.addStretch(1)
@@ -153,21 +149,16 @@ class ActionsPage(QWidget):
         self.overdue_only.toggled.connect(self.reload)
         self.view.doubleClicked.connect(lambda _index: self._open())
         self.open_button.clicked.connect(self._open)
-        self.done_button.clicked.connect(lambda: self._set_status("done"))
-        self.drop_button.clicked.connect(lambda: self._set_status("dropped"))
-        self.reopen_button.clicked.connect(lambda: self._set_status("open"))
         row_action(self.view, "Open session", ["Return", "Enter"], self._open, "openActionSession")
-        row_action(self.view, "Mark done / reopen", ["Space"], self._toggle_done, "toggleActionDone")
-        row_action(self.view, "Drop", [QKeySequence.StandardKey.Delete],
-                   lambda: self._set_status("dropped"), "dropActionKey")
-        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.marks = ActionMarks(ctx, self.view, self.model, self.done_button, self.drop_button,
+                                 self.reopen_button, row_buttons=[self.open_button])
+        self.marks.changed.connect(self._marked)
+        self.marks.refused.connect(self._refused)
         for signal in (self.model.modelReset, self.model.dataChanged):
-            signal.connect(self._update_buttons)
             signal.connect(self._update_count)
         self._own_change = False
         ctx.data_changed.connect(
             lambda what: self.reload() if self.isVisible() and not self._own_change else None)
-        self._update_buttons()
 
     def reload(self, *_):
         status = self.status.currentData()
@@ -186,40 +177,18 @@ class ActionsPage(QWidget):
         parts += [f"{n} {s}" for s, n in by_status.items() if s != "open" and n]
         self.count.setText(", ".join(parts) or "0 actions")
 
-    def selected(self):
-        return self.model.row_at(current_row(self.view))
-
-    def _update_buttons(self, *_):
-        a = self.selected()
-        self.open_button.setEnabled(a is not None)
-        self.done_button.setEnabled(a is not None and a.status == "open")
-        self.drop_button.setEnabled(a is not None and a.status == "open")
-        self.reopen_button.setEnabled(a is not None and a.status != "open")
-
-    def _toggle_done(self) -> None:
-        a = self.selected()
-        if a is not None:
-            self._set_status("done" if a.status == "open" else "open")
-
-    def _set_status(self, status: str) -> None:
-        a = self.selected()
-        if a is None:
-            return
-        try:
-            actions.set_status(self.ctx.db, a.id, status)
-            changed = actions.row(self.ctx.db, a.id)
-        except CoachDeskError as exc:
-            self.ctx.say(f"Not changed: {exc}")
-            self.reload()
-            return
-        self.model.replace_row(self.model.row_of(a.id), changed)
+    def _marked(self) -> None:
         self._own_change = True  # the other pages refresh; this one keeps the row in view
         try:
             self.ctx.notify("action")
         finally:
             self._own_change = False
 
+    def _refused(self, message: str) -> None:
+        self.ctx.say(f"Not changed: {message}")
+        self.reload()
+
     def _open(self) -> None:
-        a = self.selected()
+        a = self.marks.selected()
         if a is not None:
             self.open_session.emit(a.session_id)

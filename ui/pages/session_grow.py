@@ -29,6 +29,7 @@ from coachdesk.services import actions, grow
 from ..context import AppContext
 from ..models.action_table import ActionTableModel
 from ..models.grow_options import CorrectingDelegate, OptionsModel
+from .action_marks import ActionMarks
 from ..widgets.autosave import AutoSaver
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from ..widgets.row_actions import current_row, row_action
@@ -346,11 +347,8 @@ class ActionsPanel(QWidget):
         self.edit_button.setToolTip("Correct the selected action's text, owner or due date "
                                     "(Enter, F2 or double-click)")
         self.done_button = name_widget(QPushButton("Mark done"), "actionDone", "Mark done")
-        self.done_button.setToolTip("Mark the selected action done (Space)")
         self.drop_button = name_widget(QPushButton("Drop"), "actionDrop", "Drop action")
-        self.drop_button.setToolTip("The selected action will not be done (Del); Reopen brings it back")
         self.reopen_button = name_widget(QPushButton("Reopen"), "actionReopen", "Reopen action")
-        self.reopen_button.setToolTip("Open the selected action again (Space)")
         self.error = ErrorLabel("newAction")
         form = QHBoxLayout()
         form.addWidget(self.text, 1)
@@ -374,16 +372,10 @@ class ActionsPanel(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.view.doubleClicked.connect(lambda _index: self.edit_selected())
         row_action(self.view, "Edit…", ["Return", "Enter", "F2"], self.edit_selected, "editActionKey")
-        row_action(self.view, "Mark done / reopen", ["Space"], self._toggle_done, "toggleActionKey")
-        row_action(self.view, "Drop", [QKeySequence.StandardKey.Delete],
-                   lambda: self._set_status("dropped"), "dropActionKey")
-        self.done_button.clicked.connect(lambda: self._set_status("done"))
-        self.drop_button.clicked.connect(lambda: self._set_status("dropped"))
-        self.reopen_button.clicked.connect(lambda: self._set_status("open"))
-        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.model.modelReset.connect(self._update_buttons)
-        self.model.dataChanged.connect(self._update_buttons)
-        self._update_buttons()
+        self.marks = ActionMarks(ctx, self.view, self.model, self.done_button, self.drop_button,
+                                 self.reopen_button, row_buttons=[self.edit_button])
+        self.marks.changed.connect(self._changed)
+        self.marks.refused.connect(self.error.show_error)
 
     def load(self, session) -> None:
         self.session = session
@@ -394,16 +386,6 @@ class ActionsPanel(QWidget):
         """Will → action: the text is offered, the coach sets owner and date and adds it."""
         self.text.setText(text[:2000])
         self.text.setFocus()
-
-    def selected(self):
-        return self.model.row_at(current_row(self.view))
-
-    def _update_buttons(self, *_args) -> None:
-        a = self.selected()
-        self.edit_button.setEnabled(a is not None)
-        self.done_button.setEnabled(a is not None and a.status == "open")
-        self.drop_button.setEnabled(a is not None and a.status == "open")
-        self.reopen_button.setEnabled(a is not None and a.status != "open")
 
     def _add(self) -> None:
         self.error.show_error(None)
@@ -425,39 +407,14 @@ class ActionsPanel(QWidget):
     def edit_selected(self) -> None:
         from ..dialogs.action_dialog import ActionDialog
 
-        a = self.selected()
+        a = self.marks.selected()
         if a is None:
             return
         dialog = ActionDialog(self.ctx, a, self)
         if dialog.exec():
-            self._refresh_row(a.id)
+            self.marks.refresh_row(a.id)
             self._changed()
         self.view.setFocus()
-
-    def _toggle_done(self) -> None:
-        a = self.selected()
-        if a is not None:
-            self._set_status("done" if a.status == "open" else "open")
-
-    def _set_status(self, status: str) -> None:
-        a = self.selected()
-        if a is None:
-            return
-        try:
-            actions.set_status(self.ctx.db, a.id, status)
-        except CoachDeskError as exc:
-            self.error.show_error(str(exc))
-            return
-        self._refresh_row(a.id)
-        self._changed()
-
-    def _refresh_row(self, action_id: int) -> None:
-        """The changed row repaints in place: selection and scroll position stay."""
-        row = self.model.row_of(action_id)
-        try:
-            self.model.replace_row(row, actions.row(self.ctx.db, action_id))
-        except CoachDeskError:
-            self.load(self.session)
 
     def _changed(self) -> None:
         self.ctx.notify("action")
