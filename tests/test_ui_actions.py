@@ -308,3 +308,16 @@ def test_actions_page_marks_done_drops_and_reopens_and_enter_opens_the_session(q
     other = page.model.row_at(3)
     double_click(qtbot, page.view, 3, 1)
     assert win.session_page.session.id == other.session_id
+
+
+def test_tab_walks_the_actions_tab_in_the_order_it_is_seen(qtbot, win, demo_db):
+    _s, panel = session_with_actions(qtbot, win, demo_db, "Call the sponsor")
+    click_row(qtbot, panel.view, 0)
+    walked = []
+    for _ in range(6):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        walked.append(QApplication.focusWidget())
+    # The open action's buttons (Reopen is off), then the new-action row. (Past the due
+    # date, Tab steps through the date's parts: that field is tested on its own.)
+    assert walked == [panel.edit_button, panel.done_button, panel.drop_button, panel.text,
+                      panel.owner, panel.due]

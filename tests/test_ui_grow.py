@@ -267,3 +267,18 @@ def test_an_option_being_typed_is_saved_when_the_coach_moves_on(qtbot, win, demo
     other = sessions.list_for_client(demo_db, jose(demo_db).id)[-1]
     win.open_session(other.id)
     assert grow.options(demo_db, ws.id)[0].text == "Hire a deputy soon"
+
+
+def test_tab_leaves_the_options_table_for_the_new_option_field(qtbot, win, demo_db):
+    s = new_session(demo_db, jose(demo_db).id, date.today())
+    ws = grow.for_session(demo_db, s.id)
+    grow.add_option(demo_db, ws.id, "Hire a deputy")
+    g = open_grow(qtbot, win, s.id)
+    activate(qtbot, win)
+    view = g.options_view
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(view, 0, 1))
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert g.new_option.hasFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), "Ask the board")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert [t for _c, t, _n in shown_options(g)] == ["Hire a deputy", "Ask the board"]

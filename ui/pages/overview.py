@@ -116,6 +116,7 @@ class ActionsPage(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.view.horizontalHeader().setStretchLastSection(False)
         self.view.setWordWrap(False)  # one line per action; the whole text in its tooltip
+        self.view.setTabKeyNavigation(False)  # arrows move in the list, Tab moves on to its buttons
         self.open_button = name_widget(QPushButton("Open session"), "actionsOpenSession",
                                        "Open the action's session")
         self.open_button.setToolTip("Open the session this action was agreed in (Enter)")

@@ -112,6 +112,7 @@ class GrowPanel(QScrollArea):
         self.options_view.verticalHeader().hide()
         self.options_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.options_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.options_view.setTabKeyNavigation(False)  # arrows move between cells, Tab moves on
         self.options_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                           | QAbstractItemView.EditTrigger.EditKeyPressed
                                           | QAbstractItemView.EditTrigger.SelectedClicked)
@@ -314,6 +315,7 @@ def _actions_view(name: str, accessible: str, model) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setTabKeyNavigation(False)  # arrows move in the list, Tab moves on to its buttons
     view.verticalHeader().hide()
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.verticalHeader().setMinimumSectionSize(ROW_HEIGHT)
@@ -376,6 +378,11 @@ class ActionsPanel(QWidget):
                                  self.reopen_button, row_buttons=[self.edit_button])
         self.marks.changed.connect(self._changed)
         self.marks.refused.connect(self.error.show_error)
+        # Tab in the order they are seen: the list, its buttons, then the new-action row.
+        chain = [self.view, self.edit_button, self.done_button, self.drop_button,
+                 self.reopen_button, self.text, self.owner, self.due, self.add_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def load(self, session) -> None:
         self.session = session
