@@ -78,6 +78,15 @@ def new_session(db, client_id: int, when: date):
     return sessions.create(db, engagement, when, duration_minutes=60, status="held")
 
 
+def with_options(db, *texts):
+    """Set-up: a new session of José's today whose worksheet has these options."""
+    s = new_session(db, jose(db).id, date.today())
+    ws = grow.for_session(db, s.id)
+    for text in texts:
+        grow.add_option(db, ws.id, text)
+    return s, ws
+
+
 def test_the_demo_options_show_in_the_table(qtbot, win, demo_db):
     """José's 28 August session has three options: the table shows all three, one chosen."""
     s = next(s for s in sessions.list_for_client(demo_db, jose(demo_db).id)
@@ -130,10 +139,7 @@ def test_chosen_ticks_with_space_and_mouse_and_the_worksheet_prints_it(qtbot, wi
 
     from ui.dialogs.print_preview import build_worksheet_pdf
 
-    s = new_session(demo_db, jose(demo_db).id, date.today())
-    ws = grow.for_session(demo_db, s.id)
-    for text in ("Hire a deputy", "Drop the Monday report", "Ask the board"):
-        grow.add_option(demo_db, ws.id, text)
+    s, ws = with_options(demo_db, "Hire a deputy", "Drop the Monday report", "Ask the board")
     g = open_grow(qtbot, win, s.id)
     activate(qtbot, win)
     view = g.options_view
@@ -163,10 +169,7 @@ def test_chosen_ticks_with_space_and_mouse_and_the_worksheet_prints_it(qtbot, wi
 
 
 def test_an_option_is_corrected_in_place_and_an_emptied_one_is_refused(qtbot, win, demo_db):
-    s = new_session(demo_db, jose(demo_db).id, date.today())
-    ws = grow.for_session(demo_db, s.id)
-    grow.add_option(demo_db, ws.id, "Hire a deputy")
-    grow.add_option(demo_db, ws.id, "Ask the board")
+    s, ws = with_options(demo_db, "Hire a deputy", "Ask the board")
     g = open_grow(qtbot, win, s.id)
     activate(qtbot, win)
     view = g.options_view
@@ -201,10 +204,7 @@ def test_an_option_is_corrected_in_place_and_an_emptied_one_is_refused(qtbot, wi
 
 
 def test_del_removes_the_selected_option_and_undo_brings_it_back(qtbot, win, demo_db):
-    s = new_session(demo_db, jose(demo_db).id, date.today())
-    ws = grow.for_session(demo_db, s.id)
-    for text in ("First", "Second", "Third"):
-        grow.add_option(demo_db, ws.id, text)
+    s, ws = with_options(demo_db, "First", "Second", "Third")
     second = grow.options(demo_db, ws.id)[1]
     grow.update_option(demo_db, second.id, chosen=True, notes="Felt right")
     g = open_grow(qtbot, win, s.id)
@@ -246,9 +246,7 @@ def test_a_removed_option_comes_back_where_it_was(db):
 
 def test_an_option_being_typed_is_saved_when_the_coach_moves_on(qtbot, win, demo_db):
     """Half-way through editing a cell, Ctrl+1 (Clients) or another session: kept."""
-    s = new_session(demo_db, jose(demo_db).id, date.today())
-    ws = grow.for_session(demo_db, s.id)
-    grow.add_option(demo_db, ws.id, "Hire a deputy")
+    s, ws = with_options(demo_db, "Hire a deputy")
     g = open_grow(qtbot, win, s.id)
     activate(qtbot, win)
     view = g.options_view
@@ -270,9 +268,7 @@ def test_an_option_being_typed_is_saved_when_the_coach_moves_on(qtbot, win, demo
 
 
 def test_tab_leaves_the_options_table_for_the_new_option_field(qtbot, win, demo_db):
-    s = new_session(demo_db, jose(demo_db).id, date.today())
-    ws = grow.for_session(demo_db, s.id)
-    grow.add_option(demo_db, ws.id, "Hire a deputy")
+    s, ws = with_options(demo_db, "Hire a deputy")
     g = open_grow(qtbot, win, s.id)
     activate(qtbot, win)
     view = g.options_view
