@@ -109,7 +109,8 @@ def test_grow_worksheet_options_and_will_to_action(qtbot, win, demo_db):
     qtbot.keyClicks(g.new_option, "Drop the Monday report")
     qtbot.mouseClick(g.add_option_button, Qt.MouseButton.LeftButton)
     assert g.options_model.rowCount() == 2
-    g.options_model.item(1, 0).setCheckState(Qt.CheckState.Checked)
+    g.options_model.setData(g.options_model.index(1, 0), Qt.CheckState.Checked,
+                            Qt.ItemDataRole.CheckStateRole)
     g.edits["will_what"].setFocus()
     type_text(g.edits["will_what"], "Stop the Monday report")
     g.commitment.setValue(8)
@@ -157,7 +158,7 @@ def test_next_session_shows_open_actions_for_follow_up(qtbot, win, demo_db):
     assert not follow.isHidden()
 
     def shown():
-        return [follow.model.item(r, 0).text() for r in range(follow.model.rowCount())]
+        return [follow.model.index(r, 0).data() for r in range(follow.model.rowCount())]
 
     # The demo history has open actions of its own; ours are among them.
     assert {"Hand over the ops meeting", "Book a 360"} <= set(shown())
@@ -193,12 +194,12 @@ def test_sessions_and_actions_views(qtbot, win, demo_db):
     win.findChild(QAction, "actionShowActions").trigger()  # View → Actions (Ctrl+3)
     ap = win.actions_page
     assert ap.model.rowCount() == open_before + 1
-    mine = next(r for r in range(ap.model.rowCount()) if ap.model.item(r, 1).text() == "Overdue thing")
-    assert "overdue" in ap.model.item(mine, 3).text()
+    mine = next(r for r in range(ap.model.rowCount()) if ap.model.index(r, 1).data() == "Overdue thing")
+    assert "overdue" in ap.model.index(mine, 3).data()
     assert ap.count.text() == f"{open_before + 1} open, {overdue_before + 1} overdue"
     ap.overdue_only.setChecked(True)
     assert ap.model.rowCount() == overdue_before + 1
-    assert all("overdue" in ap.model.item(r, 3).text() for r in range(ap.model.rowCount()))
+    assert all("overdue" in ap.model.index(r, 3).data() for r in range(ap.model.rowCount()))
 
 
 def test_clients_list_shows_last_and_next_session(qtbot, win, demo_db):

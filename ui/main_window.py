@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Open session", str(exc))
             return
         self.nav.setEnabled(True)
+        self._select_nav("clients")  # a session is a client's: Sessions/Actions click back
         self.stack.setCurrentWidget(self.session_page)
 
     def new_session(self) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select as sa_select
 from sqlmodel import select
 
-from ..errors import ValidationError
+from ..errors import NotFoundError, ValidationError
 from ..models import ActionItem, ActionOwner, ActionStatus, Client, CoachingSession
 from ..storage import Database
 from . import validation as v
@@ -83,6 +83,8 @@ def open_before(db: Database, session_id: int) -> list[ActionItem]:
 
 @dataclass
 class ActionRow:
+    """One action as the lists show it: with its client's name and the session's date."""
+
     id: int
     client_id: int
     client_name: str
@@ -92,23 +94,84 @@ class ActionRow:
     owner: str
     due_date: date | None
     overdue: bool
+    status: str = "open"
+    status_changed_on: date | None = None
+
+
+STATUS_FILTERS = ("open", "done", "dropped", "all")
+OWNER_FILTERS = ("all", "client", "coach")
+
+
+def _value(x) -> str:
+    return x.value if hasattr(x, "value") else str(x)
+
+
+def _rows(db: Database, where, today: date) -> list[ActionRow]:
+    stmt = (sa_select(ActionItem.id, ActionItem.client_id, Client.name, ActionItem.session_id,
+                      CoachingSession.session_date, ActionItem.text, ActionItem.owner,
+                      ActionItem.due_date, ActionItem.status, ActionItem.status_changed_on)
+            .join(Client, Client.id == ActionItem.client_id)
+            .join(CoachingSession, CoachingSession.id == ActionItem.session_id))
+    for condition in where:
+        stmt = stmt.where(condition)
+    with db.session() as s:
+        rows = s.exec(stmt).all()
+    out = []
+    for r in rows:
+        status = _value(r[8])
+        out.append(ActionRow(r[0], r[1], r[2], r[3], r[4], r[5], _value(r[6]), r[7],
+                             status == "open" and r[7] is not None and r[7] < today,
+                             status, r[9]))
+    return out
+
+
+def list_actions(db: Database, status: str = "open", owner: str = "all",
+                 overdue_only: bool = False, today: date | None = None) -> list[ActionRow]:
+    """Actions across clients for the Actions page: open, done, dropped or all of them,
+    for either owner or one; overdue ones first, then by due date and client.
+    ``overdue_only`` keeps open actions past their due date."""
+    today = today or date.today()
+    if status not in STATUS_FILTERS:
+        raise ValidationError("Show open, done, dropped or all actions.", "status")
+    if owner not in OWNER_FILTERS:
+        raise ValidationError("The owner is the client, the coach, or either.", "owner")
+    where = []
+    if status != "all":
+        where.append(ActionItem.status == ActionStatus(status))
+    if owner != "all":
+        where.append(ActionItem.owner == ActionOwner(owner))
+    if overdue_only:
+        where += [ActionItem.status == ActionStatus.open, ActionItem.due_date < today]
+    out = _rows(db, where, today)
+    out.sort(key=lambda a: (not a.overdue, a.status != "open", a.due_date or date.max,
+                            v.fold(a.client_name), a.id))
+    return out
 
 
 def open_actions(db: Database, overdue_only: bool = False, today: date | None = None) -> list[ActionRow]:
     """Every open action across clients, overdue ones first."""
-    today = today or date.today()
-    stmt = (sa_select(ActionItem.id, ActionItem.client_id, Client.name, ActionItem.session_id,
-                      CoachingSession.session_date, ActionItem.text, ActionItem.owner,
-                      ActionItem.due_date)
-            .join(Client, Client.id == ActionItem.client_id)
-            .join(CoachingSession, CoachingSession.id == ActionItem.session_id)
-            .where(ActionItem.status == ActionStatus.open))
-    if overdue_only:
-        stmt = stmt.where(ActionItem.due_date < today)
-    with db.session() as s:
-        rows = s.exec(stmt).all()
-    out = [ActionRow(r[0], r[1], r[2], r[3], r[4], r[5],
-                     r[6].value if hasattr(r[6], "value") else str(r[6]), r[7],
-                     r[7] is not None and r[7] < today) for r in rows]
-    out.sort(key=lambda a: (not a.overdue, a.due_date or date.max, v.fold(a.client_name)))
+    return list_actions(db, "open", overdue_only=overdue_only, today=today)
+
+
+def session_rows(db: Database, session_id: int, today: date | None = None) -> list[ActionRow]:
+    """This session's actions, in the order they were agreed."""
+    out = _rows(db, [ActionItem.session_id == session_id], today or date.today())
+    out.sort(key=lambda a: a.id)
     return out
+
+
+def follow_up_rows(db: Database, session_id: int, today: date | None = None) -> list[ActionRow]:
+    """``open_before`` as rows for a list: what to follow up now, soonest due first."""
+    ids = [a.id for a in open_before(db, session_id)]
+    if not ids:
+        return []
+    by_id = {r.id: r for r in _rows(db, [ActionItem.id.in_(ids)], today or date.today())}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def row(db: Database, action_id: int, today: date | None = None) -> ActionRow:
+    """One action as a list row (after it was edited or its status changed)."""
+    found = _rows(db, [ActionItem.id == action_id], today or date.today())
+    if not found:
+        raise NotFoundError("That action no longer exists (it may have been removed).")
+    return found[0]

@@ -75,15 +75,20 @@ def options(db: Database, worksheet_id: int) -> list[GrowOption]:
                            .order_by(GrowOption.position, GrowOption.id)))
 
 
-def add_option(db: Database, worksheet_id: int, text: str, notes: str = "") -> GrowOption:
+def add_option(db: Database, worksheet_id: int, text: str, notes: str = "", *,
+               chosen: bool = False, position: int | None = None) -> GrowOption:
+    """A new option after the last one; ``position`` and ``chosen`` put back one that
+    was removed (undo) where it was, as it was."""
     text = v.required_text(text, "text", "An option")
     with db.session() as s:
         get_or_raise(s, GrowWorksheet, worksheet_id, "worksheet")
-        # After the last one (a count would put it before options kept after a removal).
-        last = s.exec(select(func.max(GrowOption.position))
-                      .where(GrowOption.worksheet_id == worksheet_id)).one()
+        if position is None:
+            # After the last one (a count would put it before options kept after a removal).
+            last = s.exec(select(func.max(GrowOption.position))
+                          .where(GrowOption.worksheet_id == worksheet_id)).one()
+            position = 0 if last is None else last + 1
         option = GrowOption(worksheet_id=worksheet_id, text=text, notes=v.optional_text(notes),
-                            position=0 if last is None else last + 1)
+                            chosen=bool(chosen), position=int(position))
         s.add(option)
         s.flush()
         return option

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -19,9 +20,11 @@ from PySide6.QtWidgets import (
 from coachdesk.services import actions, sessions
 
 from ..context import AppContext
+from ..models.action_table import ActionTableModel
 from ..models.session_table import SessionTableModel
-from ..theme import colour
 from ..widgets.fields import name_widget
+from ..widgets.row_actions import row_action
+from .action_marks import ActionMarks
 
 
 def _table(name: str, accessible: str) -> QTableView:
@@ -82,51 +85,111 @@ class SessionsPage(QWidget):
 
 
 class ActionsPage(QWidget):
+    """Actions across clients: filter by owner and status, mark done (Space), drop (Del)
+    or reopen; Enter or a double-click opens the session they were agreed in. A row
+    just marked stays in view, changed in place, until the list is reloaded, so a wrong
+    key is undone with the next one."""
+
     open_session = Signal(int)
+
+    OWNERS = (("All owners", "all"), ("Client", "client"), ("Coach", "coach"))
+    STATUSES = (("Open", "open"), ("Done", "done"), ("Dropped", "dropped"), ("All", "all"))
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("actionsPage")
+        self.owner = name_widget(QComboBox(), "actionsOwnerFilter", "Owner")
+        for label, key in self.OWNERS:
+            self.owner.addItem(label, key)
+        self.status = name_widget(QComboBox(), "actionsStatusFilter", "Show")
+        for label, key in self.STATUSES:
+            self.status.addItem(label, key)
         self.overdue_only = name_widget(QCheckBox("Overdue only"), "overdueOnly", "Overdue only")
         self.count = QLabel()
         self.count.setObjectName("actionsCount")
-        self.model = QStandardItemModel(0, 5, self)
-        self.model.setHorizontalHeaderLabels(["Client", "Action", "Owner", "Due", "Agreed on"])
-        self.view = _table("openActions", "Open actions")
+        self.model = ActionTableModel(("client", "text", "owner", "due", "agreed", "status"),
+                                      parent=self)
+        self.view = _table("openActions", "Actions")
         self.view.setModel(self.model)
+        self.view.setToolTip("Enter opens the session · Space marks done or reopens · Del drops")
         self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.view.horizontalHeader().setStretchLastSection(False)
+        self.view.setWordWrap(False)  # one line per action; the whole text in its tooltip
+        self.view.setTabKeyNavigation(False)  # arrows move in the list, Tab moves on to its buttons
+        self.open_button = name_widget(QPushButton("Open session"), "actionsOpenSession",
+                                       "Open the action's session")
+        self.open_button.setToolTip("Open the session this action was agreed in (Enter)")
+        self.done_button = name_widget(QPushButton("Mark done"), "actionsDone", "Mark done")
+        self.drop_button = name_widget(QPushButton("Drop"), "actionsDrop", "Drop action")
+        self.reopen_button = name_widget(QPushButton("Reopen"), "actionsReopen", "Reopen action")
         top = QHBoxLayout()
-        top.addWidget(_title("Open actions"))
+        top.addWidget(_title("Actions"))
         top.addStretch(1)
         top.addWidget(self.count)
-        top.addWidget(self.overdue_only)
+        filters = QHBoxLayout()
+        for text, widget in (("Owner", self.owner), ("Show", self.status)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            filters.addWidget(label)
+            filters.addWidget(widget)
+        filters.addWidget(self.overdue_only)
+        filters.addStretch(1)
+        buttons = QHBoxLayout()
+        for button in (self.open_button, self.done_button, self.drop_button, self.reopen_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(top)
+        layout.addLayout(filters)
         layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.owner.currentIndexChanged.connect(self.reload)
+        self.status.currentIndexChanged.connect(self.reload)
         self.overdue_only.toggled.connect(self.reload)
-        self.view.doubleClicked.connect(self._open)
-        self._sessions: list[int] = []
-        ctx.data_changed.connect(lambda what: self.reload() if self.isVisible() else None)
+        self.view.doubleClicked.connect(lambda _index: self._open())
+        self.open_button.clicked.connect(self._open)
+        row_action(self.view, "Open session", ["Return", "Enter"], self._open, "openActionSession")
+        self.marks = ActionMarks(ctx, self.view, self.model, self.done_button, self.drop_button,
+                                 self.reopen_button, row_buttons=[self.open_button])
+        self.marks.changed.connect(self._marked)
+        self.marks.refused.connect(self._refused)
+        for signal in (self.model.modelReset, self.model.dataChanged):
+            signal.connect(self._update_count)
+        self._own_change = False
+        ctx.data_changed.connect(
+            lambda what: self.reload() if self.isVisible() and not self._own_change else None)
 
     def reload(self, *_):
-        rows = actions.open_actions(self.ctx.db, overdue_only=self.overdue_only.isChecked())
-        self.model.removeRows(0, self.model.rowCount())
-        self._sessions = []
-        for a in rows:
-            due = QStandardItem(a.due_date.strftime("%d %b %Y") if a.due_date else "—")
-            if a.overdue:
-                due.setText(due.text() + "  overdue")
-                due.setForeground(colour("red"))
-            self.model.appendRow([QStandardItem(a.client_name), QStandardItem(a.text),
-                                  QStandardItem(a.owner.capitalize()), due,
-                                  QStandardItem(a.session_date.strftime("%d %b %Y"))])
-            self._sessions.append(a.session_id)
-        overdue = sum(1 for a in rows if a.overdue)
-        self.count.setText(f"{len(rows)} open, {overdue} overdue")
+        status = self.status.currentData()
+        self.overdue_only.setEnabled(status in ("open", "all"))
+        rows = actions.list_actions(self.ctx.db, status, owner=self.owner.currentData(),
+                                    overdue_only=self.overdue_only.isChecked()
+                                    and self.overdue_only.isEnabled())
+        self.model.set_rows(rows)
 
-    def _open(self, index) -> None:
-        if 0 <= index.row() < len(self._sessions):
-            self.open_session.emit(self._sessions[index.row()])
+    def _update_count(self, *_):
+        rows = self.model.rows
+        by_status = {s: sum(1 for a in rows if a.status == s) for s in ("open", "done", "dropped")}
+        parts = []
+        if by_status["open"] or self.status.currentData() in ("open", "all"):
+            parts.append(f"{by_status['open']} open, {sum(1 for a in rows if a.overdue)} overdue")
+        parts += [f"{n} {s}" for s, n in by_status.items() if s != "open" and n]
+        self.count.setText(", ".join(parts) or "0 actions")
+
+    def _marked(self) -> None:
+        self._own_change = True  # the other pages refresh; this one keeps the row in view
+        try:
+            self.ctx.notify("action")
+        finally:
+            self._own_change = False
+
+    def _refused(self, message: str) -> None:
+        self.ctx.say(f"Not changed: {message}")
+        self.reload()
+
+    def _open(self) -> None:
+        a = self.marks.selected()
+        if a is not None:
+            self.open_session.emit(a.session_id)
