@@ -252,3 +252,70 @@ def test_merging_organizations_refuses_nothing_and_unknown_ids(practice):
     with pytest.raises(NotFoundError):
         organizations.merge(db, 424242, [practice["nord"].id])
     assert len(organizations.list_rows(db)) == 3
+
+
+# -- Ctrl+K finds them -------------------------------------------------------------------------
+
+
+def test_search_finds_sponsors_and_organizations_by_name_role_and_email(practice):
+    from coachdesk.services import people_search
+
+    db = practice["db"]
+    hits = people_search.search_people(db, "VÖGEL")
+    assert {h.ref_id for h in hits} == {practice["katrin"].id, practice["katrin2"].id,
+                                        practice["kv"].id}
+    first = hits[0]
+    assert first.kind_label == "Sponsor" and first.client_id is None and first.session_id is None
+    assert any(match for _t, match in first.snippet_parts)
+    # by role, by e-mail, by organization (found also as the organization itself), half-typed
+    assert [h.ref_id for h in people_search.search_people(db, "business partner")] == \
+        [practice["katrin"].id]
+    assert [h.title for h in people_search.search_people(db, "k.vogel@nordlicht.example")] == \
+        ["K. Vogel", "Katrin Vogel"]  # neither by name: alphabetical
+    lumiere = people_search.search_people(db, "lumie")
+    assert [(h.kind, h.title) for h in lumiere] == [("organization", "Atelier Lumière"),
+                                                    ("sponsor", "Hélène Marchand")]
+    assert people_search.search_people(db, "vogel lumiere") == []  # every word must match
+
+
+def test_search_everything_puts_people_first_and_keeps_the_limit(practice):
+    from coachdesk.services import people_search, sessions
+
+    db = practice["db"]
+    eng = practice["engagements"][0]
+    sessions.create(db, eng.id, date(2026, 2, 2), private_notes="Talked to Katrin Vogel today")
+    hits = people_search.search_everything(db, "vogel")
+    assert hits[0].kind == "sponsor" and hits[-1].kind == "private_note"
+    assert len(people_search.search_everything(db, "vogel", limit=2)) == 2
+
+
+def test_archived_people_are_found_and_marked(practice):
+    from coachdesk.services import people_search
+
+    db = practice["db"]
+    organizations.archive(db, practice["other"].id)
+    hit = people_search.search_people(db, "Atelier")[0]
+    assert hit.archived and hit.kind_label == "Organization (archived)"
+
+
+@pytest.mark.parametrize("query", ['"', "*", "NEAR(", "😀", "\x00", "\ud800", " ", "", "x" * 5000,
+                                   "陈", "ليلى", "<b>&", "%_%", "a"])
+def test_hostile_queries_find_people_safely(db, query):
+    from coachdesk.services import people_search
+
+    sponsors.create(db, HOSTILE, role="陈静 coach")
+    hits = people_search.search_everything(db, query)
+    assert isinstance(hits, list)
+    for hit in hits:
+        assert hit.kind in ("sponsor", "organization") or hit.client_id is not None
+
+
+def test_hostile_names_are_found_and_shown_as_typed(db):
+    from coachdesk.services import people_search
+
+    sponsor = sponsors.create(db, HOSTILE)
+    for query in ("unicode", "陈静", "ليلى", "Ünï"):
+        hits = people_search.search_people(db, query)
+        assert [h.ref_id for h in hits] == [sponsor.id], query
+        assert hits[0].title == HOSTILE
+        assert "".join(t for t, _m in hits[0].snippet_parts) == HOSTILE
