@@ -71,21 +71,30 @@ class MergePlan:
     dropped: dict[str, list[str]] = field(default_factory=dict)  # label -> values not kept
     notes_added: int = 0  # how many of the others' notes are added to the kept notes
 
-    def sentences(self) -> list[str]:
-        """The plan as plain sentences; names appear in quotes, as typed."""
-        others = ", ".join(f"“{n}”" for n in self.removed)
-        kept = f"“{self.kept}”"
+    def sentences(self, limit: int | None = None) -> list[str]:
+        """The plan as plain sentences; names and values appear as typed, in quotes,
+        cut to ``limit`` characters (with "…") when one is given."""
+
+        def q(name: str) -> str:
+            name = " ".join(name.split()) if limit else name
+            return f"“{name if not limit or len(name) <= limit else name[:limit - 1] + '…'}”"
+
+        def cut(value: str) -> str:
+            return value if not limit or len(value) <= limit + 2 else value[:limit + 1] + "…"
+
+        others = ", ".join(q(n) for n in self.removed)
+        kept = q(self.kept)
         moving = [f"{n} {what if n != 1 else what[:-1]}" for what, n in self.moves.items() if n]
         if moving:
             out = [f"Moving to {kept}: {_join(moving)} from {others}."]
         else:
             out = [f"Nothing is recorded under {others}."]
         for label, value in self.filled.items():
-            out.append(f"{kept} takes the {label} {value} (it had none).")
+            out.append(f"{kept} takes the {label} {cut(value)} (it had none).")
         if self.notes_added:
             out.append(f"The notes of {others} are added to {kept}'s notes.")
         for label, values in self.dropped.items():
-            out.append(f"Not kept: the {label} {', '.join(values)}.")
+            out.append(f"Not kept: the {label} {', '.join(cut(x) for x in values)}.")
         out.append(f"Then {others} {'is' if len(self.removed) == 1 else 'are'} removed; "
                    "a merge cannot be undone.")
         return out
