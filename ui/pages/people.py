@@ -100,7 +100,6 @@ class PeopleList(QWidget):
         filters.addWidget(self.filter, 1)
         filters.addWidget(self.show_archived)
         filters.addWidget(self.duplicates_only)
-        filters.addWidget(self.count_label)
 
         self.model = SponsorTableModel(self) if sponsors_tab else OrganizationTableModel(self)
         self.proxy = PeopleFilterProxy(self)
@@ -117,14 +116,16 @@ class PeopleList(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(28)
+        # Every column in sight from 1024 px up: the text columns share the width (a cut
+        # cell shows its whole text as a tooltip), the short ones fit their contents.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(60)
         header.setStretchLastSection(False)
-        widths = (190, 160, 180, 200, 120, 105, 95) if sponsors_tab else (320, 80, 90, 95)
-        for column, width in enumerate(widths):
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(2 if sponsors_tab else 0, QHeaderView.ResizeMode.Stretch)
+        text_columns = 4 if sponsors_tab else 1
+        for column in range(self.model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch
+                                        if column < text_columns
+                                        else QHeaderView.ResizeMode.ResizeToContents)
 
         self.empty_label = QLabel()
         self.empty_label.setObjectName(f"{prefix}Empty")
@@ -148,6 +149,7 @@ class PeopleList(QWidget):
         for button in (self.new_button, self.edit_button, self.archive_button, self.merge_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.count_label)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
