@@ -238,7 +238,8 @@ def test_merging_an_organization_with_nothing_in_it_says_so(practice):
     empty = organizations.create(db, "Atelier  LUMIERE")
     organizations.update(db, practice["other"].id, notes="")
     plan = organizations.merge_plan(db, practice["other"].id, [empty.id])
-    assert plan.sentences()[0] == "Nothing is recorded under “Atelier  LUMIERE”."
+    assert plan.sentences()[:2] == ["“Atelier Lumière” is kept.",
+                                    "Nothing is recorded under “Atelier  LUMIERE”."]
     organizations.merge(db, practice["other"].id, [empty.id])
     with db.session() as s:
         assert s.exec(select(Organization).where(Organization.id == empty.id)).first() is None

@@ -310,3 +310,66 @@ def test_changes_made_elsewhere_refresh_the_page(qtbot, win, demo_db):
     win.ctx.notify("sponsor")  # while the page is hidden: read when it is shown again
     listing = people(qtbot, win)
     assert "Ingrid Dahl" in shown(listing)
+
+
+def test_merge_two_organizations_keeping_the_one_chosen_with_the_keyboard(qtbot, win, demo_db):
+    nord = next(o for o in organizations.list_all(demo_db) if o.name == "Nordlicht Energie GmbH")
+    twin = organizations.create(demo_db, HOSTILE, notes="Berlin office")
+    moved = clients.create(demo_db, "Anna Berg", organization_id=nord.id)
+    organizations.update(demo_db, twin.id, name="nordlicht  energie GMBH")
+    orgs = people(qtbot, win, "organization")
+    names = shown(orgs)
+    clients_col = column_of(orgs, "Clients")
+    nord_clients = int(shown(orgs, clients_col)[names.index("Nordlicht Energie GmbH")])
+    click_row(qtbot, orgs, "Nordlicht Energie GmbH")
+    click_row(qtbot, orgs, "nordlicht  energie GMBH", Qt.KeyboardModifier.ShiftModifier)
+    assert len(orgs.selected_rows()) == 2
+    seen = {}
+
+    def merge(dialog):
+        # keep the twin instead: in the "Keep" field, an arrow key chooses
+        dialog.keep.setFocus()
+        assert dialog.keep.hasFocus()
+        start = dialog.keep.currentIndex()
+        qtbot.keyClick(dialog.keep, Qt.Key.Key_Down if start == 0 else Qt.Key.Key_Up)
+        seen["keep"] = dialog.keep.currentData()
+        seen["plan"] = dialog.plan.text()
+        qtbot.keyClick(dialog.keep, Qt.Key.Key_Return)
+
+    state = in_dialog(qtbot, merge)
+    qtbot.mouseClick(orgs.merge_button, Qt.MouseButton.LeftButton)
+    assert state["done"] and state["error"] is None
+    assert seen["keep"] == twin.id
+    assert f"{nord_clients} clients and 2 sponsors" in seen["plan"]
+    names = shown(orgs)
+    assert "nordlicht  energie GMBH" in names and "Nordlicht Energie GmbH" not in names
+    row = names.index("nordlicht  energie GMBH")
+    assert shown(orgs, clients_col)[row] == str(nord_clients)
+    assert clients.get(demo_db, moved.id).organization_id == twin.id
+    kept = organizations.get(demo_db, twin.id)
+    assert kept.notes.startswith("Berlin office\n\n")  # both notes kept
+
+
+def test_hostile_names_show_as_typed_in_the_list_and_the_merge_plan(qtbot, win, demo_db):
+    a = sponsors.create(demo_db, HOSTILE, email="same@example.com")
+    sponsors.create(demo_db, "Someone else", email="SAME@example.com ")
+    listing = people(qtbot, win)
+    assert HOSTILE in shown(listing)
+    listing.filter.setFocus()
+    type_text(listing.filter, "ليلى")
+    assert shown(listing) == [HOSTILE]
+    qtbot.keyClick(listing.filter, Qt.Key.Key_Escape)
+    click_row(qtbot, listing, HOSTILE)
+    click_row(qtbot, listing, "Someone else", Qt.KeyboardModifier.ControlModifier)
+    seen = {}
+
+    def look(dialog):
+        seen["plan"] = dialog.plan.text()
+        seen["format"] = dialog.plan.textFormat()
+        dialog.reject()
+
+    state = in_dialog(qtbot, look)
+    qtbot.mouseClick(listing.merge_button, Qt.MouseButton.LeftButton)
+    assert state["done"] and state["error"] is None
+    assert HOSTILE in seen["plan"] and seen["format"] == Qt.TextFormat.PlainText
+    assert sponsors.get(demo_db, a.id).name == HOSTILE

@@ -85,10 +85,11 @@ class MergePlan:
         others = ", ".join(q(n) for n in self.removed)
         kept = q(self.kept)
         moving = [f"{n} {what if n != 1 else what[:-1]}" for what, n in self.moves.items() if n]
+        out = [f"{kept} is kept."]
         if moving:
-            out = [f"Moving to {kept}: {_join(moving)} from {others}."]
+            out.append(f"Moving to it: {_join(moving)} from {others}.")
         else:
-            out = [f"Nothing is recorded under {others}."]
+            out.append(f"Nothing is recorded under {others}.")
         for label, value in self.filled.items():
             out.append(f"{kept} takes the {label} {cut(value)} (it had none).")
         if self.notes_added:
