@@ -373,3 +373,27 @@ def test_hostile_names_show_as_typed_in_the_list_and_the_merge_plan(qtbot, win, 
     assert state["done"] and state["error"] is None
     assert HOSTILE in seen["plan"] and seen["format"] == Qt.TextFormat.PlainText
     assert sponsors.get(demo_db, a.id).name == HOSTILE
+
+
+def test_enter_in_the_filter_edits_the_match_and_down_moves_into_the_list(qtbot, win):
+    listing = people(qtbot, win)
+    qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "nordlicht")
+    assert sorted(shown(listing)) == ["Jürgen Aßmann", "Katrin Vogel"]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert listing.table.hasFocus() and listing.table.currentIndex().row() == 0
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    second = shown(listing)[1]
+    assert [r.name for r in listing.selected_rows()] == [second]
+    listing.filter.setFocus()
+    assert listing.filter.hasFocus()
+    seen = {}
+
+    def look(dialog):
+        seen["name"] = dialog.name.text()
+        dialog.reject()
+
+    state = in_dialog(qtbot, look)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert state["done"] and state["error"] is None
+    assert seen["name"] == second  # the selected match, not the first
