@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -27,13 +27,15 @@ from .dialogs.people import NewClientDialog
 from .pages.client_detail import ClientPage
 from .pages.clients import ClientsPage
 from .pages.overview import ActionsPage, SessionsPage
+from .pages.people import PeoplePage
 from .pages.session import SessionPage
 from .pages.welcome import WelcomePage
 
 log = logging.getLogger(__name__)
 
-NAV_ITEMS = [("dashboard", "Dashboard"), ("clients", "Clients"), ("sessions", "Sessions"),
-             ("actions", "Actions")]
+# The sidebar, the View menu and Ctrl+1…5 in one order (the README lists it too).
+NAV_ITEMS = [("clients", "Clients"), ("sessions", "Sessions"), ("actions", "Actions"),
+             ("dashboard", "Dashboard"), ("people", "People")]
 BACKUP_CHECK_MS = 30 * 60 * 1000  # is a daily backup due? asked every half hour
 FIRST_BACKUP_CHECK_MS = 2 * 60 * 1000
 
@@ -62,9 +64,10 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName("Navigation")
         self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 8px; }")
-        for key, label in NAV_ITEMS:
+        for number, (key, label) in enumerate(NAV_ITEMS, 1):
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{label} (Ctrl+{number})")
             self.nav.addItem(item)
 
         self.stack = QStackedWidget()
@@ -74,9 +77,10 @@ class MainWindow(QMainWindow):
         self.session_page = SessionPage(ctx)
         self.sessions_page = SessionsPage(ctx)
         self.actions_page = ActionsPage(ctx)
+        self.people_page = PeoplePage(ctx)  # reads its lists when first shown
         self._dashboard_page = None  # built when first shown
         for page in (self.welcome_page, self.clients_page, self.client_page, self.session_page,
-                     self.sessions_page, self.actions_page):
+                     self.sessions_page, self.actions_page, self.people_page):
             self.stack.addWidget(page)
 
         central = QWidget()
@@ -200,27 +204,17 @@ class MainWindow(QMainWindow):
         self.update_outbox_action()
 
         view_menu = bar.addMenu("&View")
-        self._action(view_menu, "&Clients", self.show_clients, "Ctrl+1", "actionShowClients")
-        self._action(view_menu, "&Sessions", lambda: self.show_nav("sessions"), "Ctrl+2",
-                     "actionShowSessions")
-        self._action(view_menu, "&Actions", lambda: self.show_nav("actions"), "Ctrl+3",
-                     "actionShowActions")
-        self._action(view_menu, "&Dashboard", lambda: self.show_nav("dashboard"), "Ctrl+4",
-                     "actionShowDashboard")
+        for number, (key, label) in enumerate(NAV_ITEMS, 1):
+            self._action(view_menu, f"&{label}", lambda _c=False, k=key: self.show_nav(k),
+                         f"Ctrl+{number}", f"actionShow{label}")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About CoachDesk", self.about, None, "actionAbout")
 
     # -- navigation ---------------------------------------------------------------
     def _on_nav(self, row: int) -> None:
-        if row < 0:
-            return
-        key = NAV_ITEMS[row][0]
-        if key == "clients":
-            if self.stack.currentWidget() is not self.clients_page:
-                self.show_clients()
-        else:
-            self.show_nav(key)
+        if row >= 0:
+            self.show_nav(NAV_ITEMS[row][0])
 
     def _select_nav(self, key: str) -> None:
         self.nav.blockSignals(True)
@@ -228,15 +222,19 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
 
     def show_nav(self, key: str) -> None:
+        if key == "clients":
+            if self.stack.currentWidget() is not self.clients_page:
+                self.show_clients()
+            return
         self.client_page.leave()
         self.session_page.leave()
         self.nav.setEnabled(True)
         self._select_nav(key)
         page = {"sessions": self.sessions_page, "actions": self.actions_page,
-                "dashboard": self.dashboard_page}[key]
+                "people": self.people_page, "dashboard": self.dashboard_page}[key]
         if key == "dashboard":
             page.reload_in_background()  # the practice-wide signal can take a moment
-        else:
+        elif key != "people":  # People reloads itself when its data change
             page.reload()
         self.stack.setCurrentWidget(page)
 
@@ -250,6 +248,10 @@ class MainWindow(QMainWindow):
         self.nav.setEnabled(True)
         self._select_nav("clients")  # a session is a client's: Sessions/Actions click back
         self.stack.setCurrentWidget(self.session_page)
+        # The coach opened a session to write in it: the cursor waits at the end of the notes.
+        self.session_page.tabs.setCurrentIndex(0)
+        self.session_page.private_notes.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.session_page.private_notes.moveCursor(QTextCursor.MoveOperation.End)
 
     def new_session(self) -> None:
         if self.stack.currentWidget() is self.session_page and self.session_page.session:
@@ -381,7 +383,8 @@ class MainWindow(QMainWindow):
         self.nav.setEnabled(True)
         self._select_nav("clients")
         self.stack.setCurrentWidget(self.client_page)
-        self.client_page.name.setFocus()
+        # Somewhere typing changes nothing (the Name field would rename the client, autosaved).
+        self.client_page.tabs.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def search_everything(self) -> None:
         from .dialogs.search_dialog import SearchDialog
@@ -404,6 +407,9 @@ class MainWindow(QMainWindow):
                 page.private_notes.setFocus()
             elif hit.kind == "shared_summary":
                 page.shared_summary.setFocus()
+        elif hit.kind in ("sponsor", "organization"):
+            self.show_nav("people")
+            self.people_page.show_record(hit.kind, hit.ref_id)
         elif hit.client_id is not None:
             self.open_client(hit.client_id)
 
@@ -436,6 +442,8 @@ class MainWindow(QMainWindow):
         return target
 
     def focus_search(self) -> None:
+        if self.stack.currentWidget() is self.people_page:
+            return self.people_page.focus_filter()  # Ctrl+F filters the list on screen
         if self.stack.currentWidget() is not self.clients_page:
             self.show_clients()
         self.clients_page.focus_search()

@@ -41,7 +41,10 @@ KINDS = {
     "option": (5, "Option"),
     "action": (6, "Action"),
 }
-KIND_LABELS = {kind: label for kind, (_code, label) in KINDS.items()}
+#: kinds not in the index: sponsors and organizations are few, and found by reading
+#: their own tables (``services.people_search``), so no trigger or schema changes
+PEOPLE_KINDS = {"sponsor": "Sponsor", "organization": "Organization"}
+KIND_LABELS = {kind: label for kind, (_code, label) in KINDS.items()} | PEOPLE_KINDS
 
 #: how ``SearchHit.snippet`` marks a match (``snippet_parts`` needs no markup)
 MARK_START, MARK_END = "[", "]"
@@ -82,6 +85,8 @@ class SearchHit:
     session_date: date | None
     snippet: str  # the matching words in [brackets], trimmed with "…"
     snippet_parts: list[tuple[str, bool]] = field(default_factory=list)  # (text, is_match)
+    title: str = ""  # a sponsor's or organization's name ("" for the index's kinds)
+    archived: bool = False  # a sponsor or organization the coach has archived
 
     @property
     def is_private(self) -> bool:

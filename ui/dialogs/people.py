@@ -1,8 +1,16 @@
-"""Small dialogs to create an organization, a sponsor or a client inline."""
+"""Small dialogs to create an organization, a sponsor or a client inline, and to edit
+an organization or a sponsor (the People page)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 
 from coachdesk.services import clients, organizations, sponsors
 
@@ -83,22 +91,47 @@ class OrganizationPicker(PickerWithNew):
 
 
 class OrganizationDialog(FormDialog):
-    def __init__(self, ctx: AppContext, parent=None):
-        super().__init__("New organization", "organizationDialog", parent)
+    """Create an organization, or edit one (``organization_id``): Save updates it.
+
+    ``submit()`` returns the saved organization or raises ``CoachDeskError``, which
+    keeps the dialog open with the message under its field.
+    """
+
+    def __init__(self, ctx: AppContext, parent=None, organization_id: int | None = None):
+        self.organization_id = organization_id
+        super().__init__("Edit organization" if organization_id else "New organization",
+                         "organizationDialog", parent)
         self.ctx = ctx
         self.name = self.add_field("Name *", "name", QLineEdit(), "organizationName")
+        self.notes = self.add_field("Notes", "notes", QPlainTextEdit(), "organizationNotes")
+        self.notes.setTabChangesFocus(True)  # Tab walks on to the buttons; Enter is a new line
+        self.notes.setPlaceholderText("What to remember about them: context, contract terms…")
+        self.notes.setMaximumHeight(110)
+        if organization_id:
+            org = organizations.get(ctx.db, organization_id)
+            self.name.setText(org.name)
+            self.notes.setPlainText(org.notes)
 
     def submit(self):
-        org = organizations.create(self.ctx.db, name=self.name.text())
+        if self.organization_id:
+            org = organizations.update(self.ctx.db, self.organization_id, name=self.name.text(),
+                                       notes=self.notes.toPlainText())
+        else:
+            org = organizations.create(self.ctx.db, name=self.name.text(),
+                                       notes=self.notes.toPlainText())
         self.ctx.notify("organization")
         return org
 
 
 class SponsorDialog(FormDialog):
-    """Create a sponsor: the person who commissions and pays for the coaching."""
+    """Create a sponsor (the person who commissions and pays for the coaching), or edit
+    one (``sponsor_id``): Save updates it. ``submit()`` as ``OrganizationDialog``'s."""
 
-    def __init__(self, ctx: AppContext, parent=None, organization_id: int | None = None):
-        super().__init__("New sponsor", "sponsorDialog", parent)
+    def __init__(self, ctx: AppContext, parent=None, organization_id: int | None = None,
+                 sponsor_id: int | None = None):
+        self.sponsor_id = sponsor_id
+        sponsor = sponsors.get(ctx.db, sponsor_id) if sponsor_id else None
+        super().__init__("Edit sponsor" if sponsor else "New sponsor", "sponsorDialog", parent)
         self.ctx = ctx
         self.name = self.add_field("Name *", "name", QLineEdit(), "sponsorName")
         self.role = self.add_field("Role", "role", QLineEdit(), "sponsorRole")
@@ -108,11 +141,20 @@ class SponsorDialog(FormDialog):
         self.org = self.add_field("Organization", "organization_id",
                                   OrganizationPicker(ctx, "sponsorOrg"), "sponsorOrganization")
         self.org.set_value(organization_id)
+        if sponsor is not None:
+            self.name.setText(sponsor.name)
+            self.role.setText(sponsor.role)
+            self.email.setText(sponsor.email)
+            self.phone.setText(sponsor.phone)
+            self.org.reload(select=sponsor.organization_id)  # an archived one stays listed
 
     def submit(self):
-        sponsor = sponsors.create(self.ctx.db, name=self.name.text(), role=self.role.text(),
-                                  email=self.email.text(), phone=self.phone.text(),
-                                  organization_id=self.org.value())
+        values = dict(name=self.name.text(), role=self.role.text(), email=self.email.text(),
+                      phone=self.phone.text(), organization_id=self.org.value())
+        if self.sponsor_id:
+            sponsor = sponsors.update(self.ctx.db, self.sponsor_id, **values)
+        else:
+            sponsor = sponsors.create(self.ctx.db, **values)
         self.ctx.notify("sponsor")
         return sponsor
 

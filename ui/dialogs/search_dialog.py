@@ -1,4 +1,5 @@
-"""Search everything (Ctrl+K): clients, both kinds of notes, worksheets, actions.
+"""Search everything (Ctrl+K): clients, both kinds of notes, worksheets, actions,
+sponsors and organizations.
 
 Each hit says what it is (a private note carries a lock and amber, a
 shareable summary blue), whose it is and when, with the match in bold.
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from coachdesk.errors import CoachDeskError
-from coachdesk.services import search
+from coachdesk.services import people_search, search
 
 from ..context import AppContext
 from ..theme import css
@@ -32,6 +33,11 @@ HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_COLOURS = {"private_note": "amber", "shared_summary": "blue"}
 
 
+def hit_name(hit: search.SearchHit) -> str:
+    """Whose or what the hit is: the client, or the sponsor or organization itself."""
+    return hit.title or hit.client_name
+
+
 def hit_html(hit: search.SearchHit) -> str:
     colour = css(KIND_COLOURS.get(hit.kind, "grey"))
     icon = "🔒 " if hit.is_private else ""
@@ -39,7 +45,7 @@ def hit_html(hit: search.SearchHit) -> str:
     snippet = "".join(f"<b><u>{html.escape(t)}</u></b>" if m else html.escape(t)
                       for t, m in hit.snippet_parts)
     return (f"<span style='color:{colour}; font-weight:600'>{icon}{html.escape(hit.kind_label)}"
-            f"</span> — {html.escape(hit.client_name[:120])}{when}<br/>"
+            f"</span> — {html.escape(hit_name(hit)[:120])}{when}<br/>"
             f"<span>{snippet}</span>")
 
 
@@ -61,11 +67,12 @@ class HitModel(QAbstractListModel):
             return None
         hit = self.hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{hit.kind_label} — {hit.client_name}: " + "".join(t for t, _ in hit.snippet_parts)
+            return (f"{hit.kind_label} — {hit_name(hit)}: "
+                    + "".join(t for t, _ in hit.snippet_parts))
         if role == HIT_ROLE:
             return hit
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{hit.kind_label}, {hit.client_name}"
+            return f"{hit.kind_label}, {hit_name(hit)}"
         return None
 
 
@@ -117,7 +124,8 @@ class SearchDialog(QDialog):
         self.setObjectName("searchDialog")
         self.resize(760, 560)
         self.query = name_widget(SearchLineEdit(), "globalSearch", "Search everything")
-        self.query.setPlaceholderText("Search clients, notes (both kinds), worksheets, actions…")
+        self.query.setPlaceholderText("Search clients, notes (both kinds), worksheets, actions, "
+                                      "sponsors, organizations…")
         self.query.setClearButtonEnabled(True)
         self.model = HitModel(self)
         self.results = name_widget(QListView(), "searchResults", "Search results")
@@ -144,7 +152,7 @@ class SearchDialog(QDialog):
     def run_search(self) -> None:
         text = self.query.text()
         try:
-            hits = search.search(self.ctx.db, text) if text.strip() else []
+            hits = people_search.search_everything(self.ctx.db, text) if text.strip() else []
         except CoachDeskError as exc:
             self.status.setText(str(exc))
             return

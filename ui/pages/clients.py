@@ -42,6 +42,18 @@ class ClientTableView(QTableView):
         super().keyPressEvent(event)
 
 
+class ClientSearchEdit(QLineEdit):
+    """The search box: Down moves into the list (Enter opens the match, see ``ClientsPage``)."""
+
+    move_down = Signal()
+
+    def keyPressEvent(self, event):
+        if event.key() == Qt.Key.Key_Down:
+            self.move_down.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class ClientsPage(QWidget):
     open_client = Signal(int)
     new_client_requested = Signal()
@@ -55,7 +67,7 @@ class ClientsPage(QWidget):
         title.setObjectName("pageTitle")
         title.setStyleSheet("font-size: 20px; font-weight: 600;")
 
-        self.search = name_widget(QLineEdit(), "clientSearch", "Search clients")
+        self.search = name_widget(ClientSearchEdit(), "clientSearch", "Search clients")
         self.search.setPlaceholderText("Search by name, organization, sponsor, e-mail…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.status_filter = name_widget(QComboBox(), "statusFilter", "Show clients")
@@ -115,6 +127,8 @@ class ClientsPage(QWidget):
         layout.addWidget(self.empty_label, 1)
 
         self.search.textChanged.connect(self._on_text)
+        self.search.returnPressed.connect(self.open_match)
+        self.search.move_down.connect(self.focus_list)
         self.status_filter.currentIndexChanged.connect(self._on_status)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated_row.connect(self._open_index)
@@ -154,6 +168,22 @@ class ClientsPage(QWidget):
     def _on_status(self, _index: int) -> None:
         self.proxy.set_status(self.status_filter.currentData())
         self._update_count()
+
+    def _match_index(self):
+        """The selected row if it is still listed, else the first row (invalid when none)."""
+        selected = self.table.selectionModel().selectedRows()
+        return selected[0] if selected else self.proxy.index(0, 0)
+
+    def open_match(self) -> None:
+        """Enter in the search box opens the match; with no match nothing happens."""
+        self._open_index(self._match_index())
+
+    def focus_list(self) -> None:
+        """Down in the search box: into the list, on the selected row or the first."""
+        index = self._match_index()
+        if index.isValid():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.setCurrentIndex(index)
 
     def _open_index(self, index) -> None:
         client_id = self.proxy.client_id(index)

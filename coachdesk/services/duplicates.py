@@ -1,0 +1,154 @@
+"""Records typed twice: how sponsors and organizations are compared, grouped and merged.
+
+The People page marks likely duplicates (the same name once case, accents and
+spacing are folded away, or the same e-mail) and lets the coach fold them into
+one. ``services.sponsors.merge`` and ``services.organizations.merge`` do the
+moving; this module holds what they share: the keys, the grouping, and the
+plan that says in words what a merge will do before it is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..errors import ValidationError
+from . import validation as v
+from ._common import get_or_raise
+
+
+def name_key(name: str) -> str:
+    """The form two names are compared in: case, accents and spacing folded away
+    ('  HÉLÈNE   marchand ' and 'Helene Marchand' give the same key)."""
+    return " ".join(v.fold(name or "").split())
+
+
+def email_key(email: str) -> str:
+    """E-mail addresses compare without case or surrounding space; '' for none."""
+    return (email or "").strip().casefold()
+
+
+def groups(keys: Iterable[tuple[int, Iterable[str]]]) -> dict[int, tuple[int, ...]]:
+    """Records sharing any non-empty key are likely duplicates of each other.
+
+    ``keys`` gives (record id, its keys); the answer maps each record that has a
+    twin to the ids of all its twins (itself left out), transitively: A and B share
+    a name, B and C an e-mail, so A, B and C are one group. Records without a twin
+    are not in the answer.
+    """
+    parent: dict[int, int] = {}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_with: dict[str, int] = {}
+    for record_id, record_keys in keys:
+        parent.setdefault(record_id, record_id)
+        for key in record_keys:
+            if not key:
+                continue
+            other = first_with.setdefault(key, record_id)
+            if other != record_id:
+                parent[root(record_id)] = root(other)
+    members: dict[int, list[int]] = {}
+    for record_id in parent:
+        members.setdefault(root(record_id), []).append(record_id)
+    return {i: tuple(j for j in group if j != i)
+            for group in members.values() if len(group) > 1 for i in group}
+
+
+@dataclass
+class MergePlan:
+    """What a merge will do, for the coach to read before saying yes."""
+
+    kept: str  # the name of the record that stays
+    removed: list[str]  # the names of the records that go, in the order given
+    moves: dict[str, int]  # what moves over ("engagements", "clients" …) -> how many
+    filled: dict[str, str] = field(default_factory=dict)  # field label -> value taken over
+    dropped: dict[str, list[str]] = field(default_factory=dict)  # label -> values not kept
+    notes_added: int = 0  # how many of the others' notes are added to the kept notes
+
+    def sentences(self, limit: int | None = None) -> list[str]:
+        """The plan as plain sentences; names and values appear as typed, in quotes,
+        cut to ``limit`` characters (with "…") when one is given."""
+
+        def q(name: str) -> str:
+            name = " ".join(name.split()) if limit else name
+            return f"“{name if not limit or len(name) <= limit else name[:limit - 1] + '…'}”"
+
+        def cut(value: str) -> str:
+            return value if not limit or len(value) <= limit + 2 else value[:limit + 1] + "…"
+
+        others = ", ".join(q(n) for n in self.removed)
+        kept = q(self.kept)
+        moving = [f"{n} {what if n != 1 else what[:-1]}" for what, n in self.moves.items() if n]
+        out = [f"{kept} is kept."]
+        if moving:
+            out.append(f"Moving to it: {_join(moving)} from {others}.")
+        else:
+            out.append(f"Nothing is recorded under {others}.")
+        for label, value in self.filled.items():
+            out.append(f"{kept} takes the {label} {cut(value)} (it had none).")
+        if self.notes_added:
+            out.append(f"The notes of {others} are added to {kept}'s notes.")
+        for label, values in self.dropped.items():
+            out.append(f"Not kept: the {label} {', '.join(cut(x) for x in values)}.")
+        out.append(f"Then {others} {'is' if len(self.removed) == 1 else 'are'} removed; "
+                   "a merge cannot be undone.")
+        return out
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def load(session, model, keep_id: int, other_ids, label: str, plural: str):
+    """The kept record and the others (in the order given, each once).
+
+    ``NotFoundError`` for an id that no longer exists; ``ValidationError`` (field
+    ``other_ids``) when nothing but the kept one is given.
+    """
+    keep = get_or_raise(session, model, keep_id, label)
+    others, seen = [], {keep_id}
+    for other_id in other_ids or ():
+        if other_id not in seen:
+            seen.add(other_id)
+            others.append(get_or_raise(session, model, other_id, label))
+    if not others:
+        raise ValidationError(f"Choose at least two {plural} to merge.", "other_ids")
+    return keep, others
+
+
+def fill(keep, others, fields: dict[str, str], plan: MergePlan, describe=None) -> dict:
+    """The kept record's empty fields take the first value an other has.
+
+    ``fields`` maps attribute -> label; ``describe`` (attribute -> function) words a
+    value for the plan (an organization id as its name). Returns the changes to
+    apply; values that differ from what is kept go into ``plan.dropped`` so the
+    coach sees them before saying yes.
+    """
+    describe = describe or {}
+    changes: dict = {}
+    for attr, label in fields.items():
+        words = describe.get(attr, str)
+        current = getattr(keep, attr)
+        for other in others:
+            value = getattr(other, attr)
+            if value in ("", None):
+                continue
+            if current in ("", None):
+                current = changes[attr] = value
+                plan.filled[label] = words(value)
+            elif str(value).strip().casefold() != str(current).strip().casefold():
+                dropped = plan.dropped.setdefault(label, [])
+                if words(value) not in dropped:
+                    dropped.append(words(value))
+    return changes
+
+
+def id_marks(ids: list[int]) -> str:
+    """'?, ?, ?' for an IN clause over ``ids``."""
+    return ", ".join("?" * len(ids))
