@@ -418,18 +418,24 @@ class MainWindow(QMainWindow):
     def export_planned_sessions(self, _checked=False, target: str | None = None) -> str | None:
         from coachdesk.services import calendar
 
+        from . import files
+
         if not target:
-            target, _ = QFileDialog.getSaveFileName(self, "Export planned sessions",
-                                                    "coachdesk-planned-sessions.ics",
-                                                    "Calendar files (*.ics)")
-        if not target:
-            return None
+            chosen = files.ask_save_path(self, "calendar", "Export planned sessions",
+                                         "CoachDesk planned sessions.ics",
+                                         "Calendar files (*.ics)", ".ics")
+            if chosen is None:
+                return None
+            target = str(chosen)
         try:
             calendar.export_ics(self.ctx.db, target, planned_only=True)
-        except CoachDeskError as exc:
-            QMessageBox.warning(self, "Export to calendar", str(exc))
+        except (CoachDeskError, OSError) as exc:
+            QMessageBox.warning(self, "Export to calendar",
+                                files.failure_text("The calendar file", exc))
             return None
         self.ctx.say(f"Planned sessions saved to {target}: open it to add them to your calendar.")
+        files.show_saved(self, "calendar", target, title="Export to calendar",
+                         details="Open the file to add the sessions to your calendar.")
         return target
 
     def focus_search(self) -> None:

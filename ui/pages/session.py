@@ -308,24 +308,28 @@ class SessionPage(QWidget):
         print_worksheet(self.ctx, self, self.session)
 
     def _export_ics(self, _checked=False, target: str | None = None) -> str | None:
-        from PySide6.QtWidgets import QFileDialog
+        from coachdesk.services import calendar, clients
 
-        from coachdesk.services import calendar
+        from .. import files
 
         if self.session is None:
             return None
         if not target:
-            target, _ = QFileDialog.getSaveFileName(
-                self, "Add to calendar", f"session-{self.session.session_date}.ics",
-                "Calendar files (*.ics)")
-        if not target:
-            return None
+            name = files.file_name("Session", clients.get(self.ctx.db, self.session.client_id).name,
+                                   self.session.session_date.isoformat(), suffix=".ics")
+            chosen = files.ask_save_path(self, "calendar", "Add to calendar", name,
+                                         "Calendar files (*.ics)", ".ics")
+            if chosen is None:
+                return None
+            target = str(chosen)
         try:
             calendar.export_ics(self.ctx.db, target, session_ids=[self.session.id])
-        except CoachDeskError as exc:
-            self.ctx.say(f"Not exported: {exc}")
+        except (CoachDeskError, OSError) as exc:
+            self.ctx.say(files.failure_text("The calendar file", exc))
             return None
         self.ctx.say(f"Calendar file saved: {target}. Open it to add the session to your calendar.")
+        files.show_saved(self, "calendar", target, title="Add to calendar",
+                         details="Open the file to add the session to your calendar.")
         return target
 
     def _will_to_action(self, text: str) -> None:
