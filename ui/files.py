@@ -212,3 +212,27 @@ def failure_text(what: str, exc: BaseException) -> str:
         where = f" in {Path(exc.filename).parent}" if exc.filename else ""
         return f"{what} was not saved: the computer refused to write it{where} ({reason})."
     return f"{what} was not saved. {exc}"
+
+
+def save_file(parent: QWidget | None, kind: str, write, *, title: str, what: str, name: str,
+              file_filter: str, suffix: str, target: str | None = None,
+              details: str = "") -> str | None:
+    """Ask where (unless ``target`` is given), ``write(path)``, then say where it went.
+
+    ``what`` names the file in a failure ("The calendar file"); a refused write
+    (CoachDeskError or OSError) is one plain sentence in a box and returns None.
+    """
+    from coachdesk.errors import CoachDeskError
+
+    if not target:
+        chosen = ask_save_path(parent, kind, title, name, file_filter, suffix)
+        if chosen is None:
+            return None
+        target = str(chosen)
+    try:
+        write(target)
+    except (CoachDeskError, OSError) as exc:
+        QMessageBox.warning(parent, title, failure_text(what, exc))
+        return None
+    show_saved(parent, kind, target, title=title, details=details)
+    return target

@@ -310,27 +310,23 @@ class SessionPage(QWidget):
     def _export_ics(self, _checked=False, target: str | None = None) -> str | None:
         from coachdesk.services import calendar, clients
 
-        from .. import files
+        from ..files import file_name, save_file
 
         if self.session is None:
             return None
-        if not target:
-            name = files.file_name("Session", clients.get(self.ctx.db, self.session.client_id).name,
-                                   self.session.session_date.isoformat(), suffix=".ics")
-            chosen = files.ask_save_path(self, "calendar", "Add to calendar", name,
-                                         "Calendar files (*.ics)", ".ics")
-            if chosen is None:
-                return None
-            target = str(chosen)
-        try:
-            calendar.export_ics(self.ctx.db, target, session_ids=[self.session.id])
-        except (CoachDeskError, OSError) as exc:
-            self.ctx.say(files.failure_text("The calendar file", exc))
-            return None
-        self.ctx.say(f"Calendar file saved: {target}. Open it to add the session to your calendar.")
-        files.show_saved(self, "calendar", target, title="Add to calendar",
-                         details="Open the file to add the session to your calendar.")
-        return target
+        session = self.session
+        name = file_name("Session", clients.get(self.ctx.db, session.client_id).name,
+                         session.session_date.isoformat(), suffix=".ics")
+        saved = save_file(self, "calendar",
+                          lambda path: calendar.export_ics(self.ctx.db, path,
+                                                           session_ids=[session.id]),
+                          title="Add to calendar", what="The calendar file", name=name,
+                          file_filter="Calendar files (*.ics)", suffix=".ics", target=target,
+                          details="Open the file to add the session to your calendar.")
+        if saved:
+            self.ctx.say(f"Calendar file saved: {saved}. Open it to add the session to your "
+                         "calendar.")
+        return saved
 
     def _will_to_action(self, text: str) -> None:
         self.tabs.setCurrentWidget(self.actions)
