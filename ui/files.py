@@ -192,6 +192,7 @@ def show_saved(parent: QWidget | None, kind: str, path: Path | str, *, title: st
     opener.setAccessibleName("Open the folder")
     ok = box.addButton(QMessageBox.StandardButton.Ok)
     ok.setObjectName("savedOk")
+    ok.setAccessibleName("OK")
     box.setDefaultButton(ok)
     box.setEscapeButton(ok)
     opener.clicked.connect(lambda: open_folder(folder))

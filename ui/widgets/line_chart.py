@@ -235,21 +235,21 @@ class LineChart(QWidget):
             for k, member in enumerate(members):
                 offset[member] = (k - (n - 1) / 2) * gap + shift
         where: dict[tuple[int, int], int] = {}
-        for index, s in shown:
-            colour = self._colour(index)
-            pen = QPen(colour, 2)
+        placed = [(index, s, [QPointF(sx(p.day) + offset[(index, n)], sy(p.value))
+                              for n, p in enumerate(s.points)]) for index, s in shown]
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for index, s, points in placed:  # every line first, so that no line covers a marker
+            pen = QPen(self._colour(index), 2)
             if s.dashed:
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
-            points = [QPointF(sx(p.day) + offset[(index, n)], sy(p.value))
-                      for n, p in enumerate(s.points)]
             path = QPainterPath()
             for n, pt in enumerate(points):
                 path.moveTo(pt) if n == 0 else path.lineTo(pt)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(path)
-            painter.setPen(QPen(base, 1))
-            painter.setBrush(colour)
+        painter.setPen(QPen(base, 1))
+        for index, s, points in placed:
+            painter.setBrush(self._colour(index))
             for n, (pt, p) in enumerate(zip(points, s.points)):
                 _marker(painter, pt, p.marker, MARKER_RADIUS)
                 where[(index, n)] = len(self._screen_points)
