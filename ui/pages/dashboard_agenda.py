@@ -26,6 +26,8 @@ from ..theme import colour
 from ..widgets.fields import name_widget
 
 EMPTY = "Nothing planned for today or tomorrow."
+#: below these widths (pixels) the Format, then the Engagement column give way
+NARROW, NARROWER = 420, 300
 
 
 def when_text(item: AgendaItem, today: date) -> str:
@@ -122,6 +124,14 @@ class AgendaPanel(QWidget):
         self.empty.setVisible(not items)
         if items:
             self.view.selectRow(0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """Narrow (a laptop's dashboard): the format goes first, then the usage; every row's
+        tooltip still says all of it."""
+        super().resizeEvent(event)
+        width = event.size().width()
+        self.view.setColumnHidden(2, width < NARROW)
+        self.view.setColumnHidden(3, width < NARROWER)
 
     def _open(self, index) -> None:
         item = self.model.item(index.row())
