@@ -100,9 +100,15 @@ class AgendaPanel(QWidget):
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
         self.view.setAlternatingRowColors(True)
+        # Widths from the font, not the contents: a practice can have dozens of sessions in
+        # two days, and measuring every row on each load would slow the dashboard down.
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fm = self.view.fontMetrics()
+        for column, widest in ((0, "Today, no time set"), (2, "In person"),
+                               (3, "session 10 of 10")):
+            self.view.setColumnWidth(column, fm.horizontalAdvance(widest) + 16)
         self.view.activated.connect(self._open)  # double-click and Enter
         self.empty = QLabel(EMPTY)
         self.empty.setObjectName("agendaEmpty")
