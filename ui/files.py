@@ -199,8 +199,14 @@ def show_saved(parent: QWidget | None, kind: str, path: Path | str, *, title: st
     box.setWindowModality(Qt.WindowModality.NonModal)
     box.setModal(False)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is None:  # nobody owns it: keep it alive until it is closed
+        _unowned.add(box)
+        box.destroyed.connect(lambda *_: _unowned.discard(box))
     box.show()
     return box
+
+
+_unowned: set[QMessageBox] = set()
 
 
 def failure_text(what: str, exc: BaseException) -> str:
