@@ -11,9 +11,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from coachdesk.errors import CoachDeskError
-from coachdesk.files import atomic_write
-
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +22,9 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QVBoxLayout,
 )
+
+from coachdesk.errors import CoachDeskError
+from coachdesk.files import atomic_write
 
 from .. import files
 from ..context import AppContext
