@@ -103,7 +103,9 @@ def test_one_client_totals_equal_the_engine_and_save_csv_writes_them(qtbot, dial
     assert len(table) == 3
     assert sum(float(r[6]) for r in table[1:]) == pytest.approx(total.paid_hours)
     assert sum(float(r[7]) for r in table[1:]) == pytest.approx(total.pro_bono_hours)
-    assert saved and saved[0][0] == "information" and str(written) in saved[0][1]
+    notice = dialog.saved_notice  # "Saved to …" with Open folder, not blocking the coach
+    assert notice.isVisible() and not notice.isModal() and str(written) in notice.text()
+    assert not saved, "no blocking box on a save that worked"
 
 
 def test_quick_periods_and_chosen_dates(qtbot, dialog, demo_db):

@@ -111,7 +111,7 @@ def test_export_through_the_menu_writes_a_file_that_parses(qtbot, demo_db, tmp_p
     qtbot.waitUntil(lambda: bool(ticks), timeout=2000)  # the event loop runs: the window is alive
     assert job.dialog.isVisible()
     gate.set()
-    qtbot.waitUntil(lambda: bool(boxes.of("information")), timeout=20000)
+    qtbot.waitUntil(lambda: getattr(job, "saved_notice", None) is not None, timeout=20000)
 
     assert Path(offered[0]).name == f"CoachDesk export {date.today().isoformat()}.json"
     doc = json.loads(target.read_text(encoding="utf-8"))
@@ -120,9 +120,10 @@ def test_export_through_the_menu_writes_a_file_that_parses(qtbot, demo_db, tmp_p
     done, total = job.seen[-1]
     assert done == total == len(export.exported_tables())
     assert job.percent == 100 and not job.dialog.isVisible()
-    message = boxes.of("information")[0]
-    assert str(target) in message and "KB" in message
-    assert not boxes.of("warning")
+    notice = job.saved_notice  # "Saved to …" with Open folder, not blocking the coach
+    message = notice.text() + notice.informativeText()
+    assert str(target) in message and "KB" in message and not notice.isModal()
+    assert not boxes.of("warning") and not boxes.of("information")
 
 
 def test_export_into_a_folder_that_cannot_be_written_says_so(qtbot, demo_db, tmp_path,

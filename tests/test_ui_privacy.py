@@ -47,9 +47,7 @@ def test_subject_access_from_the_client_page_writes_both_files(qtbot, window, de
         asked.append(text)
         return QMessageBox.StandardButton.Yes
 
-    infos = []
     monkeypatch.setattr(QMessageBox, "question", question)
-    monkeypatch.setattr(QMessageBox, "information", lambda *a: infos.append(a[2]))
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
     window.open_client(cid)
     page = window.client_page
@@ -58,7 +56,11 @@ def test_subject_access_from_the_client_page_writes_both_files(qtbot, window, de
     assert "private notes" in asked[0]  # the coach confirmed the file holds them
     json_path = out / f"{NAME} - personal data.json"
     pdf_path = out / f"{NAME} - personal data.pdf"
-    qtbot.waitUntil(lambda: bool(infos), timeout=20000)
+    exporter = page._exporter
+    qtbot.waitUntil(lambda: getattr(exporter, "saved_notice", None) is not None, timeout=20000)
+    notice = exporter.saved_notice  # where the files went, with Open folder
+    infos = [notice.text() + "\n" + notice.informativeText()]
+    assert str(out) in infos[0] and not notice.isModal()
     assert json_path.is_file() and pdf_path.is_file()
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert CANARY in data["records"]["sessions"][0]["private_notes"]

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk import __version__, storage
+from coachdesk import APP_NAME, __version__, storage
 from coachdesk.errors import CoachDeskError
 from coachdesk.services import clients
 
@@ -55,7 +55,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"CoachDesk — {Path(ctx.db.path).name}")
+        self.show_practice_in_title()
+        ctx.database_replaced.connect(self.show_practice_in_title)  # another practice file
         self.resize(1280, 800)
         self.setMinimumSize(QSize(960, 600))
 
@@ -124,6 +125,11 @@ class MainWindow(QMainWindow):
         self.first_backup_check.timeout.connect(self._daily_backup_check)
         self.first_backup_check.start(FIRST_BACKUP_CHECK_MS)
 
+    def show_practice_in_title(self) -> None:
+        """"coachdesk.db — CoachDesk": Qt adds the display name only if the title lacks it."""
+        self.setWindowFilePath(str(self.ctx.db.path))
+        self.setWindowTitle(f"{Path(self.ctx.db.path).name} — {APP_NAME}")
+
     @property
     def dashboard_page(self):
         """The dashboard, imported and built on first use (start-up stays fast)."""
@@ -132,6 +138,7 @@ class MainWindow(QMainWindow):
 
             self._dashboard_page = DashboardPage(self.ctx)
             self._dashboard_page.open_client.connect(self.open_client)
+            self._dashboard_page.open_session.connect(self.open_session)
             self.stack.addWidget(self._dashboard_page)
         return self._dashboard_page
 
@@ -427,19 +434,17 @@ class MainWindow(QMainWindow):
     def export_planned_sessions(self, _checked=False, target: str | None = None) -> str | None:
         from coachdesk.services import calendar
 
-        if not target:
-            target, _ = QFileDialog.getSaveFileName(self, "Export planned sessions",
-                                                    "coachdesk-planned-sessions.ics",
-                                                    "Calendar files (*.ics)")
-        if not target:
-            return None
-        try:
-            calendar.export_ics(self.ctx.db, target, planned_only=True)
-        except CoachDeskError as exc:
-            QMessageBox.warning(self, "Export to calendar", str(exc))
-            return None
-        self.ctx.say(f"Planned sessions saved to {target}: open it to add them to your calendar.")
-        return target
+        from .files import save_file
+
+        saved = save_file(self, "calendar",
+                          lambda path: calendar.export_ics(self.ctx.db, path, planned_only=True),
+                          title="Export to calendar", what="The calendar file",
+                          name="CoachDesk planned sessions.ics", file_filter="Calendar files (*.ics)",
+                          suffix=".ics", target=target,
+                          details="Open the file to add the sessions to your calendar.")
+        if saved:
+            self.ctx.say(f"Planned sessions saved to {saved}: open it to add them to your calendar.")
+        return saved
 
     def focus_search(self) -> None:
         if self.stack.currentWidget() is self.people_page:
@@ -487,6 +492,7 @@ class MainWindow(QMainWindow):
                 QMessageBox.warning(self, "Back up", describe_done(info))
 
         job.signals.done.connect(done)
+        job.signals.failed.connect(lambda _message: self.ctx.say("The backup was not made."))
         job.signals.failed.connect(lambda message: QMessageBox.warning(self, "Back up", message))
         return job
 

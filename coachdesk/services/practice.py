@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import text
 
@@ -38,6 +38,27 @@ class EngagementFlag:
     client_name: str
     what: str  # "Ends on 12 Dec 2026 (in 19 days)" / "Agreement used up: 10 of 10 sessions"
     kind: str  # "ending" or "used_up"
+
+
+@dataclass
+class AgendaItem:
+    """A session planned for today or tomorrow, as the dashboard's agenda lists it."""
+
+    session_id: int
+    client_id: int
+    client_name: str
+    day: date
+    start: time | None
+    duration_minutes: int
+    format: str  # "In person", "Video", "Phone"
+    number: int  # its place in the engagement: sessions used before it, and planned ones, + 1
+    agreed: int  # sessions agreed (0: no number agreed)
+
+    @property
+    def usage_text(self) -> str:
+        """"session 4 of 6" (or "session 4" when no number was agreed)."""
+        return f"session {self.number} of {self.agreed}" if self.agreed else \
+            f"session {self.number}"
 
 
 @dataclass
@@ -83,6 +104,10 @@ class DashboardData:
     overdue_count: int
     overdue: list[OverdueAction]  # the oldest few
     averages: list[charts.IndicatorAverages] = field(default_factory=list)
+    #: clients with nothing recorded to judge by yet ("No data yet"), by name
+    no_data: list[risk.Assessment] = field(default_factory=list)
+    #: sessions planned for today and tomorrow, in time order
+    agenda: list[AgendaItem] = field(default_factory=list)
 
 
 def _iso(value) -> date | None:
@@ -162,6 +187,46 @@ def session_figures(db, today: date) -> tuple[int, float, int, int, list[Overdue
             [OverdueAction(cid, name, txt, _iso(due)) for cid, name, txt, due in oldest])
 
 
+def _time(value) -> time | None:
+    if value is None or isinstance(value, time):
+        return value
+    return time.fromisoformat(str(value)[:8])
+
+
+def agenda(db, today: date) -> list[AgendaItem]:
+    """Sessions planned for today and tomorrow (by date, then time; untimed ones last on
+    their day), in one query; each with its place in its engagement ("session 4 of 6").
+
+    The place counts what ``sessions.usage`` counts as used (held, late cancellations,
+    no-shows) plus the planned sessions before it (by date, time and id), so two planned
+    sessions of one engagement are "4 of 6" and "5 of 6".
+    """
+    counted = tuple(st.value for st in sessions.COUNTS_AGAINST_AGREEMENT)
+    marks = ", ".join("?" for _ in counted)
+    tomorrow = today + timedelta(days=1)
+    sql = (
+        "SELECT cs.id, cs.client_id, c.name, cs.session_date, cs.start_time,"
+        " cs.duration_minutes, cs.format, coalesce(e.sessions_agreed, 0),"
+        f" (SELECT count(*) FROM coaching_session u WHERE u.engagement_id = cs.engagement_id"
+        f"  AND u.status IN ({marks})),"
+        " (SELECT count(*) FROM coaching_session p WHERE p.engagement_id = cs.engagement_id"
+        "  AND p.status = 'planned' AND (p.session_date < cs.session_date"
+        "   OR (p.session_date = cs.session_date AND (coalesce(p.start_time, '99') <"
+        "       coalesce(cs.start_time, '99') OR (coalesce(p.start_time, '99') ="
+        "       coalesce(cs.start_time, '99') AND p.id < cs.id)))))"
+        " FROM coaching_session cs JOIN client c ON c.id = cs.client_id"
+        " JOIN engagement e ON e.id = cs.engagement_id"
+        " WHERE cs.status = 'planned' AND cs.session_date >= ? AND cs.session_date <= ?"
+        " ORDER BY cs.session_date, cs.start_time IS NULL, cs.start_time, c.name, cs.id")
+    with db.session() as s:
+        raw = s.connection().connection.driver_connection
+        rows = raw.execute(sql, counted + (today.isoformat(), tomorrow.isoformat())).fetchall()
+    labels = {f.value: label for f, label in sessions.FORMAT_LABELS.items()}
+    return [AgendaItem(sid, cid, name, _iso(day), _time(start), minutes or 0,
+                       labels.get(fmt, str(fmt)), used + before + 1, agreed)
+            for sid, cid, name, day, start, minutes, fmt, agreed, used, before in rows]
+
+
 # The averages and the smaller figures are read on a second connection while the risk
 # signal is worked out: SQLite lets readers run side by side (WAL), and the sqlite3
 # module lets go of the GIL while a query runs.
@@ -171,12 +236,14 @@ _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard")
 def load_dashboard(db, today: date | None = None) -> DashboardData:
     today = today or date.today()
     averages = _POOL.submit(charts.practice_indicator_averages, db, CHART_MONTHS, today)
-    figures = _POOL.submit(lambda: (session_figures(db, today), engagements_to_look_at(db, today)))
+    figures = _POOL.submit(lambda: (session_figures(db, today), engagements_to_look_at(db, today),
+                                    agenda(db, today)))
     assessed = risk.assess_all(db, today)
     attention = [a for a in assessed if a.needs_attention]
-    (held, hours, planned, overdue_count, overdue), flagged = figures.result()
+    no_data = [a for a in assessed if a.no_data]
+    (held, hours, planned, overdue_count, overdue), flagged, planned_next = figures.result()
     return DashboardData(
         today=today, attention=attention, assessed=len(assessed), last_held=LastHeld(db),
         held_this_month=held, hours_this_month=hours, planned_soon=planned,
         engagements=flagged, overdue_count=overdue_count, overdue=overdue,
-        averages=averages.result())
+        averages=averages.result(), no_data=no_data, agenda=planned_next)

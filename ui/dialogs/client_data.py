@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QProgressBar,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from coachdesk.errors import CoachDeskError
 from coachdesk.services import erasure, privacy
 
-from .. import workers
+from .. import files, workers
 from ..context import AppContext
 from ..theme import css
 from ..widgets.fields import name_widget
@@ -82,9 +81,9 @@ class ExportClientData(QObject):
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        folder = QFileDialog.getExistingDirectory(
-            self.parent_widget, f"Choose a folder for {who}'s data")
-        if not folder:
+        folder = files.ask_folder(self.parent_widget, "client_data",
+                                  f"Choose a folder for {who}'s data")
+        if folder is None:
             return False
         json_path, pdf_path = privacy.subject_access_paths(folder, self.name)
         existing = [p for p in (json_path, pdf_path) if p.exists()]
@@ -108,11 +107,12 @@ class ExportClientData(QObject):
     def _done(self, paths) -> None:
         self.paths = paths
         json_path, pdf_path = paths
-        message = (f"{_short(self.name)}'s data is in {json_path.parent}:\n\n"
-                   f"• {json_path.name} (every record, for other software)\n"
+        details = (f"• {json_path.name} (every record, for other software)\n"
                    f"• {pdf_path.name} (a readable summary)")
         self.ctx.say(f"Exported everything held about {_short(self.name)} to {json_path.parent}.")
-        QMessageBox.information(self.parent_widget, "Export done", message)
+        self.saved_notice = files.show_saved(
+            self.parent_widget, "client_data", json_path.parent, title="Export done",
+            what=f"{_short(self.name)}'s data was saved in", details=details)
         self.finished.emit(True)
 
     def _failed(self, message: str) -> None:

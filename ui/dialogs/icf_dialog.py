@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,9 +29,9 @@ from PySide6.QtWidgets import (
 from coachdesk.errors import CoachDeskError
 from coachdesk.services import clients, engagements, icf
 
+from .. import files
 from ..context import AppContext
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
-from .practice_data import documents_folder
 
 log = logging.getLogger(__name__)
 
@@ -336,22 +334,21 @@ class IcfLogDialog(QDialog):
     def save_csv(self, *_):
         if not self.rows:
             return None
-        name, _ = QFileDialog.getSaveFileName(self, "Save the ICF coaching log",
-                                              str(documents_folder() / self.suggested_name()),
-                                              "CSV files (*.csv);;All files (*)")
-        if not name:
+        target = files.ask_save_path(self, "icf_log", "Save the ICF coaching log",
+                                     files.file_name(self.suggested_name()[:-4], suffix=".csv"),
+                                     "CSV files (*.csv);;All files (*)", ".csv")
+        if target is None:
             return None
-        target = Path(name)
-        if not target.suffix:
-            target = target.with_suffix(".csv")
         try:
             out = icf.write_csv(target, self.rows)
-        except CoachDeskError as exc:
-            QMessageBox.warning(self, "ICF coaching log", f"The log was not saved.\n\n{exc}")
+        except (CoachDeskError, OSError) as exc:
+            self.ctx.say("The ICF coaching log was not saved.")
+            QMessageBox.warning(self, "ICF coaching log",
+                                files.failure_text("The coaching log", exc))
             return None
         self.ctx.say(f"ICF coaching log saved to {out}")
-        QMessageBox.information(
-            self, "ICF coaching log",
-            f"The coaching log was saved to:\n{out}\n\nIt opens in Excel, Numbers or "
-            "LibreOffice; copy its rows into the ICF's coaching log template.")
+        self.saved_notice = files.show_saved(
+            self, "icf_log", out, title="ICF coaching log",
+            details="It opens in Excel, Numbers or LibreOffice; copy its rows into the ICF's "
+                    "coaching log template.")
         return out

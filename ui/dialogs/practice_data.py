@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Callable
 
 import shiboken6
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from coachdesk import paths
 from coachdesk.errors import CoachDeskError
 from coachdesk.services import export
 
-from .. import workers
+from .. import files, workers
 from ..context import AppContext
 
 log = logging.getLogger(__name__)
@@ -132,9 +132,7 @@ def _feed(dialog: QProgressDialog, words: str, job: "Job") -> Callable[[int, int
 
 
 def documents_folder() -> Path:
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    folder = Path(found) if found else Path.home()
-    return folder if folder.is_dir() else Path.home()
+    return files.documents_folder()
 
 
 def default_export_name(today: date | None = None) -> str:
@@ -169,14 +167,11 @@ def _folder_problem(target: Path) -> str | None:
 def export_practice(ctx: AppContext, parent: QWidget | None = None, *,
                     today: date | None = None) -> Job | None:
     """Ask where, then write the whole practice there in the background. Returns the job."""
-    suggested = documents_folder() / default_export_name(today)
-    name, _ = QFileDialog.getSaveFileName(parent, EXPORT_TITLE, str(suggested),
-                                          "CoachDesk exports (*.json);;All files (*)")
-    if not name:
+    target = files.ask_save_path(parent, "practice_export", EXPORT_TITLE,
+                                 default_export_name(today),
+                                 "CoachDesk exports (*.json);;All files (*)", ".json")
+    if target is None:
         return None
-    target = Path(name)
-    if not target.suffix:
-        target = target.with_suffix(".json")
     problem = _folder_problem(target)
     if problem:
         QMessageBox.warning(_owner(parent), EXPORT_TITLE, f"The export was not saved. {problem}")
@@ -205,17 +200,19 @@ def export_practice(ctx: AppContext, parent: QWidget | None = None, *,
         except OSError:
             size = "size unknown"
         ctx.say(f"Practice exported to {path}")
-        QMessageBox.information(_owner(parent), EXPORT_TITLE,
-            f"Your whole practice was saved to:\n{path}\n({size})\n\n"
-            "It holds everything, your private notes too: keep it as safe as your practice. "
-            "On a new computer, open CoachDesk and choose “Move from another computer…” "
-            "to bring it in.")
+        job.saved_notice = files.show_saved(
+            _owner(parent), "practice_export", path, title=EXPORT_TITLE,
+            what="Your whole practice was saved to",
+            details=f"({size})\n\nIt holds everything, your private notes too: keep it as "
+                    "safe as your practice. On a new computer, open CoachDesk and choose "
+                    "“Move from another computer…” to bring it in.")
 
     def failed(message: str) -> None:
         _close(dialog)
         if not message:  # cancelled: the engine writes atomically, so nothing was left behind
             ctx.say("Export cancelled; no file was saved.")
             return
+        ctx.say("The export was not saved.")
         QMessageBox.warning(_owner(parent), EXPORT_TITLE, f"The export was not saved.\n\n{message}")
 
     job.signals.done.connect(done)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QProgressBar,
@@ -24,6 +23,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from coachdesk.errors import CoachDeskError
+from coachdesk.files import atomic_write
+
+from .. import files
 from ..context import AppContext
 from ..widgets.fields import name_widget
 from ..workers import Job
@@ -76,10 +79,15 @@ class WorksheetChoiceDialog(QDialog):
 
 
 class PdfPreviewDialog(QDialog):
-    """Shows a PDF with Print… and Save as PDF…"""
+    """Shows a PDF with Print… and Save as PDF…
 
-    def __init__(self, pdf_path: str, suggested_name: str, parent=None):
+    ``kind`` names the sort of file for ``ui.files``: Save as PDF opens in the folder
+    last used for it (else Documents) and says where the file went.
+    """
+
+    def __init__(self, pdf_path: str, suggested_name: str, parent=None, *, kind: str = "pdf"):
         super().__init__(parent)
+        self.file_kind = kind
         from PySide6.QtPdf import QPdfDocument
         from PySide6.QtPdfWidgets import QPdfView
 
@@ -110,13 +118,29 @@ class PdfPreviewDialog(QDialog):
     def page_count(self) -> int:
         return self.document.pageCount()
 
+    def proposed_path(self) -> Path:
+        """Where Save as PDF… opens: the last folder for this kind of file, the suggested name."""
+        name = files.safe_name(self.suggested_name)
+        return files.proposed_path(self.file_kind, name if name.lower().endswith(".pdf")
+                                   else name + ".pdf")
+
     def save_as(self, target: str | None = None) -> str | None:
+        """Copy the PDF to ``target`` (asked for when not given); the path, or None when
+        the coach cancelled or the file could not be written (then a plain sentence says so)."""
         if not target:
-            target, _ = QFileDialog.getSaveFileName(self, "Save as PDF", self.suggested_name,
-                                                    "PDF files (*.pdf)")
-        if not target:
+            chosen = files.ask_save_path(self, self.file_kind, "Save as PDF",
+                                         self.proposed_path().name, "PDF files (*.pdf)", ".pdf")
+            if chosen is None:
+                return None
+            target = str(chosen)
+        try:
+            with open(self.pdf_path, "rb") as source, atomic_write(target, binary=True) as out:
+                shutil.copyfileobj(source, out)
+        except (CoachDeskError, OSError) as exc:
+            log.warning("saving a PDF failed: %s", type(exc).__name__)
+            QMessageBox.warning(self, "Save as PDF", files.failure_text("The PDF", exc))
             return None
-        shutil.copyfile(self.pdf_path, target)
+        self.saved_notice = files.show_saved(self, self.file_kind, target, title="Save as PDF")
         return target
 
     def print_document(self) -> None:
@@ -158,6 +182,13 @@ def build_worksheet_pdf(db, session_id: int | None, include_private: bool, out: 
     return worksheet.build_filled_worksheet(out, data, prompts=prompts, paper=paper)
 
 
+def worksheet_file_name(client_name: str | None, day) -> str:
+    """"GROW worksheet — José Álvarez — 2026-08-28.pdf", or "Blank GROW worksheet.pdf"."""
+    if client_name is None:
+        return "Blank GROW worksheet.pdf"
+    return files.file_name("GROW worksheet", client_name, day.isoformat(), suffix=".pdf")
+
+
 def print_worksheet(ctx: AppContext, parent, session=None, *, choice=None, on_ready=None):
     """Ask what to print, build it off the GUI thread, then show the preview."""
     dialog = choice or WorksheetChoiceDialog(session is not None, parent)
@@ -170,17 +201,27 @@ def print_worksheet(ctx: AppContext, parent, session=None, *, choice=None, on_re
                                              include_private, out))
     progress = QProgressBar(parent)
     progress.setRange(0, 0)
+    client_name = None
+    if filled:
+        from coachdesk.services import clients
+
+        client_name = clients.get(ctx.db, session.client_id).name
     ctx.say("Preparing the worksheet…")
 
     def ready(path: str):
-        name = f"GROW worksheet {session.session_date}.pdf" if filled else "GROW worksheet.pdf"
-        preview = PdfPreviewDialog(path, name, parent)
+        name = worksheet_file_name(client_name, session.session_date if filled else None)
+        preview = PdfPreviewDialog(path, name, parent, kind="worksheet")
+        ctx.say("")  # the work is done: "Preparing…" must not stay behind the preview
         if on_ready is not None:
             on_ready(preview)
         else:
             preview.exec()
 
+    def failed(message: str):
+        ctx.say("The worksheet could not be made.")
+        QMessageBox.warning(parent, "Print", message)
+
     job.signals.done.connect(ready)
-    job.signals.failed.connect(lambda msg: QMessageBox.warning(parent, "Print", msg))
+    job.signals.failed.connect(failed)
     job.start()
     return job

@@ -2,7 +2,10 @@
 editing one reading from the client's Indicators tab.
 
 Quick entry remembers which indicators the coach chose to rate (the ``setting``
-row ``quick_entry_indicators``), so the next time the same set is ticked.
+row ``quick_entry_indicators``), so the next time the same set is ticked. Nothing
+is pre-filled: every value starts empty, with the last value beside it as a hint,
+and only the values the coach actually types (or steps to) are saved. A reading
+nobody observed would look like a real "unchanged" and feed the retention signal.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import logging
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coachdesk.errors import ValidationError
 from coachdesk.models import Indicator, IndicatorReading, ReadingSource, Setting
 from coachdesk.services import clients, engagements
 from coachdesk.services import indicators as indicator_service
@@ -110,6 +115,64 @@ class ScaleSpinBox(QDoubleSpinBox):
         return flags
 
 
+class RatingSpinBox(ScaleSpinBox):
+    """A value on the scale that starts empty: nothing is rated until the coach types a
+    value or steps to one. From empty, the arrows start at ``start`` (the last value,
+    else the middle of the scale); clearing the text makes it empty again."""
+
+    EMPTY = -indicator_service.SCALE_LIMIT - 1.0  # below any value a scale allows
+
+    def __init__(self, indicator: Indicator, start: float | None = None, parent=None):
+        super().__init__(indicator, parent)
+        self.start = start
+        self.setMinimum(self.EMPTY)
+        self.lineEdit().setPlaceholderText("—")
+        self.setValue(self.EMPTY)
+
+    def rating(self) -> float | None:
+        """The value the coach gave, or None while the box is empty."""
+        value = self.value()
+        return None if value <= self.EMPTY + 0.05 else round(value, 1)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt name)
+        return "" if value <= self.EMPTY + 0.05 else super().textFromValue(value)
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802
+        text = text.strip().replace(",", ".")
+        try:
+            return float(text) if text else self.EMPTY
+        except ValueError:
+            return self.EMPTY
+
+    def validate(self, text: str, pos: int):
+        clean = text.strip().replace(",", ".")
+        if not clean:
+            return QValidator.State.Acceptable, text, pos
+        try:
+            value = float(clean)
+        except ValueError:
+            partial = clean in ("-", "+", ".", "-.", "+.")
+            return (QValidator.State.Intermediate if partial else QValidator.State.Invalid,
+                    text, pos)
+        if abs(value) > indicator_service.SCALE_LIMIT:
+            return QValidator.State.Invalid, text, pos
+        return QValidator.State.Acceptable, text, pos
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802
+        if self.rating() is None:
+            start = self.start if self.start is not None else (self.low + self.high) / 2
+            self.setValue(min(self.high, max(self.low, round(start))))
+            self.selectAll()
+            return
+        super().stepBy(steps)
+
+    def stepEnabled(self):  # noqa: N802
+        if self.rating() is None:
+            return (QDoubleSpinBox.StepEnabledFlag.StepUpEnabled
+                    | QDoubleSpinBox.StepEnabledFlag.StepDownEnabled)
+        return super().stepEnabled()
+
+
 def source_combo(name: str) -> QComboBox:
     combo = QComboBox()
     for source in ReadingSource:
@@ -145,7 +208,8 @@ class IndicatorRow:
         iid = indicator.id
         self.check = name_widget(QCheckBox(_label_text(indicator.name)), f"rate_{iid}",
                                  f"Rate {indicator.name}")
-        self.value = name_widget(ScaleSpinBox(indicator), f"value_{iid}", f"{indicator.name} value")
+        self.value = name_widget(RatingSpinBox(indicator, last.value if last else None),
+                                 f"value_{iid}", f"{indicator.name} value")
         direction = "higher is better" if indicator.higher_is_better else "lower is better"
         tip = f"{indicator.name}: {indicator.scale_min} to {indicator.scale_max}, {direction}"
         if indicator.description:
@@ -155,9 +219,10 @@ class IndicatorRow:
         hint = f"{indicator.scale_min} to {indicator.scale_max}"
         if not indicator.higher_is_better:
             hint += ", lower is better"
-        if last is not None:
-            hint += f" · last {fmt(last.value)} on {last.reading_date.strftime('%d %b')}"
-            self.value.setValue(last.value)
+        if last is not None:  # a hint only: the value itself starts empty
+            hint += f" · last {fmt(last.value)} on {last.reading_date.strftime('%d %b %Y')}"
+        else:
+            hint += " · not rated before"
         self.hint = QLabel(hint)
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setStyleSheet(f"color: {css('grey')};")
@@ -236,7 +301,9 @@ class QuickEntryDialog(FormDialog):
         self.none_button = name_widget(QPushButton("Tick none"), "rateNone", "Tick no indicator")
         self.all_button.clicked.connect(lambda: self._tick_all(True))
         self.none_button.clicked.connect(lambda: self._tick_all(False))
-        heading = QLabel("Indicators to rate (the ticked set is remembered for next time)")
+        heading = QLabel("Type a value for each indicator you rated; empty ones are not saved "
+                         "(the ticked set is remembered for next time)")
+        heading.setWordWrap(True)
         heading.setStyleSheet("font-weight: 600;")
         top = QHBoxLayout()
         top.addWidget(heading, 1)
@@ -256,11 +323,27 @@ class QuickEntryDialog(FormDialog):
     def checked_ids(self) -> list[int]:
         return [iid for iid, row in self.rows.items() if row.check.isChecked()]
 
+    def rated_ids(self) -> list[int]:
+        """The ticked indicators the coach gave a value: the only ones saved."""
+        return [iid for iid in self.checked_ids() if self.rows[iid].value.rating() is not None]
+
     def submit(self):
         ids = self.checked_ids()
-        # The spin box shows a rounded value; what the coach sees is what is saved.
-        values = {iid: round(self.rows[iid].value.value(), 1) for iid in ids}
-        comments = {iid: self.rows[iid].comment.text() for iid in ids}
+        values, comments = {}, {}
+        for iid in ids:
+            row = self.rows[iid]
+            # The spin box shows a rounded value; what the coach sees is what is saved.
+            rating = row.value.rating()
+            if rating is None:
+                if row.comment.text().strip():  # never drop what was typed
+                    raise ValidationError(
+                        f"Give {row.indicator.name} a value to keep its comment, or clear "
+                        "the comment.", f"indicator_{iid}")
+                continue
+            values[iid], comments[iid] = rating, row.comment.text()
+        if not values:
+            raise ValidationError("Nothing is rated yet: type a value for at least one "
+                                  "indicator. Nothing was saved.", "values")
         saved = indicator_service.add_readings(
             self.ctx.db, self.client_id, self.engagement.currentData(), self.date.value(),
             self.source.currentData(), values, comments)

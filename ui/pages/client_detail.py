@@ -322,12 +322,13 @@ class ClientPage(QWidget):
         except ImportError:  # engine without the indicators yet
             return
         assessment = risk.assess(self.ctx.db, self.client.id)
-        level = assessment.level.value if hasattr(assessment.level, "value") else str(assessment.level)
-        words = {"green": "On track", "amber": "Watch", "red": "Needs attention"}.get(level, level)
+        level = assessment.signal  # "No data yet" for a client with nothing to judge by
+        words = {"green": "On track", "amber": "Watch", "red": "Needs attention",
+                 risk.NO_DATA: "No data yet"}.get(level, level)
         colour = {"green": "green", "amber": "orange", "red": "red"}.get(level, "grey")
         self.risk_chip.setText(f"● {words}")
         self.risk_chip.setStyleSheet(f"color: {css(colour)}; font-weight: 600; padding: 0 8px;")
-        reasons = [r.text for r in assessment.reasons]
+        reasons = assessment.explanation
         self.risk_chip.setToolTip("\n".join(reasons) if reasons else "No warning signs in the records.")
         self.risk_chip.setAccessibleDescription("; ".join(reasons))
         self.risk_chip.show()

@@ -3,8 +3,8 @@ overdue actions, and the practice's indicator averages over the last twelve mont
 
 Every number comes from the engine (``services.practice.load_dashboard``): the
 retention signal and its reasons from ``services.risk`` (the rules are explained in
-docs/retention-signal.md), the practice's figures, and the averages from
-``services.charts``. The page only shows them.
+resources/docs/retention-signal.md, shown in the app), the practice's figures, and the
+averages from ``services.charts``. The page only shows them.
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ import logging
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -44,13 +42,15 @@ from coachdesk.services.practice import (
 
 from ..context import AppContext
 from ..theme import colour
+from .dashboard_agenda import AgendaPanel
 from ..widgets.fields import name_widget
 from ..widgets.line_chart import ChartPoint, ChartSeries, LineChart
 from ..models.rows import RowsTableModel
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "retention-signal.md"
-SIGNAL_WORDS = {"green": "On track", "amber": "Watch", "red": "Needs attention"}
-SIGNAL_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
+#: what each signal is called and coloured (``risk.Assessment.signal``)
+SIGNAL_WORDS = {"green": "On track", "amber": "Watch", "red": "Needs attention",
+                risk.NO_DATA: "No data yet"}
+SIGNAL_COLOURS = {"green": "green", "amber": "orange", "red": "red", risk.NO_DATA: "grey"}
 #: shown at first in the averages chart; the others are one click away in its legend
 CHART_SHOWN = ("intent_to_stay", "commitment", "engagement", "wellbeing")
 
@@ -108,15 +108,16 @@ class AttentionModel(RowsTableModel):
         if a is None:
             return None
         col = index.column()
-        level = a.level.value
+        level = a.signal
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return a.client_name
             if col == 1:
                 return f"● {SIGNAL_WORDS[level]}"
             if col == 2:
-                first = a.reasons[0].text if a.reasons else ""
-                more = len(a.reasons) - 1
+                texts = a.explanation
+                first = texts[0] if texts else ""
+                more = len(texts) - 1
                 return f"{first}  (+{more} more)" if more > 0 else first
             if col == 3:
                 last = self._last.get(a.client_id) if self._last else None
@@ -127,7 +128,7 @@ class AttentionModel(RowsTableModel):
         elif role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return colour(SIGNAL_COLOURS[level])
         elif role == Qt.ItemDataRole.ToolTipRole and col in (1, 2):
-            return "\n".join(f"• {t}" for t in a.reason_texts)
+            return "\n".join(f"• {t}" for t in a.explanation)
         elif role == Qt.ItemDataRole.ToolTipRole and col == 3:
             last = self._last.get(a.client_id) if self._last else None
             return f"Last session held on {day_text(last)}" if last else "No session held yet"
@@ -213,6 +214,7 @@ class Figure(QFrame):
 
 class DashboardPage(QWidget):
     open_client = Signal(int)
+    open_session = Signal(int)  # from the agenda
     loaded = Signal()  # the page shows fresh data
     _arrived = Signal(int, object)  # from the loading thread: (generation, data or error)
 
@@ -296,7 +298,10 @@ class DashboardPage(QWidget):
         self.overdue.setColumnWidth(0, 130)
         self.overdue.setColumnWidth(2, fm.horizontalAdvance("30 Sep 2026") + 16)
         self.overdue_title = _heading("Overdue actions")
+        self.agenda = AgendaPanel()
+        self.agenda.open_session.connect(self.open_session)
         right = QVBoxLayout()
+        right.addWidget(self.agenda, 1)
         right.addWidget(self.engagements_title)
         right.addWidget(self.engagements, 1)
         right.addWidget(self.overdue_title)
@@ -393,6 +398,7 @@ class DashboardPage(QWidget):
         self._fill_attention(data)
         self._fill_engagements(data)
         self._fill_overdue(data)
+        self.agenda.show_items(data.agenda, data.today)
         self._fill_chart(data)
         self.loaded.emit()
 
@@ -413,11 +419,12 @@ class DashboardPage(QWidget):
         self.fig_overdue.set(str(data.overdue_count), f"{data.overdue_count} overdue actions")
 
     def _fill_attention(self, data: DashboardData) -> None:
-        self.attention_model.set_rows(data.attention, data.last_held, data.today)
-        count = len(data.attention)
-        self.attention_title.setText(f"Who needs attention · {count}" if count
-                                     else "Who needs attention")
-        if count:
+        # Red and amber first; then, in grey, the clients with no data yet to judge by.
+        self.attention_model.set_rows(data.attention + data.no_data, data.last_held, data.today)
+        count, bare = len(data.attention), len(data.no_data)
+        title = f"Who needs attention · {count}" if count else "Who needs attention"
+        self.attention_title.setText(title + (f" (and {bare} with no data yet)" if bare else ""))
+        if count or bare:
             self.attention.selectRow(0)
             self._show_reasons(self.attention_model.index(0, 0))
         else:
@@ -429,8 +436,8 @@ class DashboardPage(QWidget):
         a = self.attention_model.assessment(current.row()) if current.isValid() else None
         if a is None:
             return
-        lines = "\n".join(f"• {t}" for t in a.reason_texts)
-        self.reasons.setPlainText(f"Why {a.client_name}: {SIGNAL_WORDS[a.level.value].lower()}\n"
+        lines = "\n".join(f"• {t}" for t in a.explanation)
+        self.reasons.setPlainText(f"Why {a.client_name}: {SIGNAL_WORDS[a.signal].lower()}\n"
                              f"{lines}")
 
     def _fill_engagements(self, data: DashboardData) -> None:
@@ -493,13 +500,20 @@ class DashboardPage(QWidget):
 
     def explain(self) -> None:
         box = QMessageBox(self)
+        box.setObjectName("signalSummary")
         box.setWindowTitle("How the retention signal is worked out")
         box.setText(rules_summary())
         box.setTextFormat(Qt.TextFormat.PlainText)
-        more = box.addButton("Read the full explanation", QMessageBox.ButtonRole.HelpRole) \
-            if DOC.exists() else None
+        more = box.addButton("Read the full explanation", QMessageBox.ButtonRole.HelpRole)
+        more.setObjectName("readFullExplanation")
         box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
-        if more is not None and box.clickedButton() is more:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(DOC)))
+        if box.clickedButton() is more:
+            self.show_explanation()
+
+    def show_explanation(self) -> None:
+        """The whole explanation, shipped with the app, in a window of its own."""
+        from ..dialogs.explanation import ExplanationDialog
+
+        ExplanationDialog(self, rules_summary()).exec()
 

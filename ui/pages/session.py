@@ -312,25 +312,25 @@ class SessionPage(QWidget):
         print_worksheet(self.ctx, self, self.session)
 
     def _export_ics(self, _checked=False, target: str | None = None) -> str | None:
-        from PySide6.QtWidgets import QFileDialog
+        from coachdesk.services import calendar, clients
 
-        from coachdesk.services import calendar
+        from ..files import file_name, save_file
 
         if self.session is None:
             return None
-        if not target:
-            target, _ = QFileDialog.getSaveFileName(
-                self, "Add to calendar", f"session-{self.session.session_date}.ics",
-                "Calendar files (*.ics)")
-        if not target:
-            return None
-        try:
-            calendar.export_ics(self.ctx.db, target, session_ids=[self.session.id])
-        except CoachDeskError as exc:
-            self.ctx.say(f"Not exported: {exc}")
-            return None
-        self.ctx.say(f"Calendar file saved: {target}. Open it to add the session to your calendar.")
-        return target
+        session = self.session
+        name = file_name("Session", clients.get(self.ctx.db, session.client_id).name,
+                         session.session_date.isoformat(), suffix=".ics")
+        saved = save_file(self, "calendar",
+                          lambda path: calendar.export_ics(self.ctx.db, path,
+                                                           session_ids=[session.id]),
+                          title="Add to calendar", what="The calendar file", name=name,
+                          file_filter="Calendar files (*.ics)", suffix=".ics", target=target,
+                          details="Open the file to add the session to your calendar.")
+        if saved:
+            self.ctx.say(f"Calendar file saved: {saved}. Open it to add the session to your "
+                         "calendar.")
+        return saved
 
     def _build_more_button(self) -> QToolButton:
         """The "⋯" button: the rarer things done to a session (deleting one logged by

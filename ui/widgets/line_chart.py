@@ -7,6 +7,13 @@ gave the rating), a legend that hides and shows a series when clicked, and a
 tooltip naming the point under the mouse. Colours come from the palette, so
 the chart reads in light and dark themes alike.
 
+Several series often share a value on the same day (indicators rated together):
+their markers are then set side by side, a few pixels apart, so that none hides
+another, and the tooltip lists every value at that spot. The date axis puts a tick
+at the first of each month, labelled with the month and, on the first label and in
+each January, the year in full ("Nov 2026", "Dec", "Jan 2027"): never "Dec 26",
+which reads as a day.
+
 The widget draws what it is given; the numbers come from the engine
 (``coachdesk.services.charts``), the same ones the PDF reports use.
 """
@@ -32,6 +39,13 @@ SERIES_COLOURS = [
 ]
 
 MARKERS = ("circle", "square", "triangle", "diamond")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: months between labelled ticks, smallest first (each divides a year, or is whole years)
+MONTH_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 60, 120)
+MARKER_RADIUS = 4.5
+#: markers of series meeting at one spot are set side by side, a marker apart (fully
+#: visible) while they fit in this many pixels, closer (half visible) when more meet
+SPREAD_WIDTH = 44.0
 
 
 @dataclass
@@ -68,6 +82,7 @@ class LineChart(QWidget):
         self.y_title = ""
         self._legend_boxes: list[tuple[QRectF, int]] = []
         self._screen_points: list[tuple[QPointF, ChartPoint, ChartSeries]] = []
+        self._spots: list[list[int]] = []  # indexes into _screen_points that share a spot
 
     # -- data -----------------------------------------------------------------------
 
@@ -119,7 +134,26 @@ class LineChart(QWidget):
         if first == last:
             first = date.fromordinal(first.toordinal() - 15)
             last = date.fromordinal(last.toordinal() + 15)
-        return first, last
+        # From the first of the first point's month: that month has its labelled tick on
+        # or before every point in it (a lone reading on 29 Nov sits after "Nov 2026").
+        return min(first, min(days).replace(day=1)), last
+
+    def _plot_rect(self, fm: QFontMetrics) -> QRectF:
+        legend_h = self._legend_height(fm)
+        left = max((fm.horizontalAdvance(label) for _, label in self.y_ticks), default=20) + 14
+        if self.y_title:
+            left += fm.height()
+        return QRectF(left, 10, self.width() - left - 16,
+                      self.height() - 10 - fm.height() - 12 - legend_h)
+
+    def date_ticks(self) -> list[tuple[date, str]]:
+        """The date axis at the chart's present size: (first of a month, its label)."""
+        span = self._date_range()
+        if span is None:
+            return []
+        fm = QFontMetrics(self.font())
+        room = self._plot_rect(fm).width() / (fm.horizontalAdvance("Sep 2026") + 12)
+        return month_ticks(span[0], span[1], room)
 
     def paintEvent(self, _event) -> None:  # noqa: N802 (Qt name)
         painter = QPainter(self)
@@ -135,10 +169,8 @@ class LineChart(QWidget):
         self._legend_boxes = []
 
         legend_h = self._legend_height(fm)
-        left = max((fm.horizontalAdvance(label) for _, label in self.y_ticks), default=20) + 14
-        if self.y_title:
-            left += fm.height()
-        plot = QRectF(left, 10, self.width() - left - 16, self.height() - 10 - fm.height() - 12 - legend_h)
+        plot = self._plot_rect(fm)
+        left = plot.left()
         span = self._date_range()
         if span is None or plot.width() < 40 or plot.height() < 40:
             painter.setPen(text)
@@ -173,35 +205,56 @@ class LineChart(QWidget):
                              Qt.AlignmentFlag.AlignCenter, self.y_title)
             painter.restore()
         painter.drawLine(QPointF(plot.left(), plot.bottom()), QPointF(plot.right(), plot.bottom()))
-        for day, label in _month_ticks(first, last, plot.width() / max(fm.horizontalAdvance("Mar 26"), 1)):
+        for day, label in self.date_ticks():
             x = sx(day)
             painter.setPen(QPen(grid, 1))
             painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
             painter.setPen(text)
-            painter.drawText(QRectF(x - 40, plot.bottom() + 4, 80, fm.height()),
+            width = fm.horizontalAdvance(label) + 8
+            at = min(max(x - width / 2, 0.0), self.width() - width)  # never cut at the edges
+            painter.drawText(QRectF(at, plot.bottom() + 4, width, fm.height()),
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
 
-        # Series.
-        for index, s in enumerate(self.series):
-            if not s.visible or not s.points:
-                continue
-            colour = self._colour(index)
-            pen = QPen(colour, 2)
+        # Series: first where each point goes, spreading the ones that meet at one spot.
+        shown = [(index, s) for index, s in enumerate(self.series) if s.visible and s.points]
+        spots: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for index, s in shown:
+            for n, p in enumerate(s.points):
+                spots.setdefault((p.day.toordinal(), round(sy(p.value) / 3)), []).append((index, n))
+        offset: dict[tuple[int, int], float] = {}
+        for (ordinal, _y), members in spots.items():
+            n = len(members)
+            gap = min(2 * MARKER_RADIUS + 1, SPREAD_WIDTH / (n - 1)) if n > 1 else 0.0
+            x = sx(date.fromordinal(ordinal))
+            shift = 0.0  # a cluster at either end stays inside the plot
+            half = gap * (n - 1) / 2
+            if x + half > plot.right() + MARKER_RADIUS:
+                shift = plot.right() + MARKER_RADIUS - (x + half)
+            elif x - half < plot.left() - MARKER_RADIUS:
+                shift = plot.left() - MARKER_RADIUS - (x - half)
+            for k, member in enumerate(members):
+                offset[member] = (k - (n - 1) / 2) * gap + shift
+        where: dict[tuple[int, int], int] = {}
+        placed = [(index, s, [QPointF(sx(p.day) + offset[(index, n)], sy(p.value))
+                              for n, p in enumerate(s.points)]) for index, s in shown]
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for index, s, points in placed:  # every line first, so that no line covers a marker
+            pen = QPen(self._colour(index), 2)
             if s.dashed:
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
             path = QPainterPath()
-            for n, p in enumerate(s.points):
-                pt = QPointF(sx(p.day), sy(p.value))
+            for n, pt in enumerate(points):
                 path.moveTo(pt) if n == 0 else path.lineTo(pt)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(path)
-            painter.setPen(QPen(base, 1))
-            painter.setBrush(colour)
-            for p in s.points:
-                pt = QPointF(sx(p.day), sy(p.value))
-                _marker(painter, pt, p.marker, 4.5)
+        painter.setPen(QPen(base, 1))
+        for index, s, points in placed:
+            painter.setBrush(self._colour(index))
+            for n, (pt, p) in enumerate(zip(points, s.points)):
+                _marker(painter, pt, p.marker, MARKER_RADIUS)
+                where[(index, n)] = len(self._screen_points)
                 self._screen_points.append((pt, p, s))
+        self._spots = [[where[m] for m in members] for members in spots.values()]
 
         # Legend: series (click to hide/show), then the marker kinds.
         self._draw_legend(painter, fm, QRectF(8, self.height() - legend_h, self.width() - 16, legend_h),
@@ -282,11 +335,30 @@ class LineChart(QWidget):
                 best, best_d = (p, s), d
         return best
 
+    def marker_positions(self) -> list[tuple[str, date, QPointF]]:
+        """Where each visible point was drawn (series name, day, centre), after the last paint."""
+        return [(s.name, p.day, QPointF(pt)) for pt, p, s in self._screen_points]
+
+    def tip_at(self, pos: QPointF, radius: float = 8.0) -> str | None:
+        """The tooltip at ``pos``: every value at the spot under the mouse, one per line."""
+        best, best_d = None, radius * radius
+        for i, (pt, _p, _s) in enumerate(self._screen_points):
+            d = (pt.x() - pos.x()) ** 2 + (pt.y() - pos.y()) ** 2
+            if d <= best_d:
+                best, best_d = i, d
+        if best is None:
+            return None
+        spot = next((members for members in self._spots if best in members), [best])
+        tips = []
+        for i in spot:
+            _pt, p, s = self._screen_points[i]
+            tips.append(p.tip or f"{s.name}: {p.value:g}")
+        return "\n".join(tips)
+
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
-        hit = self.point_near(event.position())
-        if hit is not None:
-            p, s = hit
-            QToolTip.showText(event.globalPosition().toPoint(), p.tip or f"{s.name}: {p.value:g}", self)
+        tip = self.tip_at(event.position())
+        if tip is not None:
+            QToolTip.showText(event.globalPosition().toPoint(), tip, self)
         else:
             QToolTip.hideText()
         super().mouseMoveEvent(event)
@@ -307,24 +379,39 @@ def _marker(painter: QPainter, at: QPointF, kind: int, r: float) -> None:
                                        QPointF(at.x(), at.y() + r * 1.3), QPointF(at.x() - r * 1.1, at.y())]))
 
 
-def _month_ticks(first: date, last: date, max_labels: float) -> list[tuple[date, str]]:
-    """First-of-month ticks between two dates, thinned to fit the width."""
+def month_ticks(first: date, last: date, max_labels: float) -> list[tuple[date, str]]:
+    """First-of-month ticks from ``first`` to ``last``, at most about ``max_labels`` of them.
+
+    Labels are the month's short name, with the year in full on the first label and
+    on each January ("Nov 2026", "Dec", "Jan 2027"); when months must be skipped they
+    are skipped in calendar steps (every 2, 3, 4, 6 months or whole years), so the
+    ticks fall on the same months whatever the first date. With years between labels,
+    a label is the year alone.
+    """
     months = []
-    y, m = first.year, first.month
-    while True:
-        m += 1
-        if m > 12:
-            y, m = y + 1, 1
-        day = date(y, m, 1)
-        if day > last:
-            break
-        months.append(day)
+    y, m = (first.year, first.month) if first.day == 1 else \
+        (first.year + first.month // 12, first.month % 12 + 1)
+    while date(y, m, 1) <= last:
+        months.append(date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     if not months:
-        return [(first, first.strftime("%d %b"))]
-    step = max(1, -(-len(months) // max(int(max_labels * 0.6), 1)))
-    out = []
-    for i, day in enumerate(months):
-        if i % step == 0:
-            label = day.strftime("%b %y") if day.month == 1 or i == 0 else day.strftime("%b")
-            out.append((day, label))
+        return [(first, f"{first.day} {MONTHS[first.month - 1]} {first.year}")]
+    room = max(int(max_labels), 1)
+    step = next((k for k in MONTH_STEPS if -(-len(months) // k) <= room), MONTH_STEPS[-1])
+    out, year_shown = [], None
+    for day in months:
+        index = day.year * 12 + day.month - 1
+        if index % step:
+            continue
+        if step >= 12:
+            label = str(day.year)
+        elif day.year != year_shown:
+            label = f"{MONTHS[day.month - 1]} {day.year}"
+        else:
+            label = MONTHS[day.month - 1]
+        year_shown = day.year
+        out.append((day, label))
+    if not out:  # too narrow for even one step: the first month, named in full
+        day = months[0]
+        out.append((day, f"{MONTHS[day.month - 1]} {day.year}"))
     return out
