@@ -14,6 +14,10 @@ if str(ROOT) not in sys.path:
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LANG", "en_GB.UTF-8")
+# A laptop's screen (1366×768), as coaches have, instead of the offscreen platform's
+# square 800×800: windows and dialogs size themselves to the screen they open on.
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={ROOT / 'tests' / 'data' / 'screen_1366x768.json'}"
 
 
 @pytest.fixture(autouse=True)

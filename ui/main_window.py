@@ -22,6 +22,7 @@ from coachdesk import __version__, storage
 from coachdesk.errors import CoachDeskError
 from coachdesk.services import clients
 
+from . import window_state
 from .context import AppContext
 from .dialogs.people import NewClientDialog
 from .pages.client_detail import ClientPage
@@ -55,7 +56,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"CoachDesk — {Path(ctx.db.path).name}")
         self.resize(1280, 800)
-        self.setMinimumSize(QSize(960, 600))
+        self.setMinimumSize(QSize(1024, 640))
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self.first_backup_check.setSingleShot(True)
         self.first_backup_check.timeout.connect(self._daily_backup_check)
         self.first_backup_check.start(FIRST_BACKUP_CHECK_MS)
+        window_state.restore(self)  # size, splitters, columns: per machine (QSettings)
 
     @property
     def dashboard_page(self):
@@ -588,4 +590,5 @@ class MainWindow(QMainWindow):
         if not getattr(self, "_closed_backup_done", False):
             self._closed_backup_done = True  # once, even if close is called again
             self._backup_on_close()
+        window_state.save(self)
         super().closeEvent(event)
