@@ -62,3 +62,18 @@ def isolated_qsettings(tmp_path):
     for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
         QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
     return folder
+
+
+@pytest.fixture
+def app_theme(qapp):
+    """Give one test CoachDesk's look, light or dark: ``app_theme(dark=True)``. The style
+    and palette the other tests run with come back afterwards."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyleFactory
+
+    from ui import theme
+
+    style_name, palette = qapp.style().name(), QPalette(qapp.palette())
+    yield lambda dark: theme.apply(qapp, dark)
+    qapp.setStyle(QStyleFactory.create(style_name))
+    qapp.setPalette(palette)

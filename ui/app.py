@@ -17,9 +17,11 @@ from coachdesk import APP_NAME, paths, storage
 from coachdesk.errors import CoachDeskError, StorageError
 from coachdesk.services import clients
 
+from . import theme
 from .context import AppContext
 from .dialogs import db_problem
 from .main_window import MainWindow
+from .widgets import fit
 
 log = logging.getLogger("coachdesk.ui")
 _PROCESS_START = time.perf_counter()
@@ -117,6 +119,8 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    theme.apply(app)  # one look everywhere, light or dark as the system is
+    theme.follow_system(app)
     install_excepthook()
 
     path = paths.resolve_db_path(db)
@@ -139,6 +143,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
 
     ctx = AppContext(database, lock)
     window = MainWindow(ctx)
+    fit.watch(window)  # every dialog it opens fits the screen
     window.show()
     if os.environ.get("COACHDESK_STARTUP_PROBE"):
         # Benchmarks: report when the window is on screen, then leave.
