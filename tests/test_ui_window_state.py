@@ -5,8 +5,17 @@ It lives in QSettings (isolated per test by conftest), never in the practice fil
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt
-from PySide6.QtWidgets import QHeaderView, QSplitter, QTableView
+from PySide6.QtWidgets import (
+    QDialog,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui import window_state
 from ui.context import AppContext
@@ -190,3 +199,67 @@ def test_unnamed_tables_and_splitters_get_distinct_keys(qtbot):
         layout.addWidget(splitter)
     assert len(window_state.keyed(root, QSplitter)) == 2
     assert len(window_state.keyed(root, QHeaderView)) == 4
+
+
+# -- dialogs fit the screen (ui/widgets/fit.py) ----------------------------------------------
+
+SMALL = QRect(0, 0, 1024, 640)
+
+
+@pytest.fixture
+def small_screen(monkeypatch):
+    monkeypatch.setattr(fit, "available_geometry", lambda widget=None: QRect(SMALL))
+    return fit.room_for(QWidget(), SMALL)
+
+
+def test_dialogs_opened_from_the_window_fit_a_small_screen(qtbot, demo_db, small_screen):
+    window = _window(qtbot, demo_db)
+    fit.watch(window)
+    tall = QDialog(window)
+    tall.setLayout(QVBoxLayout())
+    tall.layout().addWidget(QPushButton("Close"))
+    tall.resize(980, 900)
+    tall.show()
+    qtbot.waitExposed(tall)
+    assert SMALL.contains(tall.frameGeometry()), tall.frameGeometry()
+    # A dialog opened from that dialog is watched too.
+    inner = QDialog(tall)
+    inner.resize(2000, 300)
+    inner.show()
+    qtbot.waitExposed(inner)
+    assert SMALL.contains(inner.frameGeometry()), inner.frameGeometry()
+    # A small dialog is left as it is.
+    small = QDialog(window)
+    small.resize(400, 300)
+    small.show()
+    qtbot.waitExposed(small)
+    assert small.size() == QSize(400, 300)
+
+
+def test_a_dialog_with_a_move_method_of_its_own_still_opens_and_fits(qtbot, demo_db, small_screen):
+    """IndicatorLibraryDialog.move(steps) moves an indicator; fitting must not call it."""
+    from ui.dialogs.indicator_library import IndicatorLibraryDialog
+
+    window = _window(qtbot, demo_db)
+    fit.watch(window)
+    dialog = IndicatorLibraryDialog(window.ctx, window)
+    QWidget.resize(dialog, 1200, 900)
+    QWidget.move(dialog, 500, 400)  # partly off the small screen
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.isVisible()
+    assert SMALL.contains(dialog.frameGeometry()), dialog.frameGeometry()
+
+
+def test_the_print_preview_asks_for_a_size_that_fits(qtbot, demo_db, tmp_path, small_screen):
+    from ui.dialogs.print_preview import PdfPreviewDialog, build_worksheet_pdf
+
+    pdf = build_worksheet_pdf(demo_db, None, False, tmp_path / "blank.pdf")
+    preview = PdfPreviewDialog(str(pdf), "GROW worksheet.pdf")  # no watcher: its own size
+    qtbot.addWidget(preview)
+    assert preview.height() <= small_screen.height()
+    preview.show()
+    qtbot.waitExposed(preview)
+    for button in (preview.print_button, preview.save_button):
+        bottom = button.mapTo(preview, button.rect().bottomLeft()).y()
+        assert bottom < preview.height() <= small_screen.height(), button.text()

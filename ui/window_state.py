@@ -161,9 +161,9 @@ def default_geometry(window: QWidget, preferred: QSize = DEFAULT_SIZE) -> None:
     area = fit.available_geometry(window)
     room = _minimum_gives_way(window, area)
     size = preferred.boundedTo(room).expandedTo(window.minimumSize())
-    window.resize(size)
+    QWidget.resize(window, size)
     extra = fit.frame_extra(window)
-    window.move(area.x() + max((area.width() - size.width() - extra.width()) // 2, 0),
+    QWidget.move(window, area.x() + max((area.width() - size.width() - extra.width()) // 2, 0),
                 area.y() + max((area.height() - size.height() - extra.height()) // 2, 0))
 
 

@@ -15,9 +15,13 @@ only windows costs nothing while the coach types.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
+
+log = logging.getLogger(__name__)
 
 #: Room for the title bar and borders the window manager adds, before they are known.
 FRAME_ALLOWANCE = QSize(16, 40)
@@ -70,7 +74,7 @@ def fit_to_screen(window: QWidget, area: QRect | None = None) -> bool:
     target = QSize(min(size.width(), room.width()), min(size.height(), room.height()))
     changed = False
     if target != size:
-        window.resize(target)
+        QWidget.resize(window, target)  # QWidget's own: a dialog may have a resize() of its own
         changed = True
     if window.isVisible() or window.testAttribute(Qt.WidgetAttribute.WA_Moved):
         changed = move_inside(window, area) or changed
@@ -86,7 +90,7 @@ def move_inside(window: QWidget, area: QRect) -> bool:
     x, y = max(x, area.x()), max(y, area.y())
     if (x, y) == (frame.x(), frame.y()):
         return False
-    window.move(x, y)
+    QWidget.move(window, x, y)  # QWidget's own: IndicatorLibraryDialog.move() moves an indicator
     return True
 
 
@@ -95,13 +99,16 @@ class ScreenFit(QObject):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
         kind = event.type()
-        if kind == QEvent.Type.Show:
-            if isinstance(obj, QWidget) and obj.isWindow() and not event.spontaneous():
-                fit_to_screen(obj)
-        elif kind == QEvent.Type.ChildPolished:
-            child = event.child()
-            if isinstance(child, QWidget) and child.isWindow():
-                self.watch(child)
+        try:
+            if kind == QEvent.Type.Show:
+                if isinstance(obj, QWidget) and obj.isWindow() and not event.spontaneous():
+                    fit_to_screen(obj)
+            elif kind == QEvent.Type.ChildPolished:
+                child = event.child()
+                if isinstance(child, QWidget) and child.isWindow():
+                    self.watch(child)
+        except Exception:  # a dialog must open even if fitting it failed
+            log.exception("fitting a window to the screen failed")
         return False
 
     def watch(self, window: QWidget) -> None:
