@@ -6,6 +6,10 @@ room its text needs (font metrics against the part of the widget the style
 draws the text in). Kept general: it knows widget classes, not CoachDesk's
 pages, so a new page or dialog is checked with no new code.
 
+Checked: labels, buttons (push, tool, check box, radio), combo boxes, text,
+date, time and number fields, group box titles, column headings, table cells
+on screen (shortened with no tooltip) and tabs.
+
 What is fine: a word-wrapped label that has the height it needs; text that was
 shortened on purpose ("…") with the full text in a tooltip; vertical scrolling.
 """
@@ -15,18 +19,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import Qt as GuiQt  # mightBeRichText lives in QtGui
 from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractScrollArea,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QGroupBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -198,6 +204,23 @@ def _combo(combo: QComboBox):
     return None
 
 
+def _spin_box(box: QAbstractSpinBox):
+    """A date, time or number field whose value is shown cut ("8 Aug 20")."""
+    return _line_edit(box.findChild(QLineEdit))
+
+
+def _line_edit(edit: QLineEdit | None):
+    """A field whose value is shown cut ("5:00" for 15:00)."""
+    if edit is None or not edit.text() or edit.echoMode() != QLineEdit.EchoMode.Normal:
+        return None
+    margins = edit.textMargins()
+    room = edit.contentsRect().width() - margins.left() - margins.right() - 4  # Qt's 2px each side
+    needed = QFontMetrics(edit.font()).horizontalAdvance(edit.text())
+    if needed > room + TOLERANCE:
+        return "value cut", edit.text(), needed, room
+    return None
+
+
 def _header_sections(header: QHeaderView):
     model = header.model()
     if model is None or header.orientation() != Qt.Orientation.Horizontal:
@@ -221,6 +244,62 @@ def _header_sections(header: QHeaderView):
         tip = model.headerData(section, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
         if needed > room + TOLERANCE and not (tip and text in str(tip)):
             yield section, text, needed, room
+
+
+def _count(method) -> int:
+    """rowCount/columnCount across model kinds (a list model's columnCount is private in Qt)."""
+    for args in ((), (QModelIndex(),)):
+        try:
+            return method(*args)
+        except TypeError:
+            continue
+    return 1
+
+
+def _cells(view: QAbstractItemView, max_rows: int = 60):
+    """Per column, the cells on screen whose text is shortened ("Engage…") with no tooltip."""
+    model = view.model()
+    if model is None:
+        return
+    style = view.style()
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    check_w = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, view) + 4
+    icon_w = view.iconSize().width() + 4 if view.iconSize().isValid() else 20
+    area = view.viewport().rect()
+    header = getattr(view, "horizontalHeader", lambda: None)()
+    for column in range(_count(model.columnCount)):
+        if header is not None and header.isSectionHidden(column):
+            continue
+        cut, worst = 0, None
+        shown = 0
+        for row in range(_count(model.rowCount)):
+            index = model.index(row, column)
+            rect = view.visualRect(index)
+            if not rect.intersects(area) or rect.width() <= 0:
+                continue
+            shown += 1
+            if shown > max_rows:
+                break
+            text = index.data(Qt.ItemDataRole.DisplayRole)
+            if text is None or str(text) == "":
+                continue
+            text = str(text).split("\n")[0]
+            font = index.data(Qt.ItemDataRole.FontRole)
+            fm = QFontMetrics(font if font is not None else view.font())
+            needed = fm.horizontalAdvance(text)
+            if index.data(Qt.ItemDataRole.DecorationRole) is not None:
+                needed += icon_w
+            if index.data(Qt.ItemDataRole.CheckStateRole) is not None:
+                needed += check_w
+            room = rect.width() - 2 * margin
+            tip = index.data(Qt.ItemDataRole.ToolTipRole)
+            if needed > room + TOLERANCE and not (tip and text.rstrip("…") in str(tip)):
+                cut += 1
+                if worst is None or needed - room > worst[1] - worst[2]:
+                    worst = (text, needed, room)
+        if cut:
+            heading = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+            yield column, heading, cut, shown, worst
 
 
 def _tab_bar(bar: QTabBar):
@@ -306,11 +385,19 @@ def check(root: QWidget, where: str) -> list[Offender]:
             found = _combo(w)
         elif isinstance(w, QGroupBox):
             found = _group_box(w)
+        elif isinstance(w, QAbstractSpinBox):
+            found = _spin_box(w)
+        elif isinstance(w, QLineEdit) and not isinstance(w.parentWidget(), (QAbstractSpinBox, QComboBox)):
+            found = _line_edit(w)
         if found:
             add(w, *found)
         if isinstance(w, QHeaderView):
             for section, text, needed, room in _header_sections(w):
                 add(w, f"column {section} heading cut", text, needed, room)
+        if isinstance(w, QAbstractItemView) and not isinstance(w, QHeaderView):
+            for column, heading, cut, shown, (text, needed, room) in _cells(w):
+                add(w, f"cells cut in column {column} “{heading or ''}” ({cut} of {shown} on screen, "
+                    "no tooltip)", text, needed, room)
         if isinstance(w, QTabBar):
             for text, problem, needed, room in _tab_bar(w):
                 add(w, problem, text, needed, room)

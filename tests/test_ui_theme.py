@@ -167,3 +167,29 @@ def test_contrast_ratio_is_the_wcag_one():
     assert contrast_ratio(QColor("#000000"), QColor("#ffffff")) == pytest.approx(21, rel=1e-3)
     assert contrast_ratio(QColor("#767676"), QColor("#ffffff")) == pytest.approx(4.54, abs=0.02)
     assert theme.mix(QColor("#000000"), QColor("#ffffff"), 0.5).name() == "#808080"
+
+
+def test_switching_live_repaints_style_sheet_widgets_and_links(qtbot, app_theme, demo_db):
+    """The system goes dark while CoachDesk runs: the sidebar (it has a style sheet) and a
+    link follow, not only the widgets that read the palette as they paint."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    app_theme(False)
+    window = MainWindow(AppContext(demo_db))
+    qtbot.addWidget(window)
+    link = QLabel('<a href="#x">How is this worked out?</a>', window.clients_page)
+    window.show()
+    qtbot.waitExposed(window)
+    app_theme(True)
+    qtbot.wait(20)
+    nav = window.nav.grab().toImage()
+    background = nav.pixelColor(nav.width() - 5, nav.height() - 5)
+    assert background.lightness() < 100, background.name()
+    image = link.grab().toImage()
+    darkest_window = QColor(theme.palette(True).color(QPalette.ColorRole.Window))
+    strongest = max((image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())),
+                    key=lambda c: contrast_ratio(c, darkest_window))
+    assert contrast_ratio(strongest, darkest_window) >= 4.5, strongest.name()

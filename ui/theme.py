@@ -17,7 +17,7 @@ import logging
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory
+from PySide6.QtWidgets import QApplication, QLabel, QProxyStyle, QStyle, QStyleFactory
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,22 @@ def apply(app: QApplication, dark: bool | None = None) -> bool:
         _style = CoachDeskStyle()
         app.setStyle(_style)
     app.setPalette(palette(dark))
+    _repolish_style_sheets(app)
     return dark
+
+
+def _repolish_style_sheets(app: QApplication) -> None:
+    """Widgets with a style sheet keep the palette they were polished with, and a rich-text
+    label the link colour it was given: a live switch (the system going dark while CoachDesk
+    runs) would leave the sidebar white and links dark blue on dark grey."""
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet)
+        if isinstance(widget, QLabel) and "<a " in widget.text():
+            text = widget.text()
+            widget.clear()  # setText with the same text changes nothing
+            widget.setText(text)
 
 
 def follow_system(app: QApplication) -> None:
