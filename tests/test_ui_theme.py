@@ -193,3 +193,17 @@ def test_switching_live_repaints_style_sheet_widgets_and_links(qtbot, app_theme,
     strongest = max((image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())),
                     key=lambda c: contrast_ratio(c, darkest_window))
     assert contrast_ratio(strongest, darkest_window) >= 4.5, strongest.name()
+
+
+def test_named_colours_in_style_sheets_follow_a_live_switch(qtbot, app_theme):
+    from PySide6.QtWidgets import QLabel
+
+    app_theme(False)
+    note = QLabel("Private: kept on this computer")
+    note.setStyleSheet(f"color: {theme.css('amber')}; font-weight: 600;")
+    qtbot.addWidget(note)
+    note.show()
+    app_theme(True)
+    assert theme.css("amber") in note.styleSheet() and "font-weight: 600" in note.styleSheet()
+    app_theme(False)
+    assert note.styleSheet() == f"color: {theme.css('amber')}; font-weight: 600;"

@@ -14,6 +14,7 @@ kept the enabled colours because the palette had none for the disabled state.
 from __future__ import annotations
 
 import logging
+import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
@@ -167,18 +168,22 @@ def apply(app: QApplication, dark: bool | None = None) -> bool:
         _style = CoachDeskStyle()
         app.setStyle(_style)
     app.setPalette(palette(dark))
-    _repolish_style_sheets(app)
+    _repolish_style_sheets(app, dark)
     return dark
 
 
-def _repolish_style_sheets(app: QApplication) -> None:
+def _repolish_style_sheets(app: QApplication, dark: bool) -> None:
     """Widgets with a style sheet keep the palette they were polished with, and a rich-text
     label the link colour it was given: a live switch (the system going dark while CoachDesk
-    runs) would leave the sidebar white and links dark blue on dark grey."""
+    runs) would leave the sidebar white and links dark blue on dark grey. Named colours put
+    in a style sheet with ``css()`` are swapped for their shade in the new palette."""
+    swap = {(light if dark else on_dark).lower(): (on_dark if dark else light)
+            for light, on_dark in _COLOURS.values()}
+    pattern = re.compile("|".join(re.escape(c) for c in swap), re.IGNORECASE)
     for widget in app.allWidgets():
         sheet = widget.styleSheet()
         if sheet:
-            widget.setStyleSheet(sheet)
+            widget.setStyleSheet(pattern.sub(lambda m: swap[m.group(0).lower()], sheet))
         if isinstance(widget, QLabel) and "<a " in widget.text():
             text = widget.text()
             widget.clear()  # setText with the same text changes nothing
