@@ -267,6 +267,7 @@ def _cells(view: QAbstractItemView, max_rows: int = 60):
     icon_w = view.iconSize().width() + 4 if view.iconSize().isValid() else 20
     area = view.viewport().rect()
     header = getattr(view, "horizontalHeader", lambda: None)()
+    wrap = bool(getattr(view, "wordWrap", lambda: False)())
     for column in range(_count(model.columnCount)):
         if header is not None and header.isSectionHidden(column):
             continue
@@ -292,8 +293,14 @@ def _cells(view: QAbstractItemView, max_rows: int = 60):
             if index.data(Qt.ItemDataRole.CheckStateRole) is not None:
                 needed += check_w
             room = rect.width() - 2 * margin
+            if needed > room + TOLERANCE and wrap:  # wrapped: cut only if it needs more lines
+                lines = fm.boundingRect(QRect(0, 0, max(room, 1), 100000),
+                                        int(Qt.TextFlag.TextWordWrap), text)
+                if lines.height() <= rect.height() and lines.width() <= room + TOLERANCE:
+                    continue
             tip = index.data(Qt.ItemDataRole.ToolTipRole)
-            if needed > room + TOLERANCE and not (tip and text.rstrip("…") in str(tip)):
+            # The tooltip holds the full text (its opening is enough: "(+5 more)" may differ).
+            if needed > room + TOLERANCE and not (tip and text.rstrip("…")[:24] in str(tip)):
                 cut += 1
                 if worst is None or needed - room > worst[1] - worst[2]:
                     worst = (text, needed, room)
@@ -407,7 +414,11 @@ def check(root: QWidget, where: str) -> list[Offender]:
             if bar.maximum() > 0:
                 kind = "table needs sideways scrolling (columns out of sight)" \
                     if isinstance(w, QAbstractItemView) else "needs sideways scrolling"
-                add(w, kind, "", w.viewport().width() + bar.maximum(), w.viewport().width())
+                header = getattr(w, "horizontalHeader", getattr(w, "header", None))
+                # A table scrolls per column by default: its bar counts columns, not pixels.
+                needed = header().length() if callable(header) and header() is not None \
+                    else w.viewport().width() + bar.maximum()
+                add(w, kind, "", needed, w.viewport().width())
         # -- outside the window or its scroll area -----------------------------------
         parent = w.parentWidget()
         if parent is not None and id(parent) in outside:
