@@ -14,6 +14,10 @@ if str(ROOT) not in sys.path:
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LANG", "en_GB.UTF-8")
+# A laptop's screen (1366×768), as coaches have, instead of the offscreen platform's
+# square 800×800: windows and dialogs size themselves to the screen they open on.
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={ROOT / 'tests' / 'data' / 'screen_1366x768.json'}"
 
 
 @pytest.fixture(autouse=True)
@@ -58,3 +62,18 @@ def isolated_qsettings(tmp_path):
     for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
         QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
     return folder
+
+
+@pytest.fixture
+def app_theme(qapp):
+    """Give one test CoachDesk's look, light or dark: ``app_theme(dark=True)``. The style
+    and palette the other tests run with come back afterwards."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyleFactory
+
+    from ui import theme
+
+    style_name, palette = qapp.style().name(), QPalette(qapp.palette())
+    yield lambda dark: theme.apply(qapp, dark)
+    qapp.setStyle(QStyleFactory.create(style_name))
+    qapp.setPalette(palette)

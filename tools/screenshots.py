@@ -1,8 +1,10 @@
 """Render the main pages on demo data to PNG: ``python tools/screenshots.py OUTDIR``.
 
 Used to look at what we build, and to refresh the README's screenshots. The
-dashboard is also rendered with a dark palette (``dashboard_dark.png``), to check
-that it reads in a dark theme.
+pages are drawn in CoachDesk's own look (``ui.theme``), as the app starts; the
+dashboard is also rendered in the dark palette (``dashboard_dark.png``), to check
+that it reads in a dark theme. Every page and dialog at both laptop sizes, light
+and dark: ``COACHDESK_LAYOUT_SHOTS=DIR pytest tests/test_ui_layout.py``.
 """
 
 from __future__ import annotations
@@ -12,18 +14,23 @@ import sys
 import tempfile
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":  # a laptop's screen, as the tests have
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={ROOT / 'tests' / 'data' / 'screen_1366x768.json'}"
+sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from coachdesk import storage  # noqa: E402
+from ui import theme  # noqa: E402
 from ui.context import AppContext  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 
 
 def dark_palette():
-    """A dark palette like the ones desktop themes use."""
+    """A dark palette like the ones desktop themes give (active colours only, no disabled
+    ones): what CoachDesk had to cope with before ``ui.theme``; tests still use it."""
     from PySide6.QtGui import QColor, QPalette
 
     pal = QPalette()
@@ -55,7 +62,13 @@ def main(out_dir: str) -> None:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
+    theme.apply(app, dark=False)
     with tempfile.TemporaryDirectory() as tmp:
+        from PySide6.QtCore import QSettings
+
+        # Closing a window remembers its size (QSettings): not in this machine's settings.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
         db = storage.open_database(Path(tmp) / "screens.db")
         ctx = AppContext(db)
         window = MainWindow(ctx)
@@ -102,9 +115,8 @@ def main(out_dir: str) -> None:
         wait_for_dashboard(app, window)
         window.grab().save(str(out / "dashboard.png"))
         window.close()
-        # A window made under a dark palette, as a dark desktop theme would start it.
-        light = app.palette()
-        app.setPalette(dark_palette())
+        # A window made under the dark palette, as CoachDesk starts on a dark desktop.
+        theme.apply(app, dark=True)
         dark = MainWindow(ctx)
         dark.resize(1280, 800)
         dark.show()
@@ -112,7 +124,7 @@ def main(out_dir: str) -> None:
         wait_for_dashboard(app, dark)
         dark.grab().save(str(out / "dashboard_dark.png"))
         dark.close()
-        app.setPalette(light)
+        theme.apply(app, dark=False)
         db.close()
     print(f"screenshots written to {out}")
 

@@ -17,9 +17,11 @@ from coachdesk import APP_NAME, paths, storage
 from coachdesk.errors import CoachDeskError, StorageError
 from coachdesk.services import clients
 
+from . import theme
 from .context import AppContext
 from .dialogs import db_problem
 from .main_window import MainWindow
+from .widgets import fit
 
 log = logging.getLogger("coachdesk.ui")
 _PROCESS_START = time.perf_counter()
@@ -111,12 +113,32 @@ def _choose_file() -> str:
     return name
 
 
+def keep_none_alive() -> None:
+    """Work around PySide6 6.12 on CPython 3.11: every call of a Qt method that returns
+    nothing (``update()``, ``setText()``, a timer's ``start()``) drops one reference to
+    ``None``. After some tens of thousands of calls (a day of typing notes) ``None`` is
+    freed and Python aborts ("Fatal Python error: none_dealloc"), taking the window with it.
+    From Python 3.12 ``None`` is immortal and this does nothing; here ``None`` is given a
+    reference count no session can use up. Remove once PySide6 no longer drops them."""
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython" \
+            or hasattr(sys, "getobjects"):  # a trace-refs build lays objects out differently
+        return
+    import ctypes
+
+    refcount = ctypes.c_ssize_t.from_address(id(None))
+    if refcount.value < 1 << 40:
+        refcount.value += 1 << 40
+
+
 def run(db: str | None = None, demo_data: bool = False) -> int:
+    keep_none_alive()
     setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    theme.apply(app)  # one look everywhere, light or dark as the system is
+    theme.follow_system(app)
     install_excepthook()
 
     path = paths.resolve_db_path(db)
@@ -139,6 +161,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
 
     ctx = AppContext(database, lock)
     window = MainWindow(ctx)
+    fit.watch(window)  # every dialog it opens fits the screen
     window.show()
     if os.environ.get("COACHDESK_STARTUP_PROBE"):
         # Benchmarks: report when the window is on screen, then leave.

@@ -22,6 +22,7 @@ from coachdesk import APP_NAME, __version__, storage
 from coachdesk.errors import CoachDeskError
 from coachdesk.services import clients
 
+from . import window_state
 from .context import AppContext
 from .dialogs.people import NewClientDialog
 from .pages.client_detail import ClientPage
@@ -58,7 +59,7 @@ class MainWindow(QMainWindow):
         self.show_practice_in_title()
         ctx.database_replaced.connect(self.show_practice_in_title)  # another practice file
         self.resize(1280, 800)
-        self.setMinimumSize(QSize(960, 600))
+        self.setMinimumSize(QSize(1024, 640))
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self.first_backup_check.setSingleShot(True)
         self.first_backup_check.timeout.connect(self._daily_backup_check)
         self.first_backup_check.start(FIRST_BACKUP_CHECK_MS)
+        window_state.restore(self)  # size, splitters, columns: per machine (QSettings)
 
     def show_practice_in_title(self) -> None:
         """"coachdesk.db — CoachDesk": Qt adds the display name only if the title lacks it."""
@@ -605,4 +607,5 @@ class MainWindow(QMainWindow):
         if not getattr(self, "_closed_backup_done", False):
             self._closed_backup_done = True  # once, even if close is called again
             self._backup_on_close()
+        window_state.save(self)
         super().closeEvent(event)

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,6 +29,7 @@ from coachdesk.files import atomic_write
 
 from .. import files
 from ..context import AppContext
+from ..widgets import fit
 from ..widgets.fields import name_widget
 from ..workers import Job
 
@@ -93,7 +95,7 @@ class PdfPreviewDialog(QDialog):
 
         self.setWindowTitle("Preview")
         self.setObjectName("pdfPreview")
-        self.resize(820, 900)
+        self.resize(QSize(820, 900).boundedTo(fit.room_for(self)))  # Print/Close stay on screen
         self.pdf_path = pdf_path
         self.suggested_name = suggested_name
         self.document = QPdfDocument(self)

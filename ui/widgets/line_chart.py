@@ -27,7 +27,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from ..theme import is_dark
+from ..theme import is_dark, mix
 
 # Distinct in both themes (second shade for dark backgrounds), colour-blind aware
 # (Okabe-Ito order, then a few more).
@@ -293,8 +293,8 @@ class LineChart(QWidget):
             w = fm.horizontalAdvance(name) + 34
             lx, ly = place(w)
             colour = self._colour(index)
-            if not s.visible:
-                colour.setAlpha(70)
+            if not s.visible:  # greyed, opaque: still 3:1 on the background (an alpha was not)
+                colour = mix(mix(colour, text, 0.5), base, 0.6)
             pen = QPen(colour, 3)
             if s.dashed:
                 pen.setStyle(Qt.PenStyle.DashLine)
@@ -303,7 +303,7 @@ class LineChart(QWidget):
             painter.drawLine(QPointF(lx, mid), QPointF(lx + 18, mid))
             faded = QColor(text)
             if not s.visible:
-                faded.setAlpha(110)
+                faded = mix(text, base, 0.62)
             painter.setPen(faded)
             painter.drawText(QRectF(lx + 22, ly, w - 22, line_h), Qt.AlignmentFlag.AlignVCenter, name)
             self._legend_boxes.append((QRectF(lx, ly, w, line_h), index))
