@@ -24,6 +24,7 @@ from coachdesk.services import clients
 
 from . import window_state
 from .context import AppContext
+from .outbox_menu import OutboxMenu
 from .dialogs.people import NewClientDialog
 from .pages.client_detail import ClientPage
 from .pages.clients import ClientsPage
@@ -39,16 +40,6 @@ NAV_ITEMS = [("clients", "Clients"), ("sessions", "Sessions"), ("actions", "Acti
              ("dashboard", "Dashboard"), ("people", "People")]
 BACKUP_CHECK_MS = 30 * 60 * 1000  # is a daily backup due? asked every half hour
 FIRST_BACKUP_CHECK_MS = 2 * 60 * 1000
-
-
-def _waiting_reports(db, report_log) -> list:
-    """Logged reports still waiting in the outbox, over every engagement."""
-    from coachdesk.services import engagements
-
-    out = []
-    for e in engagements.list_all(db, include_archived=True):
-        out += [x for x in report_log.entries(db, e.id) if x.method == "outbox"]
-    return out
 
 
 class MainWindow(QMainWindow):
@@ -114,7 +105,7 @@ class MainWindow(QMainWindow):
         else:
             self.show_clients()
         # Mail left in the outbox (offline last time): try once, in the background.
-        QTimer.singleShot(1500, self.send_outbox_on_start)
+        QTimer.singleShot(1500, self.outbox.send_on_start)
         # Daily backups while CoachDesk runs: checked every half hour (and soon after start).
         self.backup_timer = QTimer(self)
         self.backup_timer.setObjectName("dailyBackupTimer")
@@ -206,9 +197,11 @@ class MainWindow(QMainWindow):
         self.report_action = self._action(file_menu, "Progress &report…", self.progress_report,
                                           "Ctrl+Shift+R", "actionProgressReport")
         file_menu.insertAction(file_menu.actions()[3], self.report_action)
-        self.send_outbox_action = self._action(file_menu, "Send outbox", self.send_outbox, None,
-                                               "actionSendOutbox")
+        self.send_outbox_action = QAction("Send outbox", self)
+        self.send_outbox_action.setObjectName("actionSendOutbox")
         file_menu.insertAction(file_menu.actions()[4], self.send_outbox_action)
+        self.outbox = OutboxMenu(self, self.send_outbox_action)
+        self.update_outbox_action = self.outbox.update
         file_menu.aboutToShow.connect(self.update_outbox_action)
         self.update_outbox_action()
 
@@ -289,81 +282,6 @@ class MainWindow(QMainWindow):
             return
         self.client_page.open_progress_report()
         self.update_outbox_action()
-
-    def update_outbox_action(self) -> None:
-        from coachdesk import mail
-
-        from .dialogs.email_dialog import outbox_count, sending_now
-
-        try:
-            n = outbox_count(self.ctx)
-            configured = mail.get_smtp_settings(self.ctx.db).configured
-        except Exception:  # never break the menu over the mail folder
-            log.exception("reading the outbox failed")
-            n, configured = 0, False
-        self.send_outbox_action.setText(f"Send outbox ({n})")
-        self.send_outbox_action.setEnabled(n > 0 and configured and not sending_now())
-        self.send_outbox_action.setToolTip(
-            "" if configured else "Set up your mail server in Settings → Reports & e-mail")
-
-    def send_outbox(self, _checked=False, quiet_if_empty: bool = False):
-        """Send what waits in the outbox, off the GUI thread; the result goes to the status bar."""
-        from coachdesk import mail
-
-        from .dialogs.email_dialog import OutboxSender, outbox_count
-
-        if outbox_count(self.ctx) == 0:
-            if not quiet_if_empty:
-                self.ctx.say("The outbox is empty.")
-            return None
-        if not mail.get_smtp_settings(self.ctx.db).configured:
-            self.ctx.say("Set up your mail server in Settings → Reports & e-mail to send the outbox.")
-            return None
-        sender = OutboxSender(self.ctx)
-        sender.finished.connect(self._outbox_sent)
-        try:
-            started = sender.start()
-        except CoachDeskError as exc:  # the keyring could not be read
-            self.ctx.say(f"The outbox was not sent: {exc}")
-            return None
-        if not started:
-            self.ctx.say("The outbox is already being sent.")
-            return None
-        self.send_outbox_action.setEnabled(False)
-        self.ctx.say("Sending the outbox…")
-        return sender
-
-    def _outbox_sent(self, result) -> None:
-        if result is not None:
-            self._log_sent_reports(result)
-            self.ctx.say("Outbox: " + result.summary())
-        self.update_outbox_action()
-
-    def _log_sent_reports(self, result) -> None:
-        """Reports that waited in the outbox and have now gone: the log says so."""
-        try:
-            from coachdesk.services import report_log
-        except ImportError:
-            return
-        sent = [r for r in result.sent]
-        if not sent:
-            return
-        try:
-            rows = [(e, r) for r in sent for e in _waiting_reports(self.ctx.db, report_log)
-                    if e.recipient and any(a in e.recipient for a in r.recipients)]
-            done = set()
-            for entry, r in rows:
-                if entry.id not in done:
-                    report_log.mark_sent(self.ctx.db, entry.id, "smtp", entry.recipient)
-                    done.add(entry.id)
-        except Exception:  # the mail went; a log hiccup is not the coach's problem now
-            log.exception("updating the report log after sending failed")
-
-    def send_outbox_on_start(self) -> None:
-        try:
-            self.send_outbox(quiet_if_empty=True)
-        except Exception:  # start-up must never fail over mail
-            log.exception("sending the outbox on start failed")
 
     def show_welcome(self) -> None:
         self.nav.setEnabled(False)
