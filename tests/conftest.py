@@ -13,6 +13,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# PySide6 6.12.0 on Python 3.11 drops a reference to None with every Qt call that returns
+# nothing; a long test session would abort (see ui/qt_workarounds.py).
+from ui.qt_workarounds import keep_none_alive  # noqa: E402
+
+keep_none_alive()
 os.environ.setdefault("LANG", "en_GB.UTF-8")
 # A laptop's screen (1366×768), as coaches have, instead of the offscreen platform's
 # square 800×800: windows and dialogs size themselves to the screen they open on.

@@ -81,9 +81,6 @@ def _shots_dir() -> Path | None:
     folder = os.environ.get("COACHDESK_LAYOUT_SHOTS")
     if not folder:
         return None
-    from ui.app import keep_none_alive
-
-    keep_none_alive()  # thousands of theme switches: PySide6 6.12 drops None references
     Path(folder).mkdir(parents=True, exist_ok=True)
     return Path(folder)
 

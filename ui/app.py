@@ -21,6 +21,7 @@ from . import theme
 from .context import AppContext
 from .dialogs import db_problem
 from .main_window import MainWindow
+from .qt_workarounds import keep_none_alive
 from .widgets import fit
 
 log = logging.getLogger("coachdesk.ui")
@@ -111,23 +112,6 @@ def _choose_file() -> str:
         "CoachDesk files (*.db);;All files (*)",
         options=QFileDialog.Option.DontConfirmOverwrite)
     return name
-
-
-def keep_none_alive() -> None:
-    """Work around PySide6 6.12 on CPython 3.11: every call of a Qt method that returns
-    nothing (``update()``, ``setText()``, a timer's ``start()``) drops one reference to
-    ``None``. After some tens of thousands of calls (a day of typing notes) ``None`` is
-    freed and Python aborts ("Fatal Python error: none_dealloc"), taking the window with it.
-    From Python 3.12 ``None`` is immortal and this does nothing; here ``None`` is given a
-    reference count no session can use up. Remove once PySide6 no longer drops them."""
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython" \
-            or hasattr(sys, "getobjects"):  # a trace-refs build lays objects out differently
-        return
-    import ctypes
-
-    refcount = ctypes.c_ssize_t.from_address(id(None))
-    if refcount.value < 1 << 40:
-        refcount.value += 1 << 40
 
 
 def run(db: str | None = None, demo_data: bool = False) -> int:

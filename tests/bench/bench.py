@@ -59,6 +59,10 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from ui.qt_workarounds import keep_none_alive  # noqa: E402  (PySide6 6.12.0 on Python 3.11)
+
+keep_none_alive()
+
 CLIENTS = 5000
 ENGAGEMENTS = 10000
 SESSIONS_PER_CLIENT = 10
