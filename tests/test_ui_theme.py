@@ -207,3 +207,20 @@ def test_named_colours_in_style_sheets_follow_a_live_switch(qtbot, app_theme):
     assert theme.css("amber") in note.styleSheet() and "font-weight: 600" in note.styleSheet()
     app_theme(False)
     assert note.styleSheet() == f"color: {theme.css('amber')}; font-weight: 600;"
+
+
+def test_macos_and_windows_keep_their_own_style(qapp, monkeypatch):
+    """Coaches on macOS and Windows get their platform's buttons and menus (those styles
+    draw dark mode themselves); elsewhere CoachDesk's Fusion with a complete palette."""
+    from PySide6.QtWidgets import QStyleFactory
+
+    from ui import theme
+
+    qapp.setStyle(QStyleFactory.create("Windows"))  # stands in for the platform's own
+    before = qapp.style()
+    monkeypatch.setattr(theme.sys, "platform", "darwin")
+    theme.apply(qapp)
+    assert qapp.style() is before
+    monkeypatch.setattr(theme.sys, "platform", "linux")
+    theme.apply(qapp)
+    assert qapp.style().objectName() == "coachDeskStyle"

@@ -3,18 +3,24 @@
 Each named colour has a darker shade for light backgrounds and a lighter one
 for dark backgrounds; which one applies is read from the palette in use.
 
-``apply(app)`` gives CoachDesk one look on every system: Qt's Fusion style with
-a complete palette (active, inactive and disabled colours) for the system's
-light or dark scheme, and ``follow_system(app)`` switches when the coach's
-system does. A desktop's dark palette alone was not enough: a check box's
-border (drawn from the window colour, darker) vanished, and a disabled button
-kept the enabled colours because the palette had none for the disabled state.
+``apply(app)`` gives CoachDesk Qt's Fusion style with a complete palette
+(active, inactive and disabled colours) for the system's light or dark scheme,
+and ``follow_system(app)`` switches when the coach's system does. A desktop's
+dark palette alone was not enough: a check box's border (drawn from the window
+colour, darker) vanished, and a disabled button kept the enabled colours
+because the palette had none for the disabled state.
+
+On macOS and Windows the system's own style stays (coaches there expect their
+platform's buttons and menus, and those styles draw dark mode themselves):
+``apply`` then only swaps the named colours of style sheets when the scheme
+changes. ``native=False`` forces Fusion there too (tests, screenshots).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import sys
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
@@ -154,16 +160,26 @@ def system_prefers_dark(app: QApplication) -> bool:
     return pal.color(_R.Window).lightness() < 128
 
 
-def apply(app: QApplication, dark: bool | None = None) -> bool:
+#: platforms whose own style draws light and dark well; CoachDesk keeps it there
+NATIVE_STYLE_PLATFORMS = ("darwin", "win32")
+
+
+def apply(app: QApplication, dark: bool | None = None, native: bool | None = None) -> bool:
     """CoachDesk's style and the light or dark palette (the system's choice by default).
 
-    Returns whether the dark palette is in use.
+    ``native`` (default: on macOS and Windows) keeps the platform's style and palette and
+    only recolours style sheets. Returns whether the dark palette is in use.
     """
     global _style, _system_palette
     if _system_palette is None:
         _system_palette = QPalette(app.palette())
+    if native is None:  # an explicit light or dark (tests, screenshots) is CoachDesk's own
+        native = dark is None and sys.platform in NATIVE_STYLE_PLATFORMS
     if dark is None:
         dark = system_prefers_dark(app)
+    if native:
+        _repolish_style_sheets(app, dark)
+        return dark
     if _style is None or app.style() is not _style:
         _style = CoachDeskStyle()
         app.setStyle(_style)
