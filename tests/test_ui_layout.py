@@ -261,9 +261,19 @@ DIALOGS = {
         lambda d: _cls("readings_dialog.QuickEntryDialog")(d.ctx, d.client_id, parent=d.window),
     "dialogs.readings_dialog.ReadingDialog":
         lambda d: _cls("readings_dialog.ReadingDialog")(d.ctx, d.reading, parent=d.window),
-    "dialogs.report_dialog.ReportPreviewDialog":
-        lambda d: _cls("report_dialog.ReportPreviewDialog")(d.pdf, "Progress report.pdf",
-                                                             lambda _how: None, d.window),
+    "dialogs.report_earlier.ReportPreviewDialog":
+        lambda d: _cls("report_earlier.ReportPreviewDialog")(d.pdf, "Progress report.pdf",
+                                                              lambda _how: None, d.window),
+    "dialogs.report_choices.CoachNameDialog":
+        lambda d: _cls("report_choices.CoachNameDialog")(d.ctx, d.window),
+    "dialogs.action_dialog.ActionDialog": lambda d: _cls("action_dialog.ActionDialog")(
+        d.ctx, _first_action(d.db), d.window),
+    "dialogs.deleted_sessions.DeletedSessionsDialog":
+        lambda d: _cls("deleted_sessions.DeletedSessionsDialog")(d.ctx, d.window),
+    "dialogs.explanation.ExplanationDialog":
+        lambda d: _cls("explanation.ExplanationDialog")(d.window),
+    "dialogs.people_merge.MergeDialog": lambda d: _cls("people_merge.MergeDialog")(
+        d.ctx, "sponsor", _sponsor_rows(d.db)[:2], d.window),
     "dialogs.report_dialog.ReportDialog":
         lambda d: _cls("report_dialog.ReportDialog")(d.ctx, d.engagement.id, d.window),
     "dialogs.retention_review.RetentionReviewDialog":
@@ -280,6 +290,18 @@ DIALOGS = {
         lambda d: _cls("stakeholder_dialog.PatternDialog")(
             d.ctx, d.client_id, relationships.patterns(d.db, d.client_id)[0], parent=d.window),
 }
+
+
+def _first_action(db):
+    from coachdesk.services import actions
+
+    return actions.list_actions(db)[0]
+
+
+def _sponsor_rows(db):
+    from coachdesk.services import sponsors
+
+    return sponsors.list_rows(db)
 
 
 def _cls(dotted: str) -> type:
