@@ -240,7 +240,8 @@ def test_duplicates_of_demo_clients_and_within_the_file(demo_db):
     assert "row 4" in rows[3].problem_text
     assert problems(rows, "Row 6") == {"missing_name"}
     assert problems(rows, "Row 7") == {"bad_email"}
-    assert "not-an-address" in rows[5].problem_text
+    assert "does not look like an e-mail address" in rows[5].problem_text
+    assert "not-an-address" not in rows[5].problem_text  # the data is in its own column
     assert problems(rows, "Row 8") == set()
     assert [r.importable for r in rows] == [True, True, True, True, False, False, True]
 

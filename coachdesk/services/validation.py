@@ -41,8 +41,10 @@ def optional_text(value) -> str:
 def email(value, field: str = "email") -> str:
     text = optional_text(value).strip()
     if text and not EMAIL_RE.match(text):
-        raise ValidationError(f"“{text[:80]}” does not look like an e-mail address (name@example.com).",
-                              field)
+        # The message names what is wrong, never the address itself: messages reach logs and
+        # the command line, and an e-mail address is the client's personal data.
+        raise ValidationError("This does not look like an e-mail address: it needs a name, an @ "
+                              "and a domain, like name@example.com.", field)
     return text
 
 
