@@ -390,7 +390,7 @@ def test_an_invalid_email_is_said_under_the_field_until_it_is_fixed(qtbot, windo
 
     retype(qtbot, dialog.recipient_email, "katrin@exampl")
     assert error.isVisibleTo(dialog)  # still wrong: still said, with the new text
-    assert "katrin@exampl" in error.text()
+    assert "katrin@exampl" not in error.text()  # named, never quoted back
     qtbot.keyClicks(dialog.recipient_email, "e.org")
     assert not error.isVisibleTo(dialog)  # fixed: the red line is gone at once
     mail_dialog = wait_preview(qtbot, dialog, lambda: qtbot.mouseClick(dialog.email_button, LEFT))
