@@ -94,10 +94,10 @@ class SettingsDialog(FormDialog):
         return super().add_field(label, field, widget, object_name)
 
     def show_error(self, exc: CoachDeskError) -> None:
-        super().show_error(exc)
         field = getattr(exc, "field", None)
         if isinstance(exc, ValidationError) and field in self._tab_of_field:
-            self.tabs.setCurrentIndex(self._tab_of_field[field])
+            self.tabs.setCurrentIndex(self._tab_of_field[field])  # first, so the cursor can go there
+        super().show_error(exc)
 
     # -- reports & e-mail ----------------------------------------------------------------------
     def _section(self, text: str) -> None:
