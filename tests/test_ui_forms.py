@@ -388,6 +388,73 @@ def test_esc_after_typing_asks_before_anything_is_lost(qtbot, open_form, path):
 
 
 @pytest.mark.parametrize("path", FORMS)
+def test_cancel_and_the_close_button_ask_too(qtbot, open_form, path):
+    from PySide6.QtGui import QCloseEvent
+
+    dialog = open_form(path)
+    field = first_text_field(dialog, tab_cycle(qtbot, dialog))
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    keys(qtbot, "Zoë")
+    asked: list[str] = []
+    cancel = next(b for b in dialog_buttons(dialog) if b.objectName() in (
+        "dialogCancel", "emailClose"))
+    answer_discard(qtbot, "keepEditingButton", asked)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert asked == [DISCARD_QUESTION] and dialog.isVisible()
+    # The window's close button: the window system's close event, as a title bar sends it.
+    answer_discard(qtbot, "keepEditingButton", asked)
+    QApplication.sendEvent(dialog.windowHandle(), QCloseEvent())
+    assert len(asked) == 2 and dialog.isVisible() and "Zoë" in text_of(field)
+    answer_discard(qtbot, "discardButton", asked)
+    QApplication.sendEvent(dialog.windowHandle(), QCloseEvent())
+    assert len(asked) == 3 and not dialog.isVisible()
+
+
+@pytest.mark.parametrize("path", FORMS)
+def test_enter_makes_a_new_line_in_a_long_text_and_ctrl_enter_saves(qtbot, open_form, path):
+    dialog = open_form(path)
+    first = QApplication.focusWidget()
+    if isinstance(first, QLineEdit) and not first.text():
+        keys(qtbot, "Zoë")
+    texts = [w for w in tab_cycle(qtbot, dialog) if isinstance(w, QPlainTextEdit)
+             and not w.isReadOnly()]
+    if not texts:
+        pytest.skip("no text of several lines in this form")
+    text = texts[0]
+    qtbot.mouseClick(text.viewport(), Qt.MouseButton.LeftButton)
+    assert text.hasFocus()
+    keys(qtbot, "one")
+    qtbot.keyClick(text, Qt.Key.Key_Return)
+    keys(qtbot, "two")
+    assert "one\ntwo" in text.toPlainText() and dialog.isVisible()
+    qtbot.keyClick(text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    if path.endswith("EmailDialog"):
+        assert dialog.draft_path is not None
+        return
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Accepted
+
+
+@pytest.mark.parametrize("path", FORMS)
+def test_a_refused_save_shows_why_under_the_field_and_puts_the_cursor_there(
+        qtbot, open_form, path):
+    dialog = open_form(path)
+    first = QApplication.focusWidget()
+    if not (isinstance(first, QLineEdit) and not first.text()):
+        pytest.skip("the form opens valid: no required field is empty")
+    qtbot.keyClick(first, Qt.Key.Key_Return)
+    assert dialog.isVisible(), "an empty required field was saved"
+    errors = [e for e in dialog.findChildren(QLabel) if e.objectName().endswith("Error")
+              and e.isVisible() and e.text()]
+    assert errors, "no sentence says why"
+    box = errors[0].parentWidget()
+    assert box.isAncestorOf(first), "the sentence is not under the field"
+    assert first.hasFocus()
+    keys(qtbot, "Zoë")  # corrected where the cursor is, and saved
+    qtbot.keyClick(first, Qt.Key.Key_Return)
+    assert not dialog.isVisible() and dialog.result_object is not None
+
+
+@pytest.mark.parametrize("path", FORMS)
 def test_an_untouched_form_closes_at_once(qtbot, open_form, path):
     dialog = open_form(path)
     asked: list[str] = []
@@ -396,3 +463,76 @@ def test_an_untouched_form_closes_at_once(qtbot, open_form, path):
     assert not dialog.isVisible() and not asked
     QApplication.processEvents()
 
+
+
+# -- flows through the main window: the faults a coach met ----------------------------------
+
+
+def test_new_client_typed_straight_away_and_enter_saves_it(qtbot, demo_db):
+    """File → New client, the name typed at once (no click), Enter: the client exists and
+    the clients list shows it. Before, the cursor started on Save and the name went nowhere."""
+    from coachdesk.services import clients
+    from ui.main_window import MainWindow
+    from ui_helpers import when_modal
+
+    win = MainWindow(AppContext(demo_db))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.show_clients()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+
+    def fill(dialog):
+        qtbot.waitUntil(dialog.isActiveWindow)  # the window system activates it by itself
+        keys(qtbot, "Zoë Ångström-Okafor")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        if dialog.isVisible():  # not saved: close it, so the test fails instead of hanging
+            dialog.reject()
+
+    state = when_modal(fill)
+    qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: state["done"])
+    assert state["error"] is None
+    assert any(r.name == "Zoë Ångström-Okafor" for r in clients.list_rows(demo_db))
+    win.show_clients()
+    page = win.clients_page
+    shown = [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())]
+    assert "Zoë Ångström-Okafor" in shown
+
+
+def test_esc_in_a_new_client_with_a_name_typed_asks_first(qtbot, demo_db):
+    from coachdesk.services import clients
+    from ui.main_window import MainWindow
+    from ui_helpers import when_modal
+
+    before = clients.count(demo_db)
+    win = MainWindow(AppContext(demo_db))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.show_clients()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    asked: list[str] = []
+    seen = {}
+
+    def fill(dialog):
+        qtbot.waitUntil(dialog.isActiveWindow)
+        keys(qtbot, "Zoë")
+        field = QApplication.focusWidget()
+        answer_discard(qtbot, "keepEditingButton", asked)
+        qtbot.keyClick(field, Qt.Key.Key_Escape)  # by mistake
+        seen["kept"] = dialog.isVisible() and field.text() == "Zoë"
+        answer_discard(qtbot, "discardButton", asked)
+        qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
+        if dialog.isVisible():
+            dialog.reject()
+
+    state = when_modal(fill)
+    qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: state["done"])
+    assert state["error"] is None
+    assert asked == ["Discard what you typed?"] * 2
+    assert seen["kept"], "Keep editing lost the name"
+    assert clients.count(demo_db) == before
