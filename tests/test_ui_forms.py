@@ -536,3 +536,45 @@ def test_esc_in_a_new_client_with_a_name_typed_asks_first(qtbot, demo_db):
     assert asked == ["Discard what you typed?"] * 2
     assert seen["kept"], "Keep editing lost the name"
     assert clients.count(demo_db) == before
+
+
+def test_a_refused_setting_saves_nothing_and_shows_where(qtbot, demo_db):
+    """Settings: a new GROW question, then a mail server name with spaces, Save. The dialog
+    stays open on the e-mail tab with the cursor in the server field and the reason under
+    it, and nothing was written (before, the questions were saved anyway)."""
+    from coachdesk import mail
+    from coachdesk.reports import worksheet
+    from ui.dialogs.settings_dialog import SettingsDialog
+
+    before = worksheet.get_prompts(demo_db)
+    dialog = SettingsDialog(AppContext(demo_db))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    goal = dialog.prompt_edits["goal"]
+    qtbot.mouseClick(goal.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClick(goal, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(goal, Qt.Key.Key_Return)
+    keys(qtbot, "Qué harías mañana?")
+    qtbot.mouseClick(dialog.tabs.tabBar(), Qt.MouseButton.LeftButton,
+                     pos=dialog.tabs.tabBar().tabRect(1).center())
+    assert dialog.tabs.currentIndex() == 1
+    qtbot.mouseClick(dialog.smtp_server, Qt.MouseButton.LeftButton)
+    keys(qtbot, "smtp example org")
+    qtbot.mouseClick(dialog.tabs.tabBar(), Qt.MouseButton.LeftButton,
+                     pos=dialog.tabs.tabBar().tabRect(0).center())
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.tabs.currentIndex() == 1
+    assert dialog.errors["server"].isVisible() and dialog.smtp_server.hasFocus()
+    assert worksheet.get_prompts(demo_db) == before, "the questions were saved anyway"
+    assert not mail.get_smtp_settings(demo_db).configured
+    # Corrected where the cursor is: everything is saved.
+    qtbot.keyClick(dialog.smtp_server, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    keys(qtbot, "smtp.example.org")
+    qtbot.mouseClick(dialog.smtp_sender, Qt.MouseButton.LeftButton)
+    keys(qtbot, "coach@example.org")
+    qtbot.keyClick(dialog.smtp_sender, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert worksheet.get_prompts(demo_db)["goal"][-1] == "Qué harías mañana?"
