@@ -344,6 +344,14 @@ def test_form_labels_put_the_cursor_in_their_field(qtbot, open_form, path):
             assert buddy.isChecked()
         assert buddy.hasFocus(), f"clicking “{text}” leaves {name(buddy)}"
     assert len(letters) == len(set(letters)), f"two labels share an Alt+letter: {letters}"
+    # Alt+letter from anywhere in the form puts the cursor in the label's field.
+    for label in reversed(forms):
+        text = label.text()
+        if not label.isVisibleTo(dialog) or "&" not in text.replace("&&", ""):
+            continue
+        letter = text[text.index("&") + 1].lower()
+        qtbot.keyClick(QApplication.focusWidget(), letter, Qt.KeyboardModifier.AltModifier)
+        assert label.buddy().hasFocus(), f"Alt+{letter} does not reach {name(label.buddy())}"
 
 
 @pytest.mark.parametrize("path", FORMS)

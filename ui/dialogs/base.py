@@ -321,6 +321,13 @@ class FormBehaviour:
             if label.buddy() is None or not any(label.buddy() is leaf for leaf in leaves):
                 label.setBuddy(leaves[0])
                 label.setText(with_mnemonic(label.text(), used))
+            group = leaves[0].group() if isinstance(leaves[0], QRadioButton) else None
+            if group is not None:  # a choice of several: Alt+letter goes to the one chosen
+                def follow(*_, label=label, group=group):
+                    if group.checkedButton() is not None:
+                        label.setBuddy(group.checkedButton())
+                follow()
+                group.buttonToggled.connect(follow)
         for label in self.findChildren(QLabel):
             if label.buddy() is not None:
                 label.installEventFilter(self._form_keys)  # a click puts the cursor there
