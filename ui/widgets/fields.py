@@ -127,6 +127,7 @@ class _DateLine(QLineEdit):
 
     step = Signal(int)
     calendar_requested = Signal()
+    clear_room = True  # leave room for the clear button (an optional date)
 
     def keyPressEvent(self, event):  # noqa: N802 (Qt name)
         key, mods = event.key(), event.modifiers()
@@ -145,9 +146,9 @@ class _DateLine(QLineEdit):
     def sizeHint(self):  # noqa: N802
         hint = super().sizeHint()
         fm = self.fontMetrics()
-        text = max(fm.horizontalAdvance("29 Sep 2026 "), fm.horizontalAdvance(
-            self.placeholderText() + " "))
-        hint.setWidth(text + 2 * fm.height() + 12)  # frame, margins and the clear button
+        widest = max(fm.horizontalAdvance(f"28 {m} 2026 ") for m in MONTH_ABBREVIATIONS)
+        text = max(widest, fm.horizontalAdvance(self.placeholderText() + " "))
+        hint.setWidth(text + 12 + (fm.height() + 6 if self.clear_room else 0))  # frame, margins
         return hint
 
     def minimumSizeHint(self):  # noqa: N802
@@ -212,7 +213,8 @@ class OptionalDateEdit(QWidget):
         self._popup: _CalendarPopup | None = None
 
         self.edit = _DateLine()
-        self.edit.setPlaceholderText("Not set" if allow_empty else "e.g. 29/11/2026")
+        self.edit.clear_room = allow_empty
+        self.edit.setPlaceholderText("Not set" if allow_empty else "dd/mm/yyyy")
         self.edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.edit.setToolTip(DATE_HINT + (" Clear it for no date." if allow_empty else ""))
         self.clear_action = self.edit.addAction(
