@@ -127,6 +127,17 @@ FACTORIES: dict[str, Callable] = {
     "ui.dialogs.settings_dialog.SettingsDialog":
         lambda d, mp: _import("ui.dialogs.settings_dialog.SettingsDialog")(d.ctx),
     "ui.dialogs.email_dialog.EmailDialog": _email,
+    # Edit variants (after the '#'): the cursor starts in the first field there too.
+    "ui.dialogs.engagement.EngagementDialog#edit":
+        lambda d, mp: _import("ui.dialogs.engagement.EngagementDialog")(
+            d.ctx, d.client_id, d.organization_id,
+            engagement=_import("coachdesk.services.engagements.get")(d.ctx.db, d.engagement_id)),
+    "ui.dialogs.stakeholder_dialog.StakeholderDialog#edit":
+        lambda d, mp: _import("ui.dialogs.stakeholder_dialog.StakeholderDialog")(
+            d.ctx, d.client_id, d.stakeholder),
+    "ui.dialogs.goal_dialog.GoalDialog#edit":
+        lambda d, mp: _import("ui.dialogs.goal_dialog.GoalDialog")(
+            d.ctx, d.engagement_id, d.goal),
 }
 
 # Dialogs that are not forms (nothing typed to lose, or they guard it their own way).
