@@ -387,6 +387,11 @@ class FormBehaviour:
             event.accept()
             self.close_asking()
             return
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            event.accept()  # Ctrl+Enter saves from any field, as it does from a long text
+            self.press_default()
+            return
         super().keyPressEvent(event)
 
     def closeEvent(self, event):  # noqa: N802
