@@ -287,8 +287,10 @@ class FormBehaviour:
             if not widget.accessibleName():
                 label = next((lab for lab in self.findChildren(QLabel) if lab.buddy() is widget),
                              None)
-                words = label.text() if label is not None else getattr(widget, "text", str)()
-                widget.setAccessibleName(_plain(words) if isinstance(words, str) else "")
+                if label is not None:
+                    widget.setAccessibleName(_plain(label.text()))
+                elif isinstance(widget, QAbstractButton):
+                    widget.setAccessibleName(_plain(widget.text()))
         first = self.first_field()
         if first is not None:
             focus_into(first)
@@ -320,7 +322,7 @@ class FormBehaviour:
             # addRow(text, field) buddies the label to the field's box: point it at the field
             if label.buddy() is None or not any(label.buddy() is leaf for leaf in leaves):
                 label.setBuddy(leaves[0])
-                label.setText(with_mnemonic(label.text(), used))
+            label.setText(with_mnemonic(label.text(), used))
             group = leaves[0].group() if isinstance(leaves[0], QRadioButton) else None
             if group is not None:  # a choice of several: Alt+letter goes to the one chosen
                 def follow(*_, label=label, group=group):
