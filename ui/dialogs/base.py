@@ -259,6 +259,17 @@ class FormBehaviour:
             self._form_ready = True
             self.arrange_form()
 
+    def setVisible(self, visible: bool) -> None:  # noqa: N802
+        super().setVisible(visible)
+        field = self.focusWidget() if visible else None
+        # QDialog announces the first field with a Tab focus event, which selects a line
+        # edit's text: in an edit form, the next key would replace the name. The cursor goes
+        # to the end instead (a date or a number stays selected, to be typed over whole).
+        if isinstance(field, QLineEdit) and not isinstance(field.parentWidget(),
+                                                            OptionalDateEdit):
+            field.deselect()
+            field.end(False)
+
     def arrange_form(self) -> None:
         """Tab order, label buddies and keys, the first field's focus, the untouched state."""
         if self.layout() is not None:
