@@ -40,3 +40,30 @@ def type_text(widget, text: str) -> None:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
                                                      Qt.KeyboardModifier.NoModifier, ch))
+
+
+def keys(qtbot, text: str) -> None:
+    """Type ``text`` into whatever has the cursor, as a person does. QTest.keyClicks aborts
+    on any letter outside ASCII (ë), so those go as the key events an input method sends
+    (``type_text``)."""
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(QApplication.focusWidget(), ch)
+        else:
+            type_text(QApplication.focusWidget(), ch)
+
+
+def answer_discard(qtbot, button_name: str, seen: list) -> None:
+    """Press ``button_name`` ("discardButton" or "keepEditingButton") in the "Discard what
+    you typed?" question of a form once it is open; its text is appended to ``seen``."""
+    from PySide6.QtWidgets import QAbstractButton, QMessageBox
+
+    def poll(left=100):
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.objectName() == "discardQuestion":
+            seen.append(box.text())
+            box.findChild(QAbstractButton, button_name).click()
+        elif left:
+            QTimer.singleShot(20, lambda: poll(left - 1))
+
+    QTimer.singleShot(0, poll)

@@ -35,6 +35,7 @@ from coachdesk.errors import CoachDeskError
 from ..context import AppContext
 from ..theme import css
 from ..widgets.fields import ErrorLabel, name_widget, with_error
+from .base import FormBehaviour
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ def default_message(sponsor: str, client: str, period: str, coach: str,
             "I am happy to talk it through whenever it suits you." + sign)
 
 
-class EmailDialog(QDialog):
+class EmailDialog(FormBehaviour, QDialog):
     """To, subject, a short cover message, and two ways to send.
 
     ``record(method, recipient)`` is called once the report has gone a given way
@@ -217,7 +218,7 @@ class EmailDialog(QDialog):
         actions.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setObjectName("emailClose")
-        close.rejected.connect(self.reject)
+        close.rejected.connect(self.close_asking)
         outcome_row = QHBoxLayout()
         outcome_row.addWidget(self.outcome, 1)
         outcome_row.addWidget(self.show_folder_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -315,6 +316,7 @@ class EmailDialog(QDialog):
             self._say(f"The draft could not be written: {exc.strerror or exc}", "red")
             return None
         self.draft_path = path
+        self.mark_clean()  # the words went into the draft: closing loses nothing
         self._log("draft", to)
         if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
             self._say("The draft is open in your mail program: check it and press Send there. "
@@ -353,6 +355,7 @@ class EmailDialog(QDialog):
         except OSError as exc:
             self._say(f"The message could not be put in the outbox: {exc.strerror or exc}", "red")
             return False
+        self.mark_clean()  # the message waits in the outbox: closing loses nothing
         self._log("outbox", to)
         self.send_button.setEnabled(False)
         self.draft_button.setEnabled(False)

@@ -71,6 +71,7 @@ class EngagementDialog(FormDialog):
         self.start = self.add_field("Start date *", "start_date",
                                     OptionalDateEdit(allow_empty=False), "engagementStart")
         self.end = self.add_field("End date", "end_date", OptionalDateEdit(), "engagementEnd")
+        self.end.set_related_date(self.start.value)  # its calendar opens near the start
         self.sessions = QSpinBox()
         self.sessions.setRange(0, 1000)
         self.add_field("Sessions agreed", "sessions_agreed", self.sessions, "engagementSessions")

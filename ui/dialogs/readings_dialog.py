@@ -287,6 +287,7 @@ class QuickEntryDialog(FormDialog):
             grid.addWidget(row.error, r + 1, 0, 1, 4)
             row.check.setChecked(chosen is None or ind.id in chosen)
             self.errors[f"indicator_{ind.id}"] = row.error
+            self.fields[f"indicator_{ind.id}"] = row.value  # a refused value gets the cursor
         grid.setRowStretch(len(library) * 2 + 1, 1)
         if not library:
             empty = QLabel("No indicators are in use. Add some with Edit → Indicators….")

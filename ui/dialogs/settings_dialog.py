@@ -94,10 +94,10 @@ class SettingsDialog(FormDialog):
         return super().add_field(label, field, widget, object_name)
 
     def show_error(self, exc: CoachDeskError) -> None:
-        super().show_error(exc)
         field = getattr(exc, "field", None)
         if isinstance(exc, ValidationError) and field in self._tab_of_field:
-            self.tabs.setCurrentIndex(self._tab_of_field[field])
+            self.tabs.setCurrentIndex(self._tab_of_field[field])  # first, so the cursor can go there
+        super().show_error(exc)
 
     # -- reports & e-mail ----------------------------------------------------------------------
     def _section(self, text: str) -> None:
@@ -213,18 +213,25 @@ class SettingsDialog(FormDialog):
                                  security=self.smtp_security.currentData(),
                                  user=self.smtp_user.text(), sender=self.smtp_sender.text())
 
-    def _save_reports(self) -> None:
-        settings_service.set_coach_profile(self.ctx.db, self.coach_name.text().strip(),
-                                           self.credentials.text().strip(),
-                                           self.logo_path.text().strip())
+    def _check_smtp(self) -> mail.SmtpSettings | None:
+        """The mail server settings checked (None when not set up); writes nothing."""
         values = self._smtp_values()
         password = self.smtp_password.text()
         if not (values.server.strip() or values.sender.strip() or values.user.strip() or password):
-            settings_service.put_json(self.ctx.db, mail.SETTINGS_KEY, None)  # not set up
-            return
-        clean = mail.validate_smtp_settings(values)  # nothing saved if a field is wrong
+            return None
+        clean = mail.validate_smtp_settings(values)
         if password and not clean.user:
             raise ValidationError("Please give the user name that goes with the password.", "user")
+        return clean
+
+    def _save_reports(self, clean: mail.SmtpSettings | None) -> None:
+        settings_service.set_coach_profile(self.ctx.db, self.coach_name.text().strip(),
+                                           self.credentials.text().strip(),
+                                           self.logo_path.text().strip())
+        if clean is None:
+            settings_service.put_json(self.ctx.db, mail.SETTINGS_KEY, None)  # not set up
+            return
+        password = self.smtp_password.text()
         if password:
             mail.set_smtp_password(clean.user, password)  # the keyring only
         mail.set_smtp_settings(self.ctx.db, clean)
@@ -318,11 +325,16 @@ class SettingsDialog(FormDialog):
     def submit(self):
         prompts = {stage: [line.strip() for line in edit.toPlainText().splitlines() if line.strip()]
                    for stage, edit in self.prompt_edits.items()}
-        self._save_backups()  # checked first: a missing folder stops the save with its reason
+        # Every field is checked before anything is written: a wrong mail server or logo
+        # leaves the questions, the paper and the rest as they were.
+        worksheet.validate_prompts(prompts)
+        settings_service.check_logo(self.logo_path.text().strip())
+        smtp = self._check_smtp()
+        self._save_backups()  # checks its folder (the one check that writes when it passes)
         saved = worksheet.set_prompts(self.ctx.db, prompts)
         worksheet.set_paper_size(self.ctx.db, self.paper.currentData())
         settings_service.set_default_session_minutes(self.ctx.db, self.session_minutes.value())
-        self._save_reports()
+        self._save_reports(smtp)
         self.ctx.notify("settings")
         self.ctx.say("Settings saved.")
         return saved
