@@ -101,6 +101,8 @@ def _label(label: QLabel):
         doc.setDocumentMargin(0)
         doc.setHtml(text)
         plain = doc.toPlainText()
+    elif label.buddy() is not None:
+        plain = shown_text(text)  # a buddy's label draws '&Name' as 'Name' (N underlined)
     else:
         plain = text
     if not plain.strip():

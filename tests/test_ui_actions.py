@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from coachdesk.models import ActionOwner, ActionStatus
 from coachdesk.services import actions, clients, sessions
-from ui_helpers import type_text, when_modal
+from ui_helpers import keys, type_text, when_modal
 from test_ui_views import (activate, assert_views_show_models, click_into, click_row,  # noqa: F401
                            double_click, win)
 
@@ -58,8 +58,10 @@ def test_an_action_is_corrected_by_keyboard_text_owner_and_due(qtbot, win, demo_
         assert QApplication.focusWidget() is dialog.owner
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)  # Client → Coach
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-        assert QApplication.focusWidget() is dialog.due
-        dialog.due.set_value(due)  # the date field's own typing is tested with the field
+        assert dialog.due.isAncestorOf(QApplication.focusWidget())  # the date's typed line
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A,
+                       Qt.KeyboardModifier.ControlModifier)
+        keys(qtbot, due.strftime("%d/%m/%Y"))  # typed over, as a coach does
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
 
     click_row(qtbot, panel.view, 0)
@@ -314,10 +316,12 @@ def test_tab_walks_the_actions_tab_in_the_order_it_is_seen(qtbot, win, demo_db):
     _s, panel = session_with_actions(qtbot, win, demo_db, "Call the sponsor")
     click_row(qtbot, panel.view, 0)
     walked = []
-    for _ in range(6):
+    for _ in range(7):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         walked.append(QApplication.focusWidget())
-    # The open action's buttons (Reopen is off), then the new-action row. (Past the due
-    # date, Tab steps through the date's parts: that field is tested on its own.)
-    assert walked == [panel.edit_button, panel.done_button, panel.drop_button, panel.text,
-                      panel.owner, panel.due]
+    # The open action's buttons (Reopen is off), then the new-action row: its text, owner,
+    # the due date's typed line, and the Add button.
+    assert walked[:5] == [panel.edit_button, panel.done_button, panel.drop_button, panel.text,
+                          panel.owner]
+    assert panel.due.isAncestorOf(walked[5])
+    assert walked[6] is panel.add_button

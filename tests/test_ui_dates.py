@@ -234,3 +234,40 @@ def test_the_forms_a_date_may_take():
     for wrong in ("11/29/2026", "29/11", "31/02/2026", "1/1/1899", "29/11/2026 10:00",
                   "29 Foo 2026", "", "   "):
         assert parse_date_text(wrong) is None, wrong
+
+
+def test_an_empty_action_due_date_opens_its_calendar_at_the_session(qtbot, demo_db):
+    """An action agreed in an August session: its empty due date's calendar shows August
+    of that year (not 1900, not today's month), in the session's Actions tab and in the
+    action's edit form."""
+    from coachdesk.services import actions, clients, sessions
+    from ui.context import AppContext
+    from ui.dialogs.action_dialog import ActionDialog
+    from ui.pages.session_grow import ActionsPanel
+
+    jose = next(c for c in clients.list_rows(demo_db) if c.name.startswith("José"))
+    session = next(s for s in sessions.list_for_client(demo_db, jose.id)
+                   if s.session_date.month == 8)
+    shown = QDate(session.session_date.year, 8, session.session_date.day)
+
+    panel = ActionsPanel(AppContext(demo_db))
+    qtbot.addWidget(panel)
+    panel.load(session)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.due.value() is None
+    qtbot.mouseClick(panel.due.calendar_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(panel.due.is_calendar_open)
+    calendar = panel.due.calendarWidget()
+    assert (calendar.yearShown(), calendar.monthShown()) == (shown.year(), 8)
+    assert calendar.selectedDate() == shown
+    qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key.Key_Escape)
+
+    action = actions.create(demo_db, session.id, "Call the sponsor", due_date=None)
+    dialog = ActionDialog(AppContext(demo_db), actions.row(demo_db, action.id))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.mouseClick(dialog.due.calendar_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.due.is_calendar_open)
+    assert dialog.due.calendarWidget().selectedDate() == shown

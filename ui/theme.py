@@ -24,7 +24,14 @@ import sys
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QProxyStyle, QStyle, QStyleFactory
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QWidget,
+)
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +204,8 @@ def _repolish_style_sheets(app: QApplication, dark: bool) -> None:
             for light, on_dark in _COLOURS.values()}
     pattern = re.compile("|".join(re.escape(c) for c in swap), re.IGNORECASE)
     for widget in app.allWidgets():
+        if not isinstance(widget, QWidget):
+            continue  # a stale wrapper (PySide can hand back a layout item for a freed address)
         sheet = widget.styleSheet()
         if sheet:
             widget.setStyleSheet(pattern.sub(lambda m: swap[m.group(0).lower()], sheet))

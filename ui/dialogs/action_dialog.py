@@ -38,6 +38,7 @@ class ActionDialog(FormDialog):
         self.add_field("Owner", "owner", self.owner, "actionOwner")
         self.due = self.add_field("Due", "due_date", OptionalDateEdit(), "actionDue")
         self.due.set_value(action.due_date)
+        self.due.set_related_date(action.session_date)  # the calendar opens near the session
         # Fields first, then Save and Cancel, whatever order they were built in.
         chain: list[QWidget] = [self.text, self.owner, self.due, self.save_button,
                                 self.buttons.button(self.buttons.StandardButton.Cancel)]

@@ -344,6 +344,8 @@ class ActionsPanel(QWidget):
         self.owner.addItem("Client", "client")
         self.owner.addItem("Coach", "coach")
         self.due = name_widget(OptionalDateEdit(), "newActionDue", "Due date")
+        # An empty due date's calendar opens at the session's month, not 1900 or a year away.
+        self.due.set_related_date(lambda: self.session.session_date if self.session else None)
         self.add_button = name_widget(QPushButton("Add action"), "addAction", "Add action")
         self.edit_button = name_widget(QPushButton("Edit…"), "actionEdit", "Edit action")
         self.edit_button.setToolTip("Correct the selected action's text, owner or due date "
