@@ -219,6 +219,8 @@ def _line_edit(edit: QLineEdit | None):
     room = edit.contentsRect().width() - margins.left() - margins.right() - 4  # Qt's 2px each side
     needed = QFontMetrics(edit.font()).horizontalAdvance(edit.text())
     if needed > room + TOLERANCE:
+        if edit.isReadOnly() and edit.text() and edit.text() in edit.toolTip():
+            return None  # a long path shown read-only: it scrolls, and its tooltip has it all
         return "value cut", edit.text(), needed, room
     return None
 

@@ -278,6 +278,9 @@ class SettingsDialog(FormDialog):
         self.second_folder = QLineEdit(str(current.second_folder or ""))
         self.second_folder.setReadOnly(True)
         self.second_folder.setPlaceholderText("None: backups stay on this computer only")
+        # A long path scrolls in the field; its tooltip always says it whole.
+        self.second_folder.textChanged.connect(self.second_folder.setToolTip)
+        self.second_folder.setToolTip(self.second_folder.text())
         self.second_folder_choose = QPushButton("Choose…")
         self.second_folder_choose.setObjectName("settingsSecondFolderChoose")
         self.second_folder_choose.setAccessibleName("Choose a second backup folder")
