@@ -34,6 +34,8 @@ from .. import models  # noqa: F401  (registers every table on SQLModel.metadata
 from ..errors import CoachDeskError, ValidationError
 from ..files import atomic_write
 from ..storage import Database
+from .json_values import column_kind as _kind
+from .json_values import to_json as _to_json
 
 FORMAT = "coachdesk-practice"
 VERSION = 1
@@ -61,35 +63,6 @@ def exported_tables() -> list[Table]:
 
 
 # -- writing --------------------------------------------------------------------
-
-
-def _kind(column) -> type:
-    """The Python type a column holds (bool, int, float, str, date, time, datetime or an Enum)."""
-    kind = column.type
-    for candidate in (kind, getattr(kind, "impl", None)):  # a TypeDecorator: ask what it wraps
-        if candidate is None:
-            continue
-        try:
-            found = candidate.python_type
-        except NotImplementedError:
-            continue
-        if found is not object:
-            return found
-    return str  # pragma: no cover - every model column has one
-
-
-def _to_json(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime):
-        if value.utcoffset() is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat()
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    return value
 
 
 def _raw_datetime(value) -> str | None:

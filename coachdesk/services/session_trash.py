@@ -43,6 +43,8 @@ from sqlmodel import SQLModel
 from ..errors import CoachDeskError, NotFoundError
 from ..models import Client, CoachingSession, DeletedSession, Engagement, utcnow
 from ..storage import Database
+from .json_values import column_kind as _kind
+from .json_values import to_json as _to_json
 
 log = logging.getLogger(__name__)
 
@@ -93,34 +95,6 @@ def _conditions(session_id: int) -> dict[str, Any]:
 
 
 # -- the payload ----------------------------------------------------------------------------
-
-
-def _to_json(value: Any) -> Any:
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return value
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime):
-        if value.utcoffset() is None:  # SQLite hands back UTC without its offset
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    return str(value)
-
-
-def _kind(column) -> type:
-    """The Python type a column holds (str, int, bool, date, an Enum …)."""
-    for candidate in (column.type, getattr(column.type, "impl", None)):
-        if candidate is None:
-            continue
-        try:
-            found = candidate.python_type
-        except NotImplementedError:
-            continue
-        if found is not object:
-            return found
-    return str  # pragma: no cover - every model column has one
 
 
 class _Damaged(ValueError):

@@ -1,0 +1,42 @@
+"""Column values as JSON and back: the conventions the practice export
+(docs/export-format.md) and the deleted sessions' payload share.
+
+Dates ``YYYY-MM-DD``, times ``HH:MM:SS``, date-times ISO 8601 in UTC with their offset,
+choices (enums) as their values; text, numbers, true/false and null as they are.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+
+def column_kind(column) -> type:
+    """The Python type a column holds (bool, int, float, str, date, time, datetime or an Enum)."""
+    kind = column.type
+    for candidate in (kind, getattr(kind, "impl", None)):  # a TypeDecorator: ask what it wraps
+        if candidate is None:
+            continue
+        try:
+            found = candidate.python_type
+        except NotImplementedError:
+            continue
+        if found is not object:
+            return found
+    return str  # pragma: no cover - every model column has one
+
+
+def to_json(value: Any) -> Any:
+    """One column value as JSON (see the module's conventions)."""
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:  # SQLite hands back UTC without its offset
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return value
