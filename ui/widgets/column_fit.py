@@ -6,7 +6,8 @@ and the last columns scroll out of sight. ``ColumnFit`` makes one column flexibl
 (it takes whatever the others leave) and, when the room is short, in this order:
 
 1. hides the optional columns (``give_way``, first named first), whose content the
-   model must also give in a tooltip of the row;
+   model must also give in a tooltip of the row; the flexible column may be one of them
+   (the first column that may shrink then takes what is left);
 2. narrows the columns that may shrink (``shrink``) in proportion to what each can
    give, down to their minimum; their text is then shortened with "…" by the view,
    so the model must give the full text as the cell's tooltip.
@@ -117,17 +118,28 @@ class ColumnFit(QObject):
         always = [c for c in range(count)
                   if c != self.flex and c not in self.give_way and c not in fixed_hidden]
         optional = [c for c in self.give_way if c < count]
-        flex_min = self.minimum(self.flex)
-        wants = max(self.flex_wants or 0, flex_min)
+        wants = max(self.flex_wants or 0, self.minimum(self.flex))
 
         def width(c: int) -> int:
             return max(self.preferred.get(c, header.defaultSectionSize()), self.minimum(c))
 
+        def need(shown: list[int]) -> int:
+            fixed = sum(width(c) for c in always + shown if c != self.flex)
+            return fixed + (wants if self.flex not in optional or self.flex in shown else 0)
+
         hidden: set[int] = set()
         shown = list(optional)
-        while shown and sum(width(c) for c in always + shown) + wants > room:
+        while shown and need(shown) > room:
             hidden.add(shown.pop(0))
-        widths = {c: width(c) for c in always + shown}
+        # The flexible column may give way too: the first column that may shrink (or the
+        # last one shown) then takes what is left.
+        rest = [c for c in always + shown if c != self.flex]
+        if not rest:
+            hidden.discard(self.flex)  # the only column left: it stays
+        flex = self.flex if self.flex not in hidden else next(
+            (c for c in self.shrink if c in rest), rest[-1])
+        widths = {c: width(c) for c in always + shown if c != flex}
+        flex_min = self.minimum(flex)
         excess = sum(widths.values()) + flex_min - room
         if excess > 0:
             give = {c: widths[c] - self.minimum(c) for c in self.shrink if c in widths}
@@ -137,7 +149,7 @@ class ColumnFit(QObject):
                 take = min(excess, total)
                 for c, g in give.items():
                     widths[c] -= min(g, -(-take * g // total))  # rounded up: never 1 px over
-        widths[self.flex] = max(room - sum(widths.values()), flex_min)
+        widths[flex] = max(room - sum(widths.values()), flex_min)
         return widths, hidden
 
     def refit(self) -> None:
@@ -154,8 +166,9 @@ class ColumnFit(QObject):
             for column in self.give_way:
                 if column < header.count() and header.isSectionHidden(column) != (column in hidden):
                     header.setSectionHidden(column, column in hidden)
+            flex = self.flex if self.flex not in hidden else None
             for column, width in widths.items():
-                mode = QHeaderView.ResizeMode.Fixed if column == self.flex \
+                mode = QHeaderView.ResizeMode.Fixed if column == flex \
                     else QHeaderView.ResizeMode.Interactive
                 if header.sectionResizeMode(column) != mode:
                     header.setSectionResizeMode(column, mode)

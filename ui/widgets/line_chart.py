@@ -292,7 +292,8 @@ class LineChart(QWidget):
         for lead, entries in ((34, [(i, name) for name, i in self._legend_entries()]),
                               (26, [(-1 - k, name) for k, name in enumerate(self.marker_names)])):
             for key, name in entries:
-                shown = fm.elidedText(name, Qt.TextElideMode.ElideRight, room - lead)
+                shown = name if fm.horizontalAdvance(name) <= room - lead else \
+                    fm.elidedText(name, Qt.TextElideMode.ElideRight, room - lead)
                 out.append((key, shown, name, min(fm.horizontalAdvance(shown) + lead, room)))
         return out
 
