@@ -350,3 +350,20 @@ def test_columns_shrink_give_way_and_come_back(qtbot):
     assert not view.isColumnHidden(2)
     assert [header.sectionSize(c) for c in range(3)] == [200, 150, 100]
     assert header.length() == view.viewport().width()
+
+
+def test_dashboard_rearranges_as_the_window_is_resized(qtbot, demo_db):
+    window = MainWindow(AppContext(demo_db))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(1366, 768)
+    window.nav.setCurrentRow([key for key, _ in NAV_ITEMS].index("dashboard"))
+    page = window.stack.currentWidget()
+    qtbot.waitUntil(lambda: page.data is not None, timeout=20000)
+    for size, narrow in ((QSize(1024, 640), True), (QSize(1366, 768), False),
+                         (QSize(1024, 640), True)):
+        window.resize(size)
+        settle(qtbot)
+        assert page.narrow is narrow
+        assert not check(window, f"dashboard @ {size}"), check(window, f"dashboard @ {size}")
