@@ -26,9 +26,6 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
 
-_FIT = "coachdeskColumnFit"
-
-
 def heading_width(view: QTableView, column: int) -> int:
     """What a column's heading needs: its text, the style's margins and the sort mark."""
     header = view.horizontalHeader()
@@ -75,7 +72,6 @@ class ColumnFit(QObject):
         header.sectionResized.connect(self._resized)
         header.sectionCountChanged.connect(lambda *_: self.refit())
         view.viewport().installEventFilter(self)
-        view.setProperty(_FIT, True)
         self.refit()
 
     # -- what the page says ----------------------------------------------------------
@@ -89,10 +85,6 @@ class ColumnFit(QObject):
         if column not in self._minimum:
             self._minimum[column] = heading_width(self.view, column)
         return self._minimum[column]
-
-    def set_minimum(self, column: int, width: int) -> None:
-        self._minimum[column] = width
-        self.refit()
 
     # -- fitting -------------------------------------------------------------------------
 
