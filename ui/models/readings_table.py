@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 
 from coachdesk.models import Indicator, IndicatorReading
 from coachdesk.services.indicators import SOURCE_LABELS, LatestValue, fmt
@@ -72,7 +75,8 @@ class ReadingsTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         if role == Qt.ItemDataRole.ToolTipRole and section == self.COMMENT:
-            return "Your own note about the rating: it never appears in a report."
+            return (f"{self.HEADERS[self.COMMENT]}: your own note about the rating; it never "
+                    "appears in a report.")
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -106,10 +110,15 @@ class ReadingsTableModel(RowsTableModel):
                     text = text[:160] + "…"
                 return f"{PRIVATE_MARK} {text}" if text else ""
         if role == Qt.ItemDataRole.ToolTipRole:
+            # Each text in full, for when its column is too narrow to show all of it.
             if col == self.COMMENT and r.private_comment:
                 return f"Private (never in a report):\n{r.private_comment[:2000]}"
-            if col == 1 and ind is not None and ind.description:
-                return ind.description
+            if col == 1 and ind is not None:
+                return f"{ind.name}\n{ind.description}" if ind.description else ind.name
+            if col == 3:
+                return source_label(r.source)
+            if col == 4 and r.engagement_id:
+                return self._engagements.get(r.engagement_id)
         if role == Qt.ItemDataRole.ForegroundRole and col == self.COMMENT:
             return colour("amber")
         return None
@@ -153,14 +162,43 @@ def describe_change(latest: LatestValue) -> Change:
 
 
 class LatestValuesModel(RowsTableModel):
-    """The latest value of each indicator rated, with the change since the reading before."""
+    """The latest value of each indicator rated, with the change since the reading before.
+
+    It doubles as the chart's legend when ``legend`` is set (indicator id -> the line's
+    colour, whether it is shown, whether it is dashed): each name then has its line's
+    colour and a check box that shows or hides the line (``toggled``).
+    """
 
     HEADERS = ["Indicator", "Latest", "Change", "Date", "Source"]
+    toggled = Signal(int, bool)  # indicator id, shown
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list[LatestValue] = []
         self._descriptions: dict[int, str] = {}
+        self.legend: Callable[[int], tuple[QColor, bool, bool] | None] | None = None
+
+    def refresh_legend(self) -> None:
+        """The lines shown or their colours changed: repaint the names' check boxes and swatches."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0),
+                                  [Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.DecorationRole])
+
+    def _legend_of(self, lv: LatestValue):
+        return self.legend(lv.indicator_id) if self.legend is not None else None
+
+    def flags(self, index):
+        flags = super().flags(index)
+        if index.isValid() and index.column() == 0 and self._legend_of(self._rows[index.row()]):
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or index.column() != 0:
+            return False
+        shown = Qt.CheckState(value) == Qt.CheckState.Checked
+        self.toggled.emit(self._rows[index.row()].indicator_id, shown)
+        return True
 
     def set_rows(self, rows: list[LatestValue], descriptions: dict[int, str] | None = None) -> None:
         self.beginResetModel()
@@ -178,6 +216,14 @@ class LatestValuesModel(RowsTableModel):
         col = index.column()
         if role == INDICATOR_ROLE:
             return lv.indicator_id
+        if col == 0 and role in (Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.DecorationRole):
+            legend = self._legend_of(lv)
+            if legend is None:
+                return None
+            line, shown, dashed = legend
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked
+            return swatch(line, dashed)
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return lv.name
@@ -197,8 +243,11 @@ class LatestValuesModel(RowsTableModel):
             return colour("grey")
         if role == Qt.ItemDataRole.ToolTipRole:
             direction = "higher is better" if lv.higher_is_better else "lower is better"
-            if col == 4:
-                return source_label(lv.source)
+            rated = (f"{value_on_scale(lv.value, lv.scale_min, lv.scale_max)} on "
+                     f"{day_label(lv.reading_date)}, {source_label(lv.source)[0].lower()}"
+                     f"{source_label(lv.source)[1:]}")
+            if col in (1, 3, 4):  # the date and source columns give way when narrow
+                return f"{lv.name}: {rated}"
             if col == 2 and lv.previous_value is not None:
                 change = describe_change(lv)
                 word = {True: "Better", False: "Worse", None: "Unchanged"}[change.better]
@@ -207,8 +256,8 @@ class LatestValuesModel(RowsTableModel):
                         f"{day_label(lv.reading_date)} ({direction}).")
             if col == 0:
                 desc = self._descriptions.get(lv.indicator_id, "")
-                return f"{lv.name} ({lv.scale_min} to {lv.scale_max}, {direction})" + (
-                    f"\n{desc}" if desc else "")
+                return f"{lv.name} ({lv.scale_min} to {lv.scale_max}, {direction})\n" \
+                       f"Latest: {rated}" + (f"\n{desc}" if desc else "")
         if role == Qt.ItemDataRole.AccessibleTextRole and col == 2:
             change = describe_change(lv)
             word = {True: "better", False: "worse", None: ""}[change.better]
@@ -216,6 +265,26 @@ class LatestValuesModel(RowsTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+
+_SWATCHES: dict[tuple[str, bool], QPixmap] = {}
+
+
+def swatch(colour: QColor, dashed: bool = False) -> QPixmap:
+    """A short thick line in the chart line's colour (dashed for a retired indicator)."""
+    key = (colour.name(), dashed)
+    if key not in _SWATCHES:
+        pixmap = QPixmap(16, 10)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        pen = QPen(colour, 3)
+        if dashed:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawLine(QPointF(1, 5), QPointF(15, 5))
+        painter.end()
+        _SWATCHES[key] = pixmap
+    return _SWATCHES[key]
 
 
 def latest_from_readings(readings: list[IndicatorReading],

@@ -105,12 +105,16 @@ class StakeholderTableModel(QAbstractTableModel):
                        f"{TREND_LABELS[s.trend].lower()}"
             if col == NOTES and s.notes.strip():
                 return s.notes[:1000]
-            if col == NAME:
+            if col == NAME:  # all of the row: on a laptop the relation and notes give way
+                relation = RELATION_LABELS.get(s.relation, str(s.relation))
                 motivation = f"\nMotivation: {mvs.region.value} (Blue {mvs.blue:g} · " \
                              f"Red {mvs.red:g} · Green {mvs.green:g})" if mvs else ""
-                return s.name + motivation
+                notes = f"\n{first_line(s.notes, 300)}" if s.notes.strip() else ""
+                return f"{s.name} ({relation})" + motivation + notes
             if col == ROLE:
                 return s.role or None
+            if col == RELATION:
+                return RELATION_LABELS.get(s.relation, str(s.relation))
         if role == Qt.ItemDataRole.AccessibleTextRole and col == INFLUENCE:
             return f"{s.influence} of 5"
         if role == Qt.ItemDataRole.AccessibleTextRole and col == QUALITY:

@@ -365,7 +365,9 @@ class GoalsTab(QWidget):
         for i, g in enumerate(series.goals):
             # Lines at the same level would hide each other: a small, even offset.
             nudge = (i - (n - 1) / 2) * min(0.06, 0.3 / max(n, 1))
-            title = g.title if len(g.title) <= 40 else g.title[:39] + "…"
+            # The whole title: the chart's legend shortens it to its width only when it must
+            # (and then gives it in full in the entry's tooltip).
+            title = " ".join(g.title.split())[:200]
             points = [ChartPoint(start, g.baseline_level + nudge, 1,
                                  f"{g.title[:200]}\nBaseline: {short_level(g.baseline_level)}")]
             for p in g.points:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +37,7 @@ from coachdesk.services.indicators import SOURCE_LABELS
 from ..context import AppContext
 from ..models.readings_table import (
     ID_ROLE,
+    SHORT_SOURCES,
     LatestValuesModel,
     ReadingsFilter,
     ReadingsTableModel,
@@ -46,12 +46,15 @@ from ..models.readings_table import (
     value_on_scale,
 )
 from ..theme import css
+from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import name_widget
 from ..widgets.line_chart import ChartPoint, ChartSeries, LineChart
 
 log = logging.getLogger(__name__)
 
 SOURCES = list(ReadingSource)  # marker kind = position here
+#: what a name in the "Where things stand" table shares its cell with: check box and colour
+LEGEND_ROOM = 44
 Y_TICKS = [(0.0, "low"), (25.0, ""), (50.0, "50%"), (75.0, ""), (100.0, "high")]
 
 
@@ -87,9 +90,11 @@ class ProgressTab(QWidget):
         self.engagement = name_widget(QComboBox(), "indicatorEngagementFilter",
                                       "Show readings of engagement")
         self.engagement.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.chooser = name_widget(QToolButton(), "indicatorChooser", "Indicators to show")
-        self.chooser.setText("Indicators shown ▾")
-        self.chooser.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button with a menu: Qt draws the menu's arrow beside the text and counts it
+        # in the button's width (a tool button drew its arrow over the text's end, and a "▾"
+        # typed into the text showed under it).
+        self.chooser = name_widget(QPushButton("Indicators shown"), "indicatorChooser",
+                                   "Indicators to show")
         self.chooser_menu = QMenu(self.chooser)
         self.chooser.setMenu(self.chooser_menu)
         self.rate_button = name_widget(QPushButton("Rate indicators…"), "tabRateIndicators",
@@ -107,10 +112,20 @@ class ProgressTab(QWidget):
         self.latest_model = LatestValuesModel(self)
         self.latest_table = self._table(self.latest_model, "latestValues", "Latest values")
         self.latest_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.latest_table.setWordWrap(False)
-        self.latest_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.latest_table.horizontalHeader().setStretchLastSection(False)
-        self.latest_table.horizontalHeader().setMinimumSectionSize(40)
+        # The indicator's name comes first: when the table is narrow, the source and then
+        # the date give way (each row's tooltip says both), and a long name wraps onto a
+        # second line rather than be cut to "Engage…". One row per indicator rated: few
+        # enough to size each row to its text.
+        self.latest_table.setWordWrap(True)
+        self.latest_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.latest_fit = fit_columns(self.latest_table, 0, give_way=(4, 3), minimum={
+            0: text_width(self.latest_table, "Commitment", extra=LEGEND_ROOM)})
+        self.latest_fit.set_widths({
+            1: text_width(self.latest_table, "10 / 10", "Latest"),
+            2: text_width(self.latest_table, "= unchanged", "▲ 10 → 10", "first reading"),
+            3: text_width(self.latest_table, "30 Sep 2026"),
+            4: text_width(self.latest_table, *SHORT_SOURCES.values())})
         self.latest_empty = QLabel()
         self.latest_empty.setObjectName("latestEmpty")
         self.latest_empty.setWordWrap(True)
@@ -121,11 +136,21 @@ class ProgressTab(QWidget):
         lb.addWidget(self.latest_empty)
 
         # -- chart ----------------------------------------------------------------------
+        # The table beside is the chart's legend (each name with its line's colour and a
+        # check box): the chart's own legend names the marker kinds only, so the plot keeps
+        # its height on a laptop, where nine names took five rows of it.
         self.chart = name_widget(LineChart(), "indicatorChart", "Indicator trends")
         self.chart.empty_text = "No readings yet: rate indicators after a session to see trends."
-        self.chart.setMinimumSize(420, 260)
+        self.chart.series_legend = False
+        self.chart.setMinimumSize(340, 200)
         self.chart.series_toggled.connect(self._series_toggled)
-        chart_box = QGroupBox("Trends (each indicator as a share of its scale; up = better)")
+        self.latest_model.legend = self._legend_of
+        self.latest_model.toggled.connect(
+            lambda iid, on: self.chart.set_series_visible(self._names.get(iid, ""), on))
+        chart_box = QGroupBox("Trends (as a share of each scale; up = better)")
+        chart_box.setToolTip("Each indicator as a share of its own scale, so that all of them "
+                             "fit one chart; up is always better. Tick or untick an indicator "
+                             "on the left to show or hide its line.")
         cb = QVBoxLayout(chart_box)
         cb.addWidget(self.chart)
 
@@ -136,6 +161,13 @@ class ProgressTab(QWidget):
         self.readings_table = self._table(self.readings_proxy, "readingsTable", "Readings")
         self.readings_table.setSortingEnabled(True)
         self.readings_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        # Widths from the font and the few names (indicators, engagements), never from the
+        # readings, which may be hundreds. Narrow, the long texts shorten (tooltips).
+        self.readings_fit = fit_columns(
+            self.readings_table, ReadingsTableModel.COMMENT, shrink=(1, 3, 4),
+            minimum={1: text_width(self.readings_table, "Commitment"),
+                     3: text_width(self.readings_table, "Coach's"),
+                     4: text_width(self.readings_table, "Coaching ·")})
         self.readings_table.doubleClicked.connect(self._edit_reading)
         self.edit_button = name_widget(QPushButton("Edit…"), "editReading", "Edit reading")
         self.delete_button = name_widget(QPushButton("Delete…"), "deleteReading", "Delete reading")
@@ -161,15 +193,15 @@ class ProgressTab(QWidget):
         top.addWidget(chart_box)
         top.setStretchFactor(0, 0)
         top.setStretchFactor(1, 1)
-        top.setSizes([470, 730])
+        top.setSizes([540, 660])
         top.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(readings_box)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([420, 260])
+        self.splitter.setSizes([330, 330])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 8, 4, 4)
@@ -191,8 +223,6 @@ class ProgressTab(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         return table
 
@@ -237,6 +267,10 @@ class ProgressTab(QWidget):
         # Where things stand: the same filter as everything else on the tab.
         latest = latest_from_readings(readings, library)
         self.latest_model.set_rows(latest, {i.id: i.description for i in library})
+        # The name in full on one line when there is room (the date and source give way).
+        self.latest_fit.flex_wants = text_width(self.latest_table, *(lv.name for lv in latest),
+                                                extra=LEGEND_ROOM)
+        self.latest_fit.refit()
         self.latest_table.setVisible(bool(latest))
         self.latest_empty.setVisible(not latest)
         self.latest_empty.setText(
@@ -249,12 +283,25 @@ class ProgressTab(QWidget):
         self.chart.set_data(chart_series(data), 0, 100, Y_TICKS,
                             [SOURCE_LABELS[s] for s in SOURCES], y_title="share of scale")
         self._rebuild_chooser()
+        self.latest_model.refresh_legend()  # the names' colours and check boxes
 
         # The table.
         labels = getattr(self, "_engagement_labels", {})
         self.readings_model.set_rows(readings, by_id, labels)
+        self._fit_readings(library, labels)
         self._apply_hidden()
         self._update_buttons()
+
+    def _fit_readings(self, library, labels: dict[int, str]) -> None:
+        """Column widths that show the longest indicator, value and engagement in full."""
+        view = self.readings_table
+        values = [value_on_scale(i.scale_max, i.scale_min, i.scale_max) for i in library]
+        self.readings_fit.set_widths({
+            0: text_width(view, "30 Sep 2026", extra=14),  # and the sort mark
+            1: text_width(view, *(i.name for i in library)),
+            2: text_width(view, "Value", *values),
+            3: text_width(view, *SOURCE_LABELS.values()),
+            4: text_width(view, "—", *labels.values())})
 
     def _rebuild_chooser(self) -> None:
         self.chooser_menu.clear()
@@ -288,6 +335,16 @@ class ProgressTab(QWidget):
                 action.blockSignals(False)
         self._apply_hidden()
         self._update_chooser_text()
+        self.latest_model.refresh_legend()
+
+    def _legend_of(self, indicator_id: int):
+        """(colour, shown, dashed) of the indicator's line on the chart, for the table."""
+        name = self._names.get(indicator_id)
+        colour = self.chart.colour_of(name) if name is not None else None
+        if colour is None:
+            return None
+        series = next(s for s in self.chart.series if s.name == name)
+        return colour, series.visible, series.dashed
 
     def hidden_indicators(self) -> set[int]:
         visible = set(self.chart.visible_names())
@@ -309,8 +366,8 @@ class ProgressTab(QWidget):
     def _update_chooser_text(self) -> None:
         total = len(self._names)
         shown = total - len(self.hidden_indicators())
-        self.chooser.setText(f"Indicators shown: {shown} of {total} ▾" if total else
-                             "Indicators shown ▾")
+        self.chooser.setText(f"Indicators shown: {shown} of {total}" if total else
+                             "Indicators shown")
 
     def _engagement_changed(self, *_):
         self.reload()

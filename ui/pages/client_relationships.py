@@ -41,11 +41,16 @@ from ..models.stakeholder_table import (
     INFLUENCE,
     NAME,
     NOTES,
+    QUALITY,
+    QUALITY_WORDS,
+    RELATION,
+    ROLE,
     PatternTableModel,
     StakeholderSortModel,
     StakeholderTableModel,
 )
 from ..theme import css
+from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import ErrorLabel, name_widget
 from ..widgets.mvs_triangle import MvsTriangle, PlacedPerson
 
@@ -94,9 +99,16 @@ class RelationshipsTab(QWidget):
         self.stakeholder_table.setSortingEnabled(True)
         self.stakeholder_table.sortByColumn(INFLUENCE, Qt.SortOrder.DescendingOrder)
         self.stakeholder_table.verticalHeader().hide()
-        header = self.stakeholder_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # The notes take what the other columns leave. In a narrow window the notes, then
+        # the relation give way (the name's tooltip says both), then the name and role
+        # shorten ("…", in full in their tooltips) rather than scroll out of sight.
+        self.stakeholder_fit = fit_columns(
+            self.stakeholder_table, NOTES, shrink=(NAME, ROLE, RELATION), give_way=(NOTES, RELATION),
+            flex_wants=text_width(self.stakeholder_table, "Used to calling…"),
+            minimum={NAME: text_width(self.stakeholder_table, "Jürgen"),
+                     ROLE: text_width(self.stakeholder_table, "Head of"),
+                     RELATION: text_width(self.stakeholder_table, "Manager"),
+                     NOTES: text_width(self.stakeholder_table, "Notes")})
         self.stakeholder_table.setMinimumHeight(150)
         self.add_stakeholder_button = name_widget(QPushButton("Add…"), "addStakeholder",
                                                   "Add stakeholder")
@@ -167,11 +179,12 @@ class RelationshipsTab(QWidget):
         self.region_caption = name_widget(QLabel(), "mvsRegionCaption", "Client's region caption")
         self.region_caption.setTextFormat(Qt.TextFormat.PlainText)
         self.region_caption.setStyleSheet("font-weight: 600;")
+        self.region_caption.setWordWrap(True)
         self.region_label = name_widget(QLabel(), "mvsRegion", "Client's motivational region")
         self.region_label.setTextFormat(Qt.TextFormat.PlainText)
         self.region_label.setWordWrap(True)
         self.region_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        legend = QLabel("■ the client   ● a stakeholder   (hover a point for details)")
+        legend = QLabel("■ client   ● stakeholder   (hover one for details)")
         legend.setObjectName("mvsLegend")
         legend.setWordWrap(True)
         legend.setStyleSheet(f"color: {css('grey')};")
@@ -206,6 +219,7 @@ class RelationshipsTab(QWidget):
         self.mvs_heading = QLabel()
         self.mvs_heading.setTextFormat(Qt.TextFormat.PlainText)
         self.mvs_heading.setObjectName("clientMvsHeading")
+        self.mvs_heading.setWordWrap(True)  # a long name: two lines, never cut
 
         mvs_box = QGroupBox("Motivational value systems")
         mvs_layout = QVBoxLayout(mvs_box)
@@ -299,14 +313,17 @@ class RelationshipsTab(QWidget):
         self._update_buttons()
 
     def _fit_columns(self) -> None:
-        """Each column as wide as its content, within limits; the notes take what is left."""
-        table = self.stakeholder_table
-        header = table.horizontalHeader()
-        for col in range(NOTES):
-            table.resizeColumnToContents(col)
-            cap = 170 if col == NAME else 130
-            if header.sectionSize(col) > cap:
-                header.resizeSection(col, cap)
+        """Each column as wide as its texts (a map has a few people: measured from the font),
+        within limits; the notes take what is left."""
+        view, rows = self.stakeholder_table, self.stakeholder_model.rows()
+        cap = {NAME: 170, ROLE: 130, RELATION: 130}
+        # (A heading is never narrower than its text and sort mark: ColumnFit sees to that.)
+        widths = {INFLUENCE: text_width(view, "●●●●●"),
+                  QUALITY: text_width(view, *(f"5 ↑ {w}" for w in QUALITY_WORDS.values()))}
+        for col, texts in ((NAME, [s.name for s in rows]), (ROLE, [s.role for s in rows]),
+                           (RELATION, [RELATION_LABELS.get(s.relation, "") for s in rows])):
+            widths[col] = min(text_width(view, *texts), cap[col])
+        self.stakeholder_fit.set_widths(widths)
 
     def _load_patterns(self, select_id: int | None = None) -> None:
         self.pattern_model.set_rows(relationships.patterns(self.ctx.db, self.client.id))

@@ -17,10 +17,10 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -43,8 +43,10 @@ from coachdesk.services.practice import (
 from ..context import AppContext
 from ..theme import colour
 from .dashboard_agenda import AgendaPanel
+from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import name_widget
 from ..widgets.line_chart import ChartPoint, ChartSeries, LineChart
+from ..widgets.wrap_label import WrapLabel
 from ..models.rows import RowsTableModel
 
 #: what each signal is called and coloured (``risk.Assessment.signal``)
@@ -53,6 +55,10 @@ SIGNAL_WORDS = {"green": "On track", "amber": "Watch", "red": "Needs attention",
 SIGNAL_COLOURS = {"green": "green", "amber": "orange", "red": "red", risk.NO_DATA: "grey"}
 #: shown at first in the averages chart; the others are one click away in its legend
 CHART_SHOWN = ("intent_to_stay", "commitment", "engagement", "wellbeing")
+#: below this page width (pixels) the side column goes under the attention table
+NARROW_PAGE = 1000
+#: the page's least height with the side column beside the attention table (it scrolls below)
+WIDE_HEIGHT = 620
 
 
 # -- the data (from the engine) ---------------------------------------------------------
@@ -127,6 +133,8 @@ class AttentionModel(RowsTableModel):
                 return "today" if ago == 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
         elif role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return colour(SIGNAL_COLOURS[level])
+        elif role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            return a.client_name
         elif role == Qt.ItemDataRole.ToolTipRole and col in (1, 2):
             return "\n".join(f"• {t}" for t in a.explanation)
         elif role == Qt.ItemDataRole.ToolTipRole and col == 3:
@@ -181,9 +189,28 @@ def _table(name: str, accessible: str) -> QTableView:
 
 
 def _heading(label: str) -> QLabel:
-    out = QLabel(label)
+    out = WrapLabel(label)  # "Engagements · 0 ending within 30 days, 1 used up" on a laptop
+    out.setTextFormat(Qt.TextFormat.PlainText)
     out.setStyleSheet("font-size: 15px; font-weight: 600;")
     return out
+
+
+def _rows_height(view: QTableView, rows: int) -> int:
+    """The height that shows the heading and ``rows`` rows of ``view``."""
+    heading = view.horizontalHeader().sizeHint().height()
+    return heading + rows * view.verticalHeader().defaultSectionSize() + 2 * view.frameWidth()
+
+
+def _panel(*widgets: QWidget) -> QWidget:
+    """A heading and its table, kept together when the page rearranges them."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(4)
+    for w in widgets:
+        layout.addWidget(w, 1 if isinstance(w, QTableView) else 0)
+    layout.addStretch(0)  # below a table at its most rows, not between heading and table
+    return box
 
 
 class Figure(QFrame):
@@ -197,12 +224,16 @@ class Figure(QFrame):
         self.number.setObjectName(f"{name}Value")
         self.number.setTextFormat(Qt.TextFormat.PlainText)
         self.number.setStyleSheet("font-size: 20px; font-weight: 600;")
-        self.caption = QLabel(caption)
+        self.caption = WrapLabel(caption)  # two lines in a narrow box, never cut
+        self.caption.setObjectName(f"{name}Caption")
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 4)
         layout.setSpacing(0)
         layout.addWidget(self.number)
         layout.addWidget(self.caption)
+        layout.addStretch(1)
 
     def set(self, value: str, accessible: str) -> None:
         self.number.setText(value)
@@ -255,15 +286,13 @@ class DashboardPage(QWidget):
         self.attention_model = AttentionModel(self)
         self.attention = _table("attentionTable", "Who needs attention")
         self.attention.setModel(self.attention_model)
-        header = self.attention.horizontalHeader()
         # Widths from the font, not from the contents: measuring thousands of rows
-        # would cost more than loading them.
-        fm = self.attention.fontMetrics()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.attention.setColumnWidth(0, 170)
-        self.attention.setColumnWidth(1, fm.horizontalAdvance("● Needs attention") + 24)
-        self.attention.setColumnWidth(3, fm.horizontalAdvance("Last session 00") + 24)
+        # would cost more than loading them. The reason takes what the others leave;
+        # on a laptop the name gives way first (shortened, in full in its tooltip).
+        view = self.attention
+        self.attention_fit = fit_columns(view, 2, shrink=(0,), minimum={0: 90, 2: 150})
+        self.attention_fit.set_widths({0: 170, 1: text_width(view, "● Needs attention"),
+                                       3: text_width(view, "Last session", "none held yet")})
         # Two lines per row: the first reason mostly fits; all of them are below.
         self.attention.setWordWrap(True)
         self.attention.verticalHeader().setDefaultSectionSize(
@@ -278,39 +307,38 @@ class DashboardPage(QWidget):
         self.reasons.setReadOnly(True)
         self.reasons.setFrameShape(QFrame.Shape.NoFrame)
         self.reasons.viewport().setAutoFillBackground(False)
-        self.reasons.setFixedHeight(6 * self.reasons.fontMetrics().lineSpacing() + 8)
+        self.reasons.setFixedHeight(5 * self.reasons.fontMetrics().lineSpacing() + 8)
         left = QVBoxLayout()
         left.addWidget(self.attention_title)
         left.addWidget(self.attention, 1)
         left.addWidget(self.reasons)
 
-        # Engagements to look at, overdue actions: each row opens its client.
+        # Engagements to look at, overdue actions: each row opens its client. Each row's
+        # tooltip is its text in full, so a shortened name or action can still be read.
         self.engagement_model = RowsModel(("Client", "Engagement"), self)
         self.engagements = self._side_table("engagementsTable", "Engagements to look at",
                                             self.engagement_model)
-        self.engagements.setColumnWidth(0, 150)
+        fit_columns(self.engagements, 1, shrink=(0,), minimum={0: 80, 1: 120}).set_widths({0: 150})
         self.engagements_title = _heading("Engagements")
         self.overdue_model = RowsModel(("Client", "Action", "Due"), self)
         self.overdue = self._side_table("overdueTable", "Overdue actions", self.overdue_model)
-        self.overdue.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.Stretch)
-        self.overdue.horizontalHeader().setStretchLastSection(False)
-        self.overdue.setColumnWidth(0, 130)
-        self.overdue.setColumnWidth(2, fm.horizontalAdvance("30 Sep 2026") + 16)
+        fit_columns(self.overdue, 1, shrink=(0,), minimum={0: 80, 1: 100}).set_widths(
+            {0: 130, 2: text_width(self.overdue, "30 Sep 2026")})
         self.overdue_title = _heading("Overdue actions")
         self.agenda = AgendaPanel()
         self.agenda.open_session.connect(self.open_session)
-        right = QVBoxLayout()
-        right.addWidget(self.agenda, 1)
-        right.addWidget(self.engagements_title)
-        right.addWidget(self.engagements, 1)
-        right.addWidget(self.overdue_title)
-        right.addWidget(self.overdue, 1)
+        self.engagements_panel = _panel(self.engagements_title, self.engagements)
+        self.overdue_panel = _panel(self.overdue_title, self.overdue)
 
-        middle = QHBoxLayout()
-        middle.addLayout(left, 2)
-        middle.addSpacing(8)
-        middle.addLayout(right, 1)
+        # Wide: the side column beside the attention table. Narrow (a laptop): below it,
+        # the agenda and the engagements side by side, the overdue actions under them.
+        self.side = QGridLayout()
+        self.side.setSpacing(8)
+        self.middle = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.middle.setSpacing(12)
+        self.middle.addLayout(left, 2)
+        self.middle.addLayout(self.side, 1)
+        self.narrow: bool | None = None
 
         self.chart = name_widget(LineChart(), "practiceAverages",
                                  "Practice-wide indicator averages, last 12 months")
@@ -327,7 +355,7 @@ class DashboardPage(QWidget):
         grid.setVerticalSpacing(8)
         grid.addLayout(top, 0, 0)
         grid.addLayout(figures, 1, 0)
-        grid.addLayout(middle, 2, 0)
+        grid.addLayout(self.middle, 2, 0)
         grid.addWidget(self.chart_title, 3, 0)
         grid.addWidget(self.chart, 4, 0)
         grid.setRowStretch(2, 3)
@@ -336,7 +364,8 @@ class DashboardPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
-        body.setMinimumHeight(620)
+        self.body = body
+        self._arrange(narrow=False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
@@ -350,11 +379,47 @@ class DashboardPage(QWidget):
     def _side_table(self, name: str, accessible: str, model) -> QTableView:
         view = _table(name, accessible)
         view.setModel(model)
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         view.activated.connect(lambda index, v=view: self._open_side(v, index))
         return view
+
+    def _arrange(self, narrow: bool) -> None:
+        """The side column beside the attention table (wide) or below it (narrow)."""
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        for panel in (self.agenda, self.engagements_panel, self.overdue_panel):
+            self.side.removeWidget(panel)
+        if narrow:
+            self.side.addWidget(self.agenda, 0, 0)
+            self.side.addWidget(self.engagements_panel, 0, 1)
+            self.side.addWidget(self.overdue_panel, 1, 0, 1, 2)
+        else:
+            self.side.addWidget(self.agenda, 0, 0)
+            self.side.addWidget(self.engagements_panel, 1, 0)
+            self.side.addWidget(self.overdue_panel, 2, 0)
+        self.side.setColumnStretch(0, 1)
+        self.side.setColumnStretch(1, 1 if narrow else 0)
+        for row in range(3):
+            self.side.setRowStretch(row, (2, 3, 0)[row] if narrow else 1)
+        self.middle.setDirection(QBoxLayout.Direction.TopToBottom if narrow
+                                 else QBoxLayout.Direction.LeftToRight)
+        self.middle.setStretch(0, 1 if narrow else 2)
+        self.middle.setStretch(1, 1)
+        # Narrow, the page scrolls down: each part has the rows it needs to be read (the
+        # attention list 6, the agenda and engagements 3, every overdue action).
+        for view, rows in ((self.attention, 6), (self.agenda.view, 3), (self.engagements, 3),
+                           (self.overdue, TOP_ACTIONS)):
+            view.setMinimumHeight(_rows_height(view, rows) if narrow else 0)
+        self.overdue.setMaximumHeight(_rows_height(self.overdue, TOP_ACTIONS) if narrow
+                                      else 16777215)
+        self.chart.setMinimumHeight(300 if narrow else 200)
+        self.body.setMinimumHeight(0 if narrow else WIDE_HEIGHT)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        # The page's own width (not its scroll area's, which changes with the scroll
+        # bar this very switch may bring): no back and forth at the threshold.
+        self._arrange(event.size().width() < NARROW_PAGE)
+        super().resizeEvent(event)
 
     # -- loading -----------------------------------------------------------------------
 

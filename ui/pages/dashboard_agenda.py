@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -23,11 +22,11 @@ from coachdesk.services.practice import AgendaItem, day_text
 
 from ..models.rows import RowsTableModel
 from ..theme import colour
+from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import name_widget
+from ..widgets.wrap_label import WrapLabel
 
 EMPTY = "Nothing planned for today or tomorrow."
-#: below these widths (pixels) the Format, then the Engagement column give way
-NARROW, NARROWER = 420, 300
 
 
 def when_text(item: AgendaItem, today: date) -> str:
@@ -88,7 +87,7 @@ class AgendaPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("dashboardAgenda")
-        self.title = QLabel("Today and tomorrow")
+        self.title = WrapLabel("Today and tomorrow")
         self.title.setObjectName("agendaTitle")
         self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.model = AgendaModel(self)
@@ -102,13 +101,13 @@ class AgendaPanel(QWidget):
         self.view.setAlternatingRowColors(True)
         # Widths from the font, not the contents: a practice can have dozens of sessions in
         # two days, and measuring every row on each load would slow the dashboard down.
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        fm = self.view.fontMetrics()
-        for column, widest in ((0, "Today, no time set"), (2, "In person"),
-                               (3, "session 10 of 10")):
-            self.view.setColumnWidth(column, fm.horizontalAdvance(widest) + 16)
+        # Narrow (a laptop's dashboard): the format gives way first, then the usage; every
+        # row's tooltip still says all of it.
+        self.fit = fit_columns(self.view, 1, give_way=(2, 3), minimum={1: 90},
+                               flex_wants=text_width(self.view, "Dr Siobhán Kelly"))
+        self.fit.set_widths({0: text_width(self.view, "Today, no time set"),
+                             2: text_width(self.view, "In person", "Format"),
+                             3: text_width(self.view, "session 10 of 10")})
         self.view.activated.connect(self._open)  # double-click and Enter
         self.empty = QLabel(EMPTY)
         self.empty.setObjectName("agendaEmpty")
@@ -119,6 +118,7 @@ class AgendaPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty)
+        layout.addStretch(0)  # below the table at its most rows, not above it
 
     def show_items(self, items: list[AgendaItem], today: date) -> None:
         self.model.set_rows(items, today)
@@ -130,14 +130,6 @@ class AgendaPanel(QWidget):
         self.empty.setVisible(not items)
         if items:
             self.view.selectRow(0)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        """Narrow (a laptop's dashboard): the format goes first, then the usage; every row's
-        tooltip still says all of it."""
-        super().resizeEvent(event)
-        width = event.size().width()
-        self.view.setColumnHidden(2, width < NARROW)
-        self.view.setColumnHidden(3, width < NARROWER)
 
     def _open(self, index) -> None:
         item = self.model.item(index.row())

@@ -14,6 +14,11 @@ at the first of each month, labelled with the month and, on the first label and 
 each January, the year in full ("Nov 2026", "Dec", "Jan 2027"): never "Dec 26",
 which reads as a day.
 
+The legend never runs past the chart's edge: a name too long for a row is shortened
+with "…" and given in full in the entry's tooltip. A page that lists the series itself
+(with each one's colour, ``colour_of``) turns the series legend off (``series_legend``)
+and gives the plot its height back.
+
 The widget draws what it is given; the numbers come from the engine
 (``coachdesk.services.charts``), the same ones the PDF reports use.
 """
@@ -80,7 +85,12 @@ class LineChart(QWidget):
         self.marker_names: list[str] = []
         self.empty_text = "Nothing to show yet."
         self.y_title = ""
+        #: False when the page lists the series itself (a table beside the chart with each
+        #: one's colour): the legend then names the marker kinds only, and the plot is taller
+        self.series_legend = True
         self._legend_boxes: list[tuple[QRectF, int]] = []
+        self._legend_tips: list[tuple[QRectF, str]] = []
+        self._legend_drawn: list[tuple[str, str, QRectF]] = []
         self._screen_points: list[tuple[QPointF, ChartPoint, ChartSeries]] = []
         self._spots: list[list[int]] = []  # indexes into _screen_points that share a spot
 
@@ -125,6 +135,11 @@ class LineChart(QWidget):
     def _colour(self, index: int) -> QColor:
         light, dark = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         return QColor(dark if is_dark() else light)
+
+    def colour_of(self, name: str) -> QColor | None:
+        """The colour the series called ``name`` is drawn in (for a list of the series beside)."""
+        index = next((i for i, s in enumerate(self.series) if s.name == name), None)
+        return None if index is None else self._colour(index)
 
     def _date_range(self) -> tuple[date, date] | None:
         days = [p.day for s in self.series for p in s.points]
@@ -262,14 +277,30 @@ class LineChart(QWidget):
         painter.end()
 
     def _legend_entries(self) -> list[tuple[str, int]]:
+        if not self.series_legend:
+            return []
         return [(s.name, i) for i, s in enumerate(self.series) if s.points]
+
+    def _legend_items(self, fm: QFontMetrics) -> list[tuple[int, str, str, float]]:
+        """(series index or -1 - marker kind, text shown, full text, width) per legend entry.
+
+        An entry never runs past the chart's edge: a name too long for a whole row is
+        shortened with "…" and given in full in the entry's tooltip.
+        """
+        room = max(self.width() - 16, 100)
+        out = []
+        for lead, entries in ((34, [(i, name) for name, i in self._legend_entries()]),
+                              (26, [(-1 - k, name) for k, name in enumerate(self.marker_names)])):
+            for key, name in entries:
+                shown = name if fm.horizontalAdvance(name) <= room - lead else \
+                    fm.elidedText(name, Qt.TextElideMode.ElideRight, room - lead)
+                out.append((key, shown, name, min(fm.horizontalAdvance(shown) + lead, room)))
+        return out
 
     def _legend_height(self, fm: QFontMetrics) -> int:
         rows, x = 1, 0.0
         width = max(self.width() - 16, 100)
-        items = [fm.horizontalAdvance(name) + 34 for name, _ in self._legend_entries()]
-        items += [fm.horizontalAdvance(name) + 26 for name in self.marker_names]
-        for w in items:
+        for _key, _shown, _name, w in self._legend_items(fm):
             if x + w > width and x > 0:
                 rows, x = rows + 1, 0.0
             x += w
@@ -288,10 +319,22 @@ class LineChart(QWidget):
             x += width
             return at
 
-        for name, index in self._legend_entries():
-            s = self.series[index]
-            w = fm.horizontalAdvance(name) + 34
+        self._legend_tips, self._legend_drawn = [], []
+        for key, name, full, w in self._legend_items(fm):
             lx, ly = place(w)
+            self._legend_drawn.append((name, full, QRectF(lx, ly, w, line_h)))
+            if key < 0:  # a marker kind
+                painter.setPen(QPen(base, 1))
+                painter.setBrush(text)
+                _marker(painter, QPointF(lx + 7, ly + line_h / 2), -1 - key, 4.5)
+                painter.setPen(text)
+                painter.drawText(QRectF(lx + 16, ly, w - 16, line_h), Qt.AlignmentFlag.AlignVCenter,
+                                 name)
+                if name != full:
+                    self._legend_tips.append((QRectF(lx, ly, w, line_h), full))
+                continue
+            index = key
+            s = self.series[index]
             colour = self._colour(index)
             if not s.visible:  # greyed, opaque: still 3:1 on the background (an alpha was not)
                 colour = mix(mix(colour, text, 0.5), base, 0.6)
@@ -307,14 +350,12 @@ class LineChart(QWidget):
             painter.setPen(faded)
             painter.drawText(QRectF(lx + 22, ly, w - 22, line_h), Qt.AlignmentFlag.AlignVCenter, name)
             self._legend_boxes.append((QRectF(lx, ly, w, line_h), index))
-        for kind, name in enumerate(self.marker_names):
-            w = fm.horizontalAdvance(name) + 26
-            lx, ly = place(w)
-            painter.setPen(QPen(base, 1))
-            painter.setBrush(text)
-            _marker(painter, QPointF(lx + 7, ly + line_h / 2), kind, 4.5)
-            painter.setPen(text)
-            painter.drawText(QRectF(lx + 16, ly, w - 16, line_h), Qt.AlignmentFlag.AlignVCenter, name)
+            self._legend_tips.append((QRectF(lx, ly, w, line_h),
+                                      f"{full}: click to {'hide' if s.visible else 'show'} its line"))
+
+    def legend_entries(self) -> list[tuple[str, str, QRectF]]:
+        """(text shown, full text, where) per legend entry, as last painted."""
+        return list(self._legend_drawn)
 
     # -- interaction --------------------------------------------------------------------
 
@@ -357,6 +398,8 @@ class LineChart(QWidget):
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
         tip = self.tip_at(event.position())
+        if tip is None:  # a legend entry: its name in full, and what a click does
+            tip = next((t for box, t in self._legend_tips if box.contains(event.position())), None)
         if tip is not None:
             QToolTip.showText(event.globalPosition().toPoint(), tip, self)
         else:
