@@ -109,10 +109,18 @@ _DARK_DISABLED = {
 }
 
 
+_LIGHT_DISABLED_TEXT = "#8a8a8a"
+
+
 def palette(dark: bool) -> QPalette:
     """A complete palette (every role in the active, inactive and disabled groups)."""
     if not dark:
-        return QStyleFactory.create("Fusion").standardPalette()
+        pal = QStyleFactory.create("Fusion").standardPalette()
+        # Fusion's disabled text is #bebebe on #efefef (1.6:1), too faint to read; about
+        # 3:1 still reads as disabled beside the enabled 15:1.
+        for role in (_R.WindowText, _R.Text, _R.ButtonText):
+            pal.setColor(_G.Disabled, role, QColor(_LIGHT_DISABLED_TEXT))
+        return pal
     pal = QPalette()
     for role, value in _DARK.items():
         pal.setColor(role, QColor(value))  # all three groups

@@ -131,7 +131,7 @@ class PeopleList(QWidget):
         self.empty_label.setObjectName(f"{prefix}Empty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: palette(mid); font-size: 15px; padding: 30px;")
+        self.empty_label.setStyleSheet("color: palette(placeholder-text); font-size: 15px; padding: 30px;")
         self.empty_label.hide()
 
         title = "sponsor" if sponsors_tab else "organization"
@@ -385,7 +385,7 @@ class PeoplePage(QWidget):
                           "your clients and sponsors work for.")
         subtitle.setObjectName("peopleSubtitle")
         subtitle.setWordWrap(True)
-        subtitle.setStyleSheet("color: palette(mid);")
+        subtitle.setStyleSheet("color: palette(placeholder-text);")
         self.sponsors = PeopleList(ctx, "sponsor")
         self.organizations = PeopleList(ctx, "organization")
         self.tabs = name_widget(QTabWidget(), "peopleTabs", "People")

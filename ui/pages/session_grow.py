@@ -58,7 +58,7 @@ def _prompt_label(lines: list[str]) -> QLabel:
     label = QLabel("\n".join(f"• {q}" for q in lines))
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
-    label.setStyleSheet("color: palette(mid); font-style: italic;")
+    label.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
     return label
 
 

@@ -60,7 +60,7 @@ class WelcomePage(QWidget):
         hint.setTextFormat(Qt.TextFormat.PlainText)
         hint.setWordWrap(True)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setStyleSheet("color: palette(mid);")
+        hint.setStyleSheet("color: palette(placeholder-text);")
 
         layout = QVBoxLayout(self)
         layout.addStretch(2)
