@@ -50,7 +50,6 @@ KNOWN: dict[tuple[str, str | None], str] = {
                             "“🔒 Private comment” heading and the MVS heading are cut; session notes "
                             "in the session list are cut with no tooltip",
     ("client", "1366x768"): "session notes in the client's session list are cut with no tooltip",
-    ("session", "1024x640"): "the session header is cut: title, date, start time, participants",
     ("dialogs.settings_dialog.SettingsDialog", None): "the read-only data folder path is cut when "
                                                       "the path is long (pytest's is)",
 }
