@@ -1,0 +1,56 @@
+"""Tables sized to what they hold, and columns that share the width without sideways scrolling.
+
+``fit_height_to_rows``: a table of one or two engagements need not be 150 px tall
+and push the sessions below the fold; it gets the height of its rows (between a
+minimum and a maximum number of rows, scrolling beyond).
+
+``share_columns``: short columns as wide as their contents, the ones named
+``stretch`` share what is left (their cells are shortened with "…", the model's
+tooltip holds the full text), so the table never needs sideways scrolling.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QHeaderView, QTableView
+
+
+def height_for_rows(view: QTableView, rows: int) -> int:
+    header = view.horizontalHeader()
+    head = header.sizeHint().height() if not header.isHidden() else 0
+    row = view.verticalHeader().defaultSectionSize()
+    scrollbar = view.horizontalScrollBar()
+    bar = scrollbar.sizeHint().height() if scrollbar.isVisible() else 0
+    return head + rows * row + 2 * view.frameWidth() + bar
+
+
+def fit_height_to_rows(view: QTableView, min_rows: int = 1, max_rows: int = 4) -> None:
+    """Make ``view`` as tall as its rows (at least ``min_rows``, at most ``max_rows``)."""
+    model = view.model()
+    count = model.rowCount() if model is not None else 0
+    view.setFixedHeight(height_for_rows(view, max(min_rows, min(count, max_rows))))
+
+
+def share_columns(view: QTableView, stretch: tuple[int, ...]) -> None:
+    """Columns as wide as their contents, but ``stretch`` ones share the width that is left."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    for column in stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    view.setWordWrap(False)  # one line a row: a long note is shortened, whole in its tooltip
+
+
+class FillingTableView(QTableView):
+    """A table that asks for no more than its minimum height, then takes the room left.
+
+    In a scroll area whose contents wrap text (an error under a field), Qt gives
+    the contents their *preferred* height; a QTableView prefers 192 px whatever it
+    holds, which pushed what follows below the fold. With a stretch in its layout
+    this table still grows into any room there is.
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(self.minimumHeight(), self.minimumSizeHint().height()))
+
