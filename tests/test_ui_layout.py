@@ -44,8 +44,6 @@ PAGES = ["welcome", *(key for key, _ in NAV_ITEMS), "client", "session"]
 KNOWN: dict[tuple[str, str | None], str] = {
     ("dashboard", "1024x640"): "the page scrolls sideways (figure boxes and the right-hand column "
                                "need 871 px of 840) and the attention table's columns go out of sight",
-    ("clients", None): "the “Engagement status” heading is cut; at 1024×640 the last columns "
-                       "(client status, last and next session) are out of sight",
     ("client", "1024x640"): "the readings and stakeholder tables scroll sideways; the "
                             "“🔒 Private comment” heading and the MVS heading are cut",
     ("dialogs.settings_dialog.SettingsDialog", None): "the read-only data folder path is cut when "
