@@ -42,12 +42,6 @@ PAGES = ["welcome", *(key for key, _ in NAV_ITEMS), "client", "session"]
 
 # (page or dialog, size) -> why it is expected to fail today. Size None: both sizes.
 KNOWN: dict[tuple[str, str | None], str] = {
-    ("clients", None): "the “Engagement status” heading is cut; at 1024×640 the last columns "
-                       "(client status, last and next session) are out of sight",
-    ("client", "1024x640"): "the engagement table scrolls sideways; session notes in the session "
-                            "list are cut with no tooltip",
-    ("client", "1366x768"): "session notes in the client's session list are cut with no tooltip",
-    ("session", "1024x640"): "the session header is cut: title, date, start time, participants",
 }
 
 

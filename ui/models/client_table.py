@@ -20,18 +20,23 @@ from ..theme import colour
 from coachdesk.services import clients as client_service
 from coachdesk.services.validation import fold
 
-# (header, ClientRow attribute used for sorting)
+from .tips import full_text_tip
+
+# (header, ClientRow attribute used for sorting, header tooltip). Short headings, so the
+# key columns fit a 1024-px laptop; each tooltip starts with its heading and says more.
 COLUMNS = [
-    ("Name", "name"),
-    ("Organization", "organization"),
-    ("Sponsor", "sponsor"),
-    ("Engagement", "engagement"),
-    ("Engagement status", "engagement_status"),
-    ("Client status", "status"),
-    ("Client since", "start_date"),
-    ("Last session", "last_session"),
-    ("Next session", "next_session"),
+    ("Name", "name", "Name of the client"),
+    ("Organization", "organization", "Organization the client works for"),
+    ("Sponsor", "sponsor", "Sponsor of the current engagement (who pays and receives reports)"),
+    ("Engagement", "engagement", "Engagement: the current one, or the latest"),
+    ("Status", "engagement_status", "Status of the engagement: planned, active, completed or "
+                                    "cancelled"),
+    ("Client status", "status", "Client status: active, paused or archived"),
+    ("Client since", "start_date", "Client since: when the coaching relationship began"),
+    ("Last session", "last_session", "Last session held"),
+    ("Next session", "next_session", "Next session planned"),
 ]
+NAME_COL, ORGANIZATION_COL, SPONSOR_COL, ENGAGEMENT_COL, CLIENT_SINCE_COL = 0, 1, 2, 3, 6
 DATE_ATTRS = {"start_date", "last_session", "next_session"}
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -94,6 +99,8 @@ class ClientTableModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section][0]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return COLUMNS[section][2]
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -110,8 +117,12 @@ class ClientTableModel(QAbstractTableModel):
             # Keep the table to one line per client whatever was pasted.
             return value if len(value) < 200 and "\n" not in value else \
                 value.replace("\n", " ")[:200] + "…"
-        if role == Qt.ItemDataRole.ToolTipRole and attr in ("name", "engagement"):
-            return getattr(r, attr)[:500]
+        if role == Qt.ItemDataRole.ToolTipRole and attr in ("name", "organization", "sponsor"):
+            return full_text_tip(getattr(r, attr), 500)
+        if role == Qt.ItemDataRole.ToolTipRole and attr == "engagement" and r.engagement:
+            # The sponsor too: on a narrow window the Sponsor column steps aside.
+            sponsor = f"\nSponsor: {r.sponsor}" if r.sponsor else ""
+            return full_text_tip(f"{r.engagement}{sponsor}", 600)
         if role == Qt.ItemDataRole.ForegroundRole and attr in ("status", "engagement_status"):
             return STATUS_COLOURS.get(getattr(r, attr))
         if role == ID_ROLE:

@@ -1,20 +1,40 @@
-"""One client's engagements, for the client page."""
+"""One client's engagements, for the client page.
+
+The cells are short so the seven columns fit a 1024-px laptop without sideways
+scrolling ("Aug 2026 – May 2027", "6 of 10 · 8.25 of 15 h"); every cell's
+tooltip holds its full wording (exact dates, sessions used, hours delivered,
+sessions planned, a warning) and the engagement's objectives.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from coachdesk.models import Engagement
 
 from ..theme import colour
 from .client_table import STATUS_COLOURS
+from .rows import RowsTableModel
+from .tips import full_text_tip
 
 HEADERS = ["Kind", "Sponsor", "Period", "Agreed", "Used", "Fee", "Status"]
+HEADER_TIPS = ["Coaching or mentoring", "Who pays for the engagement and receives its reports",
+               "From the start date to the end date", "Sessions and hours agreed with the sponsor",
+               "Sessions used (held, late cancellations, no-shows) and hours delivered, of "
+               "what was agreed", "The fee agreed", "Planned, active, completed or cancelled"]
+SPONSOR_COL, USED_COL, STATUS_COL = 1, 4, 6
+SPONSOR_CHARS = 24  # a longer name is shortened in its cell (whole in the tooltip)
 
 
-def _period(e: Engagement) -> str:
-    start = e.start_date.strftime("%d %b %Y")
-    return f"{start} – {e.end_date.strftime('%d %b %Y')}" if e.end_date else f"from {start}"
+def _day(d) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def _period(e: Engagement) -> tuple[str, str]:
+    if e.end_date:
+        return (f"{e.start_date.strftime('%b %Y')} – {e.end_date.strftime('%b %Y')}",
+                f"{_day(e.start_date)} – {_day(e.end_date)}")
+    return f"from {e.start_date.strftime('%b %Y')}", f"from {_day(e.start_date)}"
 
 
 def _agreed(e: Engagement) -> str:
@@ -26,42 +46,61 @@ def _agreed(e: Engagement) -> str:
     return ", ".join(parts) or "—"
 
 
+def _used(usage) -> tuple[str, str]:
+    """("6 of 10 · 8.25 of 15 h", "6 of 10 sessions used, 8.25 of 15 h delivered, 1 planned")."""
+    if usage is None:
+        return "", ""
+    parts = [f"{usage.sessions_used} of {usage.sessions_agreed}" if usage.sessions_agreed
+             else f"{usage.sessions_used} session{'s' if usage.sessions_used != 1 else ''}"]
+    if usage.hours_agreed:
+        parts.append(f"{usage.hours_delivered:g} of {usage.hours_agreed:g} h")
+    full = usage.label + (f"\n⚠ {usage.warning}" if usage.warning else "")
+    return " · ".join(parts), full
+
+
 def _fee(e: Engagement) -> str:
     if e.pro_bono:
         return "Pro bono"
     if e.fee_cents is None:
         return "—"
-    return f"{e.fee_cents / 100:,.2f} {e.currency}"
+    amount = f"{e.fee_cents / 100:,.0f}" if e.fee_cents % 100 == 0 else f"{e.fee_cents / 100:,.2f}"
+    return f"{amount} {e.currency}"
 
 
-class EngagementTableModel(QAbstractTableModel):
+class EngagementTableModel(RowsTableModel):
+    HEADERS = HEADERS
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list[Engagement] = []
         self._sponsors: dict[int, str] = {}
         self._usage: dict = {}
 
-    def set_rows(self, rows: list[Engagement], sponsor_names: dict[int, str],
+    def set_rows(self, rows: list[Engagement], sponsor_names: dict[int, str] | None = None,
                  usage: dict | None = None) -> None:
         self.beginResetModel()
-        self._rows = rows
-        self._sponsors = sponsor_names
+        self._rows = list(rows)
+        self._sponsors = sponsor_names or {}
         self._usage = usage or {}
         self.endResetModel()
 
     def engagement(self, row: int) -> Engagement | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section]
+        return super().headerData(section, orientation, role)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+    def _cells(self, e: Engagement) -> list[tuple[str, str]]:
+        """Per column: (what the cell shows, its full wording)."""
+        sponsor = self._sponsors.get(e.sponsor_id, "—") if e.sponsor_id else "—"
+        short_sponsor = sponsor if len(sponsor) <= SPONSOR_CHARS else \
+            sponsor[:SPONSOR_CHARS - 1].rstrip() + "…"
+        agreed, fee = _agreed(e), _fee(e)
+        kind, status = e.kind.value.capitalize(), e.status.value.capitalize()
+        return [(kind, kind), (short_sponsor, sponsor), _period(e), (agreed, agreed),
+                _used(self._usage.get(e.id)), (fee, fee), (status, status)]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -69,20 +108,14 @@ class EngagementTableModel(QAbstractTableModel):
         e = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return [
-                e.kind.value.capitalize(),
-                self._sponsors.get(e.sponsor_id, "—") if e.sponsor_id else "—",
-                _period(e),
-                _agreed(e),
-                self._usage[e.id].label if e.id in self._usage else "",
-                _fee(e),
-                e.status.value.capitalize(),
-            ][col]
-        if role == Qt.ItemDataRole.ForegroundRole and col == 6:
+            return self._cells(e)[col][0]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            full = self._cells(e)[col][1]
+            objectives = (e.objectives or "").strip()
+            return full_text_tip(f"{full}\n\nObjectives: {objectives}" if objectives else full)
+        if role == Qt.ItemDataRole.ForegroundRole and col == STATUS_COL:
             return STATUS_COLOURS.get(e.status.value)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 4 and e.id in self._usage \
+        if role == Qt.ItemDataRole.ForegroundRole and col == USED_COL and e.id in self._usage \
                 and self._usage[e.id].warning:
             return colour("red")
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return e.objectives[:1000] or None
         return None

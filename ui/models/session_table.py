@@ -1,4 +1,8 @@
-"""Tables of sessions: one client's, or the practice's upcoming/recent lists."""
+"""Tables of sessions: one client's, or the practice's upcoming/recent lists.
+
+A cell too narrow for its text is shortened by the view ("We worked on…"): its
+tooltip holds the full text (a session's whole shareable summary, a long name).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from coachdesk.models import SessionFormat, SessionStatus
 from coachdesk.services.sessions import FORMAT_LABELS, STATUS_LABELS
 
 from .client_table import STATUS_COLOURS
+from .tips import full_text_tip
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -74,6 +79,14 @@ class SessionTableModel(QAbstractTableModel):
                         return "🔒 private notes only"
                     has = False
                 return "✓" if has else ("missing" if status == "held" else "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "Notes" and getattr(r, "shared_summary", None):
+                return full_text_tip(r.shared_summary)
+            if column == "Notes" and getattr(r, "has_notes", None) is None and r.private_notes:
+                return "🔒 private notes only: nothing to share with the sponsor yet"
+            if column == "Client":
+                return full_text_tip(r.client_name)
+            return None
         if role == Qt.ItemDataRole.ForegroundRole and column == "Status":
             return STATUS_COLOURS.get(status) if status in ("held", "planned") else None
         if role == ID_ROLE:

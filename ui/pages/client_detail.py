@@ -8,10 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -35,10 +33,19 @@ from ..dialogs.engagement import EngagementDialog
 from ..dialogs.people import OrganizationPicker
 from ..dialogs.session_dialog import NewSessionDialog
 from ..models.session_table import SessionTableModel
-from ..models.engagement_table import EngagementTableModel
+from ..models.engagement_table import USED_COL, EngagementTableModel
 from ..widgets.autosave import AutoSaver
+from ..widgets.elided import elide
+from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
+from ..widgets.form_grid import FormGrid
+from ..widgets.saved_state import NEEDS_FIXING, SAVED, SavedStateLabel
+from ..widgets.table_fit import (
+    FillingTableView,
+    fit_height_to_rows,
+    height_for_rows,
+    share_columns,
+)
 from ..widgets.text import FocusOutPlainTextEdit
-from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_error
 
 log = logging.getLogger(__name__)
 
@@ -62,22 +69,23 @@ class ClientPage(QWidget):
         self.setObjectName("clientPage")
         self.saver = AutoSaver(self._save, self)
         self.saver.saved.connect(self._show_saved)
+        self._fields: dict[str, QWidget] = {}
 
         # -- header -----------------------------------------------------------
         self.back_button = name_widget(QPushButton("← Clients"), "backToClients", "Back to clients")
         self.title = QLabel()
         self.title.setObjectName("clientTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setStyleSheet("font-size: 20px; font-weight: 600;")
+        self.title_text = elide(self.title)  # a long name: shortened, whole in the tooltip
         self.status_chip = QLabel()
         self.status_chip.setObjectName("clientStatusChip")
         # Retention signal (issue 5): green/amber/red with its reasons in words.
         self.risk_chip = name_widget(QLabel(), "clientRiskChip", "Retention signal")
         self.risk_chip.setTextFormat(Qt.TextFormat.PlainText)
         self.risk_chip.hide()
-        self.saved_label = QLabel()
-        self.saved_label.setObjectName("savedIndicator")
-        self.saved_label.setStyleSheet("color: palette(mid);")
+        # At the right of the tab bar (set below), not in the header: it must not take the
+        # name's room, and it sits just above the fields being typed in.
+        self.saved_label = SavedStateLabel("savedIndicator")
         self.archive_button = name_widget(QPushButton("Archive client…"), "archiveClient",
                                           "Archive client")
         # The client's own data (issue 7): subject access export and complete erasure.
@@ -97,33 +105,39 @@ class ClientPage(QWidget):
         header.addWidget(self.title, 1)
         header.addWidget(self.risk_chip)
         header.addWidget(self.status_chip)
-        header.addWidget(self.saved_label)
         header.addWidget(self.archive_button)
         header.addWidget(self.data_button)
 
-        # -- details form -------------------------------------------------------
+        # -- details: short fields two to a row, so the sessions below stay in sight ----------
         self.errors: dict[str, ErrorLabel] = {}
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.name = self._field(form, "Name", "name", QLineEdit(), "clientName")
-        self.job_title = self._field(form, "Job title", "job_title", QLineEdit(), "clientJobTitle")
-        self.organization = self._field(form, "Organization", "organization_id",
+        # Built in the order they read (and Tab walks): name and e-mail across the whole width
+        # (long ones are common), then two to a row.
+        self.name = self._field("Name", "name", QLineEdit(), "clientName")
+        self.email = self._field("E-mail", "email", QLineEdit(), "clientEmail")
+        self.job_title = self._field("Job title", "job_title", QLineEdit(), "clientJobTitle")
+        self.organization = self._field("Organization", "organization_id",
                                         OrganizationPicker(ctx, "clientOrg"), "clientOrganization")
-        self.email = self._field(form, "E-mail", "email", QLineEdit(), "clientEmail")
-        self.phone = self._field(form, "Phone", "phone", QLineEdit(), "clientPhone")
+        self.phone = self._field("Phone", "phone", QLineEdit(), "clientPhone")
         self.status = QComboBox()
         self.status.addItem("Active", "active")
         self.status.addItem("Paused", "paused")
         self.status.addItem("Archived", "archived")
-        self._field(form, "Status", "status", self.status, "clientStatus")
-        self.start_date = self._field(form, "Client since", "start_date", OptionalDateEdit(),
+        self._field("Status", "status", self.status, "clientStatus")
+        self.start_date = self._field("Client since", "start_date", OptionalDateEdit(),
                                       "clientStartDate")
         self.background = FocusOutPlainTextEdit()
         self.background.setTabChangesFocus(False)
         self.background.setPlaceholderText("Background: role, context, what the sponsor hopes for…")
-        self.background.setMinimumHeight(72)
-        self.background.setMaximumHeight(110)
-        self._field(form, "Background", "background", self.background, "clientBackground")
+        self.background.setMinimumHeight(40)
+        self.background.setMaximumHeight(48)  # three lines; it scrolls, the page need not
+        self._field("Background", "background", self.background, "clientBackground")
+        form = FormGrid()
+        for row in ((("Name", "name"),), (("E-mail", "email"),),
+                    (("Job title", "job_title"), ("Organization", "organization_id")),
+                    (("Phone", "phone"), ("Status", "status"))):
+            form.add_row(*((label, self._fields[f], self.errors[f]) for label, f in row))
+        form.add_row(("Client since", self.start_date, self.errors["start_date"]), half=True)
+        form.add_row(("Background", self.background, self.errors["background"]), top=True)
         details = QGroupBox("Details")
         details.setLayout(form)
 
@@ -135,11 +149,8 @@ class ClientPage(QWidget):
         self.engagement_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.engagement_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.engagement_table.verticalHeader().hide()
-        self.engagement_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.engagement_table.horizontalHeader().setStretchLastSection(True)
-        self.engagement_table.setMinimumHeight(90)
-        self.engagement_table.setMaximumHeight(150)
+        # Short columns as wide as their contents, "Used" takes the rest: no sideways scrolling.
+        share_columns(self.engagement_table, stretch=(USED_COL,))
         self.add_engagement_button = name_widget(QPushButton("Add engagement…"), "addEngagement",
                                                  "Add engagement")
         self.edit_engagement_button = name_widget(QPushButton("Edit…"), "editEngagement",
@@ -163,22 +174,23 @@ class ClientPage(QWidget):
         eng_layout = QVBoxLayout(eng_box)
         self.engagement_summary = QLabel()
         self.engagement_summary.setObjectName("engagementSummary")
+        self.engagement_summary.setWordWrap(True)
         eng_layout.addWidget(self.engagement_summary)
         eng_layout.addWidget(self.engagement_table)
         eng_layout.addLayout(buttons)
 
         # -- sessions -------------------------------------------------------------
         self.session_model = SessionTableModel(parent=self)
-        self.session_table = name_widget(QTableView(), "clientSessions", "Sessions")
+        self.session_table = name_widget(FillingTableView(), "clientSessions", "Sessions")
         self.session_table.setModel(self.session_model)
         self.session_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.session_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.session_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.session_table.verticalHeader().hide()
-        self.session_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.session_table.horizontalHeader().setStretchLastSection(True)
-        self.session_table.setMinimumHeight(220)
+        share_columns(self.session_table, stretch=(self.session_model.columnCount() - 1,))
+        # At least two rows; it takes whatever height is left (FillingTableView), so on a
+        # 1024×640 laptop the list and its buttons are in sight without scrolling the page.
+        self.session_table.setMinimumHeight(height_for_rows(self.session_table, 2))
         self.new_session_button = name_widget(QPushButton("New session…"), "newSession",
                                               "New session")
         self.new_session_button.setToolTip("Plan or log a session (Ctrl+Shift+N)")
@@ -197,6 +209,9 @@ class ClientPage(QWidget):
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 2, 4, 0)
+        for box in (details, eng_box, sess_box):  # compact: the sessions stay in sight at 640 px
+            box.layout().setContentsMargins(9, 4, 9, 6)
         body_layout.addWidget(details)
         body_layout.addWidget(eng_box)
         body_layout.addWidget(sess_box, 1)
@@ -210,6 +225,7 @@ class ClientPage(QWidget):
         # client stays fast however much history they have.
         self.tabs = name_widget(QTabWidget(), "clientTabs", "Client sections")
         self.tabs.addTab(scroll, "Profile && sessions")
+        self.tabs.setCornerWidget(self.saved_label, Qt.Corner.TopRightCorner)
         self._built: dict[int, QWidget] = {}  # tab index -> the real tab widget
         for _module, _cls, title in SECTION_TABS:
             self.tabs.addTab(QWidget(), title)  # a placeholder until first shown
@@ -222,9 +238,9 @@ class ClientPage(QWidget):
         layout.addWidget(self.tabs, 1)
 
         # -- wiring ---------------------------------------------------------------
-        for edit in (self.name, self.job_title, self.email, self.phone):
-            edit.textEdited.connect(self.saver.changed)
-            edit.editingFinished.connect(self.saver.flush)
+        for field in ("name", "job_title", "email", "phone"):
+            self._fields[field].textEdited.connect(lambda _text, f=field: self._edited(f))
+            self._fields[field].editingFinished.connect(self.saver.flush)
         self.background.textChanged.connect(self.saver.changed)
         self.background.focus_lost.connect(self.saver.flush)
         self.organization.currentIndexChanged.connect(self._changed_now)
@@ -246,11 +262,11 @@ class ClientPage(QWidget):
         self.session_table.doubleClicked.connect(self._open_selected_session)
         ctx.data_changed.connect(self._on_data_changed)
 
-    def _field(self, form: QFormLayout, label: str, field: str, widget: QWidget, name: str):
+    def _field(self, label: str, field: str, widget: QWidget, name: str):
+        """Name a detail field and give it its error label (placed by the FormGrid)."""
         name_widget(widget, name, label)
-        error = ErrorLabel(name)
-        self.errors[field] = error
-        form.addRow(label, with_error(widget, error))
+        self.errors[field] = ErrorLabel(name)
+        self._fields[field] = widget
         return widget
 
     # -- loading ----------------------------------------------------------------
@@ -349,6 +365,7 @@ class ClientPage(QWidget):
             warning = usage[current.id].warning
             self.engagement_summary.setText(text + (f"\n⚠ {warning}" if warning else ""))
             self.engagement_summary.setStyleSheet(f"color: {css('red')};" if warning else "")
+        fit_height_to_rows(self.engagement_table, min_rows=1, max_rows=4)
         self.session_model.set_rows(sessions.list_for_client(self.ctx.db, self.client.id))
         self.new_session_button.setEnabled(bool(rows))
         self.new_session_button.setToolTip(
@@ -360,7 +377,7 @@ class ClientPage(QWidget):
         if c is None:
             return
         name = c.name if len(c.name) <= 120 else c.name[:120] + "…"
-        self.title.setText(name)
+        self.title_text.set_text(name)
         self.status_chip.setText(c.status.value.capitalize())
         chip = {"active": "#2e7d32", "paused": "#e65100"}.get(c.status.value, "#616161")
         self.status_chip.setStyleSheet(
@@ -397,6 +414,13 @@ class ClientPage(QWidget):
             self.open_session.emit(row.id)
 
     # -- saving -------------------------------------------------------------------
+    def _edited(self, field: str) -> None:
+        """Typing is saved within half a second; in a field that shows an error it is checked
+        (and saved) at each key, so the error goes as soon as the value is right."""
+        self.saver.changed()
+        if not self.errors[field].isHidden():
+            self.saver.flush()
+
     def _changed_now(self, *_):
         self.saver.changed()
         self.saver.flush()
@@ -446,10 +470,8 @@ class ClientPage(QWidget):
         self.ctx.notify("client")
 
     def _show_saved(self) -> None:
-        if any(not e.isHidden() for e in self.errors.values()):
-            self.saved_label.setText("Some changes need fixing")
-        else:
-            self.saved_label.setText("All changes saved ✓")
+        broken = any(not e.isHidden() for e in self.errors.values())
+        self.saved_label.setText(NEEDS_FIXING if broken else SAVED)
 
     def leave(self) -> None:
         """Called before the page is hidden or the window closes."""

@@ -18,8 +18,25 @@ from PySide6.QtWidgets import (
 )
 
 from ..context import AppContext
-from ..models.client_table import ClientFilterProxy, ClientTableModel
+from ..models.client_table import (
+    CLIENT_SINCE_COL,
+    COLUMNS,
+    ENGAGEMENT_COL,
+    NAME_COL,
+    ORGANIZATION_COL,
+    SPONSOR_COL,
+    ClientFilterProxy,
+    ClientTableModel,
+)
 from ..widgets.fields import name_widget
+from ..widgets.table_fit import ColumnFitter, heading_width
+
+# Default widths, in average characters of a column's cells: (compact, comfortable). A
+# column is never narrower than its heading with the sort arrow. Compact at 1024 px, where
+# the sponsor steps aside; comfortable where there is room (see ColumnFitter).
+COLUMN_CHARS = {NAME_COL: (22, 32), ORGANIZATION_COL: (21, 30), SPONSOR_COL: (16, 24),
+                4: (9, 9), 5: (8, 8), CLIENT_SINCE_COL: (11, 11), 7: (11, 11), 8: (11, 11)}
+ENGAGEMENT_CHARS = (20, 40)  # below the first, a column steps aside
 
 STATUS_CHOICES = [
     ("Current clients", "current"),
@@ -105,12 +122,20 @@ class ClientsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((190, 170, 130, 220, 110, 90, 95, 95, 95)):
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
         # "Client since" is on the client's page; the list keeps room for the engagement.
-        self.table.setColumnHidden(6, True)
+        self.table.setColumnHidden(CLIENT_SINCE_COL, True)
+        header.setSectionResizeMode(ENGAGEMENT_COL, QHeaderView.ResizeMode.Stretch)
+        # Widths from the font, growing with the window; on a narrow one the sponsor (named
+        # in the engagement's tooltip), then the organization, step aside, so the statuses
+        # and the last and next session stay in sight with no sideways scrolling.
+        chars = {col: tuple(heading_width(self.table, COLUMNS[col][0], n) for n in pair)
+                 for col, pair in COLUMN_CHARS.items()}
+        self.columns = ColumnFitter(self.table, widths=chars, stretch=ENGAGEMENT_COL,
+                                    priority=(SPONSOR_COL, ORGANIZATION_COL),
+                                    stretch_min=heading_width(self.table, "", ENGAGEMENT_CHARS[0]),
+                                    stretch_comfortable=heading_width(self.table, "",
+                                                                      ENGAGEMENT_CHARS[1]))
 
         self.empty_label = QLabel()
         self.empty_label.setObjectName("clientsEmpty")

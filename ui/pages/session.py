@@ -13,10 +13,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -35,8 +33,13 @@ from coachdesk.services.sessions import FORMAT_LABELS, STATUS_LABELS
 from ..context import AppContext
 from ..theme import css
 from ..widgets.autosave import AutoSaver
-from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_error
+from ..widgets.elided import elide
+from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
+from ..widgets.flow import FlowLayout, field_group
+from ..widgets.saved_state import NEEDS_FIXING, SAVED, SavedStateLabel
+from ..widgets.sizing import ShortLineEdit
 from ..widgets.text import FocusOutPlainTextEdit
+from ..widgets.title_bar import TitleBar
 from .session_grow import ActionsPanel, FollowUpPanel, GrowPanel
 
 log = logging.getLogger(__name__)
@@ -59,41 +62,42 @@ class SessionPage(QWidget):
         self.saver.saved.connect(self._show_saved)
         self.errors: dict[str, ErrorLabel] = {}
 
-        # -- header -------------------------------------------------------------------
+        # -- header: the title gets its room first (see TitleBar) -------------------------
         self.back_button = name_widget(QPushButton("← Client"), "backToClient", "Back to client")
         self.title = QLabel()
         self.title.setObjectName("sessionTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setStyleSheet("font-size: 20px; font-weight: 600;")
+        self.title_text = elide(self.title)  # shortened with "…" and a tooltip when narrow
         self.usage_label = QLabel()
         self.usage_label.setObjectName("sessionUsage")
-        self.saved_label = QLabel()
-        self.saved_label.setObjectName("sessionSaved")
-        self.saved_label.setStyleSheet("color: palette(mid);")
+        self.usage_label.setWordWrap(True)
+        self.saved_label = SavedStateLabel("sessionSaved")
         self.print_button = name_widget(QPushButton("Print worksheet…"), "printWorksheet",
                                         "Print worksheet")
         self.print_button.setToolTip("Preview and print this session's GROW worksheet (Ctrl+P)")
         self.ics_button = name_widget(QPushButton("Add to calendar…"), "exportSessionIcs",
                                       "Export session to calendar")
+        self.ics_button.setToolTip("Save this session as a calendar file (.ics) to add it to "
+                                   "your calendar")
         self.rate_button = name_widget(QPushButton("Rate indicators…"), "rateIndicators",
                                        "Rate indicators")
         self.rate_button.setToolTip("Record this client's talent-retention indicators, dated "
                                     "with this session")
-        header = QHBoxLayout()
-        header.addWidget(self.back_button)
-        header.addSpacing(8)
-        header.addWidget(self.title, 1)
-        header.addWidget(self.saved_label)
-        header.addWidget(self.rate_button)
-        header.addWidget(self.ics_button)
-        header.addWidget(self.print_button)
-        header.addWidget(self._build_more_button())
+        more = self._build_more_button()
+        self.header = TitleBar(self.title, self.title_text)
+        self.header.setObjectName("sessionHeader")
+        self.header.add_before(self.back_button, short="← Back")
+        # On a narrower window: "← Back" first, then these two move into the "⋯" menu, then
+        # Print gets short (TitleBar).
+        self.header.add_after(self.rate_button, menu_action=self.rate_action)
+        self.header.add_after(self.ics_button, menu_action=self.ics_action)
+        self.header.add_after(self.print_button, short="Print…")
+        self.header.add_after(more)
 
-        # -- details ------------------------------------------------------------------
+        # -- details: they wrap onto a second line rather than squeeze ------------------------
         self.date = name_widget(OptionalDateEdit(allow_empty=False), "sessionDate", "Date")
-        self.start = name_widget(QLineEdit(), "sessionStart", "Start time")
+        self.start = name_widget(ShortLineEdit(["00:00", "23:59"]), "sessionStart", "Start time")
         self.start.setPlaceholderText("hh:mm")
-        self.start.setMaximumWidth(70)
         self.duration = name_widget(QSpinBox(), "sessionDuration", "Duration in minutes")
         self.duration.setRange(0, 10000)
         self.duration.setSuffix(" min")
@@ -108,22 +112,28 @@ class SessionPage(QWidget):
         self.participants = name_widget(QSpinBox(), "sessionParticipants", "Participants")
         self.participants.setRange(1, 500)
         self.participants.setPrefix("participants: ")
-        details = QHBoxLayout()
+        details_box = QWidget()
+        details_box.setObjectName("sessionDetails")
+        details = FlowLayout(details_box)
+        # A refused value's reason shows under the row, as wide as the page (not squeezed
+        # under a five-character field).
+        errors = QVBoxLayout()
+        errors.setContentsMargins(0, 0, 0, 0)
+        errors.setSpacing(2)
         for label, field, widget in (("Date", "session_date", self.date),
                                      ("Start", "start_time", self.start),
                                      ("Length", "duration_minutes", self.duration),
                                      ("Format", "format", self.format),
-                                     ("Status", "status", self.status)):
-            details.addWidget(QLabel(label))
+                                     ("Status", "status", self.status),
+                                     (None, "pro_bono", self.pro_bono),
+                                     (None, "is_group", self.is_group),
+                                     (None, "participants", self.participants)):
+            details.addWidget(field_group(label, widget))
+            if field in ("pro_bono", "is_group"):
+                continue
             error = ErrorLabel(widget.objectName())
             self.errors[field] = error
-            details.addWidget(with_error(widget, error))
-        details.addWidget(self.pro_bono)
-        details.addWidget(self.is_group)
-        part_error = ErrorLabel("sessionParticipants")
-        self.errors["participants"] = part_error
-        details.addWidget(with_error(self.participants, part_error))
-        details.addStretch(1)
+            errors.addWidget(error)
 
         # -- notes ----------------------------------------------------------------------
         self.private_notes = name_widget(
@@ -167,11 +177,14 @@ class SessionPage(QWidget):
         self.tabs.addTab(self.grow, "GROW worksheet")
         self.tabs.addTab(self.actions, "Actions")
 
+        self.tabs.setCornerWidget(self.saved_label, Qt.Corner.TopRightCorner)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        layout.addLayout(header)
+        layout.addWidget(self.header)
         layout.addWidget(self.usage_label)
-        layout.addLayout(details)
+        layout.addWidget(details_box)
+        layout.addLayout(errors)
         layout.addWidget(self.tabs, 1)
 
         # -- wiring ---------------------------------------------------------------------
@@ -225,8 +238,11 @@ class SessionPage(QWidget):
     def _refresh_title(self) -> None:
         s = self.session
         name = self.client.name if len(self.client.name) <= 80 else self.client.name[:80] + "…"
-        self.title.setText(f"{name} — {s.session_date.strftime('%A %d %B %Y')}")
-        self.back_button.setText(f"← {name[:30]}")
+        self.title_text.set_text(f"{name} — {s.session_date.strftime('%A %d %B %Y')}")
+        short = name if len(name) <= 24 else name[:23].rstrip() + "…"
+        # "&&": a button shows "&" as "&" only doubled (alone it underlines the next letter).
+        self.header.set_texts(self.back_button, f"← {short.replace('&', '&&')}", "← Back")
+        self.back_button.setToolTip(f"Back to {name}")
 
     def _refresh_usage(self) -> None:
         if self.session is None:
@@ -285,7 +301,7 @@ class SessionPage(QWidget):
 
     def _show_saved(self) -> None:
         broken = any(not e.isHidden() for e in self.errors.values())
-        self.saved_label.setText("Some changes need fixing" if broken else "All changes saved ✓")
+        self.saved_label.setText(NEEDS_FIXING if broken else SAVED)
 
     def leave(self) -> None:
         self.saver.flush()
@@ -334,13 +350,19 @@ class SessionPage(QWidget):
 
     def _build_more_button(self) -> QToolButton:
         """The "⋯" button: the rarer things done to a session (deleting one logged by
-        mistake)."""
+        mistake), and the header's buttons that have no room on a narrow window."""
         self.more_button = name_widget(QToolButton(), "sessionMore", "More session actions")
         self.more_button.setText("⋯")
-        self.more_button.setToolTip("More: delete this session")
+        self.more_button.setToolTip("More actions for this session")
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         more = QMenu(self.more_button)
         more.setObjectName("sessionMoreMenu")
+        # Shown here only while their buttons have no room in the header (TitleBar).
+        self.rate_action = more.addAction("Rate indicators…")
+        self.rate_action.setObjectName("rateIndicatorsAction")
+        self.ics_action = more.addAction("Add to calendar…")
+        self.ics_action.setObjectName("exportSessionIcsAction")
+        more.addSeparator()
         self.delete_action = more.addAction("Delete this session…")
         self.delete_action.setObjectName("deleteThisSession")
         self.delete_action.triggered.connect(self.delete_session)

@@ -1,0 +1,58 @@
+"""Where a page says whether the coach's typing is saved: a fixed, quiet place.
+
+Put in the header next to the title, "All changes saved ✓" appeared after the
+first keystroke and took the title's room ("…Sunday 29 Novemb"). This label
+always has the room of its longest state (so nothing moves when it changes)
+and sits at the right of the page's tab bar, just above what is being typed.
+"Saved" is quiet; "Some changes need fixing" is red, because the coach must
+notice it: the refused field says why, under it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy
+
+from ..theme import css
+
+SAVED = "All changes saved ✓"
+NEEDS_FIXING = "Some changes need fixing"
+STATES = (SAVED, NEEDS_FIXING)
+
+
+class SavedStateLabel(QLabel):
+    def __init__(self, name: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setAccessibleName("Save state")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.setContentsMargins(8, 0, 4, 0)
+        self._style()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        super().setText(text)
+        self._style()
+
+    def _style(self) -> None:
+        text = self.text()
+        problem = bool(text) and text != SAVED
+        sheet = f"color: {css('red')};" if problem else "color: palette(mid);"
+        if sheet != self.styleSheet():  # a new sheet repolishes: only when it changes
+            self.setStyleSheet(sheet)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        hint = super().sizeHint()
+        fm = self.fontMetrics()
+        m = self.contentsMargins()
+        width = max(fm.horizontalAdvance(s) for s in (*STATES, self.text()))
+        return QSize(width + m.left() + m.right() + 2, max(hint.height(), fm.height()))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style()  # light or dark: the red that reads on it
