@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from ..context import AppContext
 from ..models.client_table import (
     CLIENT_SINCE_COL,
-    COLUMNS,
     ENGAGEMENT_COL,
     NAME_COL,
     ORGANIZATION_COL,
@@ -29,14 +28,14 @@ from ..models.client_table import (
     ClientTableModel,
 )
 from ..widgets.fields import name_widget
-from ..widgets.table_fit import ColumnFitter, heading_width
+from ..widgets.column_fit import chars_width, fit_columns
 
 # Default widths, in average characters of a column's cells: (compact, comfortable). A
 # column is never narrower than its heading with the sort arrow. Compact at 1024 px, where
-# the sponsor steps aside; comfortable where there is room (see ColumnFitter).
+# the sponsor steps aside; comfortable where there is room (see ui/widgets/column_fit.py).
 COLUMN_CHARS = {NAME_COL: (22, 32), ORGANIZATION_COL: (21, 30), SPONSOR_COL: (16, 24),
                 4: (9, 9), 5: (8, 8), CLIENT_SINCE_COL: (11, 11), 7: (11, 11), 8: (11, 11)}
-ENGAGEMENT_CHARS = (20, 40)  # below the first, a column steps aside
+ENGAGEMENT_CHARS = 20  # the engagement's least room: below it, a column steps aside
 
 STATUS_CHOICES = [
     ("Current clients", "current"),
@@ -125,17 +124,19 @@ class ClientsPage(QWidget):
         header.setMinimumSectionSize(60)
         # "Client since" is on the client's page; the list keeps room for the engagement.
         self.table.setColumnHidden(CLIENT_SINCE_COL, True)
-        header.setSectionResizeMode(ENGAGEMENT_COL, QHeaderView.ResizeMode.Stretch)
-        # Widths from the font, growing with the window; on a narrow one the sponsor (named
-        # in the engagement's tooltip), then the organization, step aside, so the statuses
-        # and the last and next session stay in sight with no sideways scrolling.
-        chars = {col: tuple(heading_width(self.table, COLUMNS[col][0], n) for n in pair)
+        # Widths from the font, shrinking with the window from comfortable to compact; on a
+        # narrow one the sponsor (named in the engagement's tooltip), then the organization,
+        # step aside, so the statuses and the last and next session stay in sight with no
+        # sideways scrolling. The engagement takes the room left.
+        width = {col: tuple(chars_width(self.table, col, n) for n in pair)
                  for col, pair in COLUMN_CHARS.items()}
-        self.columns = ColumnFitter(self.table, widths=chars, stretch=ENGAGEMENT_COL,
-                                    priority=(SPONSOR_COL, ORGANIZATION_COL),
-                                    stretch_min=heading_width(self.table, "", ENGAGEMENT_CHARS[0]),
-                                    stretch_comfortable=heading_width(self.table, "",
-                                                                      ENGAGEMENT_CHARS[1]))
+        self.columns = fit_columns(
+            self.table, ENGAGEMENT_COL, shrink_first=True,
+            shrink=tuple(c for c, (compact, comfy) in width.items() if compact < comfy),
+            give_way=(SPONSOR_COL, ORGANIZATION_COL),
+            minimum={**{c: compact for c, (compact, _) in width.items()},
+                     ENGAGEMENT_COL: chars_width(self.table, ENGAGEMENT_COL, ENGAGEMENT_CHARS)})
+        self.columns.set_widths({c: comfy for c, (_, comfy) in width.items()})
 
         self.empty_label = QLabel()
         self.empty_label.setObjectName("clientsEmpty")

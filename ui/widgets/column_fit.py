@@ -15,14 +15,21 @@ and the last columns scroll out of sight. ``ColumnFit`` makes one column flexibl
 A column's minimum is its heading's width (it is never cut) unless given. The flexible
 column never goes below its own minimum while another column can still give way.
 
+With ``shrink_first`` the order is the other way round: the columns that may shrink
+go down to their minimum before an optional column is hidden (for a list whose
+every column matters, such as the clients list).
+
 The widths the page sets (``set_widths``) or the coach drags are what each column
-goes back to when there is room again. Widths are plain arithmetic on a resize
-(nothing is measured per row), so a table of thousands of rows costs nothing more.
+goes back to when there is room again. When the window closes, before its state is
+saved (``ui.window_state``), the columns get those widths back and the optional
+ones are shown again: what is remembered is the coach's arrangement, never how
+narrow the window happened to be. Widths are plain arithmetic on a resize (nothing
+is measured per row), so a table of thousands of rows costs nothing more.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
 
@@ -38,6 +45,15 @@ def heading_width(view: QTableView, column: int) -> int:
     if view.isSortingEnabled():
         needed += style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + margin
     return needed
+
+
+def chars_width(view: QTableView, column: int, chars: int) -> int:
+    """Room for ``chars`` average characters of a column's cells, never less than its
+    heading's width."""
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None,
+                                      view.horizontalHeader())
+    return max(heading_width(view, column), view.fontMetrics().averageCharWidth() * chars
+               + 4 * margin + 2)
 
 
 def text_width(view: QTableView, *texts: str, extra: int = 0) -> int:
@@ -56,12 +72,15 @@ class ColumnFit(QObject):
     """
 
     def __init__(self, view: QTableView, flex: int, *, shrink=(), give_way=(),
-                 minimum: dict[int, int] | None = None, flex_wants: int | None = None):
+                 minimum: dict[int, int] | None = None, flex_wants: int | None = None,
+                 shrink_first: bool = False):
         super().__init__(view)
         self.view = view
         self.flex = flex
         self.shrink = tuple(shrink)
         self.give_way = tuple(give_way)
+        self.shrink_first = shrink_first
+        self._window = None
         self._minimum = dict(minimum or {})
         self.flex_wants = flex_wants
         self.preferred: dict[int, int] = {}
@@ -69,9 +88,12 @@ class ColumnFit(QObject):
         header = view.horizontalHeader()
         for column in range(header.count()):
             self.preferred[column] = header.sectionSize(column) or header.defaultSectionSize()
+        self.defaults: dict[int, int] = dict(self.preferred)
+        self._given: dict[int, int] = dict(self.preferred)  # the width this last set, per column
         header.sectionResized.connect(self._resized)
         header.sectionCountChanged.connect(lambda *_: self.refit())
         view.viewport().installEventFilter(self)
+        view.installEventFilter(self)
         self.refit()
 
     # -- what the page says ----------------------------------------------------------
@@ -79,7 +101,37 @@ class ColumnFit(QObject):
     def set_widths(self, widths: dict[int, int]) -> None:
         """The widths the columns should have when there is room (they shrink when not)."""
         self.preferred.update(widths)
+        self.defaults.update(widths)
+        self._resize(widths)
         self.refit()
+
+    def _resize(self, widths: dict[int, int]) -> None:
+        """Set section widths without taking them for the coach's."""
+        header = self.view.horizontalHeader()
+        self._fitting = True
+        try:
+            for column, width in widths.items():
+                if column < header.count() and header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+                self._given[column] = width
+        finally:
+            self._fitting = False
+
+    def _adopt_outside_changes(self) -> None:
+        """A width this did not set (a restored header state emits no resize signal per
+        column) is the coach's: it becomes the column's preferred width."""
+        header = self.view.horizontalHeader()
+        for column in range(header.count()):
+            if column == self.flex or header.isSectionHidden(column):
+                continue
+            size = header.sectionSize(column)
+            if size > 0 and size != self._given.get(column, size):
+                self.preferred[column] = self._given[column] = size
+
+    def chosen_by_coach(self, column: int) -> bool:
+        """Whether the coach gave ``column`` a width of their own (dragged now, or on an
+        earlier day and restored): such a column keeps it; the others shrink around it."""
+        return self.preferred.get(column) != self.defaults.get(column)
 
     def minimum(self, column: int) -> int:
         if column not in self._minimum:
@@ -89,16 +141,40 @@ class ColumnFit(QObject):
     # -- fitting -------------------------------------------------------------------------
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.Resize:
+        kind = event.type()
+        if kind == QEvent.Type.Resize and obj is self.view.viewport():
             self.refit()
+        elif kind == QEvent.Type.Show and obj is self.view and self._window is None:
+            self._window = self.view.window()
+            self._window.installEventFilter(self)
+        elif kind == QEvent.Type.Close and obj is self._window:
+            self.restore_preferred()
         return False
+
+    def restore_preferred(self) -> None:
+        """Every column at its preferred width and the optional ones shown again (on
+        closing, so that the state saved is the coach's, not the narrow window's)."""
+        header = self.view.horizontalHeader()
+        self._fitting = True
+        try:
+            for column in self.give_way:
+                if column < header.count() and header.isSectionHidden(column):
+                    header.showSection(column)
+            for column, width in self.preferred.items():
+                if column != self.flex and column < header.count():
+                    if header.sectionSize(column) != width:
+                        header.resizeSection(column, width)
+                    self._given[column] = width
+        finally:
+            self._fitting = False
+        QTimer.singleShot(0, self, self.refit)  # should the window stay open after all
 
     def _resized(self, column: int, _old: int, new: int) -> None:
         if self._fitting or column == self.flex or new <= 0:
             return
         # Dragged by the coach, set by the page, or restored from the last run: the width
         # this column goes back to when there is room.
-        self.preferred[column] = new
+        self.preferred[column] = self._given[column] = new
         self.refit()
 
     def plan(self, room: int) -> tuple[dict[int, int], set[int]]:
@@ -115,8 +191,13 @@ class ColumnFit(QObject):
         def width(c: int) -> int:
             return max(self.preferred.get(c, header.defaultSectionSize()), self.minimum(c))
 
+        shrinkable = [c for c in self.shrink if not self.chosen_by_coach(c)]
+
+        def least(c: int) -> int:  # what a column needs before one gives way
+            return self.minimum(c) if self.shrink_first and c in shrinkable else width(c)
+
         def need(shown: list[int]) -> int:
-            fixed = sum(width(c) for c in always + shown if c != self.flex)
+            fixed = sum(least(c) for c in always + shown if c != self.flex)
             return fixed + (wants if self.flex not in optional or self.flex in shown else 0)
 
         hidden: set[int] = set()
@@ -134,7 +215,7 @@ class ColumnFit(QObject):
         flex_min = self.minimum(flex)
         excess = sum(widths.values()) + flex_min - room
         if excess > 0:
-            give = {c: widths[c] - self.minimum(c) for c in self.shrink if c in widths}
+            give = {c: widths[c] - self.minimum(c) for c in shrinkable if c in widths}
             give = {c: g for c, g in give.items() if g > 0}
             total = sum(give.values())
             if total > 0:
@@ -151,6 +232,7 @@ class ColumnFit(QObject):
         room = self.view.viewport().width()
         if room <= 0 or header.count() == 0 or self.flex >= header.count():
             return
+        self._adopt_outside_changes()
         self._fitting = True
         try:
             header.setStretchLastSection(False)
@@ -166,6 +248,7 @@ class ColumnFit(QObject):
                     header.setSectionResizeMode(column, mode)
                 if header.sectionSize(column) != width:
                     header.resizeSection(column, width)
+                self._given[column] = width
         finally:
             self._fitting = False
 
