@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
-    QLineEdit,
     QListView,
     QStyle,
     QStyledItemDelegate,
@@ -27,6 +26,7 @@ from coachdesk.services import people_search, search
 
 from ..context import AppContext
 from ..theme import css
+from ..widgets.text import ListSearchEdit
 from ..widgets.fields import name_widget
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -103,15 +103,6 @@ class HitDelegate(QStyledItemDelegate):
         return QSize(int(doc.idealWidth()), int(doc.size().height()) + 6)
 
 
-class SearchLineEdit(QLineEdit):
-    move_down = Signal()
-
-    def keyPressEvent(self, event):
-        if event.key() == Qt.Key.Key_Down:
-            self.move_down.emit()
-            return
-        super().keyPressEvent(event)
-
 
 class SearchDialog(QDialog):
     """Ctrl+K. ``chosen`` is the hit the coach opened (or None)."""
@@ -123,7 +114,7 @@ class SearchDialog(QDialog):
         self.setWindowTitle("Search everything")
         self.setObjectName("searchDialog")
         self.resize(760, 560)
-        self.query = name_widget(SearchLineEdit(), "globalSearch", "Search everything")
+        self.query = name_widget(ListSearchEdit(), "globalSearch", "Search everything")
         self.query.setPlaceholderText("Search clients, notes (both kinds), worksheets, actions, "
                                       "sponsors, organizations…")
         self.query.setClearButtonEnabled(True)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from ..models.client_table import (
     ClientFilterProxy,
     ClientTableModel,
 )
+from ..widgets.text import ListSearchEdit
 from ..widgets.fields import name_widget
 from ..widgets.column_fit import chars_width, fit_columns
 
@@ -58,17 +58,6 @@ class ClientTableView(QTableView):
         super().keyPressEvent(event)
 
 
-class ClientSearchEdit(QLineEdit):
-    """The search box: Down moves into the list (Enter opens the match, see ``ClientsPage``)."""
-
-    move_down = Signal()
-
-    def keyPressEvent(self, event):
-        if event.key() == Qt.Key.Key_Down:
-            self.move_down.emit()
-            return
-        super().keyPressEvent(event)
-
 
 class ClientsPage(QWidget):
     open_client = Signal(int)
@@ -83,7 +72,7 @@ class ClientsPage(QWidget):
         title.setObjectName("pageTitle")
         title.setStyleSheet("font-size: 20px; font-weight: 600;")
 
-        self.search = name_widget(ClientSearchEdit(), "clientSearch", "Search clients")
+        self.search = name_widget(ListSearchEdit(), "clientSearch", "Search clients")
         self.search.setPlaceholderText("Search by name, organization, sponsor, e-mail…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.status_filter = name_widget(QComboBox(), "statusFilter", "Show clients")

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -37,6 +36,7 @@ from ..models.people_table import (
     PeopleFilterProxy,
     SponsorTableModel,
 )
+from ..widgets.text import ListSearchEdit
 from ..widgets.fields import name_widget
 
 log = logging.getLogger(__name__)
@@ -44,17 +44,6 @@ log = logging.getLogger(__name__)
 #: what changes elsewhere can alter these lists (names, counts, organizations)
 RELOAD_ON = {"sponsor", "organization", "client", "engagement", "all"}
 
-
-class FilterEdit(QLineEdit):
-    """The filter box: Down moves into the list, Enter opens the match (see ``PeopleList``)."""
-
-    move_down = Signal()
-
-    def keyPressEvent(self, event):  # noqa: N802 (Qt's name)
-        if event.key() == Qt.Key.Key_Down:
-            self.move_down.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class PeopleTableView(QTableView):
@@ -82,7 +71,7 @@ class PeopleList(QWidget):
         prefix = "sponsors" if sponsors_tab else "organizations"
         self.setObjectName(f"{prefix}List")
 
-        self.filter = name_widget(FilterEdit(), f"{prefix}Filter", f"Filter {prefix}")
+        self.filter = name_widget(ListSearchEdit(), f"{prefix}Filter", f"Filter {prefix}")
         self.filter.setPlaceholderText(
             "Filter by name, role, organization, e-mail…  (Ctrl+F)" if sponsors_tab
             else "Filter by name or notes…  (Ctrl+F)")

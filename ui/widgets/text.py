@@ -1,9 +1,10 @@
-"""Text editors that tell their page when focus leaves them (so it saves at once)."""
+"""Text editors: ones that tell their page when focus leaves them (so it saves at once),
+and the search box above a list."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
 
 class FocusOutPlainTextEdit(QPlainTextEdit):
@@ -24,3 +25,16 @@ class FocusOutPlainTextEdit(QPlainTextEdit):
         self.blockSignals(True)
         self.setPlainText(text)
         self.blockSignals(False)
+
+
+class ListSearchEdit(QLineEdit):
+    """A search or filter box above a list: Down moves into the list (``move_down``); the
+    page decides what Enter opens."""
+
+    move_down = Signal()
+
+    def keyPressEvent(self, event):  # noqa: N802 (Qt's name)
+        if event.key() == Qt.Key.Key_Down:
+            self.move_down.emit()
+            return
+        super().keyPressEvent(event)
