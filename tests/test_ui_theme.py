@@ -223,3 +223,16 @@ def test_macos_and_windows_keep_their_own_style(qapp, monkeypatch):
     monkeypatch.setattr(theme.sys, "platform", "linux")
     theme.apply(qapp)
     assert qapp.style().objectName() == "coachDeskStyle"
+
+
+def test_secondary_text_is_never_drawn_in_a_frame_colour():
+    """``palette(mid)`` is the colour of frames: as text it reads 1.7:1 on the light window
+    ("All changes saved", "No clients yet"). Secondary text uses the placeholder colour."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "ui"
+    offenders = [f"{p.relative_to(root)}:{n}" for p in root.rglob("*.py")
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if re.search(r"(?<![-\w])color:\s*palette\((mid|midlight|light|dark)\)", line)]
+    assert offenders == []

@@ -131,7 +131,7 @@ class ClientsPage(QWidget):
         self.empty_label.setObjectName("clientsEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: palette(mid); font-size: 15px; padding: 30px;")
+        self.empty_label.setStyleSheet("color: palette(placeholder-text); font-size: 15px; padding: 30px;")
         self.empty_label.hide()
 
         layout = QVBoxLayout(self)

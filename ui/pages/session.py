@@ -253,7 +253,7 @@ class SessionPage(QWidget):
             text += f"  ⚠ {usage.warning}"
             self.usage_label.setStyleSheet(f"color: {css('red')};")
         else:
-            self.usage_label.setStyleSheet("color: palette(mid);")
+            self.usage_label.setStyleSheet("color: palette(placeholder-text);")
         self.usage_label.setText(text)
 
     # -- saving ------------------------------------------------------------------------

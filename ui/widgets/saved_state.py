@@ -38,7 +38,7 @@ class SavedStateLabel(QLabel):
     def _style(self) -> None:
         text = self.text()
         problem = bool(text) and text != SAVED
-        sheet = f"color: {css('red')};" if problem else "color: palette(mid);"
+        sheet = f"color: {css('red')};" if problem else "color: palette(placeholder-text);"
         if sheet != self.styleSheet():  # a new sheet repolishes: only when it changes
             self.setStyleSheet(sheet)
 
