@@ -12,7 +12,7 @@ without a start time becomes an all-day event.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
 from icalendar import Calendar, Event

@@ -12,7 +12,6 @@ from ..errors import ValidationError
 from ..models import (
     Client,
     ClientStatus,
-    Engagement,
     EngagementKind,
     EngagementStatus,
     Organization,

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from coachdesk.errors import CoachDeskError
 from coachdesk.models import Goal
 from coachdesk.services import goals
-from coachdesk.services.goals import LEVEL_FIELDS, LEVEL_LABELS, LEVELS, level_label
+from coachdesk.services.goals import LEVEL_FIELDS, LEVELS, level_label
 
 from ..context import AppContext
 from ..theme import css

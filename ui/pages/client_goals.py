@@ -31,13 +31,8 @@ from coachdesk.services import charts, engagements, goals
 from ..context import AppContext
 from ..dialogs.goal_dialog import GoalDialog, RatingDialog
 from ..models.goals_table import (
-    COL_BASELINE,
-    COL_IMPORTANCE,
-    COL_LAST,
     COL_LOOKS,
-    COL_NOW,
     COL_TITLE,
-    COL_WEIGHT,
     GoalsTableModel,
     short_level,
 )
