@@ -33,7 +33,7 @@ from ..widgets.column_fit import chars_width, fit_columns
 # Default widths, in average characters of a column's cells: (compact, comfortable). A
 # column is never narrower than its heading with the sort arrow. Compact at 1024 px, where
 # the sponsor steps aside; comfortable where there is room (see ui/widgets/column_fit.py).
-COLUMN_CHARS = {NAME_COL: (22, 32), ORGANIZATION_COL: (21, 30), SPONSOR_COL: (16, 24),
+COLUMN_CHARS = {NAME_COL: (22, 27), ORGANIZATION_COL: (21, 25), SPONSOR_COL: (16, 20),
                 4: (9, 9), 5: (8, 8), CLIENT_SINCE_COL: (11, 11), 7: (11, 11), 8: (11, 11)}
 ENGAGEMENT_CHARS = 20  # the engagement's least room: below it, a column steps aside
 

@@ -353,6 +353,8 @@ class SessionPage(QWidget):
         mistake), and the header's buttons that have no room on a narrow window."""
         self.more_button = name_widget(QToolButton(), "sessionMore", "More session actions")
         self.more_button.setText("⋯")
+        # The "⋯" says "more" already; Qt's menu arrow would be drawn over it.
+        self.more_button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
         self.more_button.setToolTip("More actions for this session")
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         more = QMenu(self.more_button)
