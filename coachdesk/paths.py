@@ -26,6 +26,16 @@ def data_dir() -> Path:
 
 
 REMEMBERED = "last-practice.txt"
+MACHINE_SETTINGS = "machine-settings.ini"
+
+
+def machine_settings_file() -> Path | None:
+    """Where the app keeps this machine's own state (window size, column widths, the last
+    folder a file was saved in): inside ``COACHDESK_HOME`` when that is set (tests, the
+    bench, a practice kept on a removable or encrypted volume), else ``None`` for the
+    platform's usual place. Never inside the practice file, which travels."""
+    override = os.environ.get("COACHDESK_HOME")
+    return Path(override) / MACHINE_SETTINGS if override else None
 
 
 def default_db_path() -> Path:

@@ -6,7 +6,7 @@ It lives in QSettings (isolated per test by conftest), never in the practice fil
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
@@ -63,7 +63,7 @@ def test_size_and_column_width_come_back_after_closing(qtbot, demo_db):
     hidden = [i for i in range(header.count()) if header.isSectionHidden(i)]
     window.close()
 
-    store = QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, "CoachDesk", "CoachDesk")
+    store = window_state.settings()
     assert store.value("windowState/mainWindow/geometry") is not None
 
     again = _window(qtbot, demo_db)
@@ -128,14 +128,14 @@ def test_a_table_whose_columns_changed_keeps_its_defaults(qtbot, demo_db):
     assert [header.sectionSize(i) for i in range(header.count())] == defaults
 
 
-def test_garbage_in_the_settings_file_gives_the_defaults(qtbot, demo_db, isolated_qsettings):
+def test_garbage_in_the_settings_file_gives_the_defaults(qtbot, demo_db, isolated_home):
     fresh = _window(qtbot, demo_db)
     default_size = fresh.size()
     header = _client_header(fresh)
     defaults = [header.sectionSize(i) for i in range(header.count())]
     fresh.close()
     # Overwrite every file QSettings wrote with nonsense of the right names.
-    files = list(isolated_qsettings.rglob("*.ini"))
+    files = list(isolated_home.rglob("*.ini"))
     assert files, "the window state was not written to QSettings"
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -263,3 +263,14 @@ def test_the_print_preview_asks_for_a_size_that_fits(qtbot, demo_db, tmp_path, s
     for button in (preview.print_button, preview.save_button):
         bottom = button.mapTo(preview, button.rect().bottomLeft()).y()
         assert bottom < preview.height() <= small_screen.height(), button.text()
+
+
+def test_state_stays_in_coachdesk_home_when_it_is_set(qtbot, demo_db, isolated_home):
+    """Tests, the bench and a practice kept on its own volume set COACHDESK_HOME: the
+    window's state goes there too, never into the machine's own settings."""
+    window = _window(qtbot, demo_db)
+    window.resize(1100, 700)
+    window.close()
+    file = isolated_home / "machine-settings.ini"
+    assert file.is_file()
+    assert "windowState" in file.read_text(encoding="utf-8", errors="replace")

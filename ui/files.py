@@ -27,8 +27,6 @@ from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-#: what the practice's QSettings are filed under (the same as ``ui.app.run`` sets)
-ORGANISATION = APPLICATION = "CoachDesk"
 SEPARATOR = " — "
 #: a whole file name stays under this many bytes (255 is the limit on most disks)
 MAX_NAME_BYTES = 200
@@ -97,10 +95,9 @@ def safe_name(name: str, fallback: str = "CoachDesk file") -> str:
 
 
 def _settings() -> QSettings:
-    # The default format (the system's own unless set, INI files in the tests): the
-    # (organisation, application) constructor alone would always take the native one.
-    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANISATION,
-                     APPLICATION)
+    from .window_state import settings  # the one place for this machine's own state
+
+    return settings()
 
 
 def _key(kind: str) -> str:

@@ -47,7 +47,13 @@ _COMPOSITES = (QCalendarWidget, QComboBox, QFileDialog)
 
 
 def settings() -> QSettings:
-    """CoachDesk's per-machine settings (the platform's usual place; INI files in tests)."""
+    """CoachDesk's per-machine settings: an INI file in ``COACHDESK_HOME`` when that is set
+    (``coachdesk.paths.machine_settings_file``), else the platform's usual place."""
+    from coachdesk import paths
+
+    file = paths.machine_settings_file()
+    if file is not None:
+        return QSettings(str(file), QSettings.Format.IniFormat)
     return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, APP_NAME, APP_NAME)
 
 
