@@ -279,6 +279,7 @@ def _read_only_database(db_path: Path) -> storage.Database:
     from sqlalchemy.pool import NullPool
 
     engine = create_engine("sqlite://", creator=lambda: storage.connect_read_only(db_path),
+                           hide_parameters=True,
                            poolclass=NullPool)
     return storage.Database(db_path, engine)
 

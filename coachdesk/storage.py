@@ -56,6 +56,9 @@ def make_engine(path: Path) -> Engine:
     engine = create_engine(
         URL.create("sqlite", database=str(path)),  # no URL parsing: '?' is legal in a folder name
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        # A failed statement's message names the statement, never its values: they are the
+        # coach's words (private notes), and messages reach logs.
+        hide_parameters=True,
     )
     event.listen(engine, "connect", _set_pragmas)
     return engine

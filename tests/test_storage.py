@@ -633,3 +633,27 @@ def test_check_file_not_ok(kind, expected, tmp_path):
         assert sha256(path) == before
     else:
         assert not path.exists(), "checking must not create a file"
+
+
+def test_a_failed_statement_never_carries_the_coachs_words(db, caplog):
+    """A refused write (here a session pointing at no engagement) raises an error whose
+    message names the statement but not its values: private notes never reach a message
+    or the log."""
+    import logging
+
+    from datetime import date
+
+    from sqlalchemy.exc import IntegrityError
+
+    from coachdesk.models import CoachingSession
+
+    canary = "CANARY-private-note-7f3a"
+    with caplog.at_level(logging.DEBUG):
+        with pytest.raises(IntegrityError) as caught:
+            with db.session() as s:
+                s.add(CoachingSession(engagement_id=999_999, client_id=999_999,
+                                      session_date=date(2026, 11, 29), private_notes=canary))
+        logging.getLogger("test").exception("as the app would log it", exc_info=caught.value)
+    assert "FOREIGN KEY" in str(caught.value)
+    assert canary not in str(caught.value)
+    assert canary not in caplog.text
