@@ -243,3 +243,27 @@ def test_ctrl_k_lists_people_first_with_their_kind(qtbot, win, demo_db):
     qtbot.keyClick(win, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert state["done"] and state["error"] is None
     assert seen["rows"][:2] == ["Sponsor, Katrin Vogel", "Organization, Vogel & Söhne <b>"]
+
+
+def test_tab_in_the_private_notes_moves_to_the_shareable_summary(qtbot, win, demo_db):
+    """Tab leaves the private notes for the shareable summary, as in every other form: it
+    used to type a tab into the private box, so a summary meant for the sponsor landed
+    among the private notes."""
+    from ui_helpers import keys
+
+    open_client_by_mouse(qtbot, win, "José Álvarez García")
+    table = win.client_page.session_table
+    rect = table.visualRect(win.client_page.session_model.index(0, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    page = win.session_page
+    notes = page.private_notes
+    assert QApplication.focusWidget() is notes
+    before = notes.toPlainText()
+    keys(qtbot, " tired")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.shared_summary
+    keys(qtbot, "Agreed next steps")
+    assert notes.toPlainText() == before + " tired"
+    assert page.shared_summary.toPlainText().endswith("Agreed next steps")
+    assert "\t" not in notes.toPlainText()

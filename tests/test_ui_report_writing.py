@@ -457,3 +457,43 @@ def test_a_shorter_period_offers_only_what_was_rated_in_it_and_keeps_the_choice(
         demo_db, dialog.engagement.id, dialog.date_from.value(), dialog.date_to.value())]
     assert list(shown_boxes(dialog)) == expected
     assert engagement_box.isChecked()  # the coach's tick came back with it
+
+
+def test_tab_walks_the_whole_report_dialog_and_comes_back(qtbot, window, demo_db, tmp_path):
+    """Tab from the first field reaches Preview, E-mail and Close and comes back round,
+    also once an earlier report is listed (its table kept Tab for its own cells: the
+    keyboard was trapped there), and Qt accepts the whole Tab order (no box outside the
+    dialog, which it refused with a warning)."""
+    from datetime import date
+
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    from coachdesk.reports import progress
+
+    engagement = soren_engagement(demo_db)
+    data = progress.report_data(demo_db, engagement.id, date(2026, 1, 1), date(2026, 11, 1))
+    pdf = progress.build_report_pdf(tmp_path / "earlier.pdf", data)
+    report_log.record(demo_db, engagement.id, pdf, data, recipient="sponsor@example.org")
+
+    warnings: list[str] = []
+    previous = qInstallMessageHandler(
+        lambda kind, _ctx, msg: warnings.append(msg) if kind != QtMsgType.QtDebugMsg else None)
+    try:
+        dialog = open_dialog(qtbot, window, demo_db)
+    finally:
+        qInstallMessageHandler(previous)
+    assert not [w for w in warnings if "setTabOrder" in w], warnings
+    assert dialog.log_table.model().rowCount() == 1
+    start = QApplication.focusWidget()
+    seen = []
+    for _ in range(80):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        now = QApplication.focusWidget()
+        if now is start:
+            break
+        seen.append(now)
+    else:
+        raise AssertionError("Tab never came back round: it is trapped somewhere")
+    assert dialog.preview_button in seen and dialog.email_button in seen
+    assert seen.count(dialog.log_table) == 1

@@ -74,6 +74,9 @@ def view_problems(view: QAbstractItemView) -> list[str]:
     problems = []
     if model.signalsBlocked():
         problems.append(f"{name}: its model's signals are blocked, the view hears nothing")
+    if isinstance(view, QTableView) and view.tabKeyNavigation():
+        problems.append(f"{name}: Tab walks its cells and never reaches the next control "
+                        "(setTabKeyNavigation(False): arrows move in a table, Tab moves on)")
     root = view.rootIndex()
     rows = model.rowCount(root)
     if isinstance(view, QTableView) and view.verticalHeader().count() != rows:
@@ -318,3 +321,24 @@ def test_no_model_a_view_shows_has_its_signals_blocked_in_the_code():
     assert not hits, ("A model with blocked signals does not tell its views about new rows; "
                       "use beginResetModel/endResetModel (RowsTableModel.set_rows):\n"
                       + "\n".join(hits))
+
+
+def _dialog_names():
+    from test_ui_layout import DIALOGS
+
+    return sorted(name for name, make in DIALOGS.items() if make)
+
+
+@pytest.mark.parametrize("name", _dialog_names())
+def test_every_view_in_every_dialog_shows_its_model_and_lets_tab_move_on(qtbot, win, tmp_path,
+                                                                         name):
+    """The same checks in each dialog (built as the layout check builds it): a table that
+    kept Tab for its own cells trapped the keyboard in the report dialog's earlier reports."""
+    from test_ui_layout import DIALOGS, Demo
+
+    dialog = DIALOGS[name](Demo(win.ctx, win, tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert_views_show_models(dialog)
+    dialog.close()

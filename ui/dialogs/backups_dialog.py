@@ -198,6 +198,7 @@ class BackupsDialog(QDialog):
 
         self.model = BackupsModel(self)
         self.view = name_widget(QTableView(), "backupsList", "Backups")
+        self.view.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

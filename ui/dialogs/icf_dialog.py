@@ -179,6 +179,7 @@ class IcfLogDialog(QDialog):
         self.error = ErrorLabel("icfLog")
         self.model = IcfTableModel(self)
         self.table = name_widget(QTableView(), "icfPreview", "Rows of the coaching log")
+        self.table.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

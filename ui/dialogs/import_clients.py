@@ -269,6 +269,7 @@ class ImportClientsDialog(QDialog):
         self.model = PreviewModel(self)
         self.model.chosen_changed.connect(self._update_buttons)
         self.table = name_widget(QTableView(), "importPreview", "Rows to import")
+        self.table.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -192,6 +192,7 @@ class IndicatorLibraryDialog(QDialog):
         intro.setWordWrap(True)
         self.model = IndicatorLibraryModel(self)
         self.table = name_widget(QTableView(), "indicatorLibrary", "Indicators")
+        self.table.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

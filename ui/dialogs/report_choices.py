@@ -61,7 +61,9 @@ class IndicatorChoices(QWidget):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[int, QCheckBox] = {}
         for ind in library:
-            box = name_widget(QCheckBox(ind.name), f"reportIndicator_{ind.id}",
+            # Parented now (not only when a period shows it), so the dialog's Tab order can
+            # name every box: a box in no window yet made Qt refuse the order with a warning.
+            box = name_widget(QCheckBox(ind.name, self), f"reportIndicator_{ind.id}",
                               f"Include {ind.name}")
             box.setChecked(False)
             box.toggled.connect(lambda on, iid=ind.id: self._toggled(iid, on))

@@ -91,6 +91,7 @@ class EarlierReports(QGroupBox):
         self.model = QStandardItemModel(0, 4, self)
         self.model.setHorizontalHeaderLabels(["Made", "Period", "To", "How"])
         self.table = name_widget(QTableView(), "reportLog", "Earlier reports")
+        self.table.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -117,6 +117,7 @@ class RetentionReviewDialog(QDialog):
 
         self.model = RetentionModel(self)
         self.table = name_widget(QTableView(), "retentionTable", "Clients past the retention period")
+        self.table.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -126,7 +126,6 @@ class ClientPage(QWidget):
         self.start_date = self._field("Client since", "start_date", OptionalDateEdit(),
                                       "clientStartDate")
         self.background = FocusOutPlainTextEdit()
-        self.background.setTabChangesFocus(False)
         self.background.setPlaceholderText("Background: role, context, what the sponsor hopes for…")
         self.background.setMinimumHeight(40)
         self.background.setMaximumHeight(48)  # three lines; it scrolls, the page need not
@@ -144,6 +143,7 @@ class ClientPage(QWidget):
         # -- engagements --------------------------------------------------------
         self.engagement_model = EngagementTableModel(self)
         self.engagement_table = name_widget(QTableView(), "engagementTable", "Engagements")
+        self.engagement_table.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.engagement_table.setModel(self.engagement_model)
         self.engagement_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.engagement_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -182,6 +182,7 @@ class ClientPage(QWidget):
         # -- sessions -------------------------------------------------------------
         self.session_model = SessionTableModel(parent=self)
         self.session_table = name_widget(FillingTableView(), "clientSessions", "Sessions")
+        self.session_table.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.session_table.setModel(self.session_model)
         self.session_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.session_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

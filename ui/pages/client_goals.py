@@ -75,6 +75,7 @@ def _engagement_label(e) -> str:
 
 def _table(name: str, accessible: str) -> QTableView:
     table = name_widget(QTableView(), name, accessible)
+    table.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

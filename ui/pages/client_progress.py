@@ -218,6 +218,7 @@ class ProgressTab(QWidget):
 
     def _table(self, model, name: str, label: str) -> QTableView:
         table = name_widget(QTableView(), name, label)
+        table.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         table.setModel(model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -97,6 +97,7 @@ class ClientsPage(QWidget):
         self.proxy = ClientFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = name_widget(ClientTableView(), "clientTable", "Clients")
+        self.table.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)

@@ -92,6 +92,7 @@ class AgendaPanel(QWidget):
         self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.model = AgendaModel(self)
         self.view = name_widget(QTableView(), "agendaTable", "Sessions planned today and tomorrow")
+        self.view.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

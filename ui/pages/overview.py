@@ -29,6 +29,7 @@ from .action_marks import ActionMarks
 
 def _table(name: str, accessible: str) -> QTableView:
     view = name_widget(QTableView(), name, accessible)
+    view.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -95,6 +95,7 @@ class PeopleList(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = name_widget(PeopleTableView(), f"{prefix}Table",
                                  "Sponsors" if sponsors_tab else "Organizations")
+        self.table.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)

@@ -139,13 +139,11 @@ class SessionPage(QWidget):
         self.private_notes = name_widget(
             FocusOutPlainTextEdit("Your own working notes: observations, hypotheses, feelings…"),
             "privateNotes", "Private notes")
-        self.private_notes.setTabChangesFocus(False)
         self.private_notes.setStyleSheet(PRIVATE_STYLE)
         self.shared_summary = name_widget(
             FocusOutPlainTextEdit("What may be shared with the sponsor: themes, progress, "
                                   "agreed next steps…"),
             "sharedSummary", "Shareable summary")
-        self.shared_summary.setTabChangesFocus(False)
         self.shared_summary.setStyleSheet(SHARED_STYLE)
         private_label = QLabel("🔒 <b>Private notes</b> — never leave this computer, never in a report")
         private_label.setObjectName("privateNotesLabel")
