@@ -515,6 +515,13 @@ def list_deleted(db: Database, client_id: int | None = None) -> list[DeletedRow]
     return out
 
 
+def is_waiting(db: Database, deleted_id: int) -> bool:
+    """Whether entry ``deleted_id`` is still in the list (not restored, not deleted for good):
+    an Undo offered for it is gone as soon as it is not."""
+    with db.session() as s:
+        return deleted_id is not None and s.get(DeletedSession, deleted_id) is not None
+
+
 def count(db: Database, client_id: int | None = None) -> int:
     """How many sessions wait in the list (or in one client's part of it)."""
     stmt = select(func.count()).select_from(DeletedSession)

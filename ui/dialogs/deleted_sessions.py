@@ -122,7 +122,8 @@ def delete_with_confirmation(ctx: AppContext, parent: QWidget,
 
 class UndoDelete(QObject):
     """Edit → Undo delete (Ctrl+Z) and the status bar's "… deleted. [Undo]", offered for
-    ``UNDO_SECONDS`` after a session is deleted."""
+    ``UNDO_SECONDS`` after a session is deleted, and only while there is something to undo:
+    once the session is restored from the list, or deleted from it for good, both go."""
 
     def __init__(self, window, ctx: AppContext):
         super().__init__(window)
@@ -153,6 +154,7 @@ class UndoDelete(QObject):
         self.timer.timeout.connect(self.expire)
         self.button.clicked.connect(self.undo)
         ctx.database_replaced.connect(self.expire)  # the entry belongs to the practice closed
+        ctx.data_changed.connect(self._check_still_there)
 
     def offer(self, info: session_trash.DeletedInfo) -> None:
         self.pending = (self.ctx.db, info)
@@ -162,6 +164,20 @@ class UndoDelete(QObject):
         self.action.setEnabled(True)
         self.notice.show()
         self.timer.start()
+
+    def _check_still_there(self, _what: str = "") -> None:
+        """Something changed (the Deleted sessions list restored or removed an entry, or
+        another window did): an Undo for an entry no longer in the list goes at once."""
+        if self.pending is None:
+            return
+        db, info = self.pending
+        try:
+            waiting = db is self.ctx.db and session_trash.is_waiting(db, info.id)
+        except Exception:  # the file busy just now: keep the offer, the next change checks
+            log.exception("checking the deleted session entry failed")
+            return
+        if not waiting:
+            self.expire()
 
     def expire(self) -> None:
         self.pending = None

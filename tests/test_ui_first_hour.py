@@ -1,0 +1,132 @@
+"""A coach's first hour (issue 11), the second round: what a new coach met, each as a flow
+driven by keys and clicks, checking what the screen shows and what is stored."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+from coachdesk.services import clients, session_trash
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui_helpers import when_modal
+
+
+@pytest.fixture
+def win(qtbot, demo_db):
+    window = MainWindow(AppContext(demo_db))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def activate(qtbot, window) -> None:
+    """Offscreen, a window stays inactive after a modal closes: shortcuts need it active."""
+    if not window.isActiveWindow():
+        window.activateWindow()
+        window.windowHandle().requestActivate()
+        qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+
+
+def jose_id(db) -> int:
+    return next(r.id for r in clients.list_rows(db) if r.name.startswith("José"))
+
+
+def click_row(qtbot, view, row: int, column: int = 0) -> None:
+    activate(qtbot, view.window())
+    index = view.model().index(row, column)
+    view.scrollTo(index)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
+    assert view.hasFocus() and view.currentIndex().row() == row
+
+
+# -- 1. an Undo goes as soon as what it would undo is gone --------------------------------------
+
+
+def _delete_with_the_delete_key(qtbot, win) -> int:
+    cp = win.client_page
+    click_row(qtbot, cp.session_table, 1)
+    chosen = cp.session_model.row_at(1).id
+    box = when_modal(lambda b: qtbot.keyClick(b, Qt.Key.Key_Return))
+    qtbot.keyClick(cp.session_table, Qt.Key.Key_Delete)
+    assert box["done"] and box["error"] is None
+    undo = win.undo_delete
+    assert undo.notice.isVisible() and undo.action.isEnabled()
+    return chosen
+
+
+@pytest.mark.parametrize("how", ["restored", "deleted forever", "list emptied"])
+def test_undo_disappears_once_the_session_is_restored_or_gone_from_the_list(
+        qtbot, win, demo_db, monkeypatch, how):
+    win.open_client(jose_id(demo_db))
+    chosen = _delete_with_the_delete_key(qtbot, win)
+    told = []
+    for kind in ("warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, kind,
+                            staticmethod(lambda _p, _t, text, *a, **k: told.append(text)))
+
+    def drive(dialog):
+        activate(qtbot, dialog)
+        assert dialog.table.hasFocus()
+        if how == "restored":
+            qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+        else:
+            confirm = when_modal(lambda b: qtbot.mouseClick(
+                b.findChild(QPushButton, "confirmForeverButton"), Qt.MouseButton.LeftButton))
+            if how == "deleted forever":
+                qtbot.keyClick(dialog.table, Qt.Key.Key_Delete)
+            else:
+                qtbot.mouseClick(dialog.empty_button, Qt.MouseButton.LeftButton)
+            assert confirm["done"] and confirm["error"] is None
+        assert dialog.model.rowCount() == 0
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    state = when_modal(drive)
+    win.findChild(QAction, "actionDeletedSessions").trigger()
+    assert state["done"] and state["error"] is None
+    undo = win.undo_delete
+    # nothing left to undo: the status bar's Undo and Edit → Undo delete are gone at once
+    assert not undo.notice.isVisible()
+    assert not undo.button.isVisible()
+    assert not undo.action.isEnabled()
+    assert undo.action.text() == "&Undo delete"
+    # Ctrl+Z does nothing and says nothing
+    activate(qtbot, win)
+    win.client_page.session_table.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert told == []
+    shown = [win.client_page.session_model.row_at(r).id
+             for r in range(win.client_page.session_model.rowCount())]
+    assert (chosen in shown) == (how == "restored")
+    assert session_trash.count(demo_db) == 0
+
+
+def test_undo_stays_while_its_session_still_waits_in_the_list(qtbot, win, demo_db):
+    """Restoring another deleted session leaves the Undo of this one in place."""
+    win.open_client(jose_id(demo_db))
+    cp = win.client_page
+    other = cp.session_model.row_at(3).id
+    session_trash.delete(demo_db, other)  # set-up: an older deletion
+    cp.load_engagements()
+    chosen = _delete_with_the_delete_key(qtbot, win)
+
+    def drive(dialog):
+        activate(qtbot, dialog)
+        # the older one is the second row: restore it with a click on Restore
+        click_row(qtbot, dialog.table, 1)
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    state = when_modal(drive)
+    win.findChild(QAction, "actionDeletedSessions").trigger()
+    assert state["done"] and state["error"] is None
+    undo = win.undo_delete
+    assert undo.notice.isVisible() and undo.action.isEnabled()
+    qtbot.mouseClick(undo.button, Qt.MouseButton.LeftButton)
+    shown = [cp.session_model.row_at(r).id for r in range(cp.session_model.rowCount())]
+    assert chosen in shown and other in shown
+    assert not undo.notice.isVisible()
