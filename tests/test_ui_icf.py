@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from coachdesk.hours import minutes_as_hours
 from coachdesk.services import clients, engagements, icf, sessions
 from ui.context import AppContext
 from ui.dialogs.icf_dialog import IcfLogDialog, period_for
@@ -85,8 +86,9 @@ def test_one_client_totals_equal_the_engine_and_save_csv_writes_them(qtbot, dial
     assert total.pro_bono_minutes > 0
     assert dialog.model.rowCount() == len(rows) == 2  # individual and group rows
     text = dialog.totals.text()
-    assert f"Paid: {total.paid_minutes / 60:.2f} hours" in text
-    assert f"Pro bono: {total.pro_bono_minutes / 60:.2f} hours" in text
+    # hours as the app writes them everywhere (coachdesk.hours): "0", "4.75"
+    assert f"Paid: {minutes_as_hours(total.paid_minutes)} hours" in text
+    assert f"Pro bono: {minutes_as_hours(total.pro_bono_minutes)} hours" in text
     assert {r[0] for r in shown_rows(dialog)} == {"Grace Mensah"}
 
     target = tmp_path / "log" / "grace"

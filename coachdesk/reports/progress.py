@@ -20,6 +20,7 @@ from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak
 from . import pdfkit as kit
 from . import styles as st
 from .progress_charts import CHART_H, SERIES_COLOUR, IndicatorChart
+from ..hours import hours_short
 from .progress_charts import number_text as _num
 from .progress_model import (CANCELLED, COACH_CREDENTIALS_KEY, COACH_LOGO_KEY, COACH_NAME_KEY,
                              ORDER, SECTION_TITLES, SECTIONS, STAKEHOLDERS, ActionLine,
@@ -41,7 +42,7 @@ SUBJECT = "Coaching progress report"
 
 
 def _hours(x: float) -> str:
-    return f"{_num(round(x, 1))} h"
+    return hours_short(x)  # as the app shows it: "8.25 h", never "8.2 h"
 
 
 def _period(d: ReportData) -> str:

@@ -17,6 +17,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import text
 
+from ..hours import hours_text
 from . import charts, risk, sessions
 
 ENDING_WITHIN_DAYS = 30
@@ -146,7 +147,8 @@ def engagements_to_look_at(db, today: date) -> list[EngagementFlag]:
             if agreed:
                 what = f"Agreement used up: {used} of {agreed} sessions"
             else:
-                what = f"Agreement used up: {usage.hours_delivered:g} of {hours:g} h"
+                what = ("Agreement used up: "
+                        f"{hours_text(usage.hours_delivered)} of {hours_text(hours)} h")
             used_up.append(EngagementFlag(cid, name, what, "used_up"))
         elif end is not None and today <= end <= soon:
             days = (end - today).days

@@ -12,6 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import select
 
 from ..errors import ValidationError
+from ..hours import hours_text
 from ..models import (
     Client,
     CoachingSession,
@@ -216,7 +217,8 @@ class Usage:
         else:
             parts.append(f"{self.sessions_used} sessions used")
         if self.hours_agreed:
-            parts.append(f"{self.hours_delivered:g} of {self.hours_agreed:g} h delivered")
+            parts.append(f"{hours_text(self.hours_delivered)} of {hours_text(self.hours_agreed)} h "
+                         "delivered")
         if self.planned:
             parts.append(f"{self.planned} planned")
         return ", ".join(parts)

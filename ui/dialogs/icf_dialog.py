@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from coachdesk.errors import CoachDeskError
+from coachdesk.hours import minutes_as_hours
 from coachdesk.services import clients, engagements, icf
 
 from .. import files
@@ -59,6 +60,7 @@ def period_for(choice: str, today: date) -> tuple[date | None, date | None]:
 
 
 def hours_text(minutes: int) -> str:
+    """A cell of the table: as in the CSV it previews (two decimals, the ICF form's way)."""
     return f"{minutes / 60:.2f}"
 
 
@@ -317,9 +319,9 @@ class IcfLogDialog(QDialog):
         held = sum(r.sessions for r in rows)
         if rows:
             self.totals.setText(
-                f"Paid: {hours_text(total.paid_minutes)} hours    "
-                f"Pro bono: {hours_text(total.pro_bono_minutes)} hours    "
-                f"Total: {hours_text(total.paid_minutes + total.pro_bono_minutes)} hours    "
+                f"Paid: {minutes_as_hours(total.paid_minutes)} hours    "
+                f"Pro bono: {minutes_as_hours(total.pro_bono_minutes)} hours    "
+                f"Total: {minutes_as_hours(total.paid_minutes + total.pro_bono_minutes)} hours    "
                 f"({total.clients} client{'s' if total.clients != 1 else ''}, "
                 f"{held} session{'s' if held != 1 else ''} held)")
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from coachdesk.hours import hours_short, hours_text
 from coachdesk.models import Engagement
 
 from ..theme import colour
@@ -42,7 +43,7 @@ def _agreed(e: Engagement) -> str:
     if e.sessions_agreed:
         parts.append(f"{e.sessions_agreed} session{'s' if e.sessions_agreed != 1 else ''}")
     if e.hours_agreed:
-        parts.append(f"{e.hours_agreed:g} h")
+        parts.append(hours_short(e.hours_agreed))
     return ", ".join(parts) or "—"
 
 
@@ -53,7 +54,7 @@ def _used(usage) -> tuple[str, str]:
     parts = [f"{usage.sessions_used} of {usage.sessions_agreed}" if usage.sessions_agreed
              else f"{usage.sessions_used} session{'s' if usage.sessions_used != 1 else ''}"]
     if usage.hours_agreed:
-        parts.append(f"{usage.hours_delivered:g} of {usage.hours_agreed:g} h")
+        parts.append(f"{hours_text(usage.hours_delivered)} of {hours_short(usage.hours_agreed)}")
     full = usage.label + (f"\n⚠ {usage.warning}" if usage.warning else "")
     return " · ".join(parts), full
 

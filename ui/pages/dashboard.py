@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from coachdesk.hours import hours_short, hours_text
 from coachdesk.services import indicators, risk
 from coachdesk.services.practice import (
     ENDING_WITHIN_DAYS,
@@ -473,8 +474,8 @@ class DashboardPage(QWidget):
         ambers = len(data.attention) - reds
         self.fig_held.set(str(data.held_this_month),
                           f"{data.held_this_month} sessions held this month")
-        self.fig_hours.set(f"{data.hours_this_month:g} h",
-                           f"{data.hours_this_month:g} hours delivered this month")
+        self.fig_hours.set(hours_short(data.hours_this_month),
+                           f"{hours_text(data.hours_this_month)} hours delivered this month")
         self.fig_planned.set(str(data.planned_soon),
                              f"{data.planned_soon} sessions planned in the next "
                              f"{PLANNED_WITHIN_DAYS} days")

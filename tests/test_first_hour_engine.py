@@ -1,0 +1,44 @@
+"""A coach's first hour (issue 11), the engine's part: what the sponsor's report and the
+file names say, checked without a screen."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from pypdf import PdfReader
+
+from coachdesk.hours import hours_short, hours_text, minutes_as_hours
+from coachdesk.reports import progress
+from coachdesk.services import clients, engagements, sessions
+
+
+def pdf_text(path) -> str:
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(str(path)).pages)
+
+
+# -- 7. hours are written one way everywhere --------------------------------------------------
+
+
+def test_hours_text_has_up_to_two_decimals_and_no_trailing_zeros():
+    assert [hours_text(x) for x in (8.25, 8.5, 8.0, 0, None, 1 / 3, 12.499, 0.004)] == \
+        ["8.25", "8.5", "8", "0", "0", "0.33", "12.5", "0"]
+    assert hours_short(8.25) == "8.25 h" and minutes_as_hours(495) == "8.25"
+
+
+def _engagement_with_8_25_hours(db):
+    c = clients.create(db, "Hanne Quarter")
+    e = engagements.create(db, c.id, date(2026, 8, 1), sessions_agreed=10, hours_agreed=12.5)
+    for n, minutes in enumerate((90, 90, 75, 60, 60, 60, 60)):  # 495 minutes: 8.25 h
+        sessions.create(db, e.id, date(2026, 8, 3) + timedelta(weeks=n), status="held",
+                        duration_minutes=minutes)
+    return e
+
+
+def test_the_report_says_the_hours_the_app_says(db, tmp_path):
+    e = _engagement_with_8_25_hours(db)
+    usage = sessions.usage(db, e.id)
+    assert usage.label == "7 of 10 sessions used, 8.25 of 12.5 h delivered"
+    data = progress.report_data(db, e.id, today=date(2026, 11, 29))
+    text = pdf_text(progress.build_report_pdf(tmp_path / "r.pdf", data, "A4"))
+    assert "8.25 h delivered of 12.5 h agreed" in text
+    assert "8.2 h" not in text and "8.3 h" not in text
