@@ -42,3 +42,35 @@ def test_the_report_says_the_hours_the_app_says(db, tmp_path):
     text = pdf_text(progress.build_report_pdf(tmp_path / "r.pdf", data, "A4"))
     assert "8.25 h delivered of 12.5 h agreed" in text
     assert "8.2 h" not in text and "8.3 h" not in text
+
+
+# -- 9. the coach's own words come first for a sponsor -------------------------------------------
+
+
+def test_the_summary_and_next_steps_come_right_after_the_glance(demo_db, tmp_path):
+    from test_report_pdf import engagement_of
+
+    eid = engagement_of(demo_db, "Søren")
+    chosen = [c.indicator_id for c in progress.indicator_choices(demo_db, eid)]
+    data = progress.report_data(demo_db, eid, coach_summary="QZSUMMARY steady progress.",
+                                next_steps="QZNEXT three-way meeting in March.",
+                                indicator_ids=chosen, include_stakeholders=True)
+    assert data.sections[:2] == ("glance", "summary")
+    assert set(data.sections) >= {"goals", "indicators", "stakeholders", "actions", "sessions"}
+    assert progress.SECTIONS[:2] == ("glance", "summary")
+    out = progress.build_report_pdf(tmp_path / "r.pdf", data, "A4")
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(str(out)).pages]
+    text = " ".join(pages)
+    titles = [progress.SECTION_TITLES[k] for k in data.sections]
+    where = [text.index(t) for t in titles]
+    assert where == sorted(where), "sections print in the order of data.sections"
+    # right under the key figures, on the first page after the cover, not alone at the end
+    assert "QZSUMMARY" in pages[1] and "QZNEXT" in pages[1]
+    assert text.index("QZNEXT") < text.index(progress.SECTION_TITLES["goals"])
+    assert "QZSUMMARY" not in pages[-1]
+
+
+def test_a_draft_keeps_its_sections_in_the_report_order():
+    from coachdesk.services import report_drafts
+
+    assert report_drafts.SECTION_KEYS == progress.ORDER

@@ -40,7 +40,7 @@ def test_save_get_replace_and_clear_keep_the_text_as_typed(db):
                                sections=["summary", "glance", "stakeholders"],
                                indicator_ids=[7, "3", 7])
     assert first.coach_summary == HOSTILE and first.next_steps == "  spaces kept  "
-    assert first.sections == ("glance", "stakeholders", "summary")  # report order
+    assert first.sections == ("glance", "summary", "stakeholders")  # report order
     assert first.indicator_ids == (7, 3) and first.has_words
     assert first.updated_at.tzinfo is not None
     assert report_drafts.get(db, eid) == first

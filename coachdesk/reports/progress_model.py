@@ -39,11 +39,13 @@ from ..storage import Database
 from ..services import goals as goal_service
 from ..services import sessions as session_service
 
-SECTIONS = ("glance", "goals", "indicators", "actions", "sessions", "summary")
+# For a sponsor, the coach's own words come first: the summary and next steps follow the
+# key figures at once, and the detail (goals, indicators, actions, sessions) backs them up.
+SECTIONS = ("glance", "summary", "goals", "indicators", "actions", "sessions")
 # The stakeholder map is not one of the SECTIONS a caller may list: it is only ever added by
 # report_data(include_stakeholders=True), the coach's explicit tick. ORDER places it.
 STAKEHOLDERS = "stakeholders"
-ORDER = ("glance", "goals", "indicators", STAKEHOLDERS, "actions", "sessions", "summary")
+ORDER = ("glance", "summary", "goals", "indicators", STAKEHOLDERS, "actions", "sessions")
 SECTION_TITLES = {
     STAKEHOLDERS: "Stakeholder map",
     "glance": "Engagement at a glance",

@@ -34,9 +34,10 @@ from ..storage import Database
 from . import validation as v
 from ._common import get_or_raise
 
-#: section keys a draft may hold: the report's sections and the stakeholder map
-SECTION_KEYS = ("glance", "goals", "indicators", "stakeholders", "actions", "sessions",
-                "summary")
+#: section keys a draft may hold: the report's sections and the stakeholder map, in the
+#: report's order (``coachdesk.reports.progress_model.ORDER``; a test keeps them equal)
+SECTION_KEYS = ("glance", "summary", "goals", "indicators", "stakeholders", "actions",
+                "sessions")
 
 
 @dataclass(frozen=True)
