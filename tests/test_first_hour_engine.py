@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from pypdf import PdfReader
 
-from coachdesk.hours import hours_short, hours_text, minutes_as_hours
 from coachdesk.reports import progress
 from coachdesk.services import clients, engagements, sessions
 
@@ -20,6 +19,8 @@ def pdf_text(path) -> str:
 
 
 def test_hours_text_has_up_to_two_decimals_and_no_trailing_zeros():
+    from coachdesk.hours import hours_short, hours_text, minutes_as_hours
+
     assert [hours_text(x) for x in (8.25, 8.5, 8.0, 0, None, 1 / 3, 12.499, 0.004)] == \
         ["8.25", "8.5", "8", "0", "0", "0.33", "12.5", "0"]
     assert hours_short(8.25) == "8.25 h" and minutes_as_hours(495) == "8.25"

@@ -151,8 +151,10 @@ def test_subject_access_files_round_trip_and_pdf_has_the_private_canary(db, tmp_
     out = tmp_path / "out"
     out.mkdir()
     json_path, pdf_path = privacy.write_subject_access(db, cid, out)
-    assert json_path.name == "Zyxqvor-Éraseme-陈 - personal data.json"
-    assert pdf_path.name == "Zyxqvor-Éraseme-陈 - personal data.pdf"
+    # named as every file CoachDesk proposes: what — whose — when
+    today = date.today().isoformat()
+    assert json_path.name == f"Personal data — Zyxqvor-Éraseme-陈 — {today}.json"
+    assert pdf_path.name == f"Personal data — Zyxqvor-Éraseme-陈 — {today}.pdf"
     raw = json_path.read_bytes()
     assert NAME.encode("utf-8") in raw  # UTF-8, not \u escapes
     loaded = json.loads(raw.decode("utf-8"))

@@ -3,10 +3,13 @@ driven by keys and clicks, checking what the screen shows and what is stored."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
 from coachdesk.services import clients, session_trash
 from ui.context import AppContext
@@ -130,3 +133,72 @@ def test_undo_stays_while_its_session_still_waits_in_the_list(qtbot, win, demo_d
     shown = [cp.session_model.row_at(r).id for r in range(cp.session_model.rowCount())]
     assert chosen in shown and other in shown
     assert not undo.notice.isVisible()
+
+
+# -- 5. every file name the app proposes is written one way ------------------------------------
+
+#: "What — whose — when.ext": parts joined with " — ", never run together with spaces
+ONE_STYLE = re.compile(r"^[^—]+?( — [^—]+?)*\.[a-z]{2,4}$")
+
+
+def one_style(name: str) -> bool:
+    stem = name.rsplit(".", 1)[0]
+    # a date is its own part (or ends a period), never glued to a name ("… García 2026-08-01")
+    glued = any(not stem[:m.start()].endswith((" — ", " to "))
+                for m in re.finditer(r"\d{4}-\d{2}-\d{2}", stem))
+    return bool(ONE_STYLE.match(name)) and not glued
+
+
+def test_the_style_check_tells_the_two_styles_apart():
+    assert one_style("GROW worksheet — Margaret Okonkwo-Lindqvist — 2026-12-03.pdf")
+    assert one_style("Progress report — José Álvarez García — 2026-08-01 to 2026-11-29.pdf")
+    assert one_style("Blank GROW worksheet.pdf")
+    assert not one_style("Progress report José Álvarez García 2026-08-01 to 2026-11-29.pdf")
+    assert not one_style("CoachDesk export 2026-03-09.json")
+
+
+def open_report_dialog(qtbot, win, client_id: int):
+    win.open_client(client_id)
+    made = []
+
+    def grab(dialog):
+        made.append(dialog)
+        dialog.hide()  # leave exec(); the dialog object stays for the test
+
+    state = when_modal(grab)
+    qtbot.mouseClick(win.client_page.report_button, Qt.MouseButton.LeftButton)
+    assert state["error"] is None and made
+    dialog = made[0]
+    qtbot.addWidget(dialog)
+    dialog.previews = []
+    dialog.on_preview = dialog.previews.append
+    return dialog
+
+
+def test_the_report_and_the_worksheet_propose_names_in_one_style(qtbot, win, demo_db,
+                                                                 monkeypatch, tmp_path):
+    from ui.dialogs import icf_dialog, practice_data
+    from coachdesk.services import privacy
+
+    offered = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
+        lambda _parent, _caption, proposed, *a, **k: offered.append(proposed) or ("", "")))
+    dialog = open_report_dialog(qtbot, win, jose_id(demo_db))
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dialog.previews), timeout=20000)
+    preview = dialog.previews[-1]
+    qtbot.addWidget(preview)
+    preview.save_as()  # Save as PDF…: the coach sees the proposed name, then cancels
+    start, end = dialog.date_from.value(), dialog.date_to.value()
+    report = Path(offered[-1]).name
+    assert report == (f"Progress report — José Álvarez García — {start.isoformat()} to "
+                      f"{end.isoformat()}.pdf")
+    # the same style wherever a name is proposed
+    icf = icf_dialog.IcfLogDialog(win.ctx, win)
+    qtbot.addWidget(icf)
+    names = [report, icf.suggested_name(), practice_data.default_export_name(),
+             *(p.name for p in privacy.subject_access_paths(tmp_path, "José Álvarez García")),
+             "CoachDesk planned sessions.ics"]
+    assert all(one_style(n) for n in names), names
+    assert names[2].startswith("CoachDesk export — ")
+    assert names[3].startswith("Personal data — José Álvarez García — ")

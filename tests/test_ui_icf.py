@@ -98,7 +98,7 @@ def test_one_client_totals_equal_the_engine_and_save_csv_writes_them(qtbot, dial
         lambda parent, caption, suggested, *a, **k: offered.append(suggested) or (str(target), "")))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     written = target.with_suffix(".csv")
-    assert written.exists() and offered[0].endswith(f"ICF coaching log start to {TODAY}.csv")
+    assert written.exists() and offered[0].endswith(f"ICF coaching log — start to {TODAY}.csv")
     with open(written, encoding="utf-8-sig", newline="") as fh:
         table = list(csv.reader(fh))
     assert table[0][:8] == icf.HEADER

@@ -113,7 +113,7 @@ def test_export_through_the_menu_writes_a_file_that_parses(qtbot, demo_db, tmp_p
     gate.set()
     qtbot.waitUntil(lambda: getattr(job, "saved_notice", None) is not None, timeout=20000)
 
-    assert Path(offered[0]).name == f"CoachDesk export {date.today().isoformat()}.json"
+    assert Path(offered[0]).name == f"CoachDesk export — {date.today().isoformat()}.json"
     doc = json.loads(target.read_text(encoding="utf-8"))
     assert doc["format"] == "coachdesk-practice"
     assert len(doc["tables"]["client"]) == clients.count(demo_db) == 12
@@ -144,7 +144,8 @@ def test_export_into_a_folder_that_cannot_be_written_says_so(qtbot, demo_db, tmp
 
 
 def test_export_names_have_the_date_and_sizes_read_plainly():
-    assert practice_data.default_export_name(date(2026, 3, 9)) == "CoachDesk export 2026-03-09.json"
+    assert practice_data.default_export_name(date(2026, 3, 9)) == \
+        "CoachDesk export — 2026-03-09.json"
     assert practice_data.size_words(512) == "512 bytes"
     assert practice_data.size_words(2048) == "2 KB"
     assert practice_data.size_words(5 * 1024 * 1024) == "5.0 MB"

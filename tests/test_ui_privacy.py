@@ -54,8 +54,8 @@ def test_subject_access_from_the_client_page_writes_both_files(qtbot, window, de
     assert page.data_button.isVisible() and page.data_button.menu() is not None
     page.export_data_action.trigger()
     assert "private notes" in asked[0]  # the coach confirmed the file holds them
-    json_path = out / f"{NAME} - personal data.json"
-    pdf_path = out / f"{NAME} - personal data.pdf"
+    json_path = out / f"Personal data — {NAME} — {date.today().isoformat()}.json"
+    pdf_path = out / f"Personal data — {NAME} — {date.today().isoformat()}.pdf"
     exporter = page._exporter
     qtbot.waitUntil(lambda: getattr(exporter, "saved_notice", None) is not None, timeout=20000)
     notice = exporter.saved_notice  # where the files went, with Open folder

@@ -34,6 +34,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
 from ..errors import NotFoundError, ValidationError
+from ..filenames import file_name
 from ..files import atomic_write
 # importing ..models also registers every table on SQLModel.metadata, which client_tables reads
 from ..models import Client, Engagement, Organization, Sponsor
@@ -230,17 +231,14 @@ def _unpack_deleted(entry: dict) -> None:
     entry["contents"] = {section_key(name): rows for name, rows in tables.items()}
 
 
-def _safe_file_stem(name: str) -> str:
-    keep = "".join(ch if (ch.isalnum() or ch in " -_.,'()") else "_" for ch in name)
-    keep = " ".join(keep.split()).strip(" ._")
-    return keep[:80] or "client"
-
-
-def subject_access_paths(folder: Path | str, client_name: str) -> tuple[Path, Path]:
-    """``<folder>/<name> - personal data.json`` and ``.pdf``."""
-    stem = f"{_safe_file_stem(client_name)} - personal data"
+def subject_access_paths(folder: Path | str, client_name: str,
+                         day: date | None = None) -> tuple[Path, Path]:
+    """``<folder>/Personal data — <name> — <day>.json`` and ``.pdf``, named the way every
+    file CoachDesk proposes is (``coachdesk.filenames``); ``day`` is today unless given."""
+    when = (day or date.today()).isoformat()
     folder = Path(folder)
-    return folder / f"{stem}.json", folder / f"{stem}.pdf"
+    return (folder / file_name("Personal data", client_name or "client", when, suffix=".json"),
+            folder / file_name("Personal data", client_name or "client", when, suffix=".pdf"))
 
 
 def write_subject_access(db: Database, client_id: int, folder: Path | str, *,
@@ -261,7 +259,8 @@ def write_subject_access(db: Database, client_id: int, folder: Path | str, *,
     if progress:
         progress("Gathering everything held about the client…")
     data = subject_access(db, client_id, now=now)
-    json_path, pdf_path = subject_access_paths(folder, data["client"]["name"])
+    day = now.astimezone().date() if now is not None else None
+    json_path, pdf_path = subject_access_paths(folder, data["client"]["name"], day)
     text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
     if progress:
         progress("Writing the data file…")

@@ -332,13 +332,13 @@ class IcfLogDialog(QDialog):
         args = self.query()
         start = args["date_from"].isoformat() if args["date_from"] else "start"
         end = (args["date_to"] or self.today).isoformat()
-        return f"ICF coaching log {start} to {end}.csv"
+        return files.file_name("ICF coaching log", f"{start} to {end}", suffix=".csv")
 
     def save_csv(self, *_):
         if not self.rows:
             return None
         target = files.ask_save_path(self, "icf_log", "Save the ICF coaching log",
-                                     files.file_name(self.suggested_name()[:-4], suffix=".csv"),
+                                     self.suggested_name(),
                                      "CSV files (*.csv);;All files (*)", ".csv")
         if target is None:
             return None

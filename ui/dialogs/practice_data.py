@@ -136,7 +136,8 @@ def documents_folder() -> Path:
 
 
 def default_export_name(today: date | None = None) -> str:
-    return f"CoachDesk export {(today or date.today()).isoformat()}.json"
+    return files.file_name("CoachDesk export", (today or date.today()).isoformat(),
+                           suffix=".json")
 
 
 def size_words(size: int) -> str:

@@ -49,8 +49,9 @@ from ..widgets.autosave import AutoSaver
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_error
 from .print_preview import PdfJob
 from .report_choices import CoachNameDialog, IndicatorChoices, SponsorAddress
-from .report_earlier import (EarlierReports, ReportPreviewDialog, file_stem, log_module,
-                             period_words, short_date)
+from ..files import file_name
+from .report_earlier import (EarlierReports, ReportPreviewDialog, log_module, period_words,
+                             short_date)
 
 log = logging.getLogger(__name__)
 
@@ -382,8 +383,8 @@ class ReportDialog(QDialog):
         return email or name
 
     def _suggested_name(self, data) -> str:
-        return file_stem(f"Progress report {self.client.name} {data.period_from}"
-                          f" to {data.period_to}") + ".pdf"
+        return file_name("Progress report", self.client.name,
+                         f"{data.period_from} to {data.period_to}", suffix=".pdf")
 
     # -- building ----------------------------------------------------------------------------------
     def build(self, then) -> PdfJob | None:

@@ -8,7 +8,6 @@ it goes into the log through ``on_done``.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -48,11 +47,6 @@ def short_date(d: date) -> str:
 
 def period_words(start: date, end: date) -> str:
     return f"{short_date(start)} – {short_date(end)}"
-
-
-def file_stem(text: str) -> str:
-    clean = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", text)
-    return " ".join(clean.split())[:120] or "report"
 
 
 class ReportPreviewDialog(PdfPreviewDialog):
