@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
@@ -37,6 +37,28 @@ def activate(qtbot, window) -> None:
 
 def jose_id(db) -> int:
     return next(r.id for r in clients.list_rows(db) if r.name.startswith("José"))
+
+
+def when_modal_named(name: str, action, attempts: int = 750) -> dict:
+    """Run ``action(dialog)`` once a modal dialog called ``name`` is open (another one may
+    be open before it)."""
+    state = {"done": False, "error": None}
+
+    def poll(left=attempts):
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != name:
+            if left:
+                QTimer.singleShot(20, lambda: poll(left - 1))
+            return
+        try:
+            action(dialog)
+        except Exception as exc:  # surfaced by the test
+            state["error"] = exc
+            dialog.reject()
+        state["done"] = True
+
+    QTimer.singleShot(0, poll)
+    return state
 
 
 def click_row(qtbot, view, row: int, column: int = 0) -> None:
@@ -202,3 +224,61 @@ def test_the_report_and_the_worksheet_propose_names_in_one_style(qtbot, win, dem
     assert all(one_style(n) for n in names), names
     assert names[2].startswith("CoachDesk export — ")
     assert names[3].startswith("Personal data — José Álvarez García — ")
+
+
+# -- 6. Ctrl+P offers the worksheet of the session the coach is looking at ---------------------
+
+
+def press_ctrl_p_and_look(qtbot, win) -> dict:
+    """Press Ctrl+P; in the choice, note what is offered and press Enter (Preview); in the
+    preview, note the file's name and close it."""
+    seen = {}
+
+    def choose(dialog):
+        activate(qtbot, dialog)
+        seen["choice"] = dialog.objectName()
+        seen["filled_enabled"] = dialog.filled.isEnabled()
+        seen["filled_checked"] = dialog.filled.isChecked()
+        seen["filled_text"] = dialog.filled.text()
+        seen["preview"] = when_modal_named("pdfPreview", look)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        if dialog.isVisible():  # Enter did not take: never leave a modal open
+            dialog.reject()
+
+    def look(preview):
+        seen["name"] = preview.suggested_name
+        seen["pages"] = preview.page_count()
+        preview.reject()
+
+    state = when_modal(choose)
+    activate(qtbot, win)
+    qtbot.keyClick(QApplication.focusWidget() or win, Qt.Key.Key_P,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert state["done"] and state["error"] is None
+    qtbot.waitUntil(lambda: seen["preview"]["done"], timeout=20000)
+    assert seen["preview"]["error"] is None
+    return seen
+
+
+def test_ctrl_p_on_a_client_page_offers_the_selected_sessions_worksheet(qtbot, win, demo_db):
+    from coachdesk.services import sessions
+
+    win.open_client(jose_id(demo_db))
+    cp = win.client_page
+    cp.tabs.setCurrentIndex(0)
+    click_row(qtbot, cp.session_table, 2)
+    chosen = sessions.get(demo_db, cp.session_model.row_at(2).id)
+    seen = press_ctrl_p_and_look(qtbot, win)
+    assert seen["choice"] == "worksheetChoice"
+    assert seen["filled_enabled"] and seen["filled_checked"]
+    day = f"{chosen.session_date.day} {chosen.session_date:%b %Y}"
+    assert day in seen["filled_text"]  # the coach sees which session it is
+    assert seen["name"] == f"GROW worksheet — José Álvarez García — {chosen.session_date}.pdf"
+    assert one_style(seen["name"])
+
+
+def test_ctrl_p_with_no_session_in_sight_offers_the_blank_worksheet(qtbot, win, demo_db):
+    win.show_clients()
+    seen = press_ctrl_p_and_look(qtbot, win)
+    assert not seen["filled_enabled"] and not seen["filled_checked"]
+    assert seen["name"] == "Blank GROW worksheet.pdf"

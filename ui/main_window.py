@@ -264,13 +264,13 @@ class MainWindow(QMainWindow):
         self.client_page.new_session()
 
     def print_worksheet(self) -> None:
-        from .dialogs.print_preview import print_worksheet
+        """Ctrl+P: the worksheet of the session on screen (the session page's, or the one
+        selected in the client page's list), else a blank one."""
+        from .dialogs.print_preview import print_worksheet, session_on_screen
 
-        session = self.session_page.session if self.stack.currentWidget() is self.session_page \
-            else None
-        if session is not None:
-            self.session_page.leave()
-        print_worksheet(self.ctx, self, session)
+        if self.stack.currentWidget() is self.session_page:
+            self.session_page.leave()  # what was just typed goes on the worksheet
+        print_worksheet(self.ctx, self, session_on_screen(self))
 
     # -- progress reports and the outbox ---------------------------------------------------
     def progress_report(self) -> None:

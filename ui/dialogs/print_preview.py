@@ -52,12 +52,15 @@ class PdfJob(Job):
 
 
 class WorksheetChoiceDialog(QDialog):
-    def __init__(self, has_session: bool, parent=None):
+    """Filled in (the session's, named by its ``day`` when given) or blank."""
+
+    def __init__(self, has_session: bool, parent=None, day=None):
         super().__init__(parent)
         self.setWindowTitle("Print GROW worksheet")
         self.setObjectName("worksheetChoice")
-        self.filled = name_widget(QRadioButton("This session's worksheet, filled in"),
-                                  "printFilled", "Filled worksheet")
+        which = (f"The worksheet of the session of {day:%a} {day.day} {day:%b %Y}, filled in"
+                 if has_session and day is not None else "This session's worksheet, filled in")
+        self.filled = name_widget(QRadioButton(which), "printFilled", "Filled worksheet")
         self.blank = name_widget(QRadioButton("A blank worksheet to take into the room"),
                                  "printBlank", "Blank worksheet")
         self.include_private = name_widget(QCheckBox("Include my private notes"),
@@ -191,9 +194,31 @@ def worksheet_file_name(client_name: str | None, day) -> str:
     return files.file_name("GROW worksheet", client_name, day.isoformat(), suffix=".pdf")
 
 
+def session_on_screen(window):
+    """The session whose worksheet Ctrl+P offers: the one open on the session page, or the
+    one selected in the client page's list while the coach can see it; else None."""
+    current = window.stack.currentWidget()
+    if current is window.session_page:
+        return window.session_page.session
+    page = window.client_page
+    if current is not page or page.client is None or not page.session_table.isVisible():
+        return None
+    rows = page.session_table.selectionModel().selectedRows()
+    row = page.session_model.row_at(rows[0].row()) if rows else None
+    if row is None:
+        return None
+    from coachdesk.services import sessions
+
+    try:
+        return sessions.get(window.ctx.db, row.id)
+    except CoachDeskError:  # deleted meanwhile: a blank worksheet is still offered
+        return None
+
+
 def print_worksheet(ctx: AppContext, parent, session=None, *, choice=None, on_ready=None):
     """Ask what to print, build it off the GUI thread, then show the preview."""
-    dialog = choice or WorksheetChoiceDialog(session is not None, parent)
+    dialog = choice or WorksheetChoiceDialog(session is not None, parent,
+                                             session.session_date if session else None)
     if choice is None and not dialog.exec():
         return None
     filled = dialog.filled.isChecked() and session is not None
