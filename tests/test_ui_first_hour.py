@@ -282,3 +282,78 @@ def test_ctrl_p_with_no_session_in_sight_offers_the_blank_worksheet(qtbot, win, 
     seen = press_ctrl_p_and_look(qtbot, win)
     assert not seen["filled_enabled"] and not seen["filled_checked"]
     assert seen["name"] == "Blank GROW worksheet.pdf"
+
+
+# -- 4. the report dialog's earlier reports can be read on a laptop --------------------------------
+
+
+def _three_earlier_reports(db, engagement_id: int, tmp_path):
+    from coachdesk.reports import progress
+    from coachdesk.services import report_log
+
+    data = progress.report_data(db, engagement_id)
+    pdf = progress.build_report_pdf(tmp_path / "r.pdf", data)
+    to = "Katrin Vogel <k.vogel@nordlicht.example>"
+    report_log.record(db, engagement_id, pdf, data, recipient=to, method="saved")
+    sent = report_log.record(db, engagement_id, pdf, data, recipient=to, method="draft")
+    report_log.mark_sent(db, sent.id, "smtp", to)
+    report_log.record(db, engagement_id, pdf, data, recipient="", method="printed")
+    return report_log.entries(db, engagement_id)
+
+
+def _cells(view) -> list[tuple[str, str, int, int]]:
+    """(shown text, tooltip, room, needed) for every cell of ``view``."""
+    from PySide6.QtCore import Qt as _Qt
+
+    model, fm = view.model(), view.fontMetrics()
+    out = []
+    for r in range(model.rowCount()):
+        for c in range(model.columnCount()):
+            index = model.index(r, c)
+            text = str(index.data() or "")
+            tip = str(index.data(_Qt.ItemDataRole.ToolTipRole) or "")
+            out.append((text, tip, view.columnWidth(c), fm.horizontalAdvance(text) + 8))
+    return out
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1024, 640)])
+def test_earlier_reports_fit_their_table_and_say_the_rest_in_tooltips(qtbot, win, demo_db,
+                                                                      tmp_path, size):
+    from coachdesk.services import engagements
+    from ui.widgets import fit
+    from PySide6.QtCore import QRect
+
+    cid = jose_id(demo_db)
+    eid = engagements.pick_current(engagements.list_all(demo_db, client_id=cid)).id
+    entries = _three_earlier_reports(demo_db, eid, tmp_path)
+    win.resize(*size)
+    dialog = open_report_dialog(qtbot, win, cid)
+    screen = QRect(0, 0, *size)
+    fit.fit_to_screen(dialog, screen)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    fit.fit_to_screen(dialog, screen)
+    QApplication.processEvents()
+    view = dialog.log_table
+    header = view.horizontalHeader()
+    assert view.model().rowCount() == 3
+    # every column in sight, no sideways scrolling
+    assert not view.horizontalScrollBar().isVisible()
+    assert all(not header.isSectionHidden(c) for c in range(4))
+    assert header.length() <= view.viewport().width()
+    # the dates, periods and ways are whole; only a long recipient may be shortened
+    for text, tip, room, needed in _cells(view):
+        assert tip, f"{text!r} has no tooltip"
+        if needed > room:
+            assert text in tip or text.startswith("Katrin"), (text, room, needed)
+    made, period, to, how = (view.model().index(1, c).data() for c in range(4))
+    when = entries[1].created_at.astimezone()
+    assert made == f"{when.day} {when:%b %Y}"
+    assert view.columnWidth(0) >= view.fontMetrics().horizontalAdvance(made) + 8
+    assert view.columnWidth(1) >= view.fontMetrics().horizontalAdvance(period) + 8
+    assert view.columnWidth(3) >= view.fontMetrics().horizontalAdvance(how) + 8
+    assert to == "Katrin Vogel" and how == "E-mailed"
+    tip = view.model().index(1, 2).data(Qt.ItemDataRole.ToolTipRole)
+    assert "k.vogel@nordlicht.example" in tip
+    assert "E-mailed on" in view.model().index(1, 3).data(Qt.ItemDataRole.ToolTipRole)
+    dialog.close()

@@ -12,12 +12,10 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -27,12 +25,17 @@ from PySide6.QtWidgets import (
 
 from coachdesk.errors import CoachDeskError
 
+from ..models.rows import ID_ROLE, RowsTableModel
 from ..theme import css
+from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import name_widget
 from .print_preview import PdfPreviewDialog
 
 METHOD_WORDS = {"saved": "Saved as PDF", "printed": "Printed", "draft": "E-mail draft",
                 "smtp": "E-mailed", "outbox": "Waiting in the outbox"}
+#: the same, short enough for the table's "How" column (the tooltip says it in full)
+METHOD_SHORT = {"saved": "Saved", "printed": "Printed", "draft": "E-mail draft",
+                "smtp": "E-mailed", "outbox": "In outbox"}
 
 
 def log_module():
@@ -47,6 +50,64 @@ def short_date(d: date) -> str:
 
 def period_words(start: date, end: date) -> str:
     return f"{short_date(start)} – {short_date(end)}"
+
+
+def period_short(start: date, end: date) -> str:
+    """'1 Aug – 29 Nov 2026' (the year once when both ends share it)."""
+    if start.year == end.year:
+        return f"{start.day} {start:%b} – {short_date(end)}"
+    return period_words(start, end)
+
+
+def _recipient_name(recipient: str) -> str:
+    """'Katrin Vogel' from 'Katrin Vogel <k.vogel@…>'; the address alone when no name."""
+    name, _, address = recipient.partition("<")
+    return name.strip() or address.rstrip(">").strip() or recipient.strip()
+
+
+class EarlierReportsModel(RowsTableModel):
+    """The report log's entries: short texts a laptop's table can show whole (the date the
+    report was made, the period, the recipient's name, how it left), each said in full in
+    its tooltip with the stored copy's SHA-256 and place."""
+
+    HEADERS = ("Made", "Period", "To", "How")
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        entry, col = self._rows[index.row()], index.column()
+        if role == ID_ROLE:
+            return entry.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.short(entry, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{self.full(entry, col)}\n\nSHA-256 {entry.sha256}\n{entry.pdf_path}"
+        return None
+
+    @staticmethod
+    def short(entry, col: int) -> str:
+        if col == 0:
+            return short_date(entry.created_at.astimezone().date())
+        if col == 1:
+            return period_short(entry.period_from, entry.period_to)
+        if col == 2:
+            return _recipient_name(entry.recipient) if entry.recipient else "—"
+        return METHOD_SHORT.get(entry.method, entry.method)
+
+    @staticmethod
+    def full(entry, col: int) -> str:
+        if col == 0:
+            made = entry.created_at.astimezone()
+            return f"Made on {made:%A} {short_date(made.date())} at {made:%H:%M}"
+        if col == 1:
+            return f"Period: {period_words(entry.period_from, entry.period_to)}"
+        if col == 2:
+            return f"To {entry.recipient}" if entry.recipient else "No recipient recorded"
+        how = METHOD_WORDS.get(entry.method, entry.method)
+        when = entry.sent_at.astimezone() if entry.sent_at else None
+        if when is not None and entry.method in ("smtp", "draft"):
+            how += f" on {short_date(when.date())} at {when:%H:%M}"
+        return how
 
 
 class ReportPreviewDialog(PdfPreviewDialog):
@@ -82,8 +143,7 @@ class EarlierReports(QGroupBox):
     def __init__(self, ctx, engagement_id: int, show, say, parent=None):
         super().__init__("Earlier reports", parent)
         self.ctx, self.engagement_id, self.show_dialog, self.say = ctx, engagement_id, show, say
-        self.model = QStandardItemModel(0, 4, self)
-        self.model.setHorizontalHeaderLabels(["Made", "Period", "To", "How"])
+        self.model = EarlierReportsModel(self)
         self.table = name_widget(QTableView(), "reportLog", "Earlier reports")
         self.table.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
         self.table.setModel(self.model)
@@ -92,9 +152,13 @@ class EarlierReports(QGroupBox):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # The date, the period and the way are shown whole (as wide as what they hold: a
+        # log has a few rows); the recipient takes what they leave, shortened with "…"
+        # and in full in its tooltip, as is a period that spans two years on a laptop.
+        view = self.table
+        self.fit = fit_columns(view, 2, shrink=(1,), minimum={
+            1: text_width(view, "1 Aug – 29 Nov 2026"), 2: text_width(view, "Katrin Vogel")})
+        self._fit_widths()
         self.empty = QLabel("No report made yet for this engagement.")
         self.empty.setObjectName("reportLogEmpty")
         self.empty.setStyleSheet("color: palette(placeholder-text);")
@@ -114,33 +178,28 @@ class EarlierReports(QGroupBox):
         layout.addLayout(row)
 
     def load(self) -> None:
-        self.model.removeRows(0, self.model.rowCount())
         try:
             rows = log_module().entries(self.ctx.db, self.engagement_id)
         except CoachDeskError as exc:
             self.say(str(exc), "red")
             rows = []
-        for entry in rows:
-            made = entry.created_at.astimezone()
-            when = entry.sent_at.astimezone() if entry.sent_at else None
-            how = METHOD_WORDS.get(entry.method, entry.method)
-            if when is not None and entry.method in ("smtp", "draft"):
-                how += f" {short_date(when.date())} {when:%H:%M}"
-            items = [QStandardItem(f"{short_date(made.date())} {made:%H:%M}"),
-                     QStandardItem(period_words(entry.period_from, entry.period_to)),
-                     QStandardItem(entry.recipient or "—"), QStandardItem(how)]
-            for item in items:
-                item.setData(entry.id, Qt.ItemDataRole.UserRole)
-                item.setToolTip(f"SHA-256 {entry.sha256}\n{entry.pdf_path}")
-            self.model.appendRow(items)
+        self.model.set_rows(rows)
+        self._fit_widths()
         self.empty.setVisible(not rows)
         self.open_button.setEnabled(self.selected_entry_id() is not None)
+
+    def _fit_widths(self) -> None:
+        shown = {c: [self.model.short(e, c) for e in self.model.rows] for c in (0, 1, 3)}
+        self.fit.set_widths({0: text_width(self.table, "29 Sep 2026", *shown[0]),
+                             1: text_width(self.table, "1 Aug – 29 Nov 2026", *shown[1]),
+                             3: text_width(self.table, "Printed", *shown[3])})
 
     def selected_entry_id(self) -> int | None:
         index = self.table.currentIndex()
         if not index.isValid() or not self.table.selectionModel().hasSelection():
             return None
-        return self.model.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)
+        entry = self.model.row_at(index.row())
+        return entry.id if entry is not None else None
 
     def open(self, entry_id: int | None = None):
         """Reopen an earlier report as it was made; say so when its file has changed."""
