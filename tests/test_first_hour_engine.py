@@ -75,3 +75,60 @@ def test_a_draft_keeps_its_sections_in_the_report_order():
     from coachdesk.services import report_drafts
 
     assert report_drafts.SECTION_KEYS == progress.ORDER
+
+
+# -- 8. merging records with the same name says which is which ----------------------------------
+
+
+def _katrin(db):
+    from coachdesk.services import sponsors
+
+    return next(p for p in sponsors.list_all(db) if p.name == "Katrin Vogel")
+
+
+def test_a_merge_of_two_sponsors_of_the_same_name_names_each_by_what_differs(demo_db):
+    from coachdesk.services import sponsors
+
+    katrin = _katrin(demo_db)
+    twin = sponsors.create(demo_db, "Katrin Vogel", email="katrin.vogel@mail.example")
+    lines = sponsors.merge_plan(demo_db, katrin.id, [twin.id]).sentences()
+    assert lines[0] == "“Katrin Vogel” (k.vogel@nordlicht.example) is kept."
+    assert lines[1] == "Nothing is recorded under “Katrin Vogel” (katrin.vogel@mail.example)."
+    assert lines[-1] == ("Then “Katrin Vogel” (katrin.vogel@mail.example) is removed; a merge "
+                         "cannot be undone.")
+    assert sponsors.tell_apart(demo_db, [katrin.id, twin.id]) == {
+        katrin.id: "k.vogel@nordlicht.example", twin.id: "katrin.vogel@mail.example"}
+
+
+def test_when_only_the_role_or_the_engagements_differ_they_say_so(demo_db):
+    from coachdesk.services import sponsors
+
+    katrin = _katrin(demo_db)
+    sponsors.update(demo_db, katrin.id, role="HR Business Partner")
+    same_but_role = sponsors.create(demo_db, "katrin vogel", role="Head of HR",
+                                    organization_id=katrin.organization_id)
+    said = sponsors.tell_apart(demo_db, [katrin.id, same_but_role.id])
+    assert said == {katrin.id: "HR Business Partner", same_but_role.id: "Head of HR"}
+    copy = sponsors.create(demo_db, "Katrin Vogel", email=katrin.email, role=katrin.role,
+                           organization_id=katrin.organization_id)
+    said = sponsors.tell_apart(demo_db, [katrin.id, copy.id])
+    assert said == {katrin.id: "the one with 2 engagements",
+                    copy.id: "the one with no engagements"}
+    lines = sponsors.merge_plan(demo_db, copy.id, [katrin.id]).sentences()
+    assert lines[:2] == ["“Katrin Vogel” (the one with no engagements) is kept.",
+                         "Moving to it: 2 engagements from “Katrin Vogel” (the one with 2 "
+                         "engagements)."]
+
+
+def test_names_that_differ_need_no_more_words(demo_db):
+    from coachdesk.services import organizations, sponsors
+
+    a = sponsors.create(demo_db, "Someone", email="same@example.org")
+    b = sponsors.create(demo_db, "Someone else", email="same@example.org")
+    assert sponsors.tell_apart(demo_db, [a.id, b.id]) == {a.id: "", b.id: ""}
+    assert sponsors.merge_plan(demo_db, a.id, [b.id]).sentences()[0] == "“Someone” is kept."
+    lumiere = next(o for o in organizations.list_all(demo_db) if o.name == "Atelier Lumière")
+    twin = organizations.create(demo_db, "Atelier  LUMIERE")
+    lines = organizations.merge_plan(demo_db, lumiere.id, [twin.id]).sentences()
+    assert lines[0].startswith("“Atelier Lumière” (the one with 2 clients")
+    assert lines[1] == "Nothing is recorded under “Atelier  LUMIERE” (the one with no clients)."

@@ -238,8 +238,10 @@ def test_merging_an_organization_with_nothing_in_it_says_so(practice):
     empty = organizations.create(db, "Atelier  LUMIERE")
     organizations.update(db, practice["other"].id, notes="")
     plan = organizations.merge_plan(db, practice["other"].id, [empty.id])
-    assert plan.sentences()[:2] == ["“Atelier Lumière” is kept.",
-                                    "Nothing is recorded under “Atelier  LUMIERE”."]
+    # names alike: each is named with what tells it apart (issue 11, the first hour)
+    assert plan.sentences()[:2] == ["“Atelier Lumière” (the one with 1 sponsor) is kept.",
+                                    "Nothing is recorded under “Atelier  LUMIERE” (the one "
+                                    "with no sponsors)."]
     organizations.merge(db, practice["other"].id, [empty.id])
     with db.session() as s:
         assert s.exec(select(Organization).where(Organization.id == empty.id)).first() is None

@@ -357,3 +357,53 @@ def test_earlier_reports_fit_their_table_and_say_the_rest_in_tooltips(qtbot, win
     assert "k.vogel@nordlicht.example" in tip
     assert "E-mailed on" in view.model().index(1, 3).data(Qt.ItemDataRole.ToolTipRole)
     dialog.close()
+
+
+# -- 8. merging two sponsors of the same name: which is which ------------------------------------
+
+
+def test_merging_two_sponsors_of_one_name_tells_them_apart_in_the_choice_and_the_plan(
+        qtbot, win, demo_db):
+    from coachdesk.services import engagements, sponsors
+
+    katrin = next(p for p in sponsors.list_all(demo_db) if p.name == "Katrin Vogel")
+    twin = sponsors.create(demo_db, "Katrin Vogel", email="katrin.vogel@mail.example")
+    activate(qtbot, win)
+    qtbot.keyClick(win, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # People
+    listing = win.people_page.sponsors
+    model = listing.proxy
+    rows = [r for r in range(model.rowCount()) if model.index(r, 0).data() == "Katrin Vogel"]
+    assert len(rows) == 2
+    click_row(qtbot, listing.table, rows[0])
+    index = model.index(rows[1], 0)
+    qtbot.mouseClick(listing.table.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.ControlModifier, listing.table.visualRect(index).center())
+    seen = {}
+
+    def look(dialog):
+        activate(qtbot, dialog)
+        keep = dialog.keep
+        seen["choices"] = [keep.itemText(i) for i in range(keep.count())]
+        seen["default"] = keep.currentData()
+        seen["plan"] = dialog.plan.text()
+        keep.setFocus()
+        qtbot.keyClick(keep, Qt.Key.Key_Down if keep.currentIndex() == 0 else Qt.Key.Key_Up)
+        seen["other_plan"] = dialog.plan.text()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    state = when_modal(look)
+    qtbot.mouseClick(listing.merge_button, Qt.MouseButton.LeftButton)
+    assert state["done"] and state["error"] is None
+    assert sorted(seen["choices"]) == [
+        "Katrin Vogel (k.vogel@nordlicht.example) — 2 engagements",
+        "Katrin Vogel (katrin.vogel@mail.example) — 0 engagements"]
+    assert seen["default"] == katrin.id  # the one in use stays by default
+    plan = seen["plan"]
+    assert "“Katrin Vogel” (k.vogel@nordlicht.example) is kept." in plan
+    assert "Nothing is recorded under “Katrin Vogel” (katrin.vogel@mail.example)." in plan
+    assert "Then “Katrin Vogel” (katrin.vogel@mail.example) is removed" in plan
+    assert "Moving to it: 2 engagements from “Katrin Vogel” (k.vogel@nordlicht.example)." \
+        in seen["other_plan"]
+    # Esc: nothing merged
+    assert sponsors.get(demo_db, twin.id).email == "katrin.vogel@mail.example"
+    assert len([e for e in engagements.list_all(demo_db) if e.sponsor_id == katrin.id]) == 2

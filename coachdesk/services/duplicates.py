@@ -9,8 +9,9 @@ plan that says in words what a merge will do before it is done.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timezone
 
 from ..errors import ValidationError
 from . import validation as v
@@ -60,6 +61,57 @@ def groups(keys: Iterable[tuple[int, Iterable[str]]]) -> dict[int, tuple[int, ..
             for group in members.values() if len(group) > 1 for i in group}
 
 
+def day_words(when) -> str:
+    """'3 Mar 2026' (a record's creation day, in local time)."""
+    if getattr(when, "tzinfo", None) is None:  # SQLite gives back UTC without its offset
+        when = when.replace(tzinfo=timezone.utc)
+    local = when.astimezone()
+    return f"{local.day} {local:%b %Y}"
+
+
+def count_words(n: int, noun: str) -> str:
+    """'the one with 3 engagements', 'the one with 1 client', 'the one with no clients'."""
+    return f"the one with {n if n else 'no'} {noun}{'' if n == 1 else 's'}"
+
+
+def tell_apart(records: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    """What tells each record from the others whose name is alike (the same
+    ``name_key``): '' for a record whose name is not alike another's.
+
+    ``records`` gives, per record, its name and what may tell it apart, best first (an
+    e-mail, an organization, a role, "the one with 3 engagements" …; '' where it has
+    none), the last one unique to it. The first kind of detail every record of a group
+    has, and all differently, names them all ("k.vogel@…" beside "katrin@…"); else each
+    record gets the first detail of its own that no other of its group shares.
+    """
+    by_key: dict[str, list[int]] = {}
+    for i, (name, _details) in enumerate(records):
+        by_key.setdefault(name_key(name), []).append(i)
+    said = [""] * len(records)
+    for group in by_key.values():
+        if len(group) < 2:
+            continue
+        kinds = min(len(records[i][1]) for i in group)
+        for k in range(kinds):
+            values = [records[i][1][k].strip() for i in group]
+            folded = {x.casefold() for x in values}
+            if all(values) and len(folded) == len(values):
+                for i, value in zip(group, values):
+                    said[i] = value
+                break
+        else:
+            for i in group:
+                mine = records[i][1]
+                for k, value in enumerate(mine):
+                    value = value.strip()
+                    if value and all(k >= len(records[j][1]) or
+                                     records[j][1][k].strip().casefold() != value.casefold()
+                                     for j in group if j != i):
+                        said[i] = value
+                        break
+    return said
+
+
 @dataclass
 class MergePlan:
     """What a merge will do, for the coach to read before saying yes."""
@@ -70,20 +122,28 @@ class MergePlan:
     filled: dict[str, str] = field(default_factory=dict)  # field label -> value taken over
     dropped: dict[str, list[str]] = field(default_factory=dict)  # label -> values not kept
     notes_added: int = 0  # how many of the others' notes are added to the kept notes
+    #: what tells the kept record and each removed one (in order) from the others when
+    #: their names are alike ('' when the name says it): see :func:`tell_apart`
+    kept_detail: str = ""
+    removed_details: list[str] = field(default_factory=list)
 
     def sentences(self, limit: int | None = None) -> list[str]:
         """The plan as plain sentences; names and values appear as typed, in quotes,
-        cut to ``limit`` characters (with "…") when one is given."""
+        cut to ``limit`` characters (with "…") when one is given. Records whose names are
+        alike are each named with what tells them apart: “Katrin Vogel” (k.vogel@…)."""
 
-        def q(name: str) -> str:
+        def q(name: str, detail: str = "") -> str:
             name = " ".join(name.split()) if limit else name
-            return f"“{name if not limit or len(name) <= limit else name[:limit - 1] + '…'}”"
+            quoted = f"“{name if not limit or len(name) <= limit else name[:limit - 1] + '…'}”"
+            return f"{quoted} ({cut(detail)})" if detail else quoted
 
         def cut(value: str) -> str:
             return value if not limit or len(value) <= limit + 2 else value[:limit + 1] + "…"
 
-        others = ", ".join(q(n) for n in self.removed)
-        kept = q(self.kept)
+        details = list(self.removed_details) + [""] * (len(self.removed)
+                                                        - len(self.removed_details))
+        others = ", ".join(q(n, d) for n, d in zip(self.removed, details))
+        kept = q(self.kept, self.kept_detail)
         moving = [f"{n} {what if n != 1 else what[:-1]}" for what, n in self.moves.items() if n]
         out = [f"{kept} is kept."]
         if moving:
@@ -93,7 +153,7 @@ class MergePlan:
         for label, value in self.filled.items():
             out.append(f"{kept} takes the {label} {cut(value)} (it had none).")
         if self.notes_added:
-            out.append(f"The notes of {others} are added to {kept}'s notes.")
+            out.append(f"The notes of {others} are added to the notes of {kept}.")
         for label, values in self.dropped.items():
             out.append(f"Not kept: the {label} {', '.join(cut(x) for x in values)}.")
         out.append(f"Then {others} {'is' if len(self.removed) == 1 else 'are'} removed; "

@@ -116,6 +116,31 @@ def list_rows(db: Database, include_archived: bool = False) -> list[Organization
     return sorted(rows, key=lambda r: (dup.name_key(r.name), r.id))
 
 
+def _told_apart(s, orgs: list[Organization]) -> list[str]:
+    """What tells each of ``orgs`` from the others of a name alike (``dup.tell_apart``):
+    how many clients, then sponsors, are recorded there, the day it was added, else its
+    number (its notes are the coach's own words, not a name)."""
+    ids = [o.id for o in orgs]
+    conn = s.connection()
+    counts = {table: dict(conn.exec_driver_sql(
+        f"SELECT organization_id, count(*) FROM {table} WHERE organization_id IN "
+        f"({dup.id_marks(ids)}) GROUP BY organization_id", tuple(ids)).fetchall()) if ids else {}
+        for table in ("client", "sponsor")}
+    return dup.tell_apart([(o.name, [dup.count_words(counts["client"].get(o.id, 0), "client"),
+                                     dup.count_words(counts["sponsor"].get(o.id, 0), "sponsor"),
+                                     f"added on {dup.day_words(o.created_at)}",
+                                     f"organization no. {o.id}"]) for o in orgs])
+
+
+def tell_apart(db: Database, org_ids: Iterable[int]) -> dict[int, str]:
+    """organization id -> what tells it from the others given whose name is alike ('' when
+    its name does): what the merge dialog's "Keep" choice and plan name them by."""
+    with db.session() as s:
+        orgs = [o for o in (s.get(Organization, i) for i in dict.fromkeys(org_ids))
+                if o is not None]
+        return dict(zip((o.id for o in orgs), _told_apart(s, orgs)))
+
+
 def _merge(s, keep_id: int, other_ids, apply: bool) -> tuple[Organization, dup.MergePlan]:
     keep, others = dup.load(s, Organization, keep_id, other_ids, "organization",
                             "organizations")
@@ -125,7 +150,9 @@ def _merge(s, keep_id: int, other_ids, apply: bool) -> tuple[Organization, dup.M
     moves = {table + "s": conn.exec_driver_sql(
         f"SELECT count(*) FROM {table} WHERE organization_id IN ({marks})", ids).scalar()
         for table in ("client", "sponsor")}
-    plan = dup.MergePlan(keep.name, [o.name for o in others], moves)
+    told = _told_apart(s, [keep, *others])
+    plan = dup.MergePlan(keep.name, [o.name for o in others], moves, kept_detail=told[0],
+                         removed_details=told[1:])
     notes = [o.notes.strip() for o in others if o.notes.strip()
              and o.notes.strip() not in keep.notes]
     plan.notes_added = len(notes)

@@ -139,6 +139,35 @@ _FILLED = {"role": "role", "email": "e-mail", "phone": "phone number",
            "organization_id": "organization"}
 
 
+def _told_apart(s, people: list[Sponsor]) -> list[str]:
+    """What tells each of ``people`` from the others of a name alike (``dup.tell_apart``):
+    their e-mail, organization or role, how many engagements name them, their phone, the
+    day they were added, else their number."""
+    ids = [p.id for p in people]
+    counts = dict(s.connection().exec_driver_sql(
+        "SELECT sponsor_id, count(*) FROM engagement WHERE sponsor_id IN "
+        f"({dup.id_marks(ids)}) GROUP BY sponsor_id", tuple(ids)).fetchall()) if ids else {}
+
+    def org_name(org_id) -> str:
+        org = s.get(Organization, org_id) if org_id is not None else None
+        return f"at {org.name}" if org is not None else ""
+
+    return dup.tell_apart([(p.name, [p.email, org_name(p.organization_id), p.role,
+                                     dup.count_words(counts.get(p.id, 0), "engagement"),
+                                     f"phone {p.phone}" if p.phone.strip() else "",
+                                     f"added on {dup.day_words(p.created_at)}",
+                                     f"sponsor no. {p.id}"]) for p in people])
+
+
+def tell_apart(db: Database, sponsor_ids: Iterable[int]) -> dict[int, str]:
+    """sponsor id -> what tells them from the others given whose name is alike ('' when
+    their name does): what the merge dialog's "Keep" choice and plan name them by."""
+    with db.session() as s:
+        people = [p for p in (s.get(Sponsor, i) for i in dict.fromkeys(sponsor_ids))
+                  if p is not None]
+        return dict(zip((p.id for p in people), _told_apart(s, people)))
+
+
 def _merge(s, keep_id: int, other_ids, apply: bool) -> tuple[Sponsor, dup.MergePlan]:
     keep, others = dup.load(s, Sponsor, keep_id, other_ids, "sponsor", "sponsors")
     ids = tuple(p.id for p in others)
@@ -146,7 +175,9 @@ def _merge(s, keep_id: int, other_ids, apply: bool) -> tuple[Sponsor, dup.MergeP
     conn = s.connection()
     moves = {"engagements": conn.exec_driver_sql(
         f"SELECT count(*) FROM engagement WHERE sponsor_id IN ({marks})", ids).scalar()}
-    plan = dup.MergePlan(keep.name, [p.name for p in others], moves)
+    told = _told_apart(s, [keep, *others])
+    plan = dup.MergePlan(keep.name, [p.name for p in others], moves, kept_detail=told[0],
+                         removed_details=told[1:])
 
     def org_name(org_id) -> str:
         org = s.get(Organization, org_id)

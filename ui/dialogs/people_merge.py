@@ -27,6 +27,17 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def keep_text(row, detail: str, n: int, counted_label: str) -> str:
+    """One "Keep" choice: 'Katrin Vogel (k.vogel@…) — 2 engagements' when another has a
+    name alike, else 'Katrin Vogel — Nordlicht — k.vogel@… — 2 engagements'."""
+    count = f"{n} {counted_label}{'s' if n != 1 else ''}"
+    if detail:
+        head = f"{_short(row.name)} ({_short(detail, 40)})"
+        return head if counted_label in detail else f"{head} — {count}"
+    parts = [getattr(row, "organization", ""), getattr(row, "email", ""), count]
+    return " — ".join([_short(row.name)] + [_short(d, 40) for d in parts if d])
+
+
 class MergeDialog(FormDialog):
     """``rows`` are two or more list rows (``SponsorRow`` or ``OrganizationRow``)."""
 
@@ -37,12 +48,11 @@ class MergeDialog(FormDialog):
         self.kind = kind
         self.rows = list(rows)
         self.keep = self.add_field("Keep", "keep_id", QComboBox(), "mergeKeep")
+        # Names alike ("Katrin Vogel" twice) are told apart the way the plan says them.
+        told = self.service.tell_apart(ctx.db, [r.id for r in self.rows])
         for r in self.rows:
-            n = getattr(r, self.counted)
-            detail = [getattr(r, "organization", ""), getattr(r, "email", ""),
-                      f"{n} {counted_label}{'s' if n != 1 else ''}"]
-            self.keep.addItem(" — ".join([_short(r.name)] + [_short(d, 40) for d in detail if d]),
-                              r.id)
+            self.keep.addItem(keep_text(r, told.get(r.id, ""), getattr(r, self.counted),
+                                        counted_label), r.id)
             self.keep.setItemData(self.keep.count() - 1, r.name, Qt.ItemDataRole.ToolTipRole)
         # The one most in use stays by default (ties: the oldest record).
         best = max(range(len(self.rows)),
@@ -59,6 +69,11 @@ class MergeDialog(FormDialog):
         self.save_button.setAccessibleName("Merge")
         self.keep.currentIndexChanged.connect(self.show_plan)
         self.show_plan()
+
+    def is_changed(self) -> bool:
+        # Choosing which record to keep is not typed work: Esc and Cancel close without
+        # asking whether to discard it.
+        return False
 
     def keep_id(self) -> int:
         return self.keep.currentData()
