@@ -231,3 +231,26 @@ def test_level_labels():
     assert goals.level_label(0) == "0 Expected outcome"
     assert goals.level_label(-2) == "-2 Much less than expected"
     assert goals.level_label(1) == "+1 Somewhat more than expected"
+
+
+def test_a_goal_rated_again_the_same_day_is_corrected_not_rated_twice(db, engagement):
+    goal = goals.create(db, engagement.id, "Delegate the reviews")
+    first = goals.add_rating(db, goal.id, date(2026, 11, 16), 0, comment="Delegated one review")
+    again = goals.add_rating(db, goal.id, date(2026, 11, 16), 1)
+    assert again.id == first.id
+    rows = goals.ratings(db, goal.id)
+    # The new level; an empty comment keeps the one written.
+    assert [(r.level, r.comment) for r in rows] == [(1, "Delegated one review")]
+    goals.add_rating(db, goal.id, date(2026, 11, 16), 1, comment=HOSTILE)
+    assert [r.comment for r in goals.ratings(db, goal.id)] == [HOSTILE]
+    # Progress counts one rating: from the baseline, not a step within the day.
+    progress = {p.goal_id: p for p in goals.progress(db, engagement.id)}[goal.id]
+    assert (progress.ratings, progress.current_level) == (1, 1)
+    # Another day is another rating; moving one onto a rated day is refused.
+    later = goals.add_rating(db, goal.id, date(2026, 11, 30), 2)
+    assert len(goals.ratings(db, goal.id)) == 2
+    message = refused(db, goals.update_rating, later.id, rating_date=date(2026, 11, 16),
+                      field="rating_date")
+    assert message == ("This goal already has a rating on 16 Nov 2026: correct or delete that "
+                       "one instead.")
+    goals.update_rating(db, later.id, rating_date=date(2026, 11, 30), level=1)

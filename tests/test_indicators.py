@@ -298,3 +298,72 @@ def test_hostile_text_round_trips(db, client):
 def test_source_labels_cover_every_source():
     assert set(indicators.SOURCE_LABELS) == set(ReadingSource)
     assert indicators.fmt(7.0) == "7" and indicators.fmt(7.25) == "7.25"
+
+
+# -- rated again on the same day: a correction, not a change --------------------------------
+
+
+def test_rating_again_the_same_day_and_source_replaces_the_value(db, client, engagement, stay):
+    first = indicators.add_reading(db, client.id, stay.id, date(2026, 11, 29), 6,
+                                   engagement_id=engagement.id, private_comment="Hesitant")
+    again = indicators.add_reading(db, client.id, stay.id, date(2026, 11, 29), 7)
+    assert again.id == first.id and counts(db)[1] == 1
+    stored = indicators.get_reading(db, first.id)
+    # The new value; an empty comment keeps the one written, and so does the engagement.
+    assert (stored.value, stored.private_comment, stored.engagement_id) == (
+        7, "Hesitant", engagement.id)
+    assert stored.updated_at >= stored.created_at
+    indicators.add_reading(db, client.id, stay.id, date(2026, 11, 29), 8, private_comment=HOSTILE)
+    assert indicators.get_reading(db, first.id).private_comment == HOSTILE
+    # No change nobody observed: the latest value has no "before" of the same day.
+    latest = {lv.indicator_id: lv for lv in indicators.latest_values(db, client.id)}[stay.id]
+    assert (latest.value, latest.previous_value, latest.change) == (8, None, None)
+
+
+def test_another_source_or_another_day_stays_a_reading_of_its_own(db, client, stay):
+    indicators.add_reading(db, client.id, stay.id, date(2026, 11, 29), 6)
+    indicators.add_reading(db, client.id, stay.id, date(2026, 11, 29), 3, source="self_rating")
+    indicators.add_reading(db, client.id, stay.id, date(2026, 11, 30), 7)
+    other = clients.create(db, "Another client")
+    indicators.add_reading(db, other.id, stay.id, date(2026, 11, 29), 2)
+    rows = indicators.readings_for_client(db, client.id)
+    assert sorted((r.reading_date.day, r.source.value, r.value) for r in rows) == [
+        (29, "coach_observation", 6), (29, "self_rating", 3), (30, "coach_observation", 7)]
+    assert counts(db)[1] == 4
+
+
+def test_quick_entry_says_which_readings_replaced_the_ones_of_that_day(db, client, engagement):
+    library = {i.key: i for i in indicators.list_all(db)}
+    stay, engage, trust = (library[k] for k in ("intent_to_stay", "engagement",
+                                                "trust_in_leadership"))
+    day = date(2026, 11, 29)
+    indicators.add_readings(db, client.id, engagement.id, day, "coach_observation",
+                            {stay.id: 6, engage.id: 5}, {stay.id: "First impression"})
+    indicators.add_reading(db, client.id, trust.id, day, 4, source="sponsor")
+    saved = indicators.record_readings(db, client.id, engagement.id, day, "coach_observation",
+                                       {stay.id: 7, trust.id: 5})
+    assert len(saved.readings) == 2 and counts(db)[1] == 4  # trust: a new coach's reading
+    by_indicator = {r.indicator_id: r for r in saved.readings}
+    assert saved.replaced == {by_indicator[stay.id].id}
+    rows = indicators.readings_for_client(db, client.id, indicator_id=stay.id)
+    assert [(r.value, r.private_comment) for r in rows] == [(7, "First impression")]
+    # All or nothing still: a refused value leaves the one of that day as it was.
+    refused(db, indicators.record_readings, client.id, engagement.id, day, "coach_observation",
+            {stay.id: 9, engage.id: 11}, field=f"indicator_{engage.id}")
+    assert indicators.readings_for_client(db, client.id, indicator_id=stay.id)[0].value == 7
+
+
+def test_a_reading_moved_onto_a_day_that_has_one_from_its_source_is_refused(db, client, stay):
+    kept = indicators.add_reading(db, client.id, stay.id, date(2026, 11, 29), 6)
+    moved = indicators.add_reading(db, client.id, stay.id, date(2026, 11, 20), 4)
+    told = indicators.add_reading(db, client.id, stay.id, date(2026, 11, 29), 2, source="sponsor")
+    message = refused(db, indicators.update_reading, moved.id, reading_date=date(2026, 11, 29),
+                      field="reading_date")
+    assert message == ("Intent to stay already has a reading from this source on 29 Nov 2026: "
+                       "correct or delete that one instead.")
+    refused(db, indicators.update_reading, told.id, source="coach_observation", field="source")
+    assert indicators.get_reading(db, kept.id).value == 6
+    assert indicators.get_reading(db, moved.id).reading_date == date(2026, 11, 20)
+    # Its own day and source, or another source: fine.
+    indicators.update_reading(db, kept.id, reading_date=date(2026, 11, 29), value=7)
+    indicators.update_reading(db, moved.id, reading_date=date(2026, 11, 29), source="self_rating")

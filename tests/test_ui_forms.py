@@ -175,9 +175,30 @@ def _rate_one(qtbot, dialog) -> None:
     keys(qtbot, "7")
 
 
+def _choose_level(qtbot, dialog) -> None:
+    """A goal's rating has no level chosen for the coach: choose the one observed."""
+    button = dialog.level_buttons[1]
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus)
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert dialog.level() == 1
+
+
+def _choose_views(qtbot, dialog) -> None:
+    """A new stakeholder's influence, relationship and trend are the coach's to choose:
+    Down in each chooses its first."""
+    for combo in (dialog.influence, dialog.quality, dialog.trend):
+        combo.setFocus()
+        qtbot.waitUntil(combo.hasFocus)
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+        assert combo.currentData() is not None
+
+
 # Forms whose first field alone does not make them valid: what a coach would add first.
 MAKE_VALID: dict[str, Callable] = {
     "ui.dialogs.readings_dialog.QuickEntryDialog": _rate_one,
+    "ui.dialogs.goal_dialog.RatingDialog": _choose_level,
+    "ui.dialogs.stakeholder_dialog.StakeholderDialog": _choose_views,
 }
 
 
@@ -352,7 +373,7 @@ def test_form_labels_put_the_cursor_in_their_field(qtbot, open_form, path):
         qtbot.mouseClick(label, Qt.MouseButton.LeftButton)
         buddy = label.buddy()
         if isinstance(buddy, QRadioButton) and label in forms:  # "Level": the chosen one
-            buddy = buddy.group().checkedButton() if buddy.group() else buddy
+            buddy = (buddy.group().checkedButton() if buddy.group() else None) or buddy
         elif isinstance(buddy, QRadioButton):  # a choice's own words choose it
             assert buddy.isChecked()
         assert buddy.hasFocus(), f"clicking “{text}” leaves {name(buddy)}"
@@ -456,6 +477,8 @@ def test_enter_makes_a_new_line_in_a_long_text_and_ctrl_enter_saves(qtbot, open_
              and not w.isReadOnly()]
     if not texts:
         pytest.skip("no text of several lines in this form")
+    if path in MAKE_VALID:
+        MAKE_VALID[path](qtbot, dialog)
     text = texts[0]
     qtbot.mouseClick(text.viewport(), Qt.MouseButton.LeftButton)
     assert text.hasFocus()
@@ -486,6 +509,10 @@ def test_a_refused_save_shows_why_under_the_field_and_puts_the_cursor_there(
     assert box.isAncestorOf(first), "the sentence is not under the field"
     assert first.hasFocus()
     keys(qtbot, "Zoë")  # corrected where the cursor is, and saved
+    if path in MAKE_VALID:
+        MAKE_VALID[path](qtbot, dialog)
+        first.setFocus()
+        qtbot.waitUntil(first.hasFocus)
     qtbot.keyClick(first, Qt.Key.Key_Return)
     assert not dialog.isVisible() and dialog.result_object is not None
 

@@ -190,7 +190,7 @@ def test_rating_a_goal_updates_its_level_and_the_t_score(qtbot, win, demo_db):
     assert state["done"] and state["error"] is None
     # The goal's own description of +2 was shown beside the choice, as typed.
     assert seen["words"] == "Team runs a quarter <b>alone</b> & well"
-    assert seen["checked"] == -1  # the dialog starts at where the goal stands
+    assert seen["checked"] is None  # no level is chosen for the coach
 
     [rating] = goals.ratings(demo_db, first.id)
     assert rating.level == 2 and rating.rating_date == date.today()

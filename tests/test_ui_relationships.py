@@ -136,11 +136,24 @@ def test_stakeholder_dialog_shows_errors_beside_the_field_and_saves_nothing(qtbo
         seen["count_after_bad_mvs"] = len(relationships.stakeholders(demo_db, tab.client.id))
         for edit in dialog.mvs_edits.values():  # all three empty: no motivation recorded
             edit.clear()
+        # Influence, relationship and trend start unchosen: the coach's view, not a default.
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        seen["unchosen"] = dialog.errors["influence"].text()
+        seen["unchosen_focus"] = dialog.focusWidget() is dialog.influence  # the cursor there
+        seen["count_unchosen"] = len(relationships.stakeholders(demo_db, tab.client.id))
+        for combo in (dialog.influence, dialog.quality, dialog.trend):
+            combo.setFocus()
+            qtbot.keyClick(combo, Qt.Key.Key_Down)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        if dialog.isVisible():
+            dialog.reject()
 
     state = when_modal(fill)
     qtbot.mouseClick(tab.add_stakeholder_button, Qt.MouseButton.LeftButton)
     assert state["error"] is None
+    assert seen["unchosen"] == ("Choose how much this person can affect the client's goals, "
+                                "as you see it.")
+    assert seen["unchosen_focus"] and seen["count_unchosen"] == before
     assert seen["name_error"] == "The stakeholder's name cannot be empty."
     assert seen["hint"] == "Adds up to 110; needs 100."
     assert seen["mvs_error_shown"] and seen["still_open"]

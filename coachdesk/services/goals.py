@@ -235,15 +235,29 @@ def create_from_objectives(db: Database, engagement_id: int) -> list[Goal]:
 
 
 def add_rating(db: Database, goal_id: int, rating_date, level, comment: str = "") -> GoalRating:
+    """Where the goal stands on a day. A goal rated again on the same day is corrected, not
+    rated twice (two ratings would draw a step nobody observed): the rating of that day takes
+    the new level, and the new comment if one is written."""
     level = _level(level, "level", "The level")
     day = v.required_date(rating_date, "rating_date", "The date of the rating")
+    comment = v.optional_text(comment)
     with db.session() as s:
         get_or_raise(s, Goal, goal_id, "goal")
-        rating = GoalRating(goal_id=goal_id, rating_date=day, level=level,
-                            comment=v.optional_text(comment))
+        rating = rating_of_day(s, goal_id, day)
+        if rating is None:
+            rating = GoalRating(goal_id=goal_id, rating_date=day, level=level, comment=comment)
+        else:
+            apply_changes(rating, {"level": level, **({"comment": comment} if comment else {})})
         s.add(rating)
         s.flush()
         return rating
+
+
+def rating_of_day(s, goal_id: int, day: date) -> GoalRating | None:
+    """The goal's rating on ``day`` (the newest, should an earlier version have left two)."""
+    return s.exec(select(GoalRating).where(GoalRating.goal_id == goal_id,
+                                           GoalRating.rating_date == day)
+                  .order_by(GoalRating.id.desc())).first()
 
 
 def update_rating(db: Database, rating_id: int, **changes) -> GoalRating:
@@ -260,6 +274,11 @@ def update_rating(db: Database, rating_id: int, **changes) -> GoalRating:
         values["comment"] = v.optional_text(changes["comment"])
     with db.session() as s:
         rating = get_or_raise(s, GoalRating, rating_id, "rating")
+        day = values.get("rating_date", rating.rating_date)
+        other = rating_of_day(s, rating.goal_id, day) if day != rating.rating_date else None
+        if other is not None and other.id != rating.id:
+            raise ValidationError(f"This goal already has a rating on {day:%d %b %Y}: correct or "
+                                  "delete that one instead.", "rating_date")
         apply_changes(rating, values)
         s.add(rating)
         return rating

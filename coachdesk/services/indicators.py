@@ -390,22 +390,66 @@ def _indicator_for_rating(s, indicator_id, field: str) -> Indicator:
     return indicator
 
 
+def _same_day(s, client_id: int, indicator_id: int, day: date, source: ReadingSource,
+              but: int | None = None) -> IndicatorReading | None:
+    """The reading already there for this client, indicator, day and source (the newest,
+    should an earlier version have left several), other than reading ``but``."""
+    stmt = select(IndicatorReading).where(IndicatorReading.client_id == client_id,
+                                          IndicatorReading.indicator_id == indicator_id,
+                                          IndicatorReading.reading_date == day,
+                                          IndicatorReading.source == source)
+    if but is not None:
+        stmt = stmt.where(IndicatorReading.id != but)
+    return s.exec(stmt.order_by(IndicatorReading.id.desc())).first()
+
+
+def _put(s, new: IndicatorReading) -> tuple[IndicatorReading, bool]:
+    """Store ``new``, or put its value into the reading of the same day and source.
+
+    Rating an indicator again on the same day from the same source corrects the rating:
+    two readings would show a change ("▲ 6 → 7") that nobody observed. The correction
+    takes the new value, the new private comment if one was written (an empty one keeps
+    the comment already there) and the engagement if one was given. True when replaced.
+    """
+    old = _same_day(s, new.client_id, new.indicator_id, new.reading_date, new.source)
+    if old is None:
+        s.add(new)
+        return new, False
+    changes: dict = {"value": new.value}
+    if new.private_comment:
+        changes["private_comment"] = new.private_comment
+    if new.engagement_id is not None:
+        changes["engagement_id"] = new.engagement_id
+    apply_changes(old, changes)
+    s.add(old)
+    return old, True
+
+
+@dataclass
+class SavedReadings:
+    """What quick entry stored: the readings, and the ids of those that replaced the
+    reading already there for their day and source (``replaced``)."""
+
+    readings: list[IndicatorReading]
+    replaced: set[int]
+
+
 def add_reading(db: Database, client_id: int, indicator_id: int, reading_date, value,
                 source=ReadingSource.coach_observation, engagement_id: int | None = None,
                 private_comment: str = "") -> IndicatorReading:
-    """One reading; a value outside the indicator's scale is refused."""
+    """One reading; a value outside the indicator's scale is refused. A reading of the
+    same indicator, day and source already there is corrected instead (see ``_put``)."""
     with db.session() as s:
         get_or_raise(s, Client, client_id, "client")
         indicator = _indicator_for_rating(s, indicator_id, "indicator_id")
-        reading = IndicatorReading(
+        reading, _replaced = _put(s, IndicatorReading(
             client_id=client_id,
             engagement_id=_engagement_for(s, client_id, engagement_id),
             indicator_id=indicator.id,
             reading_date=v.required_date(reading_date, "reading_date", "The date of the reading"),
             value=_value(value, indicator, "value"),
             source=v.enum_value(ReadingSource, source, "source", "The source"),
-            private_comment=v.optional_text(private_comment))
-        s.add(reading)
+            private_comment=v.optional_text(private_comment)))
         s.flush()
         return reading
 
@@ -413,11 +457,22 @@ def add_reading(db: Database, client_id: int, indicator_id: int, reading_date, v
 def add_readings(db: Database, client_id: int, engagement_id: int | None, reading_date,
                  source, values: dict[int, object],
                  comments: dict[int, str] | None = None) -> list[IndicatorReading]:
+    """Quick entry after a session: several indicators rated at once, all or nothing
+    (``record_readings`` also tells which ones corrected a reading of the same day)."""
+    return record_readings(db, client_id, engagement_id, reading_date, source, values,
+                           comments).readings
+
+
+def record_readings(db: Database, client_id: int, engagement_id: int | None, reading_date,
+                    source, values: dict[int, object],
+                    comments: dict[int, str] | None = None) -> SavedReadings:
     """Quick entry after a session: several indicators rated at once, all or nothing.
 
     ``values`` maps indicator id to value; empty values (None or "") are skipped,
     so a form can send every row it shows. A refusal names the offending
-    indicator in ``field`` as ``"indicator_<id>"``.
+    indicator in ``field`` as ``"indicator_<id>"``. An indicator already rated that
+    day from that source gets the new value instead of a second reading, in the same
+    transaction (its id is in ``replaced``).
     """
     comments = comments or {}
     with db.session() as s:
@@ -437,9 +492,14 @@ def add_readings(db: Database, client_id: int, engagement_id: int | None, readin
                 private_comment=v.optional_text(comments.get(indicator_id))))
         if not rows:
             raise ValidationError("Please rate at least one indicator.", "values")
-        s.add_all(rows)
+        stored, replaced = [], set()
+        for row in rows:  # every value is checked before anything is written
+            reading, was_there = _put(s, row)
+            stored.append(reading)
+            if was_there:
+                replaced.add(reading.id)
         s.flush()
-        return rows
+        return SavedReadings(stored, replaced)
 
 
 READING_FIELDS = ("reading_date", "value", "source", "engagement_id", "private_comment")
@@ -464,6 +524,15 @@ def update_reading(db: Database, reading_id: int, **changes) -> IndicatorReading
             values["engagement_id"] = _engagement_for(s, reading.client_id, changes["engagement_id"])
         if "private_comment" in changes:
             values["private_comment"] = v.optional_text(changes["private_comment"])
+        day, source = (values.get("reading_date", reading.reading_date),
+                       values.get("source", reading.source))
+        if (day, source) != (reading.reading_date, reading.source) and _same_day(
+                s, reading.client_id, reading.indicator_id, day, source, but=reading.id):
+            # Two readings of one day and source would show a change nobody observed.
+            raise ValidationError(
+                f"{indicator.name} already has a reading from this source on "
+                f"{day:%d %b %Y}: correct or delete that one instead.",
+                "source" if source != reading.source else "reading_date")
         apply_changes(reading, values)
         s.add(reading)
         return reading

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk.errors import CoachDeskError
+from coachdesk.errors import CoachDeskError, ValidationError
 from coachdesk.models import Goal
 from coachdesk.services import goals
 from coachdesk.services.goals import LEVEL_FIELDS, LEVELS, level_label
@@ -130,15 +130,34 @@ class GoalDialog(FormDialog):
         return result
 
 
+def last_rating_hint(goal: Goal, ratings, day: date | None = None) -> str:
+    """"last: +1 on 16 Nov 2026", or the baseline when the goal was never rated; a rating
+    already given on ``day`` is named, since saving corrects it (one rating a day)."""
+    def short(level: int) -> str:
+        return f"{level:+d}" if level else "0"
+
+    same_day = [r for r in ratings if r.rating_date == day]
+    if same_day:
+        return f"rated {short(same_day[-1].level)} that day already: saving corrects it"
+    if ratings:
+        last = ratings[-1]
+        return f"last: {short(last.level)} on {last.rating_date:%d %b %Y}"
+    return f"not rated yet (baseline {short(goal.baseline_level)})"
+
+
 def _plain_button_text(text: str) -> str:
     return text.replace("&", "&&")  # a lone & would become a keyboard mnemonic
 
 
 class RatingDialog(FormDialog):
-    """Where one goal stands on a day: a level from -2 to +2, shown with the goal's own words."""
+    """Where one goal stands on a day: a level from -2 to +2, shown with the goal's own words.
 
-    def __init__(self, ctx: AppContext, goal: Goal, current_level: int | None = None,
-                 day: date | None = None, parent=None):
+    No level is chosen when it opens: Save alone must not record a rating nobody observed
+    (the last one is shown as a hint beside the levels). The comment is the coach's own:
+    the sponsor's report never reads it.
+    """
+
+    def __init__(self, ctx: AppContext, goal: Goal, day: date | None = None, parent=None):
         super().__init__("Rate progress", "ratingDialog", parent)
         self.ctx = ctx
         self.goal = goal
@@ -150,9 +169,23 @@ class RatingDialog(FormDialog):
         title.setWordWrap(True)
         title.setStyleSheet("font-weight: 600; font-size: 15px;")
         self.form.addRow(title)
-        self.date = self.add_field("Date *", "rating_date", OptionalDateEdit(allow_empty=False),
-                                   "ratingDate")
+        # Beside the date, the last rating as a hint (filled with the history below: deleting
+        # a rating here changes it); the level itself starts unchosen.
+        self.date = OptionalDateEdit(allow_empty=False)
         self.date.set_value(day or date.today())
+        self.last_hint = QLabel()
+        self.last_hint.setObjectName("ratingLastHint")
+        self.last_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.last_hint.setStyleSheet("color: palette(placeholder-text);")
+        date_row = QWidget()
+        row = QHBoxLayout(date_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.date)
+        row.addSpacing(8)
+        row.addWidget(self.last_hint, 1)
+        self.add_field("Date *", "rating_date", date_row, "ratingDateRow")
+        self.date.setObjectName("ratingDate")
+        self.date.setAccessibleName("Date")
 
         levels = QWidget()
         grid = QGridLayout(levels)
@@ -178,12 +211,13 @@ class RatingDialog(FormDialog):
             grid.addWidget(words, row, 1)
             self.level_group.addButton(button, level + 10)  # ids must not be -1
             self.level_buttons[level] = button
-        start = goal.baseline_level if current_level is None else current_level
-        self.level_buttons[start].setChecked(True)
         self.add_field("Level *", "level", levels, "ratingLevels")
 
-        self.comment = self.add_field("Comment", "comment",
+        # Goal rating comments never reach the sponsor (coachdesk/reports/progress_model.py).
+        self.comment = self.add_field("🔒 Private comment\n(never in a report)", "comment",
                                       _small_text("What you observed (optional)"), "ratingComment")
+        self.comment.setAccessibleName("Private comment")
+        self.comment.setToolTip("Your own note about this rating: it never appears in a report.")
         self.comment.setFixedHeight(60)
 
         # Earlier ratings, newest first: a mistaken one can be removed here.
@@ -207,12 +241,15 @@ class RatingDialog(FormDialog):
         self.history.setObjectName("ratingHistoryList")
         self.history.setAccessibleName("Earlier ratings")
         self.delete_rating_button.clicked.connect(self._delete_rating)
+        self.date.dateChanged.connect(self._show_last)
         self.history.selectionModel().selectionChanged.connect(self._update_delete)
         self._load_history()
 
     def _load_history(self) -> None:
         self.history_model.clear()
-        for r in reversed(goals.ratings(self.ctx.db, self.goal.id)):
+        rows = self._ratings = goals.ratings(self.ctx.db, self.goal.id)
+        self._show_last()
+        for r in reversed(rows):
             comment = " ".join(r.comment.split())
             text = f"{r.rating_date:%d %b %Y} · {level_label(r.level)}"
             item = QStandardItem(text + (f" · {comment[:120]}" if comment else ""))
@@ -224,6 +261,9 @@ class RatingDialog(FormDialog):
             placeholder.setEnabled(False)
             self.history_model.appendRow(placeholder)
         self._update_delete()
+
+    def _show_last(self, *_):
+        self.last_hint.setText(last_rating_hint(self.goal, self._ratings, self.date.value()))
 
     def _selected_rating(self) -> int | None:
         index = self.history.currentIndex()
@@ -267,6 +307,8 @@ class RatingDialog(FormDialog):
         return None if checked == -1 else checked - 10
 
     def submit(self):
+        if self.level() is None:  # nothing is chosen for the coach: a rating is an observation
+            raise ValidationError("Choose the level you observed.", "level")
         result = goals.add_rating(self.ctx.db, self.goal.id, self.date.value(), self.level(),
                                   self.comment.toPlainText())
         self.ctx.notify("goal")

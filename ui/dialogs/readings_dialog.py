@@ -345,18 +345,30 @@ class QuickEntryDialog(FormDialog):
         if not values:
             raise ValidationError("Nothing is rated yet: type a value for at least one "
                                   "indicator. Nothing was saved.", "values")
-        saved = indicator_service.add_readings(
+        recorded = indicator_service.record_readings(
             self.ctx.db, self.client_id, self.engagement.currentData(), self.date.value(),
             self.source.currentData(), values, comments)
+        saved = recorded.readings
         try:
             remember_indicators(self.ctx.db, ids)
         except Exception:  # the readings are saved; forgetting the choice is no reason to fail
             log.exception("could not remember the quick-entry indicators")
         self.saved = saved
         self.ctx.notify("reading")
-        n = len(saved)
-        self.ctx.say(f"Saved {n} reading{'s' if n != 1 else ''}.")
+        self.ctx.say(saved_sentence(len(saved), len(recorded.replaced), self.date.value()))
         return saved
+
+
+def saved_sentence(saved: int, replaced: int, day: date) -> str:
+    """"Saved 2 readings; 1 replaced the one of today." A reading of the same day and source
+    is corrected, not doubled: the coach is told, so nothing changes unseen."""
+    text = f"Saved {saved} reading{'s' if saved != 1 else ''}"
+    if replaced:
+        when = "today" if day == date.today() else day.strftime("%d %b %Y")
+        ones = "the one" if replaced == 1 else "the ones"
+        who = "it" if saved == replaced == 1 else ("they" if saved == replaced else str(replaced))
+        text += f"; {who} replaced {ones} of {when}"
+    return text + "."
 
 
 def rate_indicators(ctx, parent, client_id: int, engagement_id: int | None = None,

@@ -43,6 +43,14 @@ def mvs_sum_hint(texts: list[str]) -> tuple[str, str]:
     return f"Adds up to {total:g}; needs 100.", "amber"
 
 
+# What a new stakeholder's form says when Save is pressed with a view left unchosen.
+UNCHOSEN = {
+    "influence": "Choose how much this person can affect the client's goals, as you see it.",
+    "relationship_quality": "Choose how good the working relationship is, as you see it.",
+    "trend": "Choose which way the relationship is going, as you see it.",
+}
+
+
 class StakeholderDialog(FormDialog):
     def __init__(self, ctx: AppContext, client_id: int, stakeholder: Stakeholder | None = None,
                  parent=None):
@@ -109,9 +117,12 @@ class StakeholderDialog(FormDialog):
             self._load(stakeholder)
         else:
             self.relation.setCurrentIndex(self.relation.findData(StakeholderRelation.peer.value))
-            self.influence.setCurrentIndex(self.influence.findData(3))
-            self.quality.setCurrentIndex(self.quality.findData(3))
-            self.trend.setCurrentIndex(self.trend.findData(RelationshipTrend.steady.value))
+            # Influence, relationship and trend are the coach's view ("as the coach sees them"
+            # in the sponsor's report): none is chosen for them, so Save alone records no
+            # "3 / 5, steady" that nobody observed.
+            for combo in (self.influence, self.quality, self.trend):
+                combo.setPlaceholderText("— choose —")
+                combo.setCurrentIndex(-1)
         self._update_hint()
 
     def _load(self, s: Stakeholder) -> None:
@@ -145,6 +156,11 @@ class StakeholderDialog(FormDialog):
         return tuple(self.mvs_edits[k].text() for k in ("blue", "red", "green"))
 
     def show_error(self, exc) -> None:
+        # The engine refuses an unchosen view (after the name, in reading order): say it as
+        # the choice it is.
+        if isinstance(exc, ValidationError) and exc.field in UNCHOSEN \
+                and self.values()[exc.field] is None:
+            exc = ValidationError(UNCHOSEN[exc.field], exc.field)
         # The engine names blue/red/green; all three share the one row.
         if isinstance(exc, ValidationError) and exc.field in ("blue", "red", "green"):
             self.errors["mvs"].show_error(str(exc))

@@ -510,8 +510,7 @@ class GoalsTab(QWidget):
         goal = self._selected_goal()
         if goal is None:
             return
-        current = goals.current_levels(self.ctx.db, goal.engagement_id).get(goal.id)
-        dialog = RatingDialog(self.ctx, goal, current_level=current, parent=self)
+        dialog = RatingDialog(self.ctx, goal, parent=self)
         if dialog.exec() and dialog.result_object is not None:
             self.reload(select_goal=goal.id)
             self.ctx.say(f"Rated {goals.level_label(dialog.result_object.level)}.")
