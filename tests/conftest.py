@@ -83,3 +83,19 @@ def app_theme(qapp):
     yield lambda dark: theme.apply(qapp, dark)
     qapp.setStyle(QStyleFactory.create(style_name))
     qapp.setPalette(palette)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    """When a test ends, its windows close without asking about a refused value left on a
+    page (ui/leaving.py): the question would wait for an answer nobody gives."""
+    leaving = sys.modules.get("ui.leaving")
+    if leaving is None:
+        yield
+        return
+    ask = leaving.ask_to_stay
+    leaving.ask_to_stay = lambda *_args, **_kw: False
+    try:
+        yield
+    finally:
+        leaving.ask_to_stay = ask

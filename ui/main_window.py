@@ -218,12 +218,30 @@ class MainWindow(QMainWindow):
         if row >= 0:
             self.show_nav(NAV_ITEMS[row][0])
 
+    def may_leave(self) -> bool:
+        """Before the page on screen is left: what was typed is saved, and a value the page
+        refused (a mistyped e-mail) is not thrown away unseen; the coach chooses to stay and
+        correct it (False) or to leave without it (True). See ui/leaving.py."""
+        from .leaving import ask_to_stay, refused_values
+
+        page = self.stack.currentWidget()
+        if page not in (self.client_page, self.session_page):
+            return True
+        page.leave()
+        refused = refused_values(page)
+        if refused and ask_to_stay(self, refused):
+            self._select_nav("clients")  # a client's or session's page is under Clients
+            return False
+        return True
+
     def _select_nav(self, key: str) -> None:
         self.nav.blockSignals(True)
         self.nav.setCurrentRow([k for k, _ in NAV_ITEMS].index(key))
         self.nav.blockSignals(False)
 
     def show_nav(self, key: str) -> None:
+        if not self.may_leave():
+            return
         if key == "clients":
             if self.stack.currentWidget() is not self.clients_page:
                 self.show_clients()
@@ -241,6 +259,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
 
     def open_session(self, session_id: int) -> None:
+        if not self.may_leave():
+            return
         self.client_page.leave()
         try:
             self.session_page.show_session(session_id)
@@ -258,6 +278,8 @@ class MainWindow(QMainWindow):
     def new_session(self) -> None:
         if self.stack.currentWidget() is self.session_page and self.session_page.session:
             self.open_client(self.session_page.session.client_id)
+            if self.stack.currentWidget() is self.session_page:  # stayed to correct a value
+                return
         if self.stack.currentWidget() is not self.client_page or self.client_page.client is None:
             self.ctx.say("Open a client first, then add a session for them (Ctrl+Shift+N).")
             return
@@ -277,6 +299,8 @@ class MainWindow(QMainWindow):
         """The report dialog for the client on screen (their selected or current engagement)."""
         if self.stack.currentWidget() is self.session_page and self.session_page.session:
             self.open_client(self.session_page.session.client_id)
+            if self.stack.currentWidget() is self.session_page:  # stayed to correct a value
+                return
         if self.stack.currentWidget() is not self.client_page or self.client_page.client is None:
             self.ctx.say("Open a client first, then make their progress report (Ctrl+Shift+R).")
             return
@@ -288,6 +312,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.welcome_page)
 
     def show_clients(self) -> None:
+        if not self.may_leave():
+            return
         self.client_page.leave()
         self.session_page.leave()
         self.nav.setEnabled(True)
@@ -300,6 +326,8 @@ class MainWindow(QMainWindow):
             self.clients_page.select_client(self.client_page.client.id)
 
     def open_client(self, client_id: int) -> None:
+        if not self.may_leave():
+            return
         self.session_page.leave()
         try:
             self.client_page.show_client(client_id)
@@ -515,6 +543,12 @@ class MainWindow(QMainWindow):
                           f"Practice file: {self.ctx.db.path}")
 
     def closeEvent(self, event):
+        try:
+            if not self.may_leave():  # a refused value on screen: the coach chose to stay
+                event.ignore()
+                return
+        except Exception:  # pragma: no cover - closing must never be blocked by a fault
+            log.exception("checking for refused values on close failed")
         try:
             self.client_page.leave()
             self.session_page.leave()

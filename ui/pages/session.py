@@ -61,6 +61,7 @@ class SessionPage(QWidget):
         self.saver = AutoSaver(self._save, self)
         self.saver.saved.connect(self._show_saved)
         self.errors: dict[str, ErrorLabel] = {}
+        self._fields: dict[str, QWidget] = {}  # field -> its widget (ui.leaving asks by it)
 
         # -- header: the title gets its room first (see TitleBar) -------------------------
         self.back_button = name_widget(QPushButton("← Client"), "backToClient", "Back to client")
@@ -133,6 +134,7 @@ class SessionPage(QWidget):
                 continue
             error = ErrorLabel(widget.objectName())
             self.errors[field] = error
+            self._fields[field] = widget
             errors.addWidget(error)
 
         # -- notes ----------------------------------------------------------------------
