@@ -407,3 +407,138 @@ def test_merging_two_sponsors_of_one_name_tells_them_apart_in_the_choice_and_the
     # Esc: nothing merged
     assert sponsors.get(demo_db, twin.id).email == "katrin.vogel@mail.example"
     assert len([e for e in engagements.list_all(demo_db) if e.sponsor_id == katrin.id]) == 2
+
+
+# -- 9. a refused value is not thrown away unseen when the page is left -------------------------
+
+
+def _mistype_the_email(qtbot, win) -> str:
+    activate(qtbot, win)
+    win.open_client(jose_id(win.ctx.db))
+    page = win.client_page
+    page.tabs.setCurrentIndex(0)
+    before = clients.get(win.ctx.db, page.client.id).email
+    qtbot.mouseClick(page.email, Qt.MouseButton.LeftButton)
+    assert QApplication.focusWidget() is page.email
+    page.email.selectAll()
+    qtbot.keyClicks(QApplication.focusWidget(), "jose at nordlicht")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # autosaved: refused
+    qtbot.waitUntil(lambda: not page.errors["email"].isHidden())
+    return before
+
+
+def _answer(qtbot, button: str) -> dict:
+    seen = {}
+
+    def answer(box):
+        seen["text"] = box.text() + "\n" + box.informativeText()
+        seen["default"] = box.defaultButton().objectName()
+        if button == "escape":
+            qtbot.keyClick(box, Qt.Key.Key_Escape)
+        else:
+            box.findChild(QPushButton, button).click()
+
+    state = when_modal_named("leaveRefusedQuestion", answer)
+    state["seen"] = seen
+    return state
+
+
+def test_leaving_a_page_with_a_refused_email_asks_and_stay_keeps_it_to_correct(qtbot, win):
+    before = _mistype_the_email(qtbot, win)
+    page = win.client_page
+    state = _answer(qtbot, "escape")  # Esc is Stay
+    qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # Sessions
+    qtbot.waitUntil(lambda: state["done"])
+    assert state["error"] is None
+    assert "does not look like an e-mail address" in state["seen"]["text"]
+    assert "jose at nordlicht" not in state["seen"]["text"]  # the app's words, not the typing
+    assert state["seen"]["default"] == "stayButton"
+    assert win.stack.currentWidget() is page  # stayed
+    assert win.nav.currentItem().text().startswith("Clients")
+    activate(qtbot, win)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.email)
+    assert page.email.text() == "jose at nordlicht" and page.email.selectedText() == page.email.text()
+    # corrected where the cursor is: then leaving asks nothing
+    qtbot.keyClicks(QApplication.focusWidget(), "jose@nordlicht.example")
+    qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert win.stack.currentWidget() is win.sessions_page
+    assert clients.get(win.ctx.db, page.client.id).email == "jose@nordlicht.example" != before
+
+
+def test_leave_without_it_keeps_the_saved_value_and_closing_asks_too(qtbot, win):
+    before = _mistype_the_email(qtbot, win)
+    client_id = win.client_page.client.id
+    state = _answer(qtbot, "stayButton")
+    win.close()  # closing the window with a refused value asks too
+    qtbot.waitUntil(lambda: state["done"])
+    assert win.isVisible()
+    activate(qtbot, win)
+    state = _answer(qtbot, "leaveButton")
+    qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: state["done"])
+    assert win.stack.currentWidget() is win.sessions_page
+    assert clients.get(win.ctx.db, client_id).email == before
+    win.open_client(client_id)  # the page shows what is saved
+    assert win.client_page.email.text() == before
+    assert win.client_page.errors["email"].isHidden()
+
+
+# -- 10. Enter opens a list's row wherever a double-click does ----------------------------------
+
+
+def _client_tab(win, index: int):
+    win.open_client(jose_id(win.ctx.db))
+    win.client_page.tabs.setCurrentIndex(index)
+    return win.client_page.tabs.currentWidget()
+
+
+def _session_with_actions(win):
+    from coachdesk.services import actions
+
+    a = actions.open_actions(win.ctx.db)[0]
+    win.open_session(a.session_id)
+    win.session_page.tabs.setCurrentWidget(win.session_page.actions)
+    return win.session_page.actions.view
+
+
+def _sessions_tab(win, key: str):
+    win.show_nav("sessions")
+    page = win.sessions_page
+    page.tabs.setCurrentWidget(page.views[key])
+    return page.views[key]
+
+
+# (what the list is, how a coach gets to it)
+ENTER_OPENS = {
+    "clients list": lambda win: (win.show_clients(), win.clients_page.table)[1],
+    "sessions: recent": lambda win: _sessions_tab(win, "recent"),
+    "sessions: without notes": lambda win: _sessions_tab(win, "without_notes"),
+    "actions": lambda win: (win.show_nav("actions"), win.actions_page.view)[1],
+    "people: sponsors": lambda win: (win.show_nav("people"), win.people_page.sponsors.table)[1],
+    "client: engagements": lambda win: (_client_tab(win, 0), win.client_page.engagement_table)[1],
+    "client: sessions": lambda win: (_client_tab(win, 0), win.client_page.session_table)[1],
+    "client: readings": lambda win: _client_tab(win, 1).readings_table,
+    "client: goals": lambda win: _client_tab(win, 2).table,
+    "client: stakeholders": lambda win: _client_tab(win, 3).stakeholder_table,
+    "session: action items": _session_with_actions,
+}
+
+
+@pytest.mark.parametrize("where", ENTER_OPENS)
+def test_enter_on_a_selected_row_opens_it_like_a_double_click(qtbot, win, where):
+    view = ENTER_OPENS[where](win)
+    qtbot.waitUntil(lambda: view.isVisible() and view.model().rowCount() > 0)
+    page_before = win.stack.currentWidget()
+    click_row(qtbot, view, 0)
+    opened = {}
+
+    def close(dialog):
+        opened["dialog"] = dialog.objectName() or type(dialog).__name__
+        dialog.reject()
+
+    state = when_modal(close, attempts=20)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.wait(50)
+    qtbot.waitUntil(lambda: state["done"] or win.stack.currentWidget() is not page_before,
+                    timeout=1500)
+    assert opened or win.stack.currentWidget() is not page_before, f"Enter in {where} did nothing"

@@ -38,6 +38,7 @@ from ..widgets.autosave import AutoSaver
 from ..widgets.elided import elide
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from ..widgets.form_grid import FormGrid
+from ..widgets.row_actions import row_action
 from ..widgets.saved_state import NEEDS_FIXING, SAVED, SavedStateLabel
 from ..widgets.table_fit import (
     FillingTableView,
@@ -255,12 +256,16 @@ class ClientPage(QWidget):
         self.report_button.clicked.connect(lambda: self.open_progress_report())
         self.edit_engagement_button.clicked.connect(self._edit_engagement)
         self.engagement_table.doubleClicked.connect(self._edit_engagement)
+        row_action(self.engagement_table, "Edit engagement…", ["Return", "Enter"],
+                   self._edit_engagement, "editEngagementKey")
         self.end_completed_action.triggered.connect(lambda: self._end_engagement("completed"))
         self.end_cancelled_action.triggered.connect(lambda: self._end_engagement("cancelled"))
         self.engagement_table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.new_session_button.clicked.connect(self.new_session)
         self.open_session_button.clicked.connect(self._open_selected_session)
         self.session_table.doubleClicked.connect(self._open_selected_session)
+        row_action(self.session_table, "Open session", ["Return", "Enter"],
+                   self._open_selected_session, "openSessionKey")
         ctx.data_changed.connect(self._on_data_changed)
 
     def _field(self, label: str, field: str, widget: QWidget, name: str):

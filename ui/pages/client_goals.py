@@ -39,6 +39,7 @@ from ..models.goals_table import (
 from ..theme import css
 from ..widgets.fields import name_widget
 from ..widgets.line_chart import ChartPoint, ChartSeries, LineChart
+from ..widgets.row_actions import row_action
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +215,7 @@ class GoalsTab(QWidget):
         self.engagement_combo.currentIndexChanged.connect(self._on_engagement_chosen)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(self.edit_goal)
+        row_action(self.table, "Edit goal…", ["Return", "Enter"], self.edit_goal, "editGoalKey")
         self.add_button.clicked.connect(self.add_goal)
         self.edit_button.clicked.connect(self.edit_goal)
         self.delete_button.clicked.connect(self.delete_goal)

@@ -49,6 +49,7 @@ from ..theme import css
 from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import name_widget
 from ..widgets.line_chart import ChartPoint, ChartSeries, LineChart
+from ..widgets.row_actions import row_action
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +170,8 @@ class ProgressTab(QWidget):
                      3: text_width(self.readings_table, "Coach's"),
                      4: text_width(self.readings_table, "Coaching ·")})
         self.readings_table.doubleClicked.connect(self._edit_reading)
+        row_action(self.readings_table, "Edit reading…", ["Return", "Enter"], self._edit_reading,
+                   "editReadingKey")
         self.edit_button = name_widget(QPushButton("Edit…"), "editReading", "Edit reading")
         self.delete_button = name_widget(QPushButton("Delete…"), "deleteReading", "Delete reading")
         self.readings_note = QLabel()

@@ -53,6 +53,7 @@ from ..theme import css
 from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import ErrorLabel, name_widget
 from ..widgets.mvs_triangle import MvsTriangle, PlacedPerson
+from ..widgets.row_actions import row_action
 
 log = logging.getLogger(__name__)
 
@@ -254,6 +255,8 @@ class RelationshipsTab(QWidget):
         self.edit_stakeholder_button.clicked.connect(self.edit_stakeholder)
         self.remove_stakeholder_button.clicked.connect(self.remove_stakeholder)
         self.stakeholder_table.doubleClicked.connect(self.edit_stakeholder)
+        row_action(self.stakeholder_table, "Edit stakeholder…", ["Return", "Enter"],
+                   self.edit_stakeholder, "editStakeholderKey")
         self.stakeholder_table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.add_pattern_button.clicked.connect(self.add_pattern)
         self.edit_pattern_button.clicked.connect(self.edit_pattern)
@@ -261,6 +264,8 @@ class RelationshipsTab(QWidget):
         self.pattern_up_button.clicked.connect(lambda: self.move_pattern(-1))
         self.pattern_down_button.clicked.connect(lambda: self.move_pattern(1))
         self.pattern_table.doubleClicked.connect(self.edit_pattern)
+        row_action(self.pattern_table, "Edit pattern…", ["Return", "Enter"], self.edit_pattern,
+                   "editPatternKey")
         self.pattern_table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.save_mvs_button.clicked.connect(self.save_client_mvs)
         self.clear_mvs_button.clicked.connect(self.clear_client_mvs)

@@ -62,6 +62,9 @@ class SessionsPage(QWidget):
             view = _table(f"sessions_{key}", label)
             view.setModel(model)
             view.doubleClicked.connect(lambda index, m=model: self._open(m, index))
+            row_action(view, "Open session", ["Return", "Enter"],
+                       lambda v=view, m=model: self._open(m, v.currentIndex()),
+                       f"openSession_{key}")
             self.models[key], self.views[key] = model, view
             self.tabs.addTab(view, label)
         layout = QVBoxLayout(self)
