@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from pypdf import PdfReader
 
 from coachdesk.reports import progress
@@ -132,3 +133,32 @@ def test_names_that_differ_need_no_more_words(demo_db):
     lines = organizations.merge_plan(demo_db, lumiere.id, [twin.id]).sentences()
     assert lines[0].startswith("“Atelier Lumière” (the one with 2 clients")
     assert lines[1] == "Nothing is recorded under “Atelier  LUMIERE” (the one with no clients)."
+
+
+# -- 11. the Will's "When" gives the action item its due date -----------------------------------
+
+
+@pytest.mark.parametrize("when, due", [
+    ("by 15 Dec", date(2026, 12, 15)),
+    ("Friday", date(2026, 12, 4)),  # said on a Friday: the next one
+    ("by Mon 7 Dec", date(2026, 12, 7)),
+    ("in 2 weeks", date(2026, 12, 11)),
+    ("within a month", date(2026, 12, 27)),
+    ("15/01", date(2027, 1, 15)),  # January after a November session: next year's
+    ("2027-01-10", date(2027, 1, 10)),
+    ("before the board meeting on 12 January", date(2027, 1, 12)),
+    ("", None),
+    ("soon", None),
+    ("end of March", None),
+    ("next month", None),
+    ("Friday next week", None),
+    ("2", None),
+    ("the 15th", None),
+    ("3 Dec 2025", None),  # before the session
+    ("32 Dec", None),
+    ("<b>&</b> 😀 بعد غد 下周五", None),
+])
+def test_the_wills_when_names_a_due_date_only_when_it_says_one_plainly(when, due):
+    from coachdesk.services.grow import due_date_in
+
+    assert due_date_in(when, date(2026, 11, 27)) == due  # a Friday

@@ -303,3 +303,57 @@ def test_export_planned_sessions_to_calendar(qtbot, win, demo_db, tmp_path):
     cal = Calendar.from_ical((tmp_path / "planned.ics").read_bytes())
     events = [c for c in cal.walk() if c.name == "VEVENT"]
     assert out and any("José" in str(e["SUMMARY"]) for e in events)
+
+
+def test_will_turns_into_an_action_with_the_due_date_its_when_names_and_enter_adds(qtbot, win,
+                                                                                     demo_db):
+    from PySide6.QtWidgets import QApplication
+
+    page = log_session(qtbot, win, date(2026, 11, 27))  # a Friday
+    win.activateWindow()  # offscreen, the window stays inactive after the new-session form
+    win.windowHandle().requestActivate()
+    qtbot.waitUntil(win.isActiveWindow)
+    page.tabs.setCurrentWidget(page.grow)
+    g = page.grow
+    g.edits["will_what"].setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is g.edits["will_what"])
+    qtbot.keyClicks(QApplication.focusWidget(), "Ask Lena to run the Monday meeting")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # to "When"
+    assert QApplication.focusWidget() is g.edits["will_when"]
+    qtbot.keyClicks(QApplication.focusWidget(), "by 15 Dec")
+    qtbot.mouseClick(g.to_action_button, Qt.MouseButton.LeftButton)
+    actions_panel = page.actions
+    assert page.tabs.currentWidget() is actions_panel
+    assert QApplication.focusWidget() is actions_panel.text  # Enter is all it takes
+    assert actions_panel.due.value() == date(2026, 12, 15)
+    assert actions_panel.due.edit.text() != ""  # the view shows the date, too
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    [item] = actions.for_session(demo_db, page.session.id)
+    assert (item.text, item.due_date) == ("Ask Lena to run the Monday meeting",
+                                          date(2026, 12, 15))
+    view = actions_panel.view
+    assert view.model().rowCount() == 1
+    shown = [view.model().index(0, c).data() for c in range(view.model().columnCount())]
+    assert "Ask Lena to run the Monday meeting" in shown and any("15 Dec" in str(x) for x in shown)
+    # Enter in the owner or the due date adds as well; a date that is not one adds nothing
+    actions_panel.text.setFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), "Book the offsite")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is actions_panel.owner
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is actions_panel.due.edit
+    qtbot.keyClicks(QApplication.focusWidget(), "someday")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert len(actions.for_session(demo_db, page.session.id)) == 1
+    assert actions_panel.text.text() == "Book the offsite"  # nothing typed is lost
+    actions_panel.due.edit.selectAll()
+    qtbot.keyClicks(QApplication.focusWidget(), "18/12/2026")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert [(a.text, a.due_date) for a in actions.for_session(demo_db, page.session.id)][-1] == \
+        ("Book the offsite", date(2026, 12, 18))
+    actions_panel.text.setFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), "Send the summary")
+    actions_panel.owner.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert actions.for_session(demo_db, page.session.id)[-1].text == "Send the summary"
+    assert view.model().rowCount() == 3

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime, time, timedelta
+
+from dateutil import parser as dateparser
+from dateutil.relativedelta import relativedelta
+
 from sqlmodel import func, select
 
 from ..errors import ValidationError
@@ -113,3 +119,58 @@ def remove_option(db: Database, option_id: int) -> None:
     with db.session() as s:
         option = get_or_raise(s, GrowOption, option_id, "option")
         s.delete(option)
+
+
+_RELATIVE = re.compile(r"\b(?:in|within)\s+(\d+|an?|one|two|three|four|five|six)\s+"
+                       r"(day|week|month)s?\b", re.IGNORECASE)
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_WEEKDAYS = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.IGNORECASE)
+_MONTHS = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
+                     re.IGNORECASE)
+_VAGUE = re.compile(r"\b(day|week|month|year|quarter|q[1-4])s?\b", re.IGNORECASE)
+
+
+def due_date_in(will_when: str, session_date: date) -> date | None:
+    """The due date that the Will's "When" names, for an action made from it, or None
+    when it names none plainly (the coach then sets one).
+
+    Read with ``dateutil.parser`` (fuzzy, day first, the session's date filling what is
+    not said): "by 15 Dec" → 15 Dec after the session (next year's when the session is
+    later in the year), "Friday" → the Friday after the session, "in 2 weeks" / "within a
+    month" → that long after the session. Vague words ("end of the quarter", "next
+    month") and anything before the session or more than two years after it give None:
+    a wrong date offered is worse than none.
+    """
+    text = " ".join(will_when.split())
+    if not text:
+        return None
+    relative = _RELATIVE.search(text)
+    if relative:
+        count = relative.group(1).lower()
+        n = int(count) if count.isdigit() else _COUNTS[count]
+        unit = relative.group(2).lower()
+        due = session_date + (relativedelta(months=n) if unit == "month"
+                              else timedelta(days=n * (7 if unit == "week" else 1)))
+    else:
+        weekday_only = not re.search(r"\d", text)
+        if weekday_only and not _WEEKDAYS.search(text):
+            return None  # no day in it: "end of March", "soon"
+        if _VAGUE.search(text) and not re.search(r"\d", text):
+            return None  # "Friday next week": not plain enough
+        if not weekday_only and not (_MONTHS.search(text)
+                                     or re.search(r"\b\d{1,4}[/.\-]\d{1,2}\b", text)):
+            return None  # a number alone ("2", "the 15th") names no month
+        try:
+            iso = re.search(r"\b\d{4}-\d{1,2}-\d{1,2}\b", text)  # 2027-01-10: year first
+            due = dateparser.parse(text, fuzzy=True, dayfirst=not iso,
+                                   default=datetime.combine(session_date, time())).date()
+        except (ValueError, OverflowError):
+            return None
+        if weekday_only and due <= session_date:
+            due += timedelta(days=7)  # "Friday" said on a Friday: the next one
+        if due < session_date and not re.search(r"\b\d{4}\b", text):
+            due = due.replace(year=due.year + 1) if not (due.month == 2 and due.day == 29) \
+                else None
+    if due is None or due < session_date or due > session_date + timedelta(days=731):
+        return None
+    return due

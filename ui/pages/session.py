@@ -402,8 +402,14 @@ class SessionPage(QWidget):
         return all(value == edit.toPlainText() for value, edit in pairs)
 
     def _will_to_action(self, text: str) -> None:
+        """Will → action item: the Will's "What" as its text and, when the "When" names a
+        date plainly ("by 15 Dec", "Friday", "in 2 weeks"), that date as its due date."""
+        from coachdesk.services.grow import due_date_in
+
         self.tabs.setCurrentWidget(self.actions)
-        self.actions.prefill(text)
+        when = self.grow.edits["will_when"].toPlainText()
+        due = due_date_in(when, self.session.session_date) if self.session else None
+        self.actions.prefill(text, due)
 
     def _back(self) -> None:
         self.leave()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from datetime import date
+
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -373,6 +375,8 @@ class ActionsPanel(QWidget):
         layout.addWidget(self.error)
         self.add_button.clicked.connect(self._add)
         self.text.returnPressed.connect(self._add)
+        self.due.edit.returnPressed.connect(self._add)  # Enter adds from any field of the row
+        self.owner.installEventFilter(self)
         self.edit_button.clicked.connect(self.edit_selected)
         self.view.doubleClicked.connect(lambda _index: self.edit_selected())
         row_action(self.view, "Edit…", ["Return", "Enter", "F2"], self.edit_selected, "editActionKey")
@@ -391,13 +395,29 @@ class ActionsPanel(QWidget):
         self.error.show_error(None)
         self.model.set_rows(actions.session_rows(self.ctx.db, session.id))
 
-    def prefill(self, text: str) -> None:
-        """Will → action: the text is offered, the coach sets owner and date and adds it."""
-        self.text.setText(text[:2000])
+    def prefill(self, text: str, due: date | None = None) -> None:
+        """Will → action: the text (and the due date the Will's "When" names) is offered;
+        the coach checks owner and date and adds it with Enter."""
+        self.text.setText(" ".join(text.split())[:2000])
+        if due is not None:
+            self.due.set_value(due)
         self.text.setFocus()
+        self.text.end(False)
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Enter on the owner adds, too
+        if (watched is self.owner and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not self.owner.view().isVisible()):
+            self._add()
+            return True
+        return super().eventFilter(watched, event)
 
     def _add(self) -> None:
         self.error.show_error(None)
+        self.due.commit()  # Enter in the date: what is typed there counts
+        if self.due.problem():  # said under the date itself; nothing is added
+            self.due.edit.setFocus()
+            return
         try:
             item = actions.create(self.ctx.db, self.session.id, self.text.text(),
                                   owner=self.owner.currentData(), due_date=self.due.value())
