@@ -542,3 +542,44 @@ def test_enter_on_a_selected_row_opens_it_like_a_double_click(qtbot, win, where)
     qtbot.waitUntil(lambda: state["done"] or win.stack.currentWidget() is not page_before,
                     timeout=1500)
     assert opened or win.stack.currentWidget() is not page_before, f"Enter in {where} did nothing"
+
+
+# -- 12. a "New…" button beside a list is no Tab stop that swallows typing -----------------------
+
+
+def test_tab_from_the_organization_list_goes_on_to_the_email_and_ctrl_n_makes_a_new_one(
+        qtbot, win):
+    from ui.dialogs.people import NewClientDialog
+
+    dialog = NewClientDialog(win.ctx, win)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    for text in ("Zoe Ng", "COO"):
+        qtbot.keyClicks(QApplication.focusWidget(), text)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.org.combo
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.email  # not the "New…" button
+    qtbot.keyClicks(QApplication.focusWidget(), "zoe@example.org")
+    assert dialog.email.text() == "zoe@example.org"
+    # the keyboard way to a new organization: Ctrl+N in the list
+    dialog.org.combo.setFocus()
+    qtbot.waitUntil(dialog.org.combo.hasFocus)
+    state = when_modal_named("organizationDialog", lambda d: d.reject())
+    qtbot.keyClick(dialog.org.combo, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert state["done"] and state["error"] is None
+    dialog.reject()
+
+
+def test_ctrl_n_in_the_client_pages_organization_list_is_a_new_organization_not_a_new_client(
+        qtbot, win):
+    activate(qtbot, win)
+    win.open_client(jose_id(win.ctx.db))
+    combo = win.client_page.organization.combo
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    state = when_modal(lambda d: (state.setdefault("name", d.objectName()), d.reject()))
+    qtbot.keyClick(combo, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: state["done"])
+    assert state["name"] == "organizationDialog"

@@ -3,6 +3,8 @@ an organization or a sponsor (the People page)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QKeyCombination, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -35,12 +37,36 @@ class PickerWithNew(QWidget):
         self.new_button = QPushButton("New…")
         self.new_button.setObjectName(f"{object_name}New")
         self.new_button.setAccessibleName(f"New {accessible.lower()}")
-        self.new_button.setToolTip(f"Create a new {accessible.lower()}")
+        self.new_button.setToolTip(f"Create a new {accessible.lower()} (Ctrl+N in the list)")
+        # No Tab stop (NoFocus: a click still works): Tab from the list goes on to the next
+        # field, where the coach goes on typing (a button there swallowed the words, or a
+        # space opened this form). The keyboard way is Ctrl+N in the list, shown in its
+        # right-click menu.
+        self.new_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Ctrl+N is the combo's own key (taken before the window's "New client", see
+        # eventFilter), so the menu only names it.
+        self.new_action = QAction(f"New {accessible.lower()}…\tCtrl+N", self.combo)
+        self.new_action.setObjectName(f"{object_name}NewKey")
+        self.combo.addAction(self.new_action)
+        self.combo.installEventFilter(self)
+        self.combo.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo, 1)
         layout.addWidget(self.new_button)
         self.new_button.clicked.connect(self._create)
+        self.new_action.triggered.connect(lambda _checked=False: self._create())
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt name)
+        if watched is self.combo and event.type() in (QEvent.Type.ShortcutOverride,
+                                                      QEvent.Type.KeyPress):
+            if event.keyCombination() == QKeyCombination(Qt.KeyboardModifier.ControlModifier,
+                                                         Qt.Key.Key_N):
+                event.accept()  # the override keeps the window's Ctrl+N from taking it
+                if event.type() == QEvent.Type.KeyPress:
+                    self._create()
+                return True
+        return super().eventFilter(watched, event)
 
     @property
     def currentIndexChanged(self):
