@@ -230,7 +230,10 @@ class MainWindow(QMainWindow):
         page.leave()
         refused = refused_values(page)
         if refused and ask_to_stay(self, refused):
-            self._select_nav("clients")  # a client's or session's page is under Clients
+            # A client's or session's page is under Clients; after the click on another
+            # sidebar entry is over (the list sets its own current row when the click ends).
+            self._select_nav("clients")
+            QTimer.singleShot(0, lambda: self._select_nav("clients"))
             return False
         return True
 
