@@ -162,3 +162,22 @@ def test_the_wills_when_names_a_due_date_only_when_it_says_one_plainly(when, due
     from coachdesk.services.grow import due_date_in
 
     assert due_date_in(when, date(2026, 11, 27)) == due  # a Friday
+
+
+def test_alike_finds_a_record_of_the_same_name_or_e_mail_archived_ones_too(demo_db):
+    from coachdesk.models import Client, Organization, Sponsor
+    from coachdesk.services import duplicates as dup
+    from coachdesk.services import organizations, sponsors
+
+    katrin = next(p for p in sponsors.list_all(demo_db) if p.name == "Katrin Vogel")
+    assert [p.id for p in dup.alike(demo_db, Sponsor, "  KATRIN   vögel ")] == [katrin.id]
+    assert [p.id for p in dup.alike(demo_db, Sponsor, "K. Vogel", "K.VOGEL@nordlicht.example ")] \
+        == [katrin.id]
+    assert dup.alike(demo_db, Sponsor, "Someone else", "") == []
+    assert dup.alike(demo_db, Sponsor, "", "") == []
+    sponsors.archive(demo_db, katrin.id)
+    assert [p.id for p in dup.alike(demo_db, Sponsor, "Katrin Vogel")] == [katrin.id]
+    lumiere = next(o for o in organizations.list_all(demo_db) if o.name == "Atelier Lumière")
+    assert [o.id for o in dup.alike(demo_db, Organization, "atelier lumiere")] == [lumiere.id]
+    jose = next(c for c in clients.list_rows(demo_db) if c.name.startswith("José"))
+    assert [c.id for c in dup.alike(demo_db, Client, "Someone", jose.email.upper())] == [jose.id]

@@ -458,7 +458,21 @@ def test_leaving_a_page_with_a_refused_email_asks_and_stay_keeps_it_to_correct(q
     activate(qtbot, win)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.email)
     assert page.email.text() == "jose at nordlicht" and page.email.selectedText() == page.email.text()
+    # a click on another sidebar entry asks the same; after Stay the sidebar still says
+    # where the coach is
+    state = _answer(qtbot, "stayButton")
+    sessions_item = win.nav.item(1)
+    qtbot.mouseClick(win.nav.viewport(), Qt.MouseButton.LeftButton,
+                     pos=win.nav.visualItemRect(sessions_item).center())
+    qtbot.waitUntil(lambda: state["done"])
+    qtbot.wait(50)
+    assert win.stack.currentWidget() is page
+    assert win.nav.currentItem().text().startswith("Clients")
+    assert [i.text() for i in win.nav.selectedItems()][0].startswith("Clients")
+    activate(qtbot, win)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.email)
     # corrected where the cursor is: then leaving asks nothing
+    page.email.selectAll()
     qtbot.keyClicks(QApplication.focusWidget(), "jose@nordlicht.example")
     qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert win.stack.currentWidget() is win.sessions_page
@@ -583,3 +597,59 @@ def test_ctrl_n_in_the_client_pages_organization_list_is_a_new_organization_not_
     qtbot.keyClick(combo, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: state["done"])
     assert state["name"] == "organizationDialog"
+
+
+# -- 13. adding someone already there asks first -------------------------------------------------
+
+
+def _new_sponsor_named(qtbot, win, name: str, answer: str) -> dict:
+    seen = {}
+
+    def fill(dialog):
+        activate(qtbot, dialog)
+        qtbot.keyClicks(QApplication.focusWidget(), name)
+
+        def choose(box):
+            seen["question"] = box.text()
+            seen["default"] = box.defaultButton().objectName()
+            if answer == "escape":
+                qtbot.keyClick(box, Qt.Key.Key_Escape)
+            else:
+                box.findChild(QPushButton, answer).click()
+
+        asked = when_modal_named("alreadyThereQuestion", choose,
+                                 attempts=5 if answer == "never asked" else 750)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        if answer != "never asked":
+            qtbot.waitUntil(lambda: asked["done"])
+        seen["still_open"] = dialog.isVisible()
+        seen["typed"] = dialog.name.text()
+        if dialog.isVisible():
+            dialog.reject()
+
+    state = when_modal_named("sponsorDialog", fill)
+    win.people_page.sponsors.new_record()
+    assert state["done"] and state["error"] is None
+    return seen
+
+
+def test_a_new_sponsor_of_a_name_already_there_asks_and_can_use_the_existing_one(qtbot, win):
+    from coachdesk.services import sponsors
+
+    db = win.ctx.db
+    before = len(sponsors.list_all(db))
+    activate(qtbot, win)
+    qtbot.keyClick(win, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # People
+    seen = _new_sponsor_named(qtbot, win, "katrin  VOGEL", "escape")
+    assert "Katrin Vogel" in seen["question"] and "k.vogel@nordlicht.example" in seen["question"]
+    assert seen["default"] == "useExistingButton"
+    assert seen["still_open"] and seen["typed"] == "katrin  VOGEL"  # Esc: back to the form
+    seen = _new_sponsor_named(qtbot, win, "Katrin Vogel", "useExistingButton")
+    assert not seen["still_open"] and len(sponsors.list_all(db)) == before
+    listing = win.people_page.sponsors
+    current = listing.proxy.index(listing.table.currentIndex().row(), 0).data()
+    assert current == "Katrin Vogel"  # the existing one is shown selected
+    seen = _new_sponsor_named(qtbot, win, "Katrin Vogel", "addAnywayButton")
+    assert len(sponsors.list_all(db)) == before + 1  # two records, as the coach chose
+    seen = _new_sponsor_named(qtbot, win, "Somebody New", "never asked")
+    assert "question" not in seen and len(sponsors.list_all(db)) == before + 2

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timezone
 
+from sqlmodel import select
+
 from ..errors import ValidationError
 from . import validation as v
 from ._common import get_or_raise
@@ -27,6 +29,23 @@ def name_key(name: str) -> str:
 def email_key(email: str) -> str:
     """E-mail addresses compare without case or surrounding space; '' for none."""
     return (email or "").strip().casefold()
+
+
+def alike(db, model, name: str, email: str = "") -> list:
+    """The records of ``model`` (Client, Sponsor or Organization) that a new one named
+    ``name`` (with ``email``, for the kinds that have one) would duplicate: the same
+    ``name_key`` or the same ``email_key``; oldest first. Archived ones count too: a
+    coach adding "Katrin Vogel" again wants to hear of the archived one."""
+    wanted_name, wanted_email = name_key(name), email_key(email)
+    if not wanted_name and not wanted_email:
+        return []
+    has_email = hasattr(model, "email")
+    with db.session() as s:
+        columns = [model.id, model.name] + ([model.email] if has_email else [])
+        ids = [row[0] for row in s.exec(select(*columns).order_by(model.id))
+               if (wanted_name and name_key(row[1]) == wanted_name)
+               or (has_email and wanted_email and email_key(row[2]) == wanted_email)]
+        return [s.get(model, i) for i in ids]
 
 
 def groups(keys: Iterable[tuple[int, Iterable[str]]]) -> dict[int, tuple[int, ...]]:

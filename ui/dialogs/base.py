@@ -432,6 +432,11 @@ def focus_leaves_or_self(widget: QWidget) -> list[QWidget]:
     return focus_leaves(widget)
 
 
+class StayOpen(Exception):
+    """Raised by ``submit()`` when the coach chose to go back to the form (after a
+    question): nothing is saved, the form stays open as it is, with no message."""
+
+
 class FormDialog(FormBehaviour, QDialog):
     """Subclasses add rows with ``add_field`` and implement ``submit()``.
 
@@ -507,6 +512,8 @@ class FormDialog(FormBehaviour, QDialog):
             return
         try:
             self.result_object = self.submit()
+        except StayOpen:
+            return
         except CoachDeskError as exc:
             self.show_error(exc)
             return

@@ -9,15 +9,18 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QWidget,
 )
 
+from coachdesk.models import Client, Organization, Sponsor
 from coachdesk.services import clients, organizations, sponsors
+from coachdesk.services import duplicates as dup
 
 from ..context import AppContext
-from .base import FormDialog
+from .base import FormDialog, StayOpen
 
 
 class PickerWithNew(QWidget):
@@ -102,6 +105,54 @@ class PickerWithNew(QWidget):
             self.combo.currentIndexChanged.emit(self.combo.currentIndex())
 
 
+def use_existing(dialog: FormDialog, noun: str, found: list, describe, use_text: str):
+    """Before a new ``noun`` is added: when ``found`` (``duplicates.alike``) holds one
+    of that name or e-mail, ask. Returns the existing record to use, or None to add the
+    new one anyway; raises ``StayOpen`` to go back to the form (Esc)."""
+    if not found:
+        return None
+    box = QMessageBox(dialog)
+    box.setObjectName("alreadyThereQuestion")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Already in your practice?")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # names are text, never markup
+    lines = [f"• {describe(r)}" for r in found[:5]]
+    if len(found) > 5:
+        lines.append(f"• and {len(found) - 5} more")
+    box.setText(f"Your practice already has {'a ' + noun if len(found) == 1 else noun + 's'} "
+                "with this name or e-mail address:\n" + "\n".join(lines))
+    box.setInformativeText(f"Adding another one makes two records of one {noun} (they can "
+                           "be merged later on the People page).")
+    use = box.addButton(use_text, QMessageBox.ButtonRole.AcceptRole)
+    use.setObjectName("useExistingButton")
+    add = box.addButton(f"Add a new {noun}", QMessageBox.ButtonRole.DestructiveRole)
+    add.setObjectName("addAnywayButton")
+    back = box.addButton("Back to the form", QMessageBox.ButtonRole.RejectRole)
+    back.setObjectName("backToFormButton")
+    box.setDefaultButton(use)
+    box.setEscapeButton(back)
+    box.exec()
+    if box.clickedButton() is use:
+        return found[0]
+    if box.clickedButton() is add:
+        return None
+    raise StayOpen
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _sponsor_words(ctx, sponsor) -> str:
+    org = organizations.get(ctx.db, sponsor.organization_id).name \
+        if sponsor.organization_id else ""
+    details = [d for d in (sponsor.role, org and f"at {org}", sponsor.email) if d]
+    archived = " (archived)" if sponsor.archived else ""
+    return _short(sponsor.name) + archived + (f" — {_short(', '.join(details), 80)}"
+                                              if details else "")
+
+
 class OrganizationPicker(PickerWithNew):
     def __init__(self, ctx: AppContext, object_name: str = "organizationPicker", parent=None):
         super().__init__(ctx, object_name, "Organization", parent)
@@ -139,6 +190,13 @@ class OrganizationDialog(FormDialog):
             self.notes.setPlainText(org.notes)
 
     def submit(self):
+        if not self.organization_id:
+            existing = use_existing(
+                self, "organization", dup.alike(self.ctx.db, Organization, self.name.text()),
+                lambda o: _short(o.name) + (" (archived)" if o.archived else ""),
+                "Use the existing one")
+            if existing is not None:
+                return existing
         if self.organization_id:
             org = organizations.update(self.ctx.db, self.organization_id, name=self.name.text(),
                                        notes=self.notes.toPlainText())
@@ -177,6 +235,12 @@ class SponsorDialog(FormDialog):
     def submit(self):
         values = dict(name=self.name.text(), role=self.role.text(), email=self.email.text(),
                       phone=self.phone.text(), organization_id=self.org.value())
+        if not self.sponsor_id:
+            existing = use_existing(
+                self, "sponsor", dup.alike(self.ctx.db, Sponsor, values["name"], values["email"]),
+                lambda p: _sponsor_words(self.ctx, p), "Use the existing one")
+            if existing is not None:
+                return existing
         if self.sponsor_id:
             sponsor = sponsors.update(self.ctx.db, self.sponsor_id, **values)
         else:
@@ -200,6 +264,13 @@ class NewClientDialog(FormDialog):
     def submit(self):
         from datetime import date
 
+        existing = use_existing(
+            self, "client", dup.alike(self.ctx.db, Client, self.name.text(), self.email.text()),
+            lambda c: _short(c.name) + (f" — {_short(c.email)}" if c.email else "")
+            + (" (archived)" if c.status.value == "archived" else ""),
+            "Open the existing client")
+        if existing is not None:
+            return existing
         client = clients.create(self.ctx.db, name=self.name.text(), job_title=self.job_title.text(),
                                 organization_id=self.org.value(), email=self.email.text(),
                                 phone=self.phone.text(), start_date=date.today())
