@@ -509,6 +509,7 @@ def test_a_refused_save_shows_why_under_the_field_and_puts_the_cursor_there(
     assert box.isAncestorOf(first), "the sentence is not under the field"
     assert first.hasFocus()
     keys(qtbot, "Zoë")  # corrected where the cursor is, and saved
+    assert errors[0].isHidden(), "the sentence stays after the field was corrected"
     if path in MAKE_VALID:
         MAKE_VALID[path](qtbot, dialog)
         first.setFocus()

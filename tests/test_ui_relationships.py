@@ -139,11 +139,15 @@ def test_stakeholder_dialog_shows_errors_beside_the_field_and_saves_nothing(qtbo
         # Influence, relationship and trend start unchosen: the coach's view, not a default.
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         seen["unchosen"] = dialog.errors["influence"].text()
+        seen["all_said"] = [dialog.errors[f].isVisible() for f in
+                            ("influence", "relationship_quality", "trend")]
         seen["unchosen_focus"] = dialog.focusWidget() is dialog.influence  # the cursor there
         seen["count_unchosen"] = len(relationships.stakeholders(demo_db, tab.client.id))
         for combo in (dialog.influence, dialog.quality, dialog.trend):
             combo.setFocus()
             qtbot.keyClick(combo, Qt.Key.Key_Down)
+        seen["cleared"] = [dialog.errors[f].isHidden() for f in
+                           ("influence", "relationship_quality", "trend")]
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         if dialog.isVisible():
             dialog.reject()
@@ -154,6 +158,8 @@ def test_stakeholder_dialog_shows_errors_beside_the_field_and_saves_nothing(qtbo
     assert seen["unchosen"] == ("Choose how much this person can affect the client's goals, "
                                 "as you see it.")
     assert seen["unchosen_focus"] and seen["count_unchosen"] == before
+    assert seen["all_said"] == [True] * 3  # all three at once, not one per Save
+    assert seen["cleared"] == [True] * 3  # each goes once chosen
     assert seen["name_error"] == "The stakeholder's name cannot be empty."
     assert seen["hint"] == "Adds up to 110; needs 100."
     assert seen["mvs_error_shown"] and seen["still_open"]

@@ -432,6 +432,25 @@ def focus_leaves_or_self(widget: QWidget) -> list[QWidget]:
     return focus_leaves(widget)
 
 
+def clear_when_changed(widget: QWidget, error) -> None:
+    """The red sentence under a field goes as soon as the coach changes the field (a
+    choice made, a letter typed): it spoke of what was there, not of the correction."""
+    hide = lambda *_args: error.show_error(None)  # noqa: E731
+    for w in [widget, *widget.findChildren(QWidget)]:
+        if isinstance(w, QLineEdit):
+            w.textEdited.connect(hide)
+        elif isinstance(w, QComboBox):
+            w.activated.connect(hide)
+        elif isinstance(w, (QPlainTextEdit, QTextEdit)):
+            w.textChanged.connect(hide)
+        elif isinstance(w, QAbstractSpinBox):
+            w.editingFinished.connect(hide)
+            if hasattr(w, "valueChanged"):
+                w.valueChanged.connect(hide)
+        elif isinstance(w, QAbstractButton) and w.isCheckable():
+            w.toggled.connect(hide)
+
+
 class StayOpen(Exception):
     """Raised by ``submit()`` when the coach chose to go back to the form (after a
     question): nothing is saved, the form stays open as it is, with no message."""
@@ -478,6 +497,7 @@ class FormDialog(FormBehaviour, QDialog):
         self.errors[field] = error
         self.fields[field] = widget
         self.form.addRow(QLabel(label), with_error(widget, error))
+        clear_when_changed(widget, error)
         return widget
 
     def clear_errors(self) -> None:

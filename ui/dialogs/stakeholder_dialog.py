@@ -21,7 +21,7 @@ from ..context import AppContext
 from ..models.stakeholder_table import INFLUENCE_WORDS, QUALITY_WORDS, TREND_ARROWS
 from ..theme import css
 from ..widgets.fields import name_widget
-from .base import FormDialog
+from .base import FormDialog, StayOpen, focus_into
 
 
 def _number_text(value: float | None) -> str:
@@ -72,17 +72,17 @@ class StakeholderDialog(FormDialog):
         self.influence = QComboBox()
         for n in range(1, 6):
             self.influence.addItem(f"{n} — {INFLUENCE_WORDS[n]}", n)
-        self.add_field("Influence on the client's goals", "influence", self.influence,
+        self.add_field("Influence on the client's goals *", "influence", self.influence,
                        "stakeholderInfluence")
         self.quality = QComboBox()
         for n in range(1, 6):
             self.quality.addItem(f"{n} — {QUALITY_WORDS[n]}", n)
-        self.add_field("Relationship quality", "relationship_quality", self.quality,
+        self.add_field("Relationship quality *", "relationship_quality", self.quality,
                        "stakeholderQuality")
         self.trend = QComboBox()
         for t in RelationshipTrend:
             self.trend.addItem(f"{TREND_ARROWS[t]} {TREND_LABELS[t]}", t.value)
-        self.add_field("Trend", "trend", self.trend, "stakeholderTrend")
+        self.add_field("Trend *", "trend", self.trend, "stakeholderTrend")
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("What matters about this person for the client's goals…")
         self.notes.setTabChangesFocus(True)
@@ -176,6 +176,13 @@ class StakeholderDialog(FormDialog):
             check_mvs(*mvs)
         else:
             mvs = (None, None, None)
+        # Every view left unchosen is said at once, under its own field (not one per Save).
+        unchosen = [field for field in UNCHOSEN if values[field] is None]
+        if unchosen and values["name"].strip():
+            for field in unchosen:
+                self.errors[field].show_error(UNCHOSEN[field])
+            focus_into(self.fields[unchosen[0]])
+            raise StayOpen
         if self.stakeholder is None:
             row = relationships.add_stakeholder(self.ctx.db, self.client_id, **values)
             self.stakeholder = row  # a retry after a failure below edits, not adds again
