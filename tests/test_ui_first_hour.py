@@ -653,3 +653,21 @@ def test_a_new_sponsor_of_a_name_already_there_asks_and_can_use_the_existing_one
     assert len(sponsors.list_all(db)) == before + 1  # two records, as the coach chose
     seen = _new_sponsor_named(qtbot, win, "Somebody New", "never asked")
     assert "question" not in seen and len(sponsors.list_all(db)) == before + 2
+
+
+def test_enter_on_the_actions_page_shows_the_action_in_its_session(qtbot, win):
+    activate(qtbot, win)
+    qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # Actions
+    page = win.actions_page
+    qtbot.waitUntil(lambda: page.view.model().rowCount() > 1)
+    click_row(qtbot, page.view, 1)
+    chosen = page.marks.selected()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    session_page = win.session_page
+    assert win.stack.currentWidget() is session_page
+    assert session_page.session.id == chosen.session_id
+    assert session_page.tabs.currentWidget() is session_page.actions
+    view = session_page.actions.view
+    assert QApplication.focusWidget() is view
+    shown = session_page.actions.model.row_at(view.currentIndex().row())
+    assert shown.id == chosen.id and view.selectionModel().isRowSelected(view.currentIndex().row())

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.session_page.back_requested.connect(self.open_client)
         self.sessions_page.open_session.connect(self.open_session)
         self.actions_page.open_session.connect(self.open_session)
+        self.actions_page.open_action.connect(self.open_action)
         self.welcome_page.demo_requested.connect(self.load_demo)
         self.welcome_page.start_requested.connect(self.start_practice)
         ctx.status_message.connect(lambda m: self.statusBar().showMessage(m, 10000))
@@ -277,6 +278,22 @@ class MainWindow(QMainWindow):
         self.session_page.tabs.setCurrentIndex(0)
         self.session_page.private_notes.setFocus(Qt.FocusReason.OtherFocusReason)
         self.session_page.private_notes.moveCursor(QTextCursor.MoveOperation.End)
+
+    def open_action(self, session_id: int, action_id: int) -> None:
+        """An action item from the Actions page: its session, on the Actions tab, with the
+        action selected (where Enter edits it and Space marks it done)."""
+        self.open_session(session_id)
+        page = self.session_page
+        if self.stack.currentWidget() is not page or page.session is None \
+                or page.session.id != session_id:
+            return
+        page.tabs.setCurrentWidget(page.actions)
+        view = page.actions.view
+        row = page.actions.model.row_of(action_id)
+        if row >= 0:
+            view.selectRow(row)
+            view.scrollTo(page.actions.model.index(row, 0))
+        view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def new_session(self) -> None:
         if self.stack.currentWidget() is self.session_page and self.session_page.session:

@@ -95,6 +95,7 @@ class ActionsPage(QWidget):
     key is undone with the next one."""
 
     open_session = Signal(int)
+    open_action = Signal(int, int)  # session id, action id: the action shown in its session
 
     OWNERS = (("All owners", "all"), ("Client", "client"), ("Coach", "coach"))
     STATUSES = (("Open", "open"), ("Done", "done"), ("Dropped", "dropped"), ("All", "all"))
@@ -196,4 +197,4 @@ class ActionsPage(QWidget):
     def _open(self) -> None:
         a = self.marks.selected()
         if a is not None:
-            self.open_session.emit(a.session_id)
+            self.open_action.emit(a.session_id, a.id)
