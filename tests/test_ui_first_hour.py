@@ -671,3 +671,31 @@ def test_enter_on_the_actions_page_shows_the_action_in_its_session(qtbot, win):
     assert QApplication.focusWidget() is view
     shown = session_page.actions.model.row_at(view.currentIndex().row())
     assert shown.id == chosen.id and view.selectionModel().isRowSelected(view.currentIndex().row())
+
+
+@pytest.mark.parametrize("key, page_name", [(Qt.Key.Key_2, "sessions_page"),
+                                            (Qt.Key.Key_3, "actions_page")])
+def test_ctrl_number_puts_the_cursor_in_the_pages_list_so_down_and_enter_open(
+        qtbot, win, key, page_name):
+    activate(qtbot, win)
+    qtbot.keyClick(win, key, Qt.KeyboardModifier.ControlModifier)
+    page = getattr(win, page_name)
+    assert win.stack.currentWidget() is page
+    if page_name == "sessions_page":  # the recent sessions (the demo has several), again
+        page.tabs.setCurrentWidget(page.views["recent"])
+        qtbot.keyClick(win, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(win, key, Qt.KeyboardModifier.ControlModifier)
+    view = QApplication.focusWidget()
+    assert view is (page.views["recent"] if page_name == "sessions_page" else page.view)
+    assert view.currentIndex().row() == 0
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.currentIndex().row() == 1
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert win.stack.currentWidget() is win.session_page
+
+
+def test_ctrl_1_puts_the_cursor_in_the_clients_search(qtbot, win):
+    activate(qtbot, win)
+    qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(win, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is win.clients_page.search

@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         for number, (key, label) in enumerate(NAV_ITEMS, 1):
-            self._action(view_menu, f"&{label}", lambda _c=False, k=key: self.show_nav(k),
+            self._action(view_menu, f"&{label}", lambda _c=False, k=key: self.go_to(k),
                          f"Ctrl+{number}", f"actionShow{label}")
 
         help_menu = bar.addMenu("&Help")
@@ -242,6 +242,27 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.setCurrentRow([k for k, _ in NAV_ITEMS].index(key))
         self.nav.blockSignals(False)
+
+    def go_to(self, key: str) -> None:
+        """Ctrl+1…5 and the View menu: the page, with the cursor in its list (its first row
+        current), so arrows and Enter work at once. The sidebar's own arrows keep the focus
+        in the sidebar (show_nav)."""
+        self.show_nav(key)
+        page = self.stack.currentWidget()
+        if page is self.clients_page:
+            self.clients_page.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        view = {self.sessions_page: lambda: self.sessions_page.tabs.currentWidget(),
+                self.actions_page: lambda: self.actions_page.view,
+                self.people_page: lambda: self.people_page.current_list().table,
+                }.get(page, lambda: None)()
+        if view is None:
+            return
+        model = view.model()
+        if model is not None and model.rowCount() and not view.currentIndex().isValid():
+            view.setCurrentIndex(model.index(0, 0))
+            view.selectRow(0)
+        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def show_nav(self, key: str) -> None:
         if not self.may_leave():
