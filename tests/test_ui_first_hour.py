@@ -451,6 +451,7 @@ def test_leaving_a_page_with_a_refused_email_asks_and_stay_keeps_it_to_correct(q
     qtbot.waitUntil(lambda: state["done"])
     assert state["error"] is None
     assert "does not look like an e-mail address" in state["seen"]["text"]
+    assert "• E-mail: " in state["seen"]["text"]  # which field
     assert "jose at nordlicht" not in state["seen"]["text"]  # the app's words, not the typing
     assert state["seen"]["default"] == "stayButton"
     assert win.stack.currentWidget() is page  # stayed

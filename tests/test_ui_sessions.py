@@ -327,6 +327,7 @@ def test_will_turns_into_an_action_with_the_due_date_its_when_names_and_enter_ad
     assert QApplication.focusWidget() is actions_panel.text  # Enter is all it takes
     assert actions_panel.due.value() == date(2026, 12, 15)
     assert actions_panel.due.edit.text() != ""  # the view shows the date, too
+    assert actions_panel.when_hint.isHidden()  # the date says it all
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     [item] = actions.for_session(demo_db, page.session.id)
     assert (item.text, item.due_date) == ("Ask Lena to run the Monday meeting",
@@ -357,3 +358,10 @@ def test_will_turns_into_an_action_with_the_due_date_its_when_names_and_enter_ad
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert actions.for_session(demo_db, page.session.id)[-1].text == "Send the summary"
     assert view.model().rowCount() == 3
+    # a "When" with no date in it is shown for the coach to set the date from
+    page.tabs.setCurrentWidget(g)
+    g.edits["will_when"].setPlainText("after the board meeting")
+    qtbot.mouseClick(g.to_action_button, Qt.MouseButton.LeftButton)
+    assert actions_panel.due.value() is None
+    assert actions_panel.when_hint.isVisible()
+    assert actions_panel.when_hint.text() == "The Will says when: after the board meeting"

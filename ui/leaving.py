@@ -23,6 +23,11 @@ def refused_values(page: QWidget) -> list[tuple[QWidget, str]]:
             if not label.isHidden() and key in fields]
 
 
+def _named(field: QWidget) -> str:
+    name = field.accessibleName().strip()
+    return f"{name}: " if name else ""
+
+
 def ask_to_stay(parent: QWidget, refused: list[tuple[QWidget, str]]) -> bool:
     """True when the coach chose to stay (the cursor is then put in the first refused
     field, its text selected); False when they leave without the refused values."""
@@ -33,7 +38,7 @@ def ask_to_stay(parent: QWidget, refused: list[tuple[QWidget, str]]) -> bool:
     n = len(refused)
     box.setText("This change was not saved:" if n == 1 else f"These {n} changes were not saved:")
     # The sentences are the app's own (they never quote what was typed).
-    box.setInformativeText("\n".join(f"• {message}" for _field, message in refused)
+    box.setInformativeText("\n".join(f"• {_named(field)}{message}" for field, message in refused)
                            + "\n\nStay to correct it, or leave: the last saved value is kept.")
     stay = box.addButton("Stay and correct", QMessageBox.ButtonRole.RejectRole)
     stay.setObjectName("stayButton")

@@ -409,7 +409,7 @@ class SessionPage(QWidget):
         self.tabs.setCurrentWidget(self.actions)
         when = self.grow.edits["will_when"].toPlainText()
         due = due_date_in(when, self.session.session_date) if self.session else None
-        self.actions.prefill(text, due)
+        self.actions.prefill(text, due, when)
 
     def _back(self) -> None:
         self.leave()

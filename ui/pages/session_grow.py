@@ -372,6 +372,15 @@ class ActionsPanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         layout.addLayout(form)
+        # The Will's "When" in words, when no date could be read from it: the coach sets
+        # the due date from it (nothing the Will said is dropped unseen).
+        self.when_hint = QLabel()
+        self.when_hint.setObjectName("newActionWhenHint")
+        self.when_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.when_hint.setWordWrap(True)
+        self.when_hint.setStyleSheet("color: palette(placeholder-text);")
+        self.when_hint.hide()
+        layout.addWidget(self.when_hint)
         layout.addWidget(self.error)
         self.add_button.clicked.connect(self._add)
         self.text.returnPressed.connect(self._add)
@@ -391,16 +400,23 @@ class ActionsPanel(QWidget):
             QWidget.setTabOrder(first, second)
 
     def load(self, session) -> None:
+        if self.session is None or self.session.id != session.id:
+            self.when_hint.hide()  # it spoke of another session's Will
         self.session = session
         self.error.show_error(None)
         self.model.set_rows(actions.session_rows(self.ctx.db, session.id))
 
-    def prefill(self, text: str, due: date | None = None) -> None:
+    def prefill(self, text: str, due: date | None = None, when: str = "") -> None:
         """Will → action: the text (and the due date the Will's "When" names) is offered;
-        the coach checks owner and date and adds it with Enter."""
+        the coach checks owner and date and adds it with Enter. A "When" with no date in it
+        is shown under the form, for the coach to set the date from."""
         self.text.setText(" ".join(text.split())[:2000])
         if due is not None:
             self.due.set_value(due)
+        when = " ".join(when.split())
+        self.when_hint.setText(f"The Will says when: {when[:300]}" if when and due is None
+                               else "")
+        self.when_hint.setVisible(bool(self.when_hint.text()))
         self.text.setFocus()
         self.text.end(False)
 
@@ -426,6 +442,7 @@ class ActionsPanel(QWidget):
             return
         self.text.clear()
         self.due.set_value(None)
+        self.when_hint.hide()
         self.load(self.session)
         row = self.model.row_of(item.id)
         if row >= 0:
