@@ -210,3 +210,27 @@ def test_load_dashboard_is_the_same_data_for_a_fixed_day(demo_db):
     month = [r for r in sessions.recent(demo_db, days=day.day - 1, today=day) if r.status == "held"]
     assert data.held_this_month == len(month)
     assert data.planned_soon == len(sessions.upcoming(demo_db, days=14, today=day)) > 0
+
+
+def test_enter_on_a_client_in_need_opens_the_tab_that_shows_why(qtbot, win):
+    from ui.pages.dashboard import REASON_TAB
+
+    page = win.dashboard_page
+    m = page.attention_model
+    assert m.rowCount() > 0
+    opened = []
+    for row in range(min(m.rowCount(), 4)):
+        win.show_nav("dashboard")
+        with qtbot.waitSignal(page.loaded, timeout=10000):
+            pass
+        a = m.assessment(row)
+        worst = next(r for r in a.reasons if r.level == a.level)
+        page.attention.setFocus()
+        page.attention.setCurrentIndex(m.index(row, 0))
+        qtbot.keyClick(page.attention, Qt.Key.Key_Return)
+        assert win.stack.currentWidget() is win.client_page
+        assert win.client_page.client.id == a.client_id
+        assert win.client_page.tabs.currentIndex() == REASON_TAB.get(worst.rule, 0)
+        opened.append(worst.rule)
+    # Søren's intent to stay fell: his page opens on the indicators
+    assert any(rule in ("low_value", "falling_trend") for rule in opened)

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
 
             self._dashboard_page = DashboardPage(self.ctx)
             self._dashboard_page.open_client.connect(self.open_client)
+            self._dashboard_page.open_client_tab.connect(self.open_client_on_tab)
             self._dashboard_page.open_session.connect(self.open_session)
             self.stack.addWidget(self._dashboard_page)
         return self._dashboard_page
@@ -381,6 +382,13 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.client_page)
         # Somewhere typing changes nothing (the Name field would rename the client, autosaved).
         self.client_page.tabs.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_client_on_tab(self, client_id: int, tab: int) -> None:
+        """A client from the dashboard's attention list, on the tab that shows why."""
+        self.open_client(client_id)
+        if self.stack.currentWidget() is self.client_page and 0 <= tab < \
+                self.client_page.tabs.count():
+            self.client_page.tabs.setCurrentIndex(tab)
 
     def search_everything(self) -> None:
         from .dialogs.search_dialog import SearchDialog

@@ -245,8 +245,14 @@ class Figure(QFrame):
 # -- the page ------------------------------------------------------------------------------
 
 
+#: the client page's tab that shows what a signal's reason is about (0: profile & sessions,
+#: 1: indicators, 2: goals; see client_detail.SECTION_TABS)
+REASON_TAB = {"low_value": 1, "falling_trend": 1, "stuck_goal": 2}
+
+
 class DashboardPage(QWidget):
     open_client = Signal(int)
+    open_client_tab = Signal(int, int)  # client id, the tab that shows why they need attention
     open_session = Signal(int)  # from the agenda
     loaded = Signal()  # the page shows fresh data
     _arrived = Signal(int, object)  # from the loading thread: (generation, data or error)
@@ -558,7 +564,9 @@ class DashboardPage(QWidget):
     def _open_attention(self, index) -> None:
         a = self.attention_model.assessment(index.row())
         if a is not None:
-            self.open_client.emit(a.client_id)
+            # The tab of the strongest reason: a falling indicator opens on the indicators.
+            worst = max(a.reasons, key=lambda r: r.level == a.level, default=None)
+            self.open_client_tab.emit(a.client_id, REASON_TAB.get(worst.rule, 0) if worst else 0)
 
     def _open_side(self, view: QTableView, index) -> None:
         ids = self._engagement_clients if view is self.engagements else self._overdue_clients
