@@ -700,3 +700,16 @@ def test_ctrl_1_puts_the_cursor_in_the_clients_search(qtbot, win):
     qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(win, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is win.clients_page.search
+
+
+def test_a_clients_open_session_button_waits_for_a_chosen_session(qtbot, win):
+    activate(qtbot, win)
+    win.open_client(jose_id(win.ctx.db))
+    page = win.client_page
+    assert not page.open_session_button.isEnabled()  # nothing chosen: nothing opened
+    click_row(qtbot, page.session_table, 1)
+    chosen = page.session_model.row_at(1).id
+    assert page.open_session_button.isEnabled()
+    qtbot.mouseClick(page.open_session_button, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is win.session_page
+    assert win.session_page.session.id == chosen

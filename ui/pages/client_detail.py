@@ -38,7 +38,7 @@ from ..widgets.autosave import AutoSaver
 from ..widgets.elided import elide
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from ..widgets.form_grid import FormGrid
-from ..widgets.row_actions import row_action
+from ..widgets.row_actions import current_row, row_action
 from ..widgets.saved_state import NEEDS_FIXING, SAVED, SavedStateLabel
 from ..widgets.table_fit import (
     FillingTableView,
@@ -263,6 +263,10 @@ class ClientPage(QWidget):
         self.engagement_table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.new_session_button.clicked.connect(self.new_session)
         self.open_session_button.clicked.connect(self._open_selected_session)
+        # "Open" opens the session chosen in the list: nothing chosen, nothing to open
+        self.open_session_button.setEnabled(False)
+        self.session_table.selectionModel().selectionChanged.connect(self._update_open_session)
+        self.session_model.modelReset.connect(self._update_open_session)
         self.session_table.doubleClicked.connect(self._open_selected_session)
         row_action(self.session_table, "Open session", ["Return", "Enter"],
                    self._open_selected_session, "openSessionKey")
@@ -414,8 +418,12 @@ class ClientPage(QWidget):
             self.load_engagements()
             self.open_session.emit(dialog.result_object.id)
 
+    def _update_open_session(self, *_):
+        self.open_session_button.setEnabled(
+            bool(self.session_table.selectionModel().selectedRows()))
+
     def _open_selected_session(self, *_):
-        row = self.session_model.row_at(self.session_table.currentIndex().row())
+        row = self.session_model.row_at(current_row(self.session_table))
         if row is not None:
             self.open_session.emit(row.id)
 
