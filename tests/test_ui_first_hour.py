@@ -713,3 +713,36 @@ def test_a_clients_open_session_button_waits_for_a_chosen_session(qtbot, win):
     qtbot.mouseClick(page.open_session_button, Qt.MouseButton.LeftButton)
     assert win.stack.currentWidget() is win.session_page
     assert win.session_page.session.id == chosen
+
+
+# -- 14. Help says which keys do what -----------------------------------------------------------
+
+
+def test_f1_lists_every_menu_key_and_the_keys_of_lists_and_forms(qtbot, win):
+    seen = {}
+
+    def look(dialog):
+        model = dialog.view.model()
+        seen["rows"] = [tuple(model.index(r, c).data() for c in range(3))
+                        for r in range(model.rowCount())]
+        seen["focus"] = dialog.focusWidget() is dialog.view
+        seen["fits"] = dialog.frameGeometry().height() <= dialog.screen().availableGeometry().height()
+        qtbot.keyClick(dialog.view, Qt.Key.Key_Escape)
+
+    activate(qtbot, win)
+    state = when_modal_named("shortcutsDialog", look)
+    qtbot.keyClick(win, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: state["done"])
+    assert state["error"] is None
+    rows = seen["rows"]
+    keys = {(where, key) for where, key, _what in rows}
+    from PySide6.QtWidgets import QMenu
+
+    listed = {key for _where, key in keys}
+    for menu in win.menuBar().findChildren(QMenu):
+        for action in menu.actions():
+            if not action.shortcut().isEmpty():
+                assert action.shortcut().toString() in listed, f"{action.text()} is not listed"
+    assert ("File", "Ctrl+N") in keys and ("View", "Ctrl+5") in keys and ("Edit", "Ctrl+K") in keys
+    assert any(what.startswith("Open or edit the chosen row") for _w, _k, what in rows)
+    assert seen["focus"] and seen["fits"]

@@ -212,8 +212,9 @@ class MainWindow(QMainWindow):
             self._action(view_menu, f"&{label}", lambda _c=False, k=key: self.go_to(k),
                          f"Ctrl+{number}", f"actionShow{label}")
 
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&About CoachDesk", self.about, None, "actionAbout")
+        from . import help_menu  # the shortcuts (F1), the signal explained, About
+
+        help_menu.install(self, bar.addMenu("&Help"), self.about)
 
     # -- navigation ---------------------------------------------------------------
     def _on_nav(self, row: int) -> None:
