@@ -76,10 +76,10 @@ def test_double_click_or_enter_opens_the_client(qtbot, win, demo_db):
     soren = _client_id(demo_db, "Søren")
     view = page.attention
     rect = view.visualRect(page.attention_model.index(_row_of(page, "Søren"), 0))
-    with qtbot.waitSignal(page.open_client) as opened:
+    with qtbot.waitSignal(page.open_client_tab) as opened:  # the tab that shows why
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert opened.args == [soren]
+    assert opened.args[0] == soren
     assert win.stack.currentWidget() is win.client_page
     assert win.client_page.client.id == soren
 
@@ -87,9 +87,9 @@ def test_double_click_or_enter_opens_the_client(qtbot, win, demo_db):
     chen = _row_of(page, "Chen")
     view.setFocus()
     view.setCurrentIndex(page.attention_model.index(chen, 0))
-    with qtbot.waitSignal(page.open_client) as opened:
+    with qtbot.waitSignal(page.open_client_tab) as opened:
         qtbot.keyClick(view, Qt.Key.Key_Return)
-    assert opened.args == [_client_id(demo_db, "Chen")]
+    assert opened.args[0] == _client_id(demo_db, "Chen")
 
 
 def test_figures_match_the_engine(win, demo_db):
@@ -132,7 +132,16 @@ def test_engagements_used_up_or_ending_open_their_client(qtbot, win, demo_db):
     win.ctx.notify("engagement")
     rows = {m.text(r, 0): m.text(r, 1) for r in range(m.rowCount())}
     assert rows["Zoë Whitfield"] == f"Ends on {risk.day_text(ends)} (in 10 days)"
-    assert page.engagements_title.text().startswith("Engagements · 1 ending within 30 days")
+    assert "1 ending within 30 days" in page.engagements_title.text()
+    # One whose end date has passed while it is still marked active is named first.
+    engagements.update(demo_db, zoe_engagement.id, end_date=date.today() - timedelta(days=3))
+    win.ctx.notify("engagement")
+    past = [m.text(r, 1) for r in range(m.rowCount()) if m.text(r, 0) == "Zoë Whitfield"]
+    assert past == [f"Ended on {risk.day_text(date.today() - timedelta(days=3))}, still marked "
+                    "active"]
+    assert "past their end date" in page.engagements_title.text()
+    engagements.update(demo_db, zoe_engagement.id, end_date=ends)
+    win.ctx.notify("engagement")
     row = next(r for r in range(m.rowCount()) if m.text(r, 0) == "Zoë Whitfield")
     rect = page.engagements.visualRect(m.index(row, 0))
     with qtbot.waitSignal(page.open_client) as opened:

@@ -38,7 +38,7 @@ class EngagementFlag:
     client_id: int
     client_name: str
     what: str  # "Ends on 12 Dec 2026 (in 19 days)" / "Agreement used up: 10 of 10 sessions"
-    kind: str  # "ending" or "used_up"
+    kind: str  # "ended" (its end date passed, still marked active), "ending" or "used_up"
 
 
 @dataclass
@@ -117,8 +117,10 @@ def _iso(value) -> date | None:
 
 
 def engagements_to_look_at(db, today: date) -> list[EngagementFlag]:
-    """Active engagements of current clients that end within 30 days or whose agreement is
-    used up (the same test as ``sessions.Usage.used_up``), in one set-based query.
+    """Active engagements of current clients whose end date has passed (still marked
+    active: the coach ends or extends them), that end within 30 days, or whose agreement
+    is used up (the same test as ``sessions.Usage.used_up``), in one set-based query; in
+    that order.
 
     The engine has ``sessions.usage`` per engagement only; thousands of engagements
     need one query, so it is aggregated here and judged by the engine's ``Usage``.
@@ -137,7 +139,7 @@ def engagements_to_look_at(db, today: date) -> list[EngagementFlag]:
         " GROUP BY e.id")
     with db.session() as s:
         rows = s.execute(sql, {f"c{i}": v for i, v in enumerate(counted)}).all()
-    ending, used_up = [], []
+    ended, ending, used_up = [], [], []
     soon = today + timedelta(days=ENDING_WITHIN_DAYS)
     for _eid, cid, name, end, agreed, hours, held, used, minutes, planned in rows:
         usage = sessions.Usage(agreed or 0, hours or 0.0, held, used, round(minutes / 60, 2),
@@ -150,13 +152,17 @@ def engagements_to_look_at(db, today: date) -> list[EngagementFlag]:
                 what = ("Agreement used up: "
                         f"{hours_text(usage.hours_delivered)} of {hours_text(hours)} h")
             used_up.append(EngagementFlag(cid, name, what, "used_up"))
+        elif end is not None and end < today:
+            ended.append(EngagementFlag(cid, name, f"Ended on {day_text(end)}, still marked "
+                                        "active", "ended"))
         elif end is not None and today <= end <= soon:
             days = (end - today).days
             when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
             ending.append(EngagementFlag(cid, name, f"Ends on {day_text(end)} ({when})", "ending"))
+    ended.sort(key=lambda f: f.client_name.casefold())
     ending.sort(key=lambda f: f.what)
     used_up.sort(key=lambda f: f.client_name.casefold())
-    return ending + used_up
+    return ended + ending + used_up
 
 
 def session_figures(db, today: date) -> tuple[int, float, int, int, list[OverdueAction]]:

@@ -516,13 +516,15 @@ class DashboardPage(QWidget):
     def _fill_engagements(self, data: DashboardData) -> None:
         self.engagement_model.set_rows(
             [(f.client_name, f.what) for f in data.engagements],
-            {(i, 1): "orange" for i, f in enumerate(data.engagements) if f.kind == "used_up"})
+            {(i, 1): "orange" for i, f in enumerate(data.engagements)
+             if f.kind in ("used_up", "ended")})
         self._engagement_clients = [f.client_id for f in data.engagements]
+        ended = sum(1 for f in data.engagements if f.kind == "ended")
         ending = sum(1 for f in data.engagements if f.kind == "ending")
-        used = len(data.engagements) - ending
+        used = len(data.engagements) - ending - ended
         self.engagements_title.setText(
-            f"Engagements · {ending} ending within {ENDING_WITHIN_DAYS} days, "
-            f"{used} used up")
+            "Engagements · " + (f"{ended} past their end date, " if ended else "")
+            + f"{ending} ending within {ENDING_WITHIN_DAYS} days, {used} used up")
 
     def _fill_overdue(self, data: DashboardData) -> None:
         top = data.overdue[:TOP_ACTIONS]
