@@ -746,3 +746,28 @@ def test_f1_lists_every_menu_key_and_the_keys_of_lists_and_forms(qtbot, win):
     assert ("File", "Ctrl+N") in keys and ("View", "Ctrl+5") in keys and ("Edit", "Ctrl+K") in keys
     assert any(what.startswith("Open or edit the chosen row") for _w, _k, what in rows)
     assert seen["focus"] and seen["fits"]
+
+
+def test_back_from_a_session_returns_to_the_list_it_was_opened_from(qtbot, win):
+    activate(qtbot, win)
+    qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # Sessions
+    page = win.sessions_page
+    page.tabs.setCurrentWidget(page.views["recent"])
+    qtbot.keyClick(win, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    session_page = win.session_page
+    assert win.stack.currentWidget() is session_page
+    assert session_page.back_button.text() in ("← Sessions", "← Back")
+    assert session_page.back_button.toolTip() == "Back to the Sessions page"
+    qtbot.mouseClick(session_page.back_button, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is page
+    assert page.tabs.currentWidget() is page.views["recent"]  # where the coach was
+    # opened from a client's page, back goes to the client
+    win.open_client(jose_id(win.ctx.db))
+    click_row(qtbot, win.client_page.session_table, 0)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert win.stack.currentWidget() is session_page
+    assert session_page.back_button.toolTip().startswith("Back to José")
+    qtbot.mouseClick(session_page.back_button, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is win.client_page

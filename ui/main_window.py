@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self.clients_page.new_client_requested.connect(self.new_client)
         self.client_page.back_requested.connect(self.show_clients)
         self.client_page.open_session.connect(self.open_session)
-        self.session_page.back_requested.connect(self.open_client)
+        self.session_page.back_requested.connect(self._back_from_session)
         self.sessions_page.open_session.connect(self.open_session)
         self.actions_page.open_session.connect(self.open_session)
         self.actions_page.open_action.connect(self.open_action)
@@ -289,6 +289,13 @@ class MainWindow(QMainWindow):
         if not self.may_leave():
             return
         self.client_page.leave()
+        # Back returns to the list the session was opened from (else to the client's page).
+        origin = self.stack.currentWidget()
+        back_to = {self.sessions_page: "Sessions", self.actions_page: "Actions",
+                   self._dashboard_page: "Dashboard"}.get(origin) if origin is not None else None
+        if origin is self.session_page:
+            back_to = self.session_page.back_to  # from one session to another: the same way
+        self.session_page.back_to = back_to
         try:
             self.session_page.show_session(session_id)
         except CoachDeskError as exc:
@@ -301,6 +308,15 @@ class MainWindow(QMainWindow):
         self.session_page.tabs.setCurrentIndex(0)
         self.session_page.private_notes.setFocus(Qt.FocusReason.OtherFocusReason)
         self.session_page.private_notes.moveCursor(QTextCursor.MoveOperation.End)
+
+    def _back_from_session(self, client_id: int) -> None:
+        """The session page's back button: the list it was opened from, else the client."""
+        back_to = self.session_page.back_to
+        keys = {"Sessions": "sessions", "Actions": "actions", "Dashboard": "dashboard"}
+        if back_to in keys:
+            self.go_to(keys[back_to])
+        else:
+            self.open_client(client_id)
 
     def open_action(self, session_id: int, action_id: int) -> None:
         """An action item from the Actions page: its session, on the Actions tab, with the

@@ -57,6 +57,9 @@ class SessionPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.session = None
+        #: the page the session was opened from ("Sessions", "Actions", "Dashboard"), which
+        #: the back button returns to; None: the client's page
+        self.back_to: str | None = None
         self.setObjectName("sessionPage")
         self.saver = AutoSaver(self._save, self)
         self.saver.saved.connect(self._show_saved)
@@ -241,6 +244,10 @@ class SessionPage(QWidget):
         self.title_text.set_text(f"{name} — {s.session_date.strftime('%A %d %B %Y')}")
         short = name if len(name) <= 24 else name[:23].rstrip() + "…"
         # "&&": a button shows "&" as "&" only doubled (alone it underlines the next letter).
+        if self.back_to:
+            self.header.set_texts(self.back_button, f"← {self.back_to}", "← Back")
+            self.back_button.setToolTip(f"Back to the {self.back_to} page")
+            return
         self.header.set_texts(self.back_button, f"← {short.replace('&', '&&')}", "← Back")
         self.back_button.setToolTip(f"Back to {name}")
 
