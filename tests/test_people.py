@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from coachdesk.errors import NotFoundError, ValidationError
-from coachdesk.models import Client, Engagement, Organization, Sponsor
+from coachdesk.models import Client, Engagement, Organization
 from coachdesk.services import clients, duplicates, engagements, organizations, sponsors
 
 HOSTILE = '<b>&"\' Ünïcode 😀 ليلى 陈静'

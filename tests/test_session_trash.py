@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 
 from coachdesk import storage
 from coachdesk.errors import CoachDeskError, NotFoundError, ValidationError
-from coachdesk.models import ActionStatus, DeletedSession, SessionStatus
+from coachdesk.models import ActionStatus, DeletedSession
 from coachdesk.services import (
     actions,
     calendar,

@@ -9,10 +9,9 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from coachdesk import storage
 from coachdesk.services import clients, engagements, sessions
 from ui.context import AppContext
 from ui.dialogs.print_preview import WorksheetChoiceDialog, print_worksheet

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from coachdesk.errors import ValidationError
 from coachdesk.services import clients, engagements, organizations, sessions, sponsors, validation
@@ -180,7 +180,9 @@ def test_a_refused_value_says_so_in_red_where_the_coach_looks(qtbot, demo_db):
     offenders = check(window, "session @ 1024x640 with an error")
     assert not offenders, "\n".join(str(o) for o in offenders)
     _shoot(window, "session_refused_start_1024x640")
-    window.close()
+    asked = when_modal(lambda box: box.findChild(QPushButton, "leaveButton").click())
+    window.close()  # the refused start time is not closed away unseen
+    assert asked["done"] and asked["error"] is None and not window.isVisible()
 
 
 def test_a_narrow_header_keeps_every_action_in_reach(qtbot, demo_db):

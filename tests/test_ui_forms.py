@@ -157,6 +157,7 @@ NOT_FORMS = {
     "ui.dialogs.report_earlier.ReportPreviewDialog": "a preview",
     "ui.dialogs.deleted_sessions.DeletedSessionsDialog": "a list to restore from",
     "ui.dialogs.explanation.ExplanationDialog": "a text to read",
+    "ui.dialogs.shortcuts.ShortcutsDialog": "a list to read",
     "ui.dialogs.print_preview.PdfPreviewDialog": "a preview",
     "ui.dialogs.print_preview.WorksheetChoiceDialog": "a choice of two, nothing typed",
     "ui.dialogs.client_data.EraseClientDialog": "a confirmation",

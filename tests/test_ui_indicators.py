@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from coachdesk.models import ReadingSource
 from coachdesk.services import clients, engagements, sessions

@@ -261,6 +261,7 @@ DIALOGS = {
         lambda d: _cls("deleted_sessions.DeletedSessionsDialog")(d.ctx, d.window),
     "dialogs.explanation.ExplanationDialog":
         lambda d: _cls("explanation.ExplanationDialog")(d.window),
+    "dialogs.shortcuts.ShortcutsDialog": lambda d: _cls("shortcuts.ShortcutsDialog")(d.window),
     "dialogs.people_merge.MergeDialog": lambda d: _cls("people_merge.MergeDialog")(
         d.ctx, "sponsor", _sponsor_rows(d.db)[:2], d.window),
     "dialogs.report_dialog.ReportDialog":

@@ -278,7 +278,6 @@ def test_search_everything_finds_both_kinds_of_notes_labelled_and_opens_the_hit(
 
 def test_settings_change_the_prompts_and_paper(qtbot, win, demo_db):
     from coachdesk.reports import worksheet
-    from ui.dialogs.settings_dialog import SettingsDialog
 
     def fill(dialog):
         dialog.prompt_edits["goal"].setPlainText("What would make today worthwhile?\n\nAnd for you?")
