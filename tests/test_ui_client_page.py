@@ -114,20 +114,30 @@ def test_status_and_start_date_save_when_changed(qtbot, page, demo_db):
     assert stored.start_date == date(2025, 2, 3)
 
 
-def test_archive_asks_first_then_unarchive(qtbot, page, demo_db, monkeypatch):
-    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+def test_archive_asks_first_then_unarchive(qtbot, page, demo_db):
+    hostile = "<a href='file:///etc/passwd'>x</a> & <b>Zoë</b>"
+    clients.update(demo_db, page.client.id, name=hostile)
+    page.show_client(page.client.id)
     asked = []
 
-    def fake_question(parent, title, text, *args, **kwargs):
-        asked.append(text)
-        return answers.pop(0)
+    def answer(button):
+        def act(box):
+            asked.append((box.text(), box.textFormat(), box.defaultButton()
+                          is box.button(QMessageBox.StandardButton.No)))
+            box.button(button).click()
+        return act
 
-    monkeypatch.setattr(QMessageBox, "question", fake_question)
+    state = when_modal(answer(QMessageBox.StandardButton.No))
     qtbot.mouseClick(page.archive_button, Qt.MouseButton.LeftButton)
+    assert state["done"] and state["error"] is None
     assert clients.get(demo_db, page.client.id).status == ClientStatus.active  # said No
+    state = when_modal(answer(QMessageBox.StandardButton.Yes))
     qtbot.mouseClick(page.archive_button, Qt.MouseButton.LeftButton)
+    assert state["done"] and state["error"] is None
     assert clients.get(demo_db, page.client.id).status == ClientStatus.archived
-    assert "Nothing is deleted" in asked[0]
+    text, text_format, no_by_default = asked[0]
+    assert "Nothing is deleted" in text and hostile in text  # the name as typed...
+    assert text_format == Qt.TextFormat.PlainText and no_by_default  # ...never a link
     assert page.archive_button.text() == "Unarchive client"
     qtbot.mouseClick(page.archive_button, Qt.MouseButton.LeftButton)
     assert clients.get(demo_db, page.client.id).status == ClientStatus.active

@@ -54,3 +54,14 @@ def ask_to_stay(parent: QWidget, refused: list[tuple[QWidget, str]]) -> bool:
     if isinstance(field, QLineEdit):
         field.selectAll()
     return True
+
+
+def may_leave(parent: QWidget, page: QWidget, stay) -> bool:
+    """Before ``page`` is left: its typing is saved (``page.leave()``); when it holds a
+    refused value the coach is asked. True to go on; False (after ``stay()``) to stay."""
+    page.leave()
+    refused = refused_values(page)
+    if refused and ask_to_stay(parent, refused):
+        stay()
+        return False
+    return True

@@ -24,6 +24,7 @@ from coachdesk.services import clients
 
 from . import window_state
 from .context import AppContext
+from .navigation import BACK_KEYS, focus_list, open_hit
 from .outbox_menu import OutboxMenu
 from .dialogs.people import NewClientDialog
 from .pages.client_detail import ClientPage
@@ -225,20 +226,14 @@ class MainWindow(QMainWindow):
         """Before the page on screen is left: what was typed is saved, and a value the page
         refused (a mistyped e-mail) is not thrown away unseen; the coach chooses to stay and
         correct it (False) or to leave without it (True). See ui/leaving.py."""
-        from .leaving import ask_to_stay, refused_values
+        from .leaving import may_leave
+
+        def stay():  # a client's or session's page is under Clients, also once the click on
+            self._select_nav("clients")  # another sidebar entry is over (the list sets its
+            QTimer.singleShot(0, lambda: self._select_nav("clients"))  # own row then)
 
         page = self.stack.currentWidget()
-        if page not in (self.client_page, self.session_page):
-            return True
-        page.leave()
-        refused = refused_values(page)
-        if refused and ask_to_stay(self, refused):
-            # A client's or session's page is under Clients; after the click on another
-            # sidebar entry is over (the list sets its own current row when the click ends).
-            self._select_nav("clients")
-            QTimer.singleShot(0, lambda: self._select_nav("clients"))
-            return False
-        return True
+        return page not in (self.client_page, self.session_page) or may_leave(self, page, stay)
 
     def _select_nav(self, key: str) -> None:
         self.nav.blockSignals(True)
@@ -254,17 +249,10 @@ class MainWindow(QMainWindow):
         if page is self.clients_page:
             self.clients_page.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
-        view = {self.sessions_page: lambda: self.sessions_page.tabs.currentWidget(),
-                self.actions_page: lambda: self.actions_page.view,
-                self.people_page: lambda: self.people_page.current_list().table,
-                }.get(page, lambda: None)()
-        if view is None:
-            return
-        model = view.model()
-        if model is not None and model.rowCount() and not view.currentIndex().isValid():
-            view.setCurrentIndex(model.index(0, 0))
-            view.selectRow(0)
-        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        focus_list({self.sessions_page: lambda: self.sessions_page.tabs.currentWidget(),
+                    self.actions_page: lambda: self.actions_page.view,
+                    self.people_page: lambda: self.people_page.current_list().table,
+                    }.get(page, lambda: None)())
 
     def show_nav(self, key: str) -> None:
         if not self.may_leave():
@@ -289,13 +277,14 @@ class MainWindow(QMainWindow):
         if not self.may_leave():
             return
         self.client_page.leave()
-        # Back returns to the list the session was opened from (else to the client's page).
+        # Back returns to the list the session was opened from (else to the client's page);
+        # from one session to another, the same way as before.
         origin = self.stack.currentWidget()
-        back_to = {self.sessions_page: "Sessions", self.actions_page: "Actions",
-                   self._dashboard_page: "Dashboard"}.get(origin) if origin is not None else None
-        if origin is self.session_page:
-            back_to = self.session_page.back_to  # from one session to another: the same way
-        self.session_page.back_to = back_to
+        if origin is not self.session_page:
+            came_from = {self.sessions_page: "Sessions", self.actions_page: "Actions"}
+            if self._dashboard_page is not None:
+                came_from[self._dashboard_page] = "Dashboard"
+            self.session_page.back_to = came_from.get(origin)
         try:
             self.session_page.show_session(session_id)
         except CoachDeskError as exc:
@@ -311,10 +300,8 @@ class MainWindow(QMainWindow):
 
     def _back_from_session(self, client_id: int) -> None:
         """The session page's back button: the list it was opened from, else the client."""
-        back_to = self.session_page.back_to
-        keys = {"Sessions": "sessions", "Actions": "actions", "Dashboard": "dashboard"}
-        if back_to in keys:
-            self.go_to(keys[back_to])
+        if self.session_page.back_to in BACK_KEYS:
+            self.go_to(BACK_KEYS[self.session_page.back_to])
         else:
             self.open_client(client_id)
 
@@ -327,12 +314,7 @@ class MainWindow(QMainWindow):
                 or page.session.id != session_id:
             return
         page.tabs.setCurrentWidget(page.actions)
-        view = page.actions.view
-        row = page.actions.model.row_of(action_id)
-        if row >= 0:
-            view.selectRow(row)
-            view.scrollTo(page.actions.model.index(row, 0))
-        view.setFocus(Qt.FocusReason.OtherFocusReason)
+        focus_list(page.actions.view, page.actions.model.row_of(action_id))
 
     def new_session(self) -> None:
         if self.stack.currentWidget() is self.session_page and self.session_page.session:
@@ -417,22 +399,7 @@ class MainWindow(QMainWindow):
             self.open_hit(dialog.chosen)
 
     def open_hit(self, hit) -> None:
-        if hit.session_id is not None:
-            self.open_session(hit.session_id)
-            page = self.session_page
-            if hit.kind in ("worksheet", "option"):
-                page.tabs.setCurrentWidget(page.grow)
-            elif hit.kind == "action":
-                page.tabs.setCurrentWidget(page.actions)
-            elif hit.kind == "private_note":
-                page.private_notes.setFocus()
-            elif hit.kind == "shared_summary":
-                page.shared_summary.setFocus()
-        elif hit.kind in ("sponsor", "organization"):
-            self.show_nav("people")
-            self.people_page.show_record(hit.kind, hit.ref_id)
-        elif hit.client_id is not None:
-            self.open_client(hit.client_id)
+        open_hit(self, hit)
 
     def open_indicator_library(self) -> None:
         from .dialogs.indicator_library import IndicatorLibraryDialog

@@ -323,3 +323,19 @@ def erase_client_dialog(ctx: AppContext, client_id: int, parent=None) -> bool:
     if erased and dialog.result_object.files_left:
         QMessageBox.warning(parent, "Erase client", dialog.message)
     return erased
+
+
+def confirm_archive(parent, name: str) -> bool:
+    """Ask before archiving the client ``name``; True on Yes. The name is shown as plain
+    text (a name like ``<a href=…>`` is never a link) and cut to 80 characters."""
+    box = QMessageBox(parent)
+    box.setObjectName("confirmArchiveClient")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Archive client")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(f"Archive {name[:80]}?\n\nNothing is deleted: archived clients are kept with "
+                "all their records, under “Archived” in the clients list, and can be "
+                "unarchived at any time.")
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes

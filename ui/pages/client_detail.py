@@ -263,8 +263,7 @@ class ClientPage(QWidget):
         self.engagement_table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.new_session_button.clicked.connect(self.new_session)
         self.open_session_button.clicked.connect(self._open_selected_session)
-        # "Open" opens the session chosen in the list: nothing chosen, nothing to open
-        self.open_session_button.setEnabled(False)
+        self.open_session_button.setEnabled(False)  # nothing chosen in the list yet
         self.session_table.selectionModel().selectionChanged.connect(self._update_open_session)
         self.session_model.modelReset.connect(self._update_open_session)
         self.session_table.doubleClicked.connect(self._open_selected_session)
@@ -418,9 +417,8 @@ class ClientPage(QWidget):
             self.load_engagements()
             self.open_session.emit(dialog.result_object.id)
 
-    def _update_open_session(self, *_):
-        self.open_session_button.setEnabled(
-            bool(self.session_table.selectionModel().selectedRows()))
+    def _update_open_session(self, *_):  # "Open" opens the session chosen in the list
+        self.open_session_button.setEnabled(self.session_table.selectionModel().hasSelection())
 
     def _open_selected_session(self, *_):
         row = self.session_model.row_at(current_row(self.session_table))
@@ -507,14 +505,9 @@ class ClientPage(QWidget):
             self.client = clients.unarchive(self.ctx.db, self.client.id)
             self.ctx.say(f"{self.client.name} is active again.")
         else:
-            answer = QMessageBox.question(
-                self, "Archive client",
-                f"Archive {self.client.name[:80]}?\n\nNothing is deleted: archived clients are "
-                "kept with all their records, under “Archived” in the clients list, and can be "
-                "unarchived at any time.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No)
-            if answer != QMessageBox.StandardButton.Yes:
+            from ..dialogs.client_data import confirm_archive
+
+            if not confirm_archive(self, self.client.name):
                 return
             self.client = clients.archive(self.ctx.db, self.client.id)
             self.ctx.say(f"{self.client.name} archived. Unarchive from their page at any time.")
