@@ -41,3 +41,14 @@ class NewerSchemaError(StorageError):
 
 class ReadOnlyDatabaseError(StorageError):
     pass
+
+
+class PracticeBusyError(StorageError):
+    """Another connection held the practice file's write lock longer than the busy
+    timeout (a sync client, a second program): nothing was written; trying again later
+    works."""
+
+
+class DiskFullError(StorageError):
+    """The disk holding the practice file is full: nothing was written (the file itself
+    is not damaged)."""

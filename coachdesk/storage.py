@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sqlite3
 import stat
 from contextlib import contextmanager
@@ -25,14 +26,17 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Engine
 from sqlmodel import Session, create_engine
 
 from . import migrations, paths  # noqa: F401 - paths: callers reach storage.paths
 from .errors import (
     CorruptDatabaseError,
+    DiskFullError,
     NewerSchemaError,
     NotADatabaseError,
+    PracticeBusyError,
     ReadOnlyDatabaseError,
     StorageError,
 )
@@ -64,6 +68,40 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
+def _quiet_rollback(session: Session) -> None:
+    try:
+        session.rollback()
+    except Exception:  # the connection may be gone with the fault; the first error counts
+        log.debug("rollback after a failed transaction failed too", exc_info=True)
+
+
+def write_fault(exc: Exception, path: Path) -> StorageError | None:
+    """The plain error for a transaction SQLite refused for a passing reason, or None
+    for any other error (which is the program's, and stays as it is).
+
+    SQLITE_BUSY / SQLITE_LOCKED (another connection held the lock past the busy timeout)
+    → ``PracticeBusyError``; SQLITE_FULL → ``DiskFullError`` with the MB still free;
+    SQLITE_IOERR → ``StorageError``. The sentences never carry the statement or its values.
+    """
+    orig = getattr(exc, "orig", exc)
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    text = str(orig).lower()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return PracticeBusyError("Another program is using the practice file (a sync client "
+                                 "or a second copy of CoachDesk?), so this was not saved yet.")
+    if name.startswith("SQLITE_FULL") or "database or disk is full" in text:
+        try:
+            free = f" ({shutil.disk_usage(path.parent).free / 1e6:.0f} MB free)"
+        except OSError:
+            free = ""
+        return DiskFullError(f"The disk is full{free}, so this was not saved yet. Free some "
+                             "space (empty the trash, move large files); nothing is lost.")
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return StorageError("The practice file could not be written just now (a disk "
+                            "error), so this was not saved yet.")
+    return None
+
+
 class Database:
     """An open practice file. Services receive one; nothing opens its own."""
 
@@ -78,8 +116,14 @@ class Database:
         try:
             yield session
             session.commit()
+        except sa_exc.OperationalError as exc:
+            _quiet_rollback(session)
+            fault = write_fault(exc, self.path)
+            if fault is None:
+                raise
+            raise fault from None  # a plain sentence; the statement stays out of it
         except BaseException:
-            session.rollback()
+            _quiet_rollback(session)
             raise
         finally:
             session.close()

@@ -93,9 +93,10 @@ def pytest_runtest_teardown(item):
     if leaving is None:
         yield
         return
-    ask = leaving.ask_to_stay
+    ask, unsaved = leaving.ask_to_stay, leaving.ask_unsaved
     leaving.ask_to_stay = lambda *_args, **_kw: False
+    leaving.ask_unsaved = lambda *_args, **_kw: "discard"
     try:
         yield
     finally:
-        leaving.ask_to_stay = ask
+        leaving.ask_to_stay, leaving.ask_unsaved = ask, unsaved

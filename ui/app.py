@@ -49,9 +49,12 @@ def install_excepthook() -> None:
     def hook(exc_type, exc, tb):
         log.error("unexpected error", exc_info=(exc_type, exc, tb))
         if QApplication.instance() is not None and not os.environ.get("COACHDESK_NO_DIALOGS"):
+            # No claim that anything is saved, and no message text (it may quote the coach).
             QMessageBox.warning(None, APP_NAME,
-                                "Something went wrong, but your work so far is saved.\n\n"
-                                f"{exc}\n\nThe details are in the log folder: {paths.log_dir()}")
+                                f"Something went wrong ({exc_type.__name__}). What the page "
+                                "shows as saved is saved; anything it shows as not saved yet is "
+                                "still on screen.\n\nThe details are in the log folder: "
+                                f"{paths.log_dir()}")
 
     sys.excepthook = hook
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 
-#: objectName of the question, for tests and for accessibility tools
+#: objectNames of the questions, for tests and for accessibility tools
 QUESTION_NAME = "leaveRefusedQuestion"
+UNSAVED_NAME = "leaveUnsavedQuestion"
 
 
 def refused_values(page: QWidget) -> list[tuple[QWidget, str]]:
@@ -56,10 +57,78 @@ def ask_to_stay(parent: QWidget, refused: list[tuple[QWidget, str]]) -> bool:
     return True
 
 
+def unsaved_savers(page: QWidget) -> list:
+    """The page's autosavers that still hold text they could not write."""
+    return [s for s in getattr(page, "savers", lambda: [])() if s.dirty]
+
+
+def ask_unsaved(parent: QWidget, page: QWidget) -> str:
+    """Text typed on ``page`` could not be saved (the file busy, the disk full). Returns
+    "retry", "file" (save the typing to a file first), "discard" or "stay" (Esc)."""
+    box = QMessageBox(parent)
+    box.setObjectName(UNSAVED_NAME)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Not saved yet")
+    box.setText("What you typed here is not saved yet: the practice file could not be "
+                "written (another program is using it, or the disk is full).")
+    box.setInformativeText("Try again, keep a copy of the text in a file of your choice, or "
+                           "leave without it.")
+    buttons = {}
+    for key, text, role in (("retry", "Try again", QMessageBox.ButtonRole.AcceptRole),
+                            ("file", "Save the text to a file…", QMessageBox.ButtonRole.ActionRole),
+                            ("discard", "Leave without it", QMessageBox.ButtonRole.DestructiveRole),
+                            ("stay", "Stay", QMessageBox.ButtonRole.RejectRole)):
+        buttons[key] = box.addButton(text, role)
+        buttons[key].setObjectName(f"{key}Button")
+    box.setDefaultButton(buttons["retry"])
+    box.setEscapeButton(buttons["stay"])
+    box.exec()
+    return next((k for k, b in buttons.items() if box.clickedButton() is b), "stay")
+
+
+def save_text_to_file(parent: QWidget, text: str, target: str | None = None) -> bool:
+    """Write ``text`` (UTF-8) to a file the coach chooses, private to them (0600): True
+    when written."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from coachdesk.errors import CoachDeskError
+    from coachdesk.files import atomic_write
+
+    path = target or QFileDialog.getSaveFileName(parent, "Save the text to a file",
+                                                 "CoachDesk — not saved yet.txt",
+                                                 "Text files (*.txt)")[0]
+    if not path:
+        return False
+    try:
+        with atomic_write(Path(path)) as fh:  # a private file (0600), whole or not at all
+            fh.write(text)
+    except CoachDeskError as exc:
+        QMessageBox.warning(parent, "Save the text to a file", str(exc))
+        return False
+    return True
+
+
 def may_leave(parent: QWidget, page: QWidget, stay) -> bool:
-    """Before ``page`` is left: its typing is saved (``page.leave()``); when it holds a
-    refused value the coach is asked. True to go on; False (after ``stay()``) to stay."""
+    """Before ``page`` is left: its typing is saved (``page.leave()``). Text that could not
+    be written is not dropped unseen (try again / save it to a file / leave without it),
+    and a refused value is asked about. True to go on; False (after ``stay()``) to stay."""
     page.leave()
+    while unsaved_savers(page):
+        answer = ask_unsaved(parent, page)
+        if answer == "retry":
+            page.leave()
+            continue
+        if answer == "file" and save_text_to_file(parent, page.unsaved_text()):
+            answer = "discard"
+        if answer == "discard":
+            for saver in unsaved_savers(page):
+                saver.discard()
+            break
+        if answer == "stay":
+            stay()
+            return False
     refused = refused_values(page)
     if refused and ask_to_stay(parent, refused):
         stay()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk.errors import CoachDeskError, NotFoundError, ValidationError
+from coachdesk.errors import CoachDeskError, NotFoundError, StorageError, ValidationError
 from coachdesk.models import Client, ClientStatus
 from coachdesk.services import clients, engagements, sessions, sponsors
 
@@ -39,7 +39,7 @@ from ..widgets.elided import elide
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from ..widgets.form_grid import FormGrid
 from ..widgets.row_actions import current_row, row_action
-from ..widgets.saved_state import NEEDS_FIXING, SAVED, SavedStateLabel
+from ..widgets.saved_state import NEEDS_FIXING, NOT_SAVED_YET, SAVED, SavedStateLabel
 from ..widgets.table_fit import (
     FillingTableView,
     fit_height_to_rows,
@@ -70,6 +70,7 @@ class ClientPage(QWidget):
         self.setObjectName("clientPage")
         self.saver = AutoSaver(self._save, self)
         self.saver.saved.connect(self._show_saved)
+        self.saver.failed.connect(lambda: self.saved_label.setText(NOT_SAVED_YET))
         self._fields: dict[str, QWidget] = {}
 
         # -- header -----------------------------------------------------------
@@ -449,10 +450,12 @@ class ClientPage(QWidget):
             "background": self.background.toPlainText(),
         }
 
-    def _save(self) -> None:
-        """Save every valid field; a refused one keeps its text on screen with the reason."""
+    def _save(self) -> bool | None:
+        """Save every valid field; a refused one keeps its text on screen with the reason.
+        False when nothing could be written (the file busy, the disk full): the autosaver
+        keeps the text unsaved and tries again."""
         if self.client is None:
-            return
+            return None
         values = self.form_values()
         refused: dict[str, str] = {}
         while True:
@@ -465,25 +468,35 @@ class ClientPage(QWidget):
                     values.pop(exc.field)
                     continue
                 self.ctx.say(str(exc))
-                return
+                return None
             except NotFoundError as exc:
                 self.ctx.say(str(exc))
-                return
+                return None
+            except StorageError as exc:  # the sentence is the engine's own, never the text
+                self.ctx.say(f"{exc} CoachDesk keeps trying.")
+                return False
             except CoachDeskError as exc:
                 self.ctx.say(f"Not saved: {exc}")
-                return
-            except Exception as exc:  # pragma: no cover - logged, never a traceback
-                log.exception("saving client failed")
-                self.ctx.say(f"Not saved: {exc}")
-                return
+                return None
         for field, label in self.errors.items():
             label.show_error(refused.get(field))
         self._refresh_header()
         self.ctx.notify("client")
+        return True
 
     def _show_saved(self) -> None:
         broken = any(not e.isHidden() for e in self.errors.values())
         self.saved_label.setText(NEEDS_FIXING if broken else SAVED)
+
+    def savers(self) -> list:
+        return [self.saver]
+
+    def unsaved_text(self) -> str:
+        """The profile as typed, for a file when it could not be saved."""
+        v = self.form_values()
+        return "\n\n".join(f"{label}:\n{v[key]}" for label, key in (
+            ("Name", "name"), ("Job title", "job_title"), ("E-mail", "email"),
+            ("Phone", "phone"), ("Background", "background")))
 
     def leave(self) -> None:
         """Called before the page is hidden or the window closes."""

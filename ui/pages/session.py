@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk.errors import CoachDeskError, ValidationError
+from coachdesk.errors import CoachDeskError, StorageError, ValidationError
 from coachdesk.models import SessionFormat, SessionStatus
 from coachdesk.services import clients, grow, sessions
 from coachdesk.services.sessions import FORMAT_LABELS, STATUS_LABELS
@@ -36,7 +36,7 @@ from ..widgets.autosave import AutoSaver
 from ..widgets.elided import elide
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from ..widgets.flow import FlowLayout, field_group
-from ..widgets.saved_state import NEEDS_FIXING, SAVED, SavedStateLabel
+from ..widgets.saved_state import NEEDS_FIXING, NOT_SAVED_YET, SAVED, SavedStateLabel
 from ..widgets.sizing import ShortLineEdit
 from ..widgets.text import FocusOutPlainTextEdit
 from ..widgets.title_bar import TitleBar
@@ -204,6 +204,9 @@ class SessionPage(QWidget):
         self.is_group.toggled.connect(self.participants.setEnabled)
         self.back_button.clicked.connect(self._back)
         self.grow.will_to_action.connect(self._will_to_action)
+        for saver in (self.saver, self.grow.saver):  # the notes' and the worksheet's
+            saver.failed.connect(self._show_saved)
+        self.grow.saver.saved.connect(self._show_saved)
         self.actions.changed.connect(self._refresh_usage)
         ctx.data_changed.connect(lambda what: self.grow.refresh_prompts()
                                  if what == "settings" and self.session else None)
@@ -278,10 +281,11 @@ class SessionPage(QWidget):
             "shared_summary": self.shared_summary.toPlainText(),
         }
 
-    def _save(self) -> None:
-        """Save every valid field; notes are always saved, whatever else is refused."""
+    def _save(self) -> bool | None:
+        """Save every valid field; notes are always saved, whatever else is refused.
+        False when nothing could be written (the autosaver keeps the notes and retries)."""
         if self.session is None:
-            return
+            return None
         values = self.form_values()
         refused: dict[str, str] = {}
         while True:
@@ -294,21 +298,40 @@ class SessionPage(QWidget):
                     values.pop("is_group")
                 if field is None or field in refused:
                     self.ctx.say(f"Not saved: {exc}")
-                    return
+                    return None
                 refused[field] = str(exc)
                 values.pop(field)
+            except StorageError as exc:  # the engine's sentence, never the notes
+                self.ctx.say(f"{exc} CoachDesk keeps trying.")
+                return False
             except CoachDeskError as exc:
                 self.ctx.say(f"Not saved: {exc}")
-                return
+                return None
         for field, label in self.errors.items():
             label.show_error(refused.get(field))
         self._refresh_title()
         self._refresh_usage()
         self.ctx.notify("session")
+        return True
 
     def _show_saved(self) -> None:
+        if self.saver.failing or self.grow.saver.failing:
+            self.saved_label.setText(NOT_SAVED_YET)
+            return
         broken = any(not e.isHidden() for e in self.errors.values())
         self.saved_label.setText(NEEDS_FIXING if broken else SAVED)
+
+    def savers(self) -> list:
+        return [self.saver, self.grow.saver]
+
+    def unsaved_text(self) -> str:
+        """The notes and the worksheet as typed, for a file when they could not be saved
+        (the private notes are marked so: the file is the coach's own)."""
+        parts = [("Private notes (never to be shared)", self.private_notes.toPlainText()),
+                 ("Shareable summary", self.shared_summary.toPlainText())]
+        parts += [(key.replace("_", " ").capitalize(), edit.toPlainText())
+                  for key, edit in self.grow.edits.items()]
+        return "\n\n".join(f"{label}:\n{text}" for label, text in parts if text.strip())
 
     def leave(self) -> None:
         self.saver.flush()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk.errors import CoachDeskError
+from coachdesk.errors import CoachDeskError, StorageError
 from coachdesk.models import GrowOption
 from coachdesk.services import actions, grow
 
@@ -300,15 +300,21 @@ class GrowPanel(QScrollArea):
         self.options_view.setFocus()
         self.ctx.notify("worksheet")
 
-    def _save(self) -> None:
+    def _save(self) -> bool | None:
+        """False when the worksheet could not be written (the autosaver retries)."""
         if self.worksheet is None:
-            return
+            return None
         values = {field: edit.toPlainText() for field, edit in self.edits.items()}
         values["commitment"] = self.commitment.value() or None
         try:
             self.worksheet = grow.update(self.ctx.db, self.worksheet.id, **values)
+        except StorageError as exc:
+            self.ctx.say(f"Worksheet: {exc} CoachDesk keeps trying.")
+            return False
         except CoachDeskError as exc:
             self.ctx.say(f"Worksheet not saved: {exc}")
+            return None
+        return True
 
 
 def _actions_view(name: str, accessible: str, model) -> QTableView:

@@ -17,7 +17,9 @@ from ..theme import css
 
 SAVED = "All changes saved ✓"
 NEEDS_FIXING = "Some changes need fixing"
-STATES = (SAVED, NEEDS_FIXING)
+#: a save could not be written (the file busy, the disk full): the text stays, retried
+NOT_SAVED_YET = "Not saved yet — retrying"
+STATES = (SAVED, NEEDS_FIXING, NOT_SAVED_YET)
 
 
 class SavedStateLabel(QLabel):

@@ -1,0 +1,164 @@
+"""Nothing claims "saved" unless it is (issue 12, item 1): autosave under a lock held by a
+second connection, retried until it works; leaving with text that could not be saved asks."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import stat
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton
+
+from coachdesk import storage
+from coachdesk.errors import PracticeBusyError
+from coachdesk.services import clients, sessions
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.widgets.autosave import AutoSaver
+from ui.widgets.saved_state import NOT_SAVED_YET, SAVED
+
+CANARY = "canary-7f3a <b>&</b> 保密 سري"
+
+
+def test_a_save_that_fails_stays_unsaved_and_is_tried_again_until_it_works(qtbot):
+    outcomes = [False, RuntimeError("disk"), True]
+    calls = []
+
+    def save():
+        calls.append(1)
+        result = outcomes.pop(0)
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    saver = AutoSaver(save)
+    saver.changed()
+    with qtbot.waitSignal(saver.failed, timeout=1000):
+        assert saver.flush() is False
+    assert saver.dirty and saver.failing  # nothing claims "saved"
+    with qtbot.waitSignal(saver.failed, timeout=3000):  # retried after a second: raises
+        pass
+    assert saver.dirty and len(calls) == 2
+    with qtbot.waitSignal(saver.saved, timeout=5000):  # then two seconds later: works
+        pass
+    assert not saver.dirty and not saver.failing and len(calls) == 3
+
+
+@pytest.fixture
+def busy_win(qtbot, db_path, monkeypatch):
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 200)  # a lock "held for long" = 0.2 s
+    from coachdesk import demo
+
+    db = storage.open_database(db_path)
+    demo.populate(db, clients=12, seed=7)
+    window = MainWindow(AppContext(db))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    db.close()
+
+
+def _session_with_typing(qtbot, win) -> int:
+    jose = next(r.id for r in clients.list_rows(win.ctx.db) if r.name.startswith("José"))
+    session = [s for s in sessions.list_for_client(win.ctx.db, jose)
+               if s.status.value == "held"][-1]
+    win.open_session(session.id)
+    win.activateWindow()
+    win.windowHandle().requestActivate()
+    qtbot.waitUntil(win.isActiveWindow)
+    notes = win.session_page.private_notes
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is notes)
+    qtbot.keyClicks(notes, " typed while the file is held")
+    notes.insertPlainText(CANARY)  # pasted: non-Latin text, markup and all
+    return session.id
+
+
+def _hold_the_lock(db) -> sqlite3.Connection:
+    other = sqlite3.connect(db.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a second program holds the write lock
+    return other
+
+
+def test_notes_typed_while_another_program_holds_the_file_are_saved_when_it_lets_go(
+        qtbot, busy_win, caplog):
+    win = busy_win
+    page = win.session_page
+    session_id = _session_with_typing(qtbot, win)
+    other = _hold_the_lock(win.ctx.db)
+    caplog.set_level(logging.DEBUG)
+    page.saver.flush()
+    assert page.saved_label.text() == NOT_SAVED_YET  # not "All changes saved"
+    assert page.private_notes.toPlainText().endswith(CANARY)  # still on screen
+    assert CANARY not in sessions.get(win.ctx.db, session_id).private_notes
+    assert "keeps trying" in win.statusBar().currentMessage()
+    other.rollback()  # the other program lets go: the retry saves
+    qtbot.waitUntil(lambda: page.saved_label.text() == SAVED, timeout=5000)
+    assert sessions.get(win.ctx.db, session_id).private_notes.endswith(CANARY)
+    said = caplog.text + win.statusBar().currentMessage()
+    assert "canary-7f3a" not in said  # the coach's words reach no log and no message
+    other.close()
+
+
+def test_leaving_with_notes_not_saved_yet_asks_and_can_keep_them_in_a_private_file(
+        qtbot, busy_win, tmp_path, monkeypatch):
+    win = busy_win
+    page = win.session_page
+    session_id = _session_with_typing(qtbot, win)
+    other = _hold_the_lock(win.ctx.db)
+    answers = iter(["stayButton", "fileButton"])
+    asked = []
+
+    def answer(box):
+        asked.append(box.text())
+        box.findChild(QPushButton, next(answers)).click()
+
+    from test_ui_first_hour import when_modal_named
+
+    kept = tmp_path / "kept.txt"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(kept), "")))
+    state = when_modal_named("leaveUnsavedQuestion", answer)
+    qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: state["done"])
+    assert win.stack.currentWidget() is page  # Stay: nothing left, nothing lost
+    assert page.private_notes.toPlainText().endswith(CANARY)
+    state = when_modal_named("leaveUnsavedQuestion", answer)
+    win.close()  # quitting asks the same
+    qtbot.waitUntil(lambda: state["done"])
+    assert "not saved yet" in asked[0]
+    text = kept.read_text(encoding="utf-8")
+    assert CANARY in text and "Private notes (never to be shared)" in text
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600  # the coach's own file
+    other.rollback()
+    other.close()
+    assert CANARY not in sessions.get(win.ctx.db, session_id).private_notes  # as chosen
+
+
+def test_a_lock_held_too_long_is_a_plain_sentence_for_every_caller(db, monkeypatch):
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 100)
+    client = clients.create(db, "Ada")
+    fresh = storage.open_database(db.path)
+    other = _hold_the_lock(fresh)
+    with pytest.raises(PracticeBusyError) as raised:
+        clients.update(fresh, client.id, background=CANARY)
+    assert "Another program is using the practice file" in str(raised.value)
+    assert CANARY not in str(raised.value) and raised.value.__cause__ is None
+    other.rollback()
+    other.close()
+    fresh.close()
+
+
+@pytest.mark.parametrize("message, kind, words", [
+    ("database or disk is full", "DiskFullError", "The disk is full ("),
+    ("database is locked", "PracticeBusyError", "Another program is using"),
+    ("disk I/O error", "StorageError", "a disk error"),
+])
+def test_sqlite_faults_become_plain_sentences(tmp_path, message, kind, words):
+    fault = storage.write_fault(sqlite3.OperationalError(message), tmp_path / "coachdesk.db")
+    assert type(fault).__name__ == kind and words in str(fault)
+    assert "MB free" in str(fault) or kind != "DiskFullError"
+    assert storage.write_fault(sqlite3.OperationalError("no such table: x"), tmp_path) is None
