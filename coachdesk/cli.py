@@ -402,6 +402,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    paths.make_private()  # every file a command writes: 0600 in 0700 folders (POSIX)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -88,3 +88,34 @@ def backup_dir(db_path: Path) -> Path:
 
 def log_dir() -> Path:
     return data_dir() / "logs"
+
+
+# -- private files ---------------------------------------------------------------------
+
+#: what the process takes away from every file and folder it creates (POSIX): nothing for
+#: the group or others, so a new file is 0600 and a new folder 0700
+PRIVATE_UMASK = 0o077
+
+
+def make_private() -> None:
+    """From now on, every file and folder this process creates (the practice file and the
+    -wal/-shm SQLite makes beside it, backups, logs, PDFs, mail drafts) is the coach's
+    alone: 0600 files in 0700 folders. POSIX only; Windows gives the user's profile
+    folder its own access rules. Called first by the app and by the CLI."""
+    if os.name == "posix":
+        os.umask(PRIVATE_UMASK)
+
+
+def keep_private(path: Path) -> None:
+    """A file or folder from before (0644 in 0755, as older versions left them) made the
+    coach's alone; nothing happens where the mode cannot be changed (a FAT stick, a file
+    of another user), and on Windows."""
+    if os.name != "posix":
+        return
+    try:
+        mode = path.stat().st_mode
+        wanted = mode & ~PRIVATE_UMASK & 0o7777
+        if wanted != mode & 0o7777:
+            path.chmod(wanted)
+    except OSError:
+        pass

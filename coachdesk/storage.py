@@ -278,6 +278,10 @@ def open_database(path: Path | str, *, migrate: bool = True) -> Database:
             ) from exc
     else:
         engine = make_engine(path)
+    # The file, what SQLite keeps beside it and its folder: the coach's alone, also when
+    # an older CoachDesk left them readable by others.
+    for private in (path.parent, path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        paths.keep_private(private)
     return Database(path, engine)
 
 

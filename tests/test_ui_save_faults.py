@@ -162,3 +162,45 @@ def test_sqlite_faults_become_plain_sentences(tmp_path, message, kind, words):
     assert type(fault).__name__ == kind and words in str(fault)
     assert "MB free" in str(fault) or kind != "DiskFullError"
     assert storage.write_fault(sqlite3.OperationalError("no such table: x"), tmp_path) is None
+
+
+@pytest.mark.skipif(__import__("os").name != "posix", reason="file modes are POSIX's")
+def test_every_file_a_command_writes_is_the_coachs_alone(tmp_path):
+    """Issue 12, item 12: the practice file, what SQLite keeps beside it, backups, PDFs
+    and their folders are 0600 / 0700, also under a umask that would leave them readable."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    home = tmp_path / "home"
+    env = dict(os.environ, COACHDESK_HOME=str(home), PYTHONPATH=str(root))
+    env.pop("COACHDESK_DB", None)
+    worksheet = tmp_path / "blank.pdf"
+    for args in (["demo"], ["backup"], ["worksheet", "--blank", "--out", str(worksheet)]):
+        done = subprocess.run([sys.executable, "-c", "import os, sys; os.umask(0o022); "
+                               "from coachdesk.cli import main; sys.exit(main(sys.argv[1:]))",
+                               *args], env=env, cwd=root, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+    written = [p for p in home.rglob("*")] + [worksheet]
+    assert any(p.name == "coachdesk.db" for p in written)
+    assert any("backup" in str(p) for p in written if p.is_file())
+    loose = [f"{p.relative_to(tmp_path)} {stat.S_IMODE(p.stat().st_mode):o}" for p in written
+             if stat.S_IMODE(p.stat().st_mode) & 0o077]
+    assert not loose, loose
+
+
+@pytest.mark.skipif(__import__("os").name != "posix", reason="file modes are POSIX's")
+def test_a_practice_left_readable_by_an_older_version_is_made_private_on_open(db_path):
+    first = storage.open_database(db_path)
+    clients.create(first, "Ada")
+    first.close()
+    db_path.chmod(0o644)
+    db_path.parent.chmod(0o755)
+    again = storage.open_database(db_path)
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db_path.parent.stat().st_mode) == 0o700
+    assert [c.name for c in clients.list_rows(again)] == ["Ada"]  # nothing else changed
+    again.close()

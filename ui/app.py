@@ -36,6 +36,8 @@ def setup_logging() -> Path | None:
                                                        backupCount=3, encoding="utf-8")
     except OSError:
         return None
+    for private in (folder, folder / "coachdesk.log"):  # an older version's 0644 log too
+        paths.keep_private(private)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
@@ -118,6 +120,7 @@ def _choose_file() -> str:
 
 
 def run(db: str | None = None, demo_data: bool = False) -> int:
+    paths.make_private()  # every file the app writes: 0600 in 0700 folders (POSIX)
     keep_none_alive()
     setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)

@@ -120,7 +120,7 @@ def get(db: Database, engagement_id: int) -> Draft | None:
             get_or_raise(s, Engagement, engagement_id, "engagement")
             row = s.exec(select(ReportDraft)
                          .where(ReportDraft.engagement_id == engagement_id)).first()
-    except DBAPIError:
+    except (DBAPIError, StorageError):  # a busy or full file: the draft's own sentence
         raise _storage_error("read") from None
     return None if row is None else _draft(row)
 
@@ -154,7 +154,7 @@ def save(db: Database, engagement_id: int, *, coach_summary: str = "", next_step
             s.add(row)
             s.flush()
             saved = _draft(row)
-    except DBAPIError:
+    except (DBAPIError, StorageError):  # a busy or full file: the draft's own sentence
         raise _storage_error("saved") from None
     return saved
 
@@ -171,5 +171,5 @@ def clear(db: Database, engagement_id: int) -> bool:
                 return False
             s.delete(row)
             return True
-    except DBAPIError:
+    except (DBAPIError, StorageError):  # a busy or full file: the draft's own sentence
         raise _storage_error("ended") from None
