@@ -291,6 +291,11 @@ def test_healthy_file_we_may_not_write_is_read_only_not_damaged():
     base = Path(tempfile.mkdtemp(prefix="coachdesk-ro-"))
     try:
         path = make_demo_file(base / "practice" / "coachdesk.db")
+        # CoachDesk makes its own files private (0600 in 0700); a practice shared on
+        # purpose is readable by others, as here.
+        os.chmod(path.parent, 0o755)
+        for item in path.parent.iterdir():
+            os.chmod(item, 0o644)
         out = base / "out" / "copy.db"
         out.parent.mkdir()
         assert not Path(str(path) + "-shm").exists()
