@@ -204,3 +204,29 @@ def test_a_practice_left_readable_by_an_older_version_is_made_private_on_open(db
     assert stat.S_IMODE(db_path.parent.stat().st_mode) == 0o700
     assert [c.name for c in clients.list_rows(again)] == ["Ada"]  # nothing else changed
     again.close()
+
+
+def test_a_clients_profile_not_saved_yet_can_be_kept_in_a_file_when_leaving(
+        qtbot, busy_win, tmp_path, monkeypatch):
+    win = busy_win
+    jose = next(r.id for r in clients.list_rows(win.ctx.db) if r.name.startswith("José"))
+    win.open_client(jose)
+    page = win.client_page
+    other = _hold_the_lock(win.ctx.db)
+    page.background.setFocus()
+    page.background.moveCursor(page.background.textCursor().MoveOperation.End)
+    page.background.insertPlainText(" " + CANARY)
+    kept = tmp_path / "profile.txt"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(kept), "")))
+    from test_ui_first_hour import when_modal_named
+
+    state = when_modal_named("leaveUnsavedQuestion",
+                             lambda box: box.findChild(QPushButton, "fileButton").click())
+    win.show_nav("sessions")
+    qtbot.waitUntil(lambda: state["done"])
+    assert win.stack.currentWidget() is win.sessions_page  # left, as chosen
+    text = kept.read_text(encoding="utf-8")
+    assert "Background:\n" in text and CANARY in text and "E-mail:\n" in text
+    other.rollback()
+    other.close()

@@ -8,7 +8,7 @@ without it (the last saved value stays). Stay is the default and what Esc means.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QPlainTextEdit, QWidget
 
 #: objectNames of the questions, for tests and for accessibility tools
 QUESTION_NAME = "leaveRefusedQuestion"
@@ -58,8 +58,24 @@ def ask_to_stay(parent: QWidget, refused: list[tuple[QWidget, str]]) -> bool:
 
 
 def unsaved_savers(page: QWidget) -> list:
-    """The page's autosavers that still hold text they could not write."""
-    return [s for s in getattr(page, "savers", lambda: [])() if s.dirty]
+    """The page's autosavers (``page.savers()``, else its ``saver``) that still hold text
+    they could not write."""
+    savers = page.savers() if hasattr(page, "savers") else [getattr(page, "saver", None)]
+    return [s for s in savers if s is not None and s.dirty]
+
+
+def unsaved_text(page: QWidget) -> str:
+    """What the page holds as typed, for a file when it could not be saved: the page's
+    own ``unsaved_text()``, else each text field of ``page._fields`` under its name."""
+    if hasattr(page, "unsaved_text"):
+        return page.unsaved_text()
+    parts = []
+    for field in getattr(page, "_fields", {}).values():
+        text = field.toPlainText() if isinstance(field, QPlainTextEdit) else (
+            field.text() if isinstance(field, QLineEdit) else "")
+        if text.strip():
+            parts.append(f"{field.accessibleName()}:\n{text}")
+    return "\n\n".join(parts)
 
 
 def ask_unsaved(parent: QWidget, page: QWidget) -> str:
@@ -120,7 +136,7 @@ def may_leave(parent: QWidget, page: QWidget, stay) -> bool:
         if answer == "retry":
             page.leave()
             continue
-        if answer == "file" and save_text_to_file(parent, page.unsaved_text()):
+        if answer == "file" and save_text_to_file(parent, unsaved_text(page)):
             answer = "discard"
         if answer == "discard":
             for saver in unsaved_savers(page):

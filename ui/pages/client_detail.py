@@ -40,12 +40,8 @@ from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from ..widgets.form_grid import FormGrid
 from ..widgets.row_actions import current_row, row_action
 from ..widgets.saved_state import NEEDS_FIXING, NOT_SAVED_YET, SAVED, SavedStateLabel
-from ..widgets.table_fit import (
-    FillingTableView,
-    fit_height_to_rows,
-    height_for_rows,
-    share_columns,
-)
+from ..widgets.table_fit import (FillingTableView, fit_height_to_rows, height_for_rows,
+                                 share_columns)
 from ..widgets.text import FocusOutPlainTextEdit
 
 log = logging.getLogger(__name__)
@@ -487,16 +483,6 @@ class ClientPage(QWidget):
     def _show_saved(self) -> None:
         broken = any(not e.isHidden() for e in self.errors.values())
         self.saved_label.setText(NEEDS_FIXING if broken else SAVED)
-
-    def savers(self) -> list:
-        return [self.saver]
-
-    def unsaved_text(self) -> str:
-        """The profile as typed, for a file when it could not be saved."""
-        v = self.form_values()
-        return "\n\n".join(f"{label}:\n{v[key]}" for label, key in (
-            ("Name", "name"), ("Job title", "job_title"), ("E-mail", "email"),
-            ("Phone", "phone"), ("Background", "background")))
 
     def leave(self) -> None:
         """Called before the page is hidden or the window closes."""
