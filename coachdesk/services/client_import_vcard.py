@@ -130,7 +130,8 @@ def read_vcard(text: str, name: str) -> tuple[list[list[str]], list[int]]:
             card = vobject.readOne(card_text, allowQP=True)
             cells = _card_cells(card)
         except Exception as exc:  # vobject raises ParseError, LookupError, UnicodeError …
-            log.info("card %s of %s could not be read: %r", number, name, exc)
+            # the card's words stay out of the log: its number and the kind of fault
+            log.info("card %s could not be read (%s)", number, type(exc).__name__)
             raise ValidationError(
                 f"Card {number} in {name} (from line {start}) could not be read: it is damaged "
                 "or not in vCard form. Export the contacts again from your address book.") from None

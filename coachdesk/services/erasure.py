@@ -164,7 +164,8 @@ def _mail_files(db: Database, digests: set[str]) -> list[Path]:
                     found.append(path)
                     break
         except (OSError, ValueError, TypeError):
-            log.warning("could not read %s while looking for a client's reports", path)
+            log.warning("a stored report could not be read while looking for a client's "
+                        "reports")  # its name holds the client's: not logged
     return found
 
 
@@ -219,7 +220,7 @@ def erase_client(db: Database, client_id: int) -> EraseResult:
         except FileNotFoundError:
             pass
         except OSError:
-            log.warning("could not delete %s after erasing a client", path)
+            log.warning("a file could not be deleted after erasing a client")  # named by them
             left.append(path)
     folder = report_log.reports_dir(db)
     for eid_folder in {p.parent for p in preview.report_files}:
