@@ -100,3 +100,18 @@ def pytest_runtest_teardown(item):
         yield
     finally:
         leaving.ask_to_stay, leaving.ask_unsaved = ask, unsaved
+
+
+@pytest.fixture
+def win(qtbot, demo_db):
+    """The main window on the demo practice, at a laptop's 1366×768 (a test file that
+    needs another size or state defines its own ``win``)."""
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    window = MainWindow(AppContext(demo_db))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication
 from coachdesk.models import ActionOwner, ActionStatus
 from coachdesk.services import actions, clients, sessions
 from ui_helpers import keys, type_text, when_modal
-from test_ui_views import (activate, assert_views_show_models, click_into, click_row,  # noqa: F401
-                           double_click, win)
+from test_ui_views import (activate, assert_views_show_models, click_into, click_row,
+                           double_click)
 
 
 def jose(db):

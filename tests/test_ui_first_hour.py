@@ -12,19 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
 from coachdesk.services import clients, session_trash
-from ui.context import AppContext
-from ui.main_window import MainWindow
 from ui_helpers import when_modal
-
-
-@pytest.fixture
-def win(qtbot, demo_db):
-    window = MainWindow(AppContext(demo_db))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
 
 
 def activate(qtbot, window) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
 from coachdesk.services import clients, grow, sessions
 from ui_helpers import type_text
-from test_ui_views import activate, assert_views_show_models, win  # noqa: F401 (win: the fixture)
+from test_ui_views import activate, assert_views_show_models
 
 HOSTILE = '<b>&"\' 🙂 مرحبا بك 你好 — ' + "a long option that wraps " * 8
 

@@ -28,8 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from coachdesk.services import actions, clients, grow, sessions
-from ui.context import AppContext
-from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
 ROW_LIMIT = 400  # rows looked at one by one in each view (enough for the demo practice)
@@ -178,16 +176,6 @@ def double_click(qtbot, view: QAbstractItemView, row: int, column: int = 0) -> N
     pos = view.visualRect(view.model().index(row, column)).center()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
-
-
-@pytest.fixture
-def win(qtbot, demo_db):
-    window = MainWindow(AppContext(demo_db))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
 
 
 @pytest.fixture
