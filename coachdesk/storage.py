@@ -19,6 +19,7 @@ import os
 import shutil
 import sqlite3
 import stat
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,6 +57,35 @@ def _set_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
+_patience = threading.local()
+
+
+@contextmanager
+def patience(ms: int) -> Iterator[None]:
+    """Transactions begun by this thread inside the block wait at most ``ms`` milliseconds
+    for another program's lock (instead of ``BUSY_TIMEOUT_MS``), then fail with
+    ``PracticeBusyError``.
+
+    For saves the coach did not ask for (autosave on the GUI thread): a short wait keeps
+    the window responsive while a sync client holds the file, and the caller retries
+    later. Other threads keep the usual wait. Nests; the outer value comes back after.
+    """
+    before = getattr(_patience, "ms", None)
+    _patience.ms = int(ms)
+    try:
+        yield
+    finally:
+        _patience.ms = before
+
+
+def _set_busy_timeout(dbapi_connection, _record, _proxy) -> None:
+    """At each pool checkout: this thread's patience, or the usual busy timeout."""
+    ms = getattr(_patience, "ms", None)
+    cur = dbapi_connection.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS if ms is None else ms}")
+    cur.close()
+
+
 def make_engine(path: Path) -> Engine:
     engine = create_engine(
         URL.create("sqlite", database=str(path)),  # no URL parsing: '?' is legal in a folder name
@@ -65,6 +95,7 @@ def make_engine(path: Path) -> Engine:
         hide_parameters=True,
     )
     event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "checkout", _set_busy_timeout)
     return engine
 
 

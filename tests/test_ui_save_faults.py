@@ -103,6 +103,46 @@ def test_notes_typed_while_another_program_holds_the_file_are_saved_when_it_lets
     other.close()
 
 
+def test_an_autosave_waits_only_briefly_for_another_programs_lock(qtbot, db, monkeypatch):
+    """The GUI thread never sits out the engine's full busy timeout (5 s) at each try
+    while a sync client holds the file: autosave gives up after SAVE_PATIENCE_MS and
+    retries later; other threads (a worker's export) keep the usual wait."""
+    import threading
+    import time
+
+    from ui.widgets import autosave
+
+    seen = {}
+
+    def pragma() -> int:
+        with db.session() as s:
+            return s.connection().exec_driver_sql("PRAGMA busy_timeout").scalar()
+
+    def save():
+        seen["gui"] = pragma()
+        worker = threading.Thread(target=lambda: seen.update(worker=pragma()))
+        worker.start()
+        worker.join()
+        clients.create(db, name="Written under a lock")
+        return True
+
+    other = _hold_the_lock(db)
+    saver = AutoSaver(save)
+    saver.changed()
+    started = time.monotonic()
+    assert saver.flush() is False  # the lock is held: not saved, retried later
+    waited = time.monotonic() - started
+    assert seen == {"gui": autosave.SAVE_PATIENCE_MS, "worker": storage.BUSY_TIMEOUT_MS}
+    assert waited < storage.BUSY_TIMEOUT_MS / 1000 / 2  # far below the full 5 s
+    assert saver.dirty and saver.failing
+    other.rollback()
+    other.close()
+    with qtbot.waitSignal(saver.saved, timeout=5000):  # the retry gets through
+        pass
+    assert pragma() == storage.BUSY_TIMEOUT_MS  # outside a save: the usual wait again
+    assert any(r.name == "Written under a lock" for r in clients.list_rows(db))
+
+
 def test_leaving_with_notes_not_saved_yet_asks_and_can_keep_them_in_a_private_file(
         qtbot, busy_win, tmp_path, monkeypatch):
     win = busy_win

@@ -8,7 +8,9 @@ Nothing counts as saved before the save says so: the unsaved state clears only a
 ``save()`` returned without a fault. A save that could not be written (another program
 holds the file, the disk is full: ``save()`` returns False or raises) keeps the text on
 screen and unsaved, emits ``failed`` (pages show "Not saved yet — retrying") and tries
-again after 1, 2, 4 … up to 30 seconds, until it works.
+again after 1, 2, 4 … up to 30 seconds, until it works. Each try waits at most
+``SAVE_PATIENCE_MS`` for another program's lock (``storage.patience``), so the window
+never freezes for the engine's full busy timeout while a sync client holds the file.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from coachdesk import storage
+
 log = logging.getLogger(__name__)
 
 SAVE_DELAY_MS = 400
 RETRY_FIRST_MS = 1000
 RETRY_MAX_MS = 30000
+SAVE_PATIENCE_MS = 250  # the longest the GUI thread waits for a lock at one try
 
 
 class AutoSaver(QObject):
@@ -72,7 +77,8 @@ class AutoSaver(QObject):
         if not self._dirty:
             return True
         try:
-            done = self._save() is not False
+            with storage.patience(SAVE_PATIENCE_MS):
+                done = self._save() is not False
         except Exception:  # never a traceback, never the text: the engine hides values
             log.exception("saving failed; the text stays on screen and is tried again")
             done = False
