@@ -17,7 +17,7 @@ from coachdesk import APP_NAME, paths, storage
 from coachdesk.errors import CoachDeskError, StorageError
 from coachdesk.services import clients
 
-from . import theme
+from . import one_language, theme
 from .context import AppContext
 from .dialogs import db_problem
 from .main_window import MainWindow
@@ -124,6 +124,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     keep_none_alive()
     setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
+    one_language.dates_in_one_language()  # Qt set the system's LC_TIME: one language for dates
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
