@@ -310,3 +310,90 @@ def test_backup_out_never_makes_a_wal_or_shm_beside_the_copy(practice, tmp_path,
     assert backups.verify(out)
     assert seen and not [n for n in seen if n.endswith(("-wal", "-shm", "-journal"))]
     assert [p.name for p in target.iterdir()] == ["copy.db"]
+
+
+def cli(*args, home: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, COACHDESK_HOME=str(home), PYTHONPATH=str(ROOT))
+    env.pop("COACHDESK_TEST_KILL_AT", None)
+    return subprocess.run([sys.executable, "-m", "coachdesk", *map(str, args)], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="'//' is a POSIX path form")
+def test_the_cli_takes_paths_beginning_with_two_slashes(practice, tmp_path, isolated_home):
+    out = "/" + str(tmp_path / "copies" / "copy.db")
+    made = cli("--db", practice, "backup", "--out", out, home=isolated_home)
+    assert made.returncode == 0 and made.stderr == "", made.stderr
+    restored = cli("--db", practice, "restore", out, home=isolated_home)
+    assert restored.returncode == 0 and restored.stderr == "", restored.stderr
+    assert storage.check_file(practice).ok
+
+
+# -- real small or read-only file systems (tmpfs; root on Linux only) -------------------------
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """``tmpfs(size_kb)`` mounts a small tmpfs and returns its folder; unmounted after."""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a tmpfs needs root on Linux (an injected ENOSPC test covers it)")
+    mounted = []
+
+    def mount(size_kb: int, name: str = "mnt") -> Path:
+        where = tmp_path / name
+        where.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k,mode=0700",
+                               "tmpfs", str(where)], capture_output=True)
+        if done.returncode != 0:
+            pytest.skip("this machine does not allow mounting a tmpfs")
+        mounted.append(where)
+        return where
+
+    yield mount
+    for where in mounted:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+def remount_read_only(where: Path) -> None:
+    subprocess.run(["mount", "-o", "remount,ro", str(where)], check=True)
+
+
+def test_a_real_full_disk_mid_restore_changes_nothing_and_leaves_no_half_copy(practice, tmpfs,
+                                                                              monkeypatch):
+    from coachdesk import restore
+
+    disk = tmpfs(4096)
+    here = disk / "practice.db"
+    shutil.copyfile(practice, here)
+    made = backups.backup_now(here)
+    add = storage.open_database(here)
+    clients.create(add, "Dee Only Today")
+    add.close()
+    before = dump(here, practice.parent / "s1")
+    # Fill the disk so that the set-aside copy fits and the restored copy does not.
+    free = shutil.disk_usage(disk).free
+    (disk / "filler").write_bytes(b"\0" * (free - here.stat().st_size - 64 * 1024))
+    monkeypatch.setattr(restore, "check_room", lambda *_: None)  # reach the copy itself
+    with pytest.raises(DiskFullError, match=r"^The disk is full \(\d+ MB free\)"):
+        backups.restore_backup(made.path, here)
+    assert dump(here, practice.parent / "s2") == before
+    files = [p for p in disk.rglob("*") if p.is_file()]
+    assert not [p for p in files if ".partial" in p.name or p.stat().st_size == 0]
+    assert [b.kind for b in backups.backup_files(here)] == [backups.MANUAL]
+
+
+def test_a_read_only_mount_is_refused_plainly_by_restore_and_backup(practice, tmpfs, tmp_path):
+    disk = tmpfs(4096)
+    here = disk / "practice.db"
+    shutil.copyfile(practice, here)
+    made = backups.backup_now(here)
+    before = {p: p.read_bytes() for p in disk.rglob("*") if p.is_file()}
+    remount_read_only(disk)
+    with pytest.raises(StorageError, match="read-only") as caught:
+        backups.restore_backup(made.path, here)
+    assert "Error" not in str(caught.value)
+    with pytest.raises(StorageError, match="read-only"):
+        storage.backup_file(practice, disk / "copy.db")
+    assert {p: p.read_bytes() for p in disk.rglob("*") if p.is_file()} == before
+    # Restoring *from* a read-only stick into a writable practice works.
+    assert backups.restore_backup(made.path, practice) is not None
