@@ -25,7 +25,7 @@ import hashlib
 import os
 import re
 import signal
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 #: Most file systems refuse a file name longer than this many bytes.
@@ -50,12 +50,12 @@ PARTIAL = ".partial"
 
 def utcnow() -> datetime:
     """Now, as an aware UTC datetime (the one clock tests freeze)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_utc(moment: datetime) -> datetime:
     """An aware UTC datetime; a naive one is read as this computer's local time."""
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def to_local(instant: datetime) -> datetime:
@@ -95,7 +95,7 @@ def parse_instant(path: Path | str, stem: str | None = None) -> tuple[datetime, 
     ts = m.group("ts")
     try:
         when = datetime.strptime(ts, "%Y%m%d-%H%M%S-%f" if len(ts) > 15 else "%Y%m%d-%H%M%S")
-        instant = when.replace(tzinfo=timezone.utc) if m.group("utc") else to_utc(when)
+        instant = when.replace(tzinfo=UTC) if m.group("utc") else to_utc(when)
     except (ValueError, OverflowError, OSError):
         return None
     return instant, m.group("kind")
@@ -132,8 +132,7 @@ def partial_owner(path: Path) -> tuple[str, int | None] | None:
     Reads '<name>.<pid>.partial' and older versions' '<name>.partial', each also with
     SQLite's '-journal' after it."""
     name = Path(path).name
-    if name.endswith("-journal"):
-        name = name[: -len("-journal")]
+    name = name.removesuffix("-journal")
     if not name.endswith(PARTIAL):
         return None
     name = name[: -len(PARTIAL)]

@@ -57,8 +57,18 @@ from typing import Iterable, Sequence
 
 from . import paths, storage
 from .backup_names import (  # noqa: F401 - parse_name, name_stem: part of this module's API
-    FUTURE_NOTE, FUTURE_SLACK, WILD_GAP, backup_name, name_stem, parse_instant, parse_name,
-    partial_owner, temp_name, to_local, to_utc, utcnow)
+    FUTURE_NOTE,
+    FUTURE_SLACK,
+    WILD_GAP,
+    backup_name,
+    name_stem,
+    parse_instant,
+    parse_name,
+    temp_name,
+    to_local,
+    to_utc,
+    utcnow,
+)
 from .debris import STALE_PARTIAL, clean_debris, clean_debris_in  # noqa: F401
 from .report_mirror import MIRROR, bring_back_reports, mirror_reports, mirrored_reports  # noqa: F401
 from .errors import CorruptDatabaseError, NotADatabaseError, StorageError, ValidationError
@@ -554,4 +564,4 @@ def remembered_second_folder(db_path: Path | str) -> Path | None:
 
 
 # Restoring lives in its own module; these names stay reachable from here.
-from .restore import latest_good_backup, restore_backup  # noqa: E402,F401
+from .restore import latest_good_backup, restore_backup  # noqa: F401

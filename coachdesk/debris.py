@@ -13,9 +13,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
-from typing import Iterable
 
 from . import paths
 from .backup_names import name_stem, parse_instant, partial_owner

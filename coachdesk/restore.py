@@ -32,7 +32,7 @@ import logging
 import os
 import shutil
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import backups, paths, storage
@@ -230,7 +230,7 @@ def latest_good_backup(db_path: Path | str, second_folder: Path | str | None = N
     found = backups.backup_files(db_path, second_folder)
     candidates = [b for b in found if not b.in_future]
     if not candidates and found:
-        wild = backups.unplaceable(found, datetime(9000, 1, 1, tzinfo=timezone.utc))
+        wild = backups.unplaceable(found, datetime(9000, 1, 1, tzinfo=UTC))
         candidates = [b for b in found if id(b) not in wild]
     for candidate in candidates:
         if candidate.kind == backups.DAMAGED:

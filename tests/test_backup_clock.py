@@ -8,7 +8,7 @@ import os
 import shutil
 import sqlite3
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,6 @@ from coachdesk.backup_names import FUTURE_NOTE, parse_instant
 from coachdesk.backups import BackupInfo, plan_rotation
 from coachdesk.services import clients
 
-UTC = timezone.utc
 needs_tzset = pytest.mark.skipif(not hasattr(time, "tzset"), reason="time.tzset is POSIX-only")
 
 

@@ -83,7 +83,7 @@ def run_restore(backup: Path, practice: Path, kill_at: str | None) -> subprocess
     env.pop("COACHDESK_TEST_KILL_AT", None)
     if kill_at:
         env["COACHDESK_TEST_KILL_AT"] = kill_at
-    return subprocess.run([sys.executable, "-c", code, str(ROOT), str(backup), str(practice)],
+    return subprocess.run([sys.executable, "-c", code, str(ROOT), str(backup), str(practice)], check=False,
                           env=env, capture_output=True, text=True, timeout=120)
 
 
