@@ -419,13 +419,13 @@ def backup_file(db_path: Path | str, out: Path | str | None = None, reason: str 
         raise StorageError(f"There is no CoachDesk file at {db_path} to back up.")
     inspect_file(db_path)
     out = Path(out)
-    if out.exists() and out.is_dir():
-        from .backup_names import backup_name, utcnow
-
-        out = out / backup_name(db_path.stem, utcnow(), reason)
-    if out.resolve() == db_path.resolve():
-        raise StorageError("The backup cannot be written over the practice file itself.")
     try:
+        if out.is_dir():
+            from .backup_names import backup_name, utcnow
+
+            out = out / backup_name(db_path.stem, utcnow(), reason)
+        if out.resolve() == db_path.resolve():
+            raise StorageError("The backup cannot be written over the practice file itself.")
         copy_database(db_path, out)
     except (OSError, sqlite3.Error) as exc:
         raise StorageError(backups.copy_problem(exc, out.parent)) from None

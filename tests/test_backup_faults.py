@@ -397,3 +397,41 @@ def test_a_read_only_mount_is_refused_plainly_by_restore_and_backup(practice, tm
     assert {p: p.read_bytes() for p in disk.rglob("*") if p.is_file()} == before
     # Restoring *from* a read-only stick into a writable practice works.
     assert backups.restore_backup(made.path, practice) is not None
+
+
+def test_a_backup_name_too_long_for_the_drive_is_a_plain_sentence(practice, tmp_path):
+    target = tmp_path / "out"
+    target.mkdir()
+    with pytest.raises(StorageError, match="too long") as caught:
+        storage.backup_file(practice, target / ("ü" * 150 + ".db"))  # 303 bytes
+    assert "Errno" not in str(caught.value)
+    assert list(target.iterdir()) == []
+
+
+def test_a_drive_where_sqlite_cannot_write_is_a_plain_sentence_and_leaves_nothing(
+        practice, tmp_path, monkeypatch):
+    target = tmp_path / "fuse"
+    target.mkdir()
+    real = storage.connect_read_only
+
+    class FailingVacuum:
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, sql, params=()):
+            if sql.startswith("VACUUM INTO"):
+                Path(params[0]).write_bytes(b"SQLite format 3\0" + b"\0" * 1000)
+                Path(f"{params[0]}-journal").write_bytes(b"\0" * 512)
+                raise sqlite3.OperationalError("disk I/O error")
+            return self.con.execute(sql, params)
+
+        def close(self):
+            self.con.close()
+
+    monkeypatch.setattr(storage, "connect_read_only",
+                        lambda p: FailingVacuum(real(p)) if Path(p) == practice else real(p))
+    with pytest.raises(StorageError) as caught:
+        storage.backup_file(practice, target / "copy.db")
+    assert "does not support what CoachDesk needs" in str(caught.value)
+    assert "disk I/O" not in str(caught.value) and "damaged" not in str(caught.value)
+    assert list(target.iterdir()) == []
