@@ -6,10 +6,24 @@ app is open and holds every committed row, including those still in the WAL.
 
 Names say everything needed to list and rotate them without opening them::
 
-    <practice stem>-<YYYYmmdd-HHMMSS-ffffff>-<kind>.db
+    <practice stem>-<YYYYmmdd-HHMMSS-ffffff>Z-<kind>.db
 
-The time in the name is the local time the copy was made (a file's own time
-changes when it is copied to a USB stick; the name does not).
+The time in the name is the UTC time the copy was made (a file's own time
+changes when it is copied to a USB stick; the name does not). Older versions
+wrote the local time without the ``Z``; such names are still read, as local
+time in the computer's current zone (see ``coachdesk.backup_names``).
+
+Time is untrusted
+    Backups are ordered by the UTC instant in their names. One dated after now
+    (the clock was wrong when it was made) is never "latest" and is never
+    rotated; nor is one whose date lies more than a year from every other
+    backup's (a clock set to 2001). A wrong clock can only make CoachDesk keep
+    more, never delete history.
+
+Debris
+    A copy is written to '<name>.<pid>.partial' and renamed into place when
+    whole. One left by a process that died (killed, power cut) is removed by
+    ``clean_debris``, which every backup, rotation and restore runs first.
 
 Kinds
     ``daily`` and ``closing`` are made by the app by itself, ``manual`` when the
@@ -42,6 +56,20 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from . import paths, storage
+from .backup_names import (  # noqa: F401 - parse_name, name_stem: part of this module's API
+    FUTURE_NOTE,
+    FUTURE_SLACK,
+    WILD_GAP,
+    backup_name,
+    name_stem,
+    parse_instant,
+    parse_name,
+    temp_name,
+    to_local,
+    to_utc,
+    utcnow,
+)
+from .debris import STALE_PARTIAL, clean_debris, clean_debris_in  # noqa: F401
 from .report_mirror import MIRROR, bring_back_reports, mirror_reports, mirrored_reports  # noqa: F401
 from .errors import CorruptDatabaseError, NotADatabaseError, StorageError, ValidationError
 
@@ -85,12 +113,11 @@ RHYTHMS = {
 }
 DEFAULT_RHYTHM = RHYTHM_DAILY
 
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<ts>\d{8}-\d{6}(?:-\d{6})?)-(?P<kind>[a-z][a-z-]*)\.db$")
-
-
 @dataclass(frozen=True)
 class BackupInfo:
-    """One backup file. ``when`` is the local time it was made."""
+    """One backup file. ``when`` is the local time it was made (naive, for showing);
+    ``instant`` the same moment in UTC (aware), which orders backups. ``in_future``:
+    dated after now when listed, so the clock was wrong when it was made."""
 
     path: Path
     when: datetime
@@ -99,6 +126,17 @@ class BackupInfo:
     in_second_folder: bool = False
     #: plain sentences about something that went wrong on the side (the second folder)
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    instant: datetime | None = field(default=None, compare=False)
+    in_future: bool = field(default=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.instant is None:
+            object.__setattr__(self, "instant", to_utc(self.when))
+
+    @property
+    def note(self) -> str:
+        """Why this copy is not "latest" although its date is newest, or ''."""
+        return FUTURE_NOTE if self.in_future else ""
 
     @property
     def folder(self) -> Path:
@@ -113,43 +151,29 @@ class BackupInfo:
         return KIND_LABELS.get(self.kind, self.kind.replace("-", " ").capitalize())
 
 
-def _timestamp(now: datetime) -> str:
-    return now.strftime("%Y%m%d-%H%M%S-%f")
-
-
-def parse_name(path: Path, stem: str | None = None) -> tuple[datetime, str] | None:
-    """(when, kind) from a backup's file name, or None if it is not one (of ``stem``)."""
-    m = _NAME.match(Path(path).name)
-    if not m or (stem is not None and m.group("stem") != stem):
-        return None
-    ts = m.group("ts")
-    try:
-        when = datetime.strptime(ts, "%Y%m%d-%H%M%S-%f" if len(ts) > 15 else "%Y%m%d-%H%M%S")
-    except ValueError:
-        return None
-    return when, m.group("kind")
-
-
-def _info(path: Path, stem: str, second: bool) -> BackupInfo | None:
-    parsed = parse_name(path, stem)
+def _info(path: Path, stem: str, second: bool, now: datetime | None = None) -> BackupInfo | None:
+    parsed = parse_instant(path, stem)
     if parsed is None:
         return None
     try:
         size = path.stat().st_size
-    except OSError:
+        when = to_local(parsed[0])
+    except (OSError, ValueError, OverflowError):
         return None
-    return BackupInfo(path=path, when=parsed[0], size=size, kind=parsed[1], in_second_folder=second)
+    future = parsed[0] > to_utc(now or utcnow()) + FUTURE_SLACK
+    return BackupInfo(path=path, when=when, size=size, kind=parsed[1], in_second_folder=second,
+                      instant=parsed[0], in_future=future)
 
 
 def _order(info: BackupInfo) -> tuple:
-    return (info.when, info.path.name)
+    return (info.instant, info.path.name)
 
 
 def _scan(folder: Path, stem: str, second: bool) -> list[BackupInfo]:
     try:
         if not folder.is_dir():
             return []
-        candidates = list(folder.glob(f"{glob_escape(stem)}-[0-9]*.db"))
+        candidates = list(folder.glob(f"{glob_escape(name_stem(stem))}-[0-9]*.db"))
     except OSError:
         return []
     found = [i for i in (_info(p, stem, second) for p in candidates) if i is not None]
@@ -161,7 +185,8 @@ def glob_escape(text: str) -> str:
 
 
 def backup_files(db_path: Path | str, second_folder: Path | str | None = None) -> list[BackupInfo]:
-    """Every backup of this practice, in its backups folder and the second folder, newest first.
+    """Every backup of this practice, in its backups folder and the second folder, newest
+    first by the UTC instant in their names (``in_future`` set on those dated after now).
 
     A second folder that is missing (unplugged) simply adds nothing.
     """
@@ -204,28 +229,46 @@ def delete_backups(paths_to_delete: Iterable[Path | str]) -> int:
 # -- rotation (pure) --------------------------------------------------------------------
 
 
+def unplaceable(backups: Sequence[BackupInfo], now: datetime) -> set[int]:
+    """``id()`` of the backups whose date cannot place them in time: dated after ``now``
+    (plus ``FUTURE_SLACK``), or more than ``WILD_GAP`` from both neighbours in date order
+    (the only backup dated 2001 among 2026's; the first after a long pause, too, which
+    costs one file kept). Rotation keeps them all; "latest" never picks a future one."""
+    now_u = to_utc(now)
+    out = {id(b) for b in backups if b.instant > now_u + FUTURE_SLACK}
+    placed = sorted((b for b in backups if id(b) not in out), key=_order)
+    for i, b in enumerate(placed):
+        gaps = []
+        if i > 0:
+            gaps.append(b.instant - placed[i - 1].instant)
+        if i + 1 < len(placed):
+            gaps.append(placed[i + 1].instant - b.instant)
+        if gaps and min(gaps) > WILD_GAP:
+            out.add(id(b))
+    return out
+
+
 def plan_rotation(backups: Sequence[BackupInfo], now: datetime) -> tuple[list[BackupInfo], list[BackupInfo]]:
     """Split one folder's backups into (keep, delete), both newest first.
 
-    Regular backups: the newest of each of the ``KEEP_DAYS`` most recent days
-    that have one, of each of the ``KEEP_WEEKS`` most recent ISO weeks, and of
-    each of the ``KEEP_MONTHS`` most recent months. Safety copies: the newest
-    ``SAFETY_KEEP``. A backup dated after ``now`` (the clock was wrong when it
-    was made) is ranked as if made at ``now``.
+    ``now``: aware, or naive local time. Regular backups: the newest of each of the
+    ``KEEP_DAYS`` most recent days that have one, of each of the ``KEEP_WEEKS`` most
+    recent ISO weeks, and of each of the ``KEEP_MONTHS`` most recent months (days in the
+    computer's current zone). Safety copies: the newest ``SAFETY_KEEP``. Backups the
+    clock cannot place (see ``unplaceable``) are all kept and take no one's slot, so a
+    clock set wrong never deletes history.
     """
-    def when(b: BackupInfo) -> datetime:
-        return min(b.when, now)
+    ordered = sorted(backups, key=_order, reverse=True)
+    wild = unplaceable(ordered, now)
+    regular = [b for b in ordered if b.kind not in SAFETY_KINDS and id(b) not in wild]
+    safety = [b for b in ordered if b.kind in SAFETY_KINDS and id(b) not in wild]
 
-    ordered = sorted(backups, key=lambda b: (when(b), b.path.name), reverse=True)
-    regular = [b for b in ordered if b.kind not in SAFETY_KINDS]
-    safety = [b for b in ordered if b.kind in SAFETY_KINDS]
-
-    keep_ids: set[int] = set()
+    keep_ids: set[int] = set(wild)
 
     def newest_per(bucket, limit: int) -> None:
         seen: list = []
         for b in regular:  # newest first, so the first of each bucket is its newest
-            key = bucket(when(b))
+            key = bucket(to_local(b.instant))
             if key in seen:
                 continue
             if len(seen) == limit:
@@ -248,6 +291,7 @@ def _rotate(folder: Path, stem: str, now: datetime, protect: Path | Sequence[Pat
     if isinstance(protect, Path):
         protect = [protect]
     spared = {p for p in (protect or []) if p is not None}
+    clean_debris_in(folder, stem)
     _keep, delete = plan_rotation(_scan(folder, stem, second), now)
     for old in delete:
         if old.path in spared:
@@ -255,7 +299,7 @@ def _rotate(folder: Path, stem: str, now: datetime, protect: Path | Sequence[Pat
         try:
             old.path.unlink()
         except OSError as exc:  # best effort: an old backup left behind harms nothing
-            log.warning("could not remove old backup %s: %s", old.path, exc)
+            log.warning("could not remove an old backup (%s)", exc.strerror or type(exc).__name__)
 
 
 # -- making one ---------------------------------------------------------------------------
@@ -275,12 +319,41 @@ def verify(path: Path) -> bool:
 
 
 def _free_name(folder: Path, stem: str, now: datetime, kind: str) -> Path:
-    moment = now
+    moment = to_utc(now)
     while True:
-        candidate = folder / f"{stem}-{_timestamp(moment)}-{kind}.db"
+        candidate = folder / backup_name(stem, moment, kind)
         if not candidate.exists():
             return candidate
         moment += timedelta(microseconds=1)
+
+
+def _free_mb(folder: Path) -> str:
+    try:
+        return f" ({shutil.disk_usage(folder).free / 1e6:.0f} MB free)"
+    except OSError:
+        return ""
+
+
+def copy_problem(exc: BaseException, folder: Path) -> str:
+    """A plain sentence for a copy into ``folder`` that failed with ``exc``."""
+    import errno
+
+    code = getattr(exc, "errno", None)
+    text = str(exc).lower()
+    if code == errno.ENOSPC or "disk is full" in text:
+        return (f"The disk is full{_free_mb(folder)}, so the backup was not made. "
+                "Free some space, then try again.")
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "readonly" in text:
+        return (f"CoachDesk cannot write into {folder} (the drive or folder is read-only), "
+                "so the backup was not made. Choose another folder.")
+    if code == errno.ENAMETOOLONG:
+        return ("The practice file's name is too long for a backup name on this drive, so the "
+                "backup was not made. Rename the practice file to something shorter.")
+    if isinstance(exc, sqlite3.Error):
+        return (f"The backup could not be written to {folder} (this drive does not support "
+                "what CoachDesk needs). Choose a folder on your computer's own disk.")
+    reason = getattr(exc, "strerror", None) or "a disk error"
+    return f"The backup could not be written to {folder} ({reason}). Please try again."
 
 
 def _same_folder(a: Path, b: Path) -> bool:
@@ -291,11 +364,10 @@ def _same_folder(a: Path, b: Path) -> bool:
 
 
 def _remove_quietly(path: Path) -> None:
-    for p in (path, path.with_name(path.name + ".partial")):
-        try:
-            p.unlink()
-        except OSError:
-            pass
+    try:
+        path.unlink()
+    except OSError:
+        pass
 
 
 def _write_verified(db_path: Path, dest: Path) -> None:
@@ -307,10 +379,8 @@ def _write_verified(db_path: Path, dest: Path) -> None:
             raise CorruptDatabaseError(
                 f"{db_path.name} is damaged, so no backup was made from it and your older "
                 "backups were kept. Restore the newest good one from File → Backups.") from exc
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise StorageError(
-            f"The backup could not be written to {dest.parent} ({reason}). "
-            "Your older backups were kept. Check there is free space and try again.") from exc
+        log.warning("a backup could not be written (%s)", type(exc).__name__)
+        raise StorageError(copy_problem(exc, dest.parent) + " Your older backups were kept.") from None
     if not verify(dest):
         _remove_quietly(dest)
         if not verify(db_path):
@@ -339,12 +409,14 @@ def _copy_to_second(made: Path, second: Path, stem: str, now: datetime) -> str |
         return (f"The second backup folder {second} could not be found (is the USB stick or "
                 "drive plugged in?). The backup was still made in the usual folder.")
     dest = second / made.name
-    tmp = dest.with_name(dest.name + ".partial")
+    tmp = temp_name(dest)
+    clean_debris_in(second, stem)
     try:
         shutil.copyfile(made, tmp)
+        storage._fsync(tmp)
         os.replace(tmp, dest)
     except OSError as exc:
-        _remove_quietly(dest)
+        _remove_quietly(tmp)
         return (f"The backup could not be copied to the second folder {second} "
                 f"({exc.strerror or exc}). It was still made in the usual folder.")
     if not verify(dest):
@@ -359,11 +431,12 @@ def backup_now(db_path: Path | str, *, kind: str = MANUAL, second_folder: Path |
                now: datetime | None = None, rotate: bool = True) -> BackupInfo:
     """Make one verified backup, then rotate older ones away. Returns it.
 
-    Problems with the second folder come back in ``BackupInfo.warnings`` and
-    never fail the backup itself.
+    ``now`` (aware, or naive local time) defaults to the clock ``utcnow``. Problems
+    with the second folder come back in ``BackupInfo.warnings`` and never fail the
+    backup itself. Raises ``StorageError`` (a plain sentence) when no backup was made.
     """
     db_path = Path(db_path)
-    now = now or datetime.now()
+    now = to_utc(now or utcnow())
     if not re.fullmatch(r"[a-z][a-z-]*", kind):
         raise ValueError(f"bad backup kind {kind!r}")
     if not db_path.exists():
@@ -376,9 +449,10 @@ def backup_now(db_path: Path | str, *, kind: str = MANUAL, second_folder: Path |
         raise StorageError(f"CoachDesk cannot create the backups folder {folder} "
                            f"({exc.strerror or exc}).") from exc
     with _busy:
+        clean_debris(db_path)
         dest = _free_name(folder, db_path.stem, now, kind)
         _write_verified(db_path, dest)
-        log.info("backup written to %s", dest)
+        log.info("backup written (%s)", kind)
         if rotate:
             _rotate(folder, db_path.stem, now, protect=dest, second=False)
         warnings: list[str] = []
@@ -393,7 +467,7 @@ def backup_now(db_path: Path | str, *, kind: str = MANUAL, second_folder: Path |
             if problem:
                 log.warning("second backup folder: %s", problem)
                 warnings.append(problem)
-        info = _info(dest, db_path.stem, second=False)
+        info = _info(dest, db_path.stem, second=False, now=now)
     assert info is not None
     return replace(info, warnings=tuple(warnings))
 
@@ -401,89 +475,18 @@ def backup_now(db_path: Path | str, *, kind: str = MANUAL, second_folder: Path |
 def backup_due(db, now: datetime | None = None) -> bool:
     """Is a daily backup due? Only with the daily rhythm, and when the newest
     regular backup (daily, on closing or made by the coach) is a day old or more."""
-    now = now or datetime.now()
+    now = to_utc(now or utcnow())
     if get_rhythm(db) != RHYTHM_DAILY:
         return False
     for b in backup_files(db.path):
         # One dated in the future (the clock was wrong then) says nothing about today.
-        if b.kind in ROTATED_KINDS and b.when <= now + timedelta(minutes=5):
-            return now - b.when >= DAILY_INTERVAL
+        if b.kind in ROTATED_KINDS and b.instant <= now + FUTURE_SLACK:
+            return now - b.instant >= DAILY_INTERVAL
     return True
 
 
 def closing_backup_wanted(db) -> bool:
     return get_rhythm(db) != RHYTHM_OFF
-
-
-# -- restore ------------------------------------------------------------------------------
-
-
-def restore_backup(backup: Path | str, db_path: Path | str, *,
-                   now: datetime | None = None) -> Path | None:
-    """Replace the practice file with ``backup``; returns where the replaced file was kept.
-
-    The backup is checked first and nothing changes if it is not good. The file
-    it replaces is first kept as a 'before-restore' safety backup, or, if it is
-    too damaged to copy that way, its exact bytes are set aside as 'damaged'.
-    The caller must have closed every connection to ``db_path``.
-    """
-    with _busy:
-        return _restore(Path(backup), Path(db_path), now or datetime.now())
-
-
-def _restore(backup: Path, db_path: Path, now: datetime) -> Path | None:
-    if not backup.exists():
-        raise StorageError(f"There is no backup at {backup}.")
-    state = storage.inspect_file(backup)
-    if state.empty:
-        raise StorageError(f"{backup.name} holds no practice; nothing was restored.")
-    if db_path.exists() and backup.resolve() == db_path.resolve():
-        raise StorageError("That backup is the practice file itself; nothing was restored.")
-    folder = paths.backup_dir(db_path)
-    kept: Path | None = None
-    if db_path.exists() and db_path.stat().st_size > 0:
-        try:
-            kept = backup_now(db_path, kind=BEFORE_RESTORE, now=now, rotate=False).path
-        except StorageError:
-            # Unreadable: keep the exact bytes (and its journal) aside instead.
-            folder.mkdir(parents=True, exist_ok=True)
-            kept = _free_name(folder, db_path.stem, now, DAMAGED)
-            shutil.copy2(db_path, kept)
-            wal = Path(str(db_path) + "-wal")
-            if wal.exists():
-                shutil.copy2(wal, Path(str(kept) + "-wal"))
-    for suffix in ("-wal", "-shm"):
-        side = Path(str(db_path) + suffix)
-        if side.exists():
-            side.unlink()
-    try:
-        storage.copy_database(backup, db_path)
-    except (OSError, sqlite3.Error) as exc:
-        raise StorageError(f"The backup could not be copied into place ({exc}). "
-                           f"Your previous practice is kept at {kept}.") from exc
-    # The stored report PDFs the data folder lacks (a new computer, a lost folder) come
-    # back from the mirror beside the backup; none is ever overwritten.
-    bring_back_reports(backup.parent, db_path)
-    # Only now, with the restored file in place, may old safety copies go (never the two
-    # this restore is about).
-    _rotate(folder, db_path.stem, now, protect=[kept, backup], second=False)
-    return kept
-
-
-def latest_good_backup(db_path: Path | str, second_folder: Path | str | None = None) -> Path | None:
-    """The newest backup, in either folder, that passes the checks and holds a practice."""
-    if second_folder is None:
-        second_folder = remembered_second_folder(db_path)
-    for candidate in backup_files(db_path, second_folder):
-        if candidate.kind == DAMAGED:
-            continue
-        try:
-            state = storage.inspect_file(candidate.path)
-        except StorageError:
-            continue
-        if not state.empty:
-            return candidate.path
-    return None
 
 
 # -- settings -----------------------------------------------------------------------------
@@ -558,3 +561,7 @@ def remembered_second_folder(db_path: Path | str) -> Path | None:
             continue
         return Path(row[0]) if row and row[0] else None
     return None
+
+
+# Restoring lives in its own module; these names stay reachable from here.
+from .restore import latest_good_backup, restore_backup  # noqa: F401

@@ -323,7 +323,8 @@ def _backup(db_path: Path, out: str | None, list_only: bool) -> int:
         if not found:
             print(f"There are no backups of {db_path.name} yet.")
         for b in found:
-            print(f"{b.when:%Y-%m-%d %H:%M}  {b.size / 1_000_000:8.1f} MB  {b.label:<32} {b.path}")
+            note = f"  ({b.note})" if b.note else ""
+            print(f"{b.when:%Y-%m-%d %H:%M}  {b.size / 1_000_000:8.1f} MB  {b.label:<32} {b.path}{note}")
         return 0
     if out:
         print(f"Backup written to {storage.backup_file(db_path, out)}")

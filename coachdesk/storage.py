@@ -22,7 +22,6 @@ import stat
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -211,12 +210,13 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     """A sqlite3 connection that cannot write to the file.
 
     '%', '?' and '#' are legal in folder names but special in a ``file:`` URI,
-    so they are escaped. A WAL-mode file the user may not write to (another
+    so they are escaped, and a path beginning with '//' stays a path. A WAL-mode file the user may not write to (another
     user's, or in a read-only folder) cannot get its shared-memory index: it
     is then read as it stands on disk (``immutable``) rather than failing.
     """
-    name = str(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
-    uri = f"file:{name}?mode=ro"
+    # pathlib builds the URI: it escapes what is special in one, and a path beginning
+    # with '//' stays a path ('file:////data/…'), never a URI authority.
+    uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
     con = sqlite3.connect(uri, uri=True)
     try:
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -368,32 +368,57 @@ def check_file(path: Path | str) -> CheckReport:
 # -- backups and restore -------------------------------------------------------
 
 
-def _timestamp() -> str:
-    return datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+def write_copy(src: Path, dest: Path) -> Path:
+    """Write a consistent copy of the SQLite file ``src`` to a temporary file beside
+    ``dest`` ('<dest name>.<pid>.partial', 0600) and flush it to the disk; returns it.
+
+    ``VACUUM INTO`` from a read-only connection: the copy holds every committed row, also
+    those still in ``src``'s WAL, and is a plain rollback-journal file, so no -wal or
+    -shm is ever made beside it (a drive where WAL cannot work takes it too).
+    Raises ``OSError`` (its errno says why: ENOSPC, EROFS, ENAMETOOLONG …) or
+    ``sqlite3.Error``; on any failure the temporary file is gone again.
+    """
+    from .backup_names import temp_name
+
+    src, dest = Path(src), Path(dest)
+    tmp = temp_name(Path(os.path.abspath(dest)))
+    # Created first with the plain OS call: a read-only drive, a full disk or a name
+    # too long fails here with its real reason, before SQLite makes anything.
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        source = connect_read_only(src)
+        try:
+            source.execute("VACUUM INTO ?", (str(tmp),))
+        finally:
+            source.close()
+        _fsync(tmp)
+    except BaseException:
+        for leftover in (tmp, Path(f"{tmp}-journal")):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
+        raise
+    return tmp
 
 
 def copy_database(src: Path, dest: Path) -> Path:
-    """Copy a live SQLite file consistently (online backup API), atomically."""
+    """Copy a live SQLite file consistently and atomically to ``dest``; returns ``dest``.
+
+    ``dest`` either keeps what it was or is the whole, flushed copy (see ``write_copy``
+    for what the copy holds and the errors raised).
+    """
+    from .backup_names import crash_point
+
     src, dest = Path(src), Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".partial")
-    if tmp.exists():
-        tmp.unlink()
-    source = connect_read_only(src)
+    tmp = write_copy(src, dest)
+    crash_point("copy:before-replace")
     try:
-        target = sqlite3.connect(tmp)
-        try:
-            # The copy is a new file nobody else reads until it is renamed into place:
-            # no syncing page by page, one fsync of the finished file below instead.
-            target.execute("PRAGMA synchronous=OFF")
-            source.backup(target)
-            target.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            target.close()
-    finally:
-        source.close()
-    _fsync(tmp)
-    os.replace(tmp, dest)
+        os.replace(tmp, dest)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
     _fsync(dest.parent)
     return dest
 
@@ -425,11 +450,16 @@ def backup_file(db_path: Path | str, out: Path | str | None = None, reason: str 
         raise StorageError(f"There is no CoachDesk file at {db_path} to back up.")
     inspect_file(db_path)
     out = Path(out)
-    if out.exists() and out.is_dir():
-        out = out / f"{db_path.stem}-{_timestamp()}-{reason}.db"
-    if out.resolve() == db_path.resolve():
-        raise StorageError("The backup cannot be written over the practice file itself.")
-    copy_database(db_path, out)
+    try:
+        if out.is_dir():
+            from .backup_names import backup_name, utcnow
+
+            out = out / backup_name(db_path.stem, utcnow(), reason)
+        if out.resolve() == db_path.resolve():
+            raise StorageError("The backup cannot be written over the practice file itself.")
+        copy_database(db_path, out)
+    except (OSError, sqlite3.Error) as exc:
+        raise StorageError(backups.copy_problem(exc, out.parent)) from None
     if not backups.verify(out):
         out.unlink(missing_ok=True)
         raise StorageError("The backup did not pass its check, so it was removed. Please try again.")

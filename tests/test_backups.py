@@ -101,7 +101,7 @@ def test_a_backup_dated_in_the_future_does_not_push_todays_out():
 def test_backup_now_is_verified_named_and_listed(practice):
     info = backups.backup_now(practice, now=datetime(2025, 5, 2, 9, 30))
     assert info.path.parent == paths.backup_dir(practice)
-    assert info.path.name == "coachdesk-20250502-093000-000000-manual.db"
+    assert info.path.name == "coachdesk-20250502-093000-000000Z-manual.db"  # UTC (TZ here: UTC)
     assert info.kind == backups.MANUAL and info.size == info.path.stat().st_size > 0
     assert info.warnings == ()
     assert backups.verify(info.path)

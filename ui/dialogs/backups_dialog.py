@@ -165,14 +165,16 @@ class BackupsModel(RowsTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return b.when.strftime("%a %d %b %Y, %H:%M")
+                made = b.when.strftime("%a %d %b %Y, %H:%M")
+                # Why the newest-looking copy is not the one "Restore latest" takes.
+                return f"{made} ({b.note})" if b.note else made
             if col == 1:
                 return size_words(b.size)
             if col == 2:
                 return b.label
             return "Second folder" if b.in_second_folder else "Usual folder"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return str(b.path)
+            return f"{b.path}\n{b.note.capitalize()}." if b.note else str(b.path)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
