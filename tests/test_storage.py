@@ -423,8 +423,8 @@ def test_older_file_is_backed_up_then_upgraded(older_file, tmp_path, monkeypatch
 
 
 @pytest.mark.parametrize("fail, reason", [
-    ("python", "RuntimeError: disk on fire"),
-    ("sql", "OperationalError: table client already exists"),
+    ("python", "RuntimeError"),
+    ("sql", "OperationalError"),
 ])
 def test_failed_upgrade_leaves_the_file_as_it_was(older_file, tmp_path, monkeypatch, fail,
                                                   reason):
@@ -436,7 +436,8 @@ def test_failed_upgrade_leaves_the_file_as_it_was(older_file, tmp_path, monkeypa
     with pytest.raises(StorageError) as info:
         storage.open_database(older_file)
     assert_plain_message(info.value, older_file)
-    assert reason in str(info.value)
+    assert "could not upgrade" in str(info.value)
+    assert reason not in str(info.value), "no exception class names in a coach's message"
 
     # The whole migration was rolled back: not even its first steps remain.
     assert revision_in(older_file) != "0999_probe"
