@@ -38,7 +38,7 @@ def test_corrupt_file_quit_leaves_it_untouched(qtbot, good_file_with_backup):
     corrupt(path)
     before = sha(path)
     asked = []
-    db, _ = ui_app.open_practice(path, ask=lambda msg, backup: asked.append((msg, backup)) or
+    db, _ = ui_app.open_practice(path, ask=lambda msg, backup, **k: asked.append((msg, backup)) or
                                  db_problem.QUIT)
     assert db is None
     assert "damaged" in asked[0][0]
@@ -86,7 +86,7 @@ def test_newer_version_file_is_refused_in_plain_words(qtbot, db_path):
     con.close()
     before = sha(db_path)
     messages = []
-    db, _ = ui_app.open_practice(db_path, ask=lambda m, b: messages.append(m) or db_problem.QUIT)
+    db, _ = ui_app.open_practice(db_path, ask=lambda m, b, **k: messages.append(m) or db_problem.QUIT)
     assert db is None
     assert "newer version of CoachDesk" in messages[0]
     assert sha(db_path) == before
@@ -97,7 +97,7 @@ def test_read_only_file_is_refused(qtbot, good_file_with_backup):
     path.chmod(0o444)
     try:
         messages = []
-        db, _ = ui_app.open_practice(path, ask=lambda m, b: messages.append(m) or db_problem.QUIT)
+        db, _ = ui_app.open_practice(path, ask=lambda m, b, **k: messages.append(m) or db_problem.QUIT)
         assert db is None
         assert "read-only" in messages[0]
     finally:
