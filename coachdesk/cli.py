@@ -15,12 +15,13 @@ import errno
 import json
 import logging
 import os
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__, logfile, paths, storage
-from .errors import CoachDeskError, EmptyPracticeFileError, ReadOnlyDatabaseError
+from .errors import CoachDeskError, DiskFullError, EmptyPracticeFileError, ReadOnlyDatabaseError
 from .practice_lock import PracticeLock
 
 log = logging.getLogger("coachdesk.cli")
@@ -364,16 +365,32 @@ def _backup(db_path: Path, out: str | None, list_only: bool) -> int:
         for b in found:
             print(f"{b.when:%Y-%m-%d %H:%M}  {b.size / 1_000_000:8.1f} MB  {b.label:<32} {b.path}")
         return 0
-    if out:
-        print(f"Backup written to {storage.backup_file(db_path, out)}")
-        return 0
-    made = backups.backup_now(db_path, second_folder=second)
+    try:
+        if out:
+            print(f"Backup written to {storage.backup_file(db_path, out)}")
+            return 0
+        made = backups.backup_now(db_path, second_folder=second)
+    except (CoachDeskError, sqlite3.Error, OSError):
+        _full_disk_first(db_path, Path(out).expanduser() if out else None)
+        raise
     print(f"Backup written to {made.path}")
     if second and not made.warnings:
         print(f"A copy is also in {second}")
     for warning in made.warnings:
         print(warning, file=sys.stderr)
     return 0
+
+
+def _full_disk_first(*places: Path | None) -> None:
+    """A backup refused on a full disk is a full disk (raised here), whatever the copy
+    found wrong: SQLite reports a file it cannot map as "disk I/O error", which reads as
+    damage."""
+    for place in places:
+        if place is None:
+            continue
+        free = storage.free_mb(place)
+        if free is not None and free < storage.LOW_SPACE_MB:
+            raise DiskFullError(storage.disk_full_message(place)) from None
 
 
 def _restore(args: argparse.Namespace, db_path: Path) -> int:
@@ -476,11 +493,10 @@ def _setup_output() -> None:
 def _plain(exc: BaseException, db_path: Path | None) -> str | None:
     """A database or file error as one plain sentence, or None when it is unexpected."""
     from sqlalchemy.exc import DBAPIError
-    import sqlite3
 
     if isinstance(exc, (DBAPIError, sqlite3.Error)):
         where = db_path or Path("practice.db")
-        fault = storage.write_fault(exc, where) or storage.open_fault(exc, where)
+        fault = storage.open_fault(exc, where) or storage.write_fault(exc, where)
         return str(fault) if fault is not None else None
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC and db_path is not None:
