@@ -66,7 +66,8 @@ def open_fault(exc: BaseException, path: Path) -> StorageError | None:
         if code in (errno.EROFS, errno.EACCES, errno.EPERM):
             return ReadOnlyDatabaseError(_read_only_message(path))
         return DiskIOError(f"CoachDesk could not use {path.name} just now "
-                           f"({orig.strerror or 'a drive error'}); it is not known to be damaged.")
+                           f"({orig.strerror or 'a drive error'}); nothing was changed. Try "
+                           "again, or copy the file to your computer and open the copy.")
     name = getattr(orig, "sqlite_errorname", "") or ""
     text = str(orig).lower()
     low = (free_mb(path) or 0) < LOW_SPACE_MB
@@ -82,9 +83,8 @@ def open_fault(exc: BaseException, path: Path) -> StorageError | None:
         if low:
             return DiskFullError(disk_full_message(path))
         return DiskIOError(f"CoachDesk could not read {path.name}: the drive reported an error, "
-                           "so nothing was changed (the file is not known to be damaged). If it "
-                           "is on a USB stick, network or cloud drive, copy it to your computer "
-                           "and open the copy.")
+                           "so nothing was changed. If the file is on a USB stick, network or "
+                           "cloud drive, copy it to your computer and open the copy.")
     return None
 
 
