@@ -157,6 +157,12 @@ class PracticeLock:
             except OSError:
                 pass
 
+    def __del__(self) -> None:  # as QLockFile: a lock nobody keeps is let go
+        try:
+            self.release()
+        except Exception:  # pragma: no cover - interpreter shutdown
+            pass
+
     def __enter__(self) -> "PracticeLock":
         return self.acquire()
 
