@@ -195,13 +195,16 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     """A sqlite3 connection that cannot write to the file.
 
     '%', '?' and '#' are legal in folder names but special in a ``file:`` URI,
-    so they are escaped. A file the user may not write to (chmod 444, a read-only
+    so they are escaped, and so is the first slash of a path starting with ``//``
+    (which a URI would read as a host name). A file the user may not write to (chmod 444, a read-only
     folder or drive) is read as it stands on disk (``immutable``) when no journal
     (-wal) with content lies beside it: SQLite then creates no -wal/-shm files, which
     a read-only connection could never remove again. Otherwise it is opened
     ``mode=ro``, the journal included.
     """
     name = str(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    if name.startswith("//"):  # "file://x/…" would name a host: the same path, escaped
+        name = "%2F" + name[1:]
     uri = f"file:{name}?mode=ro"
     if _is_read_only(Path(path)) and not _has_journal(Path(path)):
         return sqlite3.connect(uri + "&immutable=1", uri=True)

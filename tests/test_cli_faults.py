@@ -312,3 +312,32 @@ def test_an_empty_practice_file_is_not_made_a_new_practice_by_a_command(home, pr
     line = one_plain_line(coachdesk(home, "--db", practice, "demo"))
     assert "empty (0 bytes)" in line and "coachdesk restore latest" in line
     assert practice.read_bytes() == b""
+
+
+def test_paths_beginning_with_two_slashes_are_paths(home, practice, tmp_path):
+    copy = "/" + str(tmp_path / "copy.db")  # "//tmp/…": the same file, never a URI's host
+    result = coachdesk(home, "--db", practice, "backup", "--out", copy)
+    assert result.returncode == 0, result.stderr
+    assert storage.check_file(Path(copy)).ok
+    result = coachdesk(home, "--db", practice, "restore", copy)
+    assert result.returncode == 0, result.stderr
+    assert "damaged" not in result.stderr.decode()
+
+
+def test_an_unplugged_second_backup_folder_is_one_line_once(home, practice, tmp_path):
+    from coachdesk import backups
+
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    db = storage.open_database(practice)
+    try:
+        backups.save_settings(db, backups.RHYTHM_DAILY, stick)
+    finally:
+        db.close()
+    stick.rmdir()  # unplugged
+    result = coachdesk(home, "--db", practice, "backup")
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 0, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "could not be found" in lines[0], err
