@@ -1,18 +1,28 @@
 """``python -m coachdesk [--db PATH] COMMAND``: the practice from a terminal.
 
-Errors are one plain line on stderr and a non-zero exit, never a traceback.
+Errors are one plain line on stderr and a non-zero exit, never a traceback (that goes to
+the log file). Commands that write (demo, import, restore, check --repair) hold the
+practice's lock (``coachdesk.practice_lock``) and are refused while CoachDesk's window has the
+practice open; commands that only read (clients, report, worksheet, export, icf-log, backup,
+check) work beside it, and on a read-only file without leaving -wal/-shm files behind.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import errno
 import json
 import logging
+import os
+import sqlite3
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__, paths, storage
-from .errors import CoachDeskError
+from . import __version__, logfile, paths, storage
+from .errors import CoachDeskError, DiskFullError, EmptyPracticeFileError, ReadOnlyDatabaseError
+from .practice_lock import PracticeLock
 
 log = logging.getLogger("coachdesk.cli")
 
@@ -128,6 +138,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _open_for_reading(db_path: Path) -> storage.Database:
+    """The practice for a command that only reads: opened as usual (an older file is
+    upgraded), or read-only when the file, its folder or its drive is read-only."""
+    if storage._is_read_only(db_path) and db_path.exists():
+        return storage.open_read_only(db_path)
+    return storage.open_database(db_path)
+
+
+@contextmanager
+def _writing(db_path: Path):
+    """Hold the practice's lock while a command writes: refused in one line while the app
+    (or another writing command) has it."""
+    if not db_path.parent.is_dir():
+        db_path.parent.mkdir(parents=True, exist_ok=True)  # a new practice's folder
+    if storage._is_read_only(db_path):  # refused plainly, before anything is touched
+        raise ReadOnlyDatabaseError(storage._read_only_message(db_path))
+    with PracticeLock(db_path):
+        yield
+
+
 def _print_table(rows) -> None:
     headers = ("ID", "Name", "Organization", "Sponsor", "Status", "Engagement")
     data = [(str(r.id), r.name, r.organization, r.sponsor, r.status,
@@ -156,7 +186,7 @@ def _worksheet(args: argparse.Namespace, db_path: Path) -> int:
         path = worksheet.build_blank_worksheet(out, paper=args.paper or "A4")
         print(f"Blank worksheet written to {path}")
         return 0
-    db = storage.open_database(db_path)
+    db = _open_for_reading(db_path)
     try:
         paper = args.paper or worksheet.get_paper_size(db)
         prompts = worksheet.get_prompts(db)
@@ -187,7 +217,8 @@ def _report(args: argparse.Namespace, db_path: Path) -> int:
 
     if not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db).")
-    db = storage.open_database(db_path)
+    db = _open_for_reading(db_path)
+    read_only = storage._is_read_only(db_path)
     try:
         paper = args.paper or worksheet.get_paper_size(db)
         chosen = _indicator_ids(db, args.indicators)
@@ -195,14 +226,18 @@ def _report(args: argparse.Namespace, db_path: Path) -> int:
                                     include_stakeholders=args.include_stakeholders,
                                     indicator_ids=chosen)
         path = progress.build_report_pdf(Path(args.out).expanduser(), data, paper=paper)
-        entry = report_log.record(db, args.engagement, path, data, method="saved")
+        entry = None if read_only else report_log.record(db, args.engagement, path, data,
+                                                         method="saved")
     finally:
         db.close()
     print(f"Progress report for engagement {args.engagement} "
           f"({data.period_from.isoformat()} to {data.period_to.isoformat()}) written to {path}"
           + (" (with the stakeholder map)" if args.include_stakeholders else ""))
-    print(f"Kept in the report log as entry {entry.id} (SHA-256 {entry.sha256}): "
-          f"{entry.pdf_path}")
+    if entry is None:
+        print("Not kept in the report log: the practice is read-only.")
+    else:
+        print(f"Kept in the report log as entry {entry.id} (SHA-256 {entry.sha256}): "
+              f"{entry.pdf_path}")
     names = [x.name for x in data.indicators]
     print("Indicators included: " + ", ".join(names) if names else
           "No indicators included (choose them with --indicators).")
@@ -248,17 +283,21 @@ def _interchange(args: argparse.Namespace, db_path: Path) -> int:
 
     if args.command != "import" and not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db).")
-    ready = None
     if args.command == "import":  # checked before a new practice file is made for it
         ready = export.load(Path(args.file).expanduser())
-    db = storage.open_database(db_path)
+        with _writing(db_path):
+            db = storage.open_database(db_path)
+            try:
+                summary = export.import_checked(db, ready, Path(args.file).name)
+            finally:
+                db.close()
+        print(f"Imported {summary.total:,} records into {db_path}.")
+        return 0
+    db = _open_for_reading(db_path)
     try:
         if args.command == "export":
             path = export.export_practice(db, Path(args.out).expanduser())
             print(f"Practice exported to {path} (it includes private notes: keep it safe).")
-        elif args.command == "import":
-            summary = export.import_checked(db, ready, Path(args.file).name)
-            print(f"Imported {summary.total:,} records into {db_path}.")
         else:
             rows = icf.coaching_log(db, _cli_date(args.date_from, "--from"),
                                     _cli_date(args.date_to, "--to"), client_id=args.client,
@@ -292,11 +331,12 @@ def _check(db_path: Path, repair: bool) -> int:
         print(report.message, file=sys.stderr)
         return 1
     if repair:
-        db = storage.open_database(db_path)  # an older file is upgraded (after a backup) first
-        try:
-            rows = search.rebuild_index(db)
-        finally:
-            db.close()
+        with _writing(db_path):
+            db = storage.open_database(db_path)  # an older file is upgraded (after a backup)
+            try:
+                rows = search.rebuild_index(db)
+            finally:
+                db.close()
         print(storage.check_file(db_path).message)
         print(f"Search index rebuilt: {rows:,} entries.")
         return 0
@@ -326,15 +366,52 @@ def _backup(db_path: Path, out: str | None, list_only: bool) -> int:
             note = f"  ({b.note})" if b.note else ""
             print(f"{b.when:%Y-%m-%d %H:%M}  {b.size / 1_000_000:8.1f} MB  {b.label:<32} {b.path}{note}")
         return 0
-    if out:
-        print(f"Backup written to {storage.backup_file(db_path, out)}")
-        return 0
-    made = backups.backup_now(db_path, second_folder=second)
+    try:
+        if out:
+            print(f"Backup written to {storage.backup_file(db_path, out)}")
+            return 0
+        made = backups.backup_now(db_path, second_folder=second)
+    except (CoachDeskError, sqlite3.Error, OSError):
+        _full_disk_first(db_path, Path(out).expanduser() if out else None)
+        raise
     print(f"Backup written to {made.path}")
     if second and not made.warnings:
         print(f"A copy is also in {second}")
     for warning in made.warnings:
         print(warning, file=sys.stderr)
+    return 0
+
+
+def _full_disk_first(*places: Path | None) -> None:
+    """A backup refused on a full disk is a full disk (raised here), whatever the copy
+    found wrong: SQLite reports a file it cannot map as "disk I/O error", which reads as
+    damage."""
+    for place in places:
+        if place is None:
+            continue
+        free = storage.free_mb(place)
+        if free is not None and free < storage.LOW_SPACE_MB:
+            raise DiskFullError(storage.disk_full_message(place)) from None
+
+
+def _restore(args: argparse.Namespace, db_path: Path) -> int:
+    source = Path(args.file)
+    if args.file == "latest" and not source.exists():
+        from . import backups
+
+        found = backups.latest_good_backup(db_path)
+        if found is None:
+            print(f"There is no good backup of {db_path.name}; nothing was restored.",
+                  file=sys.stderr)
+            return 1
+        source = found
+        args.file = str(found)
+    kept = storage.restore_file(source, db_path)
+    db = storage.open_database(db_path)  # migrates an older backup, checks it opens
+    db.close()
+    print(f"Restored {args.file} into {db_path}.")
+    if kept:
+        print(f"The file it replaced is kept at {kept}")
     return 0
 
 
@@ -345,24 +422,8 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "backup":
         return _backup(db_path, args.out, args.list)
     if args.command == "restore":
-        source = Path(args.file)
-        if args.file == "latest" and not source.exists():
-            from . import backups
-
-            found = backups.latest_good_backup(db_path)
-            if found is None:
-                print(f"There is no good backup of {db_path.name}; nothing was restored.",
-                      file=sys.stderr)
-                return 1
-            source = found
-            args.file = str(found)
-        kept = storage.restore_file(source, db_path)
-        db = storage.open_database(db_path)  # migrates an older backup, checks it opens
-        db.close()
-        print(f"Restored {args.file} into {db_path}.")
-        if kept:
-            print(f"The file it replaced is kept at {kept}")
-        return 0
+        with _writing(db_path):
+            return _restore(args, db_path)
     if args.command == "worksheet":
         return _worksheet(args, db_path)
     if args.command == "report":
@@ -373,17 +434,23 @@ def run(args: argparse.Namespace) -> int:
     if args.command != "demo" and not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db, or create "
                              "one with the demo command or by starting the app).")
-    db = storage.open_database(db_path)
+    if args.command == "demo":
+        from . import demo
+
+        with _writing(db_path):
+            db = storage.open_database(db_path)
+            try:
+                counts = demo.populate(db, clients=args.clients, seed=args.seed,
+                                       force=args.force, sessions_per_client=args.sessions)
+            finally:
+                db.close()
+        print(f"Demo practice created in {db_path}: {counts['clients']} clients, "
+              f"{counts['organizations']} organizations, {counts['sponsors']} sponsors, "
+              f"{counts['engagements']} engagements, {counts.get('sessions', 0)} sessions, "
+              f"{counts.get('actions', 0)} action items.")
+        return 0
+    db = _open_for_reading(db_path)
     try:
-        if args.command == "demo":
-            from . import demo
-            counts = demo.populate(db, clients=args.clients, seed=args.seed, force=args.force,
-                                   sessions_per_client=args.sessions)
-            print(f"Demo practice created in {db_path}: {counts['clients']} clients, "
-                  f"{counts['organizations']} organizations, {counts['sponsors']} sponsors, "
-                  f"{counts['engagements']} engagements, {counts.get('sessions', 0)} sessions, "
-                  f"{counts.get('actions', 0)} action items.")
-            return 0
         if args.command == "clients":
             from .services import clients
             rows = clients.list_rows(db, text=args.search, status=args.status)
@@ -402,19 +469,102 @@ def run(args: argparse.Namespace) -> int:
     raise CoachDeskError(f"Unknown command {args.command}.")  # pragma: no cover
 
 
+def _terminal_safe(exc: UnicodeEncodeError):
+    """Encoding error handler for the terminal: a file name's undecodable bytes
+    (surrogate-escaped) go out as they came in; a character the terminal's encoding lacks
+    (LC_ALL=C and a "·" or an accent) prints as "?" instead of failing."""
+    out = bytearray()
+    for ch in exc.object[exc.start:exc.end]:
+        code = ord(ch)
+        out += bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else b"?"
+    return bytes(out), exc.end
+
+
+codecs.register_error("coachdesk-terminal", _terminal_safe)
+
+
+def _setup_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="coachdesk-terminal")
+        except (AttributeError, ValueError, OSError):  # replaced by a caller, or closed
+            pass
+
+
+def _plain(exc: BaseException, db_path: Path | None) -> str | None:
+    """A database or file error as one plain sentence, or None when it is unexpected."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, (DBAPIError, sqlite3.Error)):
+        where = db_path or Path("practice.db")
+        fault = storage.open_fault(exc, where) or storage.write_fault(exc, where)
+        return str(fault) if fault is not None else None
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC and db_path is not None:
+            return storage.disk_full_message(db_path)
+        name = f" {exc.filename}" if exc.filename else ""
+        return f"CoachDesk could not use{name} ({exc.strerror or 'a file error'})."
+    return None
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of our output has gone (``clients | head -1``): stop without a word.
+    Python's documentation's advice: point stdout at devnull so the final flush at exit
+    does not raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 1
+
+
+def _advice(exc: CoachDeskError, db_path: Path | None) -> str:
+    if isinstance(exc, EmptyPracticeFileError) and db_path is not None:
+        from . import backups
+
+        try:
+            found = backups.latest_good_backup(db_path)
+        except Exception:  # looking for a way out must not become a new problem
+            found = None
+        if found is not None:
+            return (f"{exc} Restore the newest backup with `coachdesk restore latest`, or "
+                    "delete the empty file to start a new practice.")
+        return f"{exc} Delete the empty file to start a new practice there."
+    return str(exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     paths.make_private()  # every file a command writes: 0600 in 0700 folders (POSIX)
+    _setup_output()
     parser = build_parser()
     args = parser.parse_args(argv)
+    logfile.setup()
+    db_path = None
     try:
-        return run(args)
+        db_path = paths.resolve_db_path(args.db)
+        code = run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except CoachDeskError as exc:
-        print(f"coachdesk: {exc}", file=sys.stderr)
-        return 1
+        log.info("command %s refused (%s)", args.command, exc.__class__.__name__)
+        return _say(_advice(exc, db_path))
     except KeyboardInterrupt:
-        print("coachdesk: interrupted", file=sys.stderr)
-        return 130
+        return _say("interrupted", 130)
     except Exception as exc:  # the last net: one line, the detail in the log
-        log.exception("unexpected error")
-        print(f"coachdesk: something went wrong: {exc.__class__.__name__}: {exc}", file=sys.stderr)
-        return 1
+        plain = _plain(exc, db_path)
+        if plain is not None:
+            log.warning("command %s failed (%s)", args.command, exc.__class__.__name__)
+            return _say(plain)
+        log.exception("unexpected error in command %s", args.command)
+        return _say(f"Something went wrong; the details are in {paths.log_dir()}")
+
+
+def _say(line: str, code: int = 1) -> int:
+    try:
+        print(f"coachdesk: {line}", file=sys.stderr)
+    except (BrokenPipeError, OSError):
+        pass
+    return code

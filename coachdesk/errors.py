@@ -52,3 +52,18 @@ class PracticeBusyError(StorageError):
 class DiskFullError(StorageError):
     """The disk holding the practice file is full: nothing was written (the file itself
     is not damaged)."""
+
+
+class PracticeInUseError(StorageError):
+    """Another process (CoachDesk's window, or a command that writes) holds the practice
+    file's lock (``coachdesk.practice_lock``): nothing was done."""
+
+
+class EmptyPracticeFileError(StorageError):
+    """The practice file is there but holds 0 bytes (usually a copy or a sync that did not
+    finish): it is not made into a new, empty practice without the coach's word."""
+
+
+class DiskIOError(StorageError):
+    """The drive failed to read or write the practice file (or SQLite's files beside it):
+    the file is not known to be damaged."""

@@ -50,7 +50,9 @@ def default_db_path() -> Path:
 
 def remembered_practice() -> Path | None:
     try:
-        text = (data_dir() / REMEMBERED).read_text(encoding="utf-8").strip()
+        # surrogateescape: a folder named in another encoding (Latin-1) comes back as it was
+        text = (data_dir() / REMEMBERED).read_text(encoding="utf-8",
+                                                   errors="surrogateescape").strip()
     except (OSError, UnicodeDecodeError):
         return None
     try:
@@ -69,7 +71,8 @@ def remember_practice(path: Path) -> None:
             marker.unlink(missing_ok=True)
         else:
             marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text(str(Path(path).resolve()) + "\n", encoding="utf-8")
+            marker.write_text(str(Path(path).resolve()) + "\n", encoding="utf-8",
+                              errors="surrogateescape")
     except OSError:  # remembering is a convenience, never a failure
         pass
 

@@ -3,13 +3,20 @@
 Opening a coach's file follows one careful order, and stops with a plain
 ``StorageError`` at the first thing wrong, *before* anything is written:
 
-1. a missing or empty file becomes a new practice;
+1. a missing file becomes a new practice; a 0-byte one only when the caller says so
+   (``accept_empty``: it is usually a copy or sync that did not finish);
 2. a file that is not SQLite, or not CoachDesk's, is refused;
 3. a read-only file (or folder) is refused;
 4. ``PRAGMA quick_check`` must say "ok";
 5. a schema revision this CoachDesk does not know (a newer version made it)
    is refused;
 6. an older schema is first backed up, then migrated with Alembic.
+
+What SQLite or the drive refuses for a passing reason is never called damage: a full disk
+is ``DiskFullError`` ("The disk is full (N MB free) …"), a lock held past the busy timeout
+``PracticeBusyError``, a drive error ``DiskIOError``, a read-only file or drive
+``ReadOnlyDatabaseError`` (see ``open_fault``). Only SQLite's "corrupt"/"not a database" and
+a failed ``quick_check`` are ``CorruptDatabaseError``.
 """
 
 from __future__ import annotations
@@ -31,9 +38,17 @@ from sqlalchemy.engine import URL, Engine
 from sqlmodel import Session, create_engine
 
 from . import migrations, paths  # noqa: F401 - paths: callers reach storage.paths
+from .faults import (  # noqa: F401 - part of storage's interface
+    LOW_SPACE_MB,
+    _read_only_message,
+    disk_full_message,
+    free_mb,
+    open_fault,
+)
 from .errors import (
     CorruptDatabaseError,
     DiskFullError,
+    EmptyPracticeFileError,
     NewerSchemaError,
     NotADatabaseError,
     PracticeBusyError,
@@ -210,13 +225,17 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     """A sqlite3 connection that cannot write to the file.
 
     '%', '?' and '#' are legal in folder names but special in a ``file:`` URI,
-    so they are escaped, and a path beginning with '//' stays a path. A WAL-mode file the user may not write to (another
-    user's, or in a read-only folder) cannot get its shared-memory index: it
-    is then read as it stands on disk (``immutable``) rather than failing.
+    so they are escaped, and a path beginning with '//' stays a path. A file the user
+    may not write to (chmod 444, a read-only folder or drive) is read as it stands on
+    disk (``immutable``) when no journal (-wal) with content lies beside it: SQLite then
+    creates no -wal/-shm files, which a read-only connection could never remove again.
+    Otherwise it is opened ``mode=ro``, the journal included.
     """
     # pathlib builds the URI: it escapes what is special in one, and a path beginning
     # with '//' stays a path ('file:////data/…'), never a URI authority.
     uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    if _is_read_only(Path(path)) and not _has_journal(Path(path)):
+        return sqlite3.connect(uri + "&immutable=1", uri=True)
     con = sqlite3.connect(uri, uri=True)
     try:
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -226,6 +245,13 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
         if not _is_read_only(Path(path)):
             raise
     return sqlite3.connect(uri + "&immutable=1", uri=True)
+
+
+def _has_journal(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False
 
 
 def inspect_file(path: Path) -> FileState:
@@ -258,6 +284,9 @@ def inspect_file(path: Path) -> FileState:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
+        fault = open_fault(exc, path)
+        if fault is not None:  # a full disk, a lock, a drive error: not damage
+            raise fault from None
         raise CorruptDatabaseError(f"{path.name} is damaged and cannot be read ({exc}).") from exc
     user_tables = {t for t in tables if not t.startswith("sqlite_")}
     if user_tables and revision is None:
@@ -271,19 +300,55 @@ def inspect_file(path: Path) -> FileState:
                      has_tables=bool(user_tables))
 
 
-def open_database(path: Path | str, *, migrate: bool = True) -> Database:
-    """Open (or create) a practice file, checking and migrating it first."""
+def open_database(path: Path | str, *, migrate: bool = True, accept_empty: bool = False,
+                  create_folder: bool = True) -> Database:
+    """Open (or create) a practice file, checking and migrating it first.
+
+    Raises a ``StorageError`` with a plain sentence: ``EmptyPracticeFileError`` for a 0-byte
+    file unless ``accept_empty`` (then it becomes a new practice), a plain "folder does not
+    exist" when ``create_folder`` is False and the folder is missing, and the faults of
+    ``open_fault`` (full disk, lock, read-only, drive error) while opening or upgrading.
+    """
     path = Path(path)
+    if not path.parent.is_dir() and not create_folder:
+        raise StorageError(f"The folder {path.parent} does not exist. Check the path, or "
+                           "choose another file.")
     state = inspect_file(path)
+    if state.exists and not state.has_tables and not accept_empty and _size(path) == 0:
+        raise EmptyPracticeFileError(
+            f"{path.name} is empty (0 bytes) — probably a copy or sync that did not finish.")
     if _is_read_only(path):
-        raise ReadOnlyDatabaseError(
-            f"CoachDesk cannot save to {path} because the file or its folder is read-only."
-        )
+        raise ReadOnlyDatabaseError(_read_only_message(path))
     if not path.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ReadOnlyDatabaseError(f"CoachDesk cannot create {path}: {exc.strerror}.") from exc
+            raise (open_fault(exc, path) or StorageError(
+                f"CoachDesk cannot create {path}: {exc.strerror}.")) from None
+    try:
+        engine = _open_engine(path, state, migrate)
+    except Exception as exc:
+        fault = open_fault(exc, path)
+        if fault is None:
+            raise
+        raise fault from None
+    # The file, what SQLite keeps beside it and its folder: the coach's alone, also when
+    # an older CoachDesk left them readable by others.
+    for private in (path.parent, path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        paths.keep_private(private)
+    return Database(path, engine)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
+
+
+def _open_engine(path: Path, state: FileState, migrate: bool) -> Engine:
+    """The engine of a checked file, upgraded first (after a backup) when it is older;
+    its first connection is made here, so a full disk or a lock shows now, not later."""
     head = migrations.head_revision()
     if migrate and state.revision != head:
         backup = backup_file(path, reason="pre-migration") if state.has_tables else None
@@ -298,21 +363,42 @@ def open_database(path: Path | str, *, migrate: bool = True) -> Database:
                 conn.commit()
         except Exception as exc:
             engine.dispose()
-            if isinstance(exc, StorageError):
-                raise
-            cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the sqlite3 error
-            detail = (str(cause).strip().splitlines() or [""])[0]
+            fault = open_fault(exc, path)
+            if fault is not None:
+                raise fault from None
+            log.error("upgrading a practice file failed (%s)", exc.__class__.__name__)
             kept = f" A copy from before the upgrade is at {backup}." if backup else ""
             raise StorageError(
-                f"CoachDesk could not upgrade {path.name} ({cause.__class__.__name__}: {detail}); "
-                f"the file was left as it was.{kept}"
+                f"CoachDesk could not upgrade {path.name}; the file was left as it was.{kept}"
             ) from exc
-    else:
-        engine = make_engine(path)
-    # The file, what SQLite keeps beside it and its folder: the coach's alone, also when
-    # an older CoachDesk left them readable by others.
-    for private in (path.parent, path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        paths.keep_private(private)
+        return engine
+    engine = make_engine(path)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").fetchone()
+    except Exception:
+        engine.dispose()
+        raise
+    return engine
+
+
+def open_read_only(path: Path | str) -> Database:
+    """The practice opened for reading only (``connect_read_only``): for commands that only
+    read, on a file that may be read-only. Raises ``StorageError`` like ``inspect_file``, and
+    a plain one when the file is empty or older than this CoachDesk (it cannot be upgraded
+    without writing)."""
+    from sqlalchemy.pool import NullPool
+
+    path = Path(path)
+    state = inspect_file(path)
+    if not state.has_tables:
+        raise StorageError(f"{path.name} is empty: no practice has been created in it.")
+    if state.revision != migrations.head_revision():
+        raise ReadOnlyDatabaseError(
+            f"{path.name} was made by an older CoachDesk and is read-only, so it cannot be "
+            "upgraded. Copy it to a folder you can write to and open the copy.")
+    engine = create_engine("sqlite://", creator=lambda: connect_read_only(path),
+                           hide_parameters=True, poolclass=NullPool)
     return Database(path, engine)
 
 

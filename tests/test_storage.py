@@ -19,6 +19,7 @@ from sqlalchemy import text
 from coachdesk import demo, migrations, paths, storage
 from coachdesk.errors import (
     CorruptDatabaseError,
+    EmptyPracticeFileError,
     NewerSchemaError,
     NotADatabaseError,
     ReadOnlyDatabaseError,
@@ -104,10 +105,16 @@ def test_new_file_is_created_and_migrated_to_head(db_path):
     assert not paths.backup_dir(db_path).exists()
 
 
-def test_empty_file_becomes_a_new_practice(db_path):
+def test_empty_file_becomes_a_new_practice_only_when_asked(db_path):
+    """A 0-byte file is usually a copy or sync that did not finish: refused in plain words
+    (and left as it is) unless the caller says to start a new practice in it."""
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(b"")
-    db = storage.open_database(db_path)
+    with pytest.raises(EmptyPracticeFileError, match=r"empty \(0 bytes\)"):
+        storage.open_database(db_path)
+    assert db_path.read_bytes() == b""
+    assert not paths.backup_dir(db_path).exists(), "nothing backed up as if it were a practice"
+    db = storage.open_database(db_path, accept_empty=True)
     try:
         assert db.revision() == migrations.head_revision()
     finally:
@@ -423,8 +430,8 @@ def test_older_file_is_backed_up_then_upgraded(older_file, tmp_path, monkeypatch
 
 
 @pytest.mark.parametrize("fail, reason", [
-    ("python", "RuntimeError: disk on fire"),
-    ("sql", "OperationalError: table client already exists"),
+    ("python", "RuntimeError"),
+    ("sql", "OperationalError"),
 ])
 def test_failed_upgrade_leaves_the_file_as_it_was(older_file, tmp_path, monkeypatch, fail,
                                                   reason):
@@ -436,7 +443,8 @@ def test_failed_upgrade_leaves_the_file_as_it_was(older_file, tmp_path, monkeypa
     with pytest.raises(StorageError) as info:
         storage.open_database(older_file)
     assert_plain_message(info.value, older_file)
-    assert reason in str(info.value)
+    assert "could not upgrade" in str(info.value)
+    assert reason not in str(info.value), "no exception class names in a coach's message"
 
     # The whole migration was rolled back: not even its first steps remain.
     assert revision_in(older_file) != "0999_probe"

@@ -38,7 +38,7 @@ def test_corrupt_file_quit_leaves_it_untouched(qtbot, good_file_with_backup):
     corrupt(path)
     before = sha(path)
     asked = []
-    db, _ = ui_app.open_practice(path, ask=lambda msg, backup: asked.append((msg, backup)) or
+    db, _ = ui_app.open_practice(path, ask=lambda msg, backup, **k: asked.append((msg, backup)) or
                                  db_problem.QUIT)
     assert db is None
     assert "damaged" in asked[0][0]
@@ -86,7 +86,7 @@ def test_newer_version_file_is_refused_in_plain_words(qtbot, db_path):
     con.close()
     before = sha(db_path)
     messages = []
-    db, _ = ui_app.open_practice(db_path, ask=lambda m, b: messages.append(m) or db_problem.QUIT)
+    db, _ = ui_app.open_practice(db_path, ask=lambda m, b, **k: messages.append(m) or db_problem.QUIT)
     assert db is None
     assert "newer version of CoachDesk" in messages[0]
     assert sha(db_path) == before
@@ -97,7 +97,7 @@ def test_read_only_file_is_refused(qtbot, good_file_with_backup):
     path.chmod(0o444)
     try:
         messages = []
-        db, _ = ui_app.open_practice(path, ask=lambda m, b: messages.append(m) or db_problem.QUIT)
+        db, _ = ui_app.open_practice(path, ask=lambda m, b, **k: messages.append(m) or db_problem.QUIT)
         assert db is None
         assert "read-only" in messages[0]
     finally:
@@ -115,3 +115,172 @@ def test_instance_lock_refuses_a_second_holder(qtbot, db_path):
         first.release()
     assert second.acquire()
     second.release()
+
+
+# -- issue 12: what is not damage gets no "Restore latest backup" --------------------------
+
+
+class Asked:
+    """A stand-in for the start-up dialog: records what it was shown, answers in turn."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.calls = []
+
+    def __call__(self, message, backup, **options):
+        self.calls.append({"message": message, "backup": backup, **options})
+        return self.answers.pop(0) if self.answers else db_problem.QUIT
+
+
+def test_empty_file_offers_its_backups_first(qtbot, good_file_with_backup):
+    path, _ = good_file_with_backup
+    path.write_bytes(b"")  # a copy or a sync that did not finish
+    asked = Asked(db_problem.RESTORE)
+    db, opened = ui_app.open_practice(path, ask=asked)
+    first = asked.calls[0]
+    assert first["message"] == ("coachdesk.db is empty (0 bytes) — probably a copy or sync "
+                                "that did not finish.")
+    assert first["backup"] is not None and first.get("offer_new") is True
+    assert db is not None and opened == path and clients.count(db) == 12
+    db.close()
+
+
+def test_empty_file_without_backups_becomes_new_only_when_the_coach_says_so(qtbot, db_path):
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"")
+    asked = Asked(db_problem.QUIT)
+    db, _ = ui_app.open_practice(db_path, ask=asked)
+    assert db is None and db_path.read_bytes() == b"", "quitting leaves the file as it was"
+    assert asked.calls[0]["backup"] is None and asked.calls[0]["offer_new"] is True
+
+    asked = Asked(db_problem.NEW)
+    db, _ = ui_app.open_practice(db_path, ask=asked)
+    assert db is not None and clients.count(db) == 0
+    db.close()
+    assert storage.list_backups(db_path) == [], "the empty file was not backed up as a practice"
+
+
+def _full_disk(monkeypatch):
+    import sqlite3 as sqlite
+    from collections import namedtuple
+
+    from coachdesk import faults
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(faults.shutil, "disk_usage", lambda _p: usage(10**9, 10**9 - 7e6, 7e6))
+
+    def refuse(_path):
+        raise sqlite.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(storage, "connect_read_only", refuse)
+
+
+def test_full_disk_never_offers_restore(qtbot, good_file_with_backup, monkeypatch):
+    path, _ = good_file_with_backup
+    before = sha(path)
+    _full_disk(monkeypatch)
+    asked = Asked(db_problem.RESTORE)  # even a stray "restore" answer restores nothing
+    db, _ = ui_app.open_practice(path, ask=asked)
+    assert db is None
+    call = asked.calls[0]
+    assert call["message"] == ("The disk is full (7 MB free). Free some space (empty the bin, "
+                               "move large files), then open CoachDesk again.")
+    assert call["backup"] is None and call.get("restorable") is False
+    assert sha(path) == before
+
+
+def test_read_only_file_never_offers_restore(qtbot, good_file_with_backup):
+    path, _ = good_file_with_backup
+    path.chmod(0o444)
+    try:
+        asked = Asked()
+        db, _ = ui_app.open_practice(path, ask=asked)
+    finally:
+        path.chmod(0o600)
+    assert db is None
+    call = asked.calls[0]
+    assert call["message"].startswith("This practice is read-only")
+    assert "already open" not in call["message"] and "damaged" not in call["message"]
+    assert call["backup"] is None and call.get("restorable") is False
+
+
+def test_problem_dialog_for_an_empty_file_and_for_a_full_disk(qtbot):
+    from ui_helpers import when_modal
+
+    seen = {}
+
+    def look(box):
+        names = {b.objectName() for b in box.buttons()}
+        seen.setdefault("empty", (names, box.informativeText()))
+        box.findChild(type(box.buttons()[0]), "startNewPractice").click()
+
+    state = when_modal(look)
+    answer = db_problem.ask_what_to_do("practice.db is empty (0 bytes).", "the backup (x)",
+                                       offer_new=True)
+    assert state["done"] and state["error"] is None and answer == db_problem.NEW
+    assert {"restoreLatest", "startNewPractice", "chooseAnother", "quitApp"} <= seen["empty"][0]
+
+    def look_full(box):
+        seen["full"] = ({b.objectName() for b in box.buttons()}, box.informativeText())
+        box.findChild(type(box.buttons()[0]), "quitApp").click()
+
+    state = when_modal(look_full)
+    answer = db_problem.ask_what_to_do("The disk is full (3 MB free).", None, restorable=False)
+    assert state["done"] and state["error"] is None and answer == db_problem.QUIT
+    names, info = seen["full"]
+    assert "restoreLatest" not in names and "startNewPractice" not in names
+    assert "backup" not in info
+
+
+def test_a_folder_given_explicitly_that_does_not_exist_is_named(qtbot, tmp_path):
+    missing = tmp_path / "a" / "missing" / "folder" / "practice.db"
+    asked = Asked()
+    db, _, lock = ui_app.open_locked(missing, ask=asked, explicit=True)
+    assert db is None and lock is None
+    message = asked.calls[0]["message"]
+    assert f"The folder {missing.parent} does not exist" in message
+    assert "already open" not in message
+    assert not missing.parent.exists()
+
+
+def test_the_apps_lock_is_the_one_commands_honour(qtbot, db_path, isolated_home):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from coachdesk.errors import PracticeInUseError
+    from coachdesk.practice_lock import IN_USE, PracticeLock
+
+    storage.open_database(db_path).close()
+    storage.backup_file(db_path)
+    before = sha(db_path)
+    lock = ui_app.InstanceLock(db_path)
+    assert lock.acquire()
+    try:
+        with pytest.raises(PracticeInUseError):
+            PracticeLock(db_path).acquire()
+        env = dict(os.environ, COACHDESK_HOME=str(isolated_home))
+        done = subprocess.run([sys.executable, "-m", "coachdesk", "--db", str(db_path),
+                               "restore", "latest"], capture_output=True, text=True, env=env,
+                              cwd=Path(__file__).resolve().parent.parent, timeout=60)
+    finally:
+        lock.release()
+    assert done.returncode == 1 and done.stderr == f"coachdesk: {IN_USE}\n"
+    assert sha(db_path) == before
+
+
+def test_an_older_copy_holding_the_qlockfile_still_refuses_this_one(qtbot, db_path):
+    from PySide6.QtCore import QLockFile
+
+    from coachdesk.practice_lock import PracticeLock
+
+    db_path.parent.mkdir(parents=True)
+    older = QLockFile(str(db_path) + ".lock")  # what an older CoachDesk holds
+    assert older.tryLock(0)
+    try:
+        lock = ui_app.InstanceLock(db_path)
+        assert not lock.acquire() and lock.error is None  # "already open", as it is
+        PracticeLock(db_path).acquire().release()  # and it let go of its own lock again
+    finally:
+        older.unlock()

@@ -1,4 +1,11 @@
-"""Start the application: logging, the single-instance lock, opening the file safely."""
+"""Start the application: logging, the single-instance lock, opening the file safely.
+
+Start-up problems each get their own plain message and a way out (``dialogs.db_problem``):
+the practice already open in another CoachDesk; a folder given with ``--db`` or
+``COACHDESK_DB`` that does not exist; a 0-byte file (its backups are offered first, and a new
+practice is only made when the coach says so); a read-only file, folder or drive; a full disk;
+real damage, the only problem for which "Restore latest backup" is offered.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +20,17 @@ from typing import Callable
 from PySide6.QtCore import QLockFile, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from coachdesk import APP_NAME, paths, storage
-from coachdesk.errors import CoachDeskError, StorageError
+from coachdesk import APP_NAME, logfile, paths, storage
+from coachdesk.errors import (
+    CoachDeskError,
+    CorruptDatabaseError,
+    EmptyPracticeFileError,
+    NotADatabaseError,
+    PracticeInUseError,
+    ReadOnlyDatabaseError,
+    StorageError,
+)
+from coachdesk.practice_lock import PracticeLock
 from coachdesk.services import clients
 
 from . import one_language, theme
@@ -29,20 +45,7 @@ _PROCESS_START = time.perf_counter()
 
 
 def setup_logging() -> Path | None:
-    folder = paths.log_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(folder / "coachdesk.log", maxBytes=1_000_000,
-                                                       backupCount=3, encoding="utf-8")
-    except OSError:
-        return None
-    for private in (folder, folder / "coachdesk.log"):  # an older version's 0644 log too
-        paths.keep_private(private)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return folder / "coachdesk.log"
+    return logfile.setup()
 
 
 def install_excepthook() -> None:
@@ -61,43 +64,148 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
+ALREADY_OPEN = ("CoachDesk is already open on this practice file.\n\n"
+                "Switch to the window that is already open; two copies working "
+                "on the same file could overwrite each other's work.")
+
+
 class InstanceLock:
-    """One running CoachDesk per practice file (a crashed copy's lock is taken over)."""
+    """One running CoachDesk per practice file, and no writing command beside it.
+
+    Two locks: the engine's ``PracticeLock`` (an OS lock the command line honours too,
+    released when the process dies), and the ``QLockFile`` ``<practice>.lock`` of earlier
+    versions, so an older copy still running on the file and this one refuse each other.
+
+    ``acquire()`` is False when another CoachDesk (or a writing command) holds the file;
+    when the lock cannot be taken for another reason (a missing folder, a full disk) it is
+    False too and ``error`` holds that plain ``StorageError``. A read-only folder or drive
+    is no lock failure: nothing can be written there anyway, and opening says so.
+    """
 
     def __init__(self, db_path: Path):
+        self.engine_lock = PracticeLock(db_path)
+        self.error: StorageError | None = None
+        self.lock: QLockFile | None = None
+        try:
+            str(db_path).encode("utf-8")
+        except UnicodeEncodeError:  # a name Qt cannot hold; older versions never opened it
+            return
         self.lock = QLockFile(str(db_path) + ".lock")
         self.lock.setStaleLockTime(0)  # stale only when its process is gone
 
     def acquire(self) -> bool:
-        return self.lock.tryLock(200)
+        self.error = None
+        try:
+            self.engine_lock.acquire()
+        except PracticeInUseError:
+            return False
+        except ReadOnlyDatabaseError:
+            return True
+        except StorageError as exc:
+            self.error = exc
+            return False
+        if self.lock is not None and not self.lock.tryLock(200):
+            if self.lock.error() == QLockFile.LockError.LockFailedError:
+                self.engine_lock.release()
+                return False
+            self.lock = None  # cannot be made here (read-only, full): the engine lock counts
+        return True
 
     def release(self) -> None:
-        self.lock.unlock()
+        if self.lock is not None:
+            self.lock.unlock()
+        self.engine_lock.release()
 
 
 def open_practice(path: Path,
-                  ask: Callable[[str, str | None], str] = db_problem.ask_what_to_do,
+                  ask: Callable[..., str] = db_problem.ask_what_to_do,
                   choose_file: Callable[[], str] | None = None):
     """Open ``path``; on a problem, ask the coach what to do. Returns (db, path) or (None, path)."""
+    db, path, _lock = _open_loop(Path(path), ask, choose_file, take_lock=False)
+    return db, path
+
+
+def open_locked(path: Path, ask: Callable[..., str] = db_problem.ask_what_to_do,
+                choose_file: Callable[[], str] | None = None, *, explicit: bool = False):
+    """As ``open_practice``, holding the file's ``InstanceLock`` (moved along when the coach
+    chooses another file). ``explicit``: the path came from ``--db`` or ``COACHDESK_DB``,
+    so a missing folder is reported, not made. Returns (db, path, lock) or (None, path, None).
+    """
+    return _open_loop(Path(path), ask, choose_file, take_lock=True, explicit=explicit)
+
+
+def _restorable(exc: StorageError) -> bool:
+    """Real damage (or a file emptied or overwritten by a failed copy): the only problems
+    a backup can answer. Never a full disk, a lock, a read-only file or a drive error."""
+    return isinstance(exc, (CorruptDatabaseError, NotADatabaseError, EmptyPracticeFileError))
+
+
+def _open_loop(path: Path, ask, choose_file, *, take_lock: bool, explicit: bool = False):
+    accept_empty = False
+    first = True
     while True:
+        lock = None
         try:
-            return storage.open_database(path), path
+            if take_lock:
+                if not explicit or not first:
+                    _make_folder(path)
+                lock = InstanceLock(path)
+                if not lock.acquire():
+                    if lock.error is not None:
+                        raise lock.error
+                    lock = None
+                    if first:
+                        _say_already_open(path)
+                        return None, path, None
+                    raise PracticeInUseError(ALREADY_OPEN)
+            db = storage.open_database(path, accept_empty=accept_empty, create_folder=not explicit)
+            return db, path, lock
         except StorageError as exc:
-            log.warning("cannot open %s: %s", path, exc)
-            backup = _newest_good_backup(path)
-            choice = ask(str(exc), db_problem.describe_backup(backup) if backup else None)
+            if lock is not None:
+                lock.release()
+            log.warning("cannot open the practice file (%s)", exc.__class__.__name__)
+            first = False
+            backup = _newest_good_backup(path) if _restorable(exc) else None
+            described = db_problem.describe_backup(backup) if backup else None
+            if isinstance(exc, EmptyPracticeFileError):
+                choice = ask(str(exc), described, offer_new=True)
+            elif not _restorable(exc):
+                choice = ask(str(exc), None, restorable=False)
+            else:
+                choice = ask(str(exc), described)
             if choice == db_problem.RESTORE and backup is not None:
                 try:
                     storage.restore_file(backup, path)
-                except CoachDeskError as restore_exc:
-                    ask(f"The backup could not be restored: {restore_exc}", None)
+                except (CoachDeskError, OSError) as restore_exc:
+                    reason = (str(restore_exc) if isinstance(restore_exc, CoachDeskError)
+                              else restore_exc.strerror or "a file error")
+                    ask(f"The backup could not be restored: {reason}", None, restorable=False)
+                continue
+            if choice == db_problem.NEW and isinstance(exc, EmptyPracticeFileError):
+                accept_empty = True
                 continue
             if choice == db_problem.CHOOSE:
                 chosen = (choose_file or _choose_file)()
                 if chosen:
-                    path = Path(chosen)
+                    path, accept_empty, explicit = Path(chosen), False, False
                 continue
-            return None, path
+            return None, path, None
+
+
+def _make_folder(path: Path) -> None:
+    """The practice's folder, made on a first start (or for a file the coach chose)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # the lock or the opening says what is wrong, in plain words
+
+
+def _say_already_open(path: Path) -> None:
+    message = f"{ALREADY_OPEN}\n\n{path}"
+    if os.environ.get("COACHDESK_NO_DIALOGS"):  # tests and scripts: no blocking dialog
+        print(message, file=sys.stderr)
+    else:
+        QMessageBox.information(None, APP_NAME, message)
 
 
 def _newest_good_backup(path: Path) -> Path | None:
@@ -123,7 +231,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     paths.make_private()  # every file the app writes: 0600 in 0700 folders (POSIX)
     keep_none_alive()
     setup_logging()
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = QApplication.instance() or QApplication(qt_argv(sys.argv))
     one_language.dates_in_one_language()  # Qt set the system's LC_TIME: one language for dates
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
@@ -132,20 +240,9 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     theme.follow_system(app)
     install_excepthook()
 
-    path = paths.resolve_db_path(db)
-    lock = InstanceLock(path)
-    if not lock.acquire():
-        message = ("CoachDesk is already open on this practice file.\n\n"
-                   "Switch to the window that is already open; two copies working "
-                   f"on the same file could overwrite each other's work.\n\n{path}")
-        if os.environ.get("COACHDESK_NO_DIALOGS"):  # tests and scripts: no blocking dialog
-            print(message, file=sys.stderr)
-        else:
-            QMessageBox.information(None, APP_NAME, message)
-        return 1
-    database, path = open_practice(path)
+    explicit = bool(db) or bool(os.environ.get("COACHDESK_DB"))
+    database, path, lock = open_locked(paths.resolve_db_path(db), explicit=explicit)
     if database is None:
-        lock.release()
         return 1
     if demo_data and clients.count(database) == 0:
         _populate_demo(database)
@@ -166,6 +263,13 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     if ctx.lock is not None:
         ctx.lock.release()
     return code
+
+
+def qt_argv(argv: list[str]) -> list[str]:
+    """The arguments as Qt can take them: a file name Python could not decode as UTF-8
+    (a folder named in Latin-1) holds lone surrogates, which QApplication cannot convert
+    (it crashed on them). Qt only needs its own options; CoachDesk reads ``--db`` itself."""
+    return [a.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for a in argv]
 
 
 def _peak_rss_mb() -> float:

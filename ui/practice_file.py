@@ -50,6 +50,10 @@ def switch_practice(window, path: Path) -> bool:
         return False
     lock = InstanceLock(path)
     if not lock.acquire():
+        if lock.error is not None:  # not another CoachDesk: the folder, the disk
+            QMessageBox.warning(window, "Open a practice file",
+                                f"{lock.error}\n\nYour current practice stays open.")
+            return False
         QMessageBox.information(
             window, "Open a practice file",
             f"{path.name} is already open in another CoachDesk window; switch to that "

@@ -1,13 +1,20 @@
-"""When the practice file cannot be opened: say why, offer a way out."""
+"""When the practice file cannot be opened: say why, offer a way out.
+
+"Restore latest backup" is offered only where a backup is the answer (damage, a file emptied
+by a failed copy); "Start a new empty practice" only for an empty (0-byte) file; choosing
+another file and quitting always.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-RESTORE, CHOOSE, QUIT = "restore", "choose", "quit"
+RESTORE, CHOOSE, QUIT, NEW = "restore", "choose", "quit", "new"
 
 
 def describe_backup(path: Path) -> str:
@@ -19,7 +26,19 @@ def describe_backup(path: Path) -> str:
     return f"the backup {when}(“{Path(path).name}”), in {Path(path).parent}"
 
 
-def ask_what_to_do(message: str, backup_name: str | None, parent=None) -> str:
+def ask_what_to_do(message: str, backup_name: str | None, parent=None, *,
+                   offer_new: bool = False, restorable: bool = True) -> str:
+    """Show ``message`` with the ways out; returns RESTORE, NEW, CHOOSE or QUIT.
+
+    ``backup_name`` (``describe_backup``) offers "Restore latest backup"; ``offer_new``
+    offers "Start a new empty practice" (an empty file); ``restorable`` False leaves out any
+    word on backups (a full disk, a read-only or busy file: a backup is no answer there).
+    With ``COACHDESK_NO_DIALOGS`` set (scripts, tests) the message goes to stderr and the
+    answer is QUIT.
+    """
+    if os.environ.get("COACHDESK_NO_DIALOGS"):
+        print(message, file=sys.stderr)
+        return QUIT
     box = QMessageBox(parent)
     box.setObjectName("databaseProblem")
     box.setIcon(QMessageBox.Icon.Warning)
@@ -29,14 +48,17 @@ def ask_what_to_do(message: str, backup_name: str | None, parent=None) -> str:
     info = "Nothing has been changed in that file."
     if backup_name:
         info += (f"\n\nThe newest backup that passes its check is {backup_name}. Restoring it "
-                 "sets the damaged file aside first; work entered after that backup is not in it.")
-    else:
+                 "sets this file aside first; work entered after that backup is not in it.")
+    elif restorable:
         info += "\n\nNo good backup of it was found."
     box.setInformativeText(info)
-    restore = None
+    restore = new = None
     if backup_name:
         restore = box.addButton("Restore latest backup", QMessageBox.ButtonRole.AcceptRole)
         restore.setObjectName("restoreLatest")
+    if offer_new:
+        new = box.addButton("Start a new empty practice", QMessageBox.ButtonRole.DestructiveRole)
+        new.setObjectName("startNewPractice")
     choose = box.addButton("Choose another file…", QMessageBox.ButtonRole.ActionRole)
     choose.setObjectName("chooseAnother")
     quit_button = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
@@ -45,6 +67,8 @@ def ask_what_to_do(message: str, backup_name: str | None, parent=None) -> str:
     clicked = box.clickedButton()
     if restore is not None and clicked is restore:
         return RESTORE
+    if new is not None and clicked is new:
+        return NEW
     if clicked is choose:
         return CHOOSE
     return QUIT
