@@ -188,6 +188,8 @@ def _report(args: argparse.Namespace, db_path: Path) -> int:
     if not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db).")
     db = storage.open_database(db_path)
+    from .services import practice_files  # an erasure cut short is finished first
+    practice_files.on_open(db)
     try:
         paper = args.paper or worksheet.get_paper_size(db)
         chosen = _indicator_ids(db, args.indicators)
@@ -252,6 +254,8 @@ def _interchange(args: argparse.Namespace, db_path: Path) -> int:
     if args.command == "import":  # checked before a new practice file is made for it
         ready = export.load(Path(args.file).expanduser())
     db = storage.open_database(db_path)
+    from .services import practice_files  # an erasure cut short is finished first
+    practice_files.on_open(db)
     try:
         if args.command == "export":
             path = export.export_practice(db, Path(args.out).expanduser())

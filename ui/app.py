@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from coachdesk import APP_NAME, paths, storage
 from coachdesk.errors import CoachDeskError, StorageError
 from coachdesk.services import clients
+from coachdesk.services import practice_files
 
 from . import theme
 from .context import AppContext
@@ -146,6 +147,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     if database is None:
         lock.release()
         return 1
+    practice_files.on_open(database)  # temp leftovers gone, an erasure cut short finished
     if demo_data and clients.count(database) == 0:
         _populate_demo(database)
 
@@ -161,6 +163,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
             app.quit()
         QTimer.singleShot(0, probe)
     code = app.exec()
+    practice_files.on_close(ctx.db)  # private temp folder removed, a waiting compaction done
     ctx.db.close()  # after a restore or a switch this is the file open at the end
     if ctx.lock is not None:
         ctx.lock.release()
