@@ -36,8 +36,11 @@ log = logging.getLogger(__name__)
 
 PENDING_FILES_KEY = "erasure_pending_files"
 COMPACT_PENDING_KEY = "erasure_compact_pending"
-CHECKPOINT_TRIES = 20
+CHECKPOINT_TRIES = 10
 CHECKPOINT_PAUSE_S = 0.05
+#: how long one checkpoint waits for readers (SQLite's busy handler), instead of the
+#: connection's usual busy timeout: a reader is waited for about a second in all
+CHECKPOINT_BUSY_MS = 50
 
 
 # -- pending deletions -----------------------------------------------------------------------
@@ -145,12 +148,18 @@ def compact(db: Database) -> bool:
         con.execute("DELETE FROM setting WHERE key = ?", (COMPACT_PENDING_KEY,))
         con.commit()
         con.execute("VACUUM")
-        for attempt in range(CHECKPOINT_TRIES):
-            busy, _frames, _done = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if not busy:
-                return True
-            if attempt + 1 < CHECKPOINT_TRIES:
-                time_module.sleep(CHECKPOINT_PAUSE_S)
+        usual = con.execute("PRAGMA busy_timeout").fetchone()[0]
+        con.execute(f"PRAGMA busy_timeout={int(CHECKPOINT_BUSY_MS)}")
+        try:
+            for attempt in range(CHECKPOINT_TRIES):
+                busy, _frames, _done = con.execute(
+                    "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy:
+                    return True
+                if attempt + 1 < CHECKPOINT_TRIES:
+                    time_module.sleep(CHECKPOINT_PAUSE_S)
+        finally:
+            con.execute(f"PRAGMA busy_timeout={int(usual)}")
         con.execute("INSERT OR REPLACE INTO setting(key, value) VALUES(?, '1')",
                     (COMPACT_PENDING_KEY,))
         con.commit()
