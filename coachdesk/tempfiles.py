@@ -6,7 +6,7 @@ that must exist as a file while it is on screen, but never outlive the app. They
     <data folder>/tmp/<process id>-<random>/<one folder per PDF>/<name>.pdf
 
 The process's folder is made on first use, 0700 (and the data folder's ``tmp`` with it);
-the PDFs in it are written through ``files.atomic_write`` (``mkstemp``), so 0600. It is
+the PDFs in it are made 0600 once written (:func:`seal`; the app's umask does that too). It is
 removed when the app closes (:func:`remove`, also at interpreter exit), emptied when a
 client is erased (:func:`empty`), and at the next start :func:`clean_leftovers` removes the
 folders of processes that are gone (a crash, a kill): never another running CoachDesk's,
@@ -66,6 +66,15 @@ def new_folder() -> Path:
     """A fresh, empty 0700 folder inside this process's, for one file: a PDF can keep the
     name the coach will see (``Progress report — … .pdf``) without clashing with another."""
     return Path(tempfile.mkdtemp(dir=folder()))
+
+
+def seal(path: Path | str) -> Path:
+    """Make a file written into the private folder 0600 whatever the process umask (a
+    PDF writer creates its file with the usual mode). Returns the path; raises OSError."""
+    path = Path(path)
+    if os.name == "posix":
+        path.chmod(0o600)
+    return path
 
 
 def current() -> Path | None:

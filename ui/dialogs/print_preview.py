@@ -230,8 +230,8 @@ def print_worksheet(ctx: AppContext, parent, session=None, *, choice=None, on_re
                             "could not write to its data folder. Check that the disk is not "
                             "full.")
         return None
-    job = PdfJob(lambda: build_worksheet_pdf(ctx.db, session.id if filled else None,
-                                             include_private, out))
+    job = PdfJob(lambda: tempfiles.seal(build_worksheet_pdf(
+        ctx.db, session.id if filled else None, include_private, out)))
     progress = QProgressBar(parent)
     progress.setRange(0, 0)
     client_name = None

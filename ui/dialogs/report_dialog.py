@@ -421,7 +421,7 @@ class ReportDialog(QDialog):
             data = progress.report_data(db, eid, today=today, **kw)
             out = folder / self._suggested_name(data)
             made["data"] = data
-            return progress.build_report_pdf(out, data, paper)
+            return tempfiles.seal(progress.build_report_pdf(out, data, paper))
 
         job = PdfJob(work)
         self.job = job
