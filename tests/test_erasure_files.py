@@ -98,10 +98,14 @@ def test_erasing_in_one_practice_leaves_the_other_practices_report(db, tmp_path)
         theirs = report_log.record(other, eid, progress.build_report_pdf(
             tmp_path / "theirs.pdf", data), data)
         assert theirs.pdf_path != entry.pdf_path
+        # A file no record of this practice lists, even in its own engagement's folder.
+        unlisted = entry.pdf_path.parent / "kept by hand.pdf"
+        unlisted.write_bytes(b"%PDF not a stored report")
 
         result = erasure.erase_client(db, cid)
 
         assert not entry.pdf_path.exists() and result.files_removed >= 1
+        assert unlisted.is_file()  # erasure deletes only what its own records list
         assert theirs.pdf_path.is_file() and report_log.verify(report_log.get(other, theirs.id))
         assert clients.get(other, cid).name == NAME  # the other practice was not touched
     finally:
