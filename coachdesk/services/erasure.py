@@ -7,13 +7,22 @@ deleted sessions still waiting in the Deleted sessions list (``deleted_session``
 the client; their notes are inside each entry's payload) and the report drafts of their
 engagements (``report_draft``).
 
-Erasing also removes the files the app kept about the client: the stored copies of their
-sponsor reports (``<data folder>/reports/<engagement>/``) and the e-mail copies of those
-reports (drafts, outbox and sent mail, recognised by the SHA-256 of the attached PDF). The
+Erasing also removes the files the app kept about the client, and only those its own
+records list: the stored copies of their sponsor reports (in this practice's own folder,
+``<data folder>/reports/<practice file name>/<engagement>/``, and its mirrors beside the
+backups; a copy still in an earlier version's folder shared by the practice files beside
+this one goes once every other practice file that lists it has its own copy) and the
+e-mail copies of those reports (drafts, outbox and sent mail, recognised by the SHA-256 of
+the attached PDF). The files are listed in the practice in the same transaction as the
+rows' deletion and struck off once deleted, so a crash in between is finished at the next
+open (services.practice_files). The app's private temp folder (previews) is emptied. The
 search index follows through its triggers and is then merged (FTS5 ``optimize``), and the
 file is rewritten (``VACUUM``, then a WAL checkpoint that truncates the journal), so the
-client's words are gone from the file's bytes, not merely unlinked. Backups made earlier
-still hold the client: :func:`backups_with_client` finds them for the dialog to offer.
+client's words are gone from the file's bytes, not merely unlinked; when another program's
+read holds the journal back, the coach is told that a copy of the text remains until
+CoachDesk is closed and opened again, and it is finished then. Backups made earlier still
+hold the client: :func:`backups_with_client` finds them for the dialog to offer, and
+deleting them takes their ``-wal``/``-shm`` too.
 
 The retention review lists the archived clients whose last engagement ended longer ago
 than the practice keeps records (7 years unless the coach sets another period), for the
