@@ -143,7 +143,10 @@ def _open_for_reading(db_path: Path) -> storage.Database:
     upgraded), or read-only when the file, its folder or its drive is read-only."""
     if storage._is_read_only(db_path) and db_path.exists():
         return storage.open_read_only(db_path)
-    return storage.open_database(db_path)
+    db = storage.open_database(db_path)
+    from .services import practice_files  # an erasure cut short is finished first
+    practice_files.on_open(db)
+    return db
 
 
 @contextmanager

@@ -1,11 +1,22 @@
-"""The stored report PDFs travel with the backups.
+"""The stored report PDFs: where each practice keeps them, and how they travel with backups.
 
-A backup is the database file; the PDFs of reports as sent live beside it in
-``<data folder>/reports`` (services.report_log.reports_dir). They never change once
-stored, so each backup folder keeps a mirror, ``<backup folder>/reports``, to which new
-ones are copied after each backup; a restore copies back the ones the data folder lacks
-(a new computer, a lost folder), never overwriting one. Erasing a client removes their
-PDFs from the mirrors too (services.erasure).
+Each practice file owns its folders, named after the file: the PDFs of reports as sent by
+the practice ``practice.db`` live in ``<its folder>/reports/practice.db/<engagement>/``
+(:func:`reports_folder`, used by services.report_log). Two practice files side by side (a
+sync client's "practice (conflicted copy).db" beside "practice.db") therefore never share
+a report file, and erasing a client in one never touches the other's.
+
+Earlier versions kept every practice's reports in ``<folder>/reports/<engagement>/``
+(:func:`legacy_reports_folder`), shared by all the practice files of a folder; when a
+practice is opened, the files its own report log lists are linked (or copied) from there
+into its own folder (services.practice_files), and the shared ones are left for the other
+practice files until an erasure hands them over.
+
+Stored PDFs never change, so each backup folder keeps a mirror per practice,
+``<backup folder>/reports/practice.db/`` (:func:`mirror_folder`), to which new ones are
+copied after each backup; a restore copies back the ones the data folder lacks (a new
+computer, a lost folder), never overwriting one. Erasing a client removes their PDFs from
+the mirrors too (services.erasure).
 """
 
 from __future__ import annotations
@@ -23,9 +34,32 @@ log = logging.getLogger(__name__)
 MIRROR = "reports"
 
 
+def _practice(db_path: Path | str) -> Path:
+    return Path(db_path).expanduser().resolve()
+
+
 def reports_folder(db_path: Path | str) -> Path:
-    """Where the practice at ``db_path`` stores its report PDFs (as report_log.reports_dir)."""
-    return Path(db_path).expanduser().resolve().parent / "reports"
+    """``<folder of db_path>/reports/<file name of db_path>``: where the practice at
+    ``db_path`` stores its report PDFs, one folder per engagement below it (as
+    report_log.reports_dir)."""
+    practice = _practice(db_path)
+    return practice.parent / MIRROR / practice.name
+
+
+def legacy_reports_folder(db_path: Path | str) -> Path:
+    """``<folder of db_path>/reports``: where earlier versions kept the report PDFs of every
+    practice file in that folder, together."""
+    return _practice(db_path).parent / MIRROR
+
+
+def mirror_folder(backup_folder: Path | str, db_path: Path | str) -> Path:
+    """``<backup_folder>/reports/<file name of db_path>``: this practice's mirror there."""
+    return Path(backup_folder) / MIRROR / _practice(db_path).name
+
+
+def legacy_mirror_folder(backup_folder: Path | str) -> Path:
+    """``<backup_folder>/reports``: earlier versions' mirror, shared by every practice."""
+    return Path(backup_folder) / MIRROR
 
 
 def copy_missing(src_root: Path, dest_root: Path) -> int:
@@ -52,7 +86,7 @@ def mirror_reports(db_path: Path | str, folder: Path) -> str | None:
     """Bring ``folder``'s mirror of the stored reports up to date. Returns a plain
     problem, or None; never fails the backup itself."""
     try:
-        copy_missing(reports_folder(db_path), Path(folder) / MIRROR)
+        copy_missing(reports_folder(db_path), mirror_folder(folder, db_path))
     except OSError as exc:
         return (f"The stored report PDFs could not all be copied to {folder} "
                 f"({exc.strerror or exc}); the practice itself was backed up.")
@@ -61,17 +95,24 @@ def mirror_reports(db_path: Path | str, folder: Path) -> str | None:
 
 def mirrored_reports(db_path: Path | str, relative: Iterable[Path | str],
                      second_folder: Path | str | None = None) -> list[Path]:
-    """The copies, in the backup folders' mirrors, of report files given relative to the
-    reports folder (for erasing a client: their reports go from the mirrors too)."""
-    roots = [paths.backup_dir(Path(db_path)) / MIRROR]
+    """The copies, in this practice's mirrors in the backup folders, of report files given
+    relative to its reports folder (``<engagement>/<file>``), and in the mirrors earlier
+    versions shared (for erasing a client: their reports go from the mirrors too; another
+    practice that also listed a shared copy gets it back in its own mirror at its next
+    backup)."""
+    folders = [paths.backup_dir(_practice(db_path))]
     if second_folder:
-        roots.append(Path(second_folder) / MIRROR)
+        folders.append(Path(second_folder))
+    roots = []
+    for folder in folders:
+        roots += [mirror_folder(folder, db_path), legacy_mirror_folder(folder)]
+    relative = list(relative)
     return [root / rel for root in roots for rel in relative if (root / rel).is_file()]
 
 
 def bring_back_reports(backup_folder: Path, db_path: Path | str) -> None:
     """After a restore from ``backup_folder``: copy back the PDFs the data folder lacks."""
     try:
-        copy_missing(Path(backup_folder) / MIRROR, reports_folder(db_path))
+        copy_missing(mirror_folder(backup_folder, db_path), reports_folder(db_path))
     except OSError as exc:
         log.warning("report PDFs could not be brought back from %s: %s", backup_folder, exc)

@@ -12,6 +12,7 @@ import pytest
 from coachdesk import backups, paths, storage
 from coachdesk.backups import BackupInfo, plan_rotation
 from coachdesk.errors import StorageError, ValidationError
+from coachdesk.report_mirror import mirror_folder
 from coachdesk.services import clients
 
 
@@ -327,10 +328,10 @@ def test_backups_carry_the_stored_reports_and_a_restore_brings_them_back(db, tmp
     made = backups.backup_now(db.path, second_folder=stick)
     assert made.warnings == ()
     rel = entry.pdf_path.relative_to(report_log.reports_dir(db))
-    for folder in (paths.backup_dir(db.path), stick):
-        assert (folder / backups.MIRROR / rel).read_bytes() == original
+    for folder in (paths.backup_dir(db.path), stick):  # each practice has its own mirror
+        assert (mirror_folder(folder, db.path) / rel).read_bytes() == original
     # A second backup copies nothing again (the mirror file is left as it was).
-    mirror = paths.backup_dir(db.path) / backups.MIRROR / rel
+    mirror = mirror_folder(paths.backup_dir(db.path), db.path) / rel
     stamp = mirror.stat().st_mtime_ns
     backups.backup_now(db.path, second_folder=stick)
     assert mirror.stat().st_mtime_ns == stamp
@@ -359,7 +360,8 @@ def test_erasing_a_client_removes_their_reports_from_the_backup_mirrors_too(db, 
     backups.save_settings(db, backups.get_rhythm(db), stick)
     backups.backup_now(db.path, second_folder=stick)
     rel = entry.pdf_path.relative_to(report_log.reports_dir(db))
-    copies = [folder / backups.MIRROR / rel for folder in (paths.backup_dir(db.path), stick)]
+    copies = [mirror_folder(folder, db.path) / rel
+              for folder in (paths.backup_dir(db.path), stick)]
     assert all(p.exists() for p in copies)
     with db.session() as s:
         from coachdesk.models import Engagement

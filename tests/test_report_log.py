@@ -52,8 +52,9 @@ def test_record_keeps_an_exact_copy_in_the_data_folder(db, tmp_path):
     assert entry.coach_summary == "Good progress <&>." and entry.next_steps == "Three-way meeting."
     assert entry.created_at.tzinfo is not None and entry.created_at >= before - timedelta(
         seconds=1)
-    # The copy sits under <folder of the database>/reports/<engagement>/ and is identical.
-    assert report_log.reports_dir(db) == db.path.resolve().parent / "reports"
+    # The copy sits under <folder of the database>/reports/<practice file>/<engagement>/
+    # (the practice's own folder) and is identical.
+    assert report_log.reports_dir(db) == db.path.resolve().parent / "reports" / db.path.name
     assert entry.pdf_path.is_absolute()
     assert entry.pdf_path.parent == report_log.reports_dir(db) / str(eid)
     name = entry.pdf_path.name

@@ -32,6 +32,7 @@ from coachdesk.errors import (
 )
 from coachdesk.practice_lock import PracticeLock
 from coachdesk.services import clients
+from coachdesk.services import practice_files
 
 from . import one_language, theme
 from .context import AppContext
@@ -244,6 +245,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     database, path, lock = open_locked(paths.resolve_db_path(db), explicit=explicit)
     if database is None:
         return 1
+    practice_files.on_open(database)  # temp leftovers gone, an erasure cut short finished
     if demo_data and clients.count(database) == 0:
         _populate_demo(database)
 
@@ -259,6 +261,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
             app.quit()
         QTimer.singleShot(0, probe)
     code = app.exec()
+    practice_files.on_close(ctx.db)  # private temp folder removed, a waiting compaction done
     ctx.db.close()  # after a restore or a switch this is the file open at the end
     if ctx.lock is not None:
         ctx.lock.release()

@@ -7,13 +7,22 @@ deleted sessions still waiting in the Deleted sessions list (``deleted_session``
 the client; their notes are inside each entry's payload) and the report drafts of their
 engagements (``report_draft``).
 
-Erasing also removes the files the app kept about the client: the stored copies of their
-sponsor reports (``<data folder>/reports/<engagement>/``) and the e-mail copies of those
-reports (drafts, outbox and sent mail, recognised by the SHA-256 of the attached PDF). The
+Erasing also removes the files the app kept about the client, and only those its own
+records list: the stored copies of their sponsor reports (in this practice's own folder,
+``<data folder>/reports/<practice file name>/<engagement>/``, and its mirrors beside the
+backups; a copy still in an earlier version's folder shared by the practice files beside
+this one goes once every other practice file that lists it has its own copy) and the
+e-mail copies of those reports (drafts, outbox and sent mail, recognised by the SHA-256 of
+the attached PDF). The files are listed in the practice in the same transaction as the
+rows' deletion and struck off once deleted, so a crash in between is finished at the next
+open (services.practice_files). The app's private temp folder (previews) is emptied. The
 search index follows through its triggers and is then merged (FTS5 ``optimize``), and the
 file is rewritten (``VACUUM``, then a WAL checkpoint that truncates the journal), so the
-client's words are gone from the file's bytes, not merely unlinked. Backups made earlier
-still hold the client: :func:`backups_with_client` finds them for the dialog to offer.
+client's words are gone from the file's bytes, not merely unlinked; when another program's
+read holds the journal back, the coach is told that a copy of the text remains until
+CoachDesk is closed and opened again, and it is finished then. Backups made earlier still
+hold the client: :func:`backups_with_client` finds them for the dialog to offer, and
+deleting them takes their ``-wal``/``-shm`` too.
 
 The retention review lists the archived clients whose last engagement ended longer ago
 than the practice keeps records (7 years unless the coach sets another period), for the
@@ -26,8 +35,9 @@ import email
 import email.policy
 import hashlib
 import logging
+import os
+import signal
 import sqlite3
-import time as time_module
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,8 +46,9 @@ from sqlalchemy import and_, delete, func, select
 
 from ..errors import CoachDeskError, ValidationError
 from ..models import Client, ClientStatus, Engagement, EngagementStatus, Organization
+from .. import report_mirror, tempfiles
 from ..storage import Database, connect_read_only
-from . import report_log
+from . import practice_files, report_log
 from .privacy import (SECTIONS, _client_or_raise, _conditions, _tables, client_tables,
                       section_title)
 from .settings import get_setting, put_setting
@@ -105,41 +116,50 @@ class EraseResult:
     name: str
     counts: dict[str, int]
     files_removed: int
-    files_left: list[Path] = field(default_factory=list)  # could not be removed
+    files_left: list[Path] = field(default_factory=list)  # not deleted yet: still pending
     wal_truncated: bool = True
-    compacted: bool = True  # the file was rewritten (VACUUM): no deleted page left
+    compacted: bool = True  # VACUUM and checkpoint done: no deleted page left in the bytes
+    #: shared report copies (an earlier version's layout) kept because another practice
+    #: file beside this one lists them and could not be given its own copy
+    files_kept: list[Path] = field(default_factory=list)
 
     @property
     def message(self) -> str:
         rows = sum(self.counts.values())
-        text = (f"{self.name} was erased: {rows} record{'s' if rows != 1 else ''} and "
-                f"{self.files_removed} file{'s' if self.files_removed != 1 else ''} deleted.")
-        if not self.compacted:
-            text += (" The practice file could not be compacted just now (another program "
-                     "may be reading it), so fragments of the deleted text may stay inside "
-                     "the file until it is compacted by a later erasure.")
+        done = (f"{rows} record{'s' if rows != 1 else ''} and {self.files_removed} "
+                f"file{'s' if self.files_removed != 1 else ''} deleted")
+        if self.compacted:
+            text = f"{self.name} was erased: {done}."
+        else:
+            text = (f"{self.name} is erased from the practice ({done}); a copy of the text "
+                    "remains in the practice file until CoachDesk is closed and opened "
+                    "again.")
         if self.files_left:
-            text += (f" {len(self.files_left)} file(s) could not be deleted; please delete them "
-                     f"yourself: {', '.join(str(p) for p in self.files_left[:3])}.")
+            text += (f" {len(self.files_left)} file(s) could not be deleted yet; CoachDesk "
+                     "will try again each time it opens this practice, or you can delete "
+                     f"them yourself: {', '.join(str(p) for p in self.files_left[:3])}.")
+        if self.files_kept:
+            text += (f" {len(self.files_kept)} stored report(s) were kept because another "
+                     "practice file in the same folder also lists them and could not be "
+                     "given its own copy.")
         return text
 
 
 def _report_files(db: Database, s, where) -> list[Path]:
-    """Every file in the client's engagements' report folders (the stored copies, plus any
-    left-over partial file), and any logged copy that lives elsewhere."""
-    folder = report_log.reports_dir(db)
+    """The stored copies this practice's report log lists for the client, in the
+    practice's own folder, and the unfinished copies (``.*.partial``) a crash may have left
+    in its engagements' folders there. Nothing of another practice file's."""
+    own = report_log.reports_dir(db)
     tables = _tables()
     files: set[Path] = set()
-    eng_ids = s.execute(select(tables["engagement"].c.id).where(where["engagement"])).scalars()
-    for eid in eng_ids:
-        sub = folder / str(eid)
+    for rel in s.execute(select(tables["report_log"].c.pdf_file)
+                         .where(where["report_log"])).scalars():
+        if rel and (own / rel).is_file():
+            files.add(own / rel)
+    for eid in s.execute(select(tables["engagement"].c.id).where(where["engagement"])).scalars():
+        sub = own / str(eid)
         if sub.is_dir():
-            files.update(p for p in sub.iterdir() if p.is_file())
-    for name in s.execute(select(tables["report_log"].c.pdf_file)
-                          .where(where["report_log"])).scalars():
-        p = folder / name
-        if p.is_file():
-            files.add(p)
+            files.update(p for p in sub.glob(".*.partial") if p.is_file())
     return sorted(files)
 
 
@@ -191,15 +211,88 @@ def erase_preview(db: Database, client_id: int) -> ErasePreview:
                         _mail_files(db, digests))
 
 
+def _listed_reports(s, where) -> list[tuple[str, str]]:
+    """(``<engagement>/<file>``, SHA-256) of every report the client's log entries list."""
+    rl = _tables()["report_log"]
+    return [(rel, digest) for rel, digest in s.execute(
+        select(rl.c.pdf_file, rl.c.sha256).where(where["report_log"])).all() if rel]
+
+
+def _shared_copies(db: Database, listed) -> list[tuple[Path, str, str]]:
+    """The copies of these reports an earlier version kept in the folder shared by every
+    practice file beside this one: (path, relative name, SHA-256)."""
+    legacy = report_mirror.legacy_reports_folder(db.path)
+    return [(legacy / rel, rel, digest) for rel, digest in listed if (legacy / rel).is_file()]
+
+
+def _other_practices(db: Database) -> list[Path]:
+    here = Path(db.path).expanduser().resolve()
+    try:
+        return sorted(p for p in here.parent.glob("*.db") if p.resolve() != here and p.is_file())
+    except OSError:
+        return []
+
+
+def _lists(practice: Path, rel: str, digest: str) -> bool:
+    """Whether the practice file ``practice`` lists this report (True when it cannot be
+    read: better one copy too many than another practice's report lost)."""
+    try:
+        con = connect_read_only(practice)
+        try:
+            return con.execute("SELECT 1 FROM report_log WHERE pdf_file = ? AND sha256 = ?",
+                               (rel, digest)).fetchone() is not None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return "no such table" not in str(exc)  # not a practice: it lists nothing
+
+
+def _hand_over(db: Database, shared) -> tuple[list[Path], list[Path]]:
+    """Before a shared copy goes, every other practice file beside this one that lists it
+    gets its own copy (report_mirror.reports_folder). Returns (copies that may now be
+    deleted, copies kept because a practice that lists them could not get its own)."""
+    others = _other_practices(db)
+    deletable, kept = [], []
+    for path, rel, digest in shared:
+        ok = True
+        for other in others:
+            if _lists(other, rel, digest):
+                dest = report_mirror.reports_folder(other) / rel
+                ok = practice_files.link_or_copy(path, dest, digest) and ok
+        (deletable if ok else kept).append(path)
+    return deletable, kept
+
+
+def _fault_point(name: str) -> None:
+    """Tests: end the process here, as a crash or a kill would (COACHDESK_FAULT_POINT)."""
+    if os.environ.get("COACHDESK_FAULT_POINT") == name:
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
 def erase_client(db: Database, client_id: int) -> EraseResult:
     """Delete the client and everything that belongs to them, for good.
 
     The rows go in one transaction (children first; the search index follows through its
-    triggers): if anything fails nothing is deleted. Then the stored report PDFs and their
-    e-mail copies are removed, the search index is merged and the file rewritten (VACUUM,
-    WAL checkpoint TRUNCATE) so no deleted page still holds the client's words.
+    triggers), and in the same transaction the files to delete are listed in the practice
+    (services.practice_files): the stored report PDFs this practice's log lists, their
+    copies in the backup mirrors and the e-mails carrying them. If anything fails nothing
+    is deleted. After the commit the files are deleted and struck off; a crash in between
+    leaves them listed, and the next open deletes them. Then the app's private temp
+    folder is emptied (previews), the search index merged and the file rewritten (VACUUM,
+    WAL checkpoint TRUNCATE) so no deleted page still holds the client's words; when
+    another program's read holds the journal back, the result says so
+    (``compacted=False``) and the practice stays marked to finish it at close or open.
+
+    Raises NotFoundError for an unknown client, the storage errors of a failed write.
     """
     preview = erase_preview(db, client_id)
+    with db.session() as s:
+        listed = _listed_reports(s, _conditions(preview.client_id))
+    shared, kept = _hand_over(db, _shared_copies(db, listed))
+    to_delete = list(dict.fromkeys([
+        *preview.report_files, *shared, *preview.mail_files,
+        *_mirrored(db, [Path(rel) for rel, _ in listed])]))
+    existing = sum(1 for p in to_delete if p.exists())
     with db.session() as s:
         conn = s.connection()
         # Deleted cells are overwritten with zeros, not merely unlinked (VACUUM follows
@@ -210,78 +303,38 @@ def erase_client(db: Database, client_id: int) -> EraseResult:
             counts = {}
             for table in reversed(client_tables()):  # children before parents
                 counts[table.name] = conn.execute(delete(table).where(where[table.name])).rowcount
+            practice_files.add_pending(s, to_delete)
+            s.flush()
         finally:
             conn.exec_driver_sql("PRAGMA secure_delete=OFF")
-    removed, left = 0, []
-    for path in [*preview.report_files, *preview.mail_files, *_mirrored(db, preview.report_files)]:
-        try:
-            path.unlink()
-            removed += 1
-        except FileNotFoundError:
-            pass
-        except OSError:
-            log.warning("a file could not be deleted after erasing a client")  # named by them
-            left.append(path)
-    folder = report_log.reports_dir(db)
-    for eid_folder in {p.parent for p in preview.report_files}:
-        if eid_folder.parent == folder:
-            try:
-                eid_folder.rmdir()  # only when empty
-            except OSError:
-                pass
+    _fault_point("erase-committed")
+    left = [p for p in practice_files.complete_pending(db) if p in set(to_delete)]
+    removed = max(0, existing - len(left))
+    tempfiles.empty()  # previews (a worksheet with the client's private notes)
     try:
-        truncated, compacted = compact(db), True
-    except CoachDeskError as exc:  # the rows are gone; only the tidying is left to do
-        log.warning("compacting after erasing a client failed: %s", exc)
-        truncated, compacted = False, False
+        compacted = practice_files.compact(db)
+    except CoachDeskError:  # the rows are gone; the practice stays marked to finish it
+        compacted = False
     log.info("client %s erased (%s rows, %s files)", preview.client_id, sum(counts.values()),
              removed)
-    return EraseResult(preview.name, counts, removed, left, truncated, compacted)
+    return EraseResult(preview.name, counts, removed, left, compacted, compacted, kept)
 
 
-def _mirrored(db: Database, report_files: list[Path]) -> list[Path]:
-    """The copies of these report PDFs that backups keep beside them (backups.mirror_reports):
-    a report is the client's data, so it goes from there too."""
+def _mirrored(db: Database, relative: list[Path]) -> list[Path]:
+    """The copies of these report PDFs (``<engagement>/<file>``) that backups keep beside
+    them (backups.mirror_reports): a report is the client's data, so it goes from there too."""
     from .. import backups
 
-    root = report_log.reports_dir(db)
-    relative = [p.relative_to(root) for p in report_files if p.is_relative_to(root)]
     try:
         second = backups.get_second_folder(db)
     except Exception:  # noqa: BLE001 - a setting that cannot be read: the main mirror still goes
         second = None
-    return backups.mirrored_reports(db.path, relative, second)
+    return report_mirror.mirrored_reports(db.path, relative, second)
 
 
 def compact(db: Database) -> bool:
-    """Merge the search index, rewrite the file and empty the WAL journal.
-
-    Returns whether the journal could be emptied (another reader can hold it for a while;
-    it is emptied at the next checkpoint then)."""
-    raw = db.engine.raw_connection()
-    try:
-        con = raw.driver_connection
-        con.commit()
-        has_index = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' "
-                                "AND name='search_index'").fetchone()
-        if has_index:
-            con.execute("INSERT INTO search_index(search_index) VALUES('optimize')")
-            con.commit()
-        con.execute("VACUUM")
-        truncated = False
-        for _ in range(20):
-            busy, _log, _done = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if not busy:
-                truncated = True
-                break
-            time_module.sleep(0.05)
-        return truncated
-    except sqlite3.Error as exc:
-        raise CoachDeskError(f"The records were deleted, but the practice file could not be "
-                             f"compacted afterwards ({exc}). Nothing is lost; it will be "
-                             "tidied the next time this is done.") from exc
-    finally:
-        raw.close()
+    """See services.practice_files.compact (kept here for callers of erasure)."""
+    return practice_files.compact(db)
 
 
 # -- backups that still hold a client -------------------------------------------------------
@@ -321,13 +374,41 @@ def client_backups(db: Database, client_id: int, name: str) -> list:
 def delete_client_backups(db: Database, paths: list[Path]):
     """Delete these backups, then make one fresh backup (of the practice as it is now,
     without the erased client) so the coach is never left with none. Returns
-    (how many were deleted, the fresh ``BackupInfo``)."""
+    (how many were deleted, the fresh ``BackupInfo``).
+
+    What SQLite may keep beside a backup goes with it: a damaged file's safety copy keeps
+    its journal (``-wal``), which holds the most recent text, and a ``-shm``/``-journal``
+    may be there too. Raises StorageError when some could not be deleted."""
     from .. import backups
 
-    deleted = backups.delete_backups(paths) if paths else 0
+    try:
+        deleted = backups.delete_backups(paths) if paths else 0
+    finally:
+        _delete_journals(paths or [])
     fresh = backups.backup_now(db.path, kind=backups.MANUAL,
                                second_folder=backups.get_second_folder(db))
     return deleted, fresh
+
+
+def _delete_journals(backup_paths) -> None:
+    failed = 0
+    for path in backup_paths:
+        path = Path(path)
+        if path.exists():
+            continue  # the backup itself is still there: its journal belongs to it
+        for suffix in ("-wal", "-shm", "-journal"):
+            try:
+                Path(f"{path}{suffix}").unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                failed += 1
+    if failed:
+        from ..errors import StorageError
+
+        raise StorageError(f"{failed} journal file(s) beside the deleted backups could not "
+                           "be deleted. Check that the backup folder is not read-only and "
+                           "try again.")
 
 
 # -- retention review ------------------------------------------------------------------------

@@ -2,9 +2,13 @@
 
 Each entry holds the report's period, its sections, the coach's summary and next steps
 as written in the dialog, to whom and how it left the app, and the SHA-256 of the PDF.
-The PDF itself is copied into the data folder, beside the database file::
+The PDF itself is copied into the practice's own folder, beside the database file::
 
-    <folder of the database file>/reports/<engagement id>/<made on>-<from>-<to>-<sha>.pdf
+    <folder of the database file>/reports/<file name of the practice>/<engagement id>/
+        <made on>-<from>-<to>-<sha>.pdf
+
+(named after the practice file, so that two practice files side by side never share a
+report: see coachdesk.report_mirror; the row keeps ``<engagement id>/<file>``)
 
 so the coach can reopen any earlier report byte for byte, and :func:`verify` can prove it
 is still the file that was sent. A copy is written atomically (a temporary file, then a
@@ -24,6 +28,7 @@ from sqlmodel import select
 
 from ..errors import CoachDeskError, ValidationError
 from ..models import Engagement, ReportLog, utcnow
+from ..report_mirror import reports_folder
 from ..storage import Database
 from ._common import get_or_raise
 
@@ -58,8 +63,9 @@ class ReportEntry:
 
 
 def reports_dir(db: Database) -> Path:
-    """``<data folder of db.path>/reports``: where the copies of sent reports live."""
-    return Path(db.path).expanduser().resolve().parent / "reports"
+    """``<folder of db.path>/reports/<file name of db.path>``: where this practice keeps the
+    copies of its sent reports (one folder per engagement below it)."""
+    return reports_folder(db.path)
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -159,7 +165,7 @@ def _store(src: Path, folder: Path, stem: str) -> tuple[str, str]:
 
 def record(db: Database, engagement_id: int, pdf_file: Path, data, recipient: str = "",
            method: str = "saved") -> ReportEntry:
-    """Copy the PDF into <data folder>/reports/<engagement>/..., compute its SHA-256, store the row
+    """Copy the PDF into <data folder>/reports/<practice file name>/<engagement>/..., compute its SHA-256, store the row
     (period, sections, coach_summary and next_steps taken from `data`, a
     coachdesk.reports.progress.ReportData)."""
     method = _method(method)

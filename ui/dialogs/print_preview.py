@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSize
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from coachdesk import tempfiles
 from coachdesk.errors import CoachDeskError
 from coachdesk.files import atomic_write
 
@@ -223,9 +223,15 @@ def print_worksheet(ctx: AppContext, parent, session=None, *, choice=None, on_re
         return None
     filled = dialog.filled.isChecked() and session is not None
     include_private = filled and dialog.include_private.isChecked()
-    out = Path(tempfile.mkdtemp(prefix="coachdesk-print-")) / "worksheet.pdf"
-    job = PdfJob(lambda: build_worksheet_pdf(ctx.db, session.id if filled else None,
-                                             include_private, out))
+    try:  # the app's private temp folder, removed on close (coachdesk.tempfiles)
+        out = tempfiles.new_folder() / "worksheet.pdf"
+    except OSError:
+        QMessageBox.warning(parent, "Print", "The worksheet could not be prepared: CoachDesk "
+                            "could not write to its data folder. Check that the disk is not "
+                            "full.")
+        return None
+    job = PdfJob(lambda: tempfiles.seal(build_worksheet_pdf(
+        ctx.db, session.id if filled else None, include_private, out)))
     progress = QProgressBar(parent)
     progress.setRange(0, 0)
     client_name = None

@@ -15,7 +15,6 @@ report starts fresh. A draft that cannot be saved says so and is tried again.
 from __future__ import annotations
 
 import logging
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coachdesk import tempfiles
 from coachdesk.errors import CoachDeskError
 from coachdesk.reports import progress
 from coachdesk.reports.worksheet import get_paper_size
@@ -409,14 +409,19 @@ class ReportDialog(QDialog):
         draft = self.draft_values()
         db, eid, today = self.ctx.db, self.engagement.id, self.today
         paper = get_paper_size(db)
-        folder = Path(tempfile.mkdtemp(prefix="coachdesk-report-"))
+        try:  # the app's private temp folder, removed on close (coachdesk.tempfiles)
+            folder = tempfiles.new_folder()
+        except OSError:
+            self._say("The report could not be prepared: CoachDesk could not write to its "
+                      "data folder. Check that the disk is not full.", "red")
+            return None
         made: dict = {}
 
         def work():
             data = progress.report_data(db, eid, today=today, **kw)
             out = folder / self._suggested_name(data)
             made["data"] = data
-            return progress.build_report_pdf(out, data, paper)
+            return tempfiles.seal(progress.build_report_pdf(out, data, paper))
 
         job = PdfJob(work)
         self.job = job
