@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import date, datetime, timedelta, timezone
 
@@ -181,3 +182,32 @@ def test_default_period(db, tmp_path):
     assert report_log.default_period(db, open_ended, today=today) == (date(2025, 1, 6), today)
     with pytest.raises(NotFoundError):
         report_log.default_period(db, 9999)
+
+
+def test_the_stored_copy_is_named_by_the_day_the_report_says_it_was_made(
+        db, tmp_path, monkeypatch):
+    """Env case "Report copy date": made in Kiritimati (UTC+14) at 12:00 UTC on 29 Nov,
+    the PDF says 30 November and so does the stored copy's name (it said 2026-11-29)."""
+    import time
+
+    from pypdf import PdfReader
+
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    try:
+        noon_utc = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+        monkeypatch.setattr(report_log, "utcnow", lambda: noon_utc)
+        eid = make_engagement(db)
+        local_today = noon_utc.astimezone().date()
+        assert local_today == date(2026, 11, 30)  # the zone is really in effect
+        pdf, data = make_report(db, eid, tmp_path, today=local_today)
+        text = "".join(p.extract_text() for p in PdfReader(str(pdf)).pages)
+        assert "30 November 2026" in text
+        entry = report_log.record(db, eid, pdf, data)
+        assert entry.pdf_path.name.startswith("2026-11-30-")
+        undated = dataclasses.replace(data, made_on=None)  # no date in the data: the local day
+        other = report_log.record(db, eid, pdf, undated)
+        assert other.pdf_path.name.startswith("2026-11-30-")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

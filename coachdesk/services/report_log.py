@@ -176,7 +176,10 @@ def record(db: Database, engagement_id: int, pdf_file: Path, data, recipient: st
     with db.session() as s:
         eid = get_or_raise(s, Engagement, engagement_id, "engagement").id
     now = utcnow()
-    stem = (f"{now:%Y-%m-%d}-{data.period_from:%Y%m%d}-{data.period_to:%Y%m%d}")
+    # Named by the day the PDF says it was made (the coach's local day), never UTC's:
+    # made in Kiritimati at 12:00 UTC, both say 30 November.
+    made_on = getattr(data, "made_on", None) or now.astimezone().date()
+    stem = (f"{made_on:%Y-%m-%d}-{data.period_from:%Y%m%d}-{data.period_to:%Y%m%d}")
     folder = reports_dir(db) / str(eid)
     try:
         name, digest = _store(src, folder, stem)
