@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer
 
 from .. import __version__
+from ..filenames import temp_name
 from . import styles as st
 from .styles import markup
 
@@ -381,7 +382,7 @@ def write_pdf(out_path, build: Callable[[Path], None]) -> Path:
         raise st.ReportError(f"{out} is a folder; please give a file name for the PDF.")
     if not out.parent.is_dir():
         raise st.ReportError(f"The folder {out.parent} does not exist.")
-    tmp = out.with_name(f".{out.name}.partial")
+    tmp = out.with_name(temp_name(out.name))  # within 255 bytes, however long the name
     try:
         build(tmp)
         os.replace(tmp, out)
