@@ -153,11 +153,23 @@ def clean_text(text: object) -> str:
     return unicodedata.normalize("NFC", s)
 
 
+#: a run of spaces prints at most this wide (in spaces): indentation, not a blank page
+MAX_SPACE_RUN = 40
+
+
+def _spaces(m: re.Match) -> str:
+    # Runs of spaces would collapse to one; keep a coach's indentation readable with
+    # no-break spaces, between two ordinary ones so the words on either side can still
+    # break onto a new line (a no-break run glued to a word makes one long "word" that
+    # reportlab cuts mid-word).
+    return " " + "&nbsp;" * min(len(m.group()) - 1, MAX_SPACE_RUN) + " "
+
+
 def markup(text: object) -> str:
-    """User text made safe for a ``Paragraph``: escaped, newlines as ``<br/>``."""
-    s = escape(clean_text(text))
-    # Runs of spaces would collapse; keep a coach's indentation readable.
-    s = re.sub(r"(?<= ) ", "&nbsp;", s)
+    """User text made safe for a ``Paragraph`` (``str`` in, markup ``str`` out): cleaned
+    (:func:`clean_text`), escaped so ``<b>&"'`` print as typed, newlines as ``<br/>``,
+    runs of spaces kept (up to ``MAX_SPACE_RUN`` wide)."""
+    s = re.sub(r" {2,}", _spaces, escape(clean_text(text)))
     return s.replace("\n", "<br/>")
 
 
