@@ -329,8 +329,10 @@ class Decorations:
         bottom = 10 * mm
         c.line(x0, bottom + 4 * mm, x1, bottom + 4 * mm)
         c.setFont(st.FONT, 7.5)
-        c.drawString(x0, bottom, self.left_footer)
-        c.drawRightString(x1, bottom, f"Page {page} of {total}")
+        number = f"Page {page} of {total}"
+        room = (x1 - x0) - stringWidth(number, st.FONT, 7.5) - 8 * mm
+        c.drawString(x0, bottom, fit(self.left_footer, st.FONT, 7.5, room))  # a long name
+        c.drawRightString(x1, bottom, number)
         c.restoreState()
 
 
