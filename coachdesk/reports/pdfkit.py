@@ -77,9 +77,10 @@ def text_flowables(text: str, style, empty: str | None = "Not recorded") -> list
 
     ``text`` is cleaned (:func:`.styles.clean_text`: Word's pasted line and page breaks
     become line and paragraph breaks, other control characters go) and escaped, so
-    markup characters print as typed; blank lines start a new paragraph and long text
-    is cut into pieces of at most ``TEXT_CHUNK`` characters. Empty text gives one
-    ``empty`` line in the "empty" style, or nothing when ``empty`` is ``None``.
+    markup characters print as typed; each line is a ``Paragraph``, a blank line adds a
+    paragraph's space, and a very long line is cut into pieces of at most ``TEXT_CHUNK``
+    characters. Empty text gives one ``empty`` line in the "empty" style, or nothing
+    when ``empty`` is ``None``.
     """
     s = st.styles()
     clean = st.clean_text(text)
@@ -91,7 +92,9 @@ def text_flowables(text: str, style, empty: str | None = "Not recorded") -> list
         if i:
             out.append(Spacer(1, style.leading * 0.45))
         for chunk in chunks(block, TEXT_CHUNK):
-            out.append(Paragraph(markup(chunk), style))
+            # one Paragraph per line the coach typed: reportlab's split of a paragraph at
+            # a <br/> starts the next page with an empty line
+            out += [Paragraph(markup(line), style) for line in chunk.split("\n")]
     return out
 
 
