@@ -16,7 +16,11 @@ import re
 import unicodedata
 
 SEPARATOR = " — "
-#: a whole file name stays under this many bytes (255 is the limit on most disks)
+#: the most bytes one file name may have on most disks (ext4, APFS, NTFS in UTF-16 units)
+NAME_MAX_BYTES = 255
+#: a whole proposed file name stays under this many bytes (UTF-8), leaving room under
+#: ``NAME_MAX_BYTES`` for what is added later: " (2)" or "-2" for a name already taken,
+#: a hidden temporary name (``temp_name``: "." + name + ".1a2b3c4d.partial")
 MAX_NAME_BYTES = 200
 #: one part of a name (a client's name) is cut to this many characters
 MAX_PART_CHARS = 60
@@ -24,13 +28,14 @@ MAX_PART_CHARS = 60
 _FORBIDDEN = {"/": "-", "\\": "-", "|": "-", ":": "-", '"': "'", "<": "", ">": "", "*": "",
               "?": ""}
 _INVISIBLE = re.compile("[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")  # controls, bidi overrides
+_SURROGATE = re.compile("[\ud800-\udfff]")  # cannot be written in a file name
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
              *(f"lpt{i}" for i in range(1, 10))}
 
 
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFC", str(text))
-    text = _INVISIBLE.sub(" ", text)
+    text = _SURROGATE.sub("_", _INVISIBLE.sub(" ", text))
     text = "".join(_FORBIDDEN.get(ch, ch) for ch in text)
     return " ".join(text.split()).strip(" .")
 
@@ -39,12 +44,30 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip(" .") + "…"
 
 
-def _fit_bytes(stem: str, limit: int) -> str:
-    if len(stem.encode("utf-8")) <= limit:
+# Marks that only make sense after another character: a cut must not end a name on one.
+_JOINERS = {"\u200d", "\u200c", "\ufe0e", "\ufe0f"}
+
+
+def fit_bytes(stem: str, limit: int) -> str:
+    """``stem`` if its UTF-8 form has at most ``limit`` bytes, else its longest start
+    that does, with "…" (3 bytes) added: cut between characters, never inside one, and
+    without a trailing space, dot or joiner. Quick for a name of any length."""
+    raw = stem.encode("utf-8", "surrogatepass")
+    if len(raw) <= limit:
         return stem
-    while stem and len((stem + "…").encode("utf-8")) > limit:
-        stem = stem[:-1]
-    return stem.rstrip(" .") + "…"
+    room = max(0, limit - len("…".encode("utf-8")))
+    cut = raw[:room].decode("utf-8", "ignore")  # a character cut in half is left out
+    while cut and (cut[-1] in " ." or cut[-1] in _JOINERS or unicodedata.combining(cut[-1])):
+        cut = cut[:-1]
+    return cut + "…" if room else ""
+
+
+def temp_name(name: str, suffix: str = ".partial", tag: str = "") -> str:
+    """A hidden name to write ``name`` under before it is moved into place:
+    "." + ``name`` + ``tag`` + ``suffix``, its ``name`` cut (:func:`fit_bytes`) so the
+    whole stays within ``NAME_MAX_BYTES`` bytes, however long ``name`` is."""
+    extra = len(f".{tag}{suffix}".encode("utf-8"))
+    return f".{fit_bytes(name, NAME_MAX_BYTES - extra)}{tag}{suffix}"
 
 
 def file_name(*parts, suffix: str = "", fallback: str = "CoachDesk file") -> str:
@@ -58,7 +81,7 @@ def file_name(*parts, suffix: str = "", fallback: str = "CoachDesk file") -> str
     stem = SEPARATOR.join(p for p in cleaned if p) or fallback
     if stem.split(".")[0].strip().casefold() in _RESERVED:
         stem = f"{stem} (CoachDesk)"  # "CON.pdf" cannot be made on Windows
-    stem = _fit_bytes(stem, MAX_NAME_BYTES - len(suffix.encode("utf-8")))
+    stem = fit_bytes(stem, MAX_NAME_BYTES - len(suffix.encode("utf-8")))
     return stem + suffix
 
 
@@ -73,4 +96,4 @@ def safe_name(name: str, fallback: str = "CoachDesk file") -> str:
     stem = _clean(stem) or fallback
     if stem.split(".")[0].strip().casefold() in _RESERVED:
         stem = f"{stem} (CoachDesk)"
-    return _fit_bytes(stem, MAX_NAME_BYTES - len(suffix.encode("utf-8"))) + suffix
+    return fit_bytes(stem, MAX_NAME_BYTES - len(suffix.encode("utf-8"))) + suffix

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Iterator
 
 from .errors import CoachDeskError
+from .filenames import NAME_MAX_BYTES, fit_bytes
 
 DEFAULT_FAILURE = "CoachDesk could not write {path}: {reason}."
 
@@ -32,7 +33,9 @@ def atomic_write(path: Path | str, *, binary: bool = False, encoding: str = "utf
     tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
+        # ".<name>.<8 random characters>.partial" within 255 bytes, however long the name
+        stem = fit_bytes(path.name, NAME_MAX_BYTES - len("..12345678.partial"))
+        fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".partial", dir=folder)
         options = {} if binary else {"encoding": encoding, "newline": newline}
         with os.fdopen(fd, "wb" if binary else "w", **options) as fh:
             yield fh

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import CoachDeskError, ValidationError
+from .filenames import MAX_NAME_BYTES, fit_bytes, temp_name
 
 KEYRING_SERVICE = "CoachDesk SMTP"
 SETTINGS_KEY = "smtp"
@@ -111,7 +112,7 @@ def make_eml(to: str | Iterable[str], subject: str, body: str, attachment: Path 
 def _write_atomically(path: Path, data: bytes) -> Path:
     """Write to a temporary file beside ``path`` then rename: never half a message."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = path.with_name(temp_name(path.name, ".tmp", tag=f".{uuid.uuid4().hex[:8]}"))
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
@@ -126,7 +127,8 @@ def _write_atomically(path: Path, data: bytes) -> Path:
 
 def _safe_stem(text: str, fallback: str = "message") -> str:
     keep = "".join(ch if ch.isalnum() or ch in "-_ ." else "_" for ch in text).strip(" ._")
-    return (keep[:80] or fallback)
+    # at most 80 characters, and bytes to spare for "-NN.eml" and a temporary name
+    return fit_bytes(keep[:80], MAX_NAME_BYTES - len("-999.eml")) or fallback
 
 
 def write_draft(folder: Path, to: str | Iterable[str], subject: str, body: str,

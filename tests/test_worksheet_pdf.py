@@ -266,10 +266,12 @@ def test_hostile_text_prints_literally(db, tmp_path):
     for expected in (f"Client {HOSTILE}", f"Org {HOSTILE}", f"goal {HOSTILE} end",
                      f"line one {HOSTILE}", "line two </para>", f"option {HOSTILE}",
                      f"notes {HOSTILE}", f"action {HOSTILE}",
-                     f"private {HOSTILE} <font size=80>big</font> &amp; &#65;  end"):
+                     f"private {HOSTILE} <font size=80>big</font> &amp; &#65;"):
         assert expected in text, expected
-    # The newline inside the reality text is kept as a line break.
+    # The newline inside the reality text is kept as a line break; the NUL is dropped and
+    # the vertical tab (Word's manual line break) is a line break too, not glue.
     assert f"line one {HOSTILE}\nline two" in text
+    assert "&#65;\nend" in text.replace(" \n", "\n").replace("\n ", "\n")
 
 
 def test_accents_greek_cyrillic_print_and_other_scripts_do_not_crash(db, tmp_path):

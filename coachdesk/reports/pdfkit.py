@@ -24,12 +24,14 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer
 
 from .. import __version__
+from ..filenames import temp_name
 from . import styles as st
 from .styles import markup
 
 __all__ = [
-    "format_date", "short_date", "duration", "TEXT_CHUNK", "CELL_CHUNK", "text_flowables",
-    "blocks", "chunks", "short", "cell_text", "cell", "table_style", "bold", "fit",
+    "format_date", "short_date", "duration", "TEXT_CHUNK", "CELL_CHUNK", "CELL_MAX_HEIGHT",
+    "CELL_PADDING", "text_flowables", "cell_pieces", "split_to_height", "cell_rows", "blocks",
+    "chunks", "short", "cell_text", "cell", "table_style", "joined_rows", "bold", "fit",
     "Decorations", "canvas_maker", "new_doc", "write_pdf", "content_width", "logo",
 ]
 
@@ -62,11 +64,24 @@ def duration(minutes: int | None) -> str:
 
 
 TEXT_CHUNK = 2000  # characters per Paragraph: long text is split so pages break quickly
-CELL_CHUNK = 700  # characters per table row: a row must never be taller than a page
+CELL_CHUNK = 700  # characters per table row before measuring (keeps the measuring quick)
+#: points: a table row holding coach text is never taller than this, whatever the text's
+#: shape (56 short lines, one 5,000-character word), so every row fits on a page
+CELL_MAX_HEIGHT = 160.0
+#: points: the left plus right padding :func:`table_style` gives a cell
+CELL_PADDING = 10.0
 
 
 def text_flowables(text: str, style, empty: str | None = "Not recorded") -> list[Flowable]:
-    """User text as paragraphs: escaped, newlines kept, long text cut into page-sized pieces."""
+    """Coach text of any shape and size as paragraphs that can break across pages.
+
+    ``text`` is cleaned (:func:`.styles.clean_text`: Word's pasted line and page breaks
+    become line and paragraph breaks, other control characters go) and escaped, so
+    markup characters print as typed; each line is a ``Paragraph``, a blank line adds a
+    paragraph's space, and a very long line is cut into pieces of at most ``TEXT_CHUNK``
+    characters. Empty text gives one ``empty`` line in the "empty" style, or nothing
+    when ``empty`` is ``None``.
+    """
     s = st.styles()
     clean = st.clean_text(text)
     if not clean.strip():
@@ -77,8 +92,98 @@ def text_flowables(text: str, style, empty: str | None = "Not recorded") -> list
         if i:
             out.append(Spacer(1, style.leading * 0.45))
         for chunk in chunks(block, TEXT_CHUNK):
-            out.append(Paragraph(markup(chunk), style))
+            # one Paragraph per line the coach typed: reportlab's split of a paragraph at
+            # a <br/> starts the next page with an empty line
+            out += [Paragraph(markup(line), style) for line in chunk.split("\n")]
     return out
+
+
+def cell_pieces(text: object, style, width: float,
+                max_height: float = CELL_MAX_HEIGHT) -> list[Paragraph]:
+    """Coach text for one table column as paragraphs, each at most ``max_height``
+    points tall when wrapped to ``width`` points (the column's width less its padding).
+
+    Put each piece in its own table row (:func:`cell_rows`): a row is then never taller
+    than a page, however many lines or however long a word the text holds, and the
+    table breaks between pieces. Empty text gives ``[]``.
+    """
+    out: list[Paragraph] = []
+    for chunk in chunks(cell_text(text), CELL_CHUNK):
+        lines = chunk.split("\n")
+        while lines:
+            n = _lines_that_fit(lines, style, width, max_height)
+            out += split_to_height([Paragraph(markup("\n".join(lines[:n])), style)], width,
+                                   max_height)  # one line too tall: reportlab cuts it
+            lines = lines[n:]
+    return out
+
+
+def _lines_that_fit(lines: list[str], style, width: float, max_height: float) -> int:
+    """How many of ``lines`` (at least one) make a paragraph at most ``max_height`` tall.
+
+    Cutting at the coach's own line breaks here, rather than with ``Paragraph.split``,
+    keeps a piece from starting with an empty line (what reportlab's split leaves after
+    a ``<br/>``)."""
+    def height(n: int) -> float:
+        return Paragraph(markup("\n".join(lines[:n])), style).wrap(width, max_height)[1]
+
+    if height(len(lines)) <= max_height:
+        return len(lines)
+    lo, hi = 1, len(lines) - 1  # the answer is in [lo, hi]
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if height(mid) <= max_height:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def split_to_height(flowables: Sequence[Flowable], width: float,
+                    max_height: float = CELL_MAX_HEIGHT) -> list[Flowable]:
+    """``flowables`` with every one taller than ``max_height`` points at ``width`` points
+    split (reportlab's own line breaking) into pieces that are not."""
+    out: list[Flowable] = []
+    for f in flowables:
+        while True:
+            _, h = f.wrap(width, max_height)
+            if h <= max_height:
+                out.append(f)
+                break
+            parts = f.split(width, max_height)
+            if len(parts) < 2:  # cannot be cut (e.g. an image): leave it whole
+                out.append(f)
+                break
+            out.append(parts[0])
+            f = parts[1]
+    return out
+
+
+def cell_rows(columns: Sequence[Sequence[Flowable]], width: Sequence[float],
+              max_height: float = CELL_MAX_HEIGHT) -> list[list[list[Flowable] | str]]:
+    """Table rows for one record whose columns hold flowables (e.g. :func:`cell_pieces`).
+
+    ``columns[i]`` is stacked into cells of at most ``max_height`` points at ``width[i]``
+    points; row ``r`` holds each column's ``r``-th cell, ``""`` where a column has run
+    out. At least one row is returned, so a record with no text still has its row.
+    """
+    stacks = [_stack(list(c), w, max_height) for c, w in zip(columns, width)]
+    n = max([len(x) for x in stacks] + [1])
+    return [[x[r] if r < len(x) else "" for x in stacks] for r in range(n)]
+
+
+def _stack(flowables: list[Flowable], width: float, max_height: float) -> list[list[Flowable]]:
+    cells: list[list[Flowable]] = []
+    used = max_height + 1
+    for f in flowables:
+        _, h = f.wrap(width, max_height)
+        h += f.getSpaceBefore() + f.getSpaceAfter()
+        if used + h > max_height:
+            cells.append([])
+            used = 0.0
+        cells[-1].append(f)
+        used += h
+    return cells
 
 
 def blocks(text: str) -> list[str]:
@@ -140,6 +245,16 @@ def table_style(header_rows: int = 1) -> list[tuple]:
         ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
         ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
     ]
+
+
+def joined_rows(first: int, last: int) -> list[tuple]:
+    """Table style commands that show rows ``first`` to ``last`` (one record cut into
+    several rows by :func:`cell_rows`) as one: no rule or padding between them."""
+    if last <= first:
+        return []
+    return [("LINEBELOW", (0, first), (-1, last - 1), 0, st.WHITE),
+            ("BOTTOMPADDING", (0, first), (-1, last - 1), 0),
+            ("TOPPADDING", (0, first + 1), (-1, last), 0)]
 
 
 def bold(style):
@@ -217,8 +332,10 @@ class Decorations:
         bottom = 10 * mm
         c.line(x0, bottom + 4 * mm, x1, bottom + 4 * mm)
         c.setFont(st.FONT, 7.5)
-        c.drawString(x0, bottom, self.left_footer)
-        c.drawRightString(x1, bottom, f"Page {page} of {total}")
+        number = f"Page {page} of {total}"
+        room = (x1 - x0) - stringWidth(number, st.FONT, 7.5) - 8 * mm
+        c.drawString(x0, bottom, fit(self.left_footer, st.FONT, 7.5, room))  # a long name
+        c.drawRightString(x1, bottom, number)
         c.restoreState()
 
 
@@ -270,7 +387,7 @@ def write_pdf(out_path, build: Callable[[Path], None]) -> Path:
         raise st.ReportError(f"{out} is a folder; please give a file name for the PDF.")
     if not out.parent.is_dir():
         raise st.ReportError(f"The folder {out.parent} does not exist.")
-    tmp = out.with_name(f".{out.name}.partial")
+    tmp = out.with_name(temp_name(out.name))  # within 255 bytes, however long the name
     try:
         build(tmp)
         os.replace(tmp, out)

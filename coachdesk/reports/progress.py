@@ -186,14 +186,19 @@ def _goals(d: ReportData, width: float) -> list[Flowable]:
     col[0] = width - sum(c for c in col[1:])
     data = [[Paragraph(h, s["th"]) for h in ("Goal", "At start", "Period start", "Now")]]
     style = kit.table_style()
+    inner = col[0] - kit.CELL_PADDING
     for g in d.goals:
-        cell = [Paragraph(markup(kit.short(g.title, 300)), s["h2"]),
-                Paragraph(markup(g.sentence), s["td_muted"])]
+        first = len(data)
+        text = kit.cell_pieces(g.title, s["h2"], inner) + [Paragraph(markup(g.sentence),
+                                                                      s["td_muted"])]
         if g.now_description.strip():
-            cell.append(Paragraph(markup("Now: " + kit.short(g.now_description, 400)),
-                                  s["td_muted"]))
-        data.append([cell] + [Paragraph(f"{x:+d}" if x else "0", s["td_center"])
-                              for x in (g.baseline_level, g.level_then, g.level_now)])
+            text += kit.cell_pieces("Now: " + kit.cell_text(g.now_description), s["td_muted"],
+                                    inner)
+        for i, (cell,) in enumerate(kit.cell_rows([text], [inner])):
+            levels = [Paragraph(f"{x:+d}" if x else "0", s["td_center"])
+                      for x in (g.baseline_level, g.level_then, g.level_now)]
+            data.append([cell] + (levels if i == 0 else ["", "", ""]))
+        style += kit.joined_rows(first, len(data) - 1)
     t = Table(data, colWidths=col, repeatRows=1)
     t.setStyle(TableStyle(style))
     out.append(t)
@@ -283,19 +288,23 @@ def _actions(d: ReportData, width: float) -> list[Flowable]:
     col[0] = width - sum(col[1:])
     data = [[Paragraph(h, s["th"]) for h in ("Action", "Who", "By when", "Status")]]
     order = {"open": 0, "done": 1, "dropped": 2}
+    style = kit.table_style()
     for a in sorted(d.actions, key=lambda a: order.get(a.status, 3)):
-        pieces = kit.chunks(kit.cell_text(a.text), kit.CELL_CHUNK) or [""]
-        for i, piece in enumerate(pieces):
+        first = len(data)
+        rows = kit.cell_rows([kit.cell_pieces(a.text, s["td"], col[0] - kit.CELL_PADDING)],
+                             [col[0] - kit.CELL_PADDING])
+        for i, (text,) in enumerate(rows):
             if i == 0:
-                data.append([kit.cell(piece, s["td"]),
+                data.append([text,
                              Paragraph(markup(a.owner.capitalize()), s["td"]),
                              Paragraph(markup(kit.short_date(a.due_date)) or "—", s["td"]),
                              Paragraph(markup(a.status.capitalize()),
                                        s["done"] if a.status == "done" else s["td_muted"])])
             else:
-                data.append([kit.cell(piece, s["td"]), "", "", ""])
+                data.append([text, "", "", ""])
+        style += kit.joined_rows(first, len(data) - 1)
     t = Table(data, colWidths=col, repeatRows=1)
-    t.setStyle(TableStyle(kit.table_style()))
+    t.setStyle(TableStyle(style))
     out.append(t)
     return out
 

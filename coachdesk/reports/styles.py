@@ -126,26 +126,50 @@ WHITE = colors.white
 
 # -- user text -------------------------------------------------------------------------------
 
-# Control characters (other than tab and newline) have no place in a printout and
-# some upset the paragraph parser; lone surrogates cannot be encoded at all.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Characters that break a line or a paragraph wherever text comes from: Word's manual line
+# break arrives as a vertical tab (U+000B) and its page or section break as a form feed
+# (U+000C); both must part the words around them, never glue them together.
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x85\u2028]")
+_PARAGRAPH_BREAKS = re.compile("[\x0c\x1c\x1d\x1e\u2029]")
+# Other control characters (NUL included) have no place in a printout and some upset the
+# paragraph parser: they are dropped. Lone surrogates cannot be encoded at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def clean_text(text: object) -> str:
-    """Plain text as typed, minus what cannot be printed; newlines normalised to ``\\n``."""
+    """Plain text as typed, minus what cannot be printed (``str`` in, ``str`` out).
+
+    Line breaks of every kind (``\\r\\n``, ``\\r``, U+000B, U+0085, U+2028) become
+    ``\\n``; paragraph breaks (U+000C, U+001C-U+001E, U+2029) become a blank line; a tab
+    becomes four spaces; other control characters are dropped and a lone surrogate
+    becomes U+FFFD. The result is NFC-normalised.
+    """
     if text is None:
         return ""
-    s = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
-    s = s.replace("\u2029", "\n\n").replace("\t", "    ")
-    s = _CONTROL.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", s)
+    s = _LINE_BREAKS.sub("\n", str(text))
+    s = _PARAGRAPH_BREAKS.sub("\n\n", s).replace("\t", "    ")
+    s = _SURROGATE.sub("\ufffd", _CONTROL.sub("", s))
     return unicodedata.normalize("NFC", s)
 
 
+#: a run of spaces prints at most this wide (in spaces): indentation, not a blank page
+MAX_SPACE_RUN = 40
+
+
+def _spaces(m: re.Match) -> str:
+    # Runs of spaces would collapse to one; keep a coach's indentation readable with
+    # no-break spaces, between two ordinary ones so the words on either side can still
+    # break onto a new line (a no-break run glued to a word makes one long "word" that
+    # reportlab cuts mid-word).
+    return " " + "&nbsp;" * min(len(m.group()) - 1, MAX_SPACE_RUN) + " "
+
+
 def markup(text: object) -> str:
-    """User text made safe for a ``Paragraph``: escaped, newlines as ``<br/>``."""
-    s = escape(clean_text(text))
-    # Runs of spaces would collapse; keep a coach's indentation readable.
-    s = re.sub(r"(?<= ) ", "&nbsp;", s)
+    """User text made safe for a ``Paragraph`` (``str`` in, markup ``str`` out): cleaned
+    (:func:`clean_text`), escaped so ``<b>&"'`` print as typed, newlines as ``<br/>``,
+    runs of spaces kept (up to ``MAX_SPACE_RUN`` wide)."""
+    s = re.sub(r" {2,}", _spaces, escape(clean_text(text)))
     return s.replace("\n", "<br/>")
 
 

@@ -222,7 +222,8 @@ def build_subject_access_pdf(out_path, data: dict, paper: str = "A4") -> Path:
     name = kit.short(client.get("name"), 80)
     made = _value("exported_at", data.get("exported_at", "")) or kit.format_date(date.today())
     story: list[Flowable] = [
-        Paragraph(markup(f"Personal data held about {client.get('name', '')}"), s["title"]),
+        Paragraph(markup(f"Personal data held about {kit.short(client.get('name'), 200)}"),
+                  s["title"]),  # the whole name prints under "Your record"
         Spacer(1, 2 * mm),
         Paragraph(markup(f"Prepared on {made}"), s["subtitle"]),
         Spacer(1, 3 * mm),

@@ -5,18 +5,14 @@ write in, or filled in) and the title block. ``worksheet`` assembles them into p
 
 from __future__ import annotations
 
-from itertools import zip_longest
 from typing import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from . import styles as st
-from .pdfkit import CELL_CHUNK
+from .pdfkit import CELL_PADDING, cell_pieces, cell_rows, joined_rows
 from .pdfkit import bold as _bold
-from .pdfkit import cell as _cell
-from .pdfkit import cell_text as _cell_text
-from .pdfkit import chunks as _chunks
 from .pdfkit import short as _short
 from .pdfkit import short_date as _short_date
 from .pdfkit import table_style as _table_style
@@ -140,23 +136,21 @@ def options_table(rows: Sequence[OptionRow] | int, width: float) -> Table:
         style += [("ALIGN", (3, 1), (3, -1), "CENTER"), ("VALIGN", (3, 1), (3, -1), "MIDDLE")]
         t.setStyle(TableStyle(style))
         return t
+    widths = [col[1] - CELL_PADDING, col[2] - CELL_PADDING]
     for n, opt in enumerate(rows, 1):
         first = len(data)
         text_style = _bold(s["td"]) if opt.chosen else s["td"]
-        pieces = list(zip_longest(_chunks(_cell_text(opt.text), CELL_CHUNK),
-                                  _chunks(_cell_text(opt.notes), CELL_CHUNK), fillvalue=""))
-        for i, (text, notes) in enumerate(pieces or [("", "")]):
+        pieces = cell_rows([cell_pieces(opt.text, text_style, widths[0]),
+                            cell_pieces(opt.notes, s["td_muted"], widths[1])], widths)
+        for i, (text, notes) in enumerate(pieces):
             data.append([
                 Paragraph(str(n), s["td_muted"]) if i == 0 else "",
-                _cell(text, text_style) if text else "",
-                _cell(notes, s["td_muted"]) if notes else "",
+                text,
+                notes,
                 Paragraph("✓ Chosen", s["chosen"]) if (opt.chosen and i == 0) else "",
             ])
         last = len(data) - 1
-        if last > first:  # one option cut over several rows: no lines inside it
-            style.append(("LINEBELOW", (0, first), (-1, last - 1), 0, st.WHITE))
-            style.append(("BOTTOMPADDING", (0, first), (-1, last - 1), 0))
-            style.append(("TOPPADDING", (0, first + 1), (-1, last), 0))
+        style += joined_rows(first, last)  # one option cut over several rows: no lines inside
         if opt.chosen:
             style += [("BACKGROUND", (0, first), (-1, last), st.CHOSEN_LIGHT),
                       ("LINEBEFORE", (0, first), (0, last), 2.5, st.CHOSEN)]
@@ -188,24 +182,20 @@ def actions_table(rows: Sequence[ActionRow] | int, width: float) -> Table:
         data.append([Paragraph("No actions were recorded for this session.", s["empty"]), "",
                      "", ""])
         style.append(("SPAN", (0, 1), (-1, 1)))
+    inner = col[0] - CELL_PADDING
     for a in rows:
-        pieces = _chunks(_cell_text(a.text), CELL_CHUNK) or [""]
         first = len(data)
-        for i, piece in enumerate(pieces):
+        for i, (text,) in enumerate(cell_rows([cell_pieces(a.text, s["td"], inner)], [inner])):
             if i == 0:
                 done = a.status == "done"
-                data.append([_cell(piece, s["td"]),
+                data.append([text,
                              Paragraph(markup(a.owner.capitalize()), s["td"]),
                              Paragraph(markup(_short_date(a.due_date)) or "—", s["td"]),
                              Paragraph(markup(a.status.capitalize()),
                                        s["done"] if done else s["td_muted"])])
             else:
-                data.append([_cell(piece, s["td"]), "", "", ""])
-        last = len(data) - 1
-        if last > first:
-            style.append(("LINEBELOW", (0, first), (-1, last - 1), 0, st.WHITE))
-            style.append(("BOTTOMPADDING", (0, first), (-1, last - 1), 0))
-            style.append(("TOPPADDING", (0, first + 1), (-1, last), 0))
+                data.append([text, "", "", ""])
+        style += joined_rows(first, len(data) - 1)
     t = Table(data, colWidths=col, repeatRows=1)
     t.setStyle(TableStyle(style))
     return t
