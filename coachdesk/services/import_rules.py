@@ -294,10 +294,11 @@ def _deleted_payload(rows: FileRows, row: dict) -> None:
     for table, table_rows in inside.items():
         for inner in table_rows:
             try:
+                check_values(table, inner)
                 check_references(kept, table, inner)
                 _apply(kept, table, inner)
             except ValidationError as exc:
-                raise ValidationError(f"its {label(table).lower()} {inner['id']} cannot be kept: "
+                raise ValidationError(f"its {_lower_first(label(table))} {inner['id']} cannot be kept: "
                                       f"{_lower_first(str(exc))}", "payload") from None
 
 
@@ -352,7 +353,7 @@ def check_references(rows: FileRows, table: str, row: dict) -> None:
             parent = fk.column.table.name
             if not rows.has(parent, value):
                 raise ValidationError(
-                    f"its {label(parent).lower()} (id {value}) is not in the file.", column.name)
+                    f"its {_lower_first(label(parent))} (id {value}) is not in the file.", column.name)
 
 
 def check_rows(ready: dict[str, list[dict]]) -> None:

@@ -18,7 +18,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 E = TypeVar("E", bound=Enum)
 
 #: the longest one-line field (a name, an e-mail address, a phone number, a role), in characters
-ONE_LINE_MAX = 1000
+ONE_LINE_MAX = 10_000
 #: the longest text of any field (a note), in characters: a 1 MB paste fits five times over
 TEXT_MAX = 5_000_000
 #: dates outside these are typing slips or damage (and break calendars, charts and reports)
@@ -52,11 +52,11 @@ def refuse_control(text: str, field: str, label: str) -> str:
 
 
 def required_text(value, field: str, label: str) -> str:
-    """Stripped text that is not empty and holds no control character (see ``refuse_control``)."""
+    """Stripped text that is not empty (of any shape: for a name, see ``name``)."""
     text = "" if value is None else storable(str(value))
     if not text.strip():
         raise ValidationError(f"{label} cannot be empty.", field)
-    return refuse_control(text.strip(), field, label)
+    return text.strip()
 
 
 def one_line(value, field: str, label: str, *, required: bool = False,
