@@ -395,3 +395,45 @@ def test_the_date_range_is_the_services_too(db):
         clients.create(db, "Ann Lee", start_date=date(1066, 10, 14))
     assert info.value.field == "start_date" and "1066" in str(info.value)
     assert clients.create(db, "Ann Lee", start_date="1900-01-01").start_date == date(1900, 1, 1)
+
+
+@pytest.mark.parametrize("field,value,words", [
+    ("sessions_agreed", 1001, "Sessions agreed cannot be more than 1,000"),
+    ("hours_agreed", 2.0**62, "Hours agreed cannot be more than 5,000"),
+    ("hours_agreed", float("inf"), "Hours agreed must be a number"),
+    ("hours_agreed", 10**400, "Hours agreed must be a number"),
+])
+def test_the_engagement_forms_limits_are_the_services_and_the_files(db, exported_doc, tmp_path,
+                                                                   field, value, words):
+    from coachdesk.services import clients, engagements
+
+    client = clients.create(db, "Ann Lee")
+    with pytest.raises(ValidationError) as info:
+        engagements.create(db, client.id, date(2026, 1, 5), **{field: value})
+    assert info.value.field == field and words in str(info.value)
+    if value == float("inf") or value == 10**400:
+        return  # not JSON (the file's refusal of these: test_a_value_the_services_refuse…)
+    doc = json.loads(json.dumps(exported_doc))
+    row = _rows(doc, "engagement")[0]
+    row[field] = value
+    fresh = storage.open_database(tmp_path / "e" / "coachdesk.db")
+    try:
+        with pytest.raises(ValidationError) as info:
+            export.import_practice(fresh, _write(doc, tmp_path / "e.json"))
+        assert str(info.value).startswith(f"Engagement {row['id']} in the file: ")
+        assert words.lower()[1:] in str(info.value) and export.is_empty(fresh)
+    finally:
+        fresh.close()
+
+
+def test_a_group_session_has_at_most_the_participants_the_page_allows(exported_doc, tmp_path):
+    doc = json.loads(json.dumps(exported_doc))
+    row = _rows(doc, "coaching_session")[0]
+    row.update(is_group=True, participants=2**62)
+    fresh = storage.open_database(tmp_path / "g" / "coachdesk.db")
+    try:
+        with pytest.raises(ValidationError, match=rf"^Session {row['id']} in the file: the number "
+                                                  "of participants cannot be more than 500"):
+            export.import_practice(fresh, _write(doc, tmp_path / "g.json"))
+    finally:
+        fresh.close()

@@ -25,8 +25,9 @@ TEXT_MAX = 5_000_000
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 
-#: tabs and line breaks: in a one-line field each run of them becomes one space
-_LINE_BREAKS = re.compile("[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+#: tabs and line breaks: in a one-line field each run of them, with the spaces around it,
+#: becomes one space
+_LINE_BREAKS = re.compile(" *[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+ *")
 #: control characters no text of a coach needs: NUL, bell, escape, delete and the C1 codes
 #: (tab, line breaks, and the U+000B/U+000C that Word pastes, are left to the callers)
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
@@ -132,17 +133,26 @@ def required_date(value, field: str, label: str) -> date:
     return result
 
 
-def non_negative_int(value, field: str, label: str) -> int:
+def non_negative_int(value, field: str, label: str, maximum: int | None = None) -> int:
+    """A whole number from 0 (to ``maximum`` when given); empty is 0."""
     try:
         number = int(value if value not in (None, "") else 0)
     except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
         raise ValidationError(f"{label} must be a whole number.", field) from None
     if number < 0:
         raise ValidationError(f"{label} cannot be negative.", field)
+    return _at_most(number, maximum, field, label)
+
+
+def _at_most(number, maximum, field: str, label: str):
+    if maximum is not None and number > maximum:
+        raise ValidationError(f"{label} cannot be more than {maximum:,} ({number:,} was given).",
+                              field)
     return number
 
 
-def non_negative_float(value, field: str, label: str) -> float:
+def non_negative_float(value, field: str, label: str, maximum: float | None = None) -> float:
+    """A finite number from 0 (to ``maximum`` when given); empty is 0."""
     try:
         number = float(value if value not in (None, "") else 0)
     except (TypeError, ValueError, OverflowError):  # OverflowError: float(10**400)
@@ -151,7 +161,7 @@ def non_negative_float(value, field: str, label: str) -> float:
         raise ValidationError(f"{label} must be a number.", field)
     if number < 0:
         raise ValidationError(f"{label} cannot be negative.", field)
-    return number
+    return _at_most(number, maximum, field, label)
 
 
 def date_order(start: date | None, end: date | None, field: str = "end_date") -> None:
