@@ -266,7 +266,9 @@ def test_a_failure_late_in_the_import_leaves_nothing_behind(exported, tmp_path, 
 def test_an_older_file_lacking_a_later_column_gets_its_default(exported, tmp_path):
     def drop(doc):
         for row in doc["tables"]["coaching_session"]:
+            # participants came with is_group (a group of the default 1 would be refused)
             row.pop("participants")
+            row.pop("is_group")
             row.pop("start_time")
     bad = _edited(exported, tmp_path, drop)
     fresh = _open(tmp_path / "old" / "coachdesk.db")
@@ -275,7 +277,7 @@ def test_an_older_file_lacking_a_later_column_gets_its_default(exported, tmp_pat
         from coachdesk.models import CoachingSession
         with fresh.session() as s:
             first = s.get(CoachingSession, 1)
-        assert first.participants == 1 and first.start_time is None
+        assert first.participants == 1 and first.start_time is None and not first.is_group
     finally:
         fresh.close()
 
