@@ -236,6 +236,12 @@ BAD_VALUES = [
                                   "Report log entry"), "outside the practice's reports"),
     ("report method unknown", _set("report_log", "method", "pigeon", "Report log entry"),
      "way of sending"),
+    ("second worksheet for a session", lambda d: (
+        _rows(d, "grow_worksheet")[1].update(session_id=_rows(d, "grow_worksheet")[0]["session_id"]),
+        ("GROW worksheet", _rows(d, "grow_worksheet")[1]["id"]))[1], "only one may have it"),
+    ("second motivation profile", lambda d: (
+        _rows(d, "client_motivation")[1].update(client_id=_rows(d, "client_motivation")[0]["client_id"]),
+        ("Motivation profile", _rows(d, "client_motivation")[1]["id"]))[1], "only one may have it"),
     ("report checksum not one", _set("report_log", "sha256", "xyz", "Report log entry"),
      "SHA-256"),
     ("empty setting name", _set("setting", "key", "", "Setting in row 1 of 'setting'"),

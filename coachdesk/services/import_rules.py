@@ -356,17 +356,35 @@ def check_references(rows: FileRows, table: str, row: dict) -> None:
                     f"its {_lower_first(label(parent))} (id {value}) is not in the file.", column.name)
 
 
+def _unique_columns(table: str) -> list[str]:
+    """The columns besides the key that hold each value once (a session's one worksheet)."""
+    model_table = SQLModel.metadata.tables[table]
+    names = {c.name for c in model_table.columns if c.unique and not c.primary_key}
+    for index in model_table.indexes:
+        if index.unique and len(index.columns) == 1:
+            names.update(c.name for c in index.columns)
+    return sorted(names)
+
+
 def check_rows(ready: dict[str, list[dict]]) -> None:
     """Check every row of ``ready`` (table -> rows of Python values, parents first) by the
     services' rules, normalising rows as the services would store them. Raises
     ``RowError`` (a ``ValidationError``) naming the first row that breaks a rule."""
     rows = FileRows(ready)
     for table, table_rows in ready.items():
+        unique = {name: {} for name in _unique_columns(table)}
         for index, row in enumerate(table_rows, 1):
             try:
                 check_values(table, row)
                 check_references(rows, table, row)
                 _apply(rows, table, row)
+                for name, seen in unique.items():
+                    value = row.get(name)
+                    if value is not None and seen.setdefault(value, row.get("id")) != row.get("id"):
+                        shown = f" ({value})" if isinstance(value, int) else ""
+                        raise ValidationError(
+                            f"its '{name}'{shown} is also {_lower_first(label(table))} "
+                            f"{seen[value]}'s, and only one may have it.", name)
             except RowError:
                 raise
             except CoachDeskError as exc:
