@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
 from types import SimpleNamespace
 from typing import Callable
@@ -35,6 +36,7 @@ from sqlmodel import SQLModel
 
 from ..errors import CoachDeskError, ValidationError
 from . import validation as v
+from .json_values import column_kind
 
 #: table -> how a row of it is named in a message ("Session 12 in the file: …")
 LABELS = {
@@ -323,37 +325,49 @@ def _apply(rows: FileRows, table: str, row: dict) -> None:
 # -- every table: values in sane ranges, references to rows of the file ---------------------
 
 
+@lru_cache(maxsize=None)
+def _plan(table: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...],
+                               tuple[tuple[str, str], ...]]:
+    """A table's text, number and date(-time) columns, and (column, parent table) references."""
+    model_table = SQLModel.metadata.tables[table]
+    kinds = {c.name: column_kind(c) for c in model_table.columns}
+    texts = tuple(n for n, k in kinds.items() if k is str)
+    numbers = tuple(n for n, k in kinds.items() if k is float)
+    dates = tuple(n for n, k in kinds.items() if k in (date, datetime))
+    refs = tuple((c.name, fk.column.table.name) for c in model_table.columns
+                 for fk in c.foreign_keys)
+    return texts, numbers, dates, refs
+
+
 def check_values(table: str, row: dict) -> None:
     """Every column's value within what the app can work with: text of a sane size,
     finite numbers, dates and times from 1900 to 2199."""
-    for key, value in row.items():
-        if isinstance(value, str):
-            if len(value) > v.TEXT_MAX:
-                raise ValidationError(f"its '{key}' is longer than {v.TEXT_MAX:,} characters.",
-                                      key)
-        elif isinstance(value, float):
-            if not math.isfinite(value):
-                raise ValidationError(f"its '{key}' is not a finite number.", key)
-        elif isinstance(value, datetime):
-            if not v.EARLIEST_DATE <= value.date() <= v.LATEST_DATE:
-                raise ValidationError(f"its '{key}' must lie between {v.EARLIEST_DATE.year} "
-                                      f"and {v.LATEST_DATE.year} ({value.year} was given).", key)
-        elif isinstance(value, date):
-            v.date_in_range(value, key, f"Its '{key}'")
+    texts, numbers, dates, _refs = _plan(table)
+    for key in texts:
+        value = row.get(key)
+        if value is not None and len(value) > v.TEXT_MAX:
+            raise ValidationError(f"its '{key}' is longer than {v.TEXT_MAX:,} characters.", key)
+    for key in numbers:
+        value = row.get(key)
+        if value is not None and not math.isfinite(value):
+            raise ValidationError(f"its '{key}' is not a finite number.", key)
+    for key in dates:
+        value = row.get(key)
+        if value is None:
+            continue
+        day = value.date() if isinstance(value, datetime) else value
+        if not v.EARLIEST_DATE <= day <= v.LATEST_DATE:
+            raise ValidationError(f"its '{key}' must lie between {v.EARLIEST_DATE.year} "
+                                  f"and {v.LATEST_DATE.year} ({day.year} was given).", key)
 
 
 def check_references(rows: FileRows, table: str, row: dict) -> None:
     """Every reference names a row of the file."""
-    model_table = SQLModel.metadata.tables[table]
-    for column in model_table.columns:
-        value = row.get(column.name)
-        if value is None:
-            continue
-        for fk in column.foreign_keys:
-            parent = fk.column.table.name
-            if not rows.has(parent, value):
-                raise ValidationError(
-                    f"its {_lower_first(label(parent))} (id {value}) is not in the file.", column.name)
+    for name, parent in _plan(table)[3]:
+        value = row.get(name)
+        if value is not None and not rows.has(parent, value):
+            raise ValidationError(
+                f"its {_lower_first(label(parent))} (id {value}) is not in the file.", name)
 
 
 def _unique_columns(table: str) -> list[str]:
