@@ -168,7 +168,7 @@ def _end_before_start(doc):
 
 #: (id, change(doc) -> (label, row id), words the message must hold)
 BAD_VALUES = [
-    ("hours 1e309", _set("engagement", "hours_agreed", INF, "Row 1 of 'engagement'"),
+    ("hours 1e309", _set("engagement", "hours_agreed", INF, "Engagement"),
      "finite number"),
     ("hours negative", _set("engagement", "hours_agreed", -1, "Engagement"), "cannot be negative"),
     ("sessions agreed negative", _set("engagement", "sessions_agreed", -1, "Engagement"),
@@ -188,7 +188,7 @@ BAD_VALUES = [
     ("session in 9999", _set("coaching_session", "session_date", "9999-12-31", "Session"),
      "between 1900 and 2199"),
     ("time stamp in year 1", _set("client", "created_at", "0001-01-01T00:00:00+01:00",
-                                  "Row 1 of 'client'"), "between the years 1900 and 2199"),
+                                  "Client"), "between the years 1900 and 2199"),
     ("time stamp in 2500", _set("client", "updated_at", "2500-01-01T00:00:00+00:00", "Client"),
      "between 1900 and 2199"),
     ("session's client is not its engagement's", _mismatched_session, "not the client of its"),

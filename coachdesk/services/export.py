@@ -265,13 +265,23 @@ def _describe(value: Any) -> str:
     return "a list" if isinstance(value, list) else "a record"
 
 
-def _from_json(table: str, index: int, column, value: Any, kind: type) -> Any:
-    """One value of the file as the column's Python value; ``kind`` is ``_kind(column)``."""
+def _where(table: str, index: int, row: dict) -> str:
+    """How a message names a row: "Session 12 in the file" when its id can be read, else
+    "Row 3 of 'setting' in the file"."""
+    row_id = row.get("id")
+    if isinstance(row_id, int) and not isinstance(row_id, bool) and -(2**63) <= row_id < 2**63:
+        return f"{import_rules.label(table)} {row_id} in the file"
+    return f"Row {index + 1} of '{table}' in the file"
+
+
+def _from_json(table: str, index: int, column, value: Any, kind: type, row: dict) -> Any:
+    """One value of the file as the column's Python value; ``kind`` is ``_kind(column)``,
+    ``row`` the file's row (to name it in a message)."""
     name = column.name
     if value is None:
         if column.nullable and not column.primary_key:
             return None
-        raise ValidationError(f"Row {index + 1} of '{table}' in the file has no value for "
+        raise ValidationError(f"{_where(table, index, row)} has no value for "
                               f"'{name}', which is required.", name)
     # The common cases, quickly (no error message is built for a value that is fine).
     vtype = type(value)
@@ -294,7 +304,7 @@ def _from_json(table: str, index: int, column, value: Any, kind: type) -> Any:
             pass  # the slow path below says what is wrong
 
     def bad(expected: str) -> ValidationError:
-        return ValidationError(f"Row {index + 1} of '{table}' in the file: '{name}' must be "
+        return ValidationError(f"{_where(table, index, row)}: '{name}' must be "
                                f"{expected}, not {_describe(value)}.", name)
 
     if kind is bool:
@@ -450,16 +460,16 @@ def check_document(doc: Any, name: str = "The file") -> dict[str, list[dict]]:
             extra = sorted(set(row) - set(columns))
             if extra:
                 raise ValidationError(
-                    f"Row {i + 1} of '{table.name}' in the file has fields this CoachDesk does "
+                    f"{_where(table.name, i, row)} has fields this CoachDesk does "
                     f"not know ({', '.join(extra[:5])}).", extra[0])
             values = {}
             for col_name, column in columns.items():
                 if col_name in row:
                     values[col_name] = _from_json(table.name, i, column, row[col_name],
-                                                  kinds[col_name])
+                                                  kinds[col_name], row)
                 elif column.primary_key:
                     raise ValidationError(
-                        f"Row {i + 1} of '{table.name}' in the file has no '{col_name}'.", col_name)
+                        f"{_where(table.name, i, row)} has no '{col_name}'.", col_name)
                 elif column.nullable:
                     values[col_name] = None
                 elif col_name in table_defaults:
@@ -467,7 +477,7 @@ def check_document(doc: Any, name: str = "The file") -> dict[str, list[dict]]:
                     values[col_name] = table_defaults[col_name]()
                 else:
                     raise ValidationError(
-                        f"Row {i + 1} of '{table.name}' in the file has no '{col_name}'.", col_name)
+                        f"{_where(table.name, i, row)} has no '{col_name}'.", col_name)
             key = tuple(values[k] for k in pk)
             if key in seen_keys:
                 raise ValidationError(
