@@ -33,10 +33,12 @@ DATE_KEYS = ("start_date", "last_session", "next_session")
 def _clean(session, values: dict) -> dict:
     out: dict = {}
     if "name" in values:
-        out["name"] = v.required_text(values["name"], "name", "The client's name")
-    for key in ("phone", "job_title", "background"):
+        out["name"] = v.name(values["name"], "name", "The client's name")
+    for key, label in (("phone", "The phone number"), ("job_title", "The job title")):
         if key in values:
-            out[key] = v.optional_text(values[key])
+            out[key] = v.one_line(values[key], key, label)
+    if "background" in values:
+        out["background"] = v.optional_text(values["background"])
     if "email" in values:
         out["email"] = v.email(values["email"])
     if "organization_id" in values:

@@ -42,10 +42,10 @@ def _clean(session, values: dict) -> dict:
         out["end_date"] = v.optional_date(values["end_date"], "end_date", "The end date")
     if "sessions_agreed" in values:
         out["sessions_agreed"] = v.non_negative_int(values["sessions_agreed"], "sessions_agreed",
-                                                    "Sessions agreed")
+                                                    "Sessions agreed", MAX_SESSIONS)
     if "hours_agreed" in values:
         out["hours_agreed"] = v.non_negative_float(values["hours_agreed"], "hours_agreed",
-                                                   "Hours agreed")
+                                                   "Hours agreed", MAX_HOURS)
     if "pro_bono" in values:
         out["pro_bono"] = bool(values["pro_bono"])
     if "fee_cents" in values:
@@ -65,6 +65,9 @@ def _clean(session, values: dict) -> dict:
 
 
 MAX_FEE_CENTS = 10**13  # a hundred billion: anything above is a typing slip
+#: as the engagement form allows (ui/dialogs/engagement.py): anything above is a slip or damage
+MAX_SESSIONS = 1000
+MAX_HOURS = 5000.0
 
 
 def parse_money(text: str, field: str = "fee_cents") -> int | None:

@@ -8,15 +8,18 @@ by a later migration is exported without anyone remembering to list it. The
 full-text search index is not exported: it is derived data, rebuilt on import.
 
 ``import_practice`` reads such a file into an *empty* practice in one
-transaction: the whole file is checked first, then every row is inserted;
-on any problem nothing at all is written and a plain one-line
-``ValidationError`` (or ``CoachDeskError``) says what is wrong.
+transaction: the whole file is checked first (each value against its column's
+type, then each row against the services' own rules and references, see
+``import_rules``), then every row is inserted; on any problem nothing at all is
+written and a plain one-line ``ValidationError`` (or ``CoachDeskError``) says
+what is wrong and names the row by its table and id, never by its text.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -30,6 +33,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import SQLModel
 
 from .. import migrations
+from . import import_rules
 from .. import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from ..errors import CoachDeskError, ValidationError
 from ..files import atomic_write
@@ -248,21 +252,36 @@ def _model_defaults() -> dict[str, dict[str, Any]]:
 
 
 def _describe(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: show them escaped
-        text = json.dumps(value)
-    return text if len(text) <= 40 else text[:37] + "…"
+    """A value of the file for a message: numbers as they are (shortened), anything else by
+    its kind only, since text may be a client's words."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        text = json.dumps(value) if not isinstance(value, float) or math.isfinite(value) \
+            else "an infinite number"
+        return text if len(text) <= 40 else text[:37] + "…"
+    if isinstance(value, str):
+        return f"a text of {len(value):,} characters"
+    return "a list" if isinstance(value, list) else "a record"
 
 
-def _from_json(table: str, index: int, column, value: Any, kind: type) -> Any:
-    """One value of the file as the column's Python value; ``kind`` is ``_kind(column)``."""
+def _where(table: str, index: int, row: dict) -> str:
+    """How a message names a row: "Session 12 in the file" when its id can be read, else
+    "Row 3 of 'setting' in the file"."""
+    row_id = row.get("id")
+    if isinstance(row_id, int) and not isinstance(row_id, bool) and -(2**63) <= row_id < 2**63:
+        return f"{import_rules.label(table)} {row_id} in the file"
+    return f"Row {index + 1} of '{table}' in the file"
+
+
+def _from_json(table: str, index: int, column, value: Any, kind: type, row: dict) -> Any:
+    """One value of the file as the column's Python value; ``kind`` is ``_kind(column)``,
+    ``row`` the file's row (to name it in a message)."""
     name = column.name
     if value is None:
         if column.nullable and not column.primary_key:
             return None
-        raise ValidationError(f"Row {index + 1} of '{table}' in the file has no value for "
+        raise ValidationError(f"{_where(table, index, row)} has no value for "
                               f"'{name}', which is required.", name)
     # The common cases, quickly (no error message is built for a value that is fine).
     vtype = type(value)
@@ -273,8 +292,11 @@ def _from_json(table: str, index: int, column, value: Any, kind: type) -> Any:
         elif kind is int:
             if -(2**63) <= value < 2**63:
                 return value
-        elif kind is bool or kind is float:
+        elif kind is bool:
             return value
+        elif kind is float:
+            if math.isfinite(value):
+                return value
     elif kind is datetime and vtype is str and len(value) == 32 and value.endswith("+00:00"):
         try:
             return datetime.fromisoformat(value)
@@ -282,7 +304,7 @@ def _from_json(table: str, index: int, column, value: Any, kind: type) -> Any:
             pass  # the slow path below says what is wrong
 
     def bad(expected: str) -> ValidationError:
-        return ValidationError(f"Row {index + 1} of '{table}' in the file: '{name}' must be "
+        return ValidationError(f"{_where(table, index, row)}: '{name}' must be "
                                f"{expected}, not {_describe(value)}.", name)
 
     if kind is bool:
@@ -298,7 +320,13 @@ def _from_json(table: str, index: int, column, value: Any, kind: type) -> Any:
     if kind is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad("a number")
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # a whole number beyond any float (10**400)
+            raise bad("a finite number") from None
+        if not math.isfinite(number):  # 1e309 is read as infinity
+            raise bad("a finite number")
+        return number
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         try:
             return kind(value)
@@ -314,7 +342,10 @@ def _from_json(table: str, index: int, column, value: Any, kind: type) -> Any:
             raise bad("a date and time written like 2026-03-01T09:30:00+00:00") from None
         if parsed.utcoffset() is None:
             parsed = parsed.replace(tzinfo=timezone.utc)
-        return parsed.astimezone(timezone.utc)
+        try:
+            return parsed.astimezone(timezone.utc)
+        except OverflowError:  # 0001-01-01T00:00:00+01:00 has no UTC time
+            raise bad("a date and time between the years 1900 and 2199") from None
     if kind is date:
         if not isinstance(value, str):
             raise bad("a date written YYYY-MM-DD")
@@ -429,16 +460,16 @@ def check_document(doc: Any, name: str = "The file") -> dict[str, list[dict]]:
             extra = sorted(set(row) - set(columns))
             if extra:
                 raise ValidationError(
-                    f"Row {i + 1} of '{table.name}' in the file has fields this CoachDesk does "
+                    f"{_where(table.name, i, row)} has fields this CoachDesk does "
                     f"not know ({', '.join(extra[:5])}).", extra[0])
             values = {}
             for col_name, column in columns.items():
                 if col_name in row:
                     values[col_name] = _from_json(table.name, i, column, row[col_name],
-                                                  kinds[col_name])
+                                                  kinds[col_name], row)
                 elif column.primary_key:
                     raise ValidationError(
-                        f"Row {i + 1} of '{table.name}' in the file has no '{col_name}'.", col_name)
+                        f"{_where(table.name, i, row)} has no '{col_name}'.", col_name)
                 elif column.nullable:
                     values[col_name] = None
                 elif col_name in table_defaults:
@@ -446,7 +477,7 @@ def check_document(doc: Any, name: str = "The file") -> dict[str, list[dict]]:
                     values[col_name] = table_defaults[col_name]()
                 else:
                     raise ValidationError(
-                        f"Row {i + 1} of '{table.name}' in the file has no '{col_name}'.", col_name)
+                        f"{_where(table.name, i, row)} has no '{col_name}'.", col_name)
             key = tuple(values[k] for k in pk)
             if key in seen_keys:
                 raise ValidationError(
@@ -459,7 +490,12 @@ def check_document(doc: Any, name: str = "The file") -> dict[str, list[dict]]:
     for later in migrations.revisions_after(revision) if older else []:
         if later in _ROW_UPGRADES:
             _ROW_UPGRADES[later](tables, ready)
+    _check_rows(ready)
     return ready
+
+
+#: the services' rules and the references, row by row (a test may stand in for it)
+_check_rows = import_rules.check_rows
 
 
 def _deleted_session_payload(table: str, index: int, values: dict) -> None:

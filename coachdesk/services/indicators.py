@@ -109,7 +109,7 @@ def _whole(value, field: str, label: str) -> int:
 def _clean(s, values: dict, indicator_id: int | None) -> dict:
     out: dict = {}
     if "name" in values:
-        name = v.required_text(values["name"], "name", "The indicator's name")
+        name = v.name(values["name"], "name", "The indicator's name")
         clash = s.exec(select(Indicator.id, Indicator.name)).all()
         for other_id, other in clash:
             if other_id != indicator_id and v.fold(other.strip()) == v.fold(name):

@@ -23,7 +23,7 @@ FIELDS = ("name", "notes")
 def _clean(values: dict) -> dict:
     out = {}
     if "name" in values:
-        out["name"] = v.required_text(values["name"], "name", "The organization's name")
+        out["name"] = v.name(values["name"], "name", "The organization's name")
     if "notes" in values:
         out["notes"] = v.optional_text(values["notes"])
     return out

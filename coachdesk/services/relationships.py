@@ -239,9 +239,9 @@ def _clean_stakeholder(values: dict) -> dict:
         raise ValidationError(f"Unknown stakeholder field: {', '.join(sorted(unknown))}.")
     out: dict = {}
     if "name" in values:
-        out["name"] = v.required_text(values["name"], "name", "The stakeholder's name")
+        out["name"] = v.name(values["name"], "name", "The stakeholder's name")
     if "role" in values:
-        out["role"] = v.optional_text(values["role"]).strip()
+        out["role"] = v.one_line(values["role"], "role", "The role")
     if "relation" in values:
         out["relation"] = v.enum_value(StakeholderRelation, values["relation"], "relation",
                                        "The relation")

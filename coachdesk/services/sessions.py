@@ -28,6 +28,7 @@ from ._common import apply_changes, get_or_raise
 FIELDS = ("engagement_id", "session_date", "start_time", "duration_minutes", "format", "pro_bono",
           "is_group", "participants", "status", "private_notes", "shared_summary")
 MAX_MINUTES = 12 * 60
+MAX_PARTICIPANTS = 500  # as the session page allows (ui/pages/session.py)
 
 #: statuses that use up one of the sessions agreed (late cancellations and
 #: no-shows are normally charged)
@@ -93,7 +94,7 @@ def _clean(session, values: dict) -> dict:
             out[key] = bool(values[key])
     if "participants" in values:
         out["participants"] = v.non_negative_int(values["participants"], "participants",
-                                                 "The number of participants")
+                                                 "The number of participants", MAX_PARTICIPANTS)
     for key in ("private_notes", "shared_summary"):
         if key in values:
             out[key] = _storable(v.optional_text(values[key]))

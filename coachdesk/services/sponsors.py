@@ -24,10 +24,10 @@ FIELDS = ("name", "role", "email", "phone", "organization_id")
 def _clean(session, values: dict) -> dict:
     out = {}
     if "name" in values:
-        out["name"] = v.required_text(values["name"], "name", "The sponsor's name")
-    for key in ("role", "phone"):
+        out["name"] = v.name(values["name"], "name", "The sponsor's name")
+    for key, label in (("role", "The role"), ("phone", "The phone number")):
         if key in values:
-            out[key] = v.optional_text(values[key])
+            out[key] = v.one_line(values[key], key, label)
     if "email" in values:
         out["email"] = v.email(values["email"])
     if "organization_id" in values:
