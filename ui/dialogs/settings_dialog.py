@@ -183,12 +183,25 @@ class SettingsDialog(FormDialog):
         self.smtp_sender.setPlaceholderText("Your Name <you@example.org>")
         self._last_security = smtp.security
         self.smtp_security.currentIndexChanged.connect(self._security_changed)
+        # A login without encryption is said at once, under Security (and refused on Save):
+        # connected after the field's own "clear when changed", so it speaks last
+        for signal in (self.smtp_security.currentIndexChanged, self.smtp_security.activated,
+                       self.smtp_server.textChanged, self.smtp_user.textChanged):
+            signal.connect(self._warn_plain_login)
+        self._warn_plain_login()
 
     def _security_changed(self, *_):
         new = self.smtp_security.currentData()
         if self.smtp_port.value() == mail.DEFAULT_PORTS.get(self._last_security):
             self.smtp_port.setValue(mail.DEFAULT_PORTS[new])
         self._last_security = new
+
+    def _warn_plain_login(self, *_):
+        error = self.errors["security"]
+        if mail.plain_login_refused(self._smtp_values()):
+            error.show_error(mail.PLAIN_LOGIN_REFUSED)
+        elif error.text() == mail.PLAIN_LOGIN_REFUSED:
+            error.show_error(None)
 
     def _choose_logo(self) -> None:
         start = self.logo_path.text().strip() or str(Path.home())
