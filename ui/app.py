@@ -21,6 +21,7 @@ from . import theme
 from .context import AppContext
 from .dialogs import db_problem
 from .main_window import MainWindow
+from .plain import as_plain
 from .qt_workarounds import keep_none_alive
 from .widgets import fit
 
@@ -53,10 +54,10 @@ def install_excepthook() -> None:
         if QApplication.instance() is not None and not os.environ.get("COACHDESK_NO_DIALOGS"):
             # No claim that anything is saved, and no message text (it may quote the coach).
             QMessageBox.warning(None, APP_NAME,
-                                f"Something went wrong ({exc_type.__name__}). What the page "
-                                "shows as saved is saved; anything it shows as not saved yet is "
-                                "still on screen.\n\nThe details are in the log folder: "
-                                f"{paths.log_dir()}")
+                                as_plain(f"Something went wrong ({exc_type.__name__}). What "
+                                         "the page shows as saved is saved; anything it shows "
+                                         "as not saved yet is still on screen.\n\nThe details "
+                                         f"are in the log folder: {paths.log_dir()}"))
 
     sys.excepthook = hook
 
@@ -140,7 +141,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
         if os.environ.get("COACHDESK_NO_DIALOGS"):  # tests and scripts: no blocking dialog
             print(message, file=sys.stderr)
         else:
-            QMessageBox.information(None, APP_NAME, message)
+            QMessageBox.information(None, APP_NAME, as_plain(message))
         return 1
     database, path = open_practice(path)
     if database is None:

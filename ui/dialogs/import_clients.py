@@ -40,6 +40,7 @@ from ..context import AppContext
 from ..theme import colour, css
 from ..widgets.fields import name_widget
 from ..models.rows import RowsTableModel
+from ..plain import plain_tips
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ ENCODING_WORDS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "Unicode (UT
                   "cp1252": "Windows (Western European)", "latin-1": "Latin-1"}
 
 
+@plain_tips
 class PreviewModel(RowsTableModel):
     """One line per row of the file: a tick, what it will create, its problems."""
 

@@ -14,6 +14,7 @@ from coachdesk.services import organizations, sponsors
 
 from ..context import AppContext
 from .base import FormDialog
+from ..plain import as_plain
 
 #: kind -> (service, noun, what is counted on a row, its label)
 KINDS = {
@@ -53,7 +54,8 @@ class MergeDialog(FormDialog):
         for r in self.rows:
             self.keep.addItem(keep_text(r, told.get(r.id, ""), getattr(r, self.counted),
                                         counted_label), r.id)
-            self.keep.setItemData(self.keep.count() - 1, r.name, Qt.ItemDataRole.ToolTipRole)
+            self.keep.setItemData(self.keep.count() - 1, as_plain(r.name),
+                                  Qt.ItemDataRole.ToolTipRole)
         # The one most in use stays by default (ties: the oldest record).
         best = max(range(len(self.rows)),
                    key=lambda i: (getattr(self.rows[i], self.counted), -self.rows[i].id))

@@ -30,6 +30,7 @@ from coachdesk.services import settings as settings_service
 from ..context import AppContext
 from ..widgets.text import FocusOutPlainTextEdit
 from .base import FormDialog
+from ..plain import as_plain
 
 STAGE_TITLES = {"goal": "Goal questions", "reality": "Reality questions",
                 "options": "Options questions", "will": "Will questions"}
@@ -262,7 +263,7 @@ class SettingsDialog(FormDialog):
         self._section("Your practice")
         self.data_folder = QLineEdit(str(Path(self.ctx.db.path).parent))
         self.data_folder.setReadOnly(True)
-        self.data_folder.setToolTip(str(self.ctx.db.path))
+        self.data_folder.setToolTip(as_plain(str(self.ctx.db.path)))
         self.data_folder_open = QPushButton("Open")
         self.data_folder_open.setObjectName("settingsDataFolderOpen")
         self.data_folder_open.setAccessibleName("Open the data folder")
@@ -292,8 +293,9 @@ class SettingsDialog(FormDialog):
         self.second_folder.setReadOnly(True)
         self.second_folder.setPlaceholderText("None: backups stay on this computer only")
         # A long path scrolls in the field; its tooltip always says it whole.
-        self.second_folder.textChanged.connect(self.second_folder.setToolTip)
-        self.second_folder.setToolTip(self.second_folder.text())
+        self.second_folder.textChanged.connect(
+            lambda text: self.second_folder.setToolTip(as_plain(text)))
+        self.second_folder.setToolTip(as_plain(self.second_folder.text()))
         self.second_folder_choose = QPushButton("Choose…")
         self.second_folder_choose.setObjectName("settingsSecondFolderChoose")
         self.second_folder_choose.setAccessibleName("Choose a second backup folder")

@@ -41,6 +41,7 @@ from ..widgets.sizing import ShortLineEdit
 from ..widgets.text import FocusOutPlainTextEdit
 from ..widgets.title_bar import TitleBar
 from .session_grow import ActionsPanel, FollowUpPanel, GrowPanel
+from ..plain import as_plain
 
 log = logging.getLogger(__name__)
 
@@ -249,10 +250,10 @@ class SessionPage(QWidget):
         # "&&": a button shows "&" as "&" only doubled (alone it underlines the next letter).
         if self.back_to:
             self.header.set_texts(self.back_button, f"← {self.back_to}", "← Back")
-            self.back_button.setToolTip(f"Back to the {self.back_to} page")
+            self.back_button.setToolTip(as_plain(f"Back to the {self.back_to} page"))
             return
         self.header.set_texts(self.back_button, f"← {short.replace('&', '&&')}", "← Back")
-        self.back_button.setToolTip(f"Back to {name}")
+        self.back_button.setToolTip(as_plain(f"Back to {name}"))
 
     def _refresh_usage(self) -> None:
         if self.session is None:
