@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -248,12 +249,22 @@ def _model_defaults() -> dict[str, dict[str, Any]]:
 
 
 def _describe(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: show them escaped
-        text = json.dumps(value)
+    """The wrong value in words for a refusal. Text is never quoted (a shifted column could
+    put a private note here, and the message may reach a log): only a date-, time- or
+    number-like string is, as typed; other text is told by its length."""
+    if isinstance(value, str):
+        if _DATE_LIKE.fullmatch(value):
+            return json.dumps(value)
+        return f"a text of {len(value)} character{'s' if len(value) != 1 else ''}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "an object"
+    text = json.dumps(value)  # a number, true/false or null: never the coach's words
     return text if len(text) <= 40 else text[:37] + "…"
+
+
+_DATE_LIKE = re.compile(r"[0-9 :+.TZ-]{1,40}")
 
 
 def _from_json(table: str, index: int, column, value: Any, kind: type) -> Any:
