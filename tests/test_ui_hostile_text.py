@@ -11,6 +11,8 @@ take for rich text must not carry the raw markup.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QTextDocument
@@ -203,7 +205,8 @@ def test_every_view_tooltip_and_label_shows_hostile_names_as_text(qtbot, hostile
     win.open_session(win.hostile_session_id)
     walk_tabs(qtbot, findings, "session", win.session_page, done)
     findings.widgets("window", win)
-    win.statusBar().showMessage(HOSTILE)  # QStatusBar paints its message: plain by itself
+    win.statusBar().showMessage(HOSTILE)  # QStatusBar paints its message, as plain text
+    assert not [w for w in win.statusBar().findChildren(QLabel) if HOSTILE in w.text()]
     assert findings.seen > 50, "the walk met the hostile names (else it proves nothing)"
 
     from test_ui_layout import DIALOGS, Demo
@@ -212,7 +215,14 @@ def test_every_view_tooltip_and_label_shows_hostile_names_as_text(qtbot, hostile
         client_id = win.hostile_client_id
 
     demo = HostileDemo(win.ctx, win, tmp_path)
-    for name, build in sorted(DIALOGS.items()):
+    builders = dict(DIALOGS)
+    from ui.dialogs.email_dialog import EmailDialog
+
+    builders["dialogs.email_dialog.EmailDialog"] = lambda d: EmailDialog(
+        d.ctx, Path(d.pdf), to="sponsor@example.org", sponsor_name=HOSTILE,
+        client_name=HOSTILE, period="March to November 2026", coach_name=HOSTILE,
+        parent=d.window)
+    for name, build in sorted(builders.items()):
         if build is None:
             continue
         dialog: QDialog = build(demo)
