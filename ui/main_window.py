@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self, "Restore from a backup",
             as_plain(f"Replace your current practice with the backup “{Path(path).name}”?\n\n"
-            "Your current practice is kept as a backup first, so this can be undone."))
+                     "Your current practice is kept as a backup first, so this can be undone."))
         if answer != QMessageBox.StandardButton.Yes:
             return
         restore_into_app(self.ctx, Path(path), self)

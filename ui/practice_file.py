@@ -47,14 +47,14 @@ def switch_practice(window, path: Path) -> bool:
     except OSError as exc:
         QMessageBox.warning(window, "Open a practice file",
                             as_plain(f"The folder {path.parent} could not be made "
-                            f"({exc.strerror or exc}). Your current practice stays open."))
+                                     f"({exc.strerror or exc}). Your current practice stays open."))
         return False
     lock = InstanceLock(path)
     if not lock.acquire():
         QMessageBox.information(
             window, "Open a practice file",
             as_plain(f"{path.name} is already open in another CoachDesk window; switch to that "
-            "window instead."))
+                     "window instead."))
         return False
     try:
         database = storage.open_database(path)
@@ -62,7 +62,7 @@ def switch_practice(window, path: Path) -> bool:
         lock.release()
         QMessageBox.warning(window, "Open a practice file",
                             as_plain(f"{path.name} could not be opened: {exc}\n\n"
-                            "Your current practice stays open; nothing was changed."))
+                                     "Your current practice stays open; nothing was changed."))
         return False
     window.client_page.leave()
     window.session_page.leave()

@@ -74,10 +74,10 @@ class ExportClientData(QObject):
         who = _short(self.name)
         answer = QMessageBox.question(
             self.parent_widget, "Export everything held about this client",
-            as_plain(f"The files will hold everything CoachDesk keeps about {who}, including your "
-            "private notes (session notes, comments on readings, notes on stakeholders).\n\n"
-            "This is right for a data-protection request: it is the client's own data. "
-            "Give the files only to the client.\n\nContinue?"),
+            as_plain(f"The files will hold everything CoachDesk keeps about {who}, including "
+                     "your private notes (session notes, comments on readings, notes on "
+                     "stakeholders).\n\nThis is right for a data-protection request: it is the "
+                     "client's own data. Give the files only to the client.\n\nContinue?"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:

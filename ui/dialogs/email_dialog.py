@@ -33,10 +33,10 @@ from coachdesk import mail
 from coachdesk.errors import CoachDeskError
 
 from ..context import AppContext
+from ..plain import as_plain
 from ..theme import css
 from ..widgets.fields import ErrorLabel, name_widget, with_error
 from .base import FormBehaviour
-from ..plain import as_plain
 
 log = logging.getLogger(__name__)
 
@@ -198,8 +198,8 @@ class EmailDialog(FormBehaviour, QDialog):
         self.smtp = mail.get_smtp_settings(ctx.db)
         self.send_button.setEnabled(self.smtp.configured)
         self.send_button.setToolTip(
-            as_plain(f"Send through {self.smtp.server} now" if self.smtp.configured
-            else "To send from CoachDesk, set up your mail server in Settings → Reports & e-mail."))
+            as_plain(f"Send through {self.smtp.server} now") if self.smtp.configured
+            else "To send from CoachDesk, set up your mail server in Settings → Reports & e-mail.")
         self.draft_button.setDefault(True)
 
         # What happened, in plain words (the draft's folder, a send's result).

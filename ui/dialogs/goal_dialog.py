@@ -280,7 +280,7 @@ class RatingDialog(FormDialog):
         answer = QMessageBox.question(
             self, "Delete rating",
             as_plain(f"Delete the rating “{self.history.currentIndex().data()[:200]}”?\n\n"
-            "The goal's path and the T-score will be computed without it."),
+                     "The goal's path and the T-score will be computed without it."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:

@@ -13,8 +13,8 @@ from coachdesk.errors import CoachDeskError
 from coachdesk.services import organizations, sponsors
 
 from ..context import AppContext
-from .base import FormDialog
 from ..plain import as_plain
+from .base import FormDialog
 
 #: kind -> (service, noun, what is counted on a row, its label)
 KINDS = {

@@ -300,7 +300,7 @@ def import_practice(ctx: AppContext, parent: QWidget | None = None, *,
             made = f" made on {when[:10]}" if when else ""
             answer = QMessageBox.question(_owner(parent), IMPORT_TITLE,
                 as_plain(f"“{source.name}”{made} holds {_summary_words(ready)}.\n\n"
-                "Bring them into this practice?"))
+                         "Bring them into this practice?"))
             if answer != QMessageBox.StandardButton.Yes:
                 ctx.say("Nothing was imported.")
                 return

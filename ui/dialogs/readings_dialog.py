@@ -39,10 +39,10 @@ from coachdesk.services import indicators as indicator_service
 from coachdesk.services.indicators import SOURCE_LABELS, fmt
 
 from ..context import AppContext
+from ..plain import as_plain
 from ..theme import css
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from .base import FormDialog
-from ..plain import as_plain
 
 log = logging.getLogger(__name__)
 

@@ -498,8 +498,8 @@ class ReportDialog(QDialog):
         answer = QMessageBox.question(
             self, "Close the report",
             as_plain("Your summary and next steps could not be kept as a draft just now: "
-            f"{self.draft_problem}\n\nClosing now loses them. Stay, and they are tried "
-            "again in a few seconds (or copy them somewhere safe)."),
+                     f"{self.draft_problem}\n\nClosing now loses them. Stay, and they are tried "
+                     "again in a few seconds (or copy them somewhere safe)."),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Discard:

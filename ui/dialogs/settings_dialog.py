@@ -28,9 +28,9 @@ from coachdesk.reports import worksheet
 from coachdesk.services import settings as settings_service
 
 from ..context import AppContext
+from ..plain import as_plain
 from ..widgets.text import FocusOutPlainTextEdit
 from .base import FormDialog
-from ..plain import as_plain
 
 STAGE_TITLES = {"goal": "Goal questions", "reality": "Reality questions",
                 "options": "Options questions", "will": "Will questions"}

@@ -454,7 +454,7 @@ class RelationshipsTab(QWidget):
         answer = QMessageBox.question(
             self, "Remove stakeholder",
             as_plain(f"Remove {_short(s.name, 80)} from the stakeholder map?\n\nTheir notes and "
-            "motivation are deleted with them."),
+                     "motivation are deleted with them."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:

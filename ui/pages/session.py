@@ -31,6 +31,7 @@ from coachdesk.services import clients, grow, sessions
 from coachdesk.services.sessions import FORMAT_LABELS, STATUS_LABELS
 
 from ..context import AppContext
+from ..plain import as_plain
 from ..theme import css
 from ..widgets.autosave import AutoSaver
 from ..widgets.elided import elide
@@ -41,7 +42,6 @@ from ..widgets.sizing import ShortLineEdit
 from ..widgets.text import FocusOutPlainTextEdit
 from ..widgets.title_bar import TitleBar
 from .session_grow import ActionsPanel, FollowUpPanel, GrowPanel
-from ..plain import as_plain
 
 log = logging.getLogger(__name__)
 
