@@ -348,3 +348,47 @@ def test_failing_autosaves_in_the_app_leak_no_canary(qtbot, canary_win, watch, c
     flush_logs()
     watch.say("captured log", caplog.text)
     assert not watch.leaks(), "\n".join(watch.leaks())
+
+
+# -- errors nobody foresaw ------------------------------------------------------------------------
+
+def test_an_unexpected_error_logs_where_and_what_kind_never_its_message(qtbot, watch,
+                                                                         monkeypatch):
+    """An exception's message may quote the coach (a cell of an imported file, a file named
+    after a client): the log file keeps the traceback's frames and the type, not the text;
+    the crash dialog names neither."""
+    from ui.app import install_excepthook
+
+    def inner():
+        raise OSError(2, f"No such file: {CANARY}-client-name.pdf")
+
+    def outer():
+        try:
+            inner()
+        except OSError as exc:
+            raise ValueError(f"could not read {CANARY}-cell") from exc
+
+    try:
+        outer()
+    except ValueError:
+        logging.getLogger("coachdesk.ui").exception("client import: reading failed")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.delenv("COACHDESK_NO_DIALOGS", raising=False)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, message, *a: shown.append(message)))
+    install_excepthook()
+    try:
+        raise KeyError(f"{CANARY}-key")
+    except KeyError:
+        sys.excepthook(*sys.exc_info())
+    flush_logs()
+    log_text = (paths.log_dir() / "coachdesk.log").read_text(encoding="utf-8")
+    assert "client import: reading failed" in log_text and "in inner" in log_text
+    assert "FileNotFoundError [errno 2] (message not logged)" in log_text
+    assert "ValueError (message not logged)" in log_text
+    assert "KeyError (message not logged)" in log_text
+    assert shown and "went wrong" in shown[0] and "KeyError" not in shown[0]
+    for message in shown:
+        watch.say("crash dialog", message)
+    assert not watch.leaks(), "\n".join(watch.leaks())

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from coachdesk import APP_NAME, paths, storage
 from coachdesk.errors import CoachDeskError, StorageError
+from coachdesk.private_log import PrivateFormatter
 from coachdesk.services import clients
 
 from . import theme
@@ -39,7 +40,8 @@ def setup_logging() -> Path | None:
         return None
     for private in (folder, folder / "coachdesk.log"):  # an older version's 0644 log too
         paths.keep_private(private)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # tracebacks keep where and what kind, never the error's message (it may quote the coach)
+    handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
@@ -54,10 +56,10 @@ def install_excepthook() -> None:
         if QApplication.instance() is not None and not os.environ.get("COACHDESK_NO_DIALOGS"):
             # No claim that anything is saved, and no message text (it may quote the coach).
             QMessageBox.warning(None, APP_NAME,
-                                as_plain(f"Something went wrong ({exc_type.__name__}). What "
-                                         "the page shows as saved is saved; anything it shows "
-                                         "as not saved yet is still on screen.\n\nThe details "
-                                         f"are in the log folder: {paths.log_dir()}"))
+                                as_plain("Something went wrong. What the page shows as saved "
+                                         "is saved; anything it shows as not saved yet is "
+                                         "still on screen.\n\nThe details are in the log "
+                                         f"folder: {paths.log_dir()}"))
 
     sys.excepthook = hook
 

@@ -380,7 +380,9 @@ class ImportClientsDialog(QDialog):
                 result = exc
             except Exception as exc:  # logged with its traceback, shown as a sentence
                 log.exception("client import: %s failed", kind)
-                result = CoachDeskError(f"Something went wrong ({exc}). Nothing was changed.")
+                # never the error's own text: it may quote a cell of the coach's file
+                result = CoachDeskError("Something went wrong while reading the file. Nothing "
+                                        "was changed; the details are in the log folder.")
             try:
                 self._arrived.emit(kind, generation, result)
             except RuntimeError:  # the dialog was closed meanwhile
