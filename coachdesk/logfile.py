@@ -11,6 +11,7 @@ import logging.handlers
 from pathlib import Path
 
 from . import paths
+from .private_log import PrivateFormatter
 
 LOG_NAME = "coachdesk.log"
 _MARK = "_coachdesk_log_file"
@@ -37,7 +38,8 @@ def setup(level: int = logging.INFO) -> Path | None:
     for private in (folder, folder / LOG_NAME):  # an older version's 0644 log too
         paths.keep_private(private)
     setattr(handler, _MARK, True)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # tracebacks keep where and what kind, never the error's message (it may quote the coach)
+    handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(level)
     return folder / LOG_NAME

@@ -24,6 +24,7 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import ipaddress
 import os
 import smtplib
 import socket
@@ -43,6 +44,14 @@ SETTINGS_KEY = "smtp"
 SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DEFAULT_TIMEOUT_S = 20.0
+
+# A login over a connection without encryption would send the password, and then the report,
+# readable by anyone on the way: refused, except to a relay on this very computer.
+PLAIN_LOGIN_REFUSED = (
+    "With a password, CoachDesk only sends over an encrypted connection (SSL/TLS or STARTTLS), "
+    "so that nobody on the way can read the password or the report. Choose SSL/TLS or "
+    "STARTTLS; security “None” with a user name is only for a mail relay on this computer "
+    "(localhost).")
 
 # RFC 5322 wants CRLF line ends and 78-character folding: the SMTP policy does both.
 POLICY = email.policy.SMTP
@@ -209,8 +218,33 @@ class SmtpSettings:
         return bool(self.server and self.sender)
 
 
+def is_local_relay(server: str) -> bool:
+    """True when ``server`` is this computer: ``localhost``, an address in 127.0.0.0/8, or ::1.
+
+    Only the name or address as typed counts; no name is looked up, so a name that merely
+    resolves to this computer (or claims to) is not a local relay.
+    """
+    name = str(server or "").strip().strip("[]").rstrip(".").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_login_refused(settings: SmtpSettings) -> bool:
+    """True for a login (a user name) with security "none" to a server not on this computer."""
+    return bool(_one_line(settings.user)) and str(settings.security or "").strip().lower() \
+        == "none" and not is_local_relay(_one_line(settings.server))
+
+
 def validate_smtp_settings(settings: SmtpSettings) -> SmtpSettings:
-    """The settings cleaned up, or a ``ValidationError`` naming the field to fix."""
+    """The settings cleaned up, or a ``ValidationError`` naming the field to fix.
+
+    A user name (so a password) with security "none" is refused on the ``security`` field
+    with :data:`PLAIN_LOGIN_REFUSED`, unless the server is a local relay (:func:`is_local_relay`).
+    """
     server = _one_line(settings.server)
     if not server:
         raise ValidationError("Please give the mail server's name (for example smtp.example.org).",
@@ -235,6 +269,8 @@ def validate_smtp_settings(settings: SmtpSettings) -> SmtpSettings:
         raise ValidationError(str(exc), "sender") from None
     if not sender:
         raise ValidationError("Please give the address your e-mails come from.", "sender")
+    if user and security == "none" and not is_local_relay(server):
+        raise ValidationError(PLAIN_LOGIN_REFUSED, "security")
     return SmtpSettings(server=server, port=port, security=security, user=user, sender=sender)
 
 
@@ -401,6 +437,8 @@ def _message_reason(exc: BaseException, settings: SmtpSettings) -> str:
 
 def _connect(settings: SmtpSettings, password: str | None, timeout: float,
              context: ssl.SSLContext | None) -> smtplib.SMTP:
+    if plain_login_refused(settings):  # checked before any connection, whoever the caller is
+        raise ValidationError(PLAIN_LOGIN_REFUSED, "security")
     if settings.security == "ssl":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.server, settings.port, timeout=timeout,
                                               context=context or ssl.create_default_context())
@@ -409,6 +447,8 @@ def _connect(settings: SmtpSettings, password: str | None, timeout: float,
     try:
         smtp.ehlo()
         if settings.security == "starttls":
+            # smtplib raises SMTPNotSupportedError when the server does not offer STARTTLS:
+            # never a quiet fall back to plain text (the login below would then be readable)
             smtp.starttls(context=context or ssl.create_default_context())
             smtp.ehlo()
         if settings.user:
@@ -437,7 +477,8 @@ def send_outbox(outbox: Path, settings: SmtpSettings, password: str | None, *,
     try:
         settings = validate_smtp_settings(settings)
     except ValidationError as exc:
-        reason = f"The mail settings are incomplete: {exc}"
+        reason = (str(exc) if exc.field == "security"
+                  else f"The mail settings are incomplete: {exc}")
         result.results = [MessageResult(p, False, reason) for p in paths]
         return result
 

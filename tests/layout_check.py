@@ -45,6 +45,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui_helpers import shown_text as tip_shown  # a tooltip as Qt shows it
+
 TOLERANCE = 1  # px: rounding in the style's arithmetic
 
 
@@ -82,7 +84,7 @@ def shown_text(text: str) -> str:
 
 
 def _elided_on_purpose(text: str, tooltip: str) -> bool:
-    return "…" in text and bool(tooltip.strip())
+    return "…" in text and bool((tip_shown(tooltip) or "").strip())
 
 
 # -- text room, per widget class -------------------------------------------------------
@@ -201,7 +203,7 @@ def _combo(combo: QComboBox):
     needed = QFontMetrics(combo.font()).horizontalAdvance(text)
     if not combo.itemIcon(combo.currentIndex()).isNull():
         needed += combo.iconSize().width() + 4
-    if needed > field.width() + TOLERANCE and text not in combo.toolTip():
+    if needed > field.width() + TOLERANCE and text not in tip_shown(combo.toolTip()):
         return "text cut (shown shortened)", text, needed, field.width()
     return None
 
@@ -219,7 +221,7 @@ def _line_edit(edit: QLineEdit | None):
     room = edit.contentsRect().width() - margins.left() - margins.right() - 4  # Qt's 2px each side
     needed = QFontMetrics(edit.font()).horizontalAdvance(edit.text())
     if needed > room + TOLERANCE:
-        if edit.isReadOnly() and edit.text() and edit.text() in edit.toolTip():
+        if edit.isReadOnly() and edit.text() and edit.text() in tip_shown(edit.toolTip()):
             return None  # a long path shown read-only: it scrolls, and its tooltip has it all
         return "value cut", edit.text(), needed, room
     return None
@@ -245,7 +247,8 @@ def _header_sections(header: QHeaderView):
         if header.isSortIndicatorShown() and header.sortIndicatorSection() == section:
             room -= mark + margin
         needed = max(fm.horizontalAdvance(line) for line in text.split("\n"))
-        tip = model.headerData(section, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        tip = tip_shown(model.headerData(section, Qt.Orientation.Horizontal,
+                                         Qt.ItemDataRole.ToolTipRole))
         if needed > room + TOLERANCE and not (tip and text in str(tip)):
             yield section, text, needed, room
 
@@ -302,7 +305,7 @@ def _cells(view: QAbstractItemView, max_rows: int = 60):
                                         int(Qt.TextFlag.TextWordWrap), text)
                 if lines.height() <= rect.height() and lines.width() <= room + TOLERANCE:
                     continue
-            tip = index.data(Qt.ItemDataRole.ToolTipRole)
+            tip = tip_shown(index.data(Qt.ItemDataRole.ToolTipRole))
             # The tooltip holds the full text (its opening is enough: "(+5 more)" may differ).
             if needed > room + TOLERANCE and not (tip and text.rstrip("…")[:24] in str(tip)):
                 cut += 1

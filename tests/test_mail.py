@@ -371,3 +371,123 @@ def test_a_long_body_stays_intact(pdf):
     body = ("Résumé of the work — " * 50_000)[:1_000_000]
     msg = parse(mail.make_eml("ana@example.org", "Long", body, pdf))
     assert msg.get_body(("plain",)).get_content().replace("\r\n", "\n").rstrip("\n") == body
+
+
+# -- a login never crosses the network unencrypted (issue 12, item 16) ----------------------------
+
+REMOTE = "smtp.example.test"  # a name that is not this computer's; the tests point it at aiosmtpd
+SECRET = "pw-CANARY-16-9d2c"
+
+
+class Counting(Recorder):
+    """A Recorder that also counts greetings (connections that got as far as EHLO)."""
+
+    def __init__(self):
+        super().__init__()
+        self.greetings: list[str] = []
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.greetings.append(hostname)
+        session.host_name = hostname
+        return responses
+
+
+def recording_authenticator(logins: list):
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login.decode(), auth_data.password.decode()))
+        return AuthResult(success=True)
+    return authenticate
+
+
+@pytest.fixture
+def remote_name(monkeypatch):
+    """``REMOTE`` resolves to 127.0.0.1, so a connection to it would reach the test server."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        return real("127.0.0.1" if host == REMOTE else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return REMOTE
+
+
+def test_a_login_without_encryption_is_refused_and_nothing_is_sent(tmp_path, pdf, smtp_server,
+                                                                   remote_name):
+    logins: list = []
+    handler = Counting()
+    server = smtp_server(handler, authenticator=recording_authenticator(logins),
+                         auth_require_tls=False)  # this server would take a plain-text login
+    outbox = tmp_path / "outbox"
+    queued = mail.queue(outbox, mail.make_eml("ana@example.org", "Report", "x", pdf))
+
+    plain_login = settings_for(server.port, server=remote_name, user="sam")
+    result = mail.send_outbox(outbox, plain_login, SECRET, timeout=5)
+
+    assert [r.reason for r in result.results] == [mail.PLAIN_LOGIN_REFUSED]
+    assert handler.greetings == [] and logins == [] and handler.received == []
+    assert mail.list_outbox(outbox) == [queued], "the message waits for better settings"
+    with pytest.raises(ValidationError) as err:  # whoever calls the connection itself
+        mail._connect(plain_login, SECRET, 5, None)
+    assert err.value.field == "security" and handler.greetings == []
+
+    # the same name without a login does reach the server: the refusal above is the guard's
+    result = mail.send_outbox(outbox, settings_for(server.port, server=remote_name), None,
+                              timeout=5)
+    assert result.ok and len(handler.received) == 1 and logins == []
+
+
+@pytest.mark.parametrize("server", ["smtp.example.org", "192.168.1.10", "10.0.0.1",
+                                    "localhost.example.org", "127.0.0.1.example.org", "::2"])
+def test_settings_refuse_a_login_without_encryption_beside_security(db, server):
+    with pytest.raises(ValidationError) as err:
+        mail.set_smtp_settings(db, mail.SmtpSettings(server=server, port=25, security="None",
+                                                     user="sam", sender="sam@example.net"))
+    assert err.value.field == "security"
+    assert str(err.value) == mail.PLAIN_LOGIN_REFUSED
+    assert "encrypted connection (SSL/TLS or STARTTLS)" in str(err.value)
+    assert mail.get_smtp_settings(db) == mail.SmtpSettings(), "nothing saved"
+    # with encryption, or without a login, the same server is fine
+    for ok in (dict(security="starttls", user="sam"), dict(security="ssl", user="sam"),
+               dict(security="none", user="")):
+        mail.validate_smtp_settings(mail.SmtpSettings(server=server, port=25,
+                                                      sender="sam@example.net", **ok))
+
+
+@pytest.mark.parametrize("server", ["localhost", "LOCALHOST.", "127.0.0.1", "127.0.1.1", "::1",
+                                    "[::1]"])
+def test_a_relay_on_this_computer_may_take_a_login_without_encryption(db, server):
+    saved = mail.set_smtp_settings(db, mail.SmtpSettings(server=server, port=25, security="none",
+                                                         user="sam", sender="sam@example.net"))
+    assert saved.security == "none" and saved.user == "sam"
+    assert mail.get_smtp_settings(db) == saved
+
+
+def test_a_local_relay_gets_the_login_and_the_message(tmp_path, pdf, smtp_server):
+    logins: list = []
+    handler = Counting()
+    server = smtp_server(handler, authenticator=recording_authenticator(logins),
+                         auth_require_tls=False)
+    outbox = tmp_path / "outbox"
+    mail.queue(outbox, mail.make_eml("ana@example.org", "Report", "x", pdf))
+    result = mail.send_outbox(outbox, settings_for(server.port, server="localhost", user="sam"),
+                              SECRET, timeout=5)
+    assert result.ok, result.summary()
+    assert logins == [("sam", SECRET)] and len(handler.received) == 1
+
+
+def test_starttls_the_server_does_not_offer_is_refused_before_any_login(tmp_path, pdf,
+                                                                         smtp_server, remote_name):
+    logins: list = []
+    handler = Counting()
+    # no TLS here, yet the server offers AUTH in plain text: a silent fall back would log in
+    server = smtp_server(handler, authenticator=recording_authenticator(logins),
+                         auth_require_tls=False)
+    outbox = tmp_path / "outbox"
+    queued = mail.queue(outbox, mail.make_eml("ana@example.org", "Report", "x", pdf))
+    result = mail.send_outbox(outbox, settings_for(server.port, server=remote_name,
+                                                   security="starttls", user="sam"),
+                              SECRET, timeout=5)
+    assert result.failed[0].reason.startswith("The mail server does not offer STARTTLS")
+    assert handler.greetings, "the server was reached and asked"
+    assert logins == [] and handler.received == []
+    assert mail.list_outbox(outbox) == [queued]

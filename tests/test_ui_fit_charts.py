@@ -26,6 +26,7 @@ from ui.pages.client_progress import ProgressTab
 from ui.pages.client_relationships import RelationshipsTab
 from ui.widgets.column_fit import ColumnFit
 from ui.widgets.mvs_triangle import MvsTriangle, PlacedPerson
+from ui_helpers import shown_text
 
 SIZES = {"1024x640": QSize(1024, 640), "1366x768": QSize(1366, 768)}
 HOSTILE = '<b>&"\' 🙂 راشد الأمين 陈静'
@@ -170,7 +171,8 @@ def test_hovering_a_shortened_name_gives_it_in_full(qtbot):
     from PySide6.QtWidgets import QToolTip
 
     qtbot.mouseMove(triangle, label.rect.center().toPoint())
-    qtbot.waitUntil(lambda: QToolTip.isVisible() and LONG_HOSTILE in QToolTip.text(), timeout=3000)
+    qtbot.waitUntil(lambda: QToolTip.isVisible()
+                    and LONG_HOSTILE in shown_text(QToolTip.text()), timeout=3000)
 
 
 # -- the Indicators tab ----------------------------------------------------------------------
@@ -252,7 +254,7 @@ def test_readings_fit_the_width_and_show_several_rows(qtbot, win):
     # A shortened text is whole in its tooltip.
     for column in (1, 3, 4):
         index = tab.readings_proxy.index(0, column)
-        assert index.data() in (index.data(Qt.ItemDataRole.ToolTipRole) or "")
+        assert index.data() in (shown_text(index.data(Qt.ItemDataRole.ToolTipRole)) or "")
 
 
 # -- the Goals tab ----------------------------------------------------------------------------
@@ -278,7 +280,8 @@ def test_goal_titles_in_the_chart_legend_are_whole_or_in_a_tooltip(qtbot, win):
             from PySide6.QtWidgets import QToolTip
 
             qtbot.mouseMove(chart, at.center().toPoint())
-            qtbot.waitUntil(lambda: QToolTip.isVisible() and full in QToolTip.text(), timeout=3000)
+            qtbot.waitUntil(lambda: QToolTip.isVisible()
+                            and full in shown_text(QToolTip.text()), timeout=3000)
     shown = {e[0] for e in entries}
     assert "A clear development plan for the next role" in shown  # was "…next r…"
 
@@ -314,7 +317,7 @@ def test_dashboard_with_an_80_character_hostile_client_still_fits(qtbot, win):
     row = page.attention_model.row_of(client.id)
     assert row >= 0
     index = page.attention_model.index(row, 0)
-    assert index.data(Qt.ItemDataRole.ToolTipRole) == LONG_HOSTILE
+    assert shown_text(index.data(Qt.ItemDataRole.ToolTipRole)) == LONG_HOSTILE
     assert not check(win, "dashboard"), "\n".join(str(o) for o in check(win, "dashboard"))
 
 

@@ -25,7 +25,7 @@ from ui import workers
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.widgets.saved_state import NEEDS_FIXING, SAVED
-from ui_helpers import when_modal
+from ui_helpers import shown_text, when_modal
 
 SIZES = {"1024x640": QSize(1024, 640), "1366x768": QSize(1366, 768)}
 WINDOW_SIZES = {**SIZES, "1280x800": QSize(1280, 800)}
@@ -128,7 +128,7 @@ def test_a_hostile_80_character_name_fits(qtbot, demo_db, hostile, app_theme, pa
         title, full = current.title, current.title_text.full_text()
         assert HOSTILE in full and title.accessibleName() == full
         if current.title_text.is_elided():  # shortened on purpose: "…", all of it in the tooltip
-            assert title.text().endswith("…") and full in title.toolTip()
+            assert title.text().endswith("…") and full in shown_text(title.toolTip())
         assert _in_sight(title)
     window.close()
 
@@ -300,14 +300,16 @@ def test_engagements_fit_and_every_cell_has_its_full_text(qtbot, demo_db, hostil
     row = next(r for r in range(model.rowCount()) if model.engagement(r).id == hostile["engagement"])
     cell = {model.headerData(c, Qt.Orientation.Horizontal): model.index(row, c)
             for c in range(model.columnCount())}
-    tip = Qt.ItemDataRole.ToolTipRole
+    def tip_of(index):  # the tooltip as Qt shows it
+        return shown_text(index.data(Qt.ItemDataRole.ToolTipRole))
+
     assert cell["Period"].data() == "Jan 2026 – Dec 2026"
-    assert "5 Jan 2026 – 18 Dec 2026" in cell["Period"].data(tip)
+    assert "5 Jan 2026 – 18 Dec 2026" in tip_of(cell["Period"])
     assert cell["Used"].data() == "1 of 12 · 1.5 of 18 h"
-    assert "1 of 12 sessions used, 1.5 of 18 h delivered, 1 planned" in cell["Used"].data(tip)
+    assert "1 of 12 sessions used, 1.5 of 18 h delivered, 1 planned" in tip_of(cell["Used"])
     assert cell["Sponsor"].data().endswith("…")
-    assert hostile["sponsor"] in cell["Sponsor"].data(tip).replace("\n", " ")
-    assert "Lead the <merger> & keep the team" in cell["Fee"].data(tip)
+    assert hostile["sponsor"] in tip_of(cell["Sponsor"]).replace("\n", " ")
+    assert "Lead the <merger> & keep the team" in tip_of(cell["Fee"])
     assert cell["Fee"].data() == "12,345.67 EUR"
     window.close()
 
@@ -335,7 +337,7 @@ def test_the_sessions_list_is_in_sight_with_its_buttons(qtbot, demo_db, size):
     index = next(page.session_model.index(r, notes) for r in range(page.session_model.rowCount())
                  if page.session_model.row_at(r).shared_summary)
     summary = page.session_model.row_at(index.row()).shared_summary
-    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    tip = shown_text(index.data(Qt.ItemDataRole.ToolTipRole))
     assert summary.split()[:12] == tip.split()[:12] and len(tip.split()) == len(summary.split())
     window.close()
 
@@ -373,7 +375,8 @@ def test_the_clients_list_keeps_its_key_columns_in_sight(qtbot, demo_db, size):
     # Stepped aside, the sponsor is still named where the engagement is.
     row = next(r for r in range(page.proxy.rowCount()) if page.proxy.index(r, 0).data() ==
                "José Álvarez García")
-    tip = page.proxy.index(row, _column(page, "Engagement")).data(Qt.ItemDataRole.ToolTipRole)
+    tip = shown_text(page.proxy.index(row, _column(page, "Engagement"))
+                     .data(Qt.ItemDataRole.ToolTipRole))
     assert "Sponsor: Katrin Vogel" in tip
     window.close()
 

@@ -13,7 +13,7 @@ from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.models.goals_table import COL_NOW, COL_TITLE
 from ui.pages.client_goals import GoalsTab, t_score_text
-from ui_helpers import type_text, when_modal
+from ui_helpers import shown_text, type_text, when_modal
 
 HOSTILE = "Lead <b>&\"' 🙂 قيادة 领导"
 OBJECTIVES = "1. Delegate with confidence\n2) Build the <b>team's</b> trust & candour\n\n" \
@@ -61,7 +61,8 @@ def click(qtbot, button):
 
 def titles_on_screen(tab) -> list[str]:
     m = tab.model
-    return [m.data(m.index(r, COL_TITLE), Qt.ItemDataRole.ToolTipRole) for r in range(m.rowCount())]
+    return [shown_text(m.data(m.index(r, COL_TITLE), Qt.ItemDataRole.ToolTipRole))
+            for r in range(m.rowCount())]
 
 
 def test_add_goal_refuses_a_bad_weight_beside_the_field_and_keeps_hostile_text(qtbot, win, demo_db):
@@ -219,7 +220,7 @@ def test_delete_asks_first_and_then_removes(qtbot, win, demo_db):
 
     def answer(button):
         def act(box):
-            asked.setdefault("texts", []).append(box.text())
+            asked.setdefault("texts", []).append(shown_text(box.text()))
             box.button(button).click()
         return act
 

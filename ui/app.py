@@ -38,6 +38,7 @@ from . import one_language, theme
 from .context import AppContext
 from .dialogs import db_problem
 from .main_window import MainWindow
+from .plain import as_plain
 from .qt_workarounds import keep_none_alive
 from .widgets import fit
 
@@ -57,10 +58,10 @@ def install_excepthook() -> None:
         if QApplication.instance() is not None and not os.environ.get("COACHDESK_NO_DIALOGS"):
             # No claim that anything is saved, and no message text (it may quote the coach).
             QMessageBox.warning(None, APP_NAME,
-                                f"Something went wrong ({exc_type.__name__}). What the page "
-                                "shows as saved is saved; anything it shows as not saved yet is "
-                                "still on screen.\n\nThe details are in the log folder: "
-                                f"{paths.log_dir()}")
+                                as_plain("Something went wrong. What the page shows as saved "
+                                         "is saved; anything it shows as not saved yet is "
+                                         "still on screen.\n\nThe details are in the log "
+                                         f"folder: {paths.log_dir()}"))
 
     sys.excepthook = hook
 
@@ -206,7 +207,7 @@ def _say_already_open(path: Path) -> None:
     if os.environ.get("COACHDESK_NO_DIALOGS"):  # tests and scripts: no blocking dialog
         print(message, file=sys.stderr)
     else:
-        QMessageBox.information(None, APP_NAME, message)
+        QMessageBox.information(None, APP_NAME, as_plain(message))  # a path may hold "<"
 
 
 def _newest_good_backup(path: Path) -> Path | None:

@@ -35,6 +35,7 @@ from coachdesk.filenames import (  # noqa: F401 (re-exported: ui.files.file_name
     file_name,
     safe_name,
 )
+from .plain import as_plain
 
 
 # -- folders ---------------------------------------------------------------------------------
@@ -182,7 +183,7 @@ def save_file(parent: QWidget | None, kind: str, write, *, title: str, what: str
     try:
         write(target)
     except (CoachDeskError, OSError) as exc:
-        QMessageBox.warning(parent, title, failure_text(what, exc))
+        QMessageBox.warning(parent, title, as_plain(failure_text(what, exc)))
         return None
     show_saved(parent, kind, target, title=title, details=details)
     return target

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QPlainTextEdit, QWidget
 
+from .plain import as_plain
+
 #: objectNames of the questions, for tests and for accessibility tools
 QUESTION_NAME = "leaveRefusedQuestion"
 UNSAVED_NAME = "leaveUnsavedQuestion"
@@ -121,7 +123,7 @@ def save_text_to_file(parent: QWidget, text: str, target: str | None = None) -> 
         with atomic_write(Path(path)) as fh:  # a private file (0600), whole or not at all
             fh.write(text)
     except CoachDeskError as exc:
-        QMessageBox.warning(parent, "Save the text to a file", str(exc))
+        QMessageBox.warning(parent, "Save the text to a file", as_plain(str(exc)))
         return False
     return True
 

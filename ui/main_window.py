@@ -33,6 +33,7 @@ from .pages.overview import ActionsPage, SessionsPage
 from .pages.people import PeoplePage
 from .pages.session import SessionPage
 from .pages.welcome import WelcomePage
+from .plain import as_plain
 
 log = logging.getLogger(__name__)
 
@@ -288,7 +289,7 @@ class MainWindow(QMainWindow):
         try:
             self.session_page.show_session(session_id)
         except CoachDeskError as exc:
-            QMessageBox.warning(self, "Open session", str(exc))
+            QMessageBox.warning(self, "Open session", as_plain(str(exc)))
             return
         self.nav.setEnabled(True)
         self._select_nav("clients")  # a session is a client's: Sessions/Actions click back
@@ -373,7 +374,7 @@ class MainWindow(QMainWindow):
         try:
             self.client_page.show_client(client_id)
         except CoachDeskError as exc:
-            QMessageBox.warning(self, "Open client", str(exc))
+            QMessageBox.warning(self, "Open client", as_plain(str(exc)))
             self.clients_page.reload()
             return
         self.nav.setEnabled(True)
@@ -449,7 +450,7 @@ class MainWindow(QMainWindow):
 
             counts = demo.populate(self.ctx.db)
         except CoachDeskError as exc:
-            QMessageBox.information(self, "Demo data", str(exc))
+            QMessageBox.information(self, "Demo data", as_plain(str(exc)))
         else:
             self.ctx.say(f"Demo practice loaded: {counts['clients']} fictional clients.")
         self.ctx.notify("all")
@@ -470,11 +471,12 @@ class MainWindow(QMainWindow):
         def done(info) -> None:
             self.ctx.say(describe_done(info).replace("\n", " "))
             if info.warnings:
-                QMessageBox.warning(self, "Back up", describe_done(info))
+                QMessageBox.warning(self, "Back up", as_plain(describe_done(info)))
 
         job.signals.done.connect(done)
         job.signals.failed.connect(lambda _message: self.ctx.say("The backup was not made."))
-        job.signals.failed.connect(lambda message: QMessageBox.warning(self, "Back up", message))
+        job.signals.failed.connect(
+            lambda message: QMessageBox.warning(self, "Back up", as_plain(message)))
         return job
 
     def restore_backup(self) -> None:
@@ -487,8 +489,8 @@ class MainWindow(QMainWindow):
             return
         answer = QMessageBox.question(
             self, "Restore from a backup",
-            f"Replace your current practice with the backup “{Path(path).name}”?\n\n"
-            "Your current practice is kept as a backup first, so this can be undone.")
+            as_plain(f"Replace your current practice with the backup “{Path(path).name}”?\n\n"
+                     "Your current practice is kept as a backup first, so this can be undone."))
         if answer != QMessageBox.StandardButton.Yes:
             return
         restore_into_app(self.ctx, Path(path), self)
@@ -572,8 +574,8 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(self, "About CoachDesk",
-                          f"CoachDesk {__version__}\n\nThe executive coach's desk, offline.\n"
-                          f"Practice file: {self.ctx.db.path}")
+                          as_plain(f"CoachDesk {__version__}\n\nThe executive coach's desk, "
+                                   f"offline.\nPractice file: {self.ctx.db.path}"))
 
     def closeEvent(self, event):
         try:

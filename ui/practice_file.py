@@ -15,6 +15,7 @@ from coachdesk.errors import CoachDeskError
 from coachdesk.services import clients
 
 from .app import InstanceLock
+from .plain import as_plain
 
 
 def open_practice_file(window) -> None:
@@ -45,8 +46,8 @@ def switch_practice(window, path: Path) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes beside it
     except OSError as exc:
         QMessageBox.warning(window, "Open a practice file",
-                            f"The folder {path.parent} could not be made "
-                            f"({exc.strerror or exc}). Your current practice stays open.")
+                            as_plain(f"The folder {path.parent} could not be made "
+                                     f"({exc.strerror or exc}). Your current practice stays open."))
         return False
     lock = InstanceLock(path)
     if not lock.acquire():
@@ -56,16 +57,16 @@ def switch_practice(window, path: Path) -> bool:
             return False
         QMessageBox.information(
             window, "Open a practice file",
-            f"{path.name} is already open in another CoachDesk window; switch to that "
-            "window instead.")
+            as_plain(f"{path.name} is already open in another CoachDesk window; switch to that "
+                     "window instead."))
         return False
     try:
         database = storage.open_database(path)
     except (CoachDeskError, OSError) as exc:
         lock.release()
         QMessageBox.warning(window, "Open a practice file",
-                            f"{path.name} could not be opened: {exc}\n\n"
-                            "Your current practice stays open; nothing was changed.")
+                            as_plain(f"{path.name} could not be opened: {exc}\n\n"
+                                     "Your current practice stays open; nothing was changed."))
         return False
     window.client_page.leave()
     window.session_page.leave()

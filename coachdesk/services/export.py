@@ -39,6 +39,7 @@ from ..errors import CoachDeskError, ValidationError
 from ..files import atomic_write
 from ..storage import Database
 from .json_values import column_kind as _kind
+from .json_values import describe as _describe
 from .json_values import to_json as _to_json
 
 FORMAT = "coachdesk-practice"
@@ -249,20 +250,6 @@ def _model_defaults() -> dict[str, dict[str, Any]]:
                 fields[name] = (lambda v: (lambda: v))(info.default)
         out[table.name] = fields
     return out
-
-
-def _describe(value: Any) -> str:
-    """A value of the file for a message: numbers as they are (shortened), anything else by
-    its kind only, since text may be a client's words."""
-    if isinstance(value, bool) or value is None:
-        return json.dumps(value)
-    if isinstance(value, (int, float)):
-        text = json.dumps(value) if not isinstance(value, float) or math.isfinite(value) \
-            else "an infinite number"
-        return text if len(text) <= 40 else text[:37] + "…"
-    if isinstance(value, str):
-        return f"a text of {len(value):,} characters"
-    return "a list" if isinstance(value, list) else "a record"
 
 
 def _where(table: str, index: int, row: dict) -> str:

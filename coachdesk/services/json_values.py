@@ -8,6 +8,9 @@ choices (enums) as their values; text, numbers, true/false and null as they are.
 from __future__ import annotations
 
 import enum
+import json
+import math
+import re
 from datetime import date, datetime, time, timezone
 from typing import Any
 
@@ -40,3 +43,24 @@ def to_json(value: Any) -> Any:
     if isinstance(value, (date, time)):
         return value.isoformat()
     return value
+
+
+def describe(value: Any) -> str:
+    """The wrong value in words for a refusal. Text is never quoted (a shifted column could
+    put a private note here, and the message may reach a log): only a date-, time- or
+    number-like string is, as typed; other text is told by its length."""
+    if isinstance(value, str):
+        if _DATE_LIKE.fullmatch(value):
+            return json.dumps(value)
+        return f"a text of {len(value):,} character{'s' if len(value) != 1 else ''}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a record"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "an infinite number" if value == value else "not a number"
+    text = json.dumps(value)  # a number, true/false or null: never the coach's words
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+_DATE_LIKE = re.compile(r"[0-9 :+.TZ-]{1,40}")

@@ -35,6 +35,7 @@ from ..context import AppContext
 from ..theme import css
 from ..widgets.fields import name_widget
 from ..models.rows import RowsTableModel
+from ..plain import plain_tips
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,7 @@ def size_words(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
+@plain_tips
 class BackupsModel(RowsTableModel):
     HEADERS = ("Made on", "Size", "Kind", "Folder")
 

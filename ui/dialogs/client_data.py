@@ -30,6 +30,7 @@ from .. import files, workers
 from ..context import AppContext
 from ..theme import css
 from ..widgets.fields import name_widget
+from ..plain import as_plain
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +74,10 @@ class ExportClientData(QObject):
         who = _short(self.name)
         answer = QMessageBox.question(
             self.parent_widget, "Export everything held about this client",
-            f"The files will hold everything CoachDesk keeps about {who}, including your "
-            "private notes (session notes, comments on readings, notes on stakeholders).\n\n"
-            "This is right for a data-protection request: it is the client's own data. "
-            "Give the files only to the client.\n\nContinue?",
+            as_plain(f"The files will hold everything CoachDesk keeps about {who}, including "
+                     "your private notes (session notes, comments on readings, notes on "
+                     "stakeholders).\n\nThis is right for a data-protection request: it is the "
+                     "client's own data. Give the files only to the client.\n\nContinue?"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
@@ -90,7 +91,7 @@ class ExportClientData(QObject):
         if existing:
             answer = QMessageBox.question(
                 self.parent_widget, "Replace the files?",
-                f"{json_path.name} or its PDF is already in that folder. Replace them?",
+                as_plain(f"{json_path.name} or its PDF is already in that folder. Replace them?"),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
@@ -117,7 +118,7 @@ class ExportClientData(QObject):
 
     def _failed(self, message: str) -> None:
         self.ctx.say("The export did not work.")
-        QMessageBox.warning(self.parent_widget, "Export", message)
+        QMessageBox.warning(self.parent_widget, "Export", as_plain(message))
         self.finished.emit(False)
 
 
@@ -317,11 +318,11 @@ def erase_client_dialog(ctx: AppContext, client_id: int, parent=None) -> bool:
     try:
         dialog = EraseClientDialog(ctx, client_id, parent)
     except CoachDeskError as exc:
-        QMessageBox.warning(parent, "Erase client", str(exc))
+        QMessageBox.warning(parent, "Erase client", as_plain(str(exc)))
         return False
     erased = bool(dialog.exec()) and dialog.result_object is not None
     if erased and dialog.result_object.files_left:
-        QMessageBox.warning(parent, "Erase client", dialog.message)
+        QMessageBox.warning(parent, "Erase client", as_plain(dialog.message))
     return erased
 
 

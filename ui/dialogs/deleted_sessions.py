@@ -42,6 +42,7 @@ from coachdesk.services.sessions import STATUS_LABELS
 
 from ..context import AppContext
 from ..models.rows import RowsTableModel
+from ..plain import as_plain, plain_tips
 from ..widgets.fields import name_widget
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def delete_with_confirmation(ctx: AppContext, parent: QWidget,
     try:
         contents = session_trash.preview(ctx.db, session_id)
     except CoachDeskError as exc:
-        QMessageBox.information(parent, "Delete session", str(exc))
+        QMessageBox.information(parent, "Delete session", as_plain(str(exc)))
         return None
     box = QMessageBox(parent)
     box.setObjectName("confirmDeleteSession")
@@ -104,7 +105,7 @@ def delete_with_confirmation(ctx: AppContext, parent: QWidget,
     try:
         info = session_trash.delete(ctx.db, session_id)
     except CoachDeskError as exc:
-        QMessageBox.warning(parent, "Delete session", str(exc))
+        QMessageBox.warning(parent, "Delete session", as_plain(str(exc)))
         return None
     except Exception:  # never a traceback in the coach's face
         log.exception("deleting a session failed")
@@ -196,7 +197,7 @@ class UndoDelete(QObject):
         try:
             session_trash.restore(db, info.id)
         except CoachDeskError as exc:
-            QMessageBox.warning(self.window, "Undo delete", str(exc))
+            QMessageBox.warning(self.window, "Undo delete", as_plain(str(exc)))
             return
         self.ctx.notify("session")
         self.ctx.say(f"{info.contents.label} brought back.")
@@ -302,6 +303,7 @@ def _holds(row: session_trash.DeletedRow) -> str:
     return ", ".join(parts) if parts else "Nothing written"
 
 
+@plain_tips
 class DeletedSessionsModel(RowsTableModel):
     HEADERS = ("Client", "Session", "Engagement", "Deleted on", "What it holds")
 
@@ -478,7 +480,7 @@ class DeletedSessionsDialog(QDialog):
         try:
             session_trash.restore(self.ctx.db, row.id)
         except CoachDeskError as exc:
-            QMessageBox.warning(self, "Restore session", str(exc))
+            QMessageBox.warning(self, "Restore session", as_plain(str(exc)))
             self.reload(select=index)
             return
         self.ctx.say(f"{row.label} of {_one_line(row.client_name)} brought back.")
@@ -515,7 +517,7 @@ class DeletedSessionsDialog(QDialog):
         try:
             session_trash.purge(self.ctx.db, row.id)
         except CoachDeskError as exc:  # already gone (restored elsewhere): the list says so
-            QMessageBox.warning(self, "Delete forever", str(exc))
+            QMessageBox.warning(self, "Delete forever", as_plain(str(exc)))
             self.reload(select=index)
             return
         self.ctx.say(f"{row.label} of {_one_line(row.client_name)} deleted for good.")

@@ -33,6 +33,7 @@ from coachdesk import mail
 from coachdesk.errors import CoachDeskError
 
 from ..context import AppContext
+from ..plain import as_plain
 from ..theme import css
 from ..widgets.fields import ErrorLabel, name_widget, with_error
 from .base import FormBehaviour
@@ -197,7 +198,7 @@ class EmailDialog(FormBehaviour, QDialog):
         self.smtp = mail.get_smtp_settings(ctx.db)
         self.send_button.setEnabled(self.smtp.configured)
         self.send_button.setToolTip(
-            f"Send through {self.smtp.server} now" if self.smtp.configured
+            as_plain(f"Send through {self.smtp.server} now") if self.smtp.configured
             else "To send from CoachDesk, set up your mail server in Settings → Reports & e-mail.")
         self.draft_button.setDefault(True)
 

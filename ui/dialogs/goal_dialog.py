@@ -29,6 +29,7 @@ from coachdesk.services import goals
 from coachdesk.services.goals import LEVEL_FIELDS, LEVELS, level_label
 
 from ..context import AppContext
+from ..plain import as_plain
 from ..theme import css
 from ..widgets.fields import OptionalDateEdit
 from .base import FormDialog
@@ -253,7 +254,7 @@ class RatingDialog(FormDialog):
             comment = " ".join(r.comment.split())
             text = f"{r.rating_date:%d %b %Y} · {level_label(r.level)}"
             item = QStandardItem(text + (f" · {comment[:120]}" if comment else ""))
-            item.setToolTip(r.comment[:2000] or text)
+            item.setToolTip(as_plain(r.comment[:2000] or text))
             item.setData(r.id, Qt.ItemDataRole.UserRole)
             self.history_model.appendRow(item)
         if not self.history_model.rowCount():
@@ -278,8 +279,8 @@ class RatingDialog(FormDialog):
             return
         answer = QMessageBox.question(
             self, "Delete rating",
-            f"Delete the rating “{self.history.currentIndex().data()[:200]}”?\n\n"
-            "The goal's path and the T-score will be computed without it.",
+            as_plain(f"Delete the rating “{self.history.currentIndex().data()[:200]}”?\n\n"
+                     "The goal's path and the T-score will be computed without it."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:

@@ -32,6 +32,7 @@ from coachdesk.services import clients, engagements, icf
 
 from .. import files
 from ..context import AppContext
+from ..plain import as_plain, plain_tips
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ def hours_text(minutes: int) -> str:
     return f"{minutes / 60:.2f}"
 
 
+@plain_tips
 class IcfTableModel(QAbstractTableModel):
     """The log's rows as the CSV will hold them (names shown exactly as typed)."""
 
@@ -347,7 +349,7 @@ class IcfLogDialog(QDialog):
         except (CoachDeskError, OSError) as exc:
             self.ctx.say("The ICF coaching log was not saved.")
             QMessageBox.warning(self, "ICF coaching log",
-                                files.failure_text("The coaching log", exc))
+                                as_plain(files.failure_text("The coaching log", exc)))
             return None
         self.ctx.say(f"ICF coaching log saved to {out}")
         self.saved_notice = files.show_saved(

@@ -40,6 +40,7 @@ from ..context import AppContext
 from ..theme import colour, css
 from ..widgets.fields import name_widget
 from ..models.rows import RowsTableModel
+from ..plain import plain_tips
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ ENCODING_WORDS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "Unicode (UT
                   "cp1252": "Windows (Western European)", "latin-1": "Latin-1"}
 
 
+@plain_tips
 class PreviewModel(RowsTableModel):
     """One line per row of the file: a tick, what it will create, its problems."""
 
@@ -378,7 +380,9 @@ class ImportClientsDialog(QDialog):
                 result = exc
             except Exception as exc:  # logged with its traceback, shown as a sentence
                 log.exception("client import: %s failed", kind)
-                result = CoachDeskError(f"Something went wrong ({exc}). Nothing was changed.")
+                # never the error's own text: it may quote a cell of the coach's file
+                result = CoachDeskError("Something went wrong while reading the file. Nothing "
+                                        "was changed; the details are in the log folder.")
             try:
                 self._arrived.emit(kind, generation, result)
             except RuntimeError:  # the dialog was closed meanwhile

@@ -39,6 +39,7 @@ from ..theme import colour
 from ..widgets.fields import ErrorLabel, name_widget
 from .base import FormDialog
 from ..models.rows import RowsTableModel
+from ..plain import plain_tips
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ SENSITIVE_TIP = ("Sensitive (like wellbeing or intent to stay): never ticked for
                  "sponsor's report; you may still choose it there, one report at a time.")
 
 
+@plain_tips
 class IndicatorLibraryModel(RowsTableModel):
     HEADERS = ["Indicator", "Scale", "Direction", "Used", "Status", "Sponsor's report"]
 

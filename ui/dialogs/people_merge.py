@@ -13,6 +13,7 @@ from coachdesk.errors import CoachDeskError
 from coachdesk.services import organizations, sponsors
 
 from ..context import AppContext
+from ..plain import as_plain
 from .base import FormDialog
 
 #: kind -> (service, noun, what is counted on a row, its label)
@@ -53,7 +54,8 @@ class MergeDialog(FormDialog):
         for r in self.rows:
             self.keep.addItem(keep_text(r, told.get(r.id, ""), getattr(r, self.counted),
                                         counted_label), r.id)
-            self.keep.setItemData(self.keep.count() - 1, r.name, Qt.ItemDataRole.ToolTipRole)
+            self.keep.setItemData(self.keep.count() - 1, as_plain(r.name),
+                                  Qt.ItemDataRole.ToolTipRole)
         # The one most in use stays by default (ties: the oldest record).
         best = max(range(len(self.rows)),
                    key=lambda i: (getattr(self.rows[i], self.counted), -self.rows[i].id))

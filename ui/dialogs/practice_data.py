@@ -27,6 +27,7 @@ from coachdesk.services import export
 
 from .. import files, workers
 from ..context import AppContext
+from ..plain import as_plain
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +176,8 @@ def export_practice(ctx: AppContext, parent: QWidget | None = None, *,
         return None
     problem = _folder_problem(target)
     if problem:
-        QMessageBox.warning(_owner(parent), EXPORT_TITLE, f"The export was not saved. {problem}")
+        QMessageBox.warning(_owner(parent), EXPORT_TITLE,
+                            as_plain(f"The export was not saved. {problem}"))
         return None
 
     db = ctx.db
@@ -214,7 +216,8 @@ def export_practice(ctx: AppContext, parent: QWidget | None = None, *,
             ctx.say("Export cancelled; no file was saved.")
             return
         ctx.say("The export was not saved.")
-        QMessageBox.warning(_owner(parent), EXPORT_TITLE, f"The export was not saved.\n\n{message}")
+        QMessageBox.warning(_owner(parent), EXPORT_TITLE,
+                            as_plain(f"The export was not saved.\n\n{message}"))
 
     job.signals.done.connect(done)
     job.signals.failed.connect(failed)
@@ -271,10 +274,10 @@ def import_practice(ctx: AppContext, parent: QWidget | None = None, *,
     try:
         empty = export.is_empty(ctx.db)
     except CoachDeskError as exc:
-        QMessageBox.warning(_owner(parent), IMPORT_TITLE, str(exc))
+        QMessageBox.warning(_owner(parent), IMPORT_TITLE, as_plain(str(exc)))
         return None
     if not empty:
-        QMessageBox.information(_owner(parent), IMPORT_TITLE, refusal_text(ctx))
+        QMessageBox.information(_owner(parent), IMPORT_TITLE, as_plain(refusal_text(ctx)))
         return None
     if not path:
         path, _ = QFileDialog.getOpenFileName(parent, "Choose the CoachDesk export to import",
@@ -296,8 +299,8 @@ def import_practice(ctx: AppContext, parent: QWidget | None = None, *,
         if confirm:
             made = f" made on {when[:10]}" if when else ""
             answer = QMessageBox.question(_owner(parent), IMPORT_TITLE,
-                f"“{source.name}”{made} holds {_summary_words(ready)}.\n\n"
-                "Bring them into this practice?")
+                as_plain(f"“{source.name}”{made} holds {_summary_words(ready)}.\n\n"
+                         "Bring them into this practice?"))
             if answer != QMessageBox.StandardButton.Yes:
                 ctx.say("Nothing was imported.")
                 return
@@ -306,7 +309,7 @@ def import_practice(ctx: AppContext, parent: QWidget | None = None, *,
     def failed(message: str) -> None:
         _close(dialog)
         QMessageBox.warning(_owner(parent), IMPORT_TITLE,
-                            f"Nothing was imported from “{source.name}”.\n\n{message}")
+                            as_plain(f"Nothing was imported from “{source.name}”.\n\n{message}"))
 
     checker.signals.done.connect(checked)
     checker.signals.failed.connect(failed)
@@ -335,13 +338,13 @@ def _run_import(ctx: AppContext, parent: QWidget | None, source: Path, ready: di
             window.show_clients()
         ctx.say(f"Imported {source.name}: {_summary_words(summary.rows)}.")
         QMessageBox.information(_owner(parent), IMPORT_TITLE,
-            f"Your practice is here: {_summary_words(summary.rows)} from “{source.name}”.\n\n"
-            f"It is saved in {db.path}.")
+            as_plain(f"Your practice is here: {_summary_words(summary.rows)} "
+                     f"from “{source.name}”.\n\nIt is saved in {db.path}."))
 
     def failed(message: str) -> None:
         _close(dialog)
         QMessageBox.warning(_owner(parent), IMPORT_TITLE,
-                            f"Nothing was imported from “{source.name}”.\n\n{message}")
+                            as_plain(f"Nothing was imported from “{source.name}”.\n\n{message}"))
 
     job.signals.done.connect(done)
     job.signals.failed.connect(failed)

@@ -29,6 +29,7 @@ from coachdesk.files import atomic_write
 
 from .. import files
 from ..context import AppContext
+from ..plain import as_plain
 from ..widgets import fit
 from ..widgets.fields import name_widget
 from ..workers import Job
@@ -143,7 +144,7 @@ class PdfPreviewDialog(QDialog):
                 shutil.copyfileobj(source, out)
         except (CoachDeskError, OSError) as exc:
             log.warning("saving a PDF failed: %s", type(exc).__name__)
-            QMessageBox.warning(self, "Save as PDF", files.failure_text("The PDF", exc))
+            QMessageBox.warning(self, "Save as PDF", as_plain(files.failure_text("The PDF", exc)))
             return None
         self.saved_notice = files.show_saved(self, self.file_kind, target, title="Save as PDF")
         return target
@@ -252,7 +253,7 @@ def print_worksheet(ctx: AppContext, parent, session=None, *, choice=None, on_re
 
     def failed(message: str):
         ctx.say("The worksheet could not be made.")
-        QMessageBox.warning(parent, "Print", message)
+        QMessageBox.warning(parent, "Print", as_plain(message))
 
     job.signals.done.connect(ready)
     job.signals.failed.connect(failed)

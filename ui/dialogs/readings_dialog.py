@@ -39,6 +39,7 @@ from coachdesk.services import indicators as indicator_service
 from coachdesk.services.indicators import SOURCE_LABELS, fmt
 
 from ..context import AppContext
+from ..plain import as_plain
 from ..theme import css
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from .base import FormDialog
@@ -215,7 +216,7 @@ class IndicatorRow:
         if indicator.description:
             tip += f"\n\n{indicator.description}"
         for w in (self.check, self.value):
-            w.setToolTip(tip)
+            w.setToolTip(as_plain(tip))
         hint = f"{indicator.scale_min} to {indicator.scale_max}"
         if not indicator.higher_is_better:
             hint += ", lower is better"
@@ -391,7 +392,7 @@ class ReadingDialog(FormDialog):
         name = QLabel(indicator.name)
         name.setTextFormat(Qt.TextFormat.PlainText)
         name.setWordWrap(True)
-        name.setToolTip(indicator.description)
+        name.setToolTip(as_plain(indicator.description))
         self.form.addRow("Indicator", name)
         self.date = self.add_field("Date", "reading_date", OptionalDateEdit(allow_empty=False),
                                    "editReadingDate")

@@ -24,6 +24,7 @@ from coachdesk.services import sponsors, validation
 from ..context import AppContext
 from ..widgets.fields import ErrorLabel, name_widget
 from .base import FormDialog
+from ..plain import as_plain
 
 SENSITIVE_MARK = "🔒 sensitive"
 SENSITIVE_TIP = ("Sensitive: how the client is coping, or whether they may leave, is personal. "
@@ -103,7 +104,7 @@ class IndicatorChoices(QWidget):
             sensitive = choice.sensitive or choice.indicator_id in self._sensitive
             box.setText(f"{choice.name} ({count})" + (f"  {SENSITIVE_MARK}" if sensitive else ""))
             box.setAccessibleName(f"Include {choice.name}" + (", sensitive" if sensitive else ""))
-            box.setToolTip(SENSITIVE_TIP if sensitive else (choice.description or ""))
+            box.setToolTip(as_plain(SENSITIVE_TIP if sensitive else (choice.description or "")))
             self._tick(box, choice.indicator_id in self._chosen)
             self.grid.addWidget(box, len(self._shown), 0)  # one column: long names fit
             box.show()

@@ -52,6 +52,7 @@ from .report_choices import CoachNameDialog, IndicatorChoices, SponsorAddress
 from ..files import file_name
 from .report_earlier import (EarlierReports, ReportPreviewDialog, log_module, period_words,
                              short_date)
+from ..plain import as_plain
 
 log = logging.getLogger(__name__)
 
@@ -501,9 +502,9 @@ class ReportDialog(QDialog):
             return
         answer = QMessageBox.question(
             self, "Close the report",
-            "Your summary and next steps could not be kept as a draft just now: "
-            f"{self.draft_problem}\n\nClosing now loses them. Stay, and they are tried "
-            "again in a few seconds (or copy them somewhere safe).",
+            as_plain("Your summary and next steps could not be kept as a draft just now: "
+                     f"{self.draft_problem}\n\nClosing now loses them. Stay, and they are tried "
+                     "again in a few seconds (or copy them somewhere safe)."),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Discard:
@@ -514,10 +515,12 @@ class ReportDialog(QDialog):
         try:
             return self.record(method, recipient)
         except CoachDeskError as exc:
-            QMessageBox.warning(self, "Report log", f"The report log could not be updated: {exc}")
+            QMessageBox.warning(self, "Report log",
+                                as_plain(f"The report log could not be updated: {exc}"))
         except Exception as exc:  # logged, never a traceback
             log.exception("recording the report failed")
-            QMessageBox.warning(self, "Report log", f"The report log could not be updated: {exc}")
+            QMessageBox.warning(self, "Report log",
+                                as_plain(f"The report log could not be updated: {exc}"))
         return None
 
     def email(self) -> PdfJob | None:
@@ -548,7 +551,7 @@ def open_report_dialog(ctx: AppContext, engagement_id: int, parent=None) -> Repo
     try:
         dialog = ReportDialog(ctx, engagement_id, parent)
     except CoachDeskError as exc:
-        QMessageBox.warning(parent, "Progress report", str(exc))
+        QMessageBox.warning(parent, "Progress report", as_plain(str(exc)))
         return None
     except ImportError:  # the report log is not installed in this build
         QMessageBox.warning(parent, "Progress report", "Reports are not available in this version.")

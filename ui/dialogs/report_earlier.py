@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from coachdesk.errors import CoachDeskError
 
 from ..models.rows import ID_ROLE, RowsTableModel
+from ..plain import as_plain, plain_tips
 from ..theme import css
 from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import name_widget
@@ -65,6 +66,7 @@ def _recipient_name(recipient: str) -> str:
     return name.strip() or address.rstrip(">").strip() or recipient.strip()
 
 
+@plain_tips
 class EarlierReportsModel(RowsTableModel):
     """The report log's entries: short texts a laptop's table can show whole (the date the
     report was made, the period, the recipient's name, how it left), each said in full in
@@ -123,7 +125,7 @@ class ReportPreviewDialog(PdfPreviewDialog):
             saved = super().save_as(target)
         except OSError as exc:
             QMessageBox.warning(self, "Save as PDF",
-                                f"The PDF could not be saved there: {exc.strerror or exc}")
+                                as_plain(f"The PDF could not be saved there: {exc.strerror or exc}"))
             return None
         if saved:
             self.on_done("saved")
@@ -210,7 +212,7 @@ class EarlierReports(QGroupBox):
         try:
             entry = rlog.get(self.ctx.db, entry_id)
         except CoachDeskError as exc:
-            QMessageBox.warning(self, "Open report", str(exc))
+            QMessageBox.warning(self, "Open report", as_plain(str(exc)))
             return None
         if not Path(entry.pdf_path).exists():
             self.say(f"The stored copy of this report is missing: {entry.pdf_path}. "

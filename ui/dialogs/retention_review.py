@@ -26,6 +26,7 @@ from coachdesk.errors import CoachDeskError
 from coachdesk.services import erasure
 
 from ..context import AppContext
+from ..plain import as_plain, plain_tips
 from ..widgets.fields import name_widget
 from .client_data import erase_client_dialog
 
@@ -37,6 +38,7 @@ def _years_since(day: date, today: date) -> str:
     return f"{years:.1f}"
 
 
+@plain_tips
 class RetentionModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -166,7 +168,7 @@ class RetentionReviewDialog(QDialog):
         try:
             erasure.set_retention_years(self.ctx.db, self.years.value())
         except CoachDeskError as exc:
-            QMessageBox.warning(self, "Retention review", str(exc))
+            QMessageBox.warning(self, "Retention review", as_plain(str(exc)))
             return
         self.reload()
 

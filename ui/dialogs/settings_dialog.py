@@ -28,6 +28,7 @@ from coachdesk.reports import worksheet
 from coachdesk.services import settings as settings_service
 
 from ..context import AppContext
+from ..plain import as_plain
 from ..widgets.text import FocusOutPlainTextEdit
 from .base import FormDialog
 
@@ -183,12 +184,25 @@ class SettingsDialog(FormDialog):
         self.smtp_sender.setPlaceholderText("Your Name <you@example.org>")
         self._last_security = smtp.security
         self.smtp_security.currentIndexChanged.connect(self._security_changed)
+        # A login without encryption is said at once, under Security (and refused on Save):
+        # connected after the field's own "clear when changed", so it speaks last
+        for signal in (self.smtp_security.currentIndexChanged, self.smtp_security.activated,
+                       self.smtp_server.textChanged, self.smtp_user.textChanged):
+            signal.connect(self._warn_plain_login)
+        self._warn_plain_login()
 
     def _security_changed(self, *_):
         new = self.smtp_security.currentData()
         if self.smtp_port.value() == mail.DEFAULT_PORTS.get(self._last_security):
             self.smtp_port.setValue(mail.DEFAULT_PORTS[new])
         self._last_security = new
+
+    def _warn_plain_login(self, *_):
+        error = self.errors["security"]
+        if mail.plain_login_refused(self._smtp_values()):
+            error.show_error(mail.PLAIN_LOGIN_REFUSED)
+        elif error.text() == mail.PLAIN_LOGIN_REFUSED:
+            error.show_error(None)
 
     def _choose_logo(self) -> None:
         start = self.logo_path.text().strip() or str(Path.home())
@@ -249,7 +263,7 @@ class SettingsDialog(FormDialog):
         self._section("Your practice")
         self.data_folder = QLineEdit(str(Path(self.ctx.db.path).parent))
         self.data_folder.setReadOnly(True)
-        self.data_folder.setToolTip(str(self.ctx.db.path))
+        self.data_folder.setToolTip(as_plain(str(self.ctx.db.path)))
         self.data_folder_open = QPushButton("Open")
         self.data_folder_open.setObjectName("settingsDataFolderOpen")
         self.data_folder_open.setAccessibleName("Open the data folder")
@@ -279,8 +293,9 @@ class SettingsDialog(FormDialog):
         self.second_folder.setReadOnly(True)
         self.second_folder.setPlaceholderText("None: backups stay on this computer only")
         # A long path scrolls in the field; its tooltip always says it whole.
-        self.second_folder.textChanged.connect(self.second_folder.setToolTip)
-        self.second_folder.setToolTip(self.second_folder.text())
+        self.second_folder.textChanged.connect(
+            lambda text: self.second_folder.setToolTip(as_plain(text)))
+        self.second_folder.setToolTip(as_plain(self.second_folder.text()))
         self.second_folder_choose = QPushButton("Choose…")
         self.second_folder_choose.setObjectName("settingsSecondFolderChoose")
         self.second_folder_choose.setAccessibleName("Choose a second backup folder")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..widgets.fields import name_widget
+from ..plain import as_plain
 
 #: keys that work inside the app's lists and forms: (where, key, what it does)
 IN_PLACE = [
@@ -75,7 +76,7 @@ class ShortcutsDialog(QDialog):
             items = [QStandardItem(where), QStandardItem(key), QStandardItem(what)]
             for item in items:
                 item.setEditable(False)
-                item.setToolTip(item.text())
+                item.setToolTip(as_plain(item.text()))
             self.model.appendRow(items)
         self.view = name_widget(QTableView(), "shortcutsTable", "Keyboard shortcuts")
         self.view.setModel(self.model)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont
 
 from coachdesk.services.actions import ActionRow
 
+from ..plain import plain_tips
 from ..theme import colour
 from .rows import ID_ROLE, RowsTableModel
 
@@ -42,6 +43,7 @@ def status_text(a: ActionRow) -> str:
     return text
 
 
+@plain_tips
 class ActionTableModel(RowsTableModel):
     def __init__(self, columns: tuple[str, ...], titles: dict[str, str] | None = None,
                  parent=None):

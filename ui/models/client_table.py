@@ -21,6 +21,7 @@ from coachdesk.services import clients as client_service
 from coachdesk.services.validation import fold
 
 from .tips import full_text_tip
+from ..plain import plain_tips
 
 # (header, ClientRow attribute used for sorting, header tooltip). Short headings, so the
 # key columns fit a 1024-px laptop; each tooltip starts with its heading and says more.
@@ -63,6 +64,7 @@ class _StatusColours:
 STATUS_COLOURS = _StatusColours()
 
 
+@plain_tips
 class ClientTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from coachdesk.hours import hours_short, hours_text
 from coachdesk.models import Engagement
 
+from ..plain import plain_tips
 from ..theme import colour
 from .client_table import STATUS_COLOURS
 from .rows import RowsTableModel
@@ -68,6 +69,7 @@ def _fee(e: Engagement) -> str:
     return f"{amount} {e.currency}"
 
 
+@plain_tips
 class EngagementTableModel(RowsTableModel):
     HEADERS = HEADERS
 

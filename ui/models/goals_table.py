@@ -6,6 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from coachdesk.services.goals import LEVEL_LABELS, GoalProgress, level_label
 
+from ..plain import plain_tips
 from ..theme import colour
 
 HEADERS = ["Goal", "Weight", "Importance", "Baseline", "Now", "What “now” looks like",
@@ -26,6 +27,7 @@ def _one_line(text: str, limit: int = 160) -> str:
     return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
+@plain_tips
 class GoalsTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)

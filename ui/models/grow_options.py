@@ -14,6 +14,7 @@ from coachdesk.errors import CoachDeskError
 from coachdesk.models import GrowOption
 from coachdesk.services import grow
 
+from ..plain import plain_tips
 from .rows import ID_ROLE, RowsTableModel
 
 COL_CHOSEN, COL_TEXT, COL_NOTES = range(3)
@@ -27,6 +28,7 @@ def _checked(value) -> bool:
     return state == Qt.CheckState.Checked.value
 
 
+@plain_tips
 class OptionsModel(RowsTableModel):
     HEADERS = ("Chosen", "Option", "Notes")
 

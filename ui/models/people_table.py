@@ -13,6 +13,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from coachdesk.services.duplicates import name_key
 from coachdesk.services.validation import fold
 
+from ..plain import plain_tips
 from ..theme import colour
 from .rows import RowsTableModel
 
@@ -31,6 +32,7 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())[:200] + "…"
 
 
+@plain_tips
 class PeopleTableModel(RowsTableModel):
     """Rows of a People list. ``COLUMNS``: (header, row attribute); counts are ints."""
 

@@ -15,6 +15,7 @@ from coachdesk.services.indicators import SOURCE_LABELS, LatestValue, fmt
 
 from ..theme import colour
 from .rows import RowsTableModel
+from ..plain import plain_tips
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 INDICATOR_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -46,6 +47,7 @@ def day_label(day: date) -> str:
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
+@plain_tips
 class ReadingsTableModel(RowsTableModel):
     """A client's readings, newest first; the private comment is marked as private."""
 
@@ -161,6 +163,7 @@ def describe_change(latest: LatestValue) -> Change:
     return Change(arrow, f"{fmt(latest.previous_value)} → {fmt(latest.value)}", better)
 
 
+@plain_tips
 class LatestValuesModel(RowsTableModel):
     """The latest value of each indicator rated, with the change since the reading before.
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from coachdesk.models import SessionFormat, SessionStatus
 from coachdesk.services.sessions import FORMAT_LABELS, STATUS_LABELS
 
+from ..plain import plain_tips
 from .client_table import STATUS_COLOURS
 from .tips import full_text_tip
 
@@ -22,6 +23,7 @@ def _fmt_when(d, t) -> str:
     return f"{text}, {t.strftime('%H:%M')}" if t else text
 
 
+@plain_tips
 class SessionTableModel(QAbstractTableModel):
     """Rows are CoachingSession objects or SessionRow records (duck-typed)."""
 

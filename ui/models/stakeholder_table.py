@@ -9,6 +9,7 @@ from coachdesk.services.relationships import RELATION_LABELS, TREND_LABELS, stak
 from coachdesk.services.validation import fold
 
 from ..theme import colour
+from ..plain import plain_tips
 
 #: The value a column sorts by (numbers sort as numbers, names without accents).
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -39,6 +40,7 @@ def _dots(n: int) -> str:
     return "●" * n + "○" * (5 - n)
 
 
+@plain_tips
 class StakeholderTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -141,6 +143,7 @@ class StakeholderSortModel(QSortFilterProxyModel):
 PATTERN_HEADERS = ["Pattern", "When it shows", "What it costs"]
 
 
+@plain_tips
 class PatternTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)

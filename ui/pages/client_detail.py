@@ -43,6 +43,7 @@ from ..widgets.saved_state import NEEDS_FIXING, NOT_SAVED_YET, SAVED, SavedState
 from ..widgets.table_fit import (FillingTableView, fit_height_to_rows, height_for_rows,
                                  share_columns)
 from ..widgets.text import FocusOutPlainTextEdit
+from ..plain import as_plain
 
 log = logging.getLogger(__name__)
 
@@ -351,7 +352,8 @@ class ClientPage(QWidget):
         self.risk_chip.setText(f"● {words}")
         self.risk_chip.setStyleSheet(f"color: {css(colour)}; font-weight: 600; padding: 0 8px;")
         reasons = assessment.explanation
-        self.risk_chip.setToolTip("\n".join(reasons) if reasons else "No warning signs in the records.")
+        self.risk_chip.setToolTip(as_plain("\n".join(reasons)) if reasons
+                                  else "No warning signs in the records.")
         self.risk_chip.setAccessibleDescription("; ".join(reasons))
         self.risk_chip.show()
 
@@ -591,7 +593,7 @@ class ClientPage(QWidget):
         try:
             engagements.end(self.ctx.db, e.id, status=status)
         except CoachDeskError as exc:
-            QMessageBox.warning(self, "End engagement", str(exc))
+            QMessageBox.warning(self, "End engagement", as_plain(str(exc)))
             return
         self.ctx.notify("engagement")
         self.ctx.say(f"Engagement marked {status}.")

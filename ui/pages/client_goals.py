@@ -36,6 +36,7 @@ from ..models.goals_table import (
     GoalsTableModel,
     short_level,
 )
+from ..plain import as_plain
 from ..theme import css
 from ..widgets.fields import name_widget
 from ..widgets.line_chart import ChartPoint, ChartSeries, LineChart
@@ -137,7 +138,7 @@ class GoalsTab(QWidget):
         def button(text: str, name: str, accessible: str, tip: str = "") -> QPushButton:
             b = name_widget(QPushButton(text), name, accessible)
             if tip:
-                b.setToolTip(tip)
+                b.setToolTip(as_plain(tip))
             return b
 
         self.add_button = button("Add goal…", "addGoal", "Add goal")
@@ -450,8 +451,8 @@ class GoalsTab(QWidget):
                    else "")
         answer = QMessageBox.question(
             self, "Delete goal",
-            f"Delete the goal “{title}”{ratings}?\n\nThe T-score will be computed without it. "
-            "This cannot be undone.",
+            as_plain(f"Delete the goal “{title}”{ratings}?\n\nThe T-score will be computed "
+                     "without it. This cannot be undone."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
@@ -459,7 +460,7 @@ class GoalsTab(QWidget):
         try:
             goals.delete(self.ctx.db, goal.id)
         except CoachDeskError as exc:
-            QMessageBox.warning(self, "Delete goal", str(exc))
+            QMessageBox.warning(self, "Delete goal", as_plain(str(exc)))
             return
         self.ctx.notify("goal")
         self.ctx.say("Goal deleted.")

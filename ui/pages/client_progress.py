@@ -45,6 +45,7 @@ from ..models.readings_table import (
     latest_from_readings,
     value_on_scale,
 )
+from ..plain import as_plain
 from ..theme import css
 from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import name_widget
@@ -318,6 +319,7 @@ class ProgressTab(QWidget):
         self.chooser_actions = {}
         for iid, name in self._names.items():
             action = self.chooser_menu.addAction(name.replace("&", "&&"))
+            action.setToolTip(as_plain(name))  # its own tip is its text: a name, never markup
             action.setCheckable(True)
             action.setChecked(name in visible)
             action.toggled.connect(lambda on, n=name: self.chart.set_series_visible(n, on))
@@ -419,7 +421,7 @@ class ProgressTab(QWidget):
         try:
             reading = indicator_service.get_reading(self.ctx.db, reading_id)
         except CoachDeskError as exc:
-            QMessageBox.warning(self, "Edit reading", str(exc))
+            QMessageBox.warning(self, "Edit reading", as_plain(str(exc)))
             self.reload()
             return
         ReadingDialog(self.ctx, reading, self).exec()  # notifies "reading" when saved
@@ -432,7 +434,7 @@ class ProgressTab(QWidget):
             reading = indicator_service.get_reading(self.ctx.db, reading_id)
             indicator = indicator_service.get(self.ctx.db, reading.indicator_id)
         except CoachDeskError as exc:
-            QMessageBox.warning(self, "Delete reading", str(exc))
+            QMessageBox.warning(self, "Delete reading", as_plain(str(exc)))
             self.reload()
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Delete reading",
@@ -450,7 +452,7 @@ class ProgressTab(QWidget):
         try:
             indicator_service.delete_reading(self.ctx.db, reading_id)
         except CoachDeskError as exc:
-            QMessageBox.warning(self, "Delete reading", str(exc))
+            QMessageBox.warning(self, "Delete reading", as_plain(str(exc)))
             self.reload()
             return
         self.ctx.notify("reading")

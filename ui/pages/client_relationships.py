@@ -49,6 +49,7 @@ from ..models.stakeholder_table import (
     StakeholderSortModel,
     StakeholderTableModel,
 )
+from ..plain import as_plain
 from ..theme import css
 from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import ErrorLabel, name_widget
@@ -452,8 +453,8 @@ class RelationshipsTab(QWidget):
             return
         answer = QMessageBox.question(
             self, "Remove stakeholder",
-            f"Remove {_short(s.name, 80)} from the stakeholder map?\n\nTheir notes and "
-            "motivation are deleted with them.",
+            as_plain(f"Remove {_short(s.name, 80)} from the stakeholder map?\n\nTheir notes and "
+                     "motivation are deleted with them."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
@@ -500,7 +501,8 @@ class RelationshipsTab(QWidget):
             return
         answer = QMessageBox.question(
             self, "Clear motivation",
-            f"Clear the motivational value system recorded for {_short(self.client.name, 80)}?",
+            as_plain("Clear the motivational value system recorded for "
+                     f"{_short(self.client.name, 80)}?"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
@@ -533,7 +535,7 @@ class RelationshipsTab(QWidget):
         if p is None:
             return
         answer = QMessageBox.question(
-            self, "Remove pattern", f"Remove the pattern “{_short(p.pattern, 80)}”?",
+            self, "Remove pattern", as_plain(f"Remove the pattern “{_short(p.pattern, 80)}”?"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
@@ -564,5 +566,5 @@ class RelationshipsTab(QWidget):
         if error_label is not None:
             error_label.show_error(message)
         else:
-            QMessageBox.warning(self, "Relationships", message)
+            QMessageBox.warning(self, "Relationships", as_plain(message))
         return False

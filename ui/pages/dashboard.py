@@ -49,6 +49,7 @@ from ..widgets.fields import name_widget
 from ..widgets.line_chart import ChartPoint, ChartSeries, LineChart
 from ..widgets.wrap_label import WrapLabel
 from ..models.rows import RowsTableModel
+from ..plain import plain_tips
 
 #: what each signal is called and coloured (``risk.Assessment.signal``)
 SIGNAL_WORDS = {"green": "On track", "amber": "Watch", "red": "Needs attention",
@@ -90,6 +91,7 @@ def rules_summary(rules: risk.Rules = risk.RULES) -> str:
 # -- the attention table -------------------------------------------------------------------
 
 
+@plain_tips
 class AttentionModel(RowsTableModel):
     HEADERS = ("Client", "Signal", "Why", "Last session")
 
@@ -150,6 +152,7 @@ class AttentionModel(RowsTableModel):
         return None
 
 
+@plain_tips
 class RowsModel(RowsTableModel):
     """Read-only rows of text; ``colours`` maps (row, column) to a theme colour name."""
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from coachdesk.services.practice import AgendaItem, day_text
 
 from ..models.rows import RowsTableModel
+from ..plain import plain_tips
 from ..theme import colour
 from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import name_widget
@@ -45,6 +46,7 @@ def when_in_full(item: AgendaItem) -> str:
     return text + f" ({item.duration_minutes} minutes)"
 
 
+@plain_tips
 class AgendaModel(RowsTableModel):
     HEADERS = ("When", "Client", "Format", "Engagement")
 

@@ -38,6 +38,7 @@ from ..models.people_table import (
 )
 from ..widgets.text import ListSearchEdit
 from ..widgets.fields import name_widget
+from ..plain import as_plain
 
 log = logging.getLogger(__name__)
 
@@ -321,7 +322,7 @@ class PeopleList(QWidget):
         try:
             dialog = self._dialog(row.id)
         except CoachDeskError as exc:  # removed meanwhile
-            QMessageBox.information(self, f"Edit {self.noun}", str(exc))
+            QMessageBox.information(self, f"Edit {self.noun}", as_plain(str(exc)))
             self.reload()
             return
         if dialog.exec() and dialog.result_object is not None:
@@ -339,7 +340,7 @@ class PeopleList(QWidget):
                     (self.service.archive if archive else self.service.unarchive)(self.ctx.db,
                                                                                    r.id)
         except CoachDeskError as exc:
-            QMessageBox.information(self, f"Archive {self.noun}", str(exc))
+            QMessageBox.information(self, f"Archive {self.noun}", as_plain(str(exc)))
         n = len(selected)
         what = f"{n} {self.noun}{'s' if n != 1 else ''}"
         self.ctx.say(f"{what} archived: hidden from lists and pickers unless “Show archived” "

@@ -31,6 +31,7 @@ from coachdesk.services import clients, grow, sessions
 from coachdesk.services.sessions import FORMAT_LABELS, STATUS_LABELS
 
 from ..context import AppContext
+from ..plain import as_plain
 from ..theme import css
 from ..widgets.autosave import AutoSaver
 from ..widgets.elided import elide
@@ -249,10 +250,10 @@ class SessionPage(QWidget):
         # "&&": a button shows "&" as "&" only doubled (alone it underlines the next letter).
         if self.back_to:
             self.header.set_texts(self.back_button, f"← {self.back_to}", "← Back")
-            self.back_button.setToolTip(f"Back to the {self.back_to} page")
+            self.back_button.setToolTip(as_plain(f"Back to the {self.back_to} page"))
             return
         self.header.set_texts(self.back_button, f"← {short.replace('&', '&&')}", "← Back")
-        self.back_button.setToolTip(f"Back to {name}")
+        self.back_button.setToolTip(as_plain(f"Back to {name}"))
 
     def _refresh_usage(self) -> None:
         if self.session is None:

@@ -18,6 +18,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
+from ..plain import as_plain
+
 _EVENTS = (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.Polish)
 
 
@@ -96,7 +98,7 @@ class Elider(QObject):
         if shown != self._full:
             tip = self._full if not tip else f"{self._full}\n\n{tip}"
         if tip != label.toolTip():
-            label.setToolTip(tip)
+            label.setToolTip(as_plain(tip))
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
         kind = event.type()

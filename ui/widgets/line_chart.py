@@ -33,6 +33,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ..theme import is_dark, mix
+from ..plain import as_plain
 
 # Distinct in both themes (second shade for dark backgrounds), colour-blind aware
 # (Okabe-Ito order, then a few more).
@@ -401,7 +402,7 @@ class LineChart(QWidget):
         if tip is None:  # a legend entry: its name in full, and what a click does
             tip = next((t for box, t in self._legend_tips if box.contains(event.position())), None)
         if tip is not None:
-            QToolTip.showText(event.globalPosition().toPoint(), tip, self)
+            QToolTip.showText(event.globalPosition().toPoint(), as_plain(tip), self)
         else:
             QToolTip.hideText()
         super().mouseMoveEvent(event)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from coachdesk.services.relationships import triangle_point
 
 from ..theme import is_dark
+from ..plain import as_plain
 
 CORNER_COLOURS = {"blue": ("#1f6fd1", "#6fa8ff"), "red": ("#c62828", "#ff8a80"),
                   "green": ("#2e7d32", "#81c784")}
@@ -266,12 +267,13 @@ class MvsTriangle(QWidget):
         pos = event.position()
         for at, person in self._spots:
             if (at.x() - pos.x()) ** 2 + (at.y() - pos.y()) ** 2 <= 81:
-                QToolTip.showText(event.globalPosition().toPoint(), person.tip or person.label, self)
+                QToolTip.showText(event.globalPosition().toPoint(),
+                                  as_plain(person.tip or person.label), self)
                 return
         for label in self._labels:  # a name, perhaps shortened: the person in full
             if label.rect.contains(pos):
                 tip = label.person.tip or label.person.label
-                QToolTip.showText(event.globalPosition().toPoint(), tip, self)
+                QToolTip.showText(event.globalPosition().toPoint(), as_plain(tip), self)
                 return
         QToolTip.hideText()
 
