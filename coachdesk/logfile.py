@@ -19,13 +19,17 @@ _MARK = "_coachdesk_log_file"
 
 def setup(level: int = logging.INFO) -> Path | None:
     """Send every record to ``<data folder>/logs/coachdesk.log`` (rotated, 0600 in a 0700
-    folder); calling it again changes nothing. Returns the file, or None when the folder
-    cannot be written (records are then dropped rather than printed)."""
+    folder); calling it again changes nothing unless the data folder moved
+    (``COACHDESK_HOME`` changed), which the log then follows. Returns the file, or None when
+    the folder cannot be written (records are then dropped rather than printed)."""
     root = logging.getLogger()
-    for handler in root.handlers:
-        if getattr(handler, _MARK, False):
-            return Path(handler.baseFilename)
     folder = paths.log_dir()
+    for handler in list(root.handlers):
+        if getattr(handler, _MARK, False):
+            if Path(handler.baseFilename).parent == folder:
+                return Path(handler.baseFilename)
+            root.removeHandler(handler)  # the data folder moved (COACHDESK_HOME): follow it
+            handler.close()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(folder / LOG_NAME, maxBytes=1_000_000,
