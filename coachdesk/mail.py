@@ -24,6 +24,7 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import hashlib
 import ipaddress
 import os
 import smtplib
@@ -162,8 +163,48 @@ def write_draft(folder: Path, to: str | Iterable[str], subject: str, body: str,
 
 
 def mail_dir(db_path: Path) -> Path:
-    """Drafts, outbox and sent messages sit in a ``mail`` folder beside the database."""
-    return Path(db_path).parent / "mail"
+    """Drafts, outbox and sent messages of one practice: ``mail/<practice file name>/``
+    beside it. Each practice file owns its folder (a sync client's conflicted copy beside
+    the original is another practice), so erasing a client in one never touches the
+    other's messages. Earlier versions kept them in ``mail/`` itself: see
+    :func:`legacy_messages`."""
+    path = Path(db_path)
+    return path.parent / "mail" / path.name
+
+
+def legacy_messages(db_path: Path) -> list[tuple[Path, Path]]:
+    """Messages an earlier version kept in the ``mail`` folder shared by every practice
+    beside ``db_path``, each with where it belongs in this practice's own folder:
+    ``[(mail/x.eml, mail/<name>/x.eml), (mail/outbox/y.eml, mail/<name>/outbox/y.eml), …]``.
+    Hidden temporary files are not messages."""
+    shared = Path(db_path).parent / "mail"
+    own = mail_dir(db_path)
+    found = []
+    for sub in ("", "outbox", "sent"):
+        folder = shared / sub if sub else shared
+        if folder == own or not folder.is_dir():
+            continue
+        try:
+            found += [(p, own / sub / p.name if sub else own / p.name)
+                      for p in sorted(folder.glob("*.eml"))
+                      if not p.name.startswith(".") and p.is_file()]
+        except OSError:
+            continue
+    return found
+
+
+def attached_pdf_digests(path: Path) -> set[str]:
+    """The SHA-256 (hex) of every PDF attached to the message in ``path``.
+
+    Raises OSError when the file cannot be read; a message that cannot be parsed has none.
+    """
+    data = Path(path).read_bytes()
+    try:
+        msg = email.message_from_bytes(data, policy=POLICY)
+        return {hashlib.sha256(part.get_payload(decode=True) or b"").hexdigest()
+                for part in msg.walk() if part.get_content_type() == "application/pdf"}
+    except (ValueError, TypeError, LookupError):
+        return set()
 
 
 def outbox_dir(db_path: Path) -> Path:

@@ -112,6 +112,45 @@ def test_erasing_in_one_practice_leaves_the_other_practices_report(db, tmp_path)
         other.close()
 
 
+def test_each_practice_keeps_its_own_mail_and_an_erasure_deletes_only_its_own(db, tmp_path):
+    """A conflicted copy is a byte copy: its report carries the same bytes, so matching
+    e-mails by the report's hash in a shared folder deleted the other practice's message."""
+    cid, entry, eml = add_client(db, tmp_path)
+    assert eml.is_relative_to(db.path.parent / "mail" / db.path.name)
+    copy = conflicted_copy(db)
+    theirs = mail.queue(mail.outbox_dir(copy), mail.make_eml(
+        "priya@example.com", "Report", "Body", entry.pdf_path, draft=False))
+    assert theirs.parent != eml.parent and mail.list_outbox(mail.outbox_dir(copy)) == [theirs]
+
+    erasure.erase_client(db, cid)
+
+    assert not eml.exists()
+    assert theirs.is_file()  # the other practice's message is its own
+
+
+def test_an_earlier_versions_shared_mail_moves_to_the_practice_whose_report_it_carries(
+        db, tmp_path):
+    cid, entry, eml = add_client(db, tmp_path)
+    shared = db.path.parent / "mail"
+    (shared / "outbox").mkdir(parents=True, exist_ok=True)
+    old_outbox = shared / "outbox" / eml.name
+    eml.replace(old_outbox)  # where an earlier version queued it
+    draft = mail.write_draft(shared, "priya@example.com", "Report", "Body", entry.pdf_path)
+    other_pdf = tmp_path / "another-practices-report.pdf"
+    other_pdf.write_bytes(b"%PDF-1.4 a report this practice never made")
+    stranger = shared / "outbox" / "another-practices.eml"
+    stranger.write_bytes(mail.make_eml("x@example.com", "Other", "Body", other_pdf, draft=False))
+
+    practice_files.on_open(db)
+
+    own = mail.mail_dir(db.path)
+    assert mail.list_outbox(mail.outbox_dir(db.path)) == [own / "outbox" / eml.name]
+    assert (own / draft.name).is_file() and not draft.exists()  # a draft stays a draft
+    assert stranger.is_file()  # not this practice's report: left for its own practice
+    erasure.erase_client(db, cid)
+    assert not (own / "outbox" / eml.name).exists() and not (own / draft.name).exists()
+
+
 def test_reports_of_an_earlier_version_are_adopted_and_handed_over_before_an_erasure(
         db, tmp_path):
     """Before: both practice files list reports/<engagement>/<file>, one shared file."""

@@ -189,3 +189,48 @@ def test_retention_review_opens_a_client(qtbot, window, demo_db):
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.client_page
     assert window.client_page.client.id == old
+
+
+def test_an_erase_that_could_not_compact_says_so_in_a_box_and_a_switch_finishes_it(
+        qtbot, window, demo_db, tmp_path, monkeypatch):
+    """Another program reading the file keeps the erased words in its bytes for a while:
+    the coach reads that in a box, not only in the status bar, and opening the practice
+    again (a switch or a restart) finishes the compaction."""
+    import sqlite3
+
+    from coachdesk.services import practice_files
+    from ui import practice_file
+
+    monkeypatch.setattr(practice_files, "CHECKPOINT_PAUSE_S", 0)
+    cid = make_client(demo_db, tmp_path)
+    reader = sqlite3.connect(demo_db.path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM client").fetchone()  # a snapshot held
+    boxes = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda _p, title, text, *a, **k: boxes.append(text)))
+    window.open_client(cid)
+
+    def drive(dialog):
+        tick(qtbot, dialog.confirm)
+        qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+
+    state = when_modal(drive)
+    window.client_page.erase_action.trigger()
+    qtbot.waitUntil(lambda: bool(state["done"] and boxes), timeout=20000)
+    assert "a copy of the text remains in the practice file" in boxes[0]
+    assert "was erased" not in boxes[0]
+    assert practice_files.compaction_pending(demo_db)
+    reader.execute("COMMIT")
+    reader.close()
+
+    other = tmp_path / "other.db"
+    assert practice_file.switch_practice(window, other)
+    from coachdesk import storage
+
+    again = storage.open_database(demo_db.path)
+    try:
+        assert not practice_files.compaction_pending(again)  # finished when it was left
+        assert NAME.encode() not in demo_db.path.read_bytes()
+    finally:
+        again.close()

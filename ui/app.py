@@ -246,7 +246,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     database, path, lock = open_locked(paths.resolve_db_path(db), explicit=explicit)
     if database is None:
         return 1
-    practice_files.on_open(database)  # temp leftovers gone, an erasure cut short finished
+    notes = practice_files.on_open(database)  # temp leftovers gone, an erasure cut short finished
     if demo_data and clients.count(database) == 0:
         _populate_demo(database)
 
@@ -254,6 +254,8 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     window = MainWindow(ctx)
     fit.watch(window)  # every dialog it opens fits the screen
     window.show()
+    if notes:  # what an earlier erasure could not finish yet: the truth, not silence
+        ctx.say(" ".join(notes))
     if os.environ.get("COACHDESK_STARTUP_PROBE"):
         # Benchmarks: report when the window is on screen, then leave.
         def probe():

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from coachdesk import paths, storage
 from coachdesk.errors import CoachDeskError
-from coachdesk.services import clients
+from coachdesk.services import clients, practice_files
 
 from .app import InstanceLock
 from .plain import as_plain
@@ -72,7 +72,9 @@ def switch_practice(window, path: Path) -> bool:
     window.session_page.leave()
     old_db, old_lock = window.ctx.db, window.ctx.lock
     window.ctx.db, window.ctx.lock = database, lock
+    practice_files.on_close(old_db)  # its waiting compaction done, its previews gone
     old_db.close()
+    notes = practice_files.on_open(database)  # an erasure cut short there is finished
     if old_lock is not None:
         old_lock.release()
     paths.remember_practice(path)
@@ -82,5 +84,5 @@ def switch_practice(window, path: Path) -> bool:
         window.show_welcome()
     else:
         window.show_clients()
-    window.ctx.say(f"Practice file open: {path}")
+    window.ctx.say(" ".join([f"Practice file open: {path}.", *notes]))
     return True

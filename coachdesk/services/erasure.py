@@ -31,9 +31,6 @@ coach to erase.
 
 from __future__ import annotations
 
-import email
-import email.policy
-import hashlib
 import logging
 import os
 import signal
@@ -167,7 +164,7 @@ def _mail_files(db: Database, digests: set[str]) -> list[Path]:
     """E-mails kept in the data folder (drafts, outbox, sent) carrying one of the reports."""
     if not digests:
         return []
-    from ..mail import mail_dir
+    from ..mail import attached_pdf_digests, mail_dir
 
     folder = mail_dir(db.path)
     if not folder.is_dir():
@@ -175,15 +172,9 @@ def _mail_files(db: Database, digests: set[str]) -> list[Path]:
     found = []
     for path in sorted(folder.rglob("*.eml")):
         try:
-            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            for part in msg.walk():
-                if part.get_content_type() != "application/pdf":
-                    continue
-                payload = part.get_payload(decode=True) or b""
-                if hashlib.sha256(payload).hexdigest() in digests:
-                    found.append(path)
-                    break
-        except (OSError, ValueError, TypeError):
+            if attached_pdf_digests(path) & digests:
+                found.append(path)
+        except OSError:
             log.warning("a stored report could not be read while looking for a client's "
                         "reports")  # its name holds the client's: not logged
     return found

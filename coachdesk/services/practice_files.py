@@ -9,8 +9,8 @@ compaction (setting ``erasure_compact_pending``) until a VACUUM and a WAL checkp
 back, and until then the erased text is still in the file's bytes.
 
 :func:`on_open` (called by the app and the commands when they open a practice) finishes
-both, and adopts the report PDFs an earlier version kept in the folder shared by every
-practice file beside it (coachdesk.report_mirror); :func:`on_close` (the app closing)
+both, and adopts the report PDFs and e-mails an earlier version kept in the folders shared
+by every practice file beside it (coachdesk.report_mirror, coachdesk.mail.mail_dir); :func:`on_close` (the app closing)
 finishes a compaction left waiting and removes the app's private temp folder.
 """
 
@@ -220,6 +220,35 @@ def adopt_legacy_reports(db: Database) -> int:
     return adopted
 
 
+def adopt_legacy_mail(db: Database) -> int:
+    """Move into this practice's own mail folder (coachdesk.mail.mail_dir) each message an
+    earlier version kept in the ``mail`` folder shared by every practice beside it, when
+    the report it carries is one this practice's log lists (by SHA-256). Messages carrying
+    another practice's report stay where they are, for that practice to take. Moves keep
+    the outbox an outbox and a draft a draft. Returns how many moved; never raises."""
+    from .. import mail
+
+    try:
+        waiting = mail.legacy_messages(db.path)
+    except OSError:
+        return 0
+    if not waiting:
+        return 0
+    with db.session() as s:
+        ours = {digest for digest, in s.execute(select(ReportLog.sha256)) if digest}
+    moved = 0
+    for source, dest in waiting:
+        try:
+            if dest.exists() or not (mail.attached_pdf_digests(source) & ours):
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, dest)
+            moved += 1
+        except OSError as exc:
+            log.warning("an earlier version's e-mail was not moved (errno %s)", exc.errno)
+    return moved
+
+
 def _has_engagement_folders(folder: Path) -> bool:
     try:
         return folder.is_dir() and any(p.name.isdigit() and p.is_dir() for p in folder.iterdir())
@@ -275,6 +304,7 @@ def on_open(db: Database) -> list[str]:
             notes.append("A copy of an erased client's text remains in the practice file "
                          "until CoachDesk is closed and opened again.")
         adopt_legacy_reports(db)
+        adopt_legacy_mail(db)
     except Exception as exc:  # noqa: BLE001 - the practice opens all the same; tried again
         log.warning("finishing an earlier erasure failed (%s)", type(exc).__name__)
         notes.append("An earlier erasure could not be finished yet; CoachDesk will try "

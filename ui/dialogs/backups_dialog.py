@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from coachdesk import backups, paths, storage
 from coachdesk.backups import BackupInfo
 from coachdesk.errors import CoachDeskError, StorageError
+from coachdesk.services import practice_files
 
 from .. import workers
 from ..context import AppContext
@@ -109,6 +110,7 @@ def restore_into_app(ctx: AppContext, backup: Path, parent: QWidget | None) -> P
             return False
         try:
             ctx.db = storage.open_database(db_path)  # an older backup is upgraded here
+            practice_files.on_open(ctx.db)  # an erasure the backup predates is finished
         except StorageError as exc:
             log.warning("restored file does not open: %s", exc)
             if kept is not None and backups.parse_name(kept)[1] == backups.BEFORE_RESTORE:

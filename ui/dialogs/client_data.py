@@ -321,7 +321,9 @@ def erase_client_dialog(ctx: AppContext, client_id: int, parent=None) -> bool:
         QMessageBox.warning(parent, "Erase client", as_plain(str(exc)))
         return False
     erased = bool(dialog.exec()) and dialog.result_object is not None
-    if erased and dialog.result_object.files_left:
+    result = dialog.result_object
+    if erased and (result.files_left or result.files_kept or not result.compacted):
+        # the coach is told the truth in a box, not only in the status bar
         QMessageBox.warning(parent, "Erase client", as_plain(dialog.message))
     return erased
 
