@@ -23,6 +23,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -175,6 +176,12 @@ def test_a_migration_killed_at_any_step_leaves_a_file_that_opens_with_every_row(
     expected = head if revision_after_kill == "head" else revision_after_kill
     assert storage.check_file(db_path).revision == expected, report
     assert dump(db_path, OLD_TABLES, like=before) == before
+    con = sqlite3.connect(db_path)
+    try:  # nothing half-migrated: 0004's table is there only when the whole upgrade is
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    finally:
+        con.close()
+    assert ("report_log" in tables) == (expected == head)
 
     db = storage.open_database(db_path)  # the next open redoes (or keeps) the upgrade
     try:
@@ -257,3 +264,44 @@ def test_a_backup_killed_at_any_step_loses_nothing_and_leaves_no_debris(
     assert all(backups.verify(b.path) for b in final[:3])
     assert rows(practice, tables) == data
     assert assert_healthy(isolated_home, practice)
+
+
+def test_a_backup_killed_while_sqlite_writes_the_copy_leaves_only_debris_the_next_one_clears(
+        practice_with_history, isolated_home):
+    """Not at a hook: SIGKILL from outside as soon as the copy's file appears, while SQLite
+    is still writing it (the practice is made large so the copy takes a while)."""
+    practice = practice_with_history
+    con = sqlite3.connect(practice)
+    try:  # ~24 MB that every copy must write
+        con.executemany("INSERT INTO setting(key, value) VALUES (?, ?)",
+                        [(f"ballast-{i}", os.urandom(3_000_000).hex()) for i in range(4)])
+        con.commit()
+    finally:
+        con.close()
+    folder = paths.backup_dir(practice)
+    tables = [t.name for t in export.exported_tables()]
+    data = rows(practice, tables)
+    before = {b.path for b in backups.backup_files(practice)}
+
+    child = subprocess.Popen([sys.executable, "-m", "coachdesk", "--db", str(practice), "backup"],
+                             cwd=ROOT, env=child_env(isolated_home, None),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not partials(folder) and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.0005)
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        code = child.wait(timeout=60)
+    if code != -signal.SIGKILL:
+        pytest.skip("the copy was finished before the kill arrived (a very fast disk)")
+    left = partials(folder)
+    assert left, "the kill did not hit the copy"
+
+    assert_healthy(isolated_home, practice)
+    assert rows(practice, tables) == data
+    assert {b.path for b in backups.backup_files(practice)} == before  # none made, none lost
+    again = cli(isolated_home, practice, "backup")
+    assert again.returncode == 0, again.stderr
+    assert partials(folder) == []
+    assert not any(p.exists() for p in left)
