@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from coachdesk import backups, demo, migrations, paths, storage
+from coachdesk import backups, migrations, paths, report_mirror, storage
 from coachdesk.backup_names import utcnow
 from coachdesk.services import export, search
 
@@ -305,3 +305,33 @@ def test_a_backup_killed_while_sqlite_writes_the_copy_leaves_only_debris_the_nex
     assert again.returncode == 0, again.stderr
     assert partials(folder) == []
     assert not any(p.exists() for p in left)
+
+
+@pytest.mark.parametrize("source_kept", [True, False], ids=["report-kept", "report-erased"])
+def test_a_backup_killed_while_mirroring_a_report_leaves_no_partial_pdf(
+        practice_with_history, isolated_home, source_kept):
+    """The stored report PDFs are mirrored beside the backups after the copy and rotation;
+    a kill half-way leaves '.<name>.pdf.<pid>.partial' there. The next backup removes it,
+    also when the report itself is gone by then (its client erased): a part of a client's
+    report must not outlive the client in the backups folder."""
+    practice = practice_with_history
+    source = report_mirror.reports_folder(practice) / "1" / "report.pdf"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_bytes(b"%PDF-1.4 a client's report " + os.urandom(64))
+    mirror = report_mirror.mirror_folder(paths.backup_dir(practice), practice)
+
+    assert_killed(cli(isolated_home, practice, "backup", kill_at="mirror:before-replace"))
+    left = sorted(mirror.rglob(".*partial*"))
+    assert len(left) == 1 and not (mirror / "1" / "report.pdf").exists()
+    assert_healthy(isolated_home, practice)
+
+    if not source_kept:
+        source.unlink()
+    again = cli(isolated_home, practice, "backup")
+    assert again.returncode == 0, again.stderr
+    assert sorted(mirror.rglob(".*partial*")) == []
+    copy = mirror / "1" / "report.pdf"
+    if source_kept:
+        assert copy.read_bytes() == source.read_bytes()
+    else:
+        assert not copy.exists()
