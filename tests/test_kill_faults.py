@@ -123,8 +123,11 @@ def test_an_import_killed_at_any_step_leaves_none_or_all_of_the_file(
             assert now == whole
         else:  # only what a new practice is made with (the seeded settings, indicators)
             assert not any(now[t] for t in tables if t not in export.SEEDED_TABLES)
-    else:
-        assert expected == "none"  # killed before the new practice was committed
+    else:  # killed before the new practice itself was committed: it holds nothing
+        assert expected == "none"
+        said = cli(isolated_home, target, "check")
+        assert "no practice has been created" in said.stdout + said.stderr
+        assert "Traceback" not in said.stderr
 
     # The same import run again finishes (the killed one's lock died with it), or says
     # plainly that it already happened; either way the practice is the whole file.
