@@ -24,9 +24,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import signal
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from .faults import crash_point  # noqa: F401 - its old home; callers may still import it here
 
 #: Most file systems refuse a file name longer than this many bytes.
 NAME_MAX = 255
@@ -140,10 +141,3 @@ def partial_owner(path: Path) -> tuple[str, int | None] | None:
     if head and tail.isdigit():
         return head, int(tail)
     return name, None
-
-
-def crash_point(name: str) -> None:
-    """Test hook: kill this process outright (as a power cut would) when the environment
-    variable COACHDESK_TEST_KILL_AT names this point. Does nothing otherwise."""
-    if os.environ.get("COACHDESK_TEST_KILL_AT") == name:
-        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))

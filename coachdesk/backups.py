@@ -69,6 +69,7 @@ from .backup_names import (  # noqa: F401 - parse_name, name_stem: part of this 
     to_utc,
     utcnow,
 )
+from .faults import crash_point
 from .debris import STALE_PARTIAL, clean_debris, clean_debris_in  # noqa: F401
 from .report_mirror import MIRROR, bring_back_reports, mirror_reports, mirrored_reports  # noqa: F401
 from .errors import CorruptDatabaseError, NotADatabaseError, StorageError, ValidationError
@@ -300,6 +301,7 @@ def _rotate(folder: Path, stem: str, now: datetime, protect: Path | Sequence[Pat
             old.path.unlink()
         except OSError as exc:  # best effort: an old backup left behind harms nothing
             log.warning("could not remove an old backup (%s)", exc.strerror or type(exc).__name__)
+        crash_point("rotate:after-delete")
 
 
 # -- making one ---------------------------------------------------------------------------
@@ -453,6 +455,7 @@ def backup_now(db_path: Path | str, *, kind: str = MANUAL, second_folder: Path |
         dest = _free_name(folder, db_path.stem, now, kind)
         _write_verified(db_path, dest)
         log.info("backup written (%s)", kind)
+        crash_point("backup:before-rotation")
         if rotate:
             _rotate(folder, db_path.stem, now, protect=dest, second=False)
         warnings: list[str] = []

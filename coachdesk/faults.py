@@ -1,5 +1,6 @@
-"""What SQLite or the drive refuses while a practice file is opened, checked or upgraded,
-as plain ``StorageError`` sentences; damage is the only thing called damage.
+"""Fault handling: what SQLite or the drive refuses while a practice file is opened,
+checked or upgraded, as plain ``StorageError`` sentences (damage is the only thing called
+damage), and the engine's one crash hook for tests (``crash_point``).
 
 Kept apart from ``storage`` (which re-exports these names) so the mapping can be read and
 tested on its own.
@@ -8,7 +9,9 @@ tested on its own.
 from __future__ import annotations
 
 import errno
+import os
 import shutil
+import signal
 from pathlib import Path
 
 from .errors import (
@@ -18,6 +21,24 @@ from .errors import (
     ReadOnlyDatabaseError,
     StorageError,
 )
+
+
+#: The environment variable naming the ``crash_point`` at which a test's child process dies.
+KILL_AT_ENV = "COACHDESK_TEST_KILL_AT"
+
+
+def crash_point(name: str) -> None:
+    """Test hook: kill this process outright (SIGKILL, as a power cut or ``kill -9`` would:
+    no ``finally``, no ``atexit``, no flush) when the environment variable
+    ``COACHDESK_TEST_KILL_AT`` equals ``name``. Does nothing otherwise; unset, it costs one
+    dictionary lookup.
+
+    Points are named '<operation>:<step>', e.g. 'copy:before-replace',
+    'backup:before-rotation', 'import:rows-inserted', 'migrate:before-commit',
+    'erase:after-commit' (tests/test_kill_faults.py lists them all).
+    """
+    if os.environ.get(KILL_AT_ENV) == name:
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
 
 #: below this much free space (MB), a drive error while opening is taken for a full disk:

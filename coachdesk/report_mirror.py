@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterable
 
 from . import paths
+from .faults import crash_point
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def copy_missing(src_root: Path, dest_root: Path) -> int:
     """Copy every file under ``src_root`` that ``dest_root`` lacks (same relative path and
     size counts as there). Returns how many were copied; raises OSError."""
     copied = 0
+    clean_partials(dest_root)
     if not src_root.is_dir():
         return 0
     for src in sorted(src_root.rglob("*.pdf")):
@@ -75,11 +77,44 @@ def copy_missing(src_root: Path, dest_root: Path) -> int:
         if dest.exists() and dest.stat().st_size == src.stat().st_size:
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f".{dest.name}.partial")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dest)
+        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
+        try:
+            shutil.copyfile(src, tmp)
+            crash_point("mirror:before-replace")
+            os.replace(tmp, dest)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         copied += 1
     return copied
+
+
+def clean_partials(root: Path) -> int:
+    """Remove the unfinished copies ('.<name>.pdf.<pid>.partial') under ``root`` that a
+    process killed while copying left (its id no longer runs, or untouched for
+    ``debris.STALE_PARTIAL``); a copy being made right now stays. Returns how many went.
+
+    Such a copy is part of a client's report: left, it would outlive the client's erasure.
+    """
+    from .backup_names import partial_owner
+    from .debris import _is_debris
+
+    removed = 0
+    try:
+        candidates = [p for p in Path(root).rglob(".*.partial") if p.is_file()]
+    except OSError:
+        return 0
+    for path in candidates:
+        owner = partial_owner(path)
+        if owner is None or not _is_debris(path, owner[1]):
+            continue
+        try:
+            path.unlink()
+            removed += 1
+        except OSError as exc:
+            log.warning("could not remove a left-over partial report copy (%s)",
+                        exc.strerror or type(exc).__name__)
+    return removed
 
 
 def mirror_reports(db_path: Path | str, folder: Path) -> str | None:

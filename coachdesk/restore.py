@@ -23,7 +23,7 @@ write-ahead log (-wal), or the restored one. The steps, in this order:
 5. One ``os.replace`` swaps it in (atomic on one file system); the folder entry is
    flushed; a -shm SQLite may have left is removed after.
 
-Each step calls ``backup_names.crash_point`` so the tests can kill it there.
+Each step calls ``faults.crash_point`` so the tests can kill it there.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import backups, paths, storage
-from .backup_names import crash_point, name_stem, temp_name, to_utc, utcnow
+from .backup_names import name_stem, temp_name, to_utc, utcnow
+from .faults import crash_point
 from .errors import (
     CorruptDatabaseError,
     DiskFullError,

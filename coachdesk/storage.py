@@ -41,6 +41,7 @@ from . import migrations, paths  # noqa: F401 - paths: callers reach storage.pat
 from .faults import (  # noqa: F401 - part of storage's interface
     LOW_SPACE_MB,
     _read_only_message,
+    crash_point,
     disk_full_message,
     free_mb,
     open_fault,
@@ -352,15 +353,21 @@ def _open_engine(path: Path, state: FileState, migrate: bool) -> Engine:
     head = migrations.head_revision()
     if migrate and state.revision != head:
         backup = backup_file(path, reason="pre-migration") if state.has_tables else None
+        crash_point("migrate:after-backup")
         engine = make_engine(path)
         try:
             with engine.connect() as conn:
                 # Python's sqlite3 runs DDL outside any transaction unless one
                 # is opened explicitly: without this BEGIN a migration failing
-                # half-way would leave the file half-migrated for good.
+                # half-way would leave the file half-migrated for good. SQLite's DDL
+                # is transactional, so every revision (batch table copies included)
+                # commits together or not at all: a kill before the commit leaves the
+                # old file, and the next open redoes the whole upgrade.
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
                 migrations.upgrade(conn)
+                crash_point("migrate:before-commit")
                 conn.commit()
+            crash_point("migrate:after-commit")
         except Exception as exc:
             engine.dispose()
             fault = open_fault(exc, path)
@@ -494,8 +501,6 @@ def copy_database(src: Path, dest: Path) -> Path:
     ``dest`` either keeps what it was or is the whole, flushed copy (see ``write_copy``
     for what the copy holds and the errors raised).
     """
-    from .backup_names import crash_point
-
     src, dest = Path(src), Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = write_copy(src, dest)

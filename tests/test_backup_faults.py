@@ -2,7 +2,7 @@
 killed copy, a full disk, '//' paths, long names, a folder that cannot be written.
 
 The kill tests run ``restore_backup`` in a child process that kills itself (SIGKILL)
-at a named point (``COACHDESK_TEST_KILL_AT``, see ``backup_names.crash_point``), then
+at a named point (``COACHDESK_TEST_KILL_AT``, see ``faults.crash_point``), then
 compare the practice's whole content (``iterdump``) with the old and the new one.
 """
 

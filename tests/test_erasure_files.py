@@ -202,7 +202,7 @@ def test_a_kill_after_the_commit_leaves_the_files_listed_and_the_next_open_delet
     assert all(p.is_file() for p in files)
     db.close()
 
-    env = dict(os.environ, COACHDESK_FAULT_POINT="erase-committed",
+    env = dict(os.environ, COACHDESK_TEST_KILL_AT="erase:after-commit",
                COACHDESK_HOME=str(isolated_home), PYTHONPATH=str(ROOT))
     child = subprocess.run([sys.executable, "-c", CHILD, str(db.path), str(cid)], cwd=ROOT,
                            env=env, capture_output=True, text=True, timeout=120)

@@ -32,8 +32,6 @@ coach to erase.
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +40,7 @@ from pathlib import Path
 from sqlalchemy import and_, delete, func, select
 
 from ..errors import CoachDeskError, ValidationError
+from ..faults import crash_point
 from ..models import Client, ClientStatus, Engagement, EngagementStatus, Organization
 from .. import report_mirror, tempfiles
 from ..storage import Database, connect_read_only
@@ -254,12 +253,6 @@ def _hand_over(db: Database, shared) -> tuple[list[Path], list[Path]]:
     return deletable, kept
 
 
-def _fault_point(name: str) -> None:
-    """Tests: end the process here, as a crash or a kill would (COACHDESK_FAULT_POINT)."""
-    if os.environ.get("COACHDESK_FAULT_POINT") == name:
-        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
-
-
 def erase_client(db: Database, client_id: int) -> EraseResult:
     """Delete the client and everything that belongs to them, for good.
 
@@ -298,7 +291,7 @@ def erase_client(db: Database, client_id: int) -> EraseResult:
             s.flush()
         finally:
             conn.exec_driver_sql("PRAGMA secure_delete=OFF")
-    _fault_point("erase-committed")
+    crash_point("erase:after-commit")
     left = [p for p in practice_files.complete_pending(db) if p in set(to_delete)]
     removed = max(0, existing - len(left))
     tempfiles.empty()  # previews (a worksheet with the client's private notes)

@@ -36,6 +36,7 @@ from .. import migrations
 from . import import_rules
 from .. import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from ..errors import CoachDeskError, ValidationError
+from ..faults import crash_point
 from ..files import atomic_write
 from ..storage import Database
 from .json_values import column_kind as _kind
@@ -569,6 +570,7 @@ def import_checked(db: Database, ready: dict[str, list[dict]], name: str = "The 
                 counts[table.name] = len(rows)
                 if progress:
                     progress(done, len(todo), table.name)
+            crash_point("import:rows-inserted")
     except IntegrityError as exc:
         detail = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0]
         raise ValidationError(
@@ -578,5 +580,6 @@ def import_checked(db: Database, ready: dict[str, list[dict]], name: str = "The 
         detail = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0]
         raise CoachDeskError(
             f"CoachDesk could not import {name} ({detail}); nothing was imported.") from None
+    crash_point("import:after-commit")
     search_rows = rebuild_index(db) if has_index(db) else 0
     return ImportSummary(rows=counts, search_rows=search_rows)
