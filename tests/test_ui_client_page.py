@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from coachdesk.models import ClientStatus, EngagementStatus
 from coachdesk.services import clients, engagements, organizations, sponsors
@@ -230,3 +230,35 @@ def test_edit_engagement_by_double_click(qtbot, page, demo_db):
     updated = engagements.get(demo_db, e.id)
     assert updated.sessions_agreed == 14 and updated.pro_bono and updated.fee_cents is None
     assert updated.end_date >= updated.start_date - timedelta(days=0)
+
+
+def test_each_client_page_shows_that_clients_own_details_and_saves_no_other(qtbot, win):
+    """The page stays when the coach goes from client to client: every field must show the
+    client opened now. A client without an organization opened after one with showed (and,
+    at the next autosave, saved) the other client's organization, which then printed on
+    the sponsor report."""
+    db = win.ctx.db
+    clients.create(db, "Nadia Without-Organization", phone="+44 20 7946 0000")
+    page = win.client_page
+    rows = sorted(clients.list_rows(db, include_archived=True), key=lambda r: r.name)
+    assert any(clients.get(db, r.id).organization_id is None for r in rows)
+    assert any(clients.get(db, r.id).organization_id is not None for r in rows)
+    for row in rows:  # alphabetical: clients with and without one follow each other
+        win.open_client(row.id)
+        c = clients.get(db, row.id)
+        shown = {"name": page.name.text(), "email": page.email.text(),
+                 "job_title": page.job_title.text(), "phone": page.phone.text(),
+                 "organization_id": page.organization.value(),
+                 "organization": page.organization.combo.currentText(),
+                 "background": page.background.toPlainText()}
+        org = organizations.get(db, c.organization_id).name if c.organization_id else "— none —"
+        assert shown == {"name": c.name, "email": c.email, "job_title": c.job_title,
+                         "phone": c.phone, "organization_id": c.organization_id,
+                         "organization": org, "background": c.background}, c.name
+    nadia = next(r.id for r in rows if r.name == "Nadia Without-Organization")
+    win.open_client(nadia)
+    page.phone.setFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), " ext 12")  # an edit: the page saves itself
+    page.saver.flush()
+    saved = clients.get(db, nadia)
+    assert saved.phone.endswith("ext 12") and saved.organization_id is None

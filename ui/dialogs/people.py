@@ -23,6 +23,9 @@ from ..context import AppContext
 from .base import FormDialog, StayOpen
 
 
+KEEP = object()  # PickerWithNew.reload: keep the record selected now
+
+
 class PickerWithNew(QWidget):
     """A combo of existing records with a “New…” button that creates one inline.
 
@@ -81,8 +84,12 @@ class PickerWithNew(QWidget):
     def create_dialog(self) -> FormDialog:  # pragma: no cover
         raise NotImplementedError
 
-    def reload(self, select: int | None = None) -> None:
-        current = self.value() if select is None else select
+    def reload(self, select: int | None | object = KEEP) -> None:
+        """List the records again and select ``select`` (a record id, or None for
+        "— none —"); without it, the record selected now stays selected. An explicit None
+        is "none": a page showing a client without an organization after one with
+        must not keep the other client's (it was then saved to this one)."""
+        current = self.value() if select is KEEP else select
         self.combo.blockSignals(True)
         self.combo.clear()
         self.combo.addItem(self.none_label, None)
