@@ -26,6 +26,7 @@ import email.policy
 import email.utils
 import hashlib
 import ipaddress
+import logging
 import os
 import smtplib
 import socket
@@ -55,6 +56,8 @@ PLAIN_LOGIN_REFUSED = (
     "(localhost).")
 
 # RFC 5322 wants CRLF line ends and 78-character folding: the SMTP policy does both.
+log = logging.getLogger(__name__)
+
 POLICY = email.policy.SMTP
 
 
@@ -338,9 +341,21 @@ def set_smtp_settings(db, settings: SmtpSettings) -> SmtpSettings:
     return clean
 
 
-def _keyring_error(exc: Exception) -> CoachDeskError:
-    return CoachDeskError("The system keyring could not be used to keep the mail password "
-                          f"({exc}). The password was not saved.")
+_KEYRING_SENTENCES = {
+    "keep": "The system's keyring, where CoachDesk keeps the mail password, cannot be used on "
+            "this computer, so the password was not kept.",
+    "read": "The mail password could not be read from the system's keyring (it cannot be "
+            "used on this computer just now).",
+    "remove": "The old mail password could not be removed from the system's keyring (it "
+              "cannot be used on this computer just now).",
+}
+
+
+def _keyring_error(exc: Exception, action: str) -> CoachDeskError:
+    """A plain sentence for a keyring that failed at ``action`` ("keep", "read" or
+    "remove"); the keyring's own text (backend names, package advice) is not shown; the log keeps its kind."""
+    log.warning("the system keyring failed (%s)", type(exc).__name__)
+    return CoachDeskError(_KEYRING_SENTENCES[action])
 
 
 def set_smtp_password(user: str, password: str) -> None:
@@ -353,7 +368,7 @@ def set_smtp_password(user: str, password: str) -> None:
     try:
         keyring.set_password(KEYRING_SERVICE, user, password)
     except KeyringError as exc:
-        raise _keyring_error(exc) from exc
+        raise _keyring_error(exc, "keep") from exc
 
 
 def get_smtp_password(user: str) -> str | None:
@@ -365,7 +380,7 @@ def get_smtp_password(user: str) -> str | None:
     try:
         return keyring.get_password(KEYRING_SERVICE, user)
     except KeyringError as exc:
-        raise _keyring_error(exc) from exc
+        raise _keyring_error(exc, "read") from exc
 
 
 def delete_smtp_password(user: str) -> None:
@@ -377,7 +392,7 @@ def delete_smtp_password(user: str) -> None:
     except PasswordDeleteError:
         pass
     except KeyringError as exc:
-        raise _keyring_error(exc) from exc
+        raise _keyring_error(exc, "remove") from exc
 
 
 # -- sending --------------------------------------------------------------------------------

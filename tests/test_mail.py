@@ -339,9 +339,15 @@ def test_a_missing_keyring_is_a_clear_message(memory_keyring, monkeypatch):
         raise NoKeyringError("No recommended backend was available.")
 
     monkeypatch.setattr(memory_keyring, "set_password", broken)
+    monkeypatch.setattr(memory_keyring, "get_password", broken)
     with pytest.raises(CoachDeskError) as err:
         mail.set_smtp_password("sam", "secret")
-    assert "keyring" in str(err.value) and "not saved" in str(err.value)
+    assert "keyring" in str(err.value) and "was not kept" in str(err.value)
+    assert "backend" not in str(err.value)  # the keyring's own advice is not the coach's
+    with pytest.raises(CoachDeskError) as err:
+        mail.get_smtp_password("sam")  # sending: nothing was typed, nothing "not saved"
+    assert "could not be read" in str(err.value) and "not kept" not in str(err.value)
+    assert "backend" not in str(err.value)
 
 
 def test_starttls_asked_of_a_server_without_it_is_explained(tmp_path, pdf, smtp_server):

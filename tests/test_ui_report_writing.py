@@ -194,7 +194,7 @@ def test_the_draft_ends_once_the_report_has_gone_out(qtbot, window, demo_db, mon
     assert report_drafts.get(demo_db, eid).coach_summary == SUMMARY  # previewing is not sending
     preview.save_as(str(tmp_path / "sent.pdf"))
     assert report_drafts.get(demo_db, eid) is None
-    assert "has gone out" in dialog.draft_status.text()
+    assert "This report is made" in dialog.draft_status.text()
     (entry,) = report_log.entries(demo_db, eid)
     assert entry.coach_summary == SUMMARY  # the log keeps the words
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)

@@ -270,3 +270,44 @@ def test_a_clients_profile_not_saved_yet_can_be_kept_in_a_file_when_leaving(
     assert "Background:\n" in text and CANARY in text and "E-mail:\n" in text
     other.rollback()
     other.close()
+
+
+def test_try_again_says_it_tried_and_leaving_without_the_text_stops_the_keeps_trying(
+        qtbot, busy_win):
+    win = busy_win
+    page = win.session_page
+    _session_with_typing(qtbot, win)
+    other = _hold_the_lock(win.ctx.db)
+    answers = iter(["retryButton", "discardButton"])
+    asked = []
+
+    def answer(box):
+        asked.append(box.text())
+        box.findChild(QPushButton, next(answers)).click()
+        if len(asked) == 1:  # the next box comes once this one has gone
+            state.update(when_modal_named("leaveUnsavedQuestion", answer))
+
+    from test_ui_first_hour import when_modal_named
+
+    state = when_modal_named("leaveUnsavedQuestion", answer)
+    qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=10000)
+    assert not asked[0].startswith("Tried again")
+    assert asked[1].startswith("Tried again: still not written.")  # the retry was real
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is not page)
+    assert win.statusBar().currentMessage() == ("The text that was not saved yet was left "
+                                                "out, as you chose.")
+    other.rollback()
+    other.close()
+
+
+def test_a_failing_save_is_tried_at_least_every_five_seconds(qtbot):
+    """Once the other program lets go, the text is saved within seconds, not after a
+    back-off of half a minute (a coach who stopped typing saw "retrying" for 25 s)."""
+    saver = AutoSaver(lambda: False)
+    intervals = []
+    for _ in range(8):
+        saver.changed()
+        saver.flush()
+        intervals.append(saver._retry.interval())
+    assert intervals[:3] == [1000, 2000, 4000] and max(intervals) == 5000

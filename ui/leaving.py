@@ -80,15 +80,19 @@ def unsaved_text(page: QWidget) -> str:
     return "\n\n".join(parts)
 
 
-def ask_unsaved(parent: QWidget, page: QWidget) -> str:
+def ask_unsaved(parent: QWidget, page: QWidget, tried_again: int = 0) -> str:
     """Text typed on ``page`` could not be saved (the file busy, the disk full). Returns
-    "retry", "file" (save the typing to a file first), "discard" or "stay" (Esc)."""
+    "retry", "file" (save the typing to a file first), "discard" or "stay" (Esc).
+    ``tried_again``: how many "Try again" have just failed (the box says so)."""
     box = QMessageBox(parent)
     box.setObjectName(UNSAVED_NAME)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Not saved yet")
-    box.setText("What you typed here is not saved yet: the practice file could not be "
-                "written (another program is using it, or the disk is full).")
+    again = ("" if not tried_again else
+             f"Tried again{'' if tried_again == 1 else f' ({tried_again} times)'}: still "
+             "not written. ")
+    box.setText(again + "What you typed here is not saved yet: the practice file could not "
+                "be written (another program is using it, or the disk is full).")
     box.setInformativeText("Try again, keep a copy of the text in a file of your choice, or "
                            "leave without it.")
     buttons = {}
@@ -109,14 +113,15 @@ def save_text_to_file(parent: QWidget, text: str, target: str | None = None) -> 
     when written."""
     from pathlib import Path
 
-    from PySide6.QtWidgets import QFileDialog
-
     from coachdesk.errors import CoachDeskError
     from coachdesk.files import atomic_write
 
-    path = target or QFileDialog.getSaveFileName(parent, "Save the text to a file",
-                                                 "CoachDesk — not saved yet.txt",
-                                                 "Text files (*.txt)")[0]
+    from .files import ask_save_path, remember_folder
+
+    # opened in Documents (or where such a file went last), never the program's folder
+    path = target or ask_save_path(parent, "unsaved-text", "Save the text to a file",
+                                   "CoachDesk — not saved yet.txt", "Text files (*.txt)",
+                                   ".txt")
     if not path:
         return False
     try:
@@ -125,6 +130,7 @@ def save_text_to_file(parent: QWidget, text: str, target: str | None = None) -> 
     except CoachDeskError as exc:
         QMessageBox.warning(parent, "Save the text to a file", as_plain(str(exc)))
         return False
+    remember_folder("unsaved-text", Path(path).parent)
     return True
 
 
@@ -133,16 +139,21 @@ def may_leave(parent: QWidget, page: QWidget, stay) -> bool:
     be written is not dropped unseen (try again / save it to a file / leave without it),
     and a refused value is asked about. True to go on; False (after ``stay()``) to stay."""
     page.leave()
+    tries = 0
     while unsaved_savers(page):
-        answer = ask_unsaved(parent, page)
+        answer = ask_unsaved(parent, page, tried_again=tries)
         if answer == "retry":
             page.leave()
+            tries += 1
             continue
         if answer == "file" and save_text_to_file(parent, unsaved_text(page)):
             answer = "discard"
         if answer == "discard":
             for saver in unsaved_savers(page):
                 saver.discard()
+            ctx = getattr(page, "ctx", None)
+            if ctx is not None:  # no more "keeps trying": nothing is tried any more
+                ctx.say("The text that was not saved yet was left out, as you chose.")
             break
         if answer == "stay":
             stay()

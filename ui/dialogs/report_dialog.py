@@ -358,7 +358,8 @@ class ReportDialog(QDialog):
         self.saver.discard()
         self.draft_retry.stop()
         self.draft_kept = self.built_draft
-        self._draft_say("This report has gone out: its words are kept with it under Earlier "
+        # "made", not "gone out": an e-mail may still wait in the outbox, which says so itself
+        self._draft_say("This report is made: its words are kept with it under Earlier "
                         "reports, and the next report starts fresh.")
 
     # -- the coach's name, the sponsor's address ---------------------------------------------------

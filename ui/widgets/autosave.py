@@ -8,7 +8,7 @@ Nothing counts as saved before the save says so: the unsaved state clears only a
 ``save()`` returned without a fault. A save that could not be written (another program
 holds the file, the disk is full: ``save()`` returns False or raises) keeps the text on
 screen and unsaved, emits ``failed`` (pages show "Not saved yet — retrying") and tries
-again after 1, 2, 4 … up to 30 seconds, until it works. Each try waits at most
+again after 1, 2, 4, then every 5 seconds, until it works. Each try waits at most
 ``SAVE_PATIENCE_MS`` for another program's lock (``storage.patience``), so the window
 never freezes for the engine's full busy timeout while a sync client holds the file.
 """
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 SAVE_DELAY_MS = 400
 RETRY_FIRST_MS = 1000
-RETRY_MAX_MS = 30000
+RETRY_MAX_MS = 5000  # saved within ~5 s of the other program letting go
 SAVE_PATIENCE_MS = 250  # the longest the GUI thread waits for a lock at one try
 
 
