@@ -410,3 +410,17 @@ def test_discarding_on_close_is_asked_only_when_the_draft_cannot_be_kept(
     qtbot.keyClick(report_dialog, Qt.Key.Key_Escape)
     assert asked and "could not be kept as a draft" in asked[0] and "busy" in asked[0]
     assert not report_dialog.isVisible()  # the coach chose to close and lose them
+
+
+@pytest.mark.parametrize("recipient,shown", [
+    ("Katrin Vogel <k.vogel@example.org>", "Katrin Vogel"),
+    ('"Vogel, Katrin" <k.vogel@example.org>', "Vogel, Katrin"),
+    ("k.vogel@example.org", "k.vogel@example.org"),
+    ("<k.vogel@example.org>", "k.vogel@example.org"),
+    ("<i>Sponsor</i> <s@example.org>", "<i>Sponsor</i>"),  # the first '<' was eaten
+    ("<b>Sponsor", "<b>Sponsor"),
+])
+def test_earlier_reports_name_the_recipient_as_written(recipient, shown):
+    from ui.dialogs.report_earlier import _recipient_name
+
+    assert _recipient_name(recipient) == shown

@@ -61,9 +61,13 @@ def period_short(start: date, end: date) -> str:
 
 
 def _recipient_name(recipient: str) -> str:
-    """'Katrin Vogel' from 'Katrin Vogel <k.vogel@…>'; the address alone when no name."""
-    name, _, address = recipient.partition("<")
-    return name.strip() or address.rstrip(">").strip() or recipient.strip()
+    """'Katrin Vogel' from 'Katrin Vogel <k.vogel@…>'; the address alone when no name. The
+    address is what follows the *last* '<' (a name may hold '<' itself: '<i>Sponsor</i>')."""
+    text = recipient.strip()
+    if not text.endswith(">") or "<" not in text:
+        return text
+    name, _, address = text.rpartition("<")
+    return name.strip().strip('"').strip() or address.rstrip(">").strip() or text
 
 
 @plain_tips
