@@ -93,6 +93,9 @@ KIND_LABELS = {
 }
 
 KEEP_DAYS, KEEP_WEEKS, KEEP_MONTHS = 7, 4, 12
+# The newest few whatever their day: quitting three times a day keeps the morning's copy
+# (a mistake made at noon and noticed at five is not in it).
+KEEP_RECENT = 3
 SAFETY_KEEP = 5
 DAILY_INTERVAL = timedelta(days=1)
 
@@ -252,8 +255,8 @@ def unplaceable(backups: Sequence[BackupInfo], now: datetime) -> set[int]:
 def plan_rotation(backups: Sequence[BackupInfo], now: datetime) -> tuple[list[BackupInfo], list[BackupInfo]]:
     """Split one folder's backups into (keep, delete), both newest first.
 
-    ``now``: aware, or naive local time. Regular backups: the newest of each of the
-    ``KEEP_DAYS`` most recent days that have one, of each of the ``KEEP_WEEKS`` most
+    ``now``: aware, or naive local time. Regular backups: the ``KEEP_RECENT`` newest, and
+    the newest of each of the ``KEEP_DAYS`` most recent days that have one, of each of the ``KEEP_WEEKS`` most
     recent ISO weeks, and of each of the ``KEEP_MONTHS`` most recent months (days in the
     computer's current zone). Safety copies: the newest ``SAFETY_KEEP``. Backups the
     clock cannot place (see ``unplaceable``) are all kept and take no one's slot, so a
@@ -277,6 +280,7 @@ def plan_rotation(backups: Sequence[BackupInfo], now: datetime) -> tuple[list[Ba
             seen.append(key)
             keep_ids.add(id(b))
 
+    keep_ids.update(id(b) for b in regular[:KEEP_RECENT])
     newest_per(lambda d: d.date(), KEEP_DAYS)
     newest_per(lambda d: d.isocalendar()[:2], KEEP_WEEKS)
     newest_per(lambda d: (d.year, d.month), KEEP_MONTHS)

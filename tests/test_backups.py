@@ -78,12 +78,14 @@ def test_several_backups_a_day_keep_the_newest_and_safety_copies_stand_apart():
     manual = fake(day.replace(hour=18), backups.MANUAL)
     safety = [fake(day - timedelta(days=40 + i), backups.PRE_MIGRATION) for i in range(8)]
     keep, delete = plan_rotation(regular + [manual] + safety, now=day.replace(hour=20))
-    assert manual in keep and not set(regular) & set(keep)
+    # The KEEP_RECENT (3) newest stay, whatever their day: the morning's copy goes only
+    # once three newer ones exist (a mistake made at noon is not in it).
+    assert manual in keep and set(regular) & set(keep) == {regular[1], regular[2]}
     # The newest 5 safety copies stay although they are older than any regular backup...
     assert [b for b in keep if b.is_safety] == sorted(safety, key=lambda b: b.when, reverse=True)[:5]
     # ...and they do not count against the regular ones.
-    assert sum(1 for b in keep if not b.is_safety) == 1
-    assert len(delete) == 3 + 3
+    assert sum(1 for b in keep if not b.is_safety) == 3
+    assert len(delete) == 1 + 3
 
 
 def test_a_backup_dated_in_the_future_does_not_push_todays_out():
@@ -154,9 +156,12 @@ def test_second_folder_gets_a_verified_copy_and_is_rotated_too(practice, tmp_pat
     assert names_in(copy) == names_in(practice)
     listed = backups.backup_files(practice, usb)
     assert {(b.path, b.in_second_folder) for b in listed} == {(info.path, False), (copy, True)}
-    # A second backup the same day replaces the first in both folders.
-    later = backups.backup_now(practice, second_folder=usb, now=now + timedelta(hours=1))
-    assert sorted(p.name for p in usb.glob("*.db")) == [later.path.name]
+    # Three more the same day: the first goes in both folders (the newest three stay).
+    later = [backups.backup_now(practice, second_folder=usb, now=now + timedelta(hours=h))
+             for h in (1, 2, 3)]
+    assert sorted(p.name for p in usb.glob("*.db")) == sorted(b.path.name for b in later)
+    assert sorted(b.path.name for b in backups.backup_files(practice)) == sorted(
+        b.path.name for b in later)
 
 
 def test_an_unplugged_second_folder_is_reported_but_the_backup_is_made(practice, tmp_path):
