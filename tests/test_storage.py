@@ -569,12 +569,13 @@ def test_restore_refuses_bad_backups_and_leaves_the_file(demo_file, tmp_path):
     assert storage.list_backups(demo_file) == []
 
 
-def test_backups_on_one_day_keep_only_the_newest(demo_file):
-    """Rotation (tested in full in test_backups.py): one day keeps its newest backup."""
-    made = [storage.backup_file(demo_file) for _ in range(3)]
+def test_backups_on_one_day_keep_the_three_newest(demo_file):
+    """Rotation (tested in full in test_backups.py): one day keeps its three newest backups
+    (backups.KEEP_RECENT), older ones of that day go."""
+    made = [storage.backup_file(demo_file) for _ in range(5)]
     assert len(set(made)) == len(made), "each backup gets its own name"
-    assert storage.list_backups(demo_file) == [made[-1]]
-    assert not any(p.exists() for p in made[:-1])
+    assert storage.list_backups(demo_file) == made[:-4:-1]  # newest first
+    assert not any(p.exists() for p in made[:-3])
 
 
 def test_latest_good_backup_skips_damaged_ones(demo_file):
