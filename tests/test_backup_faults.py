@@ -148,6 +148,24 @@ def test_partial_copies_of_a_killed_process_are_removed_by_the_next_backup(pract
     assert [p for f in folders for p in f.iterdir() if ".partial" in p.name] == []
 
 
+@pytest.mark.parametrize("kill_at", ["copy:before-replace", "restore:after-staging"])
+def test_partial_copies_of_a_killed_process_are_removed_when_the_practice_opens(
+        practice, kill_at):
+    """'Clean them up at start': the next open removes them, before any backup."""
+    from coachdesk.services import practice_files
+
+    made = backups.backup_now(practice)
+    assert run_restore(made.path, practice, kill_at).returncode == -signal.SIGKILL
+    folders = (practice.parent, paths.backup_dir(practice))
+    assert [p for f in folders for p in f.iterdir() if ".partial" in p.name]
+    db = storage.open_database(practice)
+    try:
+        practice_files.on_open(db)  # what the app and every command do on opening
+    finally:
+        db.close()
+    assert [p for f in folders for p in f.iterdir() if ".partial" in p.name] == []
+
+
 def test_only_this_practices_dead_partials_are_removed(practice, tmp_path, monkeypatch):
     folder = paths.backup_dir(practice)
     folder.mkdir(parents=True, exist_ok=True)

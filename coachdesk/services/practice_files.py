@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from .. import paths, report_mirror, tempfiles
+from .. import debris, paths, report_mirror, tempfiles
 from ..errors import CoachDeskError
 from ..models import ReportLog, Setting
 from ..storage import Database
@@ -289,12 +289,17 @@ def link_or_copy(source: Path, dest: Path, digest: str | None = None) -> bool:
 
 def on_open(db: Database) -> list[str]:
     """What an opened practice needs before use: the private temp folders of CoachDesk
-    processes that are gone are removed, an erasure cut short is finished (its files
+    processes that are gone and the partial copies of a killed backup or upgrade are
+    removed, an erasure cut short is finished (its files
     deleted, the file compacted), and report PDFs kept in an earlier version's shared
     folder are adopted. Returns plain sentences about what could not be finished (for the
     status bar), usually none. Never raises."""
     notes = []
     tempfiles.clean_leftovers()
+    try:  # half-written copies of a backup or upgrade that was killed (issue 12, item 5)
+        debris.clean_debris(db.path)
+    except OSError as exc:
+        log.warning("leftover partial copies were not removed (errno %s)", exc.errno)
     try:
         left = complete_pending(db)
         if left:
