@@ -458,6 +458,9 @@ class ReportDialog(QDialog):
         """Write what happened to the last built report into the log (one entry per build)."""
         if self.built is None:
             return None
+        if self.ctx.read_only:  # the log is in the practice: the PDF went out, unlogged
+            self.ctx.say("This practice is read-only, so the report is not in its report log.")
+            return None
         rlog = log_module()
         recipient = self.recipient() if recipient is None else recipient
         if method in ("saved", "printed") and self.entry is not None:

@@ -8,7 +8,8 @@ Nothing counts as saved before the save says so: the unsaved state clears only a
 ``save()`` returned without a fault. A save that could not be written (another program
 holds the file, the disk is full: ``save()`` returns False or raises) keeps the text on
 screen and unsaved, emits ``failed`` (pages show "Not saved yet — retrying") and tries
-again after 1, 2, 4 … up to 30 seconds, until it works. Each try waits at most
+again after 1, 2, 4 … up to 30 seconds, until it works. A read-only practice is never retried
+(it will not become writable): the change is dropped and ``tell_read_only`` says so. Each try waits at most
 ``SAVE_PATIENCE_MS`` for another program's lock (``storage.patience``), so the window
 never freezes for the engine's full busy timeout while a sync client holds the file.
 """
@@ -21,6 +22,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from coachdesk import storage
+from coachdesk.errors import ReadOnlyDatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,8 @@ SAVE_DELAY_MS = 400
 RETRY_FIRST_MS = 1000
 RETRY_MAX_MS = 30000
 SAVE_PATIENCE_MS = 250  # the longest the GUI thread waits for a lock at one try
+#: where "This practice is read-only; nothing was changed." goes (ui.read_only sets it)
+tell_read_only: Callable[[str], None] | None = None
 
 
 class AutoSaver(QObject):
@@ -79,6 +83,11 @@ class AutoSaver(QObject):
         try:
             with storage.patience(SAVE_PATIENCE_MS):
                 done = self._save() is not False
+        except ReadOnlyDatabaseError as exc:  # never "retrying" forever: it cannot be saved
+            self.discard()
+            if tell_read_only is not None:
+                tell_read_only(str(exc))
+            return False
         except Exception:  # never a traceback, never the text: the engine hides values
             log.exception("saving failed; the text stays on screen and is tried again")
             done = False
