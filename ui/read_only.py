@@ -107,6 +107,7 @@ class ReadOnlyGuard(QObject):
         self.editing_pages = (window.client_page, window.session_page)
         self._changed: list[tuple[object, str]] = []
         self._heard: set[int] = set()
+        self.active = True  # False once given back: a menu enabling an action is heard no more
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
         kind = event.type()
@@ -129,8 +130,10 @@ class ReadOnlyGuard(QObject):
         top = widget.window()
         if isinstance(top, (QMessageBox, QFileDialog)) or type(top).__name__ == "QPrintDialog":
             return
+        if not self._mine(widget):
+            return  # another window (another practice's) is not this guard's
         self._lock_widget(widget)
-        for action in widget.actions():
+        for action in QWidget.actions(widget):  # a page may name its own "actions"
             self._lock_action(action)
 
     def lock_actions(self) -> None:
@@ -138,6 +141,8 @@ class ReadOnlyGuard(QObject):
             self._lock_action(action)
 
     def _lock_action(self, action: QAction) -> None:
+        if not self.active:
+            return
         writes = action.property("writes") or action.objectName() in WRITING_ACTIONS
         if writes and id(action) not in self._heard:  # a menu enabling it again
             self._heard.add(id(action))
@@ -181,6 +186,14 @@ class ReadOnlyGuard(QObject):
             widget.setEnabled(False)
             self._changed.append((widget, "enabled"))
 
+    def _mine(self, widget: QWidget) -> bool:
+        """``widget`` is in this window or in a dialog opened from it."""
+        while widget is not None:
+            if widget is self.window:
+                return True
+            widget = widget.parentWidget()
+        return False
+
     @staticmethod
     def _dialog_of(widget: QWidget) -> QDialog | None:
         top = widget.window()
@@ -193,6 +206,7 @@ class ReadOnlyGuard(QObject):
 
     def give_back(self) -> None:
         """Everything the guard changed, as it was (another practice, writable, is open)."""
+        self.active = False
         for thing, how in reversed(self._changed):
             if not isValid(thing):
                 continue
@@ -265,4 +279,7 @@ def _bar(window) -> QFrame:
     column.addWidget(bar)
     column.addWidget(old, 1)
     window.setCentralWidget(holder)
+    old.show()  # taken out and put back: shown again when the window already is
+    if window.isVisible():
+        holder.show()
     return bar
