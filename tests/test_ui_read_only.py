@@ -376,3 +376,29 @@ def test_file_open_offers_read_only_and_a_writable_practice_gives_everything_bac
     assert not window.client_page.name.isReadOnly()
     assert window.findChild(QAction, "actionNewClient").isEnabled()
     close_window(window)
+
+
+def test_start_up_through_open_practice_and_an_older_read_only_file(qtbot, practice, tmp_path):
+    """``open_practice`` (File → Open's start-up twin) opens it read-only too. A read-only file
+    from an older CoachDesk cannot be upgraded without writing: it is not opened, and the
+    coach is told in plain words to copy it first (nothing is written to it)."""
+    from test_upgrades import make_file_at
+
+    db, opened = ui_app.open_practice(practice, ask=Asked(db_problem.READ_ONLY))
+    assert db is not None and db.read_only and opened == practice
+    db.close()
+
+    old = make_file_at(tmp_path / "old" / "coachdesk.db", "0002_sessions")
+    for extra in ("-wal", "-shm"):
+        Path(f"{old}{extra}").unlink(missing_ok=True)
+    old.chmod(0o444)
+    before = sha(old)
+    asked = Asked(db_problem.READ_ONLY)
+    try:
+        db, _ = ui_app.open_practice(old, ask=asked)
+    finally:
+        old.chmod(0o600)
+    assert db is None
+    said = asked.calls[1]["message"]
+    assert "older CoachDesk" in said and "Copy it to a folder you can write to" in said
+    assert sha(old) == before

@@ -21,7 +21,7 @@ from typing import Callable
 from PySide6.QtCore import QLockFile, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from coachdesk import APP_NAME, logfile, paths, storage
+from coachdesk import APP_NAME, logfile, paths, storage, tempfiles
 from coachdesk.errors import (
     CoachDeskError,
     CorruptDatabaseError,
@@ -289,6 +289,8 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
         return 1
     read_only = database.read_only  # nothing is written: no erasure's leftovers, no demo
     notes = [] if read_only else practice_files.on_open(database)  # an erasure finished
+    if read_only:
+        tempfiles.clean_leftovers()  # gone processes' private temp folders: not the practice's
     if demo_data and not read_only and clients.count(database) == 0:
         _populate_demo(database)
 
