@@ -402,3 +402,35 @@ def test_start_up_through_open_practice_and_an_older_read_only_file(qtbot, pract
     said = asked.calls[1]["message"]
     assert "older CoachDesk" in said and "Copy it to a folder you can write to" in said
     assert sha(old) == before
+
+
+def test_a_report_from_a_read_only_practice_is_made_and_not_logged(qtbot, practice, boxes,
+                                                                   tmp_path):
+    """The report dialog: its choices work, nothing is kept as a draft or logged, and no
+    "Not saved yet" appears; the preview's PDF is made."""
+    from ui.dialogs.report_dialog import ReportDialog
+
+    window, _ = open_window(qtbot, practice)
+    db = window.ctx.db
+    from coachdesk.services import engagements
+
+    engagement = engagements.list_all(db)[0]
+    dialog = ReportDialog(window.ctx, engagement.id, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.summary.isReadOnly() and not dialog.date_from.edit.isReadOnly()
+    box = next(iter(dialog.section_boxes.values()))
+    assert box.isEnabled()
+    box.toggle()
+    qtbot.wait(700)
+    assert dialog.save_draft() and not dialog.draft_retry.isActive()
+    built = []
+    dialog.build(lambda path, data: built.append(path))
+    qtbot.waitUntil(lambda: bool(built), timeout=20000)
+    assert built[0].is_file()
+    assert dialog.record("saved") is None
+    assert "not in its report log" in window.statusBar().currentMessage()
+    dialog.reject()
+    assert boxes == []
+    close_window(window)

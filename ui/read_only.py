@@ -5,7 +5,8 @@ The one general place is a ``ReadOnlyGuard`` on the ``QApplication``: every widg
 shown while the practice is read-only (a page, a tab, a dialog opened later) is walked:
 
 - text editors (line, plain and rich text edits, spin and date boxes) become read-only; a
-  search or filter field stays usable (searching is reading);
+  search or filter field stays usable (searching is reading), and so do the one-line fields
+  of dialogs in ``READER_DIALOGS`` (a report's period, an ICF log's dates);
 - on the client and session pages and in dialogs that edit (any dialog not in
   ``READER_DIALOGS``), choices (combo boxes, check boxes, radio buttons, sliders) are
   disabled, except the ones that only choose what is shown (``VIEW_CHOICES``);
@@ -157,6 +158,8 @@ class ReadOnlyGuard(QObject):
         if isinstance(widget, _EDITORS):
             if kind in COMPOSING_DIALOGS or self._searching(widget):
                 return
+            if kind in READER_DIALOGS and not isinstance(widget, (QPlainTextEdit, QTextEdit)):
+                return  # a period's dates, an address to send to: choosing what to print
             if isinstance(widget, QLineEdit) and isinstance(widget.parent(),
                                                             (QComboBox, QAbstractSpinBox)):
                 return  # the box it belongs to is locked itself

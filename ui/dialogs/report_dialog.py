@@ -320,6 +320,8 @@ class ReportDialog(QDialog):
         self.saver.discard()
         self.draft_retry.stop()
         values = self.draft_values()
+        if self.ctx.read_only:  # choices made for this printout; none kept (the bar says so)
+            return True
         if self.draft_kept is None:  # the earlier draft could not be read: never overwrite it
             return not values["coach_summary"].strip() and not values["next_steps"].strip()
         if values == self.draft_kept:
