@@ -8,8 +8,7 @@ Nothing counts as saved before the save says so: the unsaved state clears only a
 ``save()`` returned without a fault. A save that could not be written (another program
 holds the file, the disk is full: ``save()`` returns False or raises) keeps the text on
 screen and unsaved, emits ``failed`` (pages show "Not saved yet — retrying") and tries
-again after 1, 2, 4 … up to 30 seconds, until it works. A read-only practice is never retried
-(it will not become writable): the change is dropped and ``tell_read_only`` says so. Each try waits at most
+again after 1, 2, 4 … up to 30 seconds, until it works. Each try waits at most
 ``SAVE_PATIENCE_MS`` for another program's lock (``storage.patience``), so the window
 never freezes for the engine's full busy timeout while a sync client holds the file.
 """
@@ -30,13 +29,17 @@ SAVE_DELAY_MS = 400
 RETRY_FIRST_MS = 1000
 RETRY_MAX_MS = 30000
 SAVE_PATIENCE_MS = 250  # the longest the GUI thread waits for a lock at one try
+
+
 #: where "This practice is read-only; nothing was changed." goes (ui.read_only sets it)
 tell_read_only: Callable[[str], None] | None = None
 
 
 class AutoSaver(QObject):
     """``save()`` returns False (or raises) when it could not write; anything else is a
-    save done (a refused field is the page's to show, the rest was written)."""
+    save done (a refused field is the page's to show, the rest was written). A read-only
+    practice is never retried (it will not become writable): the change is dropped and
+    ``tell_read_only`` says so."""
 
     saved = Signal()
     failed = Signal()  # a save could not be written: the text stays unsaved, a retry waits
