@@ -127,11 +127,14 @@ def write_fault(exc: Exception, path: Path) -> StorageError | None:
 
     SQLITE_BUSY / SQLITE_LOCKED (another connection held the lock past the busy timeout)
     → ``PracticeBusyError``; SQLITE_FULL → ``DiskFullError`` with the MB still free;
+    SQLITE_READONLY → ``ReadOnlyDatabaseError`` (``READ_ONLY_WRITE``, never retried);
     SQLITE_IOERR → ``StorageError``. The sentences never carry the statement or its values.
     """
     orig = getattr(exc, "orig", exc)
     name = getattr(orig, "sqlite_errorname", "") or ""
     text = str(orig).lower()
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return ReadOnlyDatabaseError(READ_ONLY_WRITE)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
         return PracticeBusyError("Another program is using the practice file (a sync client "
                                  "or a second copy of CoachDesk?), so this was not saved yet.")
@@ -148,12 +151,17 @@ def write_fault(exc: Exception, path: Path) -> StorageError | None:
     return None
 
 
-class Database:
-    """An open practice file. Services receive one; nothing opens its own."""
+READ_ONLY_WRITE = "This practice is read-only; nothing was changed."
 
-    def __init__(self, path: Path, engine: Engine):
+
+class Database:
+    """An open practice file. Services receive one; nothing opens its own. ``read_only``:
+    opened by ``open_read_only``; every write fails with ``ReadOnlyDatabaseError``."""
+
+    def __init__(self, path: Path, engine: Engine, read_only: bool = False):
         self.path = Path(path)
         self.engine = engine
+        self.read_only = read_only
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -406,7 +414,7 @@ def open_read_only(path: Path | str) -> Database:
             "upgraded. Copy it to a folder you can write to and open the copy.")
     engine = create_engine("sqlite://", creator=lambda: connect_read_only(path),
                            hide_parameters=True, poolclass=NullPool)
-    return Database(path, engine)
+    return Database(path, engine, read_only=True)
 
 
 # -- checks ----------------------------------------------------------------------

@@ -3,8 +3,9 @@
 Start-up problems each get their own plain message and a way out (``dialogs.db_problem``):
 the practice already open in another CoachDesk; a folder given with ``--db`` or
 ``COACHDESK_DB`` that does not exist; a 0-byte file (its backups are offered first, and a new
-practice is only made when the coach says so); a read-only file, folder or drive; a full disk;
-real damage, the only problem for which "Restore latest backup" is offered.
+practice is only made when the coach says so); a read-only file, folder or drive (which can
+be opened read-only: ``storage.open_read_only``, see ``ui.read_only``); a full disk; real
+damage, the only problem for which "Restore latest backup" is offered.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Callable
 from PySide6.QtCore import QLockFile, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from coachdesk import APP_NAME, logfile, paths, storage
+from coachdesk import APP_NAME, logfile, paths, storage, tempfiles
 from coachdesk.errors import (
     CoachDeskError,
     CorruptDatabaseError,
@@ -35,6 +36,7 @@ from coachdesk.services import clients
 from coachdesk.services import practice_files
 
 from . import one_language, theme
+from . import read_only as read_only_mode
 from .context import AppContext
 from .dialogs import db_problem
 from .main_window import MainWindow
@@ -171,6 +173,8 @@ def _open_loop(path: Path, ask, choose_file, *, take_lock: bool, explicit: bool 
             described = db_problem.describe_backup(backup) if backup else None
             if isinstance(exc, EmptyPracticeFileError):
                 choice = ask(str(exc), described, offer_new=True)
+            elif _read_only_file(exc, path):
+                choice = ask(str(exc), None, restorable=False, offer_read_only=True)
             elif not _restorable(exc):
                 choice = ask(str(exc), None, restorable=False)
             else:
@@ -183,6 +187,11 @@ def _open_loop(path: Path, ask, choose_file, *, take_lock: bool, explicit: bool 
                               else restore_exc.strerror or "a file error")
                     ask(f"The backup could not be restored: {reason}", None, restorable=False)
                 continue
+            if choice == db_problem.READ_ONLY:
+                opened = _open_read_only(path, ask, take_lock)
+                if opened is not None:
+                    return opened
+                continue
             if choice == db_problem.NEW and isinstance(exc, EmptyPracticeFileError):
                 accept_empty = True
                 continue
@@ -192,6 +201,38 @@ def _open_loop(path: Path, ask, choose_file, *, take_lock: bool, explicit: bool 
                     path, accept_empty, explicit = Path(chosen), False, False
                 continue
             return None, path, None
+
+
+def _read_only_file(exc: StorageError, path: Path) -> bool:
+    """A read-only file, folder or drive holding a practice (not a missing file in a
+    read-only folder: there is nothing to read)."""
+    return isinstance(exc, ReadOnlyDatabaseError) and path.is_file() and path.stat().st_size > 0
+
+
+def _open_read_only(path: Path, ask, take_lock: bool):
+    """The coach chose "Open read-only": (db, path, lock), or None after saying why not.
+
+    The lock: where one can be made beside the file (a chmod-444 file in a folder that can
+    be written), it is held as for any practice, so no restore or import replaces the file
+    while it is read, and it goes when the app closes; where nothing can be written (a
+    read-only folder or drive) there is none, and nothing can change the file there either.
+    """
+    lock = None
+    try:
+        if take_lock:
+            lock = InstanceLock(path)
+            if not lock.acquire():
+                if lock.error is not None:
+                    raise lock.error
+                lock = None
+                raise PracticeInUseError(ALREADY_OPEN)
+        return storage.open_read_only(path), path, lock
+    except StorageError as exc:
+        if lock is not None:
+            lock.release()
+        log.warning("cannot open the practice read-only (%s)", exc.__class__.__name__)
+        ask(str(exc), None, restorable=False)
+        return None
 
 
 def _make_folder(path: Path) -> None:
@@ -246,12 +287,16 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     database, path, lock = open_locked(paths.resolve_db_path(db), explicit=explicit)
     if database is None:
         return 1
-    notes = practice_files.on_open(database)  # temp leftovers gone, an erasure cut short finished
-    if demo_data and clients.count(database) == 0:
+    read_only = database.read_only  # nothing is written: no erasure's leftovers, no demo
+    notes = [] if read_only else practice_files.on_open(database)  # an erasure finished
+    if read_only:
+        tempfiles.clean_leftovers()  # gone processes' private temp folders: not the practice's
+    if demo_data and not read_only and clients.count(database) == 0:
         _populate_demo(database)
 
     ctx = AppContext(database, lock)
     window = MainWindow(ctx)
+    read_only_mode.follow(window)  # the bar, the title, editors and actions, when read-only
     fit.watch(window)  # every dialog it opens fits the screen
     window.show()
     if notes:  # what an earlier erasure could not finish yet: the truth, not silence
@@ -264,7 +309,8 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
             app.quit()
         QTimer.singleShot(0, probe)
     code = app.exec()
-    practice_files.on_close(ctx.db)  # private temp folder removed, a waiting compaction done
+    # Private temp folder removed, a waiting compaction done (not in a read-only practice).
+    practice_files.on_close(None if ctx.db.read_only else ctx.db)
     ctx.db.close()  # after a restore or a switch this is the file open at the end
     if ctx.lock is not None:
         ctx.lock.release()

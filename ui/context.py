@@ -23,6 +23,11 @@ class AppContext(QObject):
         #: the open practice file's one-instance lock (``ui.app.InstanceLock``), if any
         self.lock = lock
 
+    @property
+    def read_only(self) -> bool:
+        """The open practice was opened read-only (``storage.open_read_only``)."""
+        return bool(getattr(self.db, "read_only", False))
+
     def notify(self, what: str) -> None:
         self.data_changed.emit(what)
 

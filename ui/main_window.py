@@ -502,7 +502,7 @@ class MainWindow(QMainWindow):
         from .dialogs.backups_dialog import backup_running, start_backup
 
         try:
-            if backup_running() or not backups.backup_due(self.ctx.db):
+            if self.ctx.read_only or backup_running() or not backups.backup_due(self.ctx.db):
                 return None
         except Exception:  # never disturb the coach over a check
             log.exception("daily backup check failed")
@@ -591,7 +591,7 @@ class MainWindow(QMainWindow):
             log.exception("final save on close failed")
         self.backup_timer.stop()
         self.first_backup_check.stop()
-        if not getattr(self, "_closed_backup_done", False):
+        if not getattr(self, "_closed_backup_done", False) and not self.ctx.read_only:
             self._closed_backup_done = True  # once, even if close is called again
             self._backup_on_close()
         window_state.save(self)

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from coachdesk import paths, storage
-from coachdesk.errors import CoachDeskError
+from coachdesk.errors import CoachDeskError, ReadOnlyDatabaseError
 from coachdesk.services import clients, practice_files
 
 from .app import InstanceLock
@@ -62,6 +62,11 @@ def switch_practice(window, path: Path) -> bool:
         return False
     try:
         database = storage.open_database(path)
+    except ReadOnlyDatabaseError as exc:
+        database = _read_only_instead(window, path, exc)
+        if database is None:
+            lock.release()
+            return False
     except (CoachDeskError, OSError) as exc:
         lock.release()
         QMessageBox.warning(window, "Open a practice file",
@@ -72,17 +77,39 @@ def switch_practice(window, path: Path) -> bool:
     window.session_page.leave()
     old_db, old_lock = window.ctx.db, window.ctx.lock
     window.ctx.db, window.ctx.lock = database, lock
-    practice_files.on_close(old_db)  # its waiting compaction done, its previews gone
+    practice_files.on_close(None if old_db.read_only else old_db)  # a compaction; previews
     old_db.close()
-    notes = practice_files.on_open(database)  # an erasure cut short there is finished
+    # An erasure cut short there is finished (nothing is written in a read-only one).
+    notes = [] if database.read_only else practice_files.on_open(database)
     if old_lock is not None:
         old_lock.release()
     paths.remember_practice(path)
     window.client_page.client = None
     window.ctx.database_replaced.emit()
-    if clients.count(database) == 0:
+    if clients.count(database) == 0 and not database.read_only:
         window.show_welcome()
     else:
         window.show_clients()
     window.ctx.say(" ".join([f"Practice file open: {path}.", *notes]))
     return True
+
+
+def _read_only_instead(window, path: Path, exc: ReadOnlyDatabaseError):
+    """A read-only file: offer to open it read-only. The open ``Database`` or None (the
+    coach said no, or it cannot be read either: said in a box)."""
+    from .dialogs import db_problem
+
+    if not path.is_file() or path.stat().st_size == 0:
+        QMessageBox.warning(window, "Open a practice file",
+                            as_plain(f"{exc}\n\nYour current practice stays open."))
+        return None
+    choice = db_problem.ask_what_to_do(f"{exc}", None, window, restorable=False,
+                                       offer_read_only=True, offer_choose=False)
+    if choice != db_problem.READ_ONLY:
+        return None
+    try:
+        return storage.open_read_only(path)
+    except CoachDeskError as problem:
+        QMessageBox.warning(window, "Open a practice file",
+                            as_plain(f"{problem}\n\nYour current practice stays open."))
+        return None

@@ -42,10 +42,13 @@ def _clean(values: dict) -> dict:
 
 
 def for_session(db: Database, session_id: int, create: bool = True) -> GrowWorksheet | None:
-    """The session's worksheet, created empty on first use."""
+    """The session's worksheet, created empty on first use. In a read-only practice
+    (``db.read_only``) an empty one is shown but not stored (its ``id`` is None)."""
     with db.session() as s:
         get_or_raise(s, CoachingSession, session_id, "session")
         ws = s.exec(select(GrowWorksheet).where(GrowWorksheet.session_id == session_id)).first()
+        if ws is None and create and getattr(db, "read_only", False):
+            return GrowWorksheet(session_id=session_id)
         if ws is None and create:
             ws = GrowWorksheet(session_id=session_id)
             s.add(ws)

@@ -320,6 +320,8 @@ class ReportDialog(QDialog):
         self.saver.discard()
         self.draft_retry.stop()
         values = self.draft_values()
+        if self.ctx.read_only:  # choices made for this printout; none kept (the bar says so)
+            return True
         if self.draft_kept is None:  # the earlier draft could not be read: never overwrite it
             return not values["coach_summary"].strip() and not values["next_steps"].strip()
         if values == self.draft_kept:
@@ -458,6 +460,9 @@ class ReportDialog(QDialog):
     def record(self, method: str, recipient: str | None = None):
         """Write what happened to the last built report into the log (one entry per build)."""
         if self.built is None:
+            return None
+        if self.ctx.read_only:  # the log is in the practice: the PDF went out, unlogged
+            self.ctx.say("This practice is read-only, so the report is not in its report log.")
             return None
         rlog = log_module()
         recipient = self.recipient() if recipient is None else recipient

@@ -21,6 +21,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from coachdesk import storage
+from coachdesk.errors import ReadOnlyDatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +31,15 @@ RETRY_MAX_MS = 5000  # saved within ~5 s of the other program letting go
 SAVE_PATIENCE_MS = 250  # the longest the GUI thread waits for a lock at one try
 
 
+#: where "This practice is read-only; nothing was changed." goes (ui.read_only sets it)
+tell_read_only: Callable[[str], None] | None = None
+
+
 class AutoSaver(QObject):
     """``save()`` returns False (or raises) when it could not write; anything else is a
-    save done (a refused field is the page's to show, the rest was written)."""
+    save done (a refused field is the page's to show, the rest was written). A read-only
+    practice is never retried (it will not become writable): the change is dropped and
+    ``tell_read_only`` says so."""
 
     saved = Signal()
     failed = Signal()  # a save could not be written: the text stays unsaved, a retry waits
@@ -79,6 +86,11 @@ class AutoSaver(QObject):
         try:
             with storage.patience(SAVE_PATIENCE_MS):
                 done = self._save() is not False
+        except ReadOnlyDatabaseError as exc:  # never "retrying" forever: it cannot be saved
+            self.discard()
+            if tell_read_only is not None:
+                tell_read_only(str(exc))
+            return False
         except Exception:  # never a traceback, never the text: the engine hides values
             log.exception("saving failed; the text stays on screen and is tried again")
             done = False
