@@ -28,15 +28,16 @@ STALE_PARTIAL = timedelta(minutes=15)
 
 
 def _process_alive(pid: int) -> bool:
+    """One liveness test for the whole engine (``tempfiles.pid_alive``: on Windows
+    ``os.kill(pid, 0)`` would end that process); an id too large for the system is gone."""
+    from .tempfiles import pid_alive
+
     if pid == os.getpid():
         return True
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return pid_alive(pid)
+    except (ValueError, OverflowError):
         return False
-    except (PermissionError, OSError, ValueError, OverflowError):
-        return True  # someone else's process: count it alive, age decides
-    return True
 
 
 def _is_debris(path: Path, pid: int | None) -> bool:
