@@ -226,6 +226,8 @@ def adopt_legacy_mail(db: Database) -> int:
     the report it carries is one this practice's log lists (by SHA-256). Messages carrying
     another practice's report stay where they are, for that practice to take. Moves keep
     the outbox an outbox and a draft a draft. Returns how many moved; never raises."""
+    if not (db.path.parent / "mail").is_dir():  # nothing to take over: no mail import at start
+        return 0
     from .. import mail
 
     try:
