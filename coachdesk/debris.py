@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,20 +57,25 @@ def clean_debris_in(folder: Path, stem: str, also: Iterable[str] = ()) -> int:
     Only names that would have become a backup of ``stem``, its restore copy, or one of
     ``also`` (the practice file's own name) are considered; another practice's are never
     touched."""
-    removed = 0
     try:
         candidates = list(Path(folder).glob("*.partial*"))
     except OSError:
         return 0
     own_names = {f"{name_stem(stem)}.restore.db", *also}
+    return remove_debris(candidates, lambda target: target in own_names
+                         or parse_instant(Path(target), stem) is not None)
+
+
+def remove_debris(candidates: Iterable[Path],
+                  belongs: Callable[[str], bool] = lambda _target: True) -> int:
+    """Remove each of ``candidates`` that is a temporary copy (``partial_owner`` reads its
+    name), of a file ``belongs`` accepts (by the name it would have had), and debris: its
+    process is gone or it is untouched for ``STALE_PARTIAL``. Returns how many went; a file
+    that cannot be removed is logged by the kind of fault, never by name."""
+    removed = 0
     for path in candidates:
         owner = partial_owner(path)
-        if owner is None:
-            continue
-        target, pid = owner
-        if target not in own_names and parse_instant(Path(target), stem) is None:
-            continue
-        if not _is_debris(path, pid):
+        if owner is None or not belongs(owner[0]) or not _is_debris(path, owner[1]):
             continue
         try:
             path.unlink()

@@ -96,25 +96,13 @@ def clean_partials(root: Path) -> int:
 
     Such a copy is part of a client's report: left, it would outlive the client's erasure.
     """
-    from .backup_names import partial_owner
-    from .debris import _is_debris
+    from .debris import remove_debris
 
-    removed = 0
     try:
         candidates = [p for p in Path(root).rglob(".*.partial") if p.is_file()]
     except OSError:
         return 0
-    for path in candidates:
-        owner = partial_owner(path)
-        if owner is None or not _is_debris(path, owner[1]):
-            continue
-        try:
-            path.unlink()
-            removed += 1
-        except OSError as exc:
-            log.warning("could not remove a left-over partial report copy (%s)",
-                        exc.strerror or type(exc).__name__)
-    return removed
+    return remove_debris(candidates)
 
 
 def mirror_reports(db_path: Path | str, folder: Path) -> str | None:
