@@ -40,21 +40,70 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "practice" / "coachdesk.db"
 
 
+@pytest.fixture(scope="session")
+def practice_templates(tmp_path_factory):
+    """Two practice files built once per test process and copied for each test: a new
+    (migrated, empty) practice and the demo practice (12 clients, seed 7). Building them
+    runs every migration and the demo's thousands of inserts; a copy takes a millisecond.
+
+    Built with the coach's data folder pointed at a folder of the session's own, so
+    nothing of the machine's is touched. The demo's dates follow the day the session
+    starts, as a freshly populated practice's would.
+    """
+    from coachdesk import demo, storage
+
+    folder = tmp_path_factory.mktemp("practice-templates")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COACHDESK_HOME", str(folder / "home"))
+        mp.delenv("COACHDESK_DB", raising=False)
+        built = {}
+        for name, fill in (("new", None), ("demo", lambda d: demo.populate(d, clients=12, seed=7))):
+            path = folder / name / "coachdesk.db"
+            database = storage.open_database(path)
+            try:
+                if fill is not None:
+                    fill(database)
+            finally:
+                database.close()
+            for extra in ("-wal", "-shm"):  # the last close checkpoints: one file holds all
+                leftover = Path(f"{path}{extra}")
+                assert not leftover.exists() or leftover.stat().st_size == 0, leftover
+            built[name] = path
+    return built
+
+
+def copy_practice(template: Path, to: Path) -> Path:
+    """Put a copy of a template practice at ``to``, private as the app makes its files."""
+    import shutil
+
+    to.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    shutil.copyfile(template, to)
+    to.chmod(0o600)
+    return to
+
+
 @pytest.fixture
-def db(db_path):
+def db(request, db_path, practice_templates):
+    """A new, empty practice at ``db_path`` (a copy of the session's template); in a test
+    that also uses ``demo_db`` (often through a window fixture), that same demo practice."""
     from coachdesk import storage
 
-    database = storage.open_database(db_path)
+    if "demo_db" in request.fixturenames:
+        yield request.getfixturevalue("demo_db")
+        return
+    database = storage.open_database(copy_practice(practice_templates["new"], db_path))
     yield database
     database.close()
 
 
 @pytest.fixture
-def demo_db(db):
-    from coachdesk import demo
+def demo_db(db_path, practice_templates):
+    """The demo practice (12 clients, seed 7) at ``db_path``, a copy of the template."""
+    from coachdesk import storage
 
-    demo.populate(db, clients=12, seed=7)
-    return db
+    database = storage.open_database(copy_practice(practice_templates["demo"], db_path))
+    yield database
+    database.close()
 
 
 @pytest.fixture(autouse=True)
@@ -92,6 +141,7 @@ def pytest_runtest_teardown(item):
     leaving = sys.modules.get("ui.leaving")
     if leaving is None:
         yield
+        _delete_closed_widgets()
         return
     ask, unsaved = leaving.ask_to_stay, leaving.ask_unsaved
     leaving.ask_to_stay = lambda *_args, **_kw: False
@@ -100,6 +150,18 @@ def pytest_runtest_teardown(item):
         yield
     finally:
         leaving.ask_to_stay, leaving.ask_unsaved = ask, unsaved
+    _delete_closed_widgets()
+
+
+def _delete_closed_widgets() -> None:
+    """pytest-qt closes a test's widgets and asks Qt to delete them later; outside a
+    running event loop "later" never came, so every window of every test stayed alive
+    (46,000 widgets after 80 layout tests), and each palette change, style change and
+    ``allWidgets()`` walked them all. Deliver those deletions now."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
