@@ -9,12 +9,13 @@ STAMP  := $(VENV)/.installed-stamp
 QT_DEB_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
                    libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libglib2.0-0
 
-.PHONY: run test bench demo sysdeps screenshots clean help
+.PHONY: run test bench bench-scale demo sysdeps screenshots clean help
 
 help:
 	@echo "make run    - set up (first time) and start CoachDesk"
 	@echo "make test   - set up (first time) and run the whole test suite headless"
 	@echo "make bench  - build a large temporary practice and print performance figures as JSON"
+	@echo "make bench-scale - the main figures at 1,000, 5,000 and 20,000 clients, and how they grow"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CoachDesk needs Python 3.11 or newer; set PYTHON=python3.12 or similar.")'
@@ -40,11 +41,21 @@ sysdeps:
 run: $(STAMP) sysdeps
 	$(BIN)/python main.py $(ARGS)
 
+# The tests run in parallel processes (pytest-xdist), one per CPU core; PYTEST_JOBS=0 runs
+# them in this one process. worksteal: an idle process takes tests queued for a busy one,
+# so a few slow tests at the end do not keep the others waiting. Bytecode (and pytest's
+# rewritten test modules) is cached even where PYTHONDONTWRITEBYTECODE is set: rewriting
+# the test modules again costs each process seconds.
+PYTEST_JOBS ?= auto
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest \
+	  -n $(PYTEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/bench.py
+
+bench-scale: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/scale.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py docs
