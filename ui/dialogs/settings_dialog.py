@@ -277,11 +277,15 @@ class SettingsDialog(FormDialog):
         self.add_field("Data folder", "data_folder", data_row, "settingsDataFolder")
         self.data_folder.setObjectName("settingsDataFolderPath")
         self.data_folder.setAccessibleName("Data folder")
-        usual = QLabel(f"Backups are kept in {paths.backup_dir(self.ctx.db.path)}")
-        usual.setObjectName("settingsUsualBackups")
-        usual.setTextFormat(Qt.TextFormat.PlainText)
-        usual.setWordWrap(True)
-        self.form.addRow("", usual)
+        # A path as a field, like the data folder: a label cannot wrap inside a long path
+        # (a synced Documents folder, a deep test folder) and pushed the dialog wider.
+        usual = QLineEdit(str(paths.backup_dir(self.ctx.db.path)))
+        usual.setReadOnly(True)
+        usual.setToolTip(as_plain(usual.text()))
+        usual.setCursorPosition(0)
+        self.backups_folder = self.add_field("Backups folder", "backups_folder", usual,
+                                             "settingsUsualBackups")
+        usual.setAccessibleName("Backups folder")
 
         self._section("Backups")
         self.backup_rhythm = QComboBox()
