@@ -18,6 +18,8 @@ Restore and erasure have theirs in test_backup_faults.py and test_erasure_files.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import signal
 import sqlite3
@@ -26,10 +28,12 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 from coachdesk import backups, migrations, paths, report_mirror, storage
+from coachdesk import cli as coachdesk_cli
 from coachdesk.backup_names import utcnow
 from coachdesk.services import export, search
 
@@ -61,13 +65,24 @@ def python(home: Path, code: str, *args: str, kill_at: str | None = None):
                           timeout=300)
 
 
+def cli_here(home: Path, db_path: Path, *args: str) -> subprocess.CompletedProcess:
+    """The same command run in this process: for the checks and re-runs after a kill,
+    which need a fresh opening of the file, not a process of their own (each child costs
+    half a second of imports; the kills themselves stay in children)."""
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, {"COACHDESK_HOME": str(home)}), \
+            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = coachdesk_cli.main(["--db", str(db_path), *args])
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
 def assert_killed(result: subprocess.CompletedProcess) -> None:
     assert result.returncode == -signal.SIGKILL, (result.returncode, result.stderr[-2000:])
     assert "DONE" not in result.stdout
 
 
 def assert_healthy(home: Path, db_path: Path) -> str:
-    result = cli(home, db_path, "check")
+    result = cli_here(home, db_path, "check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("OK"), result.stdout
     assert result.stderr == ""
@@ -126,13 +141,13 @@ def test_an_import_killed_at_any_step_leaves_none_or_all_of_the_file(
         else:  # only what a new practice is made with (the seeded settings, indicators)
             assert not any(now[t] for t in tables if t not in export.SEEDED_TABLES)
     else:  # killed before the new practice itself was committed: it holds nothing
-        said = cli(isolated_home, target, "check")
+        said = cli_here(isolated_home, target, "check")
         assert "no practice has been created" in said.stdout + said.stderr
         assert "Traceback" not in said.stderr
 
     # The same import run again finishes (the killed one's lock died with it), or says
     # plainly that it already happened; either way the practice is the whole file.
-    again = cli(isolated_home, target, "import", str(source_file))
+    again = cli_here(isolated_home, target, "import", str(source_file))
     if expected == "all":
         assert again.returncode == 1 and "already holds records" in again.stderr
         assert "Traceback" not in again.stderr
@@ -258,7 +273,7 @@ def test_a_backup_killed_at_any_step_loses_nothing_and_leaves_no_debris(
 
     # The next backup clears the debris, rotates what the killed one did not, and keeps
     # every backup the rotation should keep.
-    again = cli(isolated_home, practice, "backup")
+    again = cli_here(isolated_home, practice, "backup")
     assert again.returncode == 0, again.stderr
     assert partials(folder) == []
     final = backups.backup_files(practice)
@@ -305,7 +320,7 @@ def test_a_backup_killed_while_sqlite_writes_the_copy_leaves_only_debris_the_nex
     assert_healthy(isolated_home, practice)
     assert rows(practice, tables) == data
     assert {b.path for b in backups.backup_files(practice)} == before  # none made, none lost
-    again = cli(isolated_home, practice, "backup")
+    again = cli_here(isolated_home, practice, "backup")
     assert again.returncode == 0, again.stderr
     assert partials(folder) == []
     assert not any(p.exists() for p in left)
@@ -331,7 +346,7 @@ def test_a_backup_killed_while_mirroring_a_report_leaves_no_partial_pdf(
 
     if not source_kept:
         source.unlink()
-    again = cli(isolated_home, practice, "backup")
+    again = cli_here(isolated_home, practice, "backup")
     assert again.returncode == 0, again.stderr
     assert sorted(mirror.rglob(".*partial*")) == []
     copy = mirror / "1" / "report.pdf"
