@@ -18,7 +18,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import text
 
 from ..hours import hours_text
-from . import charts, risk, sessions
+from . import charts, risk, sessions, unchanged
 
 ENDING_WITHIN_DAYS = 30
 PLANNED_WITHIN_DAYS = 14
@@ -241,11 +241,31 @@ def agenda(db, today: date) -> list[AgendaItem]:
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard")
 
 
+def _figures(db, today: date) -> tuple:
+    """``session_figures``, ``engagements_to_look_at`` and ``agenda``, kept while the file
+    is unchanged (like the signal and the averages); each caller gets lists of its own."""
+
+    def work() -> tuple:
+        return session_figures(db, today), engagements_to_look_at(db, today), agenda(db, today)
+
+    def copy(value: tuple) -> tuple:
+        (held, hours, planned, count, overdue), flagged, planned_next = value
+        return (held, hours, planned, count, list(overdue)), list(flagged), list(planned_next)
+
+    return unchanged.kept(db, ("practice.figures", today), work, copy)
+
+
 def load_dashboard(db, today: date | None = None) -> DashboardData:
+    """Everything the dashboard shows for ``today`` (default: the clock's date).
+
+    The signal, the averages and the figures are each kept while the practice file is
+    unchanged (``unchanged.kept``): a second visit costs a few milliseconds, the first
+    about a fifth of a second on 5,000 clients (the signal and the averages are read on
+    two connections side by side).
+    """
     today = today or date.today()
     averages = _POOL.submit(charts.practice_indicator_averages, db, CHART_MONTHS, today)
-    figures = _POOL.submit(lambda: (session_figures(db, today), engagements_to_look_at(db, today),
-                                    agenda(db, today)))
+    figures = _POOL.submit(_figures, db, today)
     assessed = risk.assess_all(db, today)
     attention = [a for a in assessed if a.needs_attention]
     no_data = [a for a in assessed if a.no_data]

@@ -51,6 +51,7 @@ from functools import lru_cache
 
 from ..errors import NotFoundError
 from ..storage import Database
+from . import unchanged
 from .validation import fold
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -106,7 +107,7 @@ class Rules:
 RULES = Rules()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reason:
     rule: str  # "low_value", "falling_trend", "session_gap", "overdue_actions", "stuck_goal", "combined"
     level: Level
@@ -444,10 +445,25 @@ def assess(db: Database, client_id: int, today: date | None = None,
 
 
 def assess_all(db: Database, today: date | None = None, rules: Rules = RULES) -> list[Assessment]:
-    """Every client not archived: red first, then amber, then green; by name within each."""
-    result = _run(db, today or date.today(), rules, None)
-    result.sort(key=lambda a: (-a.level.rank, _folded(a.client_name), a.client_id))
-    return result
+    """Every client not archived: red first, then amber, then green; by name within each.
+
+    Worked out once and kept while the practice file is unchanged (``unchanged.kept``):
+    the dashboard asks again on every visit, the practice changes far less often. Each
+    call gets assessments of its own (their reasons are frozen, so they are shared).
+    """
+    today = today or date.today()
+
+    def work() -> list[Assessment]:
+        result = _run(db, today, rules, None)
+        result.sort(key=lambda a: (-a.level.rank, _folded(a.client_name), a.client_id))
+        return result
+
+    return unchanged.kept(db, ("risk.assess_all", today, rules), work, _copies)
+
+
+def _copies(assessments: list[Assessment]) -> list[Assessment]:
+    return [Assessment(a.client_id, a.client_name, a.level, list(a.reasons), a.no_data)
+            for a in assessments]
 
 
 def needing_attention(db: Database, today: date | None = None,
