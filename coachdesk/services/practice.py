@@ -178,9 +178,11 @@ def session_figures(db, today: date) -> tuple[int, float, int, int, list[Overdue
     soon = (today + timedelta(days=PLANNED_WITHIN_DAYS)).isoformat()
     with db.session() as s:
         raw = s.connection().connection.driver_connection  # the sqlite3 connection
+        # "+status": through the date index (this month's sessions), not the status one
+        # (every session ever held): the cost follows the month, not the practice's history.
         held, minutes = raw.execute(
             "SELECT count(*), coalesce(sum(duration_minutes), 0) FROM coaching_session "
-            "WHERE status = 'held' AND session_date >= ? AND session_date <= ?",
+            "WHERE +status = 'held' AND session_date >= ? AND session_date <= ?",
             (first, today.isoformat())).fetchone()
         planned = raw.execute(
             "SELECT count(*) FROM coaching_session WHERE status = 'planned' "
