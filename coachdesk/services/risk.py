@@ -36,8 +36,12 @@ signal is not a green "On track" but "No data yet" (``Assessment.no_data``): a
 brand-new client is not known to be fine. A rule that fires (a long gap since the
 engagement started, an overdue action) still gives its colour.
 
-``assess_all`` reads everything with a handful of set-based queries, so the
-dashboard of a practice with thousands of clients opens at once.
+``assess_all`` reads everything with a handful of set-based queries (about a fifth
+of a second on 5,000 clients: SQLite has to visit every reading of the last year,
+and grouping them in SQL costs as much as reading them), then keeps the result until
+the practice file changes (``unchanged.kept``), so the dashboard opens again at once.
+``assess`` runs the same rules over the same queries narrowed to one client; the tests
+use it as the reference the practice-wide path must agree with, client by client.
 """
 
 from __future__ import annotations
