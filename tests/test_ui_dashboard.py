@@ -291,3 +291,33 @@ def test_a_failed_load_is_a_plain_sentence(qtbot, win, monkeypatch):
     text = page.date_label.text()
     assert text == "The dashboard could not be loaded just now; try again."
     assert "SELECT" not in text and "Søren" not in text
+
+
+def test_changes_in_quick_succession_work_the_practice_out_once_more_not_each_time(
+        qtbot, win, monkeypatch):
+    """Three writes heard while a load is under way: the loads they asked for wait in
+    line, and only the newest of them runs (the others would be thrown away)."""
+    import threading
+
+    from ui.pages import dashboard
+
+    page = win.dashboard_page
+    gate = threading.Event()
+    runs = []
+    real = dashboard.load_dashboard
+
+    def slow(db, today=None):
+        runs.append(1)
+        gate.wait(10)
+        return real(db, today)
+
+    monkeypatch.setattr(dashboard, "load_dashboard", slow)
+    page.reload_in_background()
+    qtbot.waitUntil(lambda: len(runs) == 1, timeout=10000)  # the first load is under way
+    for what in ("reading", "session", "action"):
+        win.ctx.notify(what)
+    gate.set()
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        pass
+    qtbot.wait(200)
+    assert len(runs) == 2  # the one under way, then the newest

@@ -345,6 +345,8 @@ class DashboardPage(QWidget):
         self.date_label.setText("Working out who needs attention…")
 
         def work():
+            if generation != self._generation:
+                return  # a newer load was asked for while this one waited: skip the work
             try:
                 result = load_dashboard(self.ctx.db, today)
             except Exception as exc:  # shown as a sentence, logged with its traceback
