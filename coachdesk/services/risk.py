@@ -204,12 +204,16 @@ def _fetch(db: Database, today: date, rules: Rules, client_id: int | None) -> di
         indicators = raw.execute("SELECT id, key, name, scale_min, scale_max, higher_is_better "
                                  "FROM indicator WHERE retired = 0").fetchall()
         # In the order of the (client, indicator, date) index, so SQLite does not sort;
-        # the rule keeps the last few readings of each pair as it goes.
+        # the rule keeps the last few readings of each pair as it goes. The whole practice
+        # skips archived clients' readings in SQL (a fifth of them in the bench: the index
+        # is searched client by client, still in its order); one client is asked as is.
         horizon = (today - timedelta(days=rules.trend_horizon_days)).isoformat()
+        current = ("" if client_id is not None else
+                   " AND client_id IN (SELECT id FROM client WHERE status != 'archived')")
         readings = rows(
             "SELECT client_id, indicator_id, reading_date, value FROM indicator_reading"
-            " WHERE reading_date >= ?{only} ORDER BY client_id, indicator_id, reading_date, id",
-            "client_id", horizon)
+            f" WHERE reading_date >= ?{current}{{only}}"
+            " ORDER BY client_id, indicator_id, reading_date, id", "client_id", horizon)
         engagements = rows(
             "SELECT e.id, e.client_id, e.start_date, e.end_date, e.sessions_agreed,"
             " (SELECT max(cs.session_date) FROM coaching_session cs"
