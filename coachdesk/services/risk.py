@@ -435,6 +435,9 @@ def _run(db: Database, today: date, rules: Rules, client_id: int | None) -> list
             if not assessment.reasons and cid in bare:
                 assessment.no_data = True
             out.append(_combine(assessment, rules))
+        # The rows go before the collector comes back: left alive, its first pass would
+        # walk every one of them (~12 ms on 5,000 clients) only to find them in use.
+        del data, found
     return out
 
 
