@@ -321,3 +321,28 @@ def test_changes_in_quick_succession_work_the_practice_out_once_more_not_each_ti
         pass
     qtbot.wait(200)
     assert len(runs) == 2  # the one under way, then the newest
+
+
+def test_the_page_leaves_the_shared_assessments_as_they_were(qtbot, win):
+    """The dashboard's assessments are the kept ones, shared with the next load: showing,
+    selecting, reloading and opening them must change none of them."""
+    db = win.ctx.db
+
+    def snapshot():
+        return [(a.client_id, a.level, a.no_data, list(a.reasons))
+                for a in risk.shared_assessments(db)]
+
+    before = snapshot()
+    page = win.dashboard_page
+    assert page.data.attention[0] is risk.shared_assessments(db)[0]  # shared, not copied
+    m = page.attention_model
+    for row in range(min(m.rowCount(), 5)):
+        page.attention.setCurrentIndex(m.index(row, 0))
+        for col in range(m.columnCount()):
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                m.data(m.index(row, col), role)
+    page.reload()
+    page.grab()
+    with qtbot.waitSignal(page.open_client_tab):
+        page._open_attention(m.index(0, 0))
+    assert snapshot() == before

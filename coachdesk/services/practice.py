@@ -94,6 +94,9 @@ class LastHeld:
 
 @dataclass
 class DashboardData:
+    """What the dashboard shows. Its assessments are the kept ones (``risk.shared_assessments``),
+    shared with the next load until the practice changes: read them, never change them."""
+
     today: date
     attention: list[risk.Assessment]
     assessed: int
@@ -268,7 +271,7 @@ def load_dashboard(db, today: date | None = None) -> DashboardData:
     today = today or date.today()
     averages = _POOL.submit(charts.practice_indicator_averages, db, CHART_MONTHS, today)
     figures = _POOL.submit(_figures, db, today)
-    assessed = risk.assess_all(db, today)
+    assessed = risk.shared_assessments(db, today)  # read-only: the page only shows them
     attention = [a for a in assessed if a.needs_attention]
     no_data = [a for a in assessed if a.no_data]
     (held, hours, planned, overdue_count, overdue), flagged, planned_next = figures.result()
