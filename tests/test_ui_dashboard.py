@@ -36,6 +36,12 @@ def win(qtbot, demo_db):
     return window
 
 
+def _notify(qtbot, win, what: str) -> None:
+    """A write the dashboard hears: it works the figures out again off the GUI thread."""
+    with qtbot.waitSignal(win.dashboard_page.loaded, timeout=10000):
+        win.ctx.notify(what)
+
+
 def _names(page) -> list[str]:
     m = page.attention_model
     return [m.data(m.index(r, 0)) for r in range(m.rowCount())]
@@ -129,19 +135,19 @@ def test_engagements_used_up_or_ending_open_their_client(qtbot, win, demo_db):
     zoe_engagement = engagements.list_all(demo_db, client_id=zoe)[0]
     ends = date.today() + timedelta(days=10)
     engagements.update(demo_db, zoe_engagement.id, end_date=ends)
-    win.ctx.notify("engagement")
+    _notify(qtbot, win, "engagement")
     rows = {m.text(r, 0): m.text(r, 1) for r in range(m.rowCount())}
     assert rows["Zoë Whitfield"] == f"Ends on {risk.day_text(ends)} (in 10 days)"
     assert "1 ending within 30 days" in page.engagements_title.text()
     # One whose end date has passed while it is still marked active is named first.
     engagements.update(demo_db, zoe_engagement.id, end_date=date.today() - timedelta(days=3))
-    win.ctx.notify("engagement")
+    _notify(qtbot, win, "engagement")
     past = [m.text(r, 1) for r in range(m.rowCount()) if m.text(r, 0) == "Zoë Whitfield"]
     assert past == [f"Ended on {risk.day_text(date.today() - timedelta(days=3))}, still marked "
                     "active"]
     assert "past their end date" in page.engagements_title.text()
     engagements.update(demo_db, zoe_engagement.id, end_date=ends)
-    win.ctx.notify("engagement")
+    _notify(qtbot, win, "engagement")
     row = next(r for r in range(m.rowCount()) if m.text(r, 0) == "Zoë Whitfield")
     rect = page.engagements.visualRect(m.index(row, 0))
     with qtbot.waitSignal(page.open_client) as opened:
@@ -158,7 +164,7 @@ def test_a_new_low_reading_puts_a_client_on_the_list_with_hostile_text_intact(qt
     cid = clients.create(demo_db, name=name).id
     stay = indicators.by_key(demo_db, "intent_to_stay")
     indicators.add_reading(demo_db, cid, stay.id, date.today() - timedelta(days=2), 2)
-    win.ctx.notify("reading")
+    _notify(qtbot, win, "reading")
     row = _row_of(page, "Ana")
     m = page.attention_model
     assert m.data(m.index(row, 0)) == name
@@ -243,3 +249,100 @@ def test_enter_on_a_client_in_need_opens_the_tab_that_shows_why(qtbot, win):
         opened.append(worst.rule)
     # Søren's intent to stay fell: his page opens on the indicators
     assert any(rule in ("low_value", "falling_trend") for rule in opened)
+
+
+def test_a_change_while_it_shows_is_worked_out_off_the_gui_thread(qtbot, win, monkeypatch):
+    """A write while the dashboard shows reloads it in the background (the practice-wide
+    signal is worked out afresh after a write): the window answers meanwhile."""
+    import threading
+
+    from ui.pages import dashboard
+
+    page = win.dashboard_page
+    cid = _client_id(win.ctx.db, "José")
+    threads = []
+    real = dashboard.load_dashboard
+
+    def watched(db, today=None):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(db, today)
+
+    monkeypatch.setattr(dashboard, "load_dashboard", watched)
+    intent = indicators.by_key(win.ctx.db, "intent_to_stay")
+    indicators.add_reading(win.ctx.db, cid, intent.id, date.today(), 1)
+    win.ctx.data_changed.emit("readings")
+    assert page.date_label.text().startswith("Working out")
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        pass
+    assert threads == [False]
+    assert any(n.startswith("José") for n in _names(page))
+
+
+def test_a_failed_load_is_a_plain_sentence(qtbot, win, monkeypatch):
+    from ui.pages import dashboard
+
+    def broken(db, today=None):
+        raise RuntimeError("SELECT secret FROM client -- Søren's private words")
+
+    monkeypatch.setattr(dashboard, "load_dashboard", broken)
+    page = win.dashboard_page
+    page.reload_in_background()
+    qtbot.waitUntil(lambda: not page.date_label.text().startswith("Working out"), timeout=10000)
+    text = page.date_label.text()
+    assert text == "The dashboard could not be loaded just now; try again."
+    assert "SELECT" not in text and "Søren" not in text
+
+
+def test_changes_in_quick_succession_work_the_practice_out_once_more_not_each_time(
+        qtbot, win, monkeypatch):
+    """Three writes heard while a load is under way: the loads they asked for wait in
+    line, and only the newest of them runs (the others would be thrown away)."""
+    import threading
+
+    from ui.pages import dashboard
+
+    page = win.dashboard_page
+    gate = threading.Event()
+    runs = []
+    real = dashboard.load_dashboard
+
+    def slow(db, today=None):
+        runs.append(1)
+        gate.wait(10)
+        return real(db, today)
+
+    monkeypatch.setattr(dashboard, "load_dashboard", slow)
+    page.reload_in_background()
+    qtbot.waitUntil(lambda: len(runs) == 1, timeout=10000)  # the first load is under way
+    for what in ("reading", "session", "action"):
+        win.ctx.notify(what)
+    gate.set()
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        pass
+    qtbot.wait(200)
+    assert len(runs) == 2  # the one under way, then the newest
+
+
+def test_the_page_leaves_the_shared_assessments_as_they_were(qtbot, win):
+    """The dashboard's assessments are the kept ones, shared with the next load: showing,
+    selecting, reloading and opening them must change none of them."""
+    db = win.ctx.db
+
+    def snapshot():
+        return [(a.client_id, a.level, a.no_data, list(a.reasons))
+                for a in risk.shared_assessments(db)]
+
+    before = snapshot()
+    page = win.dashboard_page
+    assert page.data.attention[0] is risk.shared_assessments(db)[0]  # shared, not copied
+    m = page.attention_model
+    for row in range(min(m.rowCount(), 5)):
+        page.attention.setCurrentIndex(m.index(row, 0))
+        for col in range(m.columnCount()):
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                m.data(m.index(row, col), role)
+    page.reload()
+    page.grab()
+    with qtbot.waitSignal(page.open_client_tab):
+        page._open_attention(m.index(0, 0))
+    assert snapshot() == before

@@ -19,6 +19,7 @@ from ..errors import NotFoundError
 from ..models import ReadingSource
 from ..storage import Database
 from . import goals as goal_service
+from . import unchanged
 
 
 def _date(value) -> date:
@@ -164,9 +165,20 @@ def practice_indicator_averages(db: Database, months: int = 12,
 
     Each client counts once per month: their readings that month are averaged
     first, so a client rated weekly weighs no more than one rated monthly.
-    Months without readings are left out of an indicator's points.
+    Months without readings are left out of an indicator's points. Kept while the
+    practice file is unchanged (``unchanged.kept``), like the retention signal.
     """
     today = today or date.today()
+    return unchanged.kept(db, ("charts.practice_indicator_averages", months, today),
+                          lambda: _averages(db, months, today), _copy_averages)
+
+
+def _copy_averages(averages: list[IndicatorAverages]) -> list[IndicatorAverages]:
+    return [IndicatorAverages(a.indicator_id, a.name, a.scale_min, a.scale_max,
+                              a.higher_is_better, list(a.points)) for a in averages]
+
+
+def _averages(db: Database, months: int, today: date) -> list[IndicatorAverages]:
     since = _month_start(today, max(1, months) - 1)
     with db.session() as s:
         conn = s.connection()

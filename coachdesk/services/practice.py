@@ -18,7 +18,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import text
 
 from ..hours import hours_text
-from . import charts, risk, sessions
+from . import charts, risk, sessions, unchanged
 
 ENDING_WITHIN_DAYS = 30
 PLANNED_WITHIN_DAYS = 14
@@ -94,6 +94,9 @@ class LastHeld:
 
 @dataclass
 class DashboardData:
+    """What the dashboard shows. Its assessments are the kept ones (``risk.shared_assessments``),
+    shared with the next load until the practice changes: read them, never change them."""
+
     today: date
     attention: list[risk.Assessment]
     assessed: int
@@ -178,9 +181,11 @@ def session_figures(db, today: date) -> tuple[int, float, int, int, list[Overdue
     soon = (today + timedelta(days=PLANNED_WITHIN_DAYS)).isoformat()
     with db.session() as s:
         raw = s.connection().connection.driver_connection  # the sqlite3 connection
+        # "+status": through the date index (this month's sessions), not the status one
+        # (every session ever held): the cost follows the month, not the practice's history.
         held, minutes = raw.execute(
             "SELECT count(*), coalesce(sum(duration_minutes), 0) FROM coaching_session "
-            "WHERE status = 'held' AND session_date >= ? AND session_date <= ?",
+            "WHERE +status = 'held' AND session_date >= ? AND session_date <= ?",
             (first, today.isoformat())).fetchone()
         planned = raw.execute(
             "SELECT count(*) FROM coaching_session WHERE status = 'planned' "
@@ -241,12 +246,32 @@ def agenda(db, today: date) -> list[AgendaItem]:
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard")
 
 
+def _figures(db, today: date) -> tuple:
+    """``session_figures``, ``engagements_to_look_at`` and ``agenda``, kept while the file
+    is unchanged (like the signal and the averages); each caller gets lists of its own."""
+
+    def work() -> tuple:
+        return session_figures(db, today), engagements_to_look_at(db, today), agenda(db, today)
+
+    def copy(value: tuple) -> tuple:
+        (held, hours, planned, count, overdue), flagged, planned_next = value
+        return (held, hours, planned, count, list(overdue)), list(flagged), list(planned_next)
+
+    return unchanged.kept(db, ("practice.figures", today), work, copy)
+
+
 def load_dashboard(db, today: date | None = None) -> DashboardData:
+    """Everything the dashboard shows for ``today`` (default: the clock's date).
+
+    The signal, the averages and the figures are each kept while the practice file is
+    unchanged (``unchanged.kept``): a second visit costs a few milliseconds, the first
+    (and the first after a write) 0.2-0.3 s of CPU on 5,000 clients, growing linearly
+    (the signal, the averages and the figures are read on three connections side by side).
+    """
     today = today or date.today()
     averages = _POOL.submit(charts.practice_indicator_averages, db, CHART_MONTHS, today)
-    figures = _POOL.submit(lambda: (session_figures(db, today), engagements_to_look_at(db, today),
-                                    agenda(db, today)))
-    assessed = risk.assess_all(db, today)
+    figures = _POOL.submit(_figures, db, today)
+    assessed = risk.shared_assessments(db, today)  # read-only: the page only shows them
     attention = [a for a in assessed if a.needs_attention]
     no_data = [a for a in assessed if a.no_data]
     (held, hours, planned, overdue_count, overdue), flagged, planned_next = figures.result()

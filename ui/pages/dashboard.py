@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from coachdesk.errors import CoachDeskError
 from coachdesk.hours import hours_short, hours_text
 from coachdesk.services import indicators, risk
 from coachdesk.services.practice import (
@@ -36,25 +37,18 @@ from coachdesk.services.practice import (
     PLANNED_WITHIN_DAYS,
     TOP_ACTIONS,
     DashboardData,
-    LastHeld,
     day_text,
     load_dashboard,
 )
 
 from ..context import AppContext
-from ..theme import colour
+from .dashboard_tables import SIGNAL_COLOURS, SIGNAL_WORDS, AttentionModel, RowsModel  # noqa: F401
 from .dashboard_agenda import AgendaPanel
 from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import name_widget
 from ..widgets.line_chart import ChartPoint, ChartSeries, LineChart
 from ..widgets.wrap_label import WrapLabel
-from ..models.rows import RowsTableModel
-from ..plain import plain_tips
 
-#: what each signal is called and coloured (``risk.Assessment.signal``)
-SIGNAL_WORDS = {"green": "On track", "amber": "Watch", "red": "Needs attention",
-                risk.NO_DATA: "No data yet"}
-SIGNAL_COLOURS = {"green": "green", "amber": "orange", "red": "red", risk.NO_DATA: "grey"}
 #: shown at first in the averages chart; the others are one click away in its legend
 CHART_SHOWN = ("intent_to_stay", "commitment", "engagement", "wellbeing")
 #: below this page width (pixels) the side column goes under the attention table
@@ -86,99 +80,6 @@ def rules_summary(rules: risk.Rules = risk.RULES) -> str:
         f"{rules.stuck_min_ratings} ratings over {rules.stuck_min_days // 7} weeks.\n"
         f"• {rules.ambers_make_red} warning signs at once make the signal red.\n\n"
         "Readings older than 6 months are not news any more. No weights, no hidden model.")
-
-
-# -- the attention table -------------------------------------------------------------------
-
-
-@plain_tips
-class AttentionModel(RowsTableModel):
-    HEADERS = ("Client", "Signal", "Why", "Last session")
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[risk.Assessment] = []
-        self._last: LastHeld | None = None
-        self._today = date.today()
-
-    def set_rows(self, rows: list[risk.Assessment], last: LastHeld, today: date) -> None:
-        self.beginResetModel()
-        self._rows, self._last, self._today = rows, last, today
-        self.endResetModel()
-
-    def assessment(self, row: int) -> risk.Assessment | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, client_id: int) -> int:
-        return next((i for i, a in enumerate(self._rows) if a.client_id == client_id), -1)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        a = self.assessment(index.row())
-        if a is None:
-            return None
-        col = index.column()
-        level = a.signal
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return a.client_name
-            if col == 1:
-                return f"● {SIGNAL_WORDS[level]}"
-            if col == 2:
-                texts = a.explanation
-                first = texts[0] if texts else ""
-                more = len(texts) - 1
-                return f"{first}  (+{more} more)" if more > 0 else first
-            if col == 3:
-                last = self._last.get(a.client_id) if self._last else None
-                if last is None:
-                    return "none held yet"
-                ago = (self._today - last).days
-                return "today" if ago == 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
-        elif role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            return colour(SIGNAL_COLOURS[level])
-        elif role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return a.client_name
-        elif role == Qt.ItemDataRole.ToolTipRole and col in (1, 2):
-            return "\n".join(f"• {t}" for t in a.explanation)
-        elif role == Qt.ItemDataRole.ToolTipRole and col == 3:
-            last = self._last.get(a.client_id) if self._last else None
-            return f"Last session held on {day_text(last)}" if last else "No session held yet"
-        elif role == Qt.ItemDataRole.TextAlignmentRole and col != 2:
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        elif role == Qt.ItemDataRole.UserRole:
-            return a.client_id
-        elif role == Qt.ItemDataRole.AccessibleTextRole and col == 1:
-            return SIGNAL_WORDS[level]
-        return None
-
-
-@plain_tips
-class RowsModel(RowsTableModel):
-    """Read-only rows of text; ``colours`` maps (row, column) to a theme colour name."""
-
-    def __init__(self, headers: tuple[str, ...], parent=None):
-        super().__init__(parent)
-        self.HEADERS = headers
-        self._rows: list[tuple[str, ...]] = []
-        self._colours: dict[tuple[int, int], str] = {}
-
-    def set_rows(self, rows: list[tuple[str, ...]], colours: dict | None = None) -> None:
-        self.beginResetModel()
-        self._rows, self._colours = rows, colours or {}
-        self.endResetModel()
-
-    def text(self, row: int, column: int) -> str:
-        return self._rows[row][column]
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        r, c = index.row(), index.column()
-        if not 0 <= r < len(self._rows):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._rows[r][c]
-        if role == Qt.ItemDataRole.ForegroundRole and (r, c) in self._colours:
-            return colour(self._colours[(r, c)])
-        return None
 
 
 def _table(name: str, accessible: str) -> QTableView:
@@ -384,8 +285,10 @@ class DashboardPage(QWidget):
         self._engagement_clients: list[int] = []
         self._overdue_clients: list[int] = []
         self._chart_filled = False
-        ctx.data_changed.connect(lambda what: self.reload() if self.isVisible() else None)
-        ctx.database_replaced.connect(lambda: self.reload() if self.isVisible() else None)
+        # After a write the practice-wide figures are worked out afresh: off the GUI thread.
+        again = lambda *_: self.reload_in_background() if self.isVisible() else None  # noqa: E731
+        ctx.data_changed.connect(again)
+        ctx.database_replaced.connect(again)
 
     def _side_table(self, name: str, accessible: str, model) -> QTableView:
         view = _table(name, accessible)
@@ -442,6 +345,8 @@ class DashboardPage(QWidget):
         self.date_label.setText("Working out who needs attention…")
 
         def work():
+            if generation != self._generation:
+                return  # a newer load was asked for while this one waited: skip the work
             try:
                 result = load_dashboard(self.ctx.db, today)
             except Exception as exc:  # shown as a sentence, logged with its traceback
@@ -457,8 +362,9 @@ class DashboardPage(QWidget):
     def _on_arrived(self, generation: int, result) -> None:
         if generation != self._generation:
             return  # a newer load is on its way
-        if isinstance(result, Exception):
-            self.date_label.setText(f"The dashboard could not be loaded: {result}")
+        if isinstance(result, Exception):  # a plain sentence; the detail is in the log
+            self.date_label.setText(str(result) if isinstance(result, CoachDeskError) else
+                                    "The dashboard could not be loaded just now; try again.")
             return
         self._show(result)
 
