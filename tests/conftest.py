@@ -177,3 +177,17 @@ def win(qtbot, demo_db):
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Before the interpreter shuts down: let background jobs (a dashboard reload a test's
+    last write started) finish, and delete what is left of the tests' widgets, while Qt and
+    Python are still whole. A job still running, or a widget collected during Python's
+    finalization, crashed a test process after its last test now and then."""
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(30_000)
+    _delete_closed_widgets()
+    import gc
+
+    gc.collect()
