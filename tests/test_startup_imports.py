@@ -1,0 +1,194 @@
+"""The window shows first and the rest follows (issue 13): what the first frame must not
+load, a current practice opened without Alembic, and the client list's loading state.
+
+No timing here (that is ``make bench``'s ``startup_*``): these tests prove the structure
+that makes start-up fast, so it cannot quietly come back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coachdesk import demo, migrations, storage
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Loaded when first used, never for the window's first frame.
+NOT_AT_FIRST_FRAME = [
+    "alembic",  # migrations: only for an older file
+    "sqlalchemy", "sqlmodel", "pydantic", "coachdesk.models",  # the list follows the frame
+    "reportlab", "coachdesk.reports",  # PDFs
+    "coachdesk.mail", "smtplib", "ssl", "keyring",  # mail and the outbox
+    "coachdesk.services.export", "coachdesk.services.client_import",  # export/import
+    "ui.dialogs.practice_data", "ui.dialogs.import_clients",
+    "ui.dialogs.print_preview", "PySide6.QtPdf", "PySide6.QtPdfWidgets",  # printing
+    "PySide6.QtPrintSupport",
+    "ui.pages.dashboard", "ui.pages.client_detail", "ui.pages.session",  # other pages
+    "ui.pages.overview", "ui.pages.people",
+    "coachdesk.backups",  # backups are made later (daily, on closing)
+]
+
+
+def _env(home: Path, **extra) -> dict:
+    env = dict(os.environ)
+    env.pop("COACHDESK_DB", None)
+    env.update(QT_QPA_PLATFORM="offscreen", COACHDESK_HOME=str(home), COACHDESK_NO_DIALOGS="1",
+               PYTHONPATH=str(ROOT))
+    env.update(extra)
+    return env
+
+
+def _demo_practice(path: Path, clients: int = 12) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = storage.open_database(path)
+    try:
+        demo.populate(db, clients=clients, seed=7)
+    finally:
+        db.close()
+    return path
+
+
+def _loaded(module_names: list[str], name: str) -> bool:
+    return any(m == name or m.startswith(name + ".") for m in module_names)
+
+
+def test_the_first_frame_loads_none_of_what_follows(isolated_home, tmp_path):
+    practice = _demo_practice(tmp_path / "practice" / "coachdesk.db")
+    run = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(practice)],
+                         cwd=ROOT, env=_env(isolated_home, COACHDESK_STARTUP_PROBE="modules"),
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("WINDOW_SHOWN"), run.stdout[:500]
+    assert lines[1].startswith("STARTUP_MODULES ")
+    modules = json.loads(lines[1].split(" ", 1)[1])
+    assert "ui.main_window" in modules and "ui.pages.clients" in modules  # the probe is real
+    early = [name for name in NOT_AT_FIRST_FRAME if _loaded(modules, name)]
+    assert early == [], f"loaded before the first frame: {early}"
+    # …and the rest did follow: the list was loaded before the probe let the app go.
+    assert lines[2].startswith("FIRST_PAGE_READY"), run.stdout[-500:]
+    assert "Traceback" not in run.stderr
+
+
+_OPEN_AND_REPORT = """
+import json, sys
+from coachdesk import storage
+db = storage.open_database(sys.argv[1])
+before = {m: m in sys.modules for m in ("alembic", "sqlalchemy")}
+revision = db.revision()
+db.close()
+print(json.dumps({"before_first_use": before, "revision": revision}))
+"""
+
+
+def _open_in_child(path: Path, home: Path) -> dict:
+    run = subprocess.run([sys.executable, "-c", _OPEN_AND_REPORT, str(path)], cwd=ROOT,
+                         env=_env(home), capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout.splitlines()[-1])
+
+
+def test_a_practice_at_head_opens_without_alembic(isolated_home, tmp_path):
+    practice = _demo_practice(tmp_path / "current.db", clients=2)
+    assert storage.inspect_file(practice).revision == migrations.HEAD
+    opened = _open_in_child(practice, isolated_home)
+    assert opened["before_first_use"] == {"alembic": False, "sqlalchemy": False}
+    assert opened["revision"] == migrations.HEAD
+    assert storage.list_backups(practice) == []  # nothing to upgrade, nothing backed up
+
+
+def test_an_older_practice_is_still_upgraded(isolated_home, tmp_path):
+    from test_upgrades import CLIENT_NAMES, make_file_at
+
+    older = make_file_at(tmp_path / "older.db", "0001_foundation")
+    opened = _open_in_child(older, isolated_home)
+    assert opened["before_first_use"]["alembic"] is True  # the migration machinery ran
+    assert opened["revision"] == migrations.HEAD
+    assert storage.inspect_file(older).revision == migrations.HEAD
+    backups = storage.list_backups(older)
+    assert len(backups) == 1 and "pre-migration" in backups[0].name
+    db = storage.open_database(older)
+    try:
+        from coachdesk.services import clients
+
+        assert clients.count(db) == len(CLIENT_NAMES)
+    finally:
+        db.close()
+
+
+def test_a_current_practice_gets_its_engine_on_first_use(tmp_path):
+    practice = _demo_practice(tmp_path / "p.db", clients=2)
+    db = storage.open_database(practice)
+    try:
+        assert db._engine is None  # checked with sqlite3 alone
+        from coachdesk.services import clients
+
+        assert clients.count(db) > 0
+        assert db._engine is not None
+    finally:
+        db.close()
+
+
+# -- the window: loading first, then the list --------------------------------------------------
+
+
+@pytest.fixture
+def deferred_window(qtbot, demo_db):
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    window = MainWindow(AppContext(demo_db), deferred=True)
+    qtbot.addWidget(window)
+    return window
+
+
+def test_the_first_frame_says_loading_never_no_clients(qtbot, deferred_window):
+    page = deferred_window.clients_page
+    deferred_window.show()
+    assert deferred_window.stack.currentWidget() is page
+    assert page.empty_label.isVisible() and not page.table.isVisible()
+    assert "Opening your practice" in page.empty_label.text()
+    assert page.count_label.text() == "Loading…"
+    assert "No clients" not in page.empty_label.text()
+    assert not deferred_window.nav.isEnabled()  # nothing to go to yet
+
+    deferred_window.finish_start()
+    assert page.table.isVisible() and not page.empty_label.isVisible()
+    assert page.model.rowCount() == 12
+    assert page.count_label.text().endswith("12 clients")  # current ones "of" all
+    assert deferred_window.nav.isEnabled()
+
+
+def test_the_rest_follows_the_first_paint_once(qtbot, deferred_window):
+    from ui import first_frame
+
+    ran = []
+    run_now = first_frame.after_first_paint(deferred_window, lambda: ran.append(1))
+    assert ran == []  # not before the window is painted
+    deferred_window.show()
+    qtbot.waitUntil(lambda: ran == [1], timeout=5000)
+    run_now()  # the probe's "now": it already ran, so not again
+    qtbot.wait(first_frame.FALLBACK_MS + 100)  # nor when the fallback timer would have fired
+    assert ran == [1]
+
+
+def test_pages_asked_for_early_are_built_in_their_usual_place(qtbot, deferred_window):
+    window = deferred_window
+    assert "session_page" not in window.__dict__  # not built for the first frame
+    page = window.session_page  # e.g. a shortcut pressed before the list came
+    assert page is window.__dict__["session_page"]
+    order = [window.stack.widget(i) for i in range(window.stack.count())]
+    assert order == [window.welcome_page, window.clients_page, window.client_page,
+                     window.session_page, window.sessions_page, window.actions_page,
+                     window.people_page]
+    assert window.undo_delete is not None  # Edit → Undo delete came with them
+    window.finish_start()  # builds nothing twice
+    assert window.stack.count() == len(order)
+    with pytest.raises(AttributeError):
+        window.no_such_page
