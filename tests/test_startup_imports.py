@@ -163,6 +163,23 @@ def test_the_first_frame_says_loading_never_no_clients(qtbot, deferred_window):
     assert page.model.rowCount() == 12
     assert page.count_label.text().endswith("12 clients")  # current ones "of" all
     assert deferred_window.nav.isEnabled()
+    assert not deferred_window._late_built  # the other pages: right after the list
+    qtbot.waitUntil(lambda: deferred_window._late_built, timeout=5000)
+    assert deferred_window.stack.currentWidget() is page  # building them changed nothing
+    assert page.model.rowCount() == 12
+
+
+def test_a_new_practice_goes_from_loading_to_welcome(qtbot, db):
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    window = MainWindow(AppContext(db), deferred=True)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.stack.currentWidget() is window.clients_page
+    assert "No clients" not in window.clients_page.empty_label.text()
+    window.finish_start()
+    assert window.stack.currentWidget() is window.welcome_page
 
 
 def test_the_rest_follows_the_first_paint_once(qtbot, deferred_window):

@@ -56,17 +56,32 @@ def build_late_pages(window) -> None:
 
 
 def finish_start(window) -> None:
-    """The late pages (if not built yet), the outbox's state, and the first page's data:
-    the welcome page for a practice without clients, else the client list."""
+    """The first page's data (the welcome page for a practice without clients, else the
+    client list), then the late pages and the outbox's state: at once when the window was
+    made complete, else one event-loop turn after the list is on screen."""
     from coachdesk.services import clients
 
+    empty = clients.count(window.ctx.db) == 0
+    if window._late_built or empty:
+        _the_rest(window)
+        if empty:
+            window.show_welcome()
+        else:
+            window.show_clients()
+        return
+    # The list first, as show_clients() shows it (which would build every page first).
+    window.nav.setEnabled(True)
+    window._select_nav("clients")
+    window.clients_page.reload()
+    window.clients_page._loaded = True
+    window.stack.setCurrentWidget(window.clients_page)
+    QTimer.singleShot(0, lambda: _the_rest(window))
+
+
+def _the_rest(window) -> None:
     if not window._late_built:
         build_late_pages(window)
-    window.update_outbox_action()
-    if clients.count(window.ctx.db) == 0:
-        window.show_welcome()
-    else:
-        window.show_clients()
+    window.update_outbox_action()  # the File menu's "Send outbox (n)"
 
 
 class _FirstPaint(QObject):
