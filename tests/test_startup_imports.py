@@ -209,3 +209,37 @@ def test_pages_asked_for_early_are_built_in_their_usual_place(qtbot, deferred_wi
     assert window.stack.count() == len(order)
     with pytest.raises(AttributeError):
         window.no_such_page
+
+
+# -- the client list's folded search text (the costly part of loading 5,000 rows) ----------
+
+
+def _slow_fold(text: str) -> str:
+    import unicodedata
+
+    from coachdesk.services.validation import _FOLD_EXTRA
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD_EXTRA)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def test_folding_takes_shorter_ways_to_the_same_text():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from coachdesk.services.validation import fold
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=st.characters(max_codepoint=127)))
+    def same_ascii(text):  # the shortcut for plain ASCII
+        assert fold(text) == _slow_fold(text)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text())
+    def same_any(text):  # accents dropped through the cached table
+        assert fold(text) == _slow_fold(text)
+
+    same_ascii()
+    same_any()
+    for text in ("Łukasz Żółć", "José Álvarez", "ǅemal", "ﬁnance", "ẞtraße", "Chen Jing (陈静)"):
+        assert fold(text) == _slow_fold(text)
