@@ -243,3 +243,30 @@ def test_folding_takes_shorter_ways_to_the_same_text():
     same_any()
     for text in ("Łukasz Żółć", "José Álvarez", "ǅemal", "ﬁnance", "ẞtraße", "Chen Jing (陈静)"):
         assert fold(text) == _slow_fold(text)
+
+
+def test_a_practice_busy_at_start_says_so_and_is_tried_again(qtbot, deferred_window,
+                                                            monkeypatch):
+    from coachdesk.errors import PracticeBusyError
+    from coachdesk.services import clients
+    from ui import first_frame
+
+    real_count, calls = clients.count, []
+
+    def busy_once(db):
+        calls.append(1)
+        if len(calls) == 1:
+            raise PracticeBusyError("Another program is using the practice file, so it "
+                                    "cannot be read just now.")
+        return real_count(db)
+
+    monkeypatch.setattr(clients, "count", busy_once)
+    monkeypatch.setattr(first_frame, "RETRY_MS", 50)
+    page = deferred_window.clients_page
+    deferred_window.show()
+    assert first_frame.finish_or_retry(deferred_window) is False
+    assert "Another program is using the practice file" in page.empty_label.text()
+    assert "tries again" in page.empty_label.text() and "No clients" not in page.empty_label.text()
+    assert page.count_label.text() == "Loading…"
+    qtbot.waitUntil(lambda: page.model.rowCount() == 12, timeout=5000)  # the retry loaded it
+    assert page.table.isVisible() and not page.empty_label.isVisible()

@@ -308,7 +308,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
         notes = [] if read_only else practice_files.on_open(database)  # an erasure finished
         if demo_data and not read_only and clients.count(database) == 0:
             _populate_demo(database)
-        window.finish_start()
+        first_frame.finish_or_retry(window)
         if notes:  # what an earlier erasure could not finish yet: the truth, not silence
             ctx.say(" ".join(notes))
 

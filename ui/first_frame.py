@@ -24,6 +24,8 @@ LATE_PAGES = ("client_page", "session_page", "sessions_page", "actions_page", "p
               "undo_delete")
 #: if no paint comes (a window started minimised), the rest follows after this long
 FALLBACK_MS = 500
+#: when the practice cannot be read just now, the list is tried again after this long
+RETRY_MS = 3000
 
 
 def build_late_pages(window) -> None:
@@ -76,6 +78,23 @@ def finish_start(window) -> None:
     window.clients_page._loaded = True
     window.stack.setCurrentWidget(window.clients_page)
     QTimer.singleShot(0, lambda: _the_rest(window))
+
+
+def finish_or_retry(window) -> bool:
+    """``window.finish_start()``; when the practice cannot be read just now (a plain
+    ``CoachDeskError``: a sync client holding the file past the busy timeout, a drive
+    gone), the clients page says so instead of loading for ever, and it is tried again
+    after ``RETRY_MS``. Returns whether it finished."""
+    from coachdesk.errors import CoachDeskError
+
+    try:
+        window.finish_start()
+        return True
+    except CoachDeskError as exc:
+        log.warning("reading the first page failed (%s); trying again", type(exc).__name__)
+        window.clients_page.show_loading(f"{exc}\nCoachDesk tries again in a moment.")
+        QTimer.singleShot(RETRY_MS, lambda: finish_or_retry(window))
+        return False
 
 
 def _the_rest(window) -> None:
