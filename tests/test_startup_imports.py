@@ -270,3 +270,41 @@ def test_a_practice_busy_at_start_says_so_and_is_tried_again(qtbot, deferred_win
     assert page.count_label.text() == "Loading…"
     qtbot.waitUntil(lambda: page.model.rowCount() == 12, timeout=5000)  # the retry loaded it
     assert page.table.isVisible() and not page.empty_label.isVisible()
+
+
+def test_pages_built_after_the_first_frame_get_their_saved_splitters_back(qtbot, demo_db):
+    """As for a window built whole (tests/test_ui_window_state.py): the client's tabs'
+    splitters come back, also when the client page was made after the first frame."""
+    from PySide6.QtWidgets import QSplitter
+
+    from ui import window_state
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    first = MainWindow(AppContext(demo_db))
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(1300, 760)
+    first.open_client(first.clients_page.model.rows()[0].id)
+    tabs, changed = first.client_page.tabs, {}
+    for index in range(1, tabs.count()):
+        tabs.setCurrentIndex(index)
+        for key, splitter in window_state.keyed(first, QSplitter).items():
+            sizes = splitter.sizes()
+            if tabs.widget(index).isAncestorOf(splitter) and len(sizes) == 2 \
+                    and sum(sizes) > 200:
+                splitter.setSizes([sum(sizes) // 3, sum(sizes) - sum(sizes) // 3])
+                changed[(index, key)] = splitter.sizes()
+    assert changed, "no two-pane splitter on the client's tabs to try"
+    first.close()
+
+    again = MainWindow(AppContext(demo_db), deferred=True)
+    qtbot.addWidget(again)
+    again.show()
+    again.finish_start()
+    qtbot.waitUntil(lambda: again._late_built, timeout=5000)
+    again.resize(1300, 760)
+    again.open_client(again.clients_page.model.rows()[0].id)
+    for (index, path), sizes in changed.items():
+        again.client_page.tabs.setCurrentIndex(index)
+        assert window_state.keyed(again, QSplitter)[path].sizes() == sizes, path

@@ -17,6 +17,8 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 
+from . import window_state
+
 log = logging.getLogger(__name__)
 
 #: the window's attributes made by ``build_late_pages``
@@ -55,6 +57,7 @@ def build_late_pages(window) -> None:
     window.actions_page.open_session.connect(window.open_session)
     window.actions_page.open_action.connect(window.open_action)
     window.undo_delete = deleted_sessions.install(window, window.edit_menu)
+    window_state.restore_children(window)  # as restore() did for pages built at once
 
 
 def finish_start(window) -> None:
