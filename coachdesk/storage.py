@@ -128,6 +128,9 @@ def _quiet_rollback(session: Session) -> None:
         log.debug("rollback after a failed transaction failed too", exc_info=True)
 
 
+_ENGINE_MADE = threading.Lock()
+
+
 class Database:
     """An open practice file. Services receive one; nothing opens its own. ``read_only``:
     opened by ``open_read_only``; every write fails with ``ReadOnlyDatabaseError``."""
@@ -143,7 +146,9 @@ class Database:
         at the head revision was checked with ``sqlite3`` alone, and SQLAlchemy loads
         after the window is on screen."""
         if self._engine is None:
-            self._engine = make_engine(self.path)
+            with _ENGINE_MADE:  # two threads asking first still share one engine
+                if self._engine is None:
+                    self._engine = make_engine(self.path)
         return self._engine
 
     @engine.setter

@@ -135,6 +135,32 @@ def test_a_current_practice_gets_its_engine_on_first_use(tmp_path):
         db.close()
 
 
+def test_threads_asking_for_the_engine_first_share_one(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    practice = _demo_practice(tmp_path / "p.db", clients=2)
+    db = storage.open_database(practice)
+    real, made = storage.make_engine, []
+
+    def slow_make_engine(path):
+        time.sleep(0.05)  # both threads are inside before either has finished
+        made.append(real(path))
+        return made[-1]
+
+    monkeypatch.setattr(storage, "make_engine", slow_make_engine)
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(db.engine)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert len(made) == 1 and seen[0] is seen[1] is made[0]
+    finally:
+        db.close()
+
+
 # -- the window: loading first, then the list --------------------------------------------------
 
 
