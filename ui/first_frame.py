@@ -80,7 +80,7 @@ def finish_start(window) -> None:
     window.clients_page.reload()
     window.clients_page._loaded = True
     window.stack.setCurrentWidget(window.clients_page)
-    QTimer.singleShot(0, lambda: _the_rest(window))
+    QTimer.singleShot(0, window, lambda: _the_rest(window))  # not once it is gone
 
 
 def finish_or_retry(window) -> bool:
@@ -96,7 +96,7 @@ def finish_or_retry(window) -> bool:
     except CoachDeskError as exc:
         log.warning("reading the first page failed (%s); trying again", type(exc).__name__)
         window.clients_page.show_loading(f"{exc}\nCoachDesk tries again in a moment.")
-        QTimer.singleShot(RETRY_MS, lambda: finish_or_retry(window))
+        QTimer.singleShot(RETRY_MS, window, lambda: finish_or_retry(window))
         return False
 
 
@@ -120,7 +120,7 @@ class _FirstPaint(QObject):
     def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Paint and not self.done:
             obj.removeEventFilter(self)
-            QTimer.singleShot(0, self.run)  # once this paint is on screen
+            QTimer.singleShot(0, self, self.run)  # once this paint is on screen
         return False
 
     def run(self) -> None:
