@@ -334,3 +334,35 @@ def test_pages_built_after_the_first_frame_get_their_saved_splitters_back(qtbot,
     for (index, path), sizes in changed.items():
         again.client_page.tabs.setCurrentIndex(index)
         assert window_state.keyed(again, QSplitter)[path].sizes() == sizes, path
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_a_read_only_practice_opened_after_a_deferred_start_locks_every_page(
+        qtbot, deferred_window, tmp_path, monkeypatch):
+    """Pages built after the first frame are locked like the others when the coach then
+    opens a practice that cannot be written (File → Open, "Open read-only")."""
+    from PySide6.QtGui import QAction
+
+    from ui import practice_file, read_only
+    from ui.dialogs import db_problem
+
+    locked = _demo_practice(tmp_path / "cd-copy" / "coachdesk.db", clients=2)
+    locked.chmod(0o444)
+    window = deferred_window
+    read_only.follow(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.finish_start()
+    qtbot.waitUntil(lambda: window._late_built, timeout=5000)
+    window.open_client(window.clients_page.model.rows()[0].id)
+    assert not window.client_page.name.isReadOnly()
+    monkeypatch.setattr(db_problem, "ask_what_to_do",
+                        lambda message, backup, parent=None, **options: db_problem.READ_ONLY)
+    try:
+        assert practice_file.switch_practice(window, locked)
+        assert window.ctx.db.read_only and "(read-only)" in window.windowTitle()
+        window.open_client(window.clients_page.model.rows()[0].id)
+        assert window.client_page.name.isReadOnly()
+        assert not window.findChild(QAction, "actionNewClient").isEnabled()
+    finally:
+        locked.chmod(0o600)

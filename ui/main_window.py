@@ -95,7 +95,8 @@ class MainWindow(QMainWindow):
             self.nav.setEnabled(False)
             self.clients_page.show_loading()
             self.stack.setCurrentWidget(self.clients_page)
-        else:
+        else:  # complete when made: every page first, as before
+            build_late_pages(self)
             self.finish_start()
         # Mail left in the outbox (offline last time): try once, in the background.
         QTimer.singleShot(1500, self.outbox.send_on_start)
