@@ -73,6 +73,7 @@ def test_the_first_frame_loads_none_of_what_follows(isolated_home, tmp_path):
     assert early == [], f"loaded before the first frame: {early}"
     # …and the rest did follow: the list was loaded before the probe let the app go.
     assert lines[2].startswith("FIRST_PAGE_READY"), run.stdout[-500:]
+    assert lines[3].startswith("START_COMPLETE"), run.stdout[-500:]  # every page built
     assert "Traceback" not in run.stderr
 
 

@@ -11,7 +11,8 @@ The window shows first and the rest follows (``ui.first_frame``): this module an
 imports at the top must not bring SQLAlchemy, the models, Alembic, reportlab, mail or any
 page but the clients page; tests/test_startup_imports.py checks it with the start-up probe
 (``COACHDESK_STARTUP_PROBE=1`` prints ``WINDOW_SHOWN <s since start> <peak MB>``, then
-finishes the start, prints ``FIRST_PAGE_READY <s> <peak MB>`` and quits; ``=modules`` adds,
+shows the client list, prints ``FIRST_PAGE_READY <s> <peak MB>``, builds the other pages,
+prints ``START_COMPLETE <s> <peak MB>`` and quits; ``=modules`` adds,
 after the first, a line ``STARTUP_MODULES <json list of sys.modules at the first frame>``).
 """
 
@@ -323,6 +324,9 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
                 print("STARTUP_MODULES " + json.dumps(sorted(sys.modules)), flush=True)
             rest_now()  # then the list: how long until the coach can work, at what peak
             print(f"FIRST_PAGE_READY {time.perf_counter() - _PROCESS_START:.4f} "
+                  f"{_peak_rss_mb():.1f}", flush=True)
+            app.processEvents()  # the other pages and the outbox, a turn after the list
+            print(f"START_COMPLETE {time.perf_counter() - _PROCESS_START:.4f} "
                   f"{_peak_rss_mb():.1f}", flush=True)
             app.quit()
         QTimer.singleShot(0, probe)

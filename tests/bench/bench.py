@@ -286,7 +286,8 @@ LAST_READY: dict = {}  # the last app run's FIRST_PAGE_READY: {"wall_s", "peak_m
 def _time_child(argv: list[str], env: dict) -> tuple[float, float, float]:
     """(wall s until WINDOW_SHOWN, the child's own figure, peak MB). When the child also
     prints FIRST_PAGE_READY (the app, once its client list is loaded), ``LAST_READY``
-    holds that wall time, and the peak returned is the one at that moment."""
+    holds that wall time; the peak returned is the app's last report (START_COMPLETE:
+    every page built), else the window's."""
     LAST_READY.clear()
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -304,6 +305,8 @@ def _time_child(argv: list[str], env: dict) -> tuple[float, float, float]:
                     LAST_READY.update(wall_s=time.perf_counter() - start,
                                       peak_mb=float(line.split()[2]))
                     peak = max(peak or 0.0, LAST_READY["peak_mb"])
+                elif line.startswith("START_COMPLETE"):  # every page built: the start's peak
+                    peak = max(peak or 0.0, float(line.split()[2]))
                 if time.perf_counter() > deadline:
                     break
             proc.wait(timeout=max(1.0, deadline - time.perf_counter()))
