@@ -113,3 +113,36 @@ def _read_only_message(path: Path) -> str:
     return (f"This practice is read-only: CoachDesk cannot save to {path} because the file, "
             "its folder or the drive is read-only. Copy it to a folder you can write to, or "
             "choose another file.")
+
+
+def write_fault(exc: Exception, path: Path) -> StorageError | None:
+    """The plain error for a transaction SQLite refused for a passing reason, or None
+    for any other error (which is the program's, and stays as it is).
+
+    SQLITE_BUSY / SQLITE_LOCKED (another connection held the lock past the busy timeout)
+    → ``PracticeBusyError``; SQLITE_FULL → ``DiskFullError`` with the MB still free;
+    SQLITE_READONLY → ``ReadOnlyDatabaseError`` (``READ_ONLY_WRITE``, never retried);
+    SQLITE_IOERR → ``StorageError``. The sentences never carry the statement or its values.
+    """
+    orig = getattr(exc, "orig", exc)
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    text = str(orig).lower()
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return ReadOnlyDatabaseError(READ_ONLY_WRITE)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return PracticeBusyError("Another program is using the practice file (a sync client "
+                                 "or a second copy of CoachDesk?), so this was not saved yet.")
+    if name.startswith("SQLITE_FULL") or "database or disk is full" in text:
+        try:
+            free = f" ({shutil.disk_usage(path.parent).free / 1e6:.0f} MB free)"
+        except OSError:
+            free = ""
+        return DiskFullError(f"The disk is full{free}, so this was not saved yet. Free some "
+                             "space (empty the trash, move large files); nothing is lost.")
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return StorageError("The practice file could not be written just now (a disk "
+                            "error), so this was not saved yet.")
+    return None
+
+
+READ_ONLY_WRITE = "This practice is read-only; nothing was changed."

@@ -12,6 +12,10 @@ Opening a coach's file follows one careful order, and stops with a plain
    is refused;
 6. an older schema is first backed up, then migrated with Alembic.
 
+A file already at the head revision (the usual start) is opened with the ``sqlite3`` module
+alone: neither Alembic nor SQLAlchemy is imported until the first session is asked for
+(``Database.engine`` is made then), so the window can be on screen before they load.
+
 What SQLite or the drive refuses for a passing reason is never called damage: a full disk
 is ``DiskFullError`` ("The disk is full (N MB free) …"), a lock held past the busy timeout
 ``PracticeBusyError``, a drive error ``DiskIOError``, a read-only file or drive
@@ -23,39 +27,37 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import sqlite3
 import stat
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
-
-from sqlalchemy import event
-from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import URL, Engine
-from sqlmodel import Session, create_engine
+from typing import TYPE_CHECKING, Iterator
 
 from . import migrations, paths  # noqa: F401 - paths: callers reach storage.paths
 from .faults import (  # noqa: F401 - part of storage's interface
     LOW_SPACE_MB,
+    READ_ONLY_WRITE,
     _read_only_message,
     crash_point,
     disk_full_message,
     free_mb,
     open_fault,
+    write_fault,
 )
 from .errors import (
     CorruptDatabaseError,
-    DiskFullError,
     EmptyPracticeFileError,
     NewerSchemaError,
     NotADatabaseError,
-    PracticeBusyError,
     ReadOnlyDatabaseError,
     StorageError,
 )
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when the first session is made, not at start
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +104,11 @@ def _set_busy_timeout(dbapi_connection, _record, _proxy) -> None:
 
 
 def make_engine(path: Path) -> Engine:
+    """A SQLAlchemy engine on ``path`` with the pragmas set on every connection."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import URL
+    from sqlmodel import create_engine
+
     engine = create_engine(
         URL.create("sqlite", database=str(path)),  # no URL parsing: '?' is legal in a folder name
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
@@ -121,51 +128,39 @@ def _quiet_rollback(session: Session) -> None:
         log.debug("rollback after a failed transaction failed too", exc_info=True)
 
 
-def write_fault(exc: Exception, path: Path) -> StorageError | None:
-    """The plain error for a transaction SQLite refused for a passing reason, or None
-    for any other error (which is the program's, and stays as it is).
-
-    SQLITE_BUSY / SQLITE_LOCKED (another connection held the lock past the busy timeout)
-    → ``PracticeBusyError``; SQLITE_FULL → ``DiskFullError`` with the MB still free;
-    SQLITE_READONLY → ``ReadOnlyDatabaseError`` (``READ_ONLY_WRITE``, never retried);
-    SQLITE_IOERR → ``StorageError``. The sentences never carry the statement or its values.
-    """
-    orig = getattr(exc, "orig", exc)
-    name = getattr(orig, "sqlite_errorname", "") or ""
-    text = str(orig).lower()
-    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
-        return ReadOnlyDatabaseError(READ_ONLY_WRITE)
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
-        return PracticeBusyError("Another program is using the practice file (a sync client "
-                                 "or a second copy of CoachDesk?), so this was not saved yet.")
-    if name.startswith("SQLITE_FULL") or "database or disk is full" in text:
-        try:
-            free = f" ({shutil.disk_usage(path.parent).free / 1e6:.0f} MB free)"
-        except OSError:
-            free = ""
-        return DiskFullError(f"The disk is full{free}, so this was not saved yet. Free some "
-                             "space (empty the trash, move large files); nothing is lost.")
-    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
-        return StorageError("The practice file could not be written just now (a disk "
-                            "error), so this was not saved yet.")
-    return None
-
-
-READ_ONLY_WRITE = "This practice is read-only; nothing was changed."
+_ENGINE_MADE = threading.Lock()
 
 
 class Database:
     """An open practice file. Services receive one; nothing opens its own. ``read_only``:
     opened by ``open_read_only``; every write fails with ``ReadOnlyDatabaseError``."""
 
-    def __init__(self, path: Path, engine: Engine, read_only: bool = False):
+    def __init__(self, path: Path, engine: Engine | None = None, read_only: bool = False):
         self.path = Path(path)
-        self.engine = engine
+        self._engine = engine
         self.read_only = read_only
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, made (``make_engine``) when first needed: a file opened
+        at the head revision was checked with ``sqlite3`` alone, and SQLAlchemy loads
+        after the window is on screen."""
+        if self._engine is None:
+            with _ENGINE_MADE:  # two threads asking first still share one engine
+                if self._engine is None:
+                    self._engine = make_engine(self.path)
+        return self._engine
+
+    @engine.setter
+    def engine(self, engine: Engine) -> None:
+        self._engine = engine
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A short transaction: committed on success, rolled back on any error."""
+        from sqlalchemy import exc as sa_exc
+        from sqlmodel import Session
+
         session = Session(self.engine, expire_on_commit=False)
         try:
             yield session
@@ -187,7 +182,8 @@ class Database:
             return _revision_of(conn.connection.dbapi_connection)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:  # never made: nothing to let go
+            self._engine.dispose()
 
     def __repr__(self) -> str:  # pragma: no cover
         return f"Database({str(self.path)!r})"
@@ -300,7 +296,8 @@ def inspect_file(path: Path) -> FileState:
     user_tables = {t for t in tables if not t.startswith("sqlite_")}
     if user_tables and revision is None:
         raise NotADatabaseError(f"{path.name} is a database, but not one made by CoachDesk.")
-    if revision is not None and revision not in migrations.known_revisions():
+    if revision is not None and revision != migrations.HEAD \
+            and revision not in migrations.known_revisions():
         raise NewerSchemaError(
             f"{path.name} was made by a newer version of CoachDesk. "
             "Please update CoachDesk to open it."
@@ -355,11 +352,14 @@ def _size(path: Path) -> int:
         return -1
 
 
-def _open_engine(path: Path, state: FileState, migrate: bool) -> Engine:
+def _open_engine(path: Path, state: FileState, migrate: bool) -> Engine | None:
     """The engine of a checked file, upgraded first (after a backup) when it is older;
-    its first connection is made here, so a full disk or a lock shows now, not later."""
-    head = migrations.head_revision()
-    if migrate and state.revision != head:
+    its first connection is made here, so a full disk or a lock shows now, not later.
+
+    A file at the head revision (``migrations.HEAD``, known without Alembic) gets no engine
+    yet (None: ``Database.engine`` makes it when first used); its first connection is made
+    with ``sqlite3`` and the same pragmas, so the same faults show now all the same."""
+    if migrate and state.revision != migrations.HEAD:
         backup = backup_file(path, reason="pre-migration") if state.has_tables else None
         crash_point("migrate:after-backup")
         engine = make_engine(path)
@@ -387,14 +387,13 @@ def _open_engine(path: Path, state: FileState, migrate: bool) -> Engine:
                 f"CoachDesk could not upgrade {path.name}; the file was left as it was.{kept}"
             ) from exc
         return engine
-    engine = make_engine(path)
+    con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").fetchone()
-    except Exception:
-        engine.dispose()
-        raise
-    return engine
+        _set_pragmas(con, None)
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        con.close()
+    return None
 
 
 def open_read_only(path: Path | str) -> Database:
@@ -403,6 +402,7 @@ def open_read_only(path: Path | str) -> Database:
     a plain one when the file is empty or older than this CoachDesk (it cannot be upgraded
     without writing)."""
     from sqlalchemy.pool import NullPool
+    from sqlmodel import create_engine
 
     path = Path(path)
     state = inspect_file(path)

@@ -94,6 +94,16 @@ def test_revisions_form_one_line_ending_at_head():
         assert re.fullmatch(r"\d{4}_[a-z0-9_]+", rev), rev
 
 
+def test_head_constant_is_alembics_head():
+    """``migrations.HEAD`` lets a current file open without Alembic; it must not drift
+    from what Alembic itself finds (a new migration must update it)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrations.make_config())
+    assert script.get_heads() == [migrations.HEAD]
+    assert migrations.head_revision() == migrations.HEAD
+
+
 def test_upgrade_at_head_is_a_no_op(db):
     before = _shape(db.path)
     with db.engine.begin() as conn:

@@ -369,6 +369,7 @@ def _with_next_revision(tmp_path, monkeypatch, fail: str | None) -> str:
         "HEAD_BEFORE", migrations.head_revision())
     (scripts / "versions" / "0999_probe.py").write_text(body)
     monkeypatch.setattr(migrations, "MIGRATIONS_DIR", scripts)
+    monkeypatch.setattr(migrations, "HEAD", "0999_probe")  # as a new migration must
     migrations._script.cache_clear()
     return "0999_probe"
 

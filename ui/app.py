@@ -6,12 +6,20 @@ the practice already open in another CoachDesk; a folder given with ``--db`` or
 practice is only made when the coach says so); a read-only file, folder or drive (which can
 be opened read-only: ``storage.open_read_only``, see ``ui.read_only``); a full disk; real
 damage, the only problem for which "Restore latest backup" is offered.
+
+The window shows first and the rest follows (``ui.first_frame``): this module and what it
+imports at the top must not bring SQLAlchemy, the models, Alembic, reportlab, mail or any
+page but the clients page; tests/test_startup_imports.py checks it with the start-up probe
+(``COACHDESK_STARTUP_PROBE=1`` prints ``WINDOW_SHOWN <s since start> <peak MB>``, then
+shows the client list, prints ``FIRST_PAGE_READY <s> <peak MB>``, builds the other pages,
+prints ``START_COMPLETE <s> <peak MB>`` and quits; ``=modules`` adds,
+after the first, a line ``STARTUP_MODULES <json list of sys.modules at the first frame>``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import logging.handlers
 import os
 import sys
 import time
@@ -32,10 +40,8 @@ from coachdesk.errors import (
     StorageError,
 )
 from coachdesk.practice_lock import PracticeLock
-from coachdesk.services import clients
-from coachdesk.services import practice_files
 
-from . import one_language, theme
+from . import first_frame, one_language, theme
 from . import read_only as read_only_mode
 from .context import AppContext
 from .dialogs import db_problem
@@ -288,27 +294,45 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     if database is None:
         return 1
     read_only = database.read_only  # nothing is written: no erasure's leftovers, no demo
-    notes = [] if read_only else practice_files.on_open(database)  # an erasure finished
     if read_only:
         tempfiles.clean_leftovers()  # gone processes' private temp folders: not the practice's
-    if demo_data and not read_only and clients.count(database) == 0:
-        _populate_demo(database)
 
     ctx = AppContext(database, lock)
-    window = MainWindow(ctx)
+    window = MainWindow(ctx, deferred=True)  # the clients page says it is loading
     read_only_mode.follow(window)  # the bar, the title, editors and actions, when read-only
     fit.watch(window)  # every dialog it opens fits the screen
     window.show()
-    if notes:  # what an earlier erasure could not finish yet: the truth, not silence
-        ctx.say(" ".join(notes))
-    if os.environ.get("COACHDESK_STARTUP_PROBE"):
-        # Benchmarks: report when the window is on screen, then leave.
+
+    def rest() -> None:  # once the window is on screen
+        from coachdesk.services import clients, practice_files
+
+        notes = [] if read_only else practice_files.on_open(database)  # an erasure finished
+        if demo_data and not read_only and clients.count(database) == 0:
+            _populate_demo(database)
+        first_frame.finish_or_retry(window)
+        if notes:  # what an earlier erasure could not finish yet: the truth, not silence
+            ctx.say(" ".join(notes))
+
+    rest_now = first_frame.after_first_paint(window, rest)
+    probe_mode = os.environ.get("COACHDESK_STARTUP_PROBE")
+    if probe_mode:
+        # Benchmarks and tests: report when the window is on screen, finish, then leave.
         def probe():
             print(f"WINDOW_SHOWN {time.perf_counter() - _PROCESS_START:.4f} {_peak_rss_mb():.1f}",
                   flush=True)
+            if probe_mode == "modules":
+                print("STARTUP_MODULES " + json.dumps(sorted(sys.modules)), flush=True)
+            rest_now()  # then the list: how long until the coach can work, at what peak
+            print(f"FIRST_PAGE_READY {time.perf_counter() - _PROCESS_START:.4f} "
+                  f"{_peak_rss_mb():.1f}", flush=True)
+            app.processEvents()  # the other pages and the outbox, a turn after the list
+            print(f"START_COMPLETE {time.perf_counter() - _PROCESS_START:.4f} "
+                  f"{_peak_rss_mb():.1f}", flush=True)
             app.quit()
         QTimer.singleShot(0, probe)
     code = app.exec()
+    from coachdesk.services import practice_files
+
     # Private temp folder removed, a waiting compaction done (not in a read-only practice).
     practice_files.on_close(None if ctx.db.read_only else ctx.db)
     ctx.db.close()  # after a restore or a switch this is the file open at the end

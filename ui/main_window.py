@@ -20,18 +20,13 @@ from PySide6.QtWidgets import (
 
 from coachdesk import APP_NAME, __version__, storage
 from coachdesk.errors import CoachDeskError
-from coachdesk.services import clients
 
 from . import window_state
 from .context import AppContext
+from .first_frame import LATE_PAGES, build_late_pages, finish_start
 from .navigation import BACK_KEYS, focus_list, open_hit
 from .outbox_menu import OutboxMenu
-from .dialogs.people import NewClientDialog
-from .pages.client_detail import ClientPage
 from .pages.clients import ClientsPage
-from .pages.overview import ActionsPage, SessionsPage
-from .pages.people import PeoplePage
-from .pages.session import SessionPage
 from .pages.welcome import WelcomePage
 from .plain import as_plain
 
@@ -45,8 +40,13 @@ FIRST_BACKUP_CHECK_MS = 2 * 60 * 1000
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, parent=None):
+    """``deferred``: the first frame shows the clients page loading, and the caller calls
+    ``finish_start()`` once it is on screen (``ui.first_frame``); otherwise (tests, a
+    second window) the window is complete when made."""
+
+    def __init__(self, ctx: AppContext, parent=None, *, deferred: bool = False):
         super().__init__(parent)
+        self._late_built = False
         self.ctx = ctx
         self.setObjectName("mainWindow")
         self.show_practice_in_title()
@@ -68,14 +68,8 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.welcome_page = WelcomePage(str(ctx.db.path))
         self.clients_page = ClientsPage(ctx)
-        self.client_page = ClientPage(ctx)
-        self.session_page = SessionPage(ctx)
-        self.sessions_page = SessionsPage(ctx)
-        self.actions_page = ActionsPage(ctx)
-        self.people_page = PeoplePage(ctx)  # reads its lists when first shown
         self._dashboard_page = None  # built when first shown
-        for page in (self.welcome_page, self.clients_page, self.client_page, self.session_page,
-                     self.sessions_page, self.actions_page, self.people_page):
+        for page in (self.welcome_page, self.clients_page):  # the others: build_late_pages
             self.stack.addWidget(page)
 
         central = QWidget()
@@ -93,20 +87,17 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._on_nav)
         self.clients_page.open_client.connect(self.open_client)
         self.clients_page.new_client_requested.connect(self.new_client)
-        self.client_page.back_requested.connect(self.show_clients)
-        self.client_page.open_session.connect(self.open_session)
-        self.session_page.back_requested.connect(self._back_from_session)
-        self.sessions_page.open_session.connect(self.open_session)
-        self.actions_page.open_session.connect(self.open_session)
-        self.actions_page.open_action.connect(self.open_action)
         self.welcome_page.demo_requested.connect(self.load_demo)
         self.welcome_page.start_requested.connect(self.start_practice)
         ctx.status_message.connect(lambda m: self.statusBar().showMessage(m, 10000))
 
-        if clients.count(ctx.db) == 0:
-            self.show_welcome()
-        else:
-            self.show_clients()
+        if deferred:
+            self.nav.setEnabled(False)
+            self.clients_page.show_loading()
+            self.stack.setCurrentWidget(self.clients_page)
+        else:  # complete when made: every page first, as before
+            build_late_pages(self)
+            self.finish_start()
         # Mail left in the outbox (offline last time): try once, in the background.
         QTimer.singleShot(1500, self.outbox.send_on_start)
         # Daily backups while CoachDesk runs: checked every half hour (and soon after start).
@@ -120,6 +111,17 @@ class MainWindow(QMainWindow):
         self.first_backup_check.timeout.connect(self._daily_backup_check)
         self.first_backup_check.start(FIRST_BACKUP_CHECK_MS)
         window_state.restore(self)  # size, splitters, columns: per machine (QSettings)
+
+    def __getattr__(self, name: str):
+        """A page of ``LATE_PAGES`` asked for before the start finished: built now."""
+        if name in LATE_PAGES and self.__dict__.get("_late_built") is False:
+            build_late_pages(self)
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def finish_start(self) -> None:
+        """The rest of the window: the other pages, the outbox, the first page's data."""
+        finish_start(self)
 
     def show_practice_in_title(self) -> None:
         """"coachdesk.db — CoachDesk": Qt adds the display name only if the title lacks it."""
@@ -176,7 +178,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "actionQuit")
 
-        edit_menu = bar.addMenu("&Edit")
+        edit_menu = self.edit_menu = bar.addMenu("&Edit")
         self.find_action = self._action(edit_menu, "&Find client", self.focus_search,
                                         QKeySequence.StandardKey.Find, "actionFind")
         self.search_action = self._action(edit_menu, "&Search everything…", self.search_everything,
@@ -188,8 +190,7 @@ class MainWindow(QMainWindow):
                      "actionIndicatorLibrary")
         self._action(edit_menu, "&Retention review…", self.retention_review, None,
                      "actionRetentionReview")
-        from .dialogs import deleted_sessions  # Undo delete (Ctrl+Z), Deleted sessions…
-        self.undo_delete = deleted_sessions.install(self, edit_menu)
+        # Undo delete (Ctrl+Z) and Deleted sessions… come with the late pages.
 
         self.new_session_action = self._action(file_menu, "New &session…", self.new_session,
                                                "Ctrl+Shift+N", "actionNewSession")
@@ -206,8 +207,7 @@ class MainWindow(QMainWindow):
         file_menu.insertAction(file_menu.actions()[4], self.send_outbox_action)
         self.outbox = OutboxMenu(self, self.send_outbox_action)
         self.update_outbox_action = self.outbox.update
-        file_menu.aboutToShow.connect(self.update_outbox_action)
-        self.update_outbox_action()
+        file_menu.aboutToShow.connect(self.update_outbox_action)  # also in finish_start
 
         view_menu = bar.addMenu("&View")
         for number, (key, label) in enumerate(NAV_ITEMS, 1):
@@ -437,6 +437,8 @@ class MainWindow(QMainWindow):
 
     # -- actions ------------------------------------------------------------------
     def new_client(self) -> None:
+        from .dialogs.people import NewClientDialog
+
         if self.stack.currentWidget() is self.welcome_page:
             self.show_clients()
         dialog = NewClientDialog(self.ctx, self)

@@ -174,7 +174,22 @@ _FOLD_EXTRA = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "
                              "œ": "oe", "þ": "th", "ð": "d"})
 
 
+class _DropCombining(dict):
+    """str.translate table: combining marks (accents) removed, every other character kept;
+    filled as characters are met, so each is asked about once."""
+
+    def __missing__(self, code: int):
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_DROP_COMBINING = _DropCombining()
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for searching and sorting: 'Łukasz' -> 'lukasz'."""
+    if text.isascii():  # most names and e-mails: nothing to decompose, casefold is lower
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD_EXTRA)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return decomposed.translate(_DROP_COMBINING)

@@ -15,13 +15,16 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from ..theme import colour
+from typing import TYPE_CHECKING
 
-from coachdesk.services import clients as client_service
 from coachdesk.services.validation import fold
 
-from .tips import full_text_tip
 from ..plain import plain_tips
+from ..theme import colour
+from .tips import full_text_tip
+
+if TYPE_CHECKING:
+    from coachdesk.services import clients as client_service
 
 # (header, ClientRow attribute used for sorting, header tooltip). Short headings, so the
 # key columns fit a 1024-px laptop; each tooltip starts with its heading and says more.
@@ -73,6 +76,9 @@ class ClientTableModel(QAbstractTableModel):
 
     # -- loading ---------------------------------------------------------------
     def load(self, db) -> None:
+        # Imported here: the list (and SQLAlchemy with it) loads after the first frame.
+        from coachdesk.services import clients as client_service
+
         rows = client_service.list_rows(db)
         self.beginResetModel()
         self._rows = rows
@@ -148,6 +154,10 @@ class ClientTableModel(QAbstractTableModel):
     def _apply_sort(self) -> None:
         column, order = self._sort
         attr = COLUMNS[column][1]
+        if not self._rows:
+            return  # nothing to sort (and nothing loaded yet: no service needed)
+        from coachdesk.services import clients as client_service
+
         self._rows.sort(key=client_service.sort_key(attr),
                         reverse=order == Qt.SortOrder.DescendingOrder)
 

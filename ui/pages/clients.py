@@ -161,6 +161,15 @@ class ClientsPage(QWidget):
         self.proxy.invalidate_after_reload()
         self._update_count()
 
+    def show_loading(self, why: str = "") -> None:
+        """While the practice is still being read (the window's first frame): a loading
+        state, never "No clients yet" for a practice that has them; ``why`` (a plain
+        sentence) when reading it has to wait. ``reload`` ends it."""
+        self.count_label.setText("Loading…")
+        self.empty_label.setText(why or "Opening your practice…")
+        self.empty_label.setVisible(True)
+        self.table.setVisible(False)
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
