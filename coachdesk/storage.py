@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from . import migrations, paths  # noqa: F401 - paths: callers reach storage.paths
+from . import migrations, paths, verified  # noqa: F401 - paths: callers reach storage.paths
 from .faults import (  # noqa: F401 - part of storage's interface
     LOW_SPACE_MB,
     READ_ONLY_WRITE,
@@ -259,8 +259,11 @@ def _has_journal(path: Path) -> bool:
         return False
 
 
-def inspect_file(path: Path) -> FileState:
-    """Look at a file read-only and raise a ``StorageError`` if it is unusable."""
+def inspect_file(path: Path, *, trust_checked: bool = False) -> FileState:
+    """Look at a file read-only and raise a ``StorageError`` if it is unusable.
+
+    ``trust_checked``: skip ``quick_check`` when this computer checked the file at the app's
+    last clean close and nothing has touched it since (``verified``); for the app's start."""
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         return FileState(path=path, exists=path.exists(), empty=True)
@@ -276,7 +279,8 @@ def inspect_file(path: Path) -> FileState:
     try:
         con = connect_read_only(path)
         try:
-            result = con.execute("PRAGMA quick_check").fetchall()
+            skip = trust_checked and verified.unchanged_since_check(path)
+            result = [("ok",)] if skip else con.execute("PRAGMA quick_check").fetchall()
             if [r[0] for r in result] != ["ok"]:
                 raise CorruptDatabaseError(
                     f"{path.name} is damaged (the integrity check found problems)."
@@ -307,19 +311,20 @@ def inspect_file(path: Path) -> FileState:
 
 
 def open_database(path: Path | str, *, migrate: bool = True, accept_empty: bool = False,
-                  create_folder: bool = True) -> Database:
+                  create_folder: bool = True, trust_checked: bool = False) -> Database:
     """Open (or create) a practice file, checking and migrating it first.
 
     Raises a ``StorageError`` with a plain sentence: ``EmptyPracticeFileError`` for a 0-byte
     file unless ``accept_empty`` (then it becomes a new practice), a plain "folder does not
     exist" when ``create_folder`` is False and the folder is missing, and the faults of
     ``open_fault`` (full disk, lock, read-only, drive error) while opening or upgrading.
+    ``trust_checked``: see ``inspect_file`` (the app's start only).
     """
     path = Path(path)
     if not path.parent.is_dir() and not create_folder:
         raise StorageError(f"The folder {path.parent} does not exist. Check the path, or "
                            "choose another file.")
-    state = inspect_file(path)
+    state = inspect_file(path, trust_checked=trust_checked)
     if state.exists and not state.has_tables and not accept_empty and _size(path) == 0:
         raise EmptyPracticeFileError(
             f"{path.name} is empty (0 bytes) — probably a copy or sync that did not finish.")

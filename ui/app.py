@@ -168,7 +168,8 @@ def _open_loop(path: Path, ask, choose_file, *, take_lock: bool, explicit: bool 
                         _say_already_open(path)
                         return None, path, None
                     raise PracticeInUseError(ALREADY_OPEN)
-            db = storage.open_database(path, accept_empty=accept_empty, create_folder=not explicit)
+            db = storage.open_database(path, accept_empty=accept_empty, create_folder=not explicit,
+                                       trust_checked=take_lock)
             return db, path, lock
         except StorageError as exc:
             if lock is not None:
@@ -336,6 +337,11 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     # Private temp folder removed, a waiting compaction done (not in a read-only practice).
     practice_files.on_close(None if ctx.db.read_only else ctx.db)
     ctx.db.close()  # after a restore or a switch this is the file open at the end
+    if not ctx.db.read_only and ctx.lock is not None:
+        from coachdesk import verified
+
+        # Checked now, still locked, so the next start need not (see coachdesk.verified).
+        verified.check_and_remember(ctx.db.path)
     if ctx.lock is not None:
         ctx.lock.release()
     return code
