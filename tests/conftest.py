@@ -23,7 +23,19 @@ os.environ.setdefault("LANG", "en_GB.UTF-8")
 # A laptop's screen (1366×768), as coaches have, instead of the offscreen platform's
 # square 800×800: windows and dialogs size themselves to the screen they open on.
 if os.environ["QT_QPA_PLATFORM"] == "offscreen":
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={ROOT / 'tests' / 'data' / 'screen_1366x768.json'}"
+    _screen = ROOT / "tests" / "data" / "screen_1366x768.json"
+    if not str(_screen).isascii() or any(c in str(_screen) for c in ":,"):
+        # Qt reads the option's path as Latin-1 and splits it at ':' and ',': a checkout
+        # under "Coach Desk é" or "C:" left the tests without their screen. A copy in a
+        # plain temporary folder is read the same everywhere.
+        import shutil
+        import tempfile
+
+        _plain = Path(tempfile.mkdtemp(prefix="coachdesk-screen-")) / _screen.name
+        shutil.copyfile(_screen, _plain)
+        if str(_plain).isascii() and not any(c in str(_plain) for c in ":,"):
+            _screen = _plain
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 
 
 @pytest.fixture(autouse=True)
