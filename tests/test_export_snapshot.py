@@ -61,3 +61,31 @@ def test_the_export_leaves_the_garbage_collector_nothing_to_chase(db, tmp_path):
     collections = [a - b for a, b in zip(after, before)]
     assert sum(collections) <= 10, collections
     assert out.read_text(encoding="utf-8").count('"Organisation ') == 20_000
+
+
+def test_values_written_by_hand_are_exported_in_the_documented_form(db, tmp_path):
+    """Rows read as plain driver tuples still go out as docs/export-format.md says, also
+    when another program wrote the dates its own way."""
+    client = clients.create(db, "Hand Written")
+    con = sqlite3.connect(db.path)
+    with con:
+        con.execute("UPDATE client SET created_at = '2026-03-01 09:30:00', "
+                    "updated_at = '2026-03-01T10:30:00+01:00', "
+                    "start_date = '2026-03-01 00:00:00' WHERE id = ?", (client.id,))
+        con.execute("INSERT INTO organization (name, notes, archived, created_at, updated_at) "
+                    "VALUES ('Org', '', 1, '2026-03-01 09:30:00.000000', "
+                    "'2026-03-01 09:30:00.000000')")
+    con.close()
+    doc = json.loads(export.export_practice(db, tmp_path / "p.json").read_text(encoding="utf-8"))
+    row = next(r for r in doc["tables"]["client"] if r["id"] == client.id)
+    assert row["created_at"] == row["updated_at"] == "2026-03-01T09:30:00.000000+00:00"
+    assert row["start_date"] == "2026-03-01" and row["status"] == "active"
+    org = doc["tables"]["organization"][-1]
+    assert org["archived"] is True and org["created_at"] == "2026-03-01T09:30:00.000000+00:00"
+    assert doc == json.loads(export.dumps(export.practice_dict(db, now=_at(doc))))
+
+
+def _at(doc):
+    from datetime import datetime
+
+    return datetime.fromisoformat(doc["exported_at"])
