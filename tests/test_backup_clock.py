@@ -84,7 +84,9 @@ def names_in(path: Path) -> list[str]:
 
 
 def a_year_rotated() -> list[BackupInfo]:
-    start = datetime(2026, 1, 1, 18, 0, tzinfo=UTC)
+    # Rotation slots are the coach's local days, weeks and months: a backup at the local
+    # noon of each day of 2026 (18:00 UTC is already the next day in Kiritimati).
+    start = datetime(2026, 1, 1, 12, 0).astimezone(UTC)
     year = [fake(start + timedelta(days=i)) for i in range(365)]
     keep, _ = plan_rotation(year, now=start + timedelta(days=364, hours=1))
     assert len(keep) == 20

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -102,9 +102,10 @@ def test_a_backup_dated_in_the_future_does_not_push_todays_out():
 
 
 def test_backup_now_is_verified_named_and_listed(practice):
-    info = backups.backup_now(practice, now=datetime(2025, 5, 2, 9, 30))
+    # An aware time: a naive one is read as local time, and the name is in UTC whatever the zone.
+    info = backups.backup_now(practice, now=datetime(2025, 5, 2, 9, 30, tzinfo=timezone.utc))
     assert info.path.parent == paths.backup_dir(practice)
-    assert info.path.name == "coachdesk-20250502-093000-000000Z-manual.db"  # UTC (TZ here: UTC)
+    assert info.path.name == "coachdesk-20250502-093000-000000Z-manual.db"
     assert info.kind == backups.MANUAL and info.size == info.path.stat().st_size > 0
     assert info.warnings == ()
     assert backups.verify(info.path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -59,7 +60,8 @@ def test_record_keeps_an_exact_copy_in_the_data_folder(db, tmp_path):
     assert entry.pdf_path.is_absolute()
     assert entry.pdf_path.parent == report_log.reports_dir(db) / str(eid)
     name = entry.pdf_path.name
-    assert name.startswith(f"{entry.created_at:%Y-%m-%d}-20250106-20250331-")
+    # Named by the coach's local day (see the Kiritimati test below), not the UTC one.
+    assert name.startswith(f"{entry.created_at.astimezone():%Y-%m-%d}-20250106-20250331-")
     assert name.endswith(f"{entry.sha256[:12]}.pdf")
     assert entry.pdf_path.read_bytes() == pdf.read_bytes()
     assert entry.sha256 == hashlib.sha256(pdf.read_bytes()).hexdigest()
@@ -192,6 +194,7 @@ def test_the_stored_copy_is_named_by_the_day_the_report_says_it_was_made(
 
     from pypdf import PdfReader
 
+    before = os.environ.get("TZ")  # the run's own zone (TZ=America/St_Johns pytest …)
     monkeypatch.setenv("TZ", "Pacific/Kiritimati")
     time.tzset()
     try:
@@ -209,5 +212,10 @@ def test_the_stored_copy_is_named_by_the_day_the_report_says_it_was_made(
         other = report_log.record(db, eid, pdf, undated)
         assert other.pdf_path.name.startswith("2026-11-30-")
     finally:
-        monkeypatch.delenv("TZ")
+        # Back to the run's zone, for the C library too (monkeypatch restores only the
+        # variable): the tests after this one must not run in UTC.
+        if before is None:
+            monkeypatch.delenv("TZ")
+        else:
+            monkeypatch.setenv("TZ", before)
         time.tzset()

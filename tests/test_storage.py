@@ -8,9 +8,6 @@ import random
 import shutil
 import sqlite3
 import stat
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -270,8 +267,8 @@ def test_folder_names_with_uri_characters(tmp_path, folder):
 
 
 CHECK_AS_OTHER_USER = """
-import sys
-sys.path.insert(0, {root!r})
+import coachdesk
+assert coachdesk.__file__.startswith({code!r}), "not the code under test: " + coachdesk.__file__
 from coachdesk import storage
 from coachdesk.errors import ReadOnlyDatabaseError
 path = {path!r}
@@ -289,15 +286,23 @@ print(storage.backup_file(path, {out!r}))
 
 def test_healthy_file_we_may_not_write_is_read_only_not_damaged():
     """A WAL file in a folder the user cannot write (another user's practice, a
-    read-only share) is healthy: it must be reported read-only, never damaged."""
-    root = str(Path(__file__).resolve().parent.parent)
-    as_root = os.geteuid() == 0
-    if as_root and not shutil.which("setpriv"):
-        pytest.skip("needs setpriv to drop root privileges")
-    # Under /tmp (not pytest's private tmp_path) so that another user can reach it.
-    base = Path(tempfile.mkdtemp(prefix="coachdesk-ro-"))
+    read-only share) is healthy: it must be reported read-only, never damaged.
+
+    The other user runs copies of the code under test and of its dependencies
+    (``other_user``), so the test passes wherever the checkout and the venv live."""
+    from other_user import OtherUser, shared_temp_folder
+
+    # Not pytest's private tmp_path: another user must reach it.
+    base = shared_temp_folder()
     try:
         path = make_demo_file(base / "practice" / "coachdesk.db")
+        other = OtherUser(base)
+        rehearsal = base / "rehearsal"
+        rehearsal.mkdir()
+        shutil.copy2(path, rehearsal / "coachdesk.db")
+        other.start(CHECK_AS_OTHER_USER.format(code=str(other.code),
+                                               path=str(rehearsal / "coachdesk.db"),
+                                               out=str(rehearsal / "copy.db")))
         # CoachDesk makes its own files private (0600 in 0700); a practice shared on
         # purpose is readable by others, as here.
         os.chmod(path.parent, 0o755)
@@ -306,15 +311,12 @@ def test_healthy_file_we_may_not_write_is_read_only_not_damaged():
         out = base / "out" / "copy.db"
         out.parent.mkdir()
         assert not Path(str(path) + "-shm").exists()
-        script = CHECK_AS_OTHER_USER.format(root=root, path=str(path), out=str(out))
-        command = [sys.executable, "-c", script]
-        if as_root:
-            os.chmod(base, 0o755)
+        if other.as_root:
             os.chmod(out.parent, 0o777)
-            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
-        else:
+        else:  # the current user is the "other" one: take its write permission away
             os.chmod(path.parent, 0o555)
-        result = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=base)
+        result = other.run(CHECK_AS_OTHER_USER.format(code=str(other.code), path=str(path),
+                                                      out=str(out)))
         assert result.returncode == 0, result.stderr
         assert "read-only" in result.stdout
         assert len(client_names(out)) == 12

@@ -6,6 +6,7 @@ same bytes apart from ``exported_at``. The tables come from
 ``SQLModel.metadata.sorted_tables`` (parents before children), so a table added
 by a later migration is exported without anyone remembering to list it. The
 full-text search index is not exported: it is derived data, rebuilt on import.
+The writing half lives in ``export_writer`` (and is imported here).
 
 ``import_practice`` reads such a file into an *empty* practice in one
 transaction: the whole file is checked first (each value against its column's
@@ -23,12 +24,9 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
-#: ``progress(done, total, table)``: called after each table, for a progress bar
-Progress = Callable[[int, int, str], None]
-
-from sqlalchemy import String, Table, delete, func, insert, select, type_coerce
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import SQLModel
 
@@ -37,17 +35,20 @@ from . import import_rules
 from .. import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from ..errors import CoachDeskError, ValidationError
 from ..faults import crash_point
-from ..files import atomic_write
 from ..storage import Database
 from .json_values import column_kind as _kind
 from .json_values import describe as _describe
-from .json_values import to_json as _to_json
+from .export_writer import (  # noqa: F401 - the writing half of this module's interface
+    FORMAT,
+    SKIPPED_TABLES,
+    VERSION,
+    Progress,
+    dumps,
+    export_practice,
+    exported_tables,
+    practice_dict,
+)
 
-FORMAT = "coachdesk-practice"
-VERSION = 1
-
-#: tables that are never exported: derived (search) or bookkeeping (Alembic)
-SKIPPED_TABLES = frozenset({"search_index", "alembic_version"})
 #: tables a brand-new practice already fills (default indicators, preferences);
 #: an import replaces their rows with the file's
 SEEDED_TABLES = frozenset({"indicator", "setting"})
@@ -61,175 +62,6 @@ class ImportSummary:
     @property
     def total(self) -> int:
         return sum(self.rows.values())
-
-
-def exported_tables() -> list[Table]:
-    """Every model table, parents before children."""
-    return [t for t in SQLModel.metadata.sorted_tables if t.name not in SKIPPED_TABLES]
-
-
-# -- writing --------------------------------------------------------------------
-
-
-def _raw_datetime(value) -> str | None:
-    """SQLite's 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC) as ISO 8601 with its offset."""
-    if value is None:
-        return None
-    if isinstance(value, str) and len(value) == 26 and value[10] == " ":
-        return f"{value[:10]}T{value[11:]}+00:00"
-    parsed = datetime.fromisoformat(str(value))  # written some other way (by hand, by SQL)
-    if parsed.utcoffset() is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
-def _raw_date(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str) and len(value) == 10:
-        return value
-    return date.fromisoformat(str(value)[:10]).isoformat()
-
-
-_RAW = {datetime: _raw_datetime, date: _raw_date}
-
-
-def _table_rows(s, table) -> Iterator[dict]:
-    """One table's rows as JSON-ready dicts, in primary-key order."""
-    cols = list(table.columns)
-    order = list(table.primary_key.columns) or cols
-    # Dates and date-times are read as the text SQLite holds (already ISO 8601, and
-    # much faster than parsing them into objects to print them again).
-    kinds = [_kind(c) for c in cols]
-    wanted = [type_coerce(c, String()).label(c.name) if k in (date, datetime) else c
-              for c, k in zip(cols, kinds)]
-    result = s.execute(select(*wanted).order_by(*order))
-    names = [c.name for c in cols]
-    # Text, numbers and booleans (SQLAlchemy hands back bool) go into JSON as they are.
-    convert = [(i, _converter(k)) for i, k in enumerate(kinds)
-               if k not in (str, int, float, bool)]
-    for rows in result.partitions(2000):  # fetchmany: a tenth of fetching row by row
-        for row in rows:
-            values = list(row)
-            for i, fn in convert:
-                values[i] = fn(values[i])
-            yield dict(zip(names, values))
-
-
-def _enum_value(value):
-    return None if value is None else value.value
-
-
-def _converter(kind: type) -> Callable[[Any], Any]:
-    """The cheapest function that turns a column's values into JSON values."""
-    if kind in _RAW:
-        return _RAW[kind]
-    if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return _enum_value
-    return _to_json
-
-
-def _header(db: Database, now: datetime | None) -> dict:
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": _to_json(now or datetime.now(timezone.utc)),
-        "schema_revision": db.revision(),
-    }
-
-
-def practice_dict(db: Database, *, now: datetime | None = None,
-                  progress: Progress | None = None) -> dict:
-    """The practice as the JSON document ``export_practice`` writes."""
-    tables: dict[str, list[dict]] = {}
-    todo = exported_tables()
-    with db.session() as s:
-        for done, table in enumerate(todo, 1):
-            tables[table.name] = list(_table_rows(s, table))
-            if progress:
-                progress(done, len(todo), table.name)
-    return {**_header(db, now), "tables": tables}
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
-
-
-def _lines(header: dict, tables: Iterable[tuple[str, Iterator[dict]]]) -> Iterator[str]:
-    """The document's lines: one row per line (readable, diff-friendly, deterministic)."""
-    one = _ENCODER.encode  # one encoder for every row: json.dumps(**options) makes one per call
-
-    yield "{"
-    for key in ("format", "version", "exported_at", "schema_revision"):
-        yield f" {one(key)}: {one(header[key])},"
-    yield ' "tables": {'
-    pending = None  # the previous table's closing line: it needs a comma if another follows
-    for name, rows in tables:
-        if pending is not None:
-            yield pending + ","
-        previous = None
-        for row in rows:
-            if previous is None:
-                yield f"  {one(name)}: ["
-            else:
-                yield previous + ","
-            previous = f"   {one(row)}"
-        if previous is None:
-            pending = f"  {one(name)}: []"
-        else:
-            yield previous
-            pending = "  ]"
-    if pending is not None:
-        yield pending
-    yield " }"
-    yield "}"
-
-
-def dumps(doc: dict) -> str:
-    """The document as JSON text, exactly as ``export_practice`` writes it."""
-    tables = ((name, iter(rows)) for name, rows in doc["tables"].items())
-    return "\n".join(_lines(doc, tables)) + "\n"
-
-
-def export_practice(db: Database, out: Path | str, *, now: datetime | None = None,
-                    progress: Progress | None = None) -> Path:
-    """Write the whole practice to ``out`` (UTF-8 JSON), atomically. Returns the path.
-
-    Safe to run in a worker thread (it opens its own short read transaction).
-    """
-    out = Path(out)
-    if out.exists() and out.is_dir():
-        raise ValidationError(f"{out} is a folder; give a file name ending in .json.", "out")
-    with atomic_write(out) as fh:
-        _stream(db, fh, now, progress)
-    return out
-
-
-def _stream(db: Database, fh, now: datetime | None, progress: Progress | None) -> None:
-    """Write the document row by row, a few hundred lines at a time.
-
-    Never holds the whole practice in memory (a 5,000-client practice is ~100 MB of
-    JSON), and never runs one long C call (a join or write of all of it) that would
-    keep a GUI thread waiting for the interpreter lock.
-    """
-    todo = exported_tables()
-    with db.session() as s:
-        header = _header(db, now)
-
-        def tables():
-            for done, table in enumerate(todo, 1):
-                yield table.name, _table_rows(s, table)
-                if progress:
-                    progress(done, len(todo), table.name)
-
-        batch: list[str] = []
-        for line in _lines(header, tables()):
-            batch.append(line)
-            if len(batch) >= 500:
-                batch.append("")
-                fh.write("\n".join(batch))
-                batch.clear()
-        batch.append("")
-        fh.write("\n".join(batch))
 
 
 # -- reading --------------------------------------------------------------------
