@@ -4,7 +4,9 @@ error, a full disk and a read-only practice. Always one plain line, or silence."
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import logging
 import os
@@ -13,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -37,6 +40,18 @@ def _env(home: Path, **extra) -> dict:
 def coachdesk(home: Path, *args, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "coachdesk", *map(str, args)], cwd=ROOT,
                           env=env or _env(home), capture_output=True, timeout=TIMEOUT)
+
+
+def coachdesk_here(home: Path, *args) -> subprocess.CompletedProcess:
+    """The same command run in this process (``cli.main``): for the many commands of one
+    test beyond the first, which a separate process proves. Each child costs half a
+    second of imports; the lock it meets is still another process's."""
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, {"COACHDESK_HOME": str(home)}), \
+            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main([str(a) for a in args])
+    return subprocess.CompletedProcess(args, code, out.getvalue().encode(),
+                                       err.getvalue().encode())
 
 
 def one_plain_line(result: subprocess.CompletedProcess) -> str:
@@ -92,21 +107,23 @@ def test_writing_commands_are_refused_while_the_app_holds_the_practice(home, pra
     child_new = hold_lock_in_child(empty_target, tmp_path / "second")
     try:
         before, before_new = sha(practice), sha(empty_target)
-        for args in (["restore", "latest"], ["restore", backup], ["demo", "--force"],
-                     ["demo"], ["check", "--repair"]):
-            line = one_plain_line(coachdesk(home, "--db", practice, *args))
+        for run, args in ((coachdesk, ["restore", "latest"]), (coachdesk_here, ["restore", backup]),
+                          (coachdesk_here, ["demo", "--force"]), (coachdesk_here, ["demo"]),
+                          (coachdesk_here, ["check", "--repair"])):
+            line = one_plain_line(run(home, "--db", practice, *args))
             assert line == f"coachdesk: {IN_USE}", args
-        line = one_plain_line(coachdesk(home, "--db", empty_target, "import", export))
+        line = one_plain_line(coachdesk_here(home, "--db", empty_target, "import", export))
         assert line == f"coachdesk: {IN_USE}"
         assert sha(practice) == before and sha(empty_target) == before_new
 
         # Commands that only read work beside the open app.
         pdf = tmp_path / "report.pdf"
-        for args in (["clients"], ["check"], ["backup", "--list"],
-                     ["export", "--out", tmp_path / "again.json"],
-                     ["report", "--engagement", 1, "--out", pdf],
-                     ["worksheet", "--blank", "--out", tmp_path / "w.pdf"]):
-            result = coachdesk(home, "--db", practice, *args)
+        for run, args in ((coachdesk, ["clients"]), (coachdesk_here, ["check"]),
+                          (coachdesk_here, ["backup", "--list"]),
+                          (coachdesk_here, ["export", "--out", tmp_path / "again.json"]),
+                          (coachdesk_here, ["report", "--engagement", 1, "--out", pdf]),
+                          (coachdesk_here, ["worksheet", "--blank", "--out", tmp_path / "w.pdf"])):
+            result = run(home, "--db", practice, *args)
             assert result.returncode == 0, (args, result.stderr)
         assert pdf.exists()
     finally:

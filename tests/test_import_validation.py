@@ -360,7 +360,7 @@ def empty_practice(tmp_path_factory) -> bytes:
 DATE_LIKE = re.compile(r"[0-9 :+.TZ-]{1,40}")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_one_hostile_value_is_refused_plainly_or_imports_a_usable_practice(
         exported_doc, empty_practice, data):

@@ -263,7 +263,7 @@ PIECES = hs.one_of(
 # page and a table cell's break; the 1 MB paste has its own test above, and texts of
 # 100,000 characters made these properties the slowest tests of the suite.
 TEXTS = hs.lists(PIECES, max_size=6).map(lambda parts: "".join(parts)[:30_000])
-SHAPE_SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=None,
+SHAPE_SETTINGS = settings(max_examples=15, deadline=None, derandomize=True, database=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                  HealthCheck.too_slow,
                                                  HealthCheck.data_too_large])
