@@ -41,14 +41,14 @@ sysdeps:
 run: $(STAMP) sysdeps
 	$(BIN)/python main.py $(ARGS)
 
-# The tests run in parallel processes (pytest-xdist), one more than the CPU cores: many
-# tests wait on a child process, a lock or a timer, and the extra process uses that time
-# (on 2 cores: 3 processes 170 s, 2 processes 188 s). PYTEST_JOBS=0 runs them in this one
+# The tests run in parallel processes (pytest-xdist), two per CPU core (at most 16): many
+# tests wait on a child process, a lock or a timer, and the other process uses that time
+# (on 2 cores: 4 processes 146 s, 3 processes 170 s, 2 processes 188 s). PYTEST_JOBS=0 runs them in this one
 # process. worksteal: an idle process takes tests queued for a busy one, so a few slow
 # tests at the end do not keep the others waiting. Bytecode (and pytest's rewritten test
 # modules) is cached even where PYTHONDONTWRITEBYTECODE is set: rewriting the test modules
 # again costs each process seconds.
-PYTEST_JOBS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
+PYTEST_JOBS ?= $(shell $(PYTHON) -c 'import os; print(min(16, 2 * (os.cpu_count() or 1)))')
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest \
 	  -n $(PYTEST_JOBS) --dist worksteal $(PYTEST_ARGS)
