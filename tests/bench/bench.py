@@ -267,6 +267,9 @@ def measure_startup(db_path: Path, home: Path, runs: int = STARTUP_RUNS) -> dict
     return {
         "startup_to_window_s": round(app_s, 4),
         "startup_runs_s": [round(x, 4) for x in walls],
+        # the first run checks the whole file (quick_check); the app's clean close notes it
+        # as checked, and later starts of the untouched file skip that (coachdesk.verified)
+        "startup_first_run_s": round(walls[0], 4),
         "startup_reported_by_app_s": round(statistics.median(reported), 4),
         "startup_floor_s": round(floor_s, 4),
         "startup_floor_runs_s": [round(x, 4) for x in floors],
@@ -812,6 +815,10 @@ def main(argv: list[str] | None = None) -> int:
         "report_pdf_pages": rep["pages"],
         "report_pdf_indicators": rep["indicators"],
         "dashboard_s": round(statistics.median(dash["times"]), 4),
+        # the first visit works every figure out (the later ones are served while the file
+        # is unchanged: coachdesk.services.unchanged); after any write it is this cost again,
+        # in the background
+        "dashboard_first_visit_s": round(dash["times"][0], 4),
         "dashboard_runs_s": [round(x, 4) for x in dash["times"]],
         "dashboard_parts_s": dash["parts"],
         "dashboard_needing_attention": dash["needing_attention"],
