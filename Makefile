@@ -54,10 +54,10 @@ test: $(STAMP)
 	  -n $(PYTEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/bench.py
+	@QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/bench.py
 
 bench-scale: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/scale.py
+	@QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/scale.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py docs
