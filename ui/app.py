@@ -332,7 +332,13 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
             app.quit()
         QTimer.singleShot(0, probe)
     code = app.exec()
+    from PySide6.QtCore import QThreadPool
+
     from coachdesk.services import practice_files
+
+    # A background job still at work (a dashboard reload a last save started) finishes
+    # before its practice closes, not against a closed one or a finalising interpreter.
+    QThreadPool.globalInstance().waitForDone(30_000)
 
     # Private temp folder removed, a waiting compaction done (not in a read-only practice).
     practice_files.on_close(None if ctx.db.read_only else ctx.db)
