@@ -119,6 +119,19 @@ def demo_db(db_path, practice_templates):
 
 
 @pytest.fixture(autouse=True)
+def no_closing_backup(request, monkeypatch):
+    """A window closing makes a verified backup of its practice (copy, fsync, quick_check):
+    hundreds of tests close a window, and those backups were a tenth of the suite's time.
+    Tests about that backup say so with ``@pytest.mark.closing_backup`` and get the real one;
+    the others close without it."""
+    if request.node.get_closest_marker("closing_backup"):
+        return
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "_backup_on_close", lambda self: None)
+
+
+@pytest.fixture(autouse=True)
 def isolated_qsettings(tmp_path):
     """Per-machine state (window geometry, last folders) goes to QSettings: each test gets
     its own, in INI files under its temporary folder, never the coach's real settings."""

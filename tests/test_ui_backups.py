@@ -221,6 +221,7 @@ def test_settings_tab_saves_the_second_folder_and_rhythm(qtbot, demo_window, tmp
     assert backups.get_second_folder(db) is None
 
 
+@pytest.mark.closing_backup
 def test_closing_the_window_makes_a_backup_unless_switched_off(qtbot, demo_db, tmp_path):
     win = shown_window(qtbot, demo_db)
     usb = tmp_path / "usb"
