@@ -29,6 +29,7 @@ from typing import Callable
 from PySide6.QtCore import QLockFile, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from coachdesk.memory import peak_rss_mb
 from coachdesk import APP_NAME, logfile, paths, storage, tempfiles
 from coachdesk.errors import (
     CoachDeskError,
@@ -319,16 +320,16 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     if probe_mode:
         # Benchmarks and tests: report when the window is on screen, finish, then leave.
         def probe():
-            print(f"WINDOW_SHOWN {time.perf_counter() - _PROCESS_START:.4f} {_peak_rss_mb():.1f}",
+            print(f"WINDOW_SHOWN {time.perf_counter() - _PROCESS_START:.4f} {peak_rss_mb():.1f}",
                   flush=True)
             if probe_mode == "modules":
                 print("STARTUP_MODULES " + json.dumps(sorted(sys.modules)), flush=True)
             rest_now()  # then the list: how long until the coach can work, at what peak
             print(f"FIRST_PAGE_READY {time.perf_counter() - _PROCESS_START:.4f} "
-                  f"{_peak_rss_mb():.1f}", flush=True)
+                  f"{peak_rss_mb():.1f}", flush=True)
             app.processEvents()  # the other pages and the outbox, a turn after the list
             print(f"START_COMPLETE {time.perf_counter() - _PROCESS_START:.4f} "
-                  f"{_peak_rss_mb():.1f}", flush=True)
+                  f"{peak_rss_mb():.1f}", flush=True)
             app.quit()
         QTimer.singleShot(0, probe)
     code = app.exec()
@@ -358,22 +359,6 @@ def qt_argv(argv: list[str]) -> list[str]:
     (a folder named in Latin-1) holds lone surrogates, which QApplication cannot convert
     (it crashed on them). Qt only needs its own options; CoachDesk reads ``--db`` itself."""
     return [a.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for a in argv]
-
-
-def _peak_rss_mb() -> float:
-    """This process's peak resident memory. Linux's VmHWM belongs to this
-    program alone; ru_maxrss can carry the parent's peak over a fork."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def _populate_demo(database) -> None:

@@ -79,6 +79,8 @@ from ui.qt_workarounds import keep_none_alive  # noqa: E402  (PySide6 6.12.0 on 
 
 keep_none_alive()
 
+from coachdesk.memory import maxrss_mb  # noqa: E402
+
 CLIENTS = 5000
 ENGAGEMENTS = 10000
 SESSIONS_PER_CLIENT = 10
@@ -105,12 +107,6 @@ GOALS = {"startup_to_window_s": 1.5, "filter_keystroke_s": 0.030, "peak_rss_mb":
 
 def progress(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def maxrss_mb(who: int) -> float:
-    kb = resource.getrusage(who).ru_maxrss
-    # Linux reports kilobytes, macOS bytes.
-    return kb / (1024 * 1024) if sys.platform == "darwin" else kb / 1024
 
 
 # -- the practice ------------------------------------------------------------------------
@@ -210,17 +206,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
-def peak_mb():
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+from coachdesk.memory import peak_rss_mb as peak_mb  # a tiny module: no Qt, no other CoachDesk module
 
 app = QApplication(sys.argv)
 window = QMainWindow()

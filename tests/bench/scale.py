@@ -55,9 +55,9 @@ def progress(message: str) -> None:
 
 def measure_one(clients: int) -> dict:
     """Build a practice of ``clients`` clients in a temporary folder and measure it."""
-    import resource
-
     import bench
+
+    from coachdesk.memory import maxrss_mb
 
     bench.CLIENTS = clients
     bench.ENGAGEMENTS = 2 * clients
@@ -88,7 +88,6 @@ def measure_one(clients: int) -> dict:
             dash = bench.measure_dashboard(app, db)
         finally:
             db.close()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "clients": counts["clients"],
         "sessions": counts["sessions"],
@@ -104,8 +103,7 @@ def measure_one(clients: int) -> dict:
         "dashboard_parts_s": dash["parts"],
         "dashboard_first_visit_s": round(dash["times"][0], 4),
         "peak_rss_mb": started["peak_rss_mb"],
-        "measure_process_peak_rss_mb": round(
-            rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024, 1),
+        "measure_process_peak_rss_mb": round(maxrss_mb(), 1),
     }
 
 
