@@ -57,6 +57,19 @@ else:
 
 
 IN_USE = "CoachDesk is open on this practice; close it first, then run this again."
+CLOSING = b"closing"
+_STATE_AT = 16  # where the holder writes its state: past the byte Windows locks
+
+
+def holder_is_closing(db_path: Path | str) -> bool:
+    """True when the practice's lock holder said it is closing (``mark_closing``): its last
+    backup and check are under way and it lets go within seconds. Never raises."""
+    try:
+        with open(lock_path(db_path), "rb") as fh:
+            fh.seek(_STATE_AT)
+            return fh.read(len(CLOSING)) == CLOSING
+    except OSError:
+        return False
 
 
 def lock_path(db_path: Path | str) -> Path:
@@ -98,6 +111,10 @@ class PracticeLock:
                 raise PracticeInUseError(IN_USE)
             if self._same_file(fd):
                 self._fd = fd
+                try:  # no state left by an earlier holder (Windows keeps the file)
+                    os.ftruncate(fd, 0)
+                except OSError:
+                    pass
                 return self
             os.close(fd)  # the holder removed the file as we locked it: lock the new one
         raise PracticeInUseError(IN_USE)
@@ -136,6 +153,17 @@ class PracticeLock:
             return False
         mine = os.fstat(fd)
         return (on_disk.st_ino, on_disk.st_dev) == (mine.st_ino, mine.st_dev)
+
+    def mark_closing(self) -> None:
+        """Say in the lock file that this holder is closing, so that a CoachDesk started in
+        those seconds waits for it instead of calling the practice open. Never raises."""
+        if self._fd is None:
+            return
+        try:
+            os.lseek(self._fd, _STATE_AT, os.SEEK_SET)
+            os.write(self._fd, CLOSING)
+        except OSError:
+            pass
 
     def release(self) -> None:
         fd, self._fd = self._fd, None

@@ -158,3 +158,66 @@ def test_read_only_practice_is_read_without_leaving_wal_or_shm(practice):
     leftovers = sorted(p.name for p in practice.parent.iterdir()
                        if p.name.endswith(("-wal", "-shm")))
     assert leftovers == []
+
+
+CLOSING_HOLDER = """
+import sys, time
+from pathlib import Path
+from coachdesk.practice_lock import PracticeLock
+lock = PracticeLock(sys.argv[1]).acquire()
+lock.mark_closing()          # as the app does when its window closes
+Path(sys.argv[2]).touch()
+time.sleep(float(sys.argv[3]))  # its closing backup and check
+lock.release()
+"""
+
+
+def _closing_holder(db_path, tmp_path, seconds: float):
+    import subprocess
+    import sys
+    import time
+
+    ready = tmp_path / "closing-held"
+    child = subprocess.Popen([sys.executable, "-c", CLOSING_HOLDER, str(db_path), str(ready),
+                              str(seconds)], cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while not ready.exists():
+        assert child.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    return child
+
+
+def test_a_coachdesk_started_while_another_is_closing_waits_for_it(db, tmp_path):
+    """Quit and start again at once: the closing one's backup and check take seconds; the
+    new one waits for it instead of saying "already open" with no window to switch to."""
+    from coachdesk.practice_lock import holder_is_closing
+    from ui.app import InstanceLock
+
+    path = db.path
+    db.close()
+    child = _closing_holder(path, tmp_path, 1.0)
+    try:
+        assert holder_is_closing(path)
+        lock = InstanceLock(path)
+        assert lock.acquire(closing_wait_s=30), "it waited for the closing one and got the file"
+        assert not holder_is_closing(path), "the new holder starts with no state"
+        lock.release()
+    finally:
+        child.wait(timeout=30)
+
+
+def test_a_coachdesk_still_open_is_not_waited_for(db, tmp_path):
+    import time
+
+    from ui.app import InstanceLock
+
+    path = db.path
+    db.close()
+    child = hold_lock_in_child(path, tmp_path)  # open, not closing
+    try:
+        started = time.monotonic()
+        assert not InstanceLock(path).acquire(closing_wait_s=30)
+        assert time.monotonic() - started < 15, "an open CoachDesk is said at once, not waited 30 s"
+    finally:
+        child.kill()
+        child.wait(timeout=30)

@@ -40,7 +40,7 @@ from coachdesk.errors import (
     ReadOnlyDatabaseError,
     StorageError,
 )
-from coachdesk.practice_lock import PracticeLock
+from coachdesk.practice_lock import PracticeLock, holder_is_closing
 
 from . import first_frame, one_language, theme
 from . import read_only as read_only_mode
@@ -75,6 +75,7 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
+CLOSING_WAIT_S = 30  # a closing CoachDesk's backup and check take seconds, not minutes
 ALREADY_OPEN = ("CoachDesk is already open on this practice file.\n\n"
                 "Switch to the window that is already open; two copies working "
                 "on the same file could overwrite each other's work.")
@@ -104,12 +105,13 @@ class InstanceLock:
         self.lock = QLockFile(str(db_path) + ".lock")
         self.lock.setStaleLockTime(0)  # stale only when its process is gone
 
-    def acquire(self) -> bool:
+    def acquire(self, closing_wait_s: float = CLOSING_WAIT_S) -> bool:
         self.error = None
         try:
             self.engine_lock.acquire()
         except PracticeInUseError:
-            return False
+            if not self._wait_while_closing(closing_wait_s):
+                return False
         except ReadOnlyDatabaseError:
             return True
         except StorageError as exc:
@@ -121,6 +123,24 @@ class InstanceLock:
                 return False
             self.lock = None  # cannot be made here (read-only, full): the engine lock counts
         return True
+
+    def _wait_while_closing(self, seconds: float) -> bool:
+        """The holder is a CoachDesk closing (its last backup and check, seconds on a big
+        practice): wait for it, up to ``seconds``, instead of telling the coach to switch
+        to a window that is already gone. True once the lock is ours."""
+        deadline = time.monotonic() + seconds
+        while holder_is_closing(self.engine_lock.db_path) and time.monotonic() < deadline:
+            time.sleep(0.1)
+            try:
+                self.engine_lock.acquire()
+                return True
+            except PracticeInUseError:
+                continue
+        return False
+
+    def closing(self) -> None:
+        """This CoachDesk is closing: one started now waits for it (``_wait_while_closing``)."""
+        self.engine_lock.mark_closing()
 
     def release(self) -> None:
         if self.lock is not None:

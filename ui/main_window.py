@@ -518,11 +518,11 @@ class MainWindow(QMainWindow):
 
     def _backup_on_close(self) -> None:
         """A quick backup as CoachDesk closes; a failure is logged, never blocks closing."""
+        if self.ctx.lock is not None:  # one started now waits for this one to let go
+            self.ctx.lock.closing()
         try:
             from coachdesk import backups
-
             from .dialogs import backups_dialog
-
             backups_dialog.wait_for_backups()
             db = self.ctx.db
             if not backups.closing_backup_wanted(db):
