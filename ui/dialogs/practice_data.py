@@ -123,12 +123,14 @@ def _close(dialog: QProgressDialog) -> None:
 
 
 def _feed(dialog: QProgressDialog, words: str, job: "Job") -> Callable[[int, int, str], None]:
-    def show(done: int, total: int, table: str) -> None:
+    def show(done: int, total: int, _table: str) -> None:
         if not _alive(dialog):
             return
         job.percent = int(done * 100 / total) if total else 100
         dialog.setValue(job.percent)
-        dialog.setLabelText(f"{words} ({done} of {total}: {table.replace('_', ' ')})")
+        # The bar says how far; the tables' own names ("deleted session", "stakeholder")
+        # meant nothing to a coach and one of them frightened (the new-coach trial).
+        dialog.setLabelText(f"{words} (part {done} of {total})")
     return show
 
 
