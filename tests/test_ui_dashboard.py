@@ -346,3 +346,20 @@ def test_the_page_leaves_the_shared_assessments_as_they_were(qtbot, win):
     with qtbot.waitSignal(page.open_client_tab):
         page._open_attention(m.index(0, 0))
     assert snapshot() == before
+
+
+def test_the_agenda_says_it_is_working_out_never_nothing_planned_before_it_knows(qtbot, demo_db):
+    from ui.context import AppContext
+    from ui.pages import dashboard_agenda
+    from ui.pages.dashboard import DashboardPage
+
+    page = DashboardPage(AppContext(demo_db))
+    qtbot.addWidget(page)
+    page.show()
+    assert page.agenda.empty.isVisible()
+    assert page.agenda.empty.text() == dashboard_agenda.WORKING, "nothing is known yet"
+    page.reload()
+    if page.data.agenda:
+        assert page.agenda.view.isVisible() and not page.agenda.empty.isVisible()
+    else:
+        assert page.agenda.empty.text() == dashboard_agenda.EMPTY

@@ -28,6 +28,7 @@ from ..widgets.fields import name_widget
 from ..widgets.wrap_label import WrapLabel
 
 EMPTY = "Nothing planned for today or tomorrow."
+WORKING = "Working out what is planned…"
 
 
 def when_text(item: AgendaItem, today: date) -> str:
@@ -112,8 +113,11 @@ class AgendaPanel(QWidget):
                              2: text_width(self.view, "In person", "Format"),
                              3: text_width(self.view, "session 10 of 10")})
         self.view.activated.connect(self._open)  # double-click and Enter
-        self.empty = QLabel(EMPTY)
+        # Until the first load arrives nothing is known: "nothing planned" would be untrue
+        # for a practice whose agenda is still being worked out (the new-coach trial).
+        self.empty = QLabel(WORKING)
         self.empty.setObjectName("agendaEmpty")
+        self.view.setVisible(False)
         self.empty.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -129,6 +133,7 @@ class AgendaPanel(QWidget):
         self.title.setText(f"Today and tomorrow · {len(items)}" if items else "Today and tomorrow")
         self.title.setToolTip(f"{today_count} session{'s' if today_count != 1 else ''} planned "
                               f"today, {len(items) - today_count} tomorrow")
+        self.empty.setText(EMPTY)
         self.view.setVisible(bool(items))
         self.empty.setVisible(not items)
         if items:
