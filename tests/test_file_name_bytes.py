@@ -6,7 +6,6 @@ limit, cut between characters.
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 from hypothesis import given, settings
@@ -52,11 +51,11 @@ def test_fit_bytes_cuts_between_characters(text, limit):
         assert text.startswith(out.removesuffix("…"))  # a start of the text, whole characters
 
 
-def test_fit_bytes_is_quick_on_a_huge_name():
-    started = time.perf_counter()
+def test_fit_bytes_cuts_a_huge_name():
+    """How quick it is, is make bench's ``fit_bytes_huge_name_s`` (the old loop took
+    minutes); here, that it cuts a 2.7 MB name right."""
     out = fit_bytes(CHINESE * 3000, 200)  # 2.7 MB
     assert nbytes(out) <= 200 and out.startswith("张伟明")
-    assert time.perf_counter() - started < 2  # generous: the old loop took minutes
 
 
 def test_temporary_names_stay_within_the_limit():
