@@ -40,7 +40,7 @@ from . import clients as client_service
 from . import organizations as org_service
 from . import validation as v
 from .client_import_columns import FIELD_LABELS, FIELDS, SYNONYMS, guess_mapping
-from .client_import_vcard import VCARD_HEADERS, read_vcard
+from .client_import_vcard import UNDECODABLE, VCARD_HEADERS, read_vcard
 
 __all__ = [  # the dialog and the tests use these through this module
     "BLOCKING", "FIELDS", "FIELD_LABELS", "MAX_BYTES", "MAX_ROWS", "SNIFF_CHARS", "SYNONYMS",
@@ -68,8 +68,9 @@ class Source:
     rows: list[list[str]]
     numbers: list[int]  # the spreadsheet row (header is row 1) or card number of each row
     extra: list[int]  # how many non-empty cells a row had beyond the column names
-    encoding: str = "utf-8"
+    encoding: str = "utf-8"  # the codec the text was read with (detected, or the caller's)
     delimiter: str | None = None
+    undecodable: set[int] = field(default_factory=set)  # row indexes with unreadable letters
 
     @property
     def fixed_mapping(self) -> bool:
@@ -170,8 +171,10 @@ def decode(data: bytes, name: str = "The file") -> tuple[str, str]:
        bytes mean a binary file, refused.
     3. Text that decodes as strict UTF-8 is UTF-8: Windows-1252 accents (é is
        the single byte E9) almost never form valid UTF-8 sequences by chance.
-    4. Otherwise Windows-1252, what Excel and Outlook on Windows save in
-       Western Europe (€ is byte 80); its five unused bytes fall back to Latin-1.
+    4. Otherwise charset-normalizer picks the 8-bit code page whose letters
+       read as real text (Cyrillic cp1251, Greek, Central European, Shift-JIS,
+       GB18030, Mac Roman …); if it finds none, Windows-1252, what Excel and
+       Outlook on Windows save in Western Europe (€ is byte 80), and Latin-1.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         encoding, text = "utf-8-sig", None
@@ -198,10 +201,7 @@ def decode(data: bytes, name: str = "The file") -> tuple[str, str]:
             try:
                 text, encoding = data.decode("utf-8"), "utf-8"
             except UnicodeDecodeError:
-                try:
-                    text, encoding = data.decode("cp1252"), "cp1252"
-                except UnicodeDecodeError:
-                    text, encoding = data.decode("latin-1"), "latin-1"
+                text, encoding = _eight_bit(data)
     except UnicodeDecodeError:
         raise ValidationError(f"{name} says it is Unicode text but is damaged.") from None
     controls = sum(1 for ch in text[:SNIFF_CHARS] if ord(ch) < 32 and ch not in "\t\r\n\f")
@@ -211,11 +211,53 @@ def decode(data: bytes, name: str = "The file") -> tuple[str, str]:
     return text, encoding
 
 
-def read_source(path: Path | str) -> Source:
-    """Read a CSV or vCard file; a ``ValidationError`` with one plain sentence if it cannot be."""
+def _eight_bit(data: bytes) -> tuple[str, str]:
+    """Text in an 8-bit or legacy code page: charset-normalizer's best guess (its codec
+    name, e.g. "cp1251"), else Windows-1252, else Latin-1 (which reads any byte)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:SNIFF_CHARS * 4]).best()
+    if best is not None and best.encoding not in ("ascii", "utf_8"):
+        try:
+            return data.decode(best.encoding), best.encoding
+        except (UnicodeDecodeError, LookupError):
+            pass  # the guess was made on the first 256 kB; the rest disagrees
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _decode_as(data: bytes, encoding: str, name: str) -> tuple[str, str]:
+    """The coach's choice of encoding; a ``ValidationError`` if it is unknown or does not fit."""
+    import codecs
+
+    try:
+        codec = codecs.lookup(encoding).name
+    except (LookupError, TypeError, ValueError):
+        raise ValidationError("CoachDesk does not know that text encoding; choose another one "
+                              "from the list.", "encoding") from None
+    if codec in ("utf-8", "utf-16") and data.startswith(b"\xef\xbb\xbf"):
+        codec = "utf-8-sig"
+    try:
+        return data.decode(codec), codec
+    except UnicodeDecodeError:
+        raise ValidationError(f"{name} cannot be read as {encoding}: some of its bytes are not "
+                              "text in that encoding. Choose another one.", "encoding") from None
+
+
+def read_source(path: Path | str, encoding: str | None = None) -> Source:
+    """Read a CSV or vCard file; a ``ValidationError`` with one plain sentence if it cannot be.
+
+    ``encoding`` (a codec name such as "cp1251") re-reads the file with the coach's choice
+    instead of the detected one; ``Source.encoding`` tells which was used."""
     path = Path(path)
     data = _read_bytes(path)
-    text, encoding = decode(data, f"“{path.name}”")
+    if encoding:
+        decode(data, f"“{path.name}”")  # the same refusals of binary files
+        text, encoding = _decode_as(data, encoding, f"“{path.name}”")
+    else:
+        text, encoding = decode(data, f"“{path.name}”")
     looks_vcard = text.lstrip("\ufeff \t\r\n")[:11].upper() == "BEGIN:VCARD"
     if path.suffix.lower() in (".vcf", ".vcard") or looks_vcard:
         source = _read_vcard(text, f"“{path.name}”")
@@ -252,9 +294,17 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+_SEP_LINE = re.compile(r"\A\ufeff?[\"']?sep=(.)[\"']?[ \t]*(?:\r\n|\n|\r)", re.IGNORECASE)
+
+
 def _read_csv(text: str, name: str) -> Source:
-    delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    text = text.lstrip("\ufeff")
+    sep = _SEP_LINE.match(text)  # Excel's "sep=;" first line names the delimiter
+    if sep:
+        delimiter, text = sep.group(1), text[sep.end():]
+    else:
+        delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers: list[str] | None = None
     rows, numbers, extra = [], [], []
     record = 0
@@ -289,8 +339,9 @@ def _read_csv(text: str, name: str) -> Source:
 
 
 def _read_vcard(text: str, name: str) -> Source:
-    rows, numbers = read_vcard(text, name)
-    return Source("vcard", list(VCARD_HEADERS), rows, numbers, [0] * len(rows))
+    rows, numbers, undecodable = read_vcard(text, name)
+    return Source("vcard", list(VCARD_HEADERS), rows, numbers, [0] * len(rows),
+                  undecodable=undecodable)
 
 
 # -- mapping (guessed by client_import_columns) ------------------------------------
@@ -305,10 +356,11 @@ def default_mapping(source: Source) -> dict[str, int | None]:
 # -- preview -----------------------------------------------------------------------
 
 _SEPARATORS = re.compile(r"\s*(?::::|;|,)\s*")  # Google joins several values with " ::: "
+_PHONE_SEPARATORS = re.compile(r"\s*(?::::|;)\s*")  # a comma in a number is a dialling pause
 
 
-def _first(value: str) -> str:
-    return next((part for part in _SEPARATORS.split(value) if part), "")
+def _first(value: str, separators: re.Pattern = _SEPARATORS) -> str:
+    return next((part for part in separators.split(value) if part), "")
 
 
 def row_values(cells: list[str], mapping: dict[str, int | None]) -> dict[str, str]:
@@ -324,7 +376,7 @@ def row_values(cells: list[str], mapping: dict[str, int | None]) -> dict[str, st
     return {
         "name": " ".join(name.split()),
         "email": email[7:] if email.lower().startswith("mailto:") else email,
-        "phone": _first(get("phone")),
+        "phone": _first(get("phone"), _PHONE_SEPARATORS),
         "job_title": get("job_title"),
         "organization": " ".join(get("organization").split()),
         "background": get("background"),
@@ -376,6 +428,8 @@ def preview(db: Database, source: Source,
             elif name_key and name_key in seen_name:
                 problems.append(Problem("duplicate_in_file",
                                         f"Same name as {seen_name[name_key]} above."))
+            if index in source.undecodable:
+                problems.append(Problem("undecodable", UNDECODABLE))
             if source.extra[index]:
                 problems.append(Problem(
                     "extra_cells", f"This row has {_count(source.extra[index], 'more cell')} than "

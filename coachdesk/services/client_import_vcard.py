@@ -63,10 +63,65 @@ def _cards(text: str, name: str) -> list[tuple[int, int, str]]:
     return cards
 
 
+class _Undecodable(Exception):
+    """A value whose bytes are not text in the charset the card names."""
+
+
 def _text(value) -> str:
     if isinstance(value, (list, tuple)):
         return " ".join(_text(x) for x in value if _text(x))
+    if isinstance(value, (bytes, bytearray)):  # never str(b'...'): the coach would see a repr
+        raise _Undecodable
     return str(value or "").strip()
+
+
+_QP_CHARSET = re.compile(r"(;CHARSET=)(\"?)[^;:\"]*\2", re.IGNORECASE)
+
+
+def _normalise(card_text: str) -> str:
+    """Property and parameter names upper-cased (vCard says they are case-insensitive;
+    vobject only knows ``ENCODING=QUOTED-PRINTABLE`` and ``CHARSET`` in capitals).
+    Only the part before the first colon outside quotes changes; folded lines and a
+    quoted-printable value's continuation lines (after a line ending in '=') are values."""
+    out: list[str] = []
+    qp_continues = False
+    for line in card_text.split("\r\n"):
+        if qp_continues or line[:1] in (" ", "\t"):
+            out.append(line)
+            qp_continues = qp_continues and line.endswith("=")
+            continue
+        head, quoted = [], False
+        for i, ch in enumerate(line):
+            if ch == '"':
+                quoted = not quoted
+            elif ch == ":" and not quoted:
+                name = "".join(head)
+                upper = name.upper()
+                out.append(upper + line[i:])
+                qp_continues = "QUOTED-PRINTABLE" in upper and line.endswith("=")
+                break
+            head.append(ch if quoted else ch.upper())
+        else:
+            out.append(line)
+    return "\r\n".join(out)
+
+
+def _parse(card_text: str):
+    """vobject's card, and whether a quoted-printable value had to be read as Latin-1
+    because its bytes are not text in the charset the card names."""
+    import vobject
+
+    text = _normalise(card_text)
+    try:
+        card = vobject.readOne(text, allowQP=True)
+        return card, _card_cells(card), False
+    except (UnicodeDecodeError, LookupError, _Undecodable):
+        # Latin-1 reads any byte: the letters may look wrong, and the row says so.
+        text = _QP_CHARSET.sub(r"\1ISO-8859-1", text)
+        if "QUOTED-PRINTABLE" in text and ";CHARSET=" not in text.upper():
+            text = text.replace("QUOTED-PRINTABLE", "QUOTED-PRINTABLE;CHARSET=ISO-8859-1")
+        card = vobject.readOne(text, allowQP=True)
+        return card, _card_cells(card), True
 
 
 def _types(line) -> set[str]:
@@ -118,23 +173,28 @@ def _card_cells(card) -> list[str]:
     return [cells[f].replace("\x00", "") for f in FIELDS]
 
 
-def read_vcard(text: str, name: str) -> tuple[list[list[str]], list[int]]:
-    """The cards of a vCard file as (rows of cells in ``FIELDS`` order, card numbers);
-    a ``ValidationError`` naming the card if one cannot be read. ``name`` is the file's
-    name as the messages show it."""
-    import vobject
+#: the row problem of a card whose quoted-printable value is not text in its charset
+UNDECODABLE = ("Some letters on this card could not be read in the character set the file "
+               "names, so they may look wrong; check the name and details after importing.")
 
-    rows, numbers = [], []
+
+def read_vcard(text: str, name: str) -> tuple[list[list[str]], list[int], set[int]]:
+    """The cards of a vCard file as (rows of cells in ``FIELDS`` order, card numbers,
+    indexes of the rows with an undecodable value, see ``UNDECODABLE``); a
+    ``ValidationError`` naming the card if one cannot be read. ``name`` is the file's
+    name as the messages show it."""
+    rows, numbers, undecodable = [], [], set()
     for number, start, card_text in _cards(text, name):
         try:
-            card = vobject.readOne(card_text, allowQP=True)
-            cells = _card_cells(card)
+            _card, cells, guessed = _parse(card_text)
         except Exception as exc:  # vobject raises ParseError, LookupError, UnicodeError …
             # the card's words stay out of the log: its number and the kind of fault
             log.info("card %s could not be read (%s)", number, type(exc).__name__)
             raise ValidationError(
                 f"Card {number} in {name} (from line {start}) could not be read: it is damaged "
                 "or not in vCard form. Export the contacts again from your address book.") from None
+        if guessed:
+            undecodable.add(len(rows))
         rows.append(cells)
         numbers.append(number)
-    return rows, numbers
+    return rows, numbers, undecodable
