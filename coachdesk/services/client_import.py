@@ -211,21 +211,37 @@ def decode(data: bytes, name: str = "The file") -> tuple[str, str]:
     return text, encoding
 
 
+#: the legacy code pages spreadsheet and address-book programs save in, Western first
+CODE_PAGES = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+              "cp1258", "cp874", "mac_roman", "koi8_r", "shift_jis", "euc_jp", "gb18030", "big5",
+              "euc_kr")
+
+
 def _eight_bit(data: bytes) -> tuple[str, str]:
-    """Text in an 8-bit or legacy code page: charset-normalizer's best guess (its codec
-    name, e.g. "cp1251"), else Windows-1252, else Latin-1 (which reads any byte)."""
+    """Text in an 8-bit or legacy code page: charset-normalizer's best guess among
+    ``CODE_PAGES`` (its codec name, e.g. "cp1251"). Windows-1252 wins a tie (the same
+    text, or a guess no more coherent): a short Western file has too few letters to tell
+    it from Central European. Nothing fits: Windows-1252, else Latin-1 (reads any byte)."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:SNIFF_CHARS * 4]).best()
-    if best is not None and best.encoding not in ("ascii", "utf_8"):
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    matches = list(from_bytes(data[:SNIFF_CHARS * 4], cp_isolation=list(CODE_PAGES)))
+    if matches:
+        best = matches[0]
+        tie = any(m.encoding == "cp1252" and m.chaos <= best.chaos
+                  and m.coherence >= best.coherence for m in matches)
+        if western is not None and (tie or western[:SNIFF_CHARS] == str(best)[:SNIFF_CHARS]):
+            return western, "cp1252"
         try:
             return data.decode(best.encoding), best.encoding
         except (UnicodeDecodeError, LookupError):
             pass  # the guess was made on the first 256 kB; the rest disagrees
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+    if western is not None:
+        return western, "cp1252"
+    return data.decode("latin-1"), "latin-1"
 
 
 def _decode_as(data: bytes, encoding: str, name: str) -> tuple[str, str]:

@@ -27,33 +27,37 @@ FIELD_LABELS = {
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "name": ("name", "full name", "display name", "client", "client name", "coachee", "contact",
              "contact name", "nom complet", "nom et prenom", "prenom et nom", "vollstandiger name",
-             "anzeigename", "nombre completo", "nombre y apellidos"),
+             "anzeigename", "nombre completo", "nombre y apellidos", "фио", "полное имя"),
     "first_name": ("first name", "given name", "firstname", "forename", "prenom", "vorname",
-                   "nombre", "nome"),
+                   "nombre", "nome", "имя"),
     "last_name": ("last name", "family name", "surname", "lastname", "nom", "nom de famille",
-                  "nachname", "familienname", "apellido", "apellidos", "cognome"),
+                  "nachname", "familienname", "apellido", "apellidos", "cognome", "фамилия"),
     "email": ("e mail address", "email address", "e mail", "email", "e mail 1 value",
               "e mail 1 address", "primary email", "work email", "mail", "courriel",
               "adresse e mail", "adresse electronique", "e mail adresse", "correo",
-              "correo electronico"),
+              "correo electronico", "эл почта", "электронная почта"),
     "phone": ("mobile phone", "mobile", "cell phone", "phone", "phone number", "telephone",
               "phone 1 value", "primary phone", "business phone", "work phone", "home phone",
               "telephone mobile", "portable", "tel", "handy", "mobiltelefon", "telefon",
-              "telefonnummer", "telefono", "movil", "celular"),
+              "telefonnummer", "telefono", "movil", "celular", "телефон", "мобильный телефон",
+              "рабочий телефон"),
     "job_title": ("job title", "organization title", "organization 1 title", "position", "role",
                   "job", "fonction", "poste", "intitule du poste", "berufsbezeichnung",
-                  "position im unternehmen", "stellung", "cargo", "puesto", "title", "titre"),
+                  "position im unternehmen", "stellung", "cargo", "puesto", "title", "titre",
+                  "должность"),
     "organization": ("company", "organization", "organisation", "organization name",
                      "organization 1 name", "employer", "company name", "entreprise", "societe",
                      "organisme", "employeur", "firma", "unternehmen", "arbeitgeber", "empresa",
-                     "organizacion", "compania"),
+                     "organizacion", "compania", "компания", "организация"),
     "background": ("notes", "note", "background", "comments", "comment", "remarques",
-                   "commentaires", "notizen", "bemerkungen", "notas", "comentarios"),
+                   "commentaires", "notizen", "bemerkungen", "notas", "comentarios", "заметки",
+                   "примечания"),
 }
 
 
 def _norm(header: str) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", v.fold(header)).split())
+    # letters of every script count (Cyrillic "Фамилия"), punctuation is a space
+    return " ".join(re.sub(r"[\W_]+", " ", v.fold(header)).split())
 
 
 def guess_mapping(headers: list[str]) -> dict[str, int | None]:
@@ -68,7 +72,7 @@ def guess_mapping(headers: list[str]) -> dict[str, int | None]:
     used: set[int] = set()
 
     def claim(field_name: str, test) -> None:
-        for synonym in SYNONYMS[field_name]:
+        for synonym in map(_norm, SYNONYMS[field_name]):  # folded as the headers are
             hit = next((i for i, h in enumerate(normed) if i not in used and test(h, synonym)),
                        None)
             if hit is not None:

@@ -97,7 +97,12 @@ def _normalise(card_text: str) -> str:
             elif ch == ":" and not quoted:
                 name = "".join(head)
                 upper = name.upper()
-                out.append(upper + line[i:])
+                value = line[i:]
+                if upper.rsplit(".", 1)[-1].split(";")[0] == "TEL":
+                    # vobject keeps only the part before an unescaped comma; in a number a
+                    # comma is a dialling pause ("+1 555 010 0199,,4321"), so it is escaped
+                    value = re.sub(r"(?<!\\),", r"\\,", value)
+                out.append(upper + value)
                 qp_continues = "QUOTED-PRINTABLE" in upper and line.endswith("=")
                 break
             head.append(ch if quoted else ch.upper())
