@@ -51,8 +51,7 @@ def test_undecodable_quoted_printable_is_a_row_problem_never_a_bytes_repr(db, tm
 def test_excel_sep_line_names_the_delimiter(db):
     source = ci.read_source(CASES / "excel-sep-line.csv")
     assert source.delimiter == ";"
-    rows = values(db, source_path := CASES / "excel-sep-line.csv")
-    assert source_path.exists()
+    rows = values(db, CASES / "excel-sep-line.csv")
     assert [(r["name"], r["organization"], r["email"], r["job_title"]) for r in rows] == [
         ("Anna Beispiel", "Muster AG", "anna.beispiel@example.org", "Leiterin Vertrieb"),
         ("Bernd Probe", "Muster AG", "bernd.probe@example.org", "CFO")]
@@ -145,3 +144,25 @@ def test_other_legacy_code_pages_are_detected(tmp_path, text, codec):
     source = ci.read_source(path)
     assert source.encoding == codec
     assert source.rows[0][0] == text.split("\r\n")[1].split(",")[0]
+
+
+def test_outlook_full_export_row_with_only_business_or_mobile_phone(db, tmp_path):
+    path = tmp_path / "outlook.csv"
+    path.write_text("First Name,Last Name,Business Phone,Home Phone,Mobile Phone\r\n"
+                    "Ann,Business,+44 20 7946 0958,,\r\n"
+                    "Bob,Mobile,,,+44 7700 900123\r\n"
+                    "Cy,Both,+44 20 7946 0000,,+44 7700 900999\r\n"
+                    "Di,None,,,\r\n", encoding="utf-8")
+    assert [r["phone"] for r in values(db, path)] == [
+        "+44 20 7946 0958", "+44 7700 900123", "+44 7700 900999", ""]
+
+
+def test_a_phone_column_the_coach_chose_is_not_filled_from_others(db, tmp_path):
+    path = tmp_path / "outlook.csv"
+    path.write_text("Name,Business Phone,Notes\r\nAnn B,+44 20 7946 0958,call me\r\n",
+                    encoding="utf-8")
+    source = ci.read_source(path)
+    mapping = dict(ci.default_mapping(source), phone=2, background=None)
+    assert ci.preview(db, source, mapping)[0].values["phone"] == "call me"
+    mapping["phone"] = None
+    assert ci.preview(db, source, mapping)[0].values["phone"] == ""

@@ -39,7 +39,7 @@ from ..storage import Database
 from . import clients as client_service
 from . import organizations as org_service
 from . import validation as v
-from .client_import_columns import FIELD_LABELS, FIELDS, SYNONYMS, guess_mapping
+from .client_import_columns import FIELD_LABELS, FIELDS, SYNONYMS, guess_mapping, phone_columns
 from .client_import_vcard import UNDECODABLE, VCARD_HEADERS, read_vcard
 
 __all__ = [  # the dialog and the tests use these through this module
@@ -425,8 +425,14 @@ def preview(db: Database, source: Source,
         seen_email: dict[str, str] = {}
         seen_name: dict[str, str] = {}
         out: list[PreviewRow] = []
+        phones = [] if source.fixed_mapping else phone_columns(source.headers)
+        if mapping.get("phone") not in phones:
+            phones = []  # the coach chose a column of their own: only that one
         for index, cells in enumerate(source.rows):
             values = row_values(cells, mapping)
+            if not values["phone"]:  # Outlook: only "Business Phone" (or "Home Phone") filled
+                values["phone"] = next((p for p in (
+                    row_values(cells, {"phone": i})["phone"] for i in phones) if p), "")
             label = source.label(index)
             problems = [p for p in (_field_problem(s, "name", values["name"]),
                                     _field_problem(s, "email", values["email"])) if p]

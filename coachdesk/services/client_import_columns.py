@@ -86,3 +86,14 @@ def guess_mapping(headers: list[str]) -> dict[str, int | None]:
         if mapping[field_name] is None:
             claim(field_name, lambda h, syn: len(syn) > 3 and f" {syn} " in f" {h} ")
     return mapping
+
+
+def phone_columns(headers: list[str]) -> list[int]:
+    """Every column named like a phone number, the best first ("Mobile Phone" before
+    "Business Phone" before "Home Phone"): an Outlook export has them all and fills one
+    or two, so a row whose guessed phone column is empty takes the next filled one."""
+    normed = [_norm(h) for h in headers]
+    order: list[int] = []
+    for synonym in map(_norm, SYNONYMS["phone"]):
+        order += [i for i, h in enumerate(normed) if h == synonym and i not in order]
+    return order
