@@ -1,7 +1,7 @@
 """``python -m coachdesk [--db PATH] COMMAND``: the practice from a terminal.
 
 Errors are one plain line on stderr and a non-zero exit, never a traceback (that goes to
-the log file). Commands that write (demo, import, restore, check --repair) hold the
+the log file). Commands that write (demo, import, import-clients, restore, check --repair) hold the
 practice's lock (``coachdesk.practice_lock``) and are refused while CoachDesk's window has the
 practice open; commands that only read (clients, report, worksheet, export, icf-log, backup,
 check) work beside it, and on a read-only file without leaving -wal/-shm files behind.
@@ -20,7 +20,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__, logfile, paths, storage
+from . import __version__, cli_import, logfile, paths, storage
 from .errors import CoachDeskError, DiskFullError, EmptyPracticeFileError, ReadOnlyDatabaseError
 from .practice_lock import PracticeLock
 
@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--per-engagement", action="store_true",
                    help="one row per engagement instead of one per client")
     p.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the CSV")
+    cli_import.add_parser(sub)
     return parser
 
 
@@ -433,6 +434,8 @@ def run(args: argparse.Namespace) -> int:
         return _report(args, db_path)
     if args.command in ("export", "import", "icf-log"):
         return _interchange(args, db_path)
+    if args.command == "import-clients":
+        return cli_import.run(args, db_path, _writing, _open_for_reading)
 
     if args.command != "demo" and not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db, or create "

@@ -233,7 +233,7 @@ def test_backup_to_the_default_folder_and_errors(home, demo_file, tmp_path):
 
 # -- argument handling --------------------------------------------------------------
 
-COMMANDS = ["demo", "clients", "check", "backup", "restore"]
+COMMANDS = ["demo", "clients", "check", "backup", "restore", "import-clients"]
 
 
 def test_help_for_every_command(home):
