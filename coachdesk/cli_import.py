@@ -9,6 +9,7 @@ problems and the duplicates found are the dialog's. Rows with a problem are not 
 from __future__ import annotations
 
 import argparse
+import codecs
 from pathlib import Path
 from typing import Callable, ContextManager
 
@@ -47,6 +48,12 @@ def run(args: argparse.Namespace, db_path: Path, writing: Callable[[Path], Conte
     practice does not exist or another program is writing to it."""
     from .services import client_import as ci
 
+    if args.encoding:
+        try:
+            codecs.lookup(args.encoding)
+        except (LookupError, ValueError):
+            raise CoachDeskError("CoachDesk does not know that text encoding; give one such as "
+                                 "utf-8, cp1252 (Western Europe) or cp1251 (Cyrillic).") from None
     source = ci.read_source(Path(args.file).expanduser(), encoding=args.encoding or None)
     if not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db, or create "
