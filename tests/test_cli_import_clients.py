@@ -110,3 +110,16 @@ def test_help_and_subprocess_run(practice, isolated_home):
     assert r.returncode == 0, r.stderr
     assert r.stderr == "" and "2 clients imported" in r.stdout
     assert {"Игорь Загорский", "Ольга Белова"} <= names(practice)
+
+
+def test_problem_rows_are_listed_with_their_number_and_left_out(practice, tmp_path, capsys):
+    path = tmp_path / "clients.csv"
+    path.write_text("Name,E-mail,Company\nAda Lovelace,ada@example.org,Engines\n"
+                    ",nobody@example.org,\nBob Stone,not-an-address,\n"
+                    "Cleo Park,cleo@example.org,Engines\n", encoding="utf-8")
+    assert cli.main(["--db", str(practice), "import-clients", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "2 clients to import, 2 rows with a problem." in out
+    assert "  Row 3: " in out and "  Row 4: " in out
+    assert "2 clients imported" in out
+    assert names(practice) == {"Ada Lovelace", "Cleo Park"}
