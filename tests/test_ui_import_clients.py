@@ -221,6 +221,12 @@ def test_the_encoding_box_re_reads_the_file_and_keeps_the_mapping(qtbot, db):
     assert dialog.stack.currentIndex() == 2
     assert dialog.combos["organization"].currentData() is None  # the coach's choice stays
     assert dialog.table.isColumnHidden(PreviewModel.HEADERS.index("Organisation"))
+    click(qtbot, dialog.back_button)  # the mapping step shows the file as now read
+    assert dialog.stack.currentIndex() == 1
+    assert dialog.combos["email"].currentText().startswith("Ýë. ïî÷òà")
+    click(qtbot, dialog.next_button)
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == 2, timeout=5000)
+    assert column(model, "Name")[0] == "Èãîðü Çàãîðñêèé"
 
     choose_encoding(qtbot, dialog, "Cyrillic")
     assert combo.currentText() == "Cyrillic (Windows-1251) — detected"
