@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
 from sqlmodel import select
 
 from coachdesk.models import Client
@@ -179,3 +180,93 @@ def test_next_needs_a_name_column(qtbot, db):
     dialog.combos["name"].setCurrentIndex(0)  # "— not in this file —"
     assert not dialog.next_button.isEnabled()
     assert "name" in dialog.next_button.toolTip()
+
+
+CP1251 = Path(__file__).parent / "data" / "imports" / "excel-cp1251.csv"
+
+
+def choose_encoding(qtbot, dialog, typed: str) -> None:
+    """Type the start of an encoding's name into the closed box, as a person would."""
+    combo = dialog.encoding_combo
+    combo.setFocus()
+    qtbot.wait(QApplication.keyboardInputInterval() + 50)  # a new search, not a continued one
+    qtbot.keyClicks(combo, typed)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+
+
+def test_the_encoding_box_re_reads_the_file_and_keeps_the_mapping(qtbot, db):
+    dialog = ImportClientsDialog(AppContext(db), None, path=CP1251)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    click(qtbot, dialog.next_button)
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == 1, timeout=5000)
+    dialog.combos["organization"].setCurrentIndex(0)  # the coach leaves the company out
+    click(qtbot, dialog.next_button)
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == 2, timeout=5000)
+    combo, model = dialog.encoding_combo, dialog.table.model()
+    assert combo.isEnabled()
+    assert combo.currentText() == "Cyrillic (Windows-1251) — detected"
+    assert [combo.itemText(i) for i in range(combo.count())].count(
+        "Cyrillic (Windows-1251) — detected") == 1
+    assert "Cyrillic (Windows-1251)" not in [combo.itemText(i) for i in range(combo.count())]
+    label = next(lb for lb in dialog.findChildren(type(dialog.summary)) if lb.buddy() is combo)
+    assert label.text() == "&Encoding"
+    assert column(model, "Name") == ["Игорь Загорский", "Ольга Белова"]
+
+    choose_encoding(qtbot, dialog, "Western")
+    assert combo.currentText() == "Western (Windows-1252)"
+    names = column(model, "Name")
+    assert names[0] != "Игорь Загорский"
+    assert names[0] == "Èãîðü Çàãîðñêèé"  # what cp1251 bytes look like read as cp1252
+    assert dialog.stack.currentIndex() == 2
+    assert dialog.combos["organization"].currentData() is None  # the coach's choice stays
+    assert dialog.table.isColumnHidden(PreviewModel.HEADERS.index("Organisation"))
+    click(qtbot, dialog.back_button)  # the mapping step shows the file as now read
+    assert dialog.stack.currentIndex() == 1
+    assert dialog.combos["email"].currentText().startswith("Ýë. ïî÷òà")
+    click(qtbot, dialog.next_button)
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == 2, timeout=5000)
+    assert column(model, "Name")[0] == "Èãîðü Çàãîðñêèé"
+
+    choose_encoding(qtbot, dialog, "Cyrillic")
+    assert combo.currentText() == "Cyrillic (Windows-1251) — detected"
+    assert column(model, "Name") == ["Игорь Загорский", "Ольга Белова"]
+    with qtbot.waitSignal(dialog.finished_import, timeout=5000):
+        click(qtbot, dialog.import_button)
+    stored = {c.name: c for c in clients_in(db)}
+    assert set(stored) == {"Игорь Загорский", "Ольга Белова"}
+    assert stored["Игорь Загорский"].email == "igor.z@example.org"
+
+
+def test_an_encoding_that_does_not_fit_says_so_and_keeps_the_preview(qtbot, db, caplog):
+    dialog = ImportClientsDialog(AppContext(db), None, path=CP1251)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    click(qtbot, dialog.next_button)
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == 1, timeout=5000)
+    click(qtbot, dialog.next_button)
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == 2, timeout=5000)
+    choose_encoding(qtbot, dialog, "Unicode")  # cp1251 bytes are not UTF-8
+    message = dialog.encoding_message
+    assert message.isVisible()
+    assert message.text() == ("“excel-cp1251.csv” cannot be read as utf-8: some of its bytes "
+                              "are not text in that encoding. Choose another one.")
+    assert dialog.encoding_combo.currentText() == "Cyrillic (Windows-1251) — detected"
+    assert column(dialog.table.model(), "Name") == ["Игорь Загорский", "Ольга Белова"]
+    assert dialog.stack.currentIndex() == 2
+    assert "Игорь" not in caplog.text
+    choose_encoding(qtbot, dialog, "Western")  # a later choice that fits clears the message
+    assert not message.isVisible()
+
+
+def test_a_vcard_has_no_encoding_choice(qtbot, db, tmp_path):
+    path = tmp_path / "one.vcf"
+    path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEND:VCARD\r\n",
+                    encoding="utf-8")
+    dialog = ImportClientsDialog(AppContext(db), None, path=path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    click(qtbot, dialog.next_button)
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == 2, timeout=5000)
+    assert not dialog.encoding_combo.isEnabled()
+    assert dialog.encoding_combo.toolTip()

@@ -37,6 +37,7 @@ from coachdesk.errors import CoachDeskError
 from coachdesk.services import client_import as ci
 
 from ..context import AppContext
+from .import_encoding import encoding_items, plain_name
 from ..theme import colour, css
 from ..widgets.fields import name_widget
 from ..models.rows import RowsTableModel
@@ -50,8 +51,6 @@ FILE_FILTER = ("Spreadsheets and contacts (*.csv *.tsv *.txt *.vcf *.vcard);;"
 NOT_IN_FILE = "— not in this file —"
 STEPS = ("Choose the file", "Match the columns", "Check and import")
 DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs"}
-ENCODING_WORDS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "Unicode (UTF-16)",
-                  "cp1252": "Windows (Western European)", "latin-1": "Latin-1"}
 
 
 @plain_tips
@@ -284,8 +283,18 @@ class ImportClientsDialog(QDialog):
         for column, width in enumerate((56, 64, 180, 200, 330, 160, 150)):
             self.table.setColumnWidth(column, width)
         self.result_label = self._message_label("importResult", "Import result")
+        self.encoding_combo = name_widget(QComboBox(), "importEncoding", "Encoding")
+        self.encoding_combo.currentIndexChanged.connect(self._encoding_chosen)
+        encoding_label = QLabel("&Encoding")
+        encoding_label.setBuddy(self.encoding_combo)
+        self.encoding_message = self._message_label("importEncodingMessage", "Encoding message")
+        encoding_row = QHBoxLayout()
+        encoding_row.addWidget(encoding_label)
+        encoding_row.addWidget(self.encoding_combo)
+        encoding_row.addWidget(self.encoding_message, 1)
         layout = QVBoxLayout(page)
         layout.addWidget(self.summary)
+        layout.addLayout(encoding_row)
         layout.addWidget(self.skip_problems, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.result_label)
@@ -397,6 +406,8 @@ class ImportClientsDialog(QDialog):
         self.progress.hide()
         if kind == "read":
             self._read_arrived(result)
+        elif kind == "reread":
+            self._reread_arrived(result)
         elif kind == "preview":
             self._preview_arrived(result)
         else:
@@ -424,6 +435,7 @@ class ImportClientsDialog(QDialog):
         self.source = result
         self.result = None
         self._fill_combos(result)
+        self._fill_encodings(result)
         if result.fixed_mapping:
             self.build_preview()
         else:
@@ -431,7 +443,7 @@ class ImportClientsDialog(QDialog):
 
     def _fill_combos(self, source: ci.Source) -> None:
         name = Path(self.path_edit.text().strip()).name
-        encoding = ENCODING_WORDS.get(source.encoding, source.encoding)
+        encoding = plain_name(source.encoding)
         rows = f"{len(source.rows)} row{'' if len(source.rows) == 1 else 's'}"
         if source.fixed_mapping:
             self.file_info.setText(f"{name} · {rows.replace('row', 'card')}")
@@ -452,6 +464,47 @@ class ImportClientsDialog(QDialog):
             chosen = guessed.get(field_name)
             combo.setCurrentIndex(0 if chosen is None else chosen + 1)
             combo.blockSignals(False)
+
+    def _fill_encodings(self, source: ci.Source) -> None:
+        """Text files offer the coach a choice of encoding; vCards keep theirs."""
+        combo, text = self.encoding_combo, source.kind == "csv"
+        combo.blockSignals(True)
+        combo.clear()
+        for label, codec in encoding_items(source.encoding if text else None):
+            combo.addItem(label, codec)
+        combo.setCurrentIndex(0)
+        combo.blockSignals(False)
+        combo.setEnabled(text)
+        combo.setToolTip("If names look garbled, choose the encoding the file was saved in."
+                         if text else "A contacts file says which encoding it uses itself.")
+        self._encoding_index = 0
+        self._say(self.encoding_message, "")
+
+    def _encoding_chosen(self, index: int) -> None:
+        """Re-read the file with the coach's encoding; the preview follows (or stays)."""
+        codec, path = self.encoding_combo.itemData(index), self.path_edit.text().strip()
+        if index < 0 or not codec or self.source is None or self.result is not None:
+            return  # a re-read still running is overtaken: only the latest one counts
+        self._say(self.encoding_message, "Reading the file again…")
+        self._run("reread", lambda: ci.read_source(path, encoding=codec))
+
+    def _reread_arrived(self, result) -> None:
+        if isinstance(result, Exception):  # the sentence beside the box; the old preview stays
+            self._say(self.encoding_message, str(result), "red")
+            self.encoding_combo.blockSignals(True)
+            self.encoding_combo.setCurrentIndex(self._encoding_index)
+            self.encoding_combo.blockSignals(False)
+            return
+        self._say(self.encoding_message, "")
+        self._encoding_index = self.encoding_combo.currentIndex()
+        kept = self.mapping()  # the coach's column choices survive the re-read
+        self.source = result
+        self._fill_combos(result)
+        for field_name, combo in self.combos.items():
+            column = kept.get(field_name)
+            if column is None or column < len(result.headers):
+                combo.setCurrentIndex(0 if column is None else column + 1)
+        self.build_preview()
 
     def mapping(self) -> dict[str, int | None]:
         if self.source is not None and self.source.fixed_mapping:
@@ -502,6 +555,7 @@ class ImportClientsDialog(QDialog):
             return
         rows, chosen, db = list(self.rows), set(self.model.chosen), self.ctx.db
         self._say(self.result_label, "Importing…")
+        self.encoding_combo.setEnabled(False)  # the rows being imported are these ones
 
         def work():
             return ci.import_rows(db, rows, chosen, progress=self._report)
@@ -518,6 +572,7 @@ class ImportClientsDialog(QDialog):
     def _import_arrived(self, result) -> None:
         if isinstance(result, Exception):
             self._say(self.result_label, str(result), "red")
+            self.encoding_combo.setEnabled(self.source is not None and self.source.kind == "csv")
             return
         self.result = result
         self.skip_problems.setEnabled(False)
