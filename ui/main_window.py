@@ -465,10 +465,10 @@ class MainWindow(QMainWindow):
 
     def backup_now(self, _checked=False):
         """File → Back up now: in the background; the status bar says when it is done."""
-        from .dialogs.backups_dialog import describe_done, start_backup
+        from .dialogs.backups_dialog import backup_job, describe_done
 
         self.ctx.say("Making a backup…")
-        job = start_backup(self.ctx)
+        job = backup_job(self.ctx)
 
         def done(info) -> None:
             self.ctx.say(describe_done(info).replace("\n", " "))
@@ -479,7 +479,7 @@ class MainWindow(QMainWindow):
         job.signals.failed.connect(lambda _message: self.ctx.say("The backup was not made."))
         job.signals.failed.connect(
             lambda message: QMessageBox.warning(self, "Back up", as_plain(message)))
-        return job
+        return job.start()  # connected first: a backup failing at once is still heard
 
     def restore_backup(self) -> None:
         from .dialogs.backups_dialog import restore_into_app
@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
         """Every half hour: a backup if the last one is a day old (and the coach wants them)."""
         from coachdesk import backups
 
-        from .dialogs.backups_dialog import backup_running, start_backup
+        from .dialogs.backups_dialog import backup_job, backup_running
 
         try:
             if self.ctx.read_only or backup_running() or not backups.backup_due(self.ctx.db):
@@ -509,12 +509,12 @@ class MainWindow(QMainWindow):
         except Exception:  # never disturb the coach over a check
             log.exception("daily backup check failed")
             return None
-        job = start_backup(self.ctx, backups.DAILY)
+        job = backup_job(self.ctx, backups.DAILY)
         job.signals.done.connect(lambda info: log.info("daily backup %s", info.path))
         job.signals.done.connect(lambda info: self.ctx.say(
             "A daily backup was made." + (" " + " ".join(info.warnings) if info.warnings else "")))
         job.signals.failed.connect(lambda message: self.ctx.say(f"Daily backup: {message}"))
-        return job
+        return job.start()
 
     def _backup_on_close(self) -> None:
         """A quick backup as CoachDesk closes; a failure is logged, never blocks closing."""

@@ -1,7 +1,7 @@
 """File → Backups…: every copy of the practice, back up now, restore one, open the folder.
 
 Also the pieces the main window uses for its automatic backups: a background
-job (``start_backup``) and ``restore_into_app``, which swaps the open practice
+job (``backup_job``) and ``restore_into_app``, which swaps the open practice
 for a restored one.
 """
 
@@ -58,9 +58,11 @@ class BackupJob(workers.Job):
         return f"The backup could not be made ({exc}). Your older backups were kept."
 
 
-def start_backup(ctx: AppContext, kind: str = backups.MANUAL) -> BackupJob:
-    """Start a backup of the open practice in the background; connect to ``job.signals``."""
-    return BackupJob(ctx.db.path, kind, backups.get_second_folder(ctx.db)).start()
+def backup_job(ctx: AppContext, kind: str = backups.MANUAL) -> BackupJob:
+    """A backup of the open practice, not started yet: connect to ``job.signals``, then
+    ``job.start()``. Connected after the start, a backup that failed at once (a full disk)
+    said so before anyone listened, and the status bar said "Making a backup…" for good."""
+    return BackupJob(ctx.db.path, kind, backups.get_second_folder(ctx.db))
 
 
 def backup_running() -> bool:
@@ -306,9 +308,10 @@ class BackupsDialog(QDialog):
             return
         self.busy.show()
         self._say("Making a backup… you can keep working.")
-        self.job = start_backup(self.ctx, backups.MANUAL)
+        self.job = backup_job(self.ctx, backups.MANUAL)
         self.job.signals.done.connect(self._backup_done)
         self.job.signals.failed.connect(self._backup_failed)
+        self.job.start()
         self._update_buttons()
 
     def _backup_done(self, info: BackupInfo) -> None:
