@@ -21,8 +21,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Image, SimpleDocTemplate, Spacer
 
+from .scripts import Paragraph  # right-to-left text wraps in the right order
+from .scripts import draw_string, text_width
 from .. import __version__
 from ..filenames import temp_name
 from . import styles as st
@@ -294,14 +296,15 @@ def logo(path: str | Path | None, max_width: float = 40 * mm,
 
 
 def fit(text: str, font: str, size: float, width: float) -> str:
-    """One line of ``text`` that fits ``width``, with an ellipsis when cut."""
+    """One line of ``text`` (logical order) that fits ``width`` points printed with
+    :func:`.scripts.draw_string`, with an ellipsis when cut."""
     text = " ".join(st.clean_text(text).split())
-    if stringWidth(text, font, size) <= width:
+    if text_width(text, font, size) <= width:
         return text
     lo, hi = 0, len(text)
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if stringWidth(text[:mid] + "…", font, size) <= width:
+        if text_width(text[:mid] + "…", font, size) <= width:
             lo = mid
         else:
             hi = mid - 1
@@ -310,6 +313,9 @@ def fit(text: str, font: str, size: float, width: float) -> str:
 
 @dataclass
 class Decorations:
+    """The running header (client, sponsor, period…) and footer ("page x of y") of a
+    document; names in any script print as in the text (:mod:`.scripts`)."""
+
     left_header: str
     right_header: str
     left_footer: str
@@ -323,18 +329,16 @@ class Decorations:
         c.setLineWidth(0.4)
         top = h - 12 * mm
         right = fit(self.right_header, st.FONT, 8, (x1 - x0) * 0.4)
-        c.setFont(st.FONT, 8)
-        c.drawRightString(x1, top, right)
-        left_w = (x1 - x0) - stringWidth(right, st.FONT, 8) - 8 * mm
-        c.setFont(st.FONT_BOLD, 8)
-        c.drawString(x0, top, fit(self.left_header, st.FONT_BOLD, 8, left_w))
+        right_w = draw_string(c, x1, top, right, st.FONT, 8, anchor="end")
+        left_w = (x1 - x0) - right_w - 8 * mm
+        draw_string(c, x0, top, fit(self.left_header, st.FONT_BOLD, 8, left_w), st.FONT_BOLD, 8)
         c.line(x0, top - 2.5 * mm, x1, top - 2.5 * mm)
         bottom = 10 * mm
         c.line(x0, bottom + 4 * mm, x1, bottom + 4 * mm)
         c.setFont(st.FONT, 7.5)
         number = f"Page {page} of {total}"
         room = (x1 - x0) - stringWidth(number, st.FONT, 7.5) - 8 * mm
-        c.drawString(x0, bottom, fit(self.left_footer, st.FONT, 7.5, room))  # a long name
+        draw_string(c, x0, bottom, fit(self.left_footer, st.FONT, 7.5, room), st.FONT, 7.5)
         c.drawRightString(x1, bottom, number)
         c.restoreState()
 

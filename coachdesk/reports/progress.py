@@ -14,9 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph,
-                                Spacer, Table, TableStyle)
+from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak,                                 Spacer, Table, TableStyle)
 
+from .scripts import Paragraph  # right-to-left text wraps in the right order
 from . import pdfkit as kit
 from . import styles as st
 from .progress_charts import CHART_H, SERIES_COLOUR, IndicatorChart

@@ -1,11 +1,10 @@
 """Fonts, colours, page sizes and paragraph styles shared by every printed document.
 
-The font is DejaVu Sans, shipped in ``resources/fonts/`` at the project root
+The base font is DejaVu Sans, shipped in ``resources/fonts/`` at the project root
 (beside the ``coachdesk`` package) with its licence: it covers Latin with all
-accents, Greek and Cyrillic. Scripts it lacks (Chinese, Japanese, Korean…)
-print as empty boxes rather than failing; Arabic and Hebrew letters exist in
-the font but reportlab neither joins nor reorders them (no shaping, no bidi),
-so they print as separate letters, left to right.
+accents, Greek and Cyrillic. Arabic, Hebrew, Chinese, Japanese and Korean print in
+fallback fonts shipped beside it, Arabic joined and right-to-left text in visual order:
+see :mod:`.scripts`, which :func:`markup` uses.
 
 Every piece of text a coach typed goes through :func:`markup` before it
 reaches a ``Paragraph``: it is XML-escaped, so ``<b>&"'`` prints as typed.
@@ -17,7 +16,6 @@ import re
 import threading
 import unicodedata
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -28,6 +26,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ..errors import CoachDeskError, ValidationError
+from . import scripts
 
 __all__ = [
     "ReportError", "FONT", "FONT_BOLD", "FONT_ITALIC", "FONT_BOLD_ITALIC", "PAGE_SIZES",
@@ -157,20 +156,17 @@ def clean_text(text: object) -> str:
 MAX_SPACE_RUN = 40
 
 
-def _spaces(m: re.Match) -> str:
-    # Runs of spaces would collapse to one; keep a coach's indentation readable with
-    # no-break spaces, between two ordinary ones so the words on either side can still
-    # break onto a new line (a no-break run glued to a word makes one long "word" that
-    # reportlab cuts mid-word).
-    return " " + "&nbsp;" * min(len(m.group()) - 1, MAX_SPACE_RUN) + " "
-
-
-def markup(text: object) -> str:
+def markup(text: object) -> "scripts.Markup":
     """User text made safe for a ``Paragraph`` (``str`` in, markup ``str`` out): cleaned
     (:func:`clean_text`), escaped so ``<b>&"'`` print as typed, newlines as ``<br/>``,
-    runs of spaces kept (up to ``MAX_SPACE_RUN`` wide)."""
-    s = re.sub(r" {2,}", _spaces, escape(clean_text(text)))
-    return s.replace("\n", "<br/>")
+    runs of spaces kept (up to ``MAX_SPACE_RUN`` wide), characters DejaVu lacks in a
+    fallback font's ``<font>`` run, right-to-left lines joined and in visual order
+    (:mod:`.scripts`). Give it to :class:`.scripts.Paragraph` so right-to-left text
+    that wraps keeps its lines in order."""
+    register_fonts()
+    clean = clean_text(text)
+    lines = "<br/>".join(scripts.line_markup(line, FONT) for line in clean.split("\n"))
+    return scripts.Markup(lines, clean if scripts.has_rtl(clean) else None)
 
 
 # -- paragraph styles ----------------------------------------------------------------------

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
+from .scripts import Paragraph  # right-to-left text wraps in the right order
 from . import pdfkit as kit
 from . import styles as st
 from .styles import markup

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Callable
 
 from reportlab.lib.units import mm
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph,
-                                SimpleDocTemplate, Spacer, Table, TableStyle)
+from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak,                                 SimpleDocTemplate, Spacer, Table, TableStyle)
 
+from .scripts import Paragraph  # right-to-left text wraps in the right order
 from . import styles as st
 from .pdfkit import CELL_CHUNK, TEXT_CHUNK, format_date, new_doc, text_flowables
 from .pdfkit import Decorations as _Decorations

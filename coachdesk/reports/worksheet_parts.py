@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Sequence
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
+from .scripts import Paragraph  # right-to-left text wraps in the right order
 from . import styles as st
 from .pdfkit import CELL_PADDING, cell_pieces, cell_rows, joined_rows
 from .pdfkit import bold as _bold
