@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak,                                 Spacer, Table, TableStyle)
+from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak,
+                                Spacer, Table, TableStyle)
 
 from .scripts import Paragraph  # right-to-left text wraps in the right order
 from . import pdfkit as kit

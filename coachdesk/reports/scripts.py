@@ -24,14 +24,15 @@ install.) This module does all three before reportlab sees the text:
 :func:`.styles.markup` uses :func:`line_markup`; :class:`Paragraph` (a drop-in
 ``reportlab.platypus.Paragraph``) re-breaks right-to-left text at the width it is given;
 :func:`draw_string` and :func:`text_width` serve text drawn straight on a canvas (page
-headers and footers). Characters no shipped font has (emoji, rare scripts) print in the
-base font, as a box, and never stop a document.
+headers and footers). Characters no shipped font has (rare scripts, most emoji) print in
+the base font, as a box, and never stop a document.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from arabic_reshaper import ArabicReshaper
@@ -79,45 +80,40 @@ _reshaper = ArabicReshaper(configuration={
 
 _lock = threading.Lock()
 _loaded: dict[str, frozenset[str]] = {}  # registered font name → the characters it has
-_failed: set[str] = set()
-
-
-def _fonts_dir():
-    from .styles import fonts_dir  # the one place that finds the fonts folder
-    return fonts_dir()
 
 
 def _load(name: str) -> frozenset[str]:
     """The characters of the registered font ``name``; a fallback font is read from
-    ``resources/fonts/`` and registered (with its bold face) the first time. A fallback
-    font that is missing or damaged counts as empty: its script prints as boxes."""
+    ``resources/fonts/`` and registered (with its bold face) the first time.
+
+    Raises ``ReportError`` (a plain sentence, no text of the coach's) when a fallback
+    font file is missing or damaged, as :func:`.styles.register_fonts` does for DejaVu.
+    """
     chars = _loaded.get(name)
     if chars is not None:
         return chars
+    from .styles import ReportError, fonts_dir, register_fonts
+    register_fonts()  # the base fonts (DejaVu Sans), once per process
     with _lock:
         if name in _loaded:
             return _loaded[name]
         if name in FALLBACK_FONTS:
             regular, bold = FALLBACK_FONTS[name]
+            folder = fonts_dir()  # the one place that finds the fonts folder
             try:
-                folder = _fonts_dir()
                 pdfmetrics.registerFont(TTFont(name, str(folder / regular)))
                 bold_name = name
                 if bold:
                     bold_name = name + "-Bold"
                     pdfmetrics.registerFont(TTFont(bold_name, str(folder / bold)))
-                # <b> (or a bold style) around a <font name=...> run picks the bold face
-                pdfmetrics.registerFontFamily(name, normal=name, bold=bold_name,
-                                              italic=name, boldItalic=bold_name)
-            except Exception:  # noqa: BLE001 - a missing or damaged font file
-                _failed.add(name)
-                _loaded[name] = frozenset()
-                return _loaded[name]
-        else:
-            from .styles import register_fonts
-            register_fonts()  # the base fonts (DejaVu Sans), once per process
-        face = pdfmetrics.getFont(name).face
-        _loaded[name] = frozenset(map(chr, face.charToGlyph))
+            except Exception as exc:  # noqa: BLE001 - a missing or damaged font file
+                raise ReportError(
+                    f"CoachDesk cannot print this document: the font file {regular} is "
+                    f"missing from {folder} or damaged. Please reinstall CoachDesk.") from exc
+            # <b> (or a bold style) around a <font name=...> run picks the bold face
+            pdfmetrics.registerFontFamily(name, normal=name, bold=bold_name, italic=name,
+                                          boldItalic=bold_name)
+        _loaded[name] = frozenset(map(chr, pdfmetrics.getFont(name).face.charToGlyph))
         return _loaded[name]
 
 
@@ -143,12 +139,12 @@ def _font_for(ch: str, base: str, current: str | None) -> str:
     if current is not None and not _is_letter(ch) and ch in _load(current):
         return current
     pref = _preferred(ord(ch))
-    if pref is not None and pref not in _failed and ch in _load(pref):
+    if pref is not None and ch in _load(pref):
         return pref
     if ch in _load(base):
         return base
     for name in FALLBACK_FONTS:
-        if name not in _failed and ch in _load(name):
+        if ch in _load(name):
             return name
     return base  # no shipped font has it: reportlab prints its box
 
@@ -175,8 +171,11 @@ def runs(text: str, base: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     current: str | None = None
     start = 0
+    memo: dict[tuple[str, str | None], str] = {}  # a 1 MB paste has few distinct letters
     for i, ch in enumerate(text):
-        font = _font_for(ch, base, current)
+        font = memo.get((ch, current))
+        if font is None:
+            font = memo[ch, current] = _font_for(ch, base, current)
         if font != current:
             if current is not None:
                 out.append((text[start:i], current))
@@ -195,26 +194,34 @@ def base_direction(text: str) -> str:
     return "R" if has_rtl(text) and get_base_level(text) == 1 else "L"
 
 
+@lru_cache(maxsize=256)  # a paragraph is shaped to break it, then again to print it
 def shape(text: str) -> str:
     """Arabic letters in their joined presentation forms (logical order kept)."""
     return _reshaper.reshape(text) if has_rtl(text) else text
 
 
-def visual(line: str, direction: str | None = None) -> str:
+def visual(line: str, direction: str | None = None, shaped: bool = False) -> str:
     """One printed line in the order it is drawn, left to right: Arabic joined, right-to-
     left runs reversed (numbers and Latin words inside them kept readable), brackets
     mirrored. ``direction`` ``"L"``/``"R"`` is the paragraph's base direction (default:
-    from its first strong letter). Text without right-to-left letters is returned as is.
+    from its first strong letter); ``shaped``: ``line`` comes from :func:`shape` already.
+    Text without right-to-left letters is returned as is.
     """
     if not has_rtl(line):
         return line
-    return get_display(shape(line), base_dir=direction or base_direction(line))
+    return get_display(line if shaped else shape(line),
+                       base_dir=direction or base_direction(line))
 
 
 def text_width(text: str, font: str, size: float) -> float:
     """Points ``text`` (logical order) takes printed in ``font`` at ``size``, with the
     fonts of :func:`runs` and Arabic joined."""
-    return sum(pdfmetrics.stringWidth(t, f, size) for t, f in runs(shape(text), font))
+    return _width(shape(text), font, size)
+
+
+@lru_cache(maxsize=8192)  # words come back again and again while lines are broken
+def _width(shaped: str, font: str, size: float) -> float:
+    return sum(pdfmetrics.stringWidth(t, f, size) for t, f in runs(shaped, font))
 
 
 def draw_string(canvas, x: float, y: float, text: str, font: str, size: float,
@@ -242,12 +249,13 @@ def _spaces(m: re.Match) -> str:
     return " " + "&nbsp;" * min(len(m.group()) - 1, MAX_SPACE_RUN) + " "
 
 
-def line_markup(line: str, base: str, direction: str | None = None) -> str:
+def line_markup(line: str, base: str, direction: str | None = None,
+                shaped: bool = False) -> str:
     """One line of plain text as ``Paragraph`` markup, in visual order: each run escaped
     (``<b>&"'`` print as typed), runs of spaces kept, a run in another font than ``base``
     inside ``<font name=...>``."""
     out = []
-    for text, font in runs(visual(line, direction), base):
+    for text, font in runs(visual(line, direction, shaped), base):
         piece = re.sub(r" {2,}", _spaces, escape(text))
         out.append(piece if font == base else f'<font name="{font}">{piece}</font>')
     return "".join(out)
@@ -268,12 +276,13 @@ class Markup(str):
 
 def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
     """``text`` (one line, logical order) broken into lines at most ``width`` points wide
-    at spaces, a word wider than a line cut where it must; logical order is kept."""
+    at spaces, a word wider than a line cut where it must. The lines keep logical order,
+    Arabic already joined (:func:`shape`: joining never crosses a space)."""
     space = pdfmetrics.stringWidth(" ", font, size)
     lines: list[str] = []
     current, used = "", 0.0
-    for word in text.split(" "):
-        w = text_width(word, font, size)
+    for word in shape(text).split(" "):
+        w = _width(word, font, size)
         if current and used + space + w <= width:
             current, used = f"{current} {word}", used + space + w
             continue
@@ -282,13 +291,13 @@ def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
         while w > width and len(word) > 1:  # one word wider than a line: cut it
             n, taken = 0, 0.0
             while n < len(word) - 1:
-                step = text_width(word[n], font, size)
+                step = _width(word[n], font, size)
                 if n and taken + step > width:
                     break
                 n, taken = n + 1, taken + step
             lines.append(word[:n])
             word = word[n:]
-            w = text_width(word, font, size)
+            w = _width(word, font, size)
         current, used = word, w
     lines.append(current)
     return lines
@@ -323,7 +332,7 @@ class Paragraph(_RLParagraph):
         lines = [(piece, d) for ln, d in self._src
                  for piece in wrap_lines(ln, st.fontName, st.fontSize, max(width, 1))]
         self._lines = lines
-        text = "<br/>".join(line_markup(ln, st.fontName, d) for ln, d in lines)
+        text = "<br/>".join(line_markup(ln, st.fontName, d, shaped=True) for ln, d in lines)
         bullet = self.bulletText
         _RLParagraph.__init__(self, text, st, bullet, None, self.caseSensitive, self.encoding)
         self._laid_for = avail
@@ -348,7 +357,8 @@ class Paragraph(_RLParagraph):
 
     def _part(self, lines: list[tuple[str, str]], first: bool = True) -> "Paragraph":
         logical = "\n".join(ln for ln, _ in lines)
-        markup = "<br/>".join(line_markup(ln, self.style.fontName, d) for ln, d in lines)
+        markup = "<br/>".join(line_markup(ln, self.style.fontName, d, shaped=True)
+                              for ln, d in lines)
         p = Paragraph(Markup(markup, logical), self.style, self.bulletText if first else None)
         p._src = list(lines)  # each piece is already one line: keep its direction
         return p

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Callable
 
 from reportlab.lib.units import mm
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak,                                 SimpleDocTemplate, Spacer, Table, TableStyle)
+from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak,
+                                SimpleDocTemplate, Spacer, Table, TableStyle)
 
 from .scripts import Paragraph  # right-to-left text wraps in the right order
 from . import styles as st
