@@ -193,6 +193,19 @@ def test_mixed_lines_keep_each_run_in_its_place(tmp_path):
     assert reversed_arabic not in bare(pypdf_text(pdf))  # never drawn in logical order
 
 
+@pytest.mark.parametrize("typed", [
+    "تفويض تقرير المجلس (Board pack) قبل 30 مارس", "محمد [عبد] <الله> {ملاحظة}",
+    "מחיר 1,234.50 ₪ (כולל מע\"מ)", "Call (محمد) today", "(דוד כהן)"])
+def test_brackets_around_right_to_left_text_face_the_right_way(typed):
+    # drawn left to right, a pair always shows its opening glyph on the left: in a
+    # right-to-left run the typed "(" is the right one and prints mirrored
+    shown = scripts.visual(typed)
+    for left, right in ("()", "[]", "<>", "{}"):
+        if left in typed:
+            assert shown.index(left) < shown.index(right), (typed, shown)
+    assert sorted(nfkc(shown)) == sorted(nfkc(scripts.shape(typed)))  # nothing lost
+
+
 def test_a_long_arabic_paragraph_wraps_with_its_lines_in_order(tmp_path):
     pdf = report_for(NAMES["Arabic"], tmp_path / "r.pdf", text=ARABIC_PARAGRAPH)
     want = bare(ARABIC_PARAGRAPH)

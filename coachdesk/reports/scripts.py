@@ -37,6 +37,7 @@ from xml.sax.saxutils import escape
 
 from arabic_reshaper import ArabicReshaper
 from bidi import get_base_level, get_display
+from bidi.mirror import MIRRORED
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
@@ -209,8 +210,64 @@ def visual(line: str, direction: str | None = None, shaped: bool = False) -> str
     """
     if not has_rtl(line):
         return line
-    return get_display(line if shaped else shape(line),
-                       base_dir=direction or base_direction(line))
+    text = line if shaped else shape(line)
+    base = direction or base_direction(line)
+    levels = _levels(text, base)
+    if levels is None:  # python-bidi changed its report: its order, brackets unmirrored
+        return get_display(text, base_dir=base)
+    return _reorder(text, levels, 1 if base == "R" else 0)
+
+
+_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+
+
+def _levels(text: str, base: str) -> list[int] | None:
+    """The embedding level of each character of ``text`` (a line, one paragraph) by the
+    Unicode bidirectional algorithm (python-bidi, brackets paired as UAX #9 says).
+
+    python-bidi 0.5+ orders a line but leaves the mirroring of ``(`` ``[`` ``<`` … in
+    right-to-left runs to the caller; its ``debug`` report gives the levels (one per UTF-8
+    byte) that mirroring needs. ``None`` when that report cannot be read."""
+    report = get_display(text, base_dir=base, debug=True)
+    if not isinstance(report, str) or "levels:" not in report:
+        return None
+    part = report[report.index("levels:"):]
+    part = part[:part.index("]")] if "]" in part else ""
+    per_byte = [int(n) for n in _LEVEL.findall(part)]
+    if len(per_byte) != len(text.encode("utf-8")):
+        return None
+    out, at = [], 0
+    for ch in text:
+        out.append(per_byte[at])
+        at += len(ch.encode("utf-8"))
+    return out
+
+
+def _reorder(text: str, levels: list[int], base_level: int) -> str:
+    """UAX #9 rules L1, L2 and L4 for one line: trailing spaces at the paragraph's level,
+    every run at a level or higher reversed from the highest level down to the lowest
+    odd one, and a mirrored glyph (``(`` for ``)``…) for each character at an odd level."""
+    levels = list(levels)
+    i = len(text)
+    while i > 0 and text[i - 1].isspace():  # L1
+        i -= 1
+        levels[i] = base_level
+    chars = [MIRRORED.get(c, c) if lv % 2 else c for c, lv in zip(text, levels)]  # L4
+    order = list(range(len(text)))
+    top = max(levels, default=0)
+    lowest_odd = min((lv for lv in levels if lv % 2), default=top + 1)
+    for level in range(top, lowest_odd - 1, -1):  # L2
+        i = 0
+        while i < len(order):
+            if levels[order[i]] >= level:
+                j = i
+                while j < len(order) and levels[order[j]] >= level:
+                    j += 1
+                order[i:j] = order[i:j][::-1]
+                i = j
+            else:
+                i += 1
+    return "".join(chars[k] for k in order)
 
 
 def text_width(text: str, font: str, size: float) -> float:
