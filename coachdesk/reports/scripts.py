@@ -212,12 +212,15 @@ def visual(line: str, direction: str | None = None, shaped: bool = False) -> str
         return line
     text = line if shaped else shape(line)
     base = direction or base_direction(line)
+    if not _MIRRORABLE.search(text):  # nothing to mirror: python-bidi's order as it is
+        return get_display(text, base_dir=base)
     levels = _levels(text, base)
     if levels is None:  # python-bidi changed its report: its order, brackets unmirrored
         return get_display(text, base_dir=base)
     return _reorder(text, levels, 1 if base == "R" else 0)
 
 
+_MIRRORABLE = re.compile("[" + re.escape("".join(MIRRORED)) + "]")
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
 
