@@ -145,7 +145,10 @@ def test_a_name_in_every_script_prints_in_every_document(tmp_path, kind, script)
 
 @pytest.mark.parametrize("kind", BUILDERS)
 def test_every_character_is_drawn_in_a_font_that_has_it(kind):
-    texts = list(NAMES.values()) + [sentence(n) for n in NAMES.values()] + [ARABIC_PARAGRAPH]
+    texts = list(NAMES.values()) + [sentence(n) for n in NAMES.values()] + [
+        ARABIC_PARAGRAPH,
+        # bidi controls typed or pasted (isolates have no glyph in DejaVu): left out
+        "\u2067محمد\u2069 met \u2066Zoë\u2069 \u200f(\u202bדוד\u202c)"]
     for base in (st.FONT, st.FONT_BOLD):
         for text in texts:
             for run, font in scripts.runs(scripts.visual(text), base):

@@ -206,20 +206,23 @@ def visual(line: str, direction: str | None = None, shaped: bool = False) -> str
     left runs reversed (numbers and Latin words inside them kept readable), brackets
     mirrored. ``direction`` ``"L"``/``"R"`` is the paragraph's base direction (default:
     from its first strong letter); ``shaped``: ``line`` comes from :func:`shape` already.
-    Text without right-to-left letters is returned as is.
+    Text without right-to-left letters keeps its order. Bidi control characters (marks,
+    embeddings, isolates) have done their work once the line is ordered: they are left
+    out, as they have no glyph in some fonts.
     """
     if not has_rtl(line):
-        return line
+        return _BIDI_CONTROLS.sub("", line)
     text = line if shaped else shape(line)
     base = direction or base_direction(line)
     if not _MIRRORABLE.search(text):  # nothing to mirror: python-bidi's order as it is
-        return get_display(text, base_dir=base)
+        return _BIDI_CONTROLS.sub("", get_display(text, base_dir=base))
     levels = _levels(text, base)
     if levels is None:  # python-bidi changed its report: its order, brackets unmirrored
-        return get_display(text, base_dir=base)
-    return _reorder(text, levels, 1 if base == "R" else 0)
+        return _BIDI_CONTROLS.sub("", get_display(text, base_dir=base))
+    return _BIDI_CONTROLS.sub("", _reorder(text, levels, 1 if base == "R" else 0))
 
 
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _MIRRORABLE = re.compile("[" + re.escape("".join(MIRRORED)) + "]")
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
