@@ -317,3 +317,18 @@ def test_a_missing_fallback_font_is_a_plain_error(tmp_path, monkeypatch):
         report_for(NAMES["Korean"], tmp_path / "k.pdf")
     assert NAMES["Korean"] not in str(err.value)  # no text of the coach's in the message
     assert not (tmp_path / "k.pdf").exists()
+
+
+@pytest.mark.parametrize("text, bold_face", [
+    ("Kim 김민준", "CD-NanumGothic-Bold"), ("محمد عبد الله", "CD-NotoSansArabic-Bold"),
+    ("Chen 陈静", "CD-DroidSansFallback")])  # Droid has no bold: its regular face
+def test_bold_places_print_a_fallback_script_in_its_bold_face(text, bold_face):
+    styles = st.styles()
+    for style, face in ((styles["title"], bold_face),
+                        (styles["body"], bold_face.removesuffix("-Bold"))):
+        para = scripts.Paragraph(st.markup(text), style)
+        para.wrap(400, 100)
+        lines = para.blPara.lines
+        words = [w for ln in lines for w in getattr(ln, "words", ())]  # several fonts
+        fonts = {getattr(w, "fontName", None) for w in words} or {para.blPara.fontName}
+        assert face in fonts, (style.name, fonts)

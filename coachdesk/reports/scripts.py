@@ -366,6 +366,9 @@ def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+_FONT_TAG = re.compile('<font name="(CD-[A-Za-z]+)">')
+
+
 class Paragraph(_RLParagraph):
     """``reportlab.platypus.Paragraph`` that prints right-to-left text correctly.
 
@@ -385,6 +388,11 @@ class Paragraph(_RLParagraph):
         if self._src and style is not None and self._src[0][1] == "R" \
                 and style.alignment == TA_LEFT:
             style = ParagraphStyle(style.name + "-rtl", parent=style, alignment=TA_RIGHT)
+        if isinstance(text, Markup) and style is not None and "Bold" in style.fontName:
+            # a fallback run made by markup() (which knows no style) in its bold face;
+            # user text is escaped, so only markup() can have written these tags
+            text = _FONT_TAG.sub(lambda m: f'<font name="{_bold_of(m[1], style.fontName)}">',
+                                 text)
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
 
     def _layout(self, avail: float) -> None:
