@@ -216,6 +216,7 @@ class Demo:
 
 # How to build each dialog class on the demo practice, without blocking.
 DIALOGS = {
+    "dialogs.about.AboutDialog": lambda d: _cls("about.AboutDialog")(d.window, d.db.path),
     "dialogs.backups_dialog.BackupsDialog": lambda d: _cls("backups_dialog.BackupsDialog")(d.ctx, d.window),
     "dialogs.base.FormDialog": None,  # the base of the form dialogs below, never shown alone
     "dialogs.client_data.EraseClientDialog":
