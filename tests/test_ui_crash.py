@@ -185,3 +185,30 @@ def test_the_window_icon_and_application_id(qapp):
     finally:
         qapp.setWindowIcon(QGuiApplication.windowIcon().__class__())
         QGuiApplication.setDesktopFileName("")
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_error_in_a_pool_job_reaches_the_gui_thread(qtbot, hooks):
+    """A QRunnable that raises: PySide6 reports it through sys.excepthook in its pool
+    thread; the dialog still comes up in the GUI thread."""
+    from PySide6.QtCore import QRunnable, QThreadPool
+
+    class Failing(QRunnable):
+        def run(self):
+            raise LookupError(CANARY)
+
+    QThreadPool.globalInstance().start(Failing())
+    dialog = _dialog(qtbot, hooks)
+    assert "LookupError (message not logged)" in dialog.details
+    assert "Thread: " in dialog.details and CANARY not in dialog.details
+
+
+def test_ctrl_c_is_no_crash(qtbot, hooks, monkeypatch):
+    seen = []
+    monkeypatch.setattr(sys, "__excepthook__", lambda *a: seen.append(a[0]))
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        sys.excepthook(*sys.exc_info())
+    qtbot.wait(50)
+    assert seen == [KeyboardInterrupt] and hooks.dialog is None

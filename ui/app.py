@@ -132,7 +132,13 @@ def install_excepthook() -> None:
         _reporter.crashed.emit(text)
 
     def hook(exc_type, exc, tb):
-        report(exc_type, exc, tb)
+        if issubclass(exc_type, KeyboardInterrupt):  # Ctrl+C in the terminal: no crash
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        # a QRunnable's error arrives here in its pool thread: named, like a Python thread's
+        current = threading.current_thread()
+        report(exc_type, exc, tb,
+               None if current is threading.main_thread() else current.name)
 
     def thread_hook(args):
         if args.exc_type is SystemExit:
