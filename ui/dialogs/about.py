@@ -56,7 +56,7 @@ def about_html(practice: Path | None = None, notices: str | None = None) -> str:
     e = html.escape
     parts = [
         f"<h2>{e(APP_NAME)} {e(__version__)}</h2>",
-        f"<p>{e(identity.SUMMARY)}, offline, on your own computer.</p>",
+        f"<p>{e(identity.SUMMARY)}: offline, on your own computer.</p>",
         f"<p>{e(identity.COPYRIGHT)}. CoachDesk is free software under the "
         f"{e(identity.LICENSE_NAME)} licence: you may use, copy, change and share it.</p>",
         "<p>Running on Qt {qt}, PySide6 {pyside} and Python {py} ({os}).</p>".format(
@@ -69,7 +69,8 @@ def about_html(practice: Path | None = None, notices: str | None = None) -> str:
         "<h3>Qt and PySide6</h3><p>Qt and Qt for Python (PySide6) are used under the GNU "
         "Lesser General Public License version 3 (LGPL-3.0), unmodified, as separate "
         "libraries you may replace with your own build. Their source code is at "
-        "https://download.qt.io/official_releases/; the third-party notices hold the "
+        "<a href='https://download.qt.io/official_releases/'>download.qt.io</a>; the "
+        "third-party notices hold the "
         "licence text and our offer to send you that source.</p>")
     parts.append("<h3>Fonts</h3><p>The DejaVu fonts in reports: the Bitstream Vera and "
                  "DejaVu licence (free to use, copy and share).</p>")
@@ -100,8 +101,9 @@ class AboutDialog(QDialog):
         if not pixmap.isNull():
             icon.setPixmap(pixmap)
         header.addWidget(icon)
-        title = name_widget(QLabel(f"<b>{APP_NAME} {html.escape(__version__)}</b>"),
-                            "aboutVersion", f"{APP_NAME} version {__version__}")
+        title = name_widget(QLabel(f"<b>{APP_NAME}</b><br>{html.escape(identity.SUMMARY)}"),
+                            "aboutTitle", APP_NAME)
+        title.setWordWrap(True)
         header.addWidget(title, 1)
 
         self.tabs = name_widget(QTabWidget(), "aboutTabs", "About CoachDesk")
