@@ -7,9 +7,11 @@ The ``email`` package encodes these by itself, but two of its choices fail in th
   write the name in both forms: Outlook, Gmail and Thunderbird put RFC 2047 encoded-words
   inside the quoted ``name=`` (Content-Type) and ``filename=`` (Content-Disposition), and
   RFC 2231 readers take ``filename*``. :func:`attach_pdf` writes all three.
-* When its folder must break a long address list with encoded display names, Python 3.11
-  can encode the comma between two addresses into an encoded-word, so two recipients
-  become one (checked: 陈静 and محمد عبد الله on one line).
+* Its folder, refolding an address list with encoded display names, turns the
+  parentheses of ``김민준 (Kim Min-jun)`` into a comment that readers drop, cuts encoded
+  words inside a letter run, and, given ``Address`` objects, can encode the comma between
+  two addresses into an encoded-word, so two recipients become one (all checked with
+  Python 3.11 and this module's tests).
 
 So these headers are written here already folded (``Message.set_raw``), one address or
 one encoded-word per line, every line within 78 characters and 7-bit, and the policy

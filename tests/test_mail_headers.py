@@ -100,8 +100,9 @@ def test_each_name_decodes_exactly_as_rfc_2047_says(name):
 
 
 def test_the_bad_case_many_non_ascii_names_on_one_line_stay_separate_addresses(pdf_named):
-    # Python's own folder turned the comma between these two into an encoded-word: one
-    # recipient lost. Written here, each stays itself.
+    # Python's own folder, given these as headerregistry.Address objects, encoded the comma
+    # between the first two into an encoded-word: one recipient lost. Written here, each
+    # stays itself (and "김민준 (Kim Min-jun)" above keeps its brackets, which it did not).
     to = ["陈静 <chen@example.org>", "محمد عبد الله <m@example.org>",
           '"Jäger, Zoë" <zoe@example.org>', '"Smith, \\"JJ\\" John" <j@example.org>']
     msg = parse(mail.make_eml(to, "Report", "", None))
