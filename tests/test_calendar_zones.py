@@ -260,3 +260,40 @@ def test_a_stale_zone_name_that_disagrees_with_the_clock_is_not_used(tmp_path, m
     os.environ["TZ"] = "EST5EDT,M3.2.0,M11.1.0"
     time.tzset()
     assert calendar.system_zone() is None
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "America/New_York", "Australia/Lord_Howe",
+                                  "Asia/Tokyo"])
+def test_each_change_of_clocks_in_the_vtimezone_is_when_the_zone_changes(db, zone):
+    """RFC 5545: an observance's DTSTART (and RDATE) is the local time in TZOFFSETFROM at
+    which the change happens: 01:00 in London when clocks go forward, not 02:00."""
+    with db.session() as s:
+        client = Client(name="Ana")
+        s.add(client)
+        s.flush()
+        engagement = Engagement(client_id=client.id, start_date=date(2026, 1, 5))
+        s.add(engagement)
+        s.flush()
+        s.add(CoachingSession(engagement_id=engagement.id, client_id=client.id,
+                              session_date=date(2026, 6, 1), start_time=clock(9, 0)))
+    cal = Calendar.from_ical(calendar.sessions_to_ics(db, zone=zone))
+    (vtimezone,) = cal.walk("VTIMEZONE")
+    real, changes = ZoneInfo(zone), 0
+    for observance in vtimezone.subcomponents:
+        before = observance["TZOFFSETFROM"].td
+        after = observance["TZOFFSETTO"].td
+        if before == after:
+            continue
+        onsets = [observance.decoded("DTSTART")]
+        rdates = observance.get("RDATE")
+        for group in [] if rdates is None else rdates if isinstance(rdates, list) else [rdates]:
+            onsets += [d.dt for d in group.dts]
+        for onset in onsets:
+            instant = (onset - before).replace(tzinfo=timezone.utc)
+            assert (instant - timedelta(seconds=1)).astimezone(real).utcoffset() == before
+            assert instant.astimezone(real).utcoffset() == after, (zone, onset)
+            changes += 1
+    assert changes == (0 if zone == "Asia/Tokyo" else 4)  # 2026 and 2027, twice a year
+    if zone == "Europe/London":
+        text = vtimezone.to_ical().decode()
+        assert "DTSTART:20260329T010000" in text and "DTSTART:20261025T020000" in text

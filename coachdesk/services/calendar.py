@@ -187,12 +187,47 @@ def _missing_message(missing: list[int]) -> str:
     return f"There are no sessions {listed} (they may have been removed)."
 
 
+def _onset(zone: tzinfo, near: datetime, before: timedelta, after: timedelta) -> datetime:
+    """When ``zone`` changes from offset ``before`` to ``after`` within a day of ``near``:
+    the local time in the offset before (RFC 5545's DTSTART of an observance), naive.
+    ``near`` itself if no such change is found there."""
+    lo = int((near - before).replace(tzinfo=timezone.utc).timestamp()) - 86400
+    hi = lo + 2 * 86400
+
+    def offset(ts: int) -> timedelta | None:
+        return datetime.fromtimestamp(ts, timezone.utc).astimezone(zone).utcoffset()
+
+    if offset(lo) != before or offset(hi) != after:
+        return near
+    while hi - lo > 1:  # to the second: the first second of the new offset
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if offset(mid) == before else (lo, mid)
+    return (datetime.fromtimestamp(hi, timezone.utc) + before).replace(tzinfo=None)
+
+
 def _vtimezone(zone: tzinfo, days: list[date]) -> Timezone:
     """The VTIMEZONE for ``zone``, its changes of clocks from 1 January of the first
     session's year to the end of the year after the last one (an event moved later in
-    the coach's calendar still finds its offsets)."""
+    the coach's calendar still finds its offsets).
+
+    icalendar 7 gives each change as the first wall time of the new offset; RFC 5545 wants
+    the wall time in the offset before it (clocks going forward in London: 01:00, not
+    02:00), so a reader that goes by the VTIMEZONE alone would change an hour late. Each
+    onset is set right here from the zone's own rules."""
     first, last = date(min(days).year, 1, 1), date(max(days).year + 2, 1, 1)
-    return Timezone.from_tzinfo(zone, getattr(zone, "key", None), first, last)
+    vtimezone = Timezone.from_tzinfo(zone, getattr(zone, "key", None), first, last)
+    for observance in vtimezone.subcomponents:
+        before, after = observance["TZOFFSETFROM"].td, observance["TZOFFSETTO"].td
+        if before == after:
+            continue
+        observance.DTSTART = _onset(zone, observance.DTSTART, before, after)
+        rdates = observance.get("RDATE")
+        if rdates is not None:
+            found = [d.dt for group in (rdates if isinstance(rdates, list) else [rdates])
+                     for d in group.dts]
+            del observance["RDATE"]
+            observance.add("RDATE", [_onset(zone, d, before, after) for d in found])
+    return vtimezone
 
 
 def sessions_to_ics(db: Database, session_ids: list[int] | None = None,
