@@ -195,6 +195,12 @@ def month_year(d: date | datetime | None, style: DateStyle | None = None) -> str
     return _pattern(_day(d), "y-MM" if st.format == "iso" else "MMM y", st.locale)
 
 
+def month_abbr(d: date | datetime, style: DateStyle | None = None) -> str:
+    """The month's short name alone: 'Nov', 'nov.', 'Nov.' (a chart's axis)."""
+    st = style or current()
+    return _pattern(_day(d), "MMM", st.locale)
+
+
 def clock(t: time | datetime | None, style: DateStyle | None = None) -> str:
     """'14:30' ('2:30 PM' with US English dates), "" for None."""
     if t is None:
