@@ -85,9 +85,11 @@ def parse_date_text(text: str, today: date | None = None) -> date | None:
     words = {"today": 0, "tomorrow": 1, "yesterday": -1}
     if t in words:
         return today + timedelta(days=words[t])
-    if not t or "_" in t or re.fullmatch(r"[\w\s/.\-,]+", t) is None:
+    # Letters of any script (a French or German month); digits 0-9 only (int() would also
+    # read other scripts' digits, which no date setting writes)
+    if not t or "_" in t or re.fullmatch(r"[^\W\d]*(?:[0-9\s/.\-,]+[^\W\d]*)*", t) is None:
         return None
-    tokens = re.findall(r"[^\W\d_]+|\d+", t)
+    tokens = re.findall(r"[^\W\d_]+|[0-9]+", t)
     if tokens and tokens[0].isalpha() and dates.is_weekday(tokens[0], style.language):
         tokens = tokens[1:]
     numbers = [tok for tok in tokens if tok.isdigit()]
