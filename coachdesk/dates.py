@@ -62,9 +62,16 @@ class DateStyle:
 
     @property
     def locale(self) -> str:
-        """The Babel locale of the month names ("en_US" for English month-first dates)."""
-        if self.language == "en" and self.format == "mdy":
-            return "en_US"
+        """The Babel locale of the month and day names: "en" (Sep, not en_GB's Sept),
+        "fr_FR", "de_DE", "es_ES"."""
+        return "en" if self.language == "en" else f"{self.language}_{_TERRITORY[self.language]}"
+
+    @property
+    def territory(self) -> str:
+        """The country whose calendar conventions go with it ("en_US" for month-first
+        English, else "en_GB"; "fr_FR" …): the first day of the week in a calendar."""
+        if self.language == "en":
+            return "en_US" if self.month_first else "en_GB"
         return f"{self.language}_{_TERRITORY[self.language]}"
 
     @property
@@ -207,7 +214,7 @@ def clock(t: time | datetime | None, style: DateStyle | None = None) -> str:
         return ""
     st = style or current()
     value = t.time() if isinstance(t, datetime) else t
-    if st.locale == "en_US":
+    if st.language == "en" and st.month_first:
         return _babel_time(value, "h:mm a", locale="en_US")
     return f"{value.hour:02d}:{value.minute:02d}"
 
@@ -262,8 +269,8 @@ def month_of(word: str, language: str) -> int | None:
     words = month_words(language)
     if w in words:
         return words[w]
-    if len(w) >= 3:  # a longer or shorter start of an English or chosen-language name
-        found = {n for name, n in words.items() if name.startswith(w) or w.startswith(name)}
+    if len(w) >= 3:  # the start of an English or chosen-language name ("nove", "septemb")
+        found = {n for name, n in words.items() if name.startswith(w)}
         if len(found) == 1:
             return found.pop()
     return None
@@ -271,8 +278,7 @@ def month_of(word: str, language: str) -> int | None:
 
 def is_weekday(word: str, language: str) -> bool:
     w = _plain(word)
-    return len(w) >= 2 and any(name.startswith(w) or w.startswith(name)
-                               for name in weekday_words(language) if len(name) >= 2)
+    return len(w) >= 2 and any(name.startswith(w) for name in weekday_words(language))
 
 
 def example(style: DateStyle | None = None) -> str:

@@ -45,7 +45,7 @@ def date_locale(style: dates.DateStyle | None = None) -> QLocale:
     """The QLocale whose month and weekday names are the style's (a calendar's
     ``setLocale``); Monday or Sunday first as the style's country has it."""
     st = style or dates.current()
-    return QLocale(_QT_LANGUAGES[st.language], _QT_TERRITORIES[st.locale])
+    return QLocale(_QT_LANGUAGES[st.language], _QT_TERRITORIES[st.territory])
 
 
 def _set_qt_default(style: dates.DateStyle) -> None:
