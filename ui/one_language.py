@@ -9,8 +9,11 @@ coach reads is now written by ``coachdesk.dates`` from the practice's "Date form
 
 - ``dates_in_one_language`` still puts the time category back to the C locale, so a
   ``strftime`` that was not converted can never leak the system's language;
-- ``apply`` makes a practice's setting the one in force (``coachdesk.dates.use``) and sets
-  Qt's default locale to its language, so calendars name months and weekdays alike;
+- ``apply`` makes a practice's setting the one in force (``coachdesk.dates.use``);
+  ``date_locale`` is the QLocale a calendar pop-up takes, so it names months and weekdays
+  alike. Qt's default locale stays English with the system's country, as before: it also
+  reads and writes numbers (a spin box's decimal point), which the date setting must not
+  change.
 - ``follow`` re-applies it when the practice changes (Settings saved, a restore, a switch).
 """
 
@@ -38,7 +41,8 @@ def dates_in_one_language() -> None:
         locale.setlocale(locale.LC_TIME, "C")
     except locale.Error:  # pragma: no cover - "C" always exists
         log.warning("could not reset the time locale")
-    _set_qt_default(dates.current())
+    system = QLocale.system()
+    QLocale.setDefault(QLocale(QLocale.Language.English, system.territory()))
 
 
 def date_locale(style: dates.DateStyle | None = None) -> QLocale:
@@ -46,10 +50,6 @@ def date_locale(style: dates.DateStyle | None = None) -> QLocale:
     ``setLocale``); Monday or Sunday first as the style's country has it."""
     st = style or dates.current()
     return QLocale(_QT_LANGUAGES[st.language], _QT_TERRITORIES[st.territory])
-
-
-def _set_qt_default(style: dates.DateStyle) -> None:
-    QLocale.setDefault(date_locale(style))
 
 
 def apply(db) -> dates.DateStyle:
@@ -63,7 +63,6 @@ def apply(db) -> dates.DateStyle:
     except (CoachDeskError, OSError, ValueError):
         log.warning("the date setting could not be read; dates keep their current form")
         style = dates.current()
-    _set_qt_default(style)
     return style
 
 
