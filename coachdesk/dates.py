@@ -18,10 +18,12 @@ the CLI from the practice it works on; until then it is the system's default
 from __future__ import annotations
 
 import os
+import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
+from typing import Callable
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
@@ -83,6 +85,8 @@ class DateStyle:
 PLAIN = DateStyle()  # 29 Nov 2026, English: the C/POSIX locale and any unknown one
 
 _current: DateStyle | None = None
+_provider: Callable[[], DateStyle] | None = None
+_lock = threading.RLock()
 
 
 # -- which style --------------------------------------------------------------------------------
@@ -97,6 +101,7 @@ def _system_locale_name() -> str:
     return "C"
 
 
+@lru_cache(maxsize=32)
 def default_for(locale_name: str) -> DateStyle:
     """The style a system locale name ("fr_FR.UTF-8", "en_US", "C") stands for.
 
@@ -135,13 +140,33 @@ def system_default() -> DateStyle:
 
 def use(style: DateStyle | None) -> None:
     """Make ``style`` the one every date is written in from now on (None: the system's)."""
-    global _current
-    _current = style
+    global _current, _provider
+    with _lock:
+        _current, _provider = style, None
+
+
+def use_from(provider: Callable[[], DateStyle]) -> None:
+    """Take the style from ``provider()`` when a date is first written, then keep it: the
+    window's first frame writes no date, so it need not read the practice for one. The
+    provider must not raise (it runs wherever a date is written first, any thread)."""
+    global _current, _provider
+    with _lock:
+        _current, _provider = None, provider
 
 
 def current() -> DateStyle:
-    """The style in force (``use``), else the system's default."""
-    return _current if _current is not None else system_default()
+    """The style in force (``use``/``use_from``), else the system's default."""
+    global _current, _provider
+    style = _current
+    if style is not None:
+        return style
+    if _provider is not None:
+        with _lock:
+            if _current is None and _provider is not None:
+                _current, _provider = _provider(), None
+            if _current is not None:
+                return _current
+    return system_default()
 
 
 # -- formatting ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ coach reads is now written by ``coachdesk.dates`` from the practice's "Date form
 
 - ``dates_in_one_language`` still puts the time category back to the C locale, so a
   ``strftime`` that was not converted can never leak the system's language;
-- ``apply`` makes a practice's setting the one in force (``coachdesk.dates.use``);
+- ``apply`` makes a practice's setting the one in force (``coachdesk.dates.use_from``);
   ``date_locale`` is the QLocale a calendar pop-up takes, so it names months and weekdays
   alike. Qt's default locale stays English with the system's country, as before: it also
   reads and writes numbers (a spin box's decimal point), which the date setting must not
@@ -52,18 +52,21 @@ def date_locale(style: dates.DateStyle | None = None) -> QLocale:
     return QLocale(_QT_LANGUAGES[st.language], _QT_TERRITORIES[st.territory])
 
 
-def apply(db) -> dates.DateStyle:
-    """Make the practice's date setting the one in force for the window; returns it. A
-    practice that cannot be read keeps the style already in force."""
-    from coachdesk.errors import CoachDeskError
-    from coachdesk.services import settings
+def apply(db) -> None:
+    """Make the practice's date setting the one in force for the window, read when a date
+    is first written (not before the first frame). A practice whose setting cannot be read
+    has its dates written in the system's form: a date must never stop a list painting."""
 
-    try:
-        style = settings.apply_date_style(db)
-    except (CoachDeskError, OSError, ValueError):
-        log.warning("the date setting could not be read; dates keep their current form")
-        style = dates.current()
-    return style
+    def read() -> dates.DateStyle:
+        from coachdesk.services import settings
+
+        try:
+            return settings.date_style(db)
+        except Exception:  # noqa: BLE001 - any failure: the system's form, said in the log
+            log.warning("the date setting could not be read; dates follow the system")
+            return dates.system_default()
+
+    dates.use_from(read)
 
 
 def follow(ctx) -> None:
