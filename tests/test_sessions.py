@@ -660,7 +660,7 @@ def test_a_due_date_before_the_session_is_refused(practice):
     row = new(p, D)  # 2 Mar 2026
     message = refused("due_date", actions.create, p.db, row.id, "Call the COO",
                       due_date=D - timedelta(days=1))
-    assert message == "The due date is before the session it was agreed in (02 Mar 2026)."
+    assert message == "The due date is before the session it was agreed in (2 Mar 2026)."
     refused("due_date", actions.create, p.db, row.id, "x", due_date="2025-12-31")
     assert actions.for_session(p.db, row.id) == []
 
