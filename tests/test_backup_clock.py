@@ -8,7 +8,7 @@ import os
 import shutil
 import sqlite3
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
