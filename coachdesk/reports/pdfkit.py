@@ -23,9 +23,9 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, SimpleDocTemplate, Spacer
 
+from .. import __version__, dates
 from .scripts import Paragraph  # right-to-left text wraps in the right order
 from .scripts import draw_string, text_width
-from .. import __version__
 from ..filenames import temp_name
 from . import styles as st
 from .styles import markup
@@ -49,11 +49,11 @@ def format_date(d: date | str | None) -> str:
             d = date.fromisoformat(d.strip())
         except ValueError:
             return d
-    return f"{d:%A} {d.day} {d:%B %Y}"
+    return dates.long(d)  # the practice's date setting (coachdesk.dates)
 
 
 def short_date(d: date | None) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
+    return dates.short(d)
 
 
 def duration(minutes: int | None) -> str:
