@@ -150,6 +150,7 @@ def _open_page(window, page: str) -> None:
         window.nav.setCurrentRow([key for key, _ in NAV_ITEMS].index(page))
 
 
+@pytest.mark.usefixtures("ui_font")  # under each common desktop UI font
 @pytest.mark.parametrize(("page", "size"), _params(PAGES))
 def test_page_fits(qtbot, request, app_theme, page, size):
     db = request.getfixturevalue("db" if page == "welcome" else "demo_db")
@@ -311,6 +312,7 @@ def test_every_dialog_class_can_be_built_here():
     assert not gone, f"DIALOGS names classes that no longer exist: {gone}"
 
 
+@pytest.mark.usefixtures("ui_font")  # under each common desktop UI font
 @pytest.mark.parametrize(("name", "size"), _params(sorted(k for k, v in DIALOGS.items() if v)))
 def test_dialog_fits(qtbot, demo_db, tmp_path, app_theme, name, size):
     app_theme(False)
