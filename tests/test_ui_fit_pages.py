@@ -428,3 +428,30 @@ def test_a_column_of_n_characters_holds_n_characters_of_real_text(qtbot, demo_db
         room = chars_width(view, _column(window.clients_page, "Name"), len(text)) - 4 * margin - 2
         assert 0.88 <= room / metrics.horizontalAdvance(text) <= 1.2, (text, room)
     window.close()
+
+
+def test_widths_saved_under_another_font_are_not_taken_for_the_coachs(qtbot, demo_db, qapp):
+    """The desktop's font changed since the last run (DejaVu Sans, then Noto Sans, as on a
+    machine that got fonts-noto-core): the columns saved in DejaVu's pixels would be taken
+    for the coach's own widths, never shrink, and hide Organization at 1024 px."""
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    if "Noto Sans" not in QFontDatabase.families():
+        pytest.skip("the UI font Noto Sans is not installed on this machine")
+    for path in sorted((Path(__file__).parent.parent / "resources" / "fonts").glob("DejaVuSans*.ttf")):
+        QFontDatabase.addApplicationFont(str(path))
+    before = QFont(qapp.font())
+    try:
+        for family in ("DejaVu Sans", "Noto Sans"):
+            font = QFont(before)
+            font.setFamilies([family])
+            qapp.setFont(font)
+            window = _window(qtbot, demo_db, "1024x640")
+            page = window.clients_page
+            assert QFontInfo(page.table.font()).family() == family
+            assert page.table.horizontalScrollBar().maximum() == 0
+            for heading in ("Name", "Organization", "Engagement", "Next session"):
+                assert _column_in_sight(page, heading), (family, heading)
+            window.close()  # its state is saved
+    finally:
+        qapp.setFont(before)
