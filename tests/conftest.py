@@ -204,6 +204,37 @@ def _delete_closed_widgets() -> None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+#: The desktop UI fonts the window-fit tests run under (tests/test_ui_fit_*.py and the
+#: page and dialog checks of tests/test_ui_layout.py): DejaVu Sans (Debian, older
+#: Ubuntu; shipped in resources/fonts/) and Noto Sans (Fedora, KDE, fonts-noto-core),
+#: wider letters and taller lines. A layout that holds under both holds on most desktops.
+UI_FONTS = ("DejaVu Sans", "Noto Sans")
+
+
+@pytest.fixture(params=UI_FONTS, ids=lambda family: family.replace(" ", ""))
+def ui_font(request, qapp):
+    """The application's font is ``request.param`` (same point size as the platform's)
+    for one test, whatever fontconfig maps "Sans Serif" to; the font before comes back
+    afterwards. A family not installed is skipped with the reason (DejaVu Sans is loaded
+    from resources/fonts/ when the system lacks it)."""
+    from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
+
+    family = request.param
+    if family == "DejaVu Sans" and family not in QFontDatabase.families():
+        for path in sorted((ROOT / "resources" / "fonts").glob("DejaVuSans*.ttf")):
+            QFontDatabase.addApplicationFont(str(path))
+    font = QFont(qapp.font())
+    font.setFamilies([family])
+    if family not in QFontDatabase.families() or QFontInfo(font).family() != family:
+        pytest.skip(f"the UI font {family} is not installed on this machine")
+    before = QFont(qapp.font())
+    qapp.setFont(font)
+    try:
+        yield family
+    finally:
+        qapp.setFont(before)
+
+
 @pytest.fixture
 def win(qtbot, demo_db):
     """The main window on the demo practice, at a laptop's 1366×768 (a test file that

@@ -28,6 +28,9 @@ from ui.widgets.column_fit import ColumnFit
 from ui.widgets.mvs_triangle import MvsTriangle, PlacedPerson
 from ui_helpers import shown_text
 
+# Every test here under each common desktop UI font (tests/conftest.py: ui_font).
+pytestmark = pytest.mark.usefixtures("ui_font")
+
 SIZES = {"1024x640": QSize(1024, 640), "1366x768": QSize(1366, 768)}
 HOSTILE = '<b>&"\' 🙂 راشد الأمين 陈静'
 #: 80 characters of a hostile name

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtGui import QFontInfo, QFontMetrics
+from PySide6.QtWidgets import QApplication, QPushButton, QStyle
 
 from coachdesk.errors import ValidationError
 from coachdesk.services import clients, engagements, organizations, sessions, sponsors, validation
@@ -24,8 +25,12 @@ from layout_check import check
 from ui import workers
 from ui.context import AppContext
 from ui.main_window import MainWindow
+from ui.widgets.column_fit import chars_width
 from ui.widgets.saved_state import NEEDS_FIXING, SAVED
 from ui_helpers import shown_text, when_modal
+
+# Every test here under each common desktop UI font (tests/conftest.py: ui_font).
+pytestmark = pytest.mark.usefixtures("ui_font")
 
 SIZES = {"1024x640": QSize(1024, 640), "1366x768": QSize(1366, 768)}
 WINDOW_SIZES = {**SIZES, "1280x800": QSize(1280, 800)}
@@ -399,3 +404,54 @@ def test_the_clients_list_remembers_the_coach_not_the_window(qtbot, demo_db):
     assert page.table.horizontalHeader().sectionSize(name) == widened
     assert page.table.horizontalScrollBar().maximum() == 0
     wide.close()
+
+
+# -- the font under test ------------------------------------------------------------------------
+
+def test_the_window_is_drawn_in_the_font_under_test(qtbot, demo_db, ui_font):
+    window = _window(qtbot, demo_db, "1024x640")
+    for widget in (window.clients_page.table, window.clients_page.table.horizontalHeader()):
+        assert QFontInfo(widget.font()).family() == ui_font
+    window.close()
+
+
+def test_a_column_of_n_characters_holds_n_characters_of_real_text(qtbot, demo_db, ui_font):
+    """Widths "in characters" follow the text under every font: about as wide as such text,
+    never a fifth wider (the font file's average said 7 px where Noto Sans's names take 5.7)."""
+    window = _window(qtbot, demo_db, "1366x768")
+    view = window.clients_page.table
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None,
+                                      view.horizontalHeader())
+    metrics = QFontMetrics(view.font())
+    for text in ("Nordlicht Energie GmbH", "Dr Siobhán Kelly", "José Álvarez García",
+                 "Coaching · 10 sessions · to May 2027", "Ines Ødegård-Wolfeschlegel"):
+        room = chars_width(view, _column(window.clients_page, "Name"), len(text)) - 4 * margin - 2
+        assert 0.88 <= room / metrics.horizontalAdvance(text) <= 1.2, (text, room)
+    window.close()
+
+
+def test_widths_saved_under_another_font_are_not_taken_for_the_coachs(qtbot, demo_db, qapp):
+    """The desktop's font changed since the last run (DejaVu Sans, then Noto Sans, as on a
+    machine that got fonts-noto-core): the columns saved in DejaVu's pixels would be taken
+    for the coach's own widths, never shrink, and hide Organization at 1024 px."""
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    if "Noto Sans" not in QFontDatabase.families():
+        pytest.skip("the UI font Noto Sans is not installed on this machine")
+    for path in sorted((Path(__file__).parent.parent / "resources" / "fonts").glob("DejaVuSans*.ttf")):
+        QFontDatabase.addApplicationFont(str(path))
+    before = QFont(qapp.font())
+    try:
+        for family in ("DejaVu Sans", "Noto Sans"):
+            font = QFont(before)
+            font.setFamilies([family])
+            qapp.setFont(font)
+            window = _window(qtbot, demo_db, "1024x640")
+            page = window.clients_page
+            assert QFontInfo(page.table.font()).family() == family
+            assert page.table.horizontalScrollBar().maximum() == 0
+            for heading in ("Name", "Organization", "Engagement", "Next session"):
+                assert _column_in_sight(page, heading), (family, heading)
+            window.close()  # its state is saved
+    finally:
+        qapp.setFont(before)

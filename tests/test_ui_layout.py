@@ -5,6 +5,9 @@ client's page and a session's page, with every one of their tabs) and each
 dialog class found in ``ui`` is laid out at both sizes and checked by
 ``layout_check``: no text wider than its room, no widget outside the window,
 no page that needs sideways scrolling, no dialog larger than the screen.
+Under DejaVu Sans at both sizes and under Noto Sans (taller lines, other widths)
+at 1024×640, whatever fontconfig maps the desktop's "Sans Serif" to
+(``conftest.ui_font``).
 
 Kept general: a new sidebar page, tab or dialog is checked with no new code
 here, except that a new dialog class needs a line in ``DIALOGS`` saying how to
@@ -31,6 +34,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QTabWidget
 
 import ui
 from coachdesk.services import clients, engagements, goals, indicators, relationships, sessions
+from conftest import UI_FONTS
 from layout_check import Offender, check, report
 from ui import workers
 from ui.context import AppContext
@@ -51,8 +55,14 @@ def _known(name: str, size: str):
 
 
 def _params(names):
-    return [pytest.param(name, size, id=f"{name}-{size}", marks=_known(name, size))
-            for name in names for size in SIZES]
+    """Every page or dialog at both sizes under DejaVu Sans, and at 1024×640 under each other
+    UI font (conftest.UI_FONTS): the smaller screen never gives a layout more room, and a
+    second font at every size would cost the suite half a minute."""
+    first, *others = UI_FONTS
+    return [pytest.param(font, name, size, id=f"{font.replace(' ', '')}-{name}-{size}",
+                         marks=_known(name, size))
+            for name in names for size in SIZES
+            for font in (first, *(others if size == "1024x640" else ()))]
 
 
 # -- shared steps ------------------------------------------------------------------------
@@ -150,8 +160,8 @@ def _open_page(window, page: str) -> None:
         window.nav.setCurrentRow([key for key, _ in NAV_ITEMS].index(page))
 
 
-@pytest.mark.parametrize(("page", "size"), _params(PAGES))
-def test_page_fits(qtbot, request, app_theme, page, size):
+@pytest.mark.parametrize(("ui_font", "page", "size"), _params(PAGES), indirect=["ui_font"])
+def test_page_fits(qtbot, request, app_theme, ui_font, page, size):
     db = request.getfixturevalue("db" if page == "welcome" else "demo_db")
     app_theme(False)
     window = MainWindow(AppContext(db))
@@ -311,8 +321,9 @@ def test_every_dialog_class_can_be_built_here():
     assert not gone, f"DIALOGS names classes that no longer exist: {gone}"
 
 
-@pytest.mark.parametrize(("name", "size"), _params(sorted(k for k, v in DIALOGS.items() if v)))
-def test_dialog_fits(qtbot, demo_db, tmp_path, app_theme, name, size):
+@pytest.mark.parametrize(("ui_font", "name", "size"),
+                         _params(sorted(k for k, v in DIALOGS.items() if v)), indirect=["ui_font"])
+def test_dialog_fits(qtbot, demo_db, tmp_path, app_theme, ui_font, name, size):
     app_theme(False)
     window = MainWindow(AppContext(demo_db))
     qtbot.addWidget(window)

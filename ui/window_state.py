@@ -19,6 +19,7 @@ import logging
 import re
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt
+from PySide6.QtGui import QFontInfo, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -115,6 +116,16 @@ def keyed(root: QWidget, kind) -> dict[str, QWidget]:
     return out
 
 
+def ui_font() -> str:
+    """The UI font the window is drawn in, as fontconfig resolved it ("Noto Sans 9").
+
+    Column widths are pixels worked out from it: saved under another font (the desktop
+    got Noto Sans where it had DejaVu Sans), they would be taken for the coach's own
+    and hold the columns too wide, so a narrow window hid one or scrolled sideways."""
+    font = QGuiApplication.font()
+    return f"{QFontInfo(font).family()} {font.pointSizeF():g}"
+
+
 def _prefix(window: QWidget) -> str:
     return f"{GROUP}/{_UNSAFE.sub('_', window.objectName() or type(window).__name__)}"
 
@@ -128,6 +139,7 @@ def save(window: QWidget) -> None:
     try:
         store.setValue(f"{prefix}/format", FORMAT)
         store.setValue(f"{prefix}/geometry", window.saveGeometry())
+        store.setValue(f"{prefix}/font", ui_font())
         for key, splitter in keyed(window, QSplitter).items():
             store.setValue(f"{prefix}/splitters/{key}/state", splitter.saveState())
             store.setValue(f"{prefix}/splitters/{key}/count", splitter.count())
@@ -217,10 +229,12 @@ def restore_children(window: QWidget) -> None:
             if not splitter.property(_RESTORED):
                 splitter.setProperty(_RESTORED, True)
                 _restore_splitter_when_shown(splitter, window)
+        same_font = store.value(f"{prefix}/font") == ui_font()  # else widths from the font
         for key, header in keyed(window, QHeaderView).items():
             if not header.property(_RESTORED) and header.count() > 0:
                 header.setProperty(_RESTORED, True)
-                _restore_header(header, store, f"{prefix}/headers/{key}")
+                if same_font:
+                    _restore_header(header, store, f"{prefix}/headers/{key}")
     for switcher in window.findChildren(QTabWidget) + window.findChildren(QStackedWidget):
         # Not a tab widget's own inner stack: it switches while a tab is being moved in.
         if not switcher.property(_HOOKED) and not switcher.objectName().startswith("qt_"):

@@ -102,10 +102,8 @@ class ClientPage(QWidget):
         header.addWidget(self.back_button)
         header.addSpacing(8)
         header.addWidget(self.title, 1)
-        header.addWidget(self.risk_chip)
-        header.addWidget(self.status_chip)
-        header.addWidget(self.archive_button)
-        header.addWidget(self.data_button)
+        for widget in (self.risk_chip, self.status_chip, self.archive_button, self.data_button):
+            header.addWidget(widget)
 
         # -- details: short fields two to a row, so the sessions below stay in sight ----------
         self.errors: dict[str, ErrorLabel] = {}
@@ -126,8 +124,8 @@ class ClientPage(QWidget):
                                       "clientStartDate")
         self.background = FocusOutPlainTextEdit()
         self.background.setPlaceholderText("Background: role, context, what the sponsor hopes for…")
-        self.background.setMinimumHeight(40)
-        self.background.setMaximumHeight(48)  # three lines; it scrolls, the page need not
+        # Two lines of the UI font, whichever it is: it scrolls, the page need not.
+        self.background.setFixedHeight(2 * self.background.fontMetrics().lineSpacing() + 12)
         self._field("Background", "background", self.background, "clientBackground")
         form = FormGrid()
         for row in ((("Name", "name"),), (("E-mail", "email"),),
@@ -164,10 +162,9 @@ class ClientPage(QWidget):
         self.report_button = name_widget(QPushButton("Progress report…"), "progressReport",
                                          "Progress report")
         buttons = QHBoxLayout()
-        buttons.addWidget(self.add_engagement_button)
-        buttons.addWidget(self.edit_engagement_button)
-        buttons.addWidget(self.end_engagement_button)
-        buttons.addWidget(self.report_button)
+        for button in (self.add_engagement_button, self.edit_engagement_button,
+                       self.end_engagement_button, self.report_button):
+            buttons.addWidget(button)
         buttons.addStretch(1)
         eng_box = QGroupBox("Engagements")
         eng_layout = QVBoxLayout(eng_box)
@@ -199,19 +196,22 @@ class ClientPage(QWidget):
         sess_layout = QVBoxLayout(sess_box)
         sess_layout.addWidget(self.session_table)
         sess_buttons = QHBoxLayout()
-        sess_buttons.addWidget(self.new_session_button)
-        sess_buttons.addWidget(self.open_session_button)
         self.trash = SessionListTrash(self)  # delete (button, Delete key), the deleted ones
-        sess_buttons.addWidget(self.trash.delete_button)
+        for button in (self.new_session_button, self.open_session_button, self.trash.delete_button):
+            sess_buttons.addWidget(button)
         sess_buttons.addStretch(1)
         sess_buttons.addWidget(self.trash.deleted_button)
         sess_layout.addLayout(sess_buttons)
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
-        body_layout.setContentsMargins(0, 2, 4, 0)
-        for box in (details, eng_box, sess_box):  # compact: the sessions stay in sight at 640 px
-            box.layout().setContentsMargins(9, 4, 9, 6)
+        body_layout.setContentsMargins(0, 0, 4, 0)
+        # Compact: the sessions stay in sight at 640 px, with a tall UI font (Noto Sans) too.
+        for box in (details, eng_box, sess_box):
+            box.layout().setContentsMargins(9, 3, 9, 4)
+        for spaced in (body_layout, eng_layout, sess_layout):
+            spaced.setSpacing(4)
+        form.setVerticalSpacing(4)
         body_layout.addWidget(details)
         body_layout.addWidget(eng_box)
         body_layout.addWidget(sess_box, 1)
@@ -233,7 +233,7 @@ class ClientPage(QWidget):
         self.tabs.currentChanged.connect(self._load_current_tab)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setContentsMargins(16, 8, 16, 6)
         layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
 

@@ -145,7 +145,9 @@ class ProgressTab(QWidget):
         self.chart = name_widget(LineChart(), "indicatorChart", "Indicator trends")
         self.chart.empty_text = "No readings yet: rate indicators after a session to see trends."
         self.chart.series_legend = False
-        self.chart.setMinimumSize(340, 200)
+        # 180 px: three ticks and a plot between them, and the readings below still show five
+        # rows at 1024×640 with a tall UI font (Noto Sans).
+        self.chart.setMinimumSize(340, 180)
         self.chart.series_toggled.connect(self._series_toggled)
         self.latest_model.legend = self._legend_of
         self.latest_model.toggled.connect(
@@ -209,7 +211,7 @@ class ProgressTab(QWidget):
         self.splitter.setSizes([330, 330])
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 8, 4, 4)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
 

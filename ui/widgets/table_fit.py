@@ -18,6 +18,15 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 
+def row_height(view: QTableView) -> int:
+    """A one-line row's height in pixels for ``view``'s font: its line and 8 px of air.
+
+    The style's own default (30 px whatever the font) leaves a 12-pixel font a lot of
+    air and, with a taller UI font (Noto Sans), pushes a page's last rows below a
+    1024×640 laptop's fold; from the font, rows follow what they hold."""
+    return view.fontMetrics().height() + 8
+
+
 def height_for_rows(view: QTableView, rows: int) -> int:
     header = view.horizontalHeader()
     head = header.sizeHint().height() if not header.isHidden() else 0
@@ -35,13 +44,15 @@ def fit_height_to_rows(view: QTableView, min_rows: int = 1, max_rows: int = 4) -
 
 
 def share_columns(view: QTableView, stretch: tuple[int, ...]) -> None:
-    """Columns as wide as their contents, but ``stretch`` ones share the width that is left."""
+    """Columns as wide as their contents, but ``stretch`` ones share the width that is left;
+    one line a row, as tall as the font needs (``row_height``)."""
     header = view.horizontalHeader()
     header.setStretchLastSection(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     for column in stretch:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     view.setWordWrap(False)  # one line a row: a long note is shortened, whole in its tooltip
+    view.verticalHeader().setDefaultSectionSize(row_height(view))
 
 
 class FillingTableView(QTableView):

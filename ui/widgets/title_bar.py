@@ -27,6 +27,7 @@ from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QLabel, QWidget
 
+from .column_fit import average_char_width
 from .elided import Elider
 
 SLACK = 4  # px: rounding in the layout's arithmetic
@@ -121,7 +122,7 @@ class TitleBar(QWidget):
         title that is shortened anyway)."""
         room = self.contentsRect().width()
         whole = self.elider.preferred_width()
-        enough = min(whole, self.title.fontMetrics().averageCharWidth() * TITLE_CHARS)
+        enough = min(whole, round(average_char_width(self.title.font()) * TITLE_CHARS))
         for title in (whole, enough):
             for level in range(self.LEVELS):
                 if self._needed(level, title) <= room:
