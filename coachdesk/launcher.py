@@ -3,7 +3,9 @@
 With no command (only ``--db PATH`` and ``--demo``) it opens the window, as ``python
 main.py`` does; with a command it is ``python -m coachdesk COMMAND`` (:mod:`coachdesk.cli`).
 ``--version`` and ``--help`` answer without opening anything. The installed ``coachdesk``
-script, ``python -m coachdesk``, ``main.py`` and the bundled app all come here.
+script, ``main.py`` and the bundled app come here. ``python -m coachdesk`` stays the
+command line only (without a command it explains its usage): scripts rely on it never
+opening a window.
 
 Qt is imported only when the window opens, so the engine stays Qt-free.
 """
