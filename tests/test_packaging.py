@@ -11,6 +11,7 @@ that work from the source tree too.
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import importlib.util
 import os
 import shutil
@@ -108,12 +109,14 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
 
 def _can_build_wheels() -> str | None:
     """None when a wheel can be built offline, else why not."""
-    import setuptools
-
-    major_minor = tuple(int(p) for p in setuptools.__version__.split(".")[:2])
+    try:
+        setuptools = importlib.metadata.version("setuptools")
+    except importlib.metadata.PackageNotFoundError:
+        return "setuptools is not installed: pip install -e .[test]"
+    major_minor = tuple(int(p) for p in setuptools.split(".")[:2])
     if major_minor < (70, 1) and importlib.util.find_spec("wheel") is None:
         return ("building a wheel offline needs the 'wheel' package with setuptools "
-                f"{setuptools.__version__}: pip install -e .[test]")
+                f"{setuptools}: pip install -e .[test]")
     return None
 
 
@@ -198,3 +201,48 @@ def test_the_wheel_installs_a_working_app_from_any_folder(installed, tmp_path):
     window = run("--db", str(practice), COACHDESK_STARTUP_PROBE="1")
     assert window.returncode == 0, window.stderr[-3000:]
     assert "WINDOW_SHOWN" in window.stdout and "START_COMPLETE" in window.stdout
+
+
+# -- tools/dev.py: the one set-up for make and for Windows ---------------------------------
+
+def _dev():
+    spec = importlib.util.spec_from_file_location("coachdesk_dev", ROOT / "tools" / "dev.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_dev_installs_again_only_when_the_project_changed(tmp_path, monkeypatch):
+    dev = _dev()
+    venv = tmp_path / "venv"
+    python = dev.venv_python(venv)
+    python.parent.mkdir(parents=True)
+    python.write_text("")  # an existing venv: not created again
+    calls = []
+    monkeypatch.setattr(dev, "_pip", lambda py, *args: calls.append(args))
+    assert dev.setup(venv) == python and calls[-1][-2:] == ("-e", ".[test]")
+    dev.setup(venv)
+    assert len(calls) == 1, "installed again although nothing changed"
+    newer = (ROOT / "pyproject.toml").stat().st_mtime + 10
+    os.utime(venv / dev.STAMP, (newer - 20, newer - 20))
+    dev.setup(venv, extras="test,dist")
+    assert len(calls) == 2 and calls[-1][-1] == ".[test,dist]"
+    dev.setup(venv, install=False)
+    assert len(calls) == 2
+
+
+def test_dev_runs_pytest_as_make_test_did(monkeypatch):
+    dev = _dev()
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.delenv("PYTEST_JOBS", raising=False)
+    env = dev.test_env()
+    assert env["QT_QPA_PLATFORM"] == "offscreen" and "PYTHONDONTWRITEBYTECODE" not in env
+    assert dev.pytest_jobs() == str(min(16, 2 * (os.cpu_count() or 1)))
+    monkeypatch.setenv("PYTEST_JOBS", "0")
+    assert dev.pytest_jobs() == "0"
+    seen = []
+    monkeypatch.setattr(dev, "setup", lambda venv, extras, install: Path(sys.executable))
+    monkeypatch.setattr(dev, "_call", lambda argv, env=None: seen.append(argv) or 0)
+    assert dev.main(["test", "-p", "no:cacheprovider", "-k", "x"]) == 0
+    assert seen[-1][1:] == ["-m", "pytest", "-n", "0", "--dist", "worksteal",
+                            "-p", "no:cacheprovider", "-k", "x"]
