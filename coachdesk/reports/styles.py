@@ -1,7 +1,7 @@
 """Fonts, colours, page sizes and paragraph styles shared by every printed document.
 
-The font is DejaVu Sans, shipped in ``resources/fonts/`` (:func:`fonts_dir`; the
-package ``coachdesk_resources`` once installed) with its licence: it covers Latin with all
+The font is DejaVu Sans, shipped in ``resources/fonts/`` at the project root
+(beside the ``coachdesk`` package) with its licence: it covers Latin with all
 accents, Greek and Cyrillic. Scripts it lacks (Chinese, Japanese, Korean…)
 print as empty boxes rather than failing; Arabic and Hebrew letters exist in
 the font but reportlab neither joins nor reorders them (no shaping, no bidi),
@@ -27,7 +27,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from .. import bundled
 from ..errors import CoachDeskError, ValidationError
 
 __all__ = [
@@ -62,6 +61,8 @@ def fonts_dir() -> Path:
     """The folder of the TTF files shipped with CoachDesk (``resources/fonts/`` in the
     source tree; found through the package when installed or bundled: ``coachdesk.bundled``).
     Every font file is looked up in this one folder."""
+    from .. import bundled
+
     return bundled.resources_dir() / "fonts"
 
 
