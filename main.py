@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from coachdesk.launcher import open_window, parse_window_args as parse_args  # noqa: F401
+from coachdesk.launcher import open_window
 
 
 def main(argv: list[str] | None = None) -> int:
