@@ -246,3 +246,52 @@ def test_dev_runs_pytest_as_make_test_did(monkeypatch):
     assert dev.main(["test", "-p", "no:cacheprovider", "-k", "x"]) == 0
     assert seen[-1][1:] == ["-m", "pytest", "-n", "0", "--dist", "worksteal",
                             "-p", "no:cacheprovider", "-k", "x"]
+
+
+# -- tools/dist.py check: what `make dist-check` proves ---------------------------------------
+
+def _dist():
+    spec = importlib.util.spec_from_file_location("coachdesk_dist", ROOT / "tools" / "dist.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _shim_archive(tmp_path: Path, broken: str = "") -> Path:
+    """A stand-in for the PyInstaller bundle: CoachDesk/coachdesk runs this source tree's
+    launcher (as the frozen one does), failing on purpose for the command ``broken``."""
+    app = tmp_path / "CoachDesk"
+    app.mkdir(parents=True)
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+            f"sys.exit('boom') if {broken!r} in sys.argv[1:] else None; "
+            "from coachdesk.launcher import main; sys.exit(main())")
+    exe = app / "coachdesk"
+    exe.write_text(f'#!/bin/sh\nexec "{sys.executable}" -c "{code}" "$@"\n')
+    exe.chmod(0o755)
+    (app / "org.coachdesk.CoachDesk.desktop").write_text("[Desktop Entry]\n")
+    (app / "install.sh").write_text("#!/bin/sh\n")
+    archive = tmp_path / "CoachDesk-test.tar.gz"
+    import tarfile
+
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(app, arcname="CoachDesk")
+    return archive
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the stand-in bundle is a POSIX shell script")
+def test_dist_check_passes_a_working_bundle_and_fails_a_broken_one(tmp_path, capsys):
+    dist = _dist()
+    assert dist.check(_shim_archive(tmp_path / "good"), timings=False) == 0
+    assert "dist-check: OK" in capsys.readouterr().out
+    assert dist.check(_shim_archive(tmp_path / "bad", broken="worksheet"), timings=False) == 1
+    assert "worksheet failed" in capsys.readouterr().err
+    assert dist.check(tmp_path / "missing.tar.gz", timings=False) == 1
+
+
+def test_the_built_bundle_passes_dist_check():
+    """The real bundle, when `make dist` has built it (CI does; a build takes minutes)."""
+    dist = _dist()
+    archive = dist.archive_path()
+    if not archive.is_file():
+        pytest.skip(f"no {archive.name}: `make dist` builds it, `make dist-check` checks it")
+    assert dist.check(archive, timings=False) == 0

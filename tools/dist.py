@@ -146,7 +146,19 @@ def _first_frame_s(argv: list, env: dict, runs: int = 3) -> float:
     return statistics.median(times)
 
 
-def check(archive: Path) -> int:
+def _timings(exe: Path, home: Path, env: dict) -> str:
+    practice = home / "timing.db"
+    _run([exe, "--db", practice, "demo"], env, "demo")
+    bundle_s = _first_frame_s([exe, "--db", practice], env)
+    source_s = _first_frame_s([sys.executable, ROOT / "main.py", "--db", practice], env)
+    t0 = time.perf_counter()
+    _run([exe, "--version"], env, "--version")
+    version_s = time.perf_counter() - t0
+    return (f"; first frame (median of 3, demo practice) bundle {bundle_s:.2f} s, source "
+            f"tree {source_s:.2f} s; bundle --version {version_s:.2f} s")
+
+
+def check(archive: Path, timings: bool = True) -> int:
     if not archive.is_file():
         print(f"dist-check: {archive} is missing: run make dist first", file=sys.stderr)
         return 1
@@ -186,19 +198,12 @@ def check(archive: Path) -> int:
             if "goal" not in _pdf_text(sheet, "worksheet").lower():
                 raise CheckFailed("the worksheet PDF lacks its Goal section")
             size = _size_mb(app)
-            practice = home / "timing.db"
-            _run([exe, "--db", practice, "demo"], env, "demo")
-            bundle_s = _first_frame_s([exe, "--db", practice], env)
-            source_s = _first_frame_s([sys.executable, ROOT / "main.py", "--db", practice], env)
-            t0 = time.perf_counter()
-            _run([exe, "--version"], env, "--version")
-            version_s = time.perf_counter() - t0
+            timing = _timings(exe, home, env) if timings else ""
         except (CheckFailed, subprocess.TimeoutExpired) as exc:
             print(f"dist-check: FAILED: {exc}", file=sys.stderr)
             return 1
     print(f"dist-check: OK. {archive.name}: unpacked {size:.0f} MB (goal <= {SIZE_GOAL_MB} "
-          f"MB); first frame (median of 3, demo practice) bundle {bundle_s:.2f} s, source "
-          f"tree {source_s:.2f} s; bundle --version {version_s:.2f} s")
+          f"MB){timing}")
     if size > SIZE_GOAL_MB:
         print(f"dist-check: warning: the bundle is over the {SIZE_GOAL_MB} MB goal",
               file=sys.stderr)
@@ -210,10 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["build", "check"])
     parser.add_argument("archive", nargs="?", type=Path, help="check: the .tar.gz "
                         "(default: the one `build` makes for this version and platform)")
+    parser.add_argument("--no-timings", action="store_true",
+                        help="check: skip the start-time measurements")
     ns = parser.parse_args(argv)
     if ns.command == "build":
         return build()
-    return check(ns.archive or archive_path())
+    return check(ns.archive or archive_path(), timings=not ns.no_timings)
 
 
 if __name__ == "__main__":
