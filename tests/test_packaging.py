@@ -50,7 +50,7 @@ def test_version_is_written_once_and_every_entry_says_it(tmp_path):
         "[tool.setuptools.dynamic]")[0], "the version must come from coachdesk.__version__"
     for argv in (["-m", "coachdesk", "--version"], [str(ROOT / "main.py"), "--version"],
                  ["-m", "coachdesk", "--db", "x.db", "--version"]):
-        done = subprocess.run([sys.executable, *argv], cwd=tmp_path, capture_output=True,
+        done = subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True,
                               text=True, timeout=60, env=_env(tmp_path))
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == expected, argv
