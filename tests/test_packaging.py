@@ -201,6 +201,10 @@ def test_the_wheel_installs_a_working_app_from_any_folder(installed, tmp_path):
     window = run("--db", str(practice), COACHDESK_STARTUP_PROBE="1")
     assert window.returncode == 0, window.stderr[-3000:]
     assert "WINDOW_SHOWN" in window.stdout and "START_COMPLETE" in window.stdout
+    gui = subprocess.run([str(installed.parent / f"coachdesk-window{EXE}"), "--db", str(practice)],
+                         cwd=elsewhere, capture_output=True, text=True, timeout=240,
+                         env={**env, "COACHDESK_STARTUP_PROBE": "1"})
+    assert gui.returncode == 0 and "WINDOW_SHOWN" in gui.stdout, gui.stderr[-3000:]
 
 
 # -- tools/dev.py: the one set-up for make and for Windows ---------------------------------
