@@ -513,10 +513,14 @@ def get_rhythm(db) -> str:
 
 
 def get_second_folder(db) -> Path | None:
-    from .services.settings import get_setting
+    """This machine's second backup folder for the practice, or None. It lives per machine
+    (``coachdesk.machine_state``), not in the practice file, which travels; an older
+    version's setting in the file moves there when its folder is on this machine."""
+    from . import machine_state
 
-    value = get_setting(db, SECOND_FOLDER_KEY)
-    return Path(value) if value else None
+    if machine_state.knows_second_folder(db.path):
+        return machine_state.second_folder(db.path)
+    return machine_state.adopt_old_second_folder(db, SECOND_FOLDER_KEY)
 
 
 def get_settings(db) -> BackupSettings:
@@ -524,7 +528,9 @@ def get_settings(db) -> BackupSettings:
 
 
 def save_settings(db, rhythm: str, second_folder: Path | str | None) -> BackupSettings:
-    """Check and save the backup rhythm and second folder (``None`` or "" for none)."""
+    """Check and save the backup rhythm (in the practice) and second folder (``None`` or
+    "" for none; on this machine, ``coachdesk.machine_state``). Raises ``ValidationError``
+    on a wrong choice, ``StorageError`` when this machine's settings cannot be written."""
     from .services.settings import put_setting
 
     if rhythm not in RHYTHMS:
@@ -543,18 +549,27 @@ def save_settings(db, rhythm: str, second_folder: Path | str | None) -> BackupSe
                                   "practice and its usual backups folder (another drive, a USB "
                                   "stick or a synced folder).", "second_folder")
         folder = folder.resolve()
+    from . import machine_state
+
+    machine_state.set_second_folder(db.path, folder)  # this machine's; StorageError if not
     put_setting(db, RHYTHM_KEY, rhythm)
-    put_setting(db, SECOND_FOLDER_KEY, str(folder) if folder else None)
+    put_setting(db, SECOND_FOLDER_KEY, None)  # an older version's copy in the file: gone
     return BackupSettings(rhythm=rhythm, second_folder=folder)
 
 
 def remembered_second_folder(db_path: Path | str) -> Path | None:
     """The second folder's setting, read without opening the practice normally.
 
-    Used when the practice file is damaged: the setting is read from the file
-    if that still works, else from the newest readable backup beside it.
+    Used when the practice file is damaged, and by the command line: this machine's choice
+    (``coachdesk.machine_state``); failing that, an older version's setting, read from the
+    file if that still works, else from the newest readable backup beside it, and only if
+    that folder is on this machine.
     """
+    from . import machine_state
+
     db_path = Path(db_path)
+    if machine_state.knows_second_folder(db_path):
+        return machine_state.second_folder(db_path)
     candidates = [db_path] + [b.path for b in backup_files(db_path)[:5]]
     for candidate in candidates:
         try:
@@ -566,7 +581,8 @@ def remembered_second_folder(db_path: Path | str) -> Path | None:
                 con.close()
         except (sqlite3.Error, OSError):
             continue
-        return Path(row[0]) if row and row[0] else None
+        folder = Path(row[0]) if row and row[0] else None
+        return folder if folder is not None and folder.is_dir() else None
     return None
 
 

@@ -20,7 +20,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__, cli_import, logfile, paths, storage
+from . import __version__, cli_import, dates, logfile, paths, storage
 from .errors import CoachDeskError, DiskFullError, EmptyPracticeFileError, ReadOnlyDatabaseError
 from .practice_lock import PracticeLock
 
@@ -144,11 +144,22 @@ def _open_for_reading(db_path: Path) -> storage.Database:
     """The practice for a command that only reads: opened as usual (an older file is
     upgraded), or read-only when the file, its folder or its drive is read-only."""
     if storage._is_read_only(db_path) and db_path.exists():
-        return storage.open_read_only(db_path)
+        db = storage.open_read_only(db_path)
+        _use_date_setting(db)
+        return db
     db = storage.open_database(db_path)
     from .services import practice_files  # an erasure cut short is finished first
     practice_files.on_open(db)
+    _use_date_setting(db)
     return db
+
+
+def _use_date_setting(db: storage.Database) -> None:
+    """What this command prints and the PDFs it makes write dates as the practice's
+    Settings say (coachdesk.dates), as the window does."""
+    from .services import settings
+
+    settings.apply_date_style(db)
 
 
 @contextmanager
@@ -236,7 +247,7 @@ def _report(args: argparse.Namespace, db_path: Path) -> int:
     finally:
         db.close()
     print(f"Progress report for engagement {args.engagement} "
-          f"({data.period_from.isoformat()} to {data.period_to.isoformat()}) written to {path}"
+          f"({dates.short(data.period_from)} to {dates.short(data.period_to)}) written to {path}"
           + (" (with the stakeholder map)" if args.include_stakeholders else ""))
     if entry is None:
         print("Not kept in the report log: the practice is read-only.")

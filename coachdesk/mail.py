@@ -40,6 +40,7 @@ from typing import Iterable
 
 from .errors import CoachDeskError, ValidationError
 from .filenames import MAX_NAME_BYTES, fit_bytes, temp_name
+from .mail_headers import attach_pdf, display_address, parse_addresses, set_addresses
 
 KEYRING_SERVICE = "CoachDesk SMTP"
 SETTINGS_KEY = "smtp"
@@ -70,38 +71,31 @@ def _one_line(text: str) -> str:
 
 
 def _recipients(to: str | Iterable[str]) -> list[str]:
-    items = [to] if isinstance(to, str) else list(to)
-    found: list[str] = []
-    for item in items:
-        if "\n" in item or "\r" in item:
-            raise ValidationError("An e-mail address cannot contain a line break.", "to")
-        for name, addr in email.utils.getaddresses([item]):
-            if not addr:
-                continue
-            local, at, domain = addr.rpartition("@")
-            if not at or not local or "." not in domain or " " in addr:
-                raise ValidationError(f"This is not an e-mail address: {addr}", "to")
-            found.append(email.utils.formataddr((name, addr)) if name else addr)
-    if not found:
-        raise ValidationError("Please give the recipient's e-mail address.", "to")
-    return found
+    """The addresses in ``to`` as the coach reads them (``Zoë Jäger <zoe@example.org>``, not
+    encoded); ``ValidationError`` on "to" if one is not an address (``parse_addresses``)."""
+    return [display_address(name, addr) for name, addr in parse_addresses(to)]
 
 
 def make_eml(to: str | Iterable[str], subject: str, body: str, attachment: Path | None,
-             sender: str | None = None, *, draft: bool = True) -> bytes:
+             sender: str | None = None, *, draft: bool = True,
+             cc: str | Iterable[str] | None = None) -> bytes:
     """An RFC 5322 message (UTF-8) with ``attachment`` as ``application/pdf``.
 
-    ``to`` is one address or several (``"Zoë Ärger <zoe@example.org>"`` is
-    fine: non-ASCII names and subjects are encoded by the ``email`` package).
-    ``draft`` adds ``X-Unsent: 1`` so mail programs open the file as a new
+    ``to`` (and ``cc``) is one address or several (``"Zoë Ärger <zoe@example.org>"``,
+    ``'"Jäger, Zoë" <zoe@example.org>'``): names in any script are RFC 2047-encoded and
+    folded by ``mail_headers``, the subject by the ``email`` package; the PDF's name is
+    given in every form (``mail_headers.attach_pdf``). ``ValidationError`` (field "to",
+    "cc" or "attachment") for a bad address or an unreadable file. ``draft`` adds ``X-Unsent: 1`` so mail programs open the file as a new
     message to send; messages for the SMTP outbox are built with
     ``draft=False``.
     """
-    recipients = _recipients(to)
+    recipients = parse_addresses(to)
     msg = EmailMessage(policy=POLICY)
-    if sender:
-        msg["From"] = _recipients(sender)[0]
-    msg["To"] = ", ".join(recipients)
+    if sender:  # names in any script: encoded and folded by mail_headers, as mail programs do
+        set_addresses(msg, "From", parse_addresses(sender)[:1])
+    set_addresses(msg, "To", recipients)
+    if cc:
+        set_addresses(msg, "Cc", parse_addresses(cc, "cc"))
     msg["Subject"] = _one_line(subject)
     msg["Date"] = email.utils.formatdate(localtime=True)
     msg["Message-ID"] = email.utils.make_msgid(domain="coachdesk.invalid")
@@ -117,8 +111,7 @@ def make_eml(to: str | Iterable[str], subject: str, body: str, attachment: Path 
         except OSError as exc:
             raise ValidationError(f"The report file could not be read ({exc.strerror or exc}).",
                                   "attachment") from exc
-        msg.add_attachment(data, maintype="application", subtype="pdf",
-                           filename=attachment.name)
+        attach_pdf(msg, data, attachment.name)  # name=, filename= and filename*=
     return msg.as_bytes(policy=POLICY)
 
 
@@ -562,8 +555,8 @@ def send_outbox(outbox: Path, settings: SmtpSettings, password: str | None, *,
                                                     subject, to))
                 continue
             if msg["From"] is None:
-                msg["From"] = settings.sender
-            envelope_from = email.utils.parseaddr(settings.sender)[1]
+                set_addresses(msg, "From", parse_addresses(settings.sender, "sender")[:1])
+            envelope_from = parse_addresses(settings.sender, "sender")[0][1]  # IDNA domain
             try:
                 refused = smtp.send_message(msg, from_addr=envelope_from)
             except (OSError, smtplib.SMTPException) as exc:

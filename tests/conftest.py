@@ -20,6 +20,9 @@ from ui.qt_workarounds import keep_none_alive  # noqa: E402
 
 keep_none_alive()
 os.environ.setdefault("LANG", "en_GB.UTF-8")
+# Dates read "29 Nov 2026", in English, whatever the machine's locale: the CLI a test runs
+# as a child process takes its date style from the environment (coachdesk/dates.py).
+os.environ["LC_TIME"] = "C"
 # A laptop's screen (1366×768), as coaches have, instead of the offscreen platform's
 # square 800×800: windows and dialogs size themselves to the screen they open on.
 if os.environ["QT_QPA_PLATFORM"] == "offscreen":
@@ -116,6 +119,18 @@ def demo_db(db_path, practice_templates):
     database = storage.open_database(copy_practice(practice_templates["demo"], db_path))
     yield database
     database.close()
+
+
+@pytest.fixture(autouse=True)
+def standard_dates(monkeypatch):
+    """Dates in the standard form (29 Nov 2026, English) unless a test chooses another; no
+    test leaves its choice to the next (coachdesk.dates keeps the style process-wide)."""
+    from coachdesk import dates
+
+    monkeypatch.setattr(dates, "_system_locale_name", lambda: "C")
+    dates.use(None)
+    yield
+    dates.use(None)
 
 
 @pytest.fixture(autouse=True)

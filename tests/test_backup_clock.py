@@ -8,7 +8,7 @@ import os
 import shutil
 import sqlite3
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -224,4 +224,4 @@ def test_the_backups_list_shows_why_a_copy_is_not_latest(practice, clock, qapp):
     first, second = (model.data(model.index(r, 0)) for r in range(2))
     assert "dated in the future — the clock was wrong when it was made" in first
     assert "future" not in second
-    assert date(2062, 3, 1).strftime("%d %b %Y") in first
+    assert "1 Mar 2062" in first

@@ -86,8 +86,8 @@ def test_times_durations_summaries_and_statuses(practice):
 
     planned = ev[calendar.session_uid(ids["planned"])]
     start = planned.decoded("DTSTART")
-    assert start == datetime(2026, 3, 2, 9, 30) and start.tzinfo is None  # floating local time
-    assert "TZID" not in planned["DTSTART"].params
+    # the coach's wall-clock time in the system's zone, never floating (test_calendar_zones)
+    assert start.tzinfo is not None and start == datetime(2026, 3, 2, 9, 30).astimezone()
     assert planned.decoded("DURATION") == timedelta(minutes=90)
     assert str(planned["SUMMARY"]) == "Coaching: Anna Lindqvist"
     assert str(planned["LOCATION"]) == "Video call"
@@ -108,7 +108,7 @@ def test_times_durations_summaries_and_statuses(practice):
 
     mentoring = ev[calendar.session_uid(ids["mentoring"])]
     assert str(mentoring["SUMMARY"]) == "Mentoring: Omar Haddad"
-    assert mentoring.decoded("DTSTART") == datetime(2026, 4, 1, 17, 45)
+    assert mentoring.decoded("DTSTART") == datetime(2026, 4, 1, 17, 45).astimezone()
     assert mentoring.decoded("DURATION") == timedelta(minutes=45)
 
 

@@ -372,16 +372,27 @@ def test_an_unexpected_error_logs_where_and_what_kind_never_its_message(qtbot, w
         outer()
     except ValueError:
         logging.getLogger("coachdesk.ui").exception("client import: reading failed")
+    import threading
+
+    from ui import app as app_module
+    from ui.dialogs.crash import CrashDialog
+
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     monkeypatch.delenv("COACHDESK_NO_DIALOGS", raising=False)
     shown = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        staticmethod(lambda parent, title, message, *a: shown.append(message)))
+    monkeypatch.setattr(CrashDialog, "open", lambda self: shown.append(self))
     install_excepthook()
     try:
         raise KeyError(f"{CANARY}-key")
     except KeyError:
         sys.excepthook(*sys.exc_info())
+    qtbot.waitUntil(lambda: bool(shown))  # the dialog comes through a queued signal
+    app_module._reporter.dialog = None
+    dialog = shown[0]
+    qtbot.addWidget(dialog)
+    shown = [dialog.message.text(), dialog.help.text(), dialog.details]
+    assert "KeyError (message not logged)" in dialog.details
     flush_logs()
     log_text = (paths.log_dir() / "coachdesk.log").read_text(encoding="utf-8")
     assert "client import: reading failed" in log_text and "in inner" in log_text

@@ -497,3 +497,29 @@ def test_starttls_the_server_does_not_offer_is_refused_before_any_login(tmp_path
     assert handler.greetings, "the server was reached and asked"
     assert logins == [] and handler.received == []
     assert mail.list_outbox(outbox) == [queued]
+
+
+def test_smtp_delivers_names_in_every_script_and_the_pdf_name(tmp_path, smtp_server):
+    """The SMTP path: From set from the settings at sending time, names and the PDF's name
+    arrive as written (mail_headers), the envelope in ASCII."""
+    handler = Recorder()
+    server = smtp_server(handler)
+    outbox = tmp_path / "outbox"
+    pdf = tmp_path / "进度报告 — 陈静.pdf"
+    pdf.write_bytes(PDF)
+    to = ["陈静 <chen@example.org>", "محمد عبد الله <m@example.org>",
+          '"Jäger, Zoë" <zoe@example.org>']
+    mail.queue(outbox, mail.make_eml(to, "Bericht für 陈静", "Anbei.", pdf, draft=False))
+    settings = settings_for(server.port, sender='"Schärer, Dümmy" <coach@bücher.example>')
+    result = mail.send_outbox(outbox, settings, None, timeout=5)
+    assert result.ok, result.summary()
+    mail_from, rcpt_tos, content = handler.received[0]
+    assert mail_from == "coach@xn--bcher-kva.example"
+    assert rcpt_tos == ["chen@example.org", "m@example.org", "zoe@example.org"]
+    msg = parse(content)
+    assert [(a.display_name, a.addr_spec) for a in msg["From"].addresses] == \
+        [("Schärer, Dümmy", "coach@xn--bcher-kva.example")]
+    assert [a.display_name for a in msg["To"].addresses] == ["陈静", "محمد عبد الله", "Jäger, Zoë"]
+    assert msg["Subject"] == "Bericht für 陈静"
+    assert the_pdf(msg) == ("进度报告 — 陈静.pdf", PDF)
+    assert content.split(b"\r\n\r\n", 1)[0].isascii()

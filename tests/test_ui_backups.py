@@ -72,7 +72,7 @@ def test_dialog_lists_backups_in_both_folders(qtbot, demo_window, tmp_path):
     assert {tuple(cells(dialog, r)[2:]) for r in range(3)} == {
         ("Made by you", "Usual folder"), ("Made by you", "Second folder"),
         ("Automatic (daily)", "Usual folder")}
-    assert cells(dialog, 2)[0] == "Mon 03 Mar 2025, 18:05"
+    assert cells(dialog, 2)[0] == "Mon 3 Mar 2025, 18:05"
     assert cells(dialog, 2)[1].endswith("KB") or cells(dialog, 2)[1].endswith("MB")
     assert dialog.model.index(2, 0).data(Qt.ItemDataRole.ToolTipRole) == str(older.path)
     assert newer.path.name in {Path(dialog.model.rows[r].path).name for r in range(2)}
@@ -320,7 +320,7 @@ def test_problem_dialog_names_the_backup_and_restores_it(qtbot, demo_db):
     garble(path)
 
     def look(box):
-        assert "Monday 03 February 2025 at 18:00" in box.informativeText()
+        assert "Monday 3 February 2025 at 18:00" in box.informativeText()
         assert good.path.name in box.informativeText()
         box.findChild(type(box.buttons()[0]), "restoreLatest").click()
 

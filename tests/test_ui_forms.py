@@ -150,6 +150,8 @@ FACTORIES: dict[str, Callable] = {
 
 # Dialogs that are not forms (nothing typed to lose, or they guard it their own way).
 NOT_FORMS = {
+    "ui.dialogs.about.AboutDialog": "a text to read",
+    "ui.dialogs.crash.CrashDialog": "a message with a copy button",
     "ui.dialogs.indicator_library.IndicatorLibraryDialog": "a list; its form is IndicatorDialog",
     "ui.dialogs.search_dialog.SearchDialog": "a search box: Esc closes it at once",
     "ui.dialogs.report_dialog.ReportDialog":

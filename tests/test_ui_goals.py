@@ -301,7 +301,7 @@ def test_a_mistaken_rating_can_be_deleted_from_the_rating_dialog(qtbot, win, dem
     state = when_modal(delete_newest)
     click(qtbot, tab.rate_button)
     assert state["done"] and state["error"] is None
-    assert seen["rows"] == 2 and seen["newest"].startswith("01 Apr 2025 · -2")
+    assert seen["rows"] == 2 and seen["newest"].startswith("1 Apr 2025 · -2")
     assert "typo <b>&" in seen["newest"]
     assert seen["confirmed"] and seen["rows_after"] == 1
     assert [r.id for r in goals.ratings(demo_db, goal.id)] == [kept.id] != [wrong.id]

@@ -110,7 +110,7 @@ def test_quick_entry_saves_readings_and_the_tab_shows_them(qtbot, win, tab, demo
     # Nothing is pre-filled: the last value is a hint beside an empty box.
     assert dialog.rows[intent.id].value.rating() is None
     assert dialog.rows[intent.id].value.text() == ""
-    assert f"last 4 on {day:%d %b %Y}" in dialog.rows[intent.id].hint.text()
+    assert f"last 4 on {day.day} {day:%b %Y}" in dialog.rows[intent.id].hint.text()
 
 
 def test_change_arrow_follows_the_indicators_direction(qtbot, tab, demo_db):

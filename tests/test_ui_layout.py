@@ -216,7 +216,10 @@ class Demo:
 
 # How to build each dialog class on the demo practice, without blocking.
 DIALOGS = {
+    "dialogs.about.AboutDialog": lambda d: _cls("about.AboutDialog")(d.window, d.db.path),
     "dialogs.backups_dialog.BackupsDialog": lambda d: _cls("backups_dialog.BackupsDialog")(d.ctx, d.window),
+    "dialogs.crash.CrashDialog": lambda d: _cls("crash.CrashDialog")(
+        "CoachDesk 0.1.0\nTraceback (most recent call last):\n", d.tmp, d.window),
     "dialogs.base.FormDialog": None,  # the base of the form dialogs below, never shown alone
     "dialogs.client_data.EraseClientDialog":
         lambda d: _cls("client_data.EraseClientDialog")(d.ctx, d.client_id, d.window),

@@ -22,15 +22,17 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtCore import QLockFile, QObject, QSize, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from coachdesk.memory import peak_rss_mb
-from coachdesk import APP_NAME, logfile, paths, storage, tempfiles
+from coachdesk import APP_NAME, crash, identity, logfile, paths, storage, tempfiles
 from coachdesk.errors import (
     CoachDeskError,
     CorruptDatabaseError,
@@ -56,23 +58,96 @@ _PROCESS_START = time.perf_counter()
 
 
 def setup_logging() -> Path | None:
-    return logfile.setup()
+    """The log file, and ``faulthandler`` writing a hard crash's stacks beside it."""
+    path = logfile.setup()
+    crash.enable_faulthandler()
+    return path
+
+
+def log_start() -> None:
+    """Which CoachDesk, on which system, Python and Qt: the first thing a log must say."""
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    log.info("starting %s", crash.runtime_summary(qVersion(), PySide6.__version__))
+
+
+def apply_identity(app: QApplication) -> None:
+    """The icon on every window (each size drawn for itself) and the application id that
+    ties the window to its ``.desktop`` file on Linux (``coachdesk.identity``)."""
+    icon = QIcon()
+    for size in identity.ICON_SIZES:
+        file = identity.icon_file(size)
+        if file.is_file():
+            icon.addFile(str(file), QSize(size, size))
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+    QGuiApplication.setDesktopFileName(identity.APP_ID)
+
+
+class _CrashReporter(QObject):
+    """Carries an error from any thread to the GUI thread (a queued signal) and shows the
+    crash dialog there, one at a time."""
+
+    crashed = Signal(str)
+
+    def __init__(self):
+        super().__init__()
+        self.dialog = None
+        self.crashed.connect(self.show_dialog)
+
+    def show_dialog(self, details: str) -> None:
+        if self.dialog is not None and self.dialog.isVisible():
+            return  # one is on screen; this error is in the log
+        from .dialogs.crash import CrashDialog
+
+        parent = QApplication.activeWindow()
+        self.dialog = CrashDialog(details, paths.log_dir(), parent)
+        self.dialog.open()  # no nested event loop inside an error handler
+
+
+_reporter: _CrashReporter | None = None
 
 
 def install_excepthook() -> None:
-    """An unexpected error becomes a plain sentence; the detail goes to the log."""
+    """An unexpected error, in the GUI thread (``sys.excepthook``, which PySide6 calls for
+    a slot that raises) or another (``threading.excepthook``), is logged (frames and type,
+    never its message) and becomes ``dialogs.crash.CrashDialog``: a plain sentence and
+    "Copy details". ``COACHDESK_NO_DIALOGS`` (scripts, tests) or no QApplication: the log
+    only."""
+    global _reporter
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    if _reporter is None and QApplication.instance() is not None:
+        _reporter = _CrashReporter()
+
+    def report(exc_type, exc, tb, thread: str | None = None) -> None:
+        log.error("unexpected error%s", f" in thread {thread}" if thread else "",
+                  exc_info=(exc_type, exc, tb))
+        if _reporter is None or os.environ.get("COACHDESK_NO_DIALOGS"):
+            return
+        text = crash.details(exc_type, exc, tb, qt_version=qVersion(),
+                             pyside_version=PySide6.__version__, thread=thread)
+        _reporter.crashed.emit(text)
 
     def hook(exc_type, exc, tb):
-        log.error("unexpected error", exc_info=(exc_type, exc, tb))
-        if QApplication.instance() is not None and not os.environ.get("COACHDESK_NO_DIALOGS"):
-            # No claim that anything is saved, and no message text (it may quote the coach).
-            QMessageBox.warning(None, APP_NAME,
-                                as_plain("Something went wrong. What the page shows as saved "
-                                         "is saved; anything it shows as not saved yet is "
-                                         "still on screen.\n\nThe details are in the log "
-                                         f"folder: {paths.log_dir()}"))
+        if issubclass(exc_type, KeyboardInterrupt):  # Ctrl+C in the terminal: no crash
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        # a QRunnable's error arrives here in its pool thread: named, like a Python thread's
+        current = threading.current_thread()
+        report(exc_type, exc, tb,
+               None if current is threading.main_thread() else current.name)
+
+    def thread_hook(args):
+        if args.exc_type is SystemExit:
+            return
+        name = args.thread.name if args.thread is not None else None
+        report(args.exc_type, args.exc_value, args.exc_traceback, name)
 
     sys.excepthook = hook
+    threading.excepthook = thread_hook
 
 
 CLOSING_WAIT_S = 30  # a closing CoachDesk's backup and check take seconds, not minutes
@@ -307,6 +382,8 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    apply_identity(app)  # the icon, and the id that matches the .desktop file
+    log_start()
     theme.apply(app)  # one look everywhere, light or dark as the system is
     theme.follow_system(app)
     install_excepthook()

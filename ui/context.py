@@ -22,6 +22,9 @@ class AppContext(QObject):
         self.db = db
         #: the open practice file's one-instance lock (``ui.app.InstanceLock``), if any
         self.lock = lock
+        from .one_language import follow
+
+        follow(self)  # the practice's date setting, applied before any page listens
 
     @property
     def read_only(self) -> bool:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk import APP_NAME, __version__, storage
+from coachdesk import APP_NAME, storage
 from coachdesk.errors import CoachDeskError
 
 from . import window_state
@@ -575,9 +575,9 @@ class MainWindow(QMainWindow):
         RetentionReviewDialog(self.ctx, self).exec()
 
     def about(self) -> None:
-        QMessageBox.about(self, "About CoachDesk",
-                          as_plain(f"CoachDesk {__version__}\n\nThe executive coach's desk, "
-                                   f"offline.\nPractice file: {self.ctx.db.path}"))
+        from .dialogs.about import AboutDialog  # version, licences, third-party notices
+
+        AboutDialog(self, self.ctx.db.path).exec()
 
     def closeEvent(self, event):
         try:

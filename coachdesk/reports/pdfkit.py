@@ -23,7 +23,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer
 
-from .. import __version__
+from .. import __version__, dates
 from ..filenames import temp_name
 from . import styles as st
 from .styles import markup
@@ -47,11 +47,11 @@ def format_date(d: date | str | None) -> str:
             d = date.fromisoformat(d.strip())
         except ValueError:
             return d
-    return f"{d:%A} {d.day} {d:%B %Y}"
+    return dates.long(d)  # the practice's date setting (coachdesk.dates)
 
 
 def short_date(d: date | None) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
+    return dates.short(d)
 
 
 def duration(minutes: int | None) -> str:

@@ -19,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from .. import dates
 from . import pdfkit as kit
 from . import styles as st
 from .styles import markup
@@ -107,7 +108,7 @@ def _value(key: str, value) -> str:
     if isinstance(value, str) and len(value) > 19 and value[10] == "T":
         try:
             when = datetime.fromisoformat(value)
-            return f"{kit.short_date(when.date())} {when:%H:%M} UTC"
+            return f"{kit.short_date(when.date())} {dates.clock(when)} UTC"
         except ValueError:
             return value
     if key == "start_time" and isinstance(value, str):

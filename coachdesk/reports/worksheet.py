@@ -31,6 +31,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph,
                                 SimpleDocTemplate, Spacer, Table, TableStyle)
 
+from .. import dates
 from . import styles as st
 from .pdfkit import CELL_CHUNK, TEXT_CHUNK, format_date, new_doc, text_flowables
 from .pdfkit import Decorations as _Decorations
@@ -168,7 +169,7 @@ def build_filled_worksheet(out_path, data: WorksheetData, *, prompts=None,
     body = s["body"]
     client = _short(data.client_name) or "Unnamed client"
     when = format_date(data.session_date)
-    time_text = data.start_time.strftime("%H:%M") if data.start_time else ""
+    time_text = dates.clock(data.start_time)
     meta = [("Client", client)]
     if data.organization:
         meta.append(("Organization", data.organization))

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select as sa_select
 from sqlmodel import select
 
+from .. import dates
 from ..errors import NotFoundError, ValidationError
 from ..models import ActionItem, ActionOwner, ActionStatus, Client, CoachingSession
 from ..storage import Database
@@ -25,7 +26,7 @@ def _clean(values: dict, session_date: date) -> dict:
         due = v.optional_date(values["due_date"], "due_date", "The due date")
         if due is not None and due < session_date:
             raise ValidationError(
-                f"The due date is before the session it was agreed in ({session_date:%d %b %Y}).",
+                f"The due date is before the session it was agreed in ({dates.short(session_date)}).",
                 "due_date")
         out["due_date"] = due
     return out

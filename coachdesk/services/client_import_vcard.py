@@ -147,15 +147,86 @@ def _pick(lines, preferred: tuple[str, ...]):
     return next((line for line in lines if _text(line.value)), None)
 
 
+def _param(line, key: str) -> str:
+    values = line.params.get(key, [])
+    return str(values[0]).strip().strip('"').lower() if values else ""
+
+
+def _pref(line) -> int:
+    """vCard 4's PREF=1..100 (1 is most preferred); 3.0's TYPE=PREF counts as 1; none: 101."""
+    value = _param(line, "PREF")
+    if value.isdigit():
+        return int(value)
+    return 1 if "PREF" in _types(line) else 101
+
+
+def _n_parts(line) -> dict[str, str]:
+    """family, given, additional, prefix, suffix of an N line (lists joined by spaces)."""
+    n = line.value
+    if isinstance(n, str):  # an N vobject could not split
+        return {"family": n.replace(";", " ").strip(), "given": "", "additional": "",
+                "prefix": "", "suffix": ""}
+    return {key: _text(getattr(n, key, "")) for key in
+            ("family", "given", "additional", "prefix", "suffix")}
+
+
+def _n_name(parts: dict[str, str]) -> str:
+    """A name from N's parts: family first for Chinese, Japanese and Korean (陈 + 静),
+    given names first for the rest, with prefix and suffix."""
+    given = " ".join(p for p in (parts["given"], parts["additional"]) if p)
+    if _CJK.search(given + parts["family"]) and given and parts["family"]:
+        return parts["family"] + given.replace(" ", "")
+    return " ".join(p for p in (parts["prefix"], given, parts["family"], parts["suffix"]) if p)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def _names(contents) -> tuple[str, str, str, list[str]]:
+    """(name, first name, last name, the other names the card gives).
+
+    The name is the most preferred FN (PREF), else the first; first and last name come
+    from the N in the same language (LANGUAGE or ALTID, RFC 6350), else the first N. Every
+    other FN, every other N and every NICKNAME whose name is not already given is kept,
+    as is the N's full name when the FN leaves out one of its given names: a coach sees
+    them all ("Also known as" in the notes)."""
+    fns = sorted((line for line in contents.get("fn", []) if _text(line.value)), key=_pref)
+    ns = [line for line in contents.get("n", []) if any(_n_parts(line).values())]
+    full_line = fns[0] if fns else None
+    n_line = ns[0] if ns else None
+    if full_line is not None:
+        for key in ("LANGUAGE", "ALTID"):  # an ALTID groups every language of one name
+            wanted = _param(full_line, key)
+            match = next((n for n in ns if wanted and _param(n, key) == wanted), None)
+            if match is not None:
+                n_line = match
+                break
+    parts = _n_parts(n_line) if n_line is not None else dict.fromkeys(
+        ("family", "given", "additional", "prefix", "suffix"), "")
+    full = _text(full_line.value) if full_line is not None else _n_name(parts)
+    first = " ".join(p for p in (parts["given"], parts["additional"]) if p)
+    others = [_text(line.value) for line in fns[1:]]
+    others += [_n_name(_n_parts(line)) for line in ns if line is not n_line]
+    if full_line is not None and not _words(first) <= _words(full):
+        others.append(_n_name(parts))  # a given or middle name the FN does not show
+    others += [_text(line.value) for line in contents.get("nickname", [])]
+    seen, also = {frozenset(_words(full))}, []
+    for other in others:  # "Jing Chen" from an N adds nothing to the FN "Chen Jing"
+        key = frozenset(_words(other))
+        if key and key not in seen:
+            seen.add(key)
+            also.append(other)
+    return full, first, parts["family"], also
+
+
+#: how the other names of a card start its notes
+ALSO_KNOWN_AS = "Also known as: "
+
+
 def _card_cells(card) -> list[str]:
     contents = card.contents
-    full = _text(contents["fn"][0].value) if contents.get("fn") else ""
-    given = family = ""
-    if contents.get("n"):
-        n = contents["n"][0].value
-        given, family = _text(getattr(n, "given", "")), _text(getattr(n, "family", ""))
-        if isinstance(n, str):  # an N vobject could not split
-            family = n.replace(";", " ").strip()
+    full, given, family, also = _names(contents)
     email = _pick(contents.get("email", []), ("PREF", "WORK", "INTERNET"))
     phone = _pick(contents.get("tel", []), ("CELL", "MOBILE", "PREF", "WORK"))
     org = contents.get("org", [None])[0]
@@ -165,15 +236,18 @@ def _card_cells(card) -> list[str]:
     tel = _text(phone.value) if phone else ""
     if tel.lower().startswith("tel:"):  # vCard 4 may give the number as a URI
         tel = tel[4:]
-    if not full and _CJK.search(given + family) and given and family:
-        full = family + given  # 陈 + 静: Chinese, Japanese and Korean names put the family first
+    if not full and org_name:
+        full = org_name  # a company's own card: shown under its name, the coach decides
+    note = _text(contents["note"][0].value) if contents.get("note") else ""
+    if also:
+        note = ALSO_KNOWN_AS + "; ".join(also) + ("\n\n" + note if note else "")
     cells = {
         "name": full, "first_name": given, "last_name": family,
         "email": _text(email.value).removeprefix("mailto:") if email else "",
         "phone": tel,
         "job_title": _text(contents["title"][0].value) if contents.get("title") else "",
         "organization": org_name,
-        "background": _text(contents["note"][0].value) if contents.get("note") else "",
+        "background": note,
     }
     return [cells[f].replace("\x00", "") for f in FIELDS]
 

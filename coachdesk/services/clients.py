@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select as sa_select
 from sqlmodel import func, select
 
+from .. import dates
 from ..errors import ValidationError
 from ..models import (
     Client,
@@ -205,7 +206,7 @@ def _label(kind: EngagementKind, sessions_agreed: int, end_date, pro_bono: bool)
     if sessions_agreed:
         parts.append(f"{sessions_agreed} session{'s' if sessions_agreed != 1 else ''}")
     if end_date:
-        parts.append(f"to {end_date.strftime('%b %Y')}")
+        parts.append(f"to {dates.month_year(end_date)}")
     if pro_bono:
         parts.append("pro bono")
     return " · ".join(parts)

@@ -15,6 +15,7 @@ from datetime import timezone
 
 from sqlmodel import select
 
+from .. import dates
 from ..errors import ValidationError
 from . import validation as v
 from ._common import get_or_raise
@@ -81,11 +82,11 @@ def groups(keys: Iterable[tuple[int, Iterable[str]]]) -> dict[int, tuple[int, ..
 
 
 def day_words(when) -> str:
-    """'3 Mar 2026' (a record's creation day, in local time)."""
+    """'3 Mar 2026', '03/03/2026' (a record's creation day, in local time)."""
     if getattr(when, "tzinfo", None) is None:  # SQLite gives back UTC without its offset
         when = when.replace(tzinfo=timezone.utc)
     local = when.astimezone()
-    return f"{local.day} {local:%b %Y}"
+    return dates.short(local.date())
 
 
 def count_words(n: int, noun: str) -> str:

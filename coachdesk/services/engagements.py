@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlmodel import select
 
+from .. import dates
 from ..models import Client, Engagement, EngagementKind, EngagementStatus, Sponsor
 from ..storage import Database
 from . import validation as v
@@ -186,7 +187,7 @@ def describe(e: Engagement) -> str:
     if e.sessions_agreed:
         parts.append(f"{e.sessions_agreed} session{'s' if e.sessions_agreed != 1 else ''}")
     if e.end_date:
-        parts.append(f"to {e.end_date.strftime('%b %Y')}")
+        parts.append(f"to {dates.month_year(e.end_date)}")
     if e.pro_bono:
         parts.append("pro bono")
     return " · ".join(parts)

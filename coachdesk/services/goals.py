@@ -26,6 +26,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import select
 
+from .. import dates
 from ..errors import ValidationError
 from ..models import Engagement, Goal, GoalRating
 from ..storage import Database
@@ -277,7 +278,7 @@ def update_rating(db: Database, rating_id: int, **changes) -> GoalRating:
         day = values.get("rating_date", rating.rating_date)
         other = rating_of_day(s, rating.goal_id, day) if day != rating.rating_date else None
         if other is not None and other.id != rating.id:
-            raise ValidationError(f"This goal already has a rating on {day:%d %b %Y}: correct or "
+            raise ValidationError(f"This goal already has a rating on {dates.short(day)}: correct or "
                                   "delete that one instead.", "rating_date")
         apply_changes(rating, values)
         s.add(rating)

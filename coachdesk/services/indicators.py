@@ -21,6 +21,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import select
 
+from .. import dates
 from ..errors import ValidationError
 from ..models import Client, Engagement, Indicator, IndicatorReading, ReadingSource
 from ..storage import Database
@@ -471,7 +472,7 @@ def update_reading(db: Database, reading_id: int, **changes) -> IndicatorReading
             # Two readings of one day and source would show a change nobody observed.
             raise ValidationError(
                 f"{indicator.name} already has a reading from this source on "
-                f"{day:%d %b %Y}: correct or delete that one instead.",
+                f"{dates.short(day)}: correct or delete that one instead.",
                 "source" if source != reading.source else "reading_date")
         apply_changes(reading, values)
         s.add(reading)

@@ -53,12 +53,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
+from .. import dates
 from ..errors import NotFoundError
 from ..storage import Database
 from . import unchanged
 from .validation import fold
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class Level(str, enum.Enum):
@@ -157,8 +157,8 @@ class Assessment:
 
 
 def day_text(day: date) -> str:
-    """'12 Mar 2026', whatever the machine's language."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """'12 Mar 2026', '12/03/2026': the practice's date setting (coachdesk.dates)."""
+    return dates.short(day)
 
 
 def _num(value: float) -> str:

@@ -40,6 +40,7 @@ from typing import Any
 from sqlalchemy import Table, delete as sa_delete, func, insert, or_, select, text
 from sqlmodel import SQLModel
 
+from .. import dates
 from ..errors import CoachDeskError, NotFoundError
 from ..models import Client, CoachingSession, DeletedSession, Engagement, utcnow
 from ..storage import Database
@@ -52,12 +53,11 @@ FORMAT = "coachdesk-deleted-session"
 VERSION = 1
 ROOT = "coaching_session"
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def day_text(day: date) -> str:
-    """'28 Aug 2026', whatever the machine's language."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    """'28 Aug 2026', '28/08/2026': the practice's date setting (coachdesk.dates)."""
+    return dates.short(day)
 
 
 # -- which rows are the session's -----------------------------------------------------------

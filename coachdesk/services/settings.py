@@ -200,3 +200,48 @@ def set_default_session_minutes(db: Database, minutes) -> int:
             "default_session_minutes")
     put_setting(db, SESSION_MINUTES_KEY, str(value))
     return value
+
+
+# -- how dates read (coachdesk.dates) ----------------------------------------------------------
+
+DATE_FORMAT_KEY = "date_format"
+DATE_LANGUAGE_KEY = "date_language"
+
+
+def date_style(db: Database):
+    """The practice's ``coachdesk.dates.DateStyle``: what the coach chose in Settings, and
+    for what is not chosen (or no longer known) the system's default."""
+    from .. import dates
+
+    default = dates.system_default()
+    fmt = (get_setting(db, DATE_FORMAT_KEY) or "").strip()
+    language = (get_setting(db, DATE_LANGUAGE_KEY) or "").strip()
+    return dates.DateStyle(fmt if fmt in dates.FORMATS else default.format,
+                           language if language in dates.LANGUAGES else default.language)
+
+
+def set_date_style(db: Database, fmt: str, language: str):
+    """Save the date format (a key of ``coachdesk.dates.FORMATS``) and the language for month
+    names (a key of ``LANGUAGES``); a ValidationError on ``date_format`` or ``date_language``
+    for anything else. Returns the saved ``DateStyle``; does not apply it (``dates.use``)."""
+    from .. import dates
+
+    if fmt not in dates.FORMATS:
+        raise ValidationError("Please choose one of the date formats offered.", "date_format")
+    if language not in dates.LANGUAGES:
+        raise ValidationError("Please choose one of the languages offered.", "date_language")
+    with db.session() as s:
+        for key, value in ((DATE_FORMAT_KEY, fmt), (DATE_LANGUAGE_KEY, language)):
+            row = s.get(Setting, key) or Setting(key=key, value=value)
+            row.value = value
+            s.add(row)
+    return dates.DateStyle(fmt, language)
+
+
+def apply_date_style(db: Database):
+    """Make the practice's date style the one in force for this process; returns it."""
+    from .. import dates
+
+    style = date_style(db)
+    dates.use(style)
+    return style

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coachdesk import dates
 from coachdesk import backups, paths, storage
 from coachdesk.backups import BackupInfo
 from coachdesk.errors import CoachDeskError, StorageError
@@ -171,7 +172,7 @@ class BackupsModel(RowsTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                made = b.when.strftime("%a %d %b %Y, %H:%M")
+                made = f"{dates.short_weekday(b.when)}, {dates.clock(b.when)}"
                 # Why the newest-looking copy is not the one "Restore latest" takes.
                 return f"{made} ({b.note})" if b.note else made
             if col == 1:
@@ -337,7 +338,7 @@ class BackupsDialog(QDialog):
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Restore this backup?",
                           f"Go back to your practice as it was on "
-                          f"{chosen.when:%A %d %B %Y at %H:%M}?", parent=self)
+                          f"{dates.long_when(chosen.when)}?", parent=self)
         box.setObjectName("confirmRestore")
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText(
@@ -353,7 +354,7 @@ class BackupsDialog(QDialog):
         kept = restore_into_app(self.ctx, chosen.path, self.parent() or self)
         self.reload()
         if kept is not False:
-            self._say(f"Restored the backup of {chosen.when:%d %b %Y, %H:%M}. "
+            self._say(f"Restored the backup of {dates.short_when(chosen.when)}. "
                       + (f"Your previous practice is kept as a safety copy ({Path(kept).name})."
                          if kept else ""))
 

@@ -19,10 +19,10 @@ RESTORE, CHOOSE, QUIT, NEW, READ_ONLY = "restore", "choose", "quit", "new", "rea
 
 def describe_backup(path: Path) -> str:
     """'the backup of Monday 3 February 2025 at 18:00 (name), in FOLDER' in plain words."""
-    from coachdesk import backups
+    from coachdesk import backups, dates
 
     parsed = backups.parse_name(Path(path))
-    when = f"of {parsed[0]:%A %d %B %Y at %H:%M} " if parsed else ""
+    when = f"of {dates.long_when(parsed[0])} " if parsed else ""
     return f"the backup {when}(“{Path(path).name}”), in {Path(path).parent}"
 
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coachdesk import dates
 from coachdesk.errors import CoachDeskError
 from coachdesk.models import SessionStatus
 from coachdesk.services import clients, session_trash
@@ -293,7 +294,7 @@ class SessionListTrash(QObject):
 
 def _deleted_on(row: session_trash.DeletedRow) -> str:
     local = row.deleted_at.astimezone()
-    return f"{session_trash.day_text(local.date())}, {local:%H:%M}"
+    return dates.short_when(local)
 
 
 def _holds(row: session_trash.DeletedRow) -> str:
@@ -332,7 +333,7 @@ class DeletedSessionsModel(RowsTableModel):
                     status = STATUS_LABELS[SessionStatus(r.status)]
                 except ValueError:  # a copy that could not be read
                     status = ""
-                when = f"{r.session_date:%a} {session_trash.day_text(r.session_date)}"
+                when = dates.short_weekday(r.session_date)
                 return f"{when} · {status}" if status else when
             if col == 2:
                 return r.engagement_label

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coachdesk import dates
 from coachdesk.errors import CoachDeskError, ValidationError
 from coachdesk.models import Goal
 from coachdesk.services import goals
@@ -142,7 +143,7 @@ def last_rating_hint(goal: Goal, ratings, day: date | None = None) -> str:
         return f"rated {short(same_day[-1].level)} that day already: saving corrects it"
     if ratings:
         last = ratings[-1]
-        return f"last: {short(last.level)} on {last.rating_date:%d %b %Y}"
+        return f"last: {short(last.level)} on {dates.short(last.rating_date)}"
     return f"not rated yet (baseline {short(goal.baseline_level)})"
 
 
@@ -252,7 +253,7 @@ class RatingDialog(FormDialog):
         self._show_last()
         for r in reversed(rows):
             comment = " ".join(r.comment.split())
-            text = f"{r.rating_date:%d %b %Y} · {level_label(r.level)}"
+            text = f"{dates.short(r.rating_date)} · {level_label(r.level)}"
             item = QStandardItem(text + (f" · {comment[:120]}" if comment else ""))
             item.setToolTip(as_plain(r.comment[:2000] or text))
             item.setData(r.id, Qt.ItemDataRole.UserRole)

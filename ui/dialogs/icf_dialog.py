@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coachdesk import dates
 from coachdesk.errors import CoachDeskError
 from coachdesk.hours import minutes_as_hours
 from coachdesk.services import clients, engagements, icf
@@ -269,7 +270,7 @@ class IcfLogDialog(QDialog):
         if client_id is not None:
             for e in engagements.list_all(self.ctx.db, client_id=client_id, include_archived=True):
                 self.engagement.addItem(
-                    f"{engagements.describe(e)}, from {e.start_date:%d %b %Y}", e.id)
+                    f"{engagements.describe(e)}, from {dates.short(e.start_date)}", e.id)
         self.engagement.blockSignals(False)
 
     def _client_changed(self, *_):

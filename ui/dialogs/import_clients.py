@@ -58,8 +58,9 @@ class PreviewModel(RowsTableModel):
     """One line per row of the file: a tick, what it will create, its problems."""
 
     # Problems sit next to the name and e-mail they concern, where they are seen first.
-    HEADERS = ("Import", "Row", "Name", "E-mail", "Problems", "Organisation", "Job title", "Phone")
-    KEYS = (None, None, "name", "email", None, "organization", "job_title", "phone")
+    HEADERS = ("Import", "Row", "Name", "E-mail", "Problems", "Organisation", "Job title", "Phone",
+               "Notes")  # a card's other names ("Also known as: Chen Jing") are seen here
+    KEYS = (None, None, "name", "email", None, "organization", "job_title", "phone", "background")
     PROBLEMS = 4
     chosen_changed = Signal()
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from coachdesk import dates
 from coachdesk import tempfiles
 from coachdesk.errors import CoachDeskError
 from coachdesk.files import atomic_write
@@ -59,7 +60,7 @@ class WorksheetChoiceDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Print GROW worksheet")
         self.setObjectName("worksheetChoice")
-        which = (f"The worksheet of the session of {day:%a} {day.day} {day:%b %Y}, filled in"
+        which = (f"The worksheet of the session of {dates.short_weekday(day)}, filled in"
                  if has_session and day is not None else "This session's worksheet, filled in")
         self.filled = name_widget(QRadioButton(which), "printFilled", "Filled worksheet")
         self.blank = name_widget(QRadioButton("A blank worksheet to take into the room"),

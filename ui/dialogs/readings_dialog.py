@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coachdesk import dates
 from coachdesk.errors import ValidationError
 from coachdesk.models import Indicator, IndicatorReading, ReadingSource, Setting
 from coachdesk.services import clients, engagements
@@ -189,7 +190,7 @@ def engagement_combo(ctx: AppContext, client_id: int, selected: int | None,
     for e in rows:
         if e.archived and e.id != selected:
             continue
-        combo.addItem(f"{engagements.describe(e)} (from {e.start_date.strftime('%b %Y')})", e.id)
+        combo.addItem(f"{engagements.describe(e)} (from {dates.month_year(e.start_date)})", e.id)
     combo.addItem("— no engagement —", None)
     at = combo.findData(selected) if selected is not None else combo.count() - 1
     combo.setCurrentIndex(max(at, 0))
@@ -221,7 +222,7 @@ class IndicatorRow:
         if not indicator.higher_is_better:
             hint += ", lower is better"
         if last is not None:  # a hint only: the value itself starts empty
-            hint += f" · last {fmt(last.value)} on {last.reading_date.strftime('%d %b %Y')}"
+            hint += f" · last {fmt(last.value)} on {dates.short(last.reading_date)}"
         else:
             hint += " · not rated before"
         self.hint = QLabel(hint)
@@ -365,7 +366,7 @@ def saved_sentence(saved: int, replaced: int, day: date) -> str:
     is corrected, not doubled: the coach is told, so nothing changes unseen."""
     text = f"Saved {saved} reading{'s' if saved != 1 else ''}"
     if replaced:
-        when = "today" if day == date.today() else day.strftime("%d %b %Y")
+        when = "today" if day == date.today() else dates.short(day)
         ones = "the one" if replaced == 1 else "the ones"
         who = "it" if saved == replaced == 1 else ("they" if saved == replaced else str(replaced))
         text += f"; {who} replaced {ones} of {when}"

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coachdesk import dates
 from coachdesk import tempfiles
 from coachdesk.errors import CoachDeskError
 from coachdesk.reports import progress
@@ -308,7 +309,7 @@ class ReportDialog(QDialog):
                 self.indicator_choices.set_chosen(draft.indicator_ids)
                 self.show_indicator_choices()
             when = draft.updated_at.astimezone()
-            self._draft_say(f"Your draft of {short_date(when.date())} {when:%H:%M} is back. "
+            self._draft_say(f"Your draft of {short_date(when.date())} {dates.clock(when)} is back. "
                             + DRAFT_END)
         else:
             self._draft_say(DRAFT_HINT)
@@ -336,7 +337,7 @@ class ReportDialog(QDialog):
         else:
             self.draft_kept = values
             self.draft_problem = ""
-            self._draft_say(f"Draft saved {datetime.now():%H:%M} ✓ " + DRAFT_END)
+            self._draft_say(f"Draft saved {dates.clock(datetime.now())} ✓ " + DRAFT_END)
             return True
         self._draft_say(f"⚠ Not saved yet: {self.draft_problem} Trying again in a few seconds; "
                         "your words stay here.", "red")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from coachdesk import dates
 from coachdesk.errors import CoachDeskError
 
 from ..models.rows import ID_ROLE, RowsTableModel
@@ -46,7 +47,7 @@ def log_module():
 
 
 def short_date(d: date) -> str:
-    return f"{d.day} {d.strftime('%b %Y')}"
+    return dates.short(d)
 
 
 def period_words(start: date, end: date) -> str:
@@ -56,7 +57,7 @@ def period_words(start: date, end: date) -> str:
 def period_short(start: date, end: date) -> str:
     """'1 Aug – 29 Nov 2026' (the year once when both ends share it)."""
     if start.year == end.year:
-        return f"{start.day} {start:%b} – {short_date(end)}"
+        return f"{dates.day_month(start)} – {short_date(end)}"
     return period_words(start, end)
 
 
@@ -104,7 +105,7 @@ class EarlierReportsModel(RowsTableModel):
     def full(entry, col: int) -> str:
         if col == 0:
             made = entry.created_at.astimezone()
-            return f"Made on {made:%A} {short_date(made.date())} at {made:%H:%M}"
+            return f"Made on {dates.long_when(made)}"
         if col == 1:
             return f"Period: {period_words(entry.period_from, entry.period_to)}"
         if col == 2:
@@ -112,7 +113,7 @@ class EarlierReportsModel(RowsTableModel):
         how = METHOD_WORDS.get(entry.method, entry.method)
         when = entry.sent_at.astimezone() if entry.sent_at else None
         if when is not None and entry.method in ("smtp", "draft"):
-            how += f" on {short_date(when.date())} at {when:%H:%M}"
+            how += f" on {short_date(when.date())} at {dates.clock(when)}"
         return how
 
 

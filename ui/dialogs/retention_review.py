@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from coachdesk import dates
 from coachdesk.errors import CoachDeskError
 from coachdesk.services import erasure
 
@@ -76,13 +77,13 @@ class RetentionModel(QAbstractTableModel):
             if col == 1:
                 return " ".join(c.organization.split())[:120]
             if col == 2:
-                return f"{c.ended_on.day} {c.ended_on:%b %Y}"
+                return dates.short(c.ended_on)
             if col == 3:
                 return _years_since(c.ended_on, self.today)
             return str(c.engagements)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col in (2, 3):
-                return f"{c.basis}: {c.ended_on:%d %B %Y}"
+                return f"{c.basis}: {dates.long(c.ended_on)}"
             if col == 0:
                 return c.name[:500]
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4):

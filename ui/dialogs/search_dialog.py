@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from coachdesk import dates
 from coachdesk.errors import CoachDeskError
 from coachdesk.services import people_search, search
 
@@ -41,7 +42,7 @@ def hit_name(hit: search.SearchHit) -> str:
 def hit_html(hit: search.SearchHit) -> str:
     colour = css(KIND_COLOURS.get(hit.kind, "grey"))
     icon = "🔒 " if hit.is_private else ""
-    when = f" · {hit.session_date:%d %b %Y}" if hit.session_date else ""
+    when = f" · {dates.short(hit.session_date)}" if hit.session_date else ""
     snippet = "".join(f"<b><u>{html.escape(t)}</u></b>" if m else html.escape(t)
                       for t, m in hit.snippet_parts)
     return (f"<span style='color:{colour}; font-weight:600'>{icon}{html.escape(hit.kind_label)}"

@@ -1,5 +1,5 @@
-"""Settings: the coaching questions for each GROW stage, the paper size, and for sponsor
-reports the coach's name and logo and the mail server (its password goes to the system
+"""Settings: the coaching questions for each GROW stage, the paper size, how dates read,
+and for sponsor reports the coach's name and logo and the mail server (its password goes to the system
 keyring only, never into the practice file)."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk import mail
+from coachdesk import dates, mail
 from coachdesk.errors import CoachDeskError, ValidationError
 from coachdesk.reports import worksheet
 from coachdesk.services import settings as settings_service
@@ -64,6 +64,7 @@ class SettingsDialog(FormDialog):
         self.paper.addItem("US Letter", "Letter")
         self.add_field("Paper size", "paper", self.paper, "settingsPaper")
         self.paper.setCurrentIndex(max(self.paper.findData(worksheet.get_paper_size(ctx.db)), 0))
+        self._build_date_fields()
         self.prompt_edits: dict[str, FocusOutPlainTextEdit] = {}
         prompts = worksheet.get_prompts(ctx.db)
         for stage in worksheet.STAGES:
@@ -79,6 +80,25 @@ class SettingsDialog(FormDialog):
         self.form.addRow("", self.reset_button)
         self._build_reports_tab()
         self._build_backups_tab()
+
+    def _build_date_fields(self) -> None:
+        """"Date format" and "Language for month names": kept in the practice file, so the
+        reports and the CLI write dates as the window does on any computer."""
+        style = settings_service.date_style(self.ctx.db)
+        self.date_format = QComboBox()
+        for key, (label, _pattern) in dates.FORMATS.items():
+            self.date_format.addItem(label, key)
+        self.date_format.setCurrentIndex(max(self.date_format.findData(style.format), 0))
+        self.date_format.setToolTip("How dates read in lists, reports and messages.")
+        self.add_field("Date format", "date_format", self.date_format, "settingsDateFormat")
+        self.date_language = QComboBox()
+        for key, label in dates.LANGUAGES.items():
+            self.date_language.addItem(label, key)
+        self.date_language.setCurrentIndex(max(self.date_language.findData(style.language), 0))
+        self.date_language.setToolTip("The language of month and weekday names, as in "
+                                      "“lundi 30 novembre 2026”.")
+        self.add_field("Language for month names", "date_language", self.date_language,
+                       "settingsDateLanguage")
 
     def _new_tab(self, title: str) -> None:
         page = QWidget()
@@ -356,6 +376,8 @@ class SettingsDialog(FormDialog):
         saved = worksheet.set_prompts(self.ctx.db, prompts)
         worksheet.set_paper_size(self.ctx.db, self.paper.currentData())
         settings_service.set_default_session_minutes(self.ctx.db, self.session_minutes.value())
+        settings_service.set_date_style(self.ctx.db, self.date_format.currentData(),
+                                        self.date_language.currentData())
         self._save_reports(smtp)
         self.ctx.notify("settings")
         self.ctx.say("Settings saved.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
+from coachdesk import dates
 from coachdesk.services.actions import ActionRow
 
 from ..plain import plain_tips
@@ -28,7 +29,7 @@ TITLES = {
 
 
 def _day(d) -> str:
-    return d.strftime("%d %b %Y") if d else "—"
+    return dates.short(d) if d else "—"
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -39,7 +40,7 @@ def _one_line(text: str, limit: int = 300) -> str:
 def status_text(a: ActionRow) -> str:
     text = a.status.capitalize()
     if a.status != "open" and a.status_changed_on:
-        text += f" {a.status_changed_on:%d %b}"
+        text += f" {dates.day_month(a.status_changed_on)}"
     return text
 
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 
 from typing import TYPE_CHECKING
 
+from coachdesk import dates
 from coachdesk.services.validation import fold
 
 from ..plain import plain_tips
@@ -119,7 +120,7 @@ class ClientTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             value = getattr(r, attr)
             if attr in DATE_ATTRS:
-                return value.strftime("%d %b %Y") if value else ""
+                return dates.short(value)
             if attr in ("status", "engagement_status"):
                 return value.capitalize()
             # Keep the table to one line per client whatever was pasted.

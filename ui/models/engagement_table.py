@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from coachdesk import dates
 from coachdesk.hours import hours_short, hours_text
 from coachdesk.models import Engagement
 
@@ -29,14 +30,14 @@ SPONSOR_CHARS = 24  # a longer name is shortened in its cell (whole in the toolt
 
 
 def _day(d) -> str:
-    return f"{d.day} {d.strftime('%b %Y')}"
+    return dates.short(d)
 
 
 def _period(e: Engagement) -> tuple[str, str]:
     if e.end_date:
-        return (f"{e.start_date.strftime('%b %Y')} – {e.end_date.strftime('%b %Y')}",
+        return (f"{dates.month_year(e.start_date)} – {dates.month_year(e.end_date)}",
                 f"{_day(e.start_date)} – {_day(e.end_date)}")
-    return f"from {e.start_date.strftime('%b %Y')}", f"from {_day(e.start_date)}"
+    return f"from {dates.month_year(e.start_date)}", f"from {_day(e.start_date)}"
 
 
 def _agreed(e: Engagement) -> str:

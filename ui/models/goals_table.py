@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+from coachdesk import dates
 from coachdesk.services.goals import LEVEL_LABELS, GoalProgress, level_label
 
 from ..plain import plain_tips
@@ -77,7 +78,7 @@ class GoalsTableModel(QAbstractTableModel):
             if col == COL_LOOKS:
                 return _one_line(g.current_description) or "— not described —"
             if col == COL_LAST:
-                return g.last_rated.strftime("%d %b %Y") if g.last_rated else "Not rated yet"
+                return dates.short(g.last_rated) if g.last_rated else "Not rated yet"
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_TITLE:
                 return g.title[:2000]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QPointF, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 
+from coachdesk import dates
 from coachdesk.models import Indicator, IndicatorReading
 from coachdesk.services.indicators import SOURCE_LABELS, LatestValue, fmt
 
@@ -44,7 +45,7 @@ def short_source(source) -> str:
 
 
 def day_label(day: date) -> str:
-    return f"{day.day} {day.strftime('%b %Y')}"
+    return dates.short(day)
 
 
 @plain_tips

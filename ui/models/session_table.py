@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+from coachdesk import dates
 from coachdesk.models import SessionFormat, SessionStatus
 from coachdesk.services.sessions import FORMAT_LABELS, STATUS_LABELS
 
@@ -19,8 +20,8 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _fmt_when(d, t) -> str:
-    text = d.strftime("%a %d %b %Y")
-    return f"{text}, {t.strftime('%H:%M')}" if t else text
+    text = dates.short_weekday(d)
+    return f"{text}, {dates.clock(t)}" if t else text
 
 
 @plain_tips

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coachdesk import dates
 from coachdesk.errors import CoachDeskError, ValidationError
 from coachdesk.services import charts, engagements, goals
 
@@ -66,8 +67,8 @@ def t_score_text(t: float, baseline: float | None) -> str:
 
 def _engagement_label(e) -> str:
     """'Coaching · Jul 2026 – May 2027 · 10 sessions · active'."""
-    period = e.start_date.strftime("%b %Y")
-    period += f" – {e.end_date.strftime('%b %Y')}" if e.end_date else " onwards"
+    period = dates.month_year(e.start_date)
+    period += f" – {dates.month_year(e.end_date)}" if e.end_date else " onwards"
     parts = [e.kind.value.capitalize(), period]
     if e.sessions_agreed:
         parts.append(f"{e.sessions_agreed} session{'s' if e.sessions_agreed != 1 else ''}")
@@ -371,14 +372,14 @@ class GoalsTab(QWidget):
                                  f"{g.title[:200]}\nBaseline: {short_level(g.baseline_level)}")]
             for p in g.points:
                 points.append(ChartPoint(p.day, p.level + nudge, 0,
-                                         f"{g.title[:200]}\n{p.day:%d %b %Y}: "
+                                         f"{g.title[:200]}\n{dates.short(p.day)}: "
                                          f"{goals.level_label(p.level)}"))
             lines.append(ChartSeries(title, points))
         ticks = [(level, short_level(level)) for level in goals.LEVELS]
         self.levels_chart.set_data(lines, -2.2, 2.2, ticks, ["Rating", "Baseline"])
 
         t_points = [ChartPoint(p.day, p.t_score, 1 if p.is_baseline else 0,
-                               f"{p.day:%d %b %Y}: T-score {p.t_score:.1f}"
+                               f"{dates.short(p.day)}: T-score {p.t_score:.1f}"
                                + (" (baseline)" if p.is_baseline else ""))
                     for p in series.t_scores]
         first, last = t_points[0].day, t_points[-1].day

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coachdesk import dates
 from coachdesk.errors import CoachDeskError
 from coachdesk.models import ReadingSource
 from coachdesk.services import engagements
@@ -251,7 +252,7 @@ class ProgressTab(QWidget):
         self.engagement.addItem("All engagements", None)
         for e in rows:
             self.engagement.addItem(
-                f"{engagements.describe(e)} (from {e.start_date.strftime('%b %Y')})", e.id)
+                f"{engagements.describe(e)} (from {dates.month_year(e.start_date)})", e.id)
         at = self.engagement.findData(keep) if keep is not None else 0
         self.engagement.setCurrentIndex(max(at, 0))
         self.engagement.blockSignals(False)

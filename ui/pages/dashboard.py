@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from coachdesk import dates
 from coachdesk.errors import CoachDeskError
 from coachdesk.hours import hours_short, hours_text
 from coachdesk.services import indicators, risk
@@ -458,7 +459,7 @@ class DashboardPage(QWidget):
                 clients = f"{p.clients} client{'s' if p.clients != 1 else ''}"
                 points.append(ChartPoint(
                     p.month, 1 + 9 * frac, 0,
-                    f"{ind.name}, {p.month:%b %Y}: {p.average:.1f} on {ind.scale_min} to "
+                    f"{ind.name}, {dates.month_year(p.month)}: {p.average:.1f} on {ind.scale_min} to "
                     f"{ind.scale_max} ({clients}, {p.readings} readings)"))
             # The first time, the key indicators only; later the coach's own choice
             # (the chart remembers which lines were hidden).

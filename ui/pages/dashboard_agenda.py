@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coachdesk import dates
 from coachdesk.services.practice import AgendaItem, day_text
 
 from ..models.rows import RowsTableModel
@@ -35,15 +36,15 @@ def when_text(item: AgendaItem, today: date) -> str:
     """"Today 09:30", "Tomorrow 14:00", "Today, no time set"."""
     day = "Today" if item.day == today else "Tomorrow" if item.day == today + timedelta(1) \
         else day_text(item.day)
-    return f"{day} {item.start:%H:%M}" if item.start else f"{day}, no time set"
+    return f"{day} {dates.clock(item.start)}" if item.start else f"{day}, no time set"
 
 
 def when_in_full(item: AgendaItem) -> str:
     """"Monday 30 Nov 2026, 09:00 to 10:00 (60 minutes)"."""
-    text = f"{item.day:%A} {day_text(item.day)}"
+    text = dates.long(item.day)
     if item.start:
         end = datetime.combine(item.day, item.start) + timedelta(minutes=item.duration_minutes)
-        text += f", {item.start:%H:%M} to {end:%H:%M}"
+        text += f", {dates.clock(item.start)} to {dates.clock(end)}"
     return text + f" ({item.duration_minutes} minutes)"
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coachdesk import dates
 from coachdesk.errors import CoachDeskError, StorageError, ValidationError
 from coachdesk.models import SessionFormat, SessionStatus
 from coachdesk.services import clients, grow, sessions
@@ -245,7 +246,7 @@ class SessionPage(QWidget):
     def _refresh_title(self) -> None:
         s = self.session
         name = self.client.name if len(self.client.name) <= 80 else self.client.name[:80] + "…"
-        self.title_text.set_text(f"{name} — {s.session_date.strftime('%A %d %B %Y')}")
+        self.title_text.set_text(f"{name} — {dates.long(s.session_date)}")
         short = name if len(name) <= 24 else name[:23].rstrip() + "…"
         # "&&": a button shows "&" as "&" only doubled (alone it underlines the next letter).
         if self.back_to:

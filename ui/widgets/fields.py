@@ -29,37 +29,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coachdesk import dates
+
+from ..one_language import date_locale
+
 NO_DATE = QDate(1900, 1, 1)  # kept for old callers; the field itself no longer uses it
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")
-MONTH_ABBREVIATIONS = tuple(m[:3].capitalize() for m in MONTHS)
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DATE_FORMS = "29/11/2026, 29.11.2026, 2026-11-29 or 29 Nov 2026"
-DATE_HINT = (f"Type the date day first, like {DATE_FORMS}, or pick it from the calendar "
-             "(Alt+Down). Up and Down move it by a day.")
-NOT_A_DATE = "That is not a date. Type it day first, like 29/11/2026 or 29 Nov 2026."
-DATE_NEEDED = "A date is needed here, like 29/11/2026."
+
+
+def date_needed() -> str:
+    return f"A date is needed here, like {dates.example()}."
+
+
+def date_hint() -> str:
+    """The field's tooltip, in the order the practice's date setting reads dates."""
+    first = "month first" if dates.current().month_first else "day first"
+    return (f"Type the date {first}, like {dates.example()}, 2026-11-29 or 29 Nov 2026, or "
+            "pick it from the calendar (Alt+Down). Up and Down move it by a day.")
+
+
+def not_a_date() -> str:
+    """What the field says under text it cannot read as a date."""
+    first = "month first" if dates.current().month_first else "day first"
+    return f"That is not a date. Type it {first}, like {dates.example()} or 29 Nov 2026."
 
 
 def format_date(value: date) -> str:
-    """The way a date field shows a date: '29 Nov 2026', in any locale."""
-    return f"{value.day} {MONTH_ABBREVIATIONS[value.month - 1]} {value.year}"
-
-
-def _month(word: str) -> int | None:
-    if word == "sept":
-        return 9
-    if len(word) >= 3:
-        for n, name in enumerate(MONTHS, start=1):
-            if name.startswith(word):
-                return n
-    return None
-
-
-def _is_weekday(word: str) -> bool:
-    return len(word) >= 3 and any(day.startswith(word) for day in WEEKDAYS)
+    """The way a date field shows a date: the practice's short form ('29/11/2026',
+    '29 Nov 2026', see coachdesk.dates)."""
+    return dates.short(value)
 
 
 def _year(digits: str) -> int | None:
@@ -73,26 +72,32 @@ def _year(digits: str) -> int | None:
 def parse_date_text(text: str, today: date | None = None) -> date | None:
     """The date in ``text`` or None when it is not one.
 
-    Day first, always (no locale guessing): 29/11/2026, 29.11.2026, 29-11-2026,
-    29 11 2026, a two-digit year (29/11/26 is 2026), the year first with a
-    four-digit year (2026-11-29), English month names or their first three
-    letters (29 Nov 2026, November 29, 2026, Sun 29 Nov 2026), and the words
-    today, tomorrow and yesterday.
+    In the order of the practice's date setting (``coachdesk.dates``): day first
+    (29/11/2026, 29.11.2026, 29-11-2026, 29 11 2026) unless it reads month first
+    (11/29/2026); a two-digit year (29/11/26 is 2026); the year first with a four-digit
+    year (2026-11-29) always; month names or their first letters in English or in the
+    setting's language (29 Nov 2026, November 29, 2026, Sun 29 Nov 2026, 29 nov. 2026,
+    29. März 2026), and the words today, tomorrow and yesterday.
     """
     t = text.strip().lower()
     today = today or date.today()
+    style = dates.current()
     words = {"today": 0, "tomorrow": 1, "yesterday": -1}
     if t in words:
         return today + timedelta(days=words[t])
-    if not t or re.fullmatch(r"[a-z0-9\s/.\-,]+", t) is None:
+    # Letters of any script (a French or German month); digits 0-9 only (int() would also
+    # read other scripts' digits, which no date setting writes)
+    if not t or "_" in t or re.fullmatch(r"[^\W\d]*(?:[0-9\s/.\-,]+[^\W\d]*)*", t) is None:
         return None
-    tokens = re.findall(r"[a-z]+|\d+", t)
-    if tokens and tokens[0].isalpha() and _is_weekday(tokens[0]):
+    tokens = re.findall(r"[^\W\d_]+|[0-9]+", t)
+    if tokens and tokens[0].isalpha() and dates.is_weekday(tokens[0], style.language):
         tokens = tokens[1:]
     numbers = [tok for tok in tokens if tok.isdigit()]
     names = [tok for tok in tokens if tok.isalpha()]
+    if "de" in names and style.language == "es":  # "29 de noviembre de 2026"
+        names = [n for n in names if n != "de"]
     if len(names) == 1 and len(numbers) == 2:
-        month = _month(names[0])
+        month = dates.month_of(names[0], style.language)
         if len(numbers[0]) == 4:  # 2026 Nov 29
             year_text, day_text = numbers
         else:  # 29 Nov 2026, Nov 29 2026
@@ -100,6 +105,8 @@ def parse_date_text(text: str, today: date | None = None) -> date | None:
     elif not names and len(numbers) == 3:
         if len(numbers[0]) == 4:
             year_text, month_text, day_text = numbers
+        elif len(numbers[0]) <= 2 and style.month_first:
+            month_text, day_text, year_text = numbers
         elif len(numbers[0]) <= 2:
             day_text, month_text, year_text = numbers
         else:
@@ -146,7 +153,8 @@ class _DateLine(QLineEdit):
     def sizeHint(self):  # noqa: N802
         hint = super().sizeHint()
         fm = self.fontMetrics()
-        widest = max(fm.horizontalAdvance(f"28 {m} 2026 ") for m in MONTH_ABBREVIATIONS)
+        widest = max(fm.horizontalAdvance(dates.short(date(2026, m, 28)) + " ")
+                     for m in range(1, 13))
         text = max(widest, fm.horizontalAdvance(self.placeholderText() + " "))
         hint.setWidth(text + 12 + (fm.height() + 6 if self.clear_room else 0))  # frame, margins
         return hint
@@ -216,7 +224,7 @@ class OptionalDateEdit(QWidget):
         self.edit.clear_room = allow_empty
         self.edit.setPlaceholderText("Not set" if allow_empty else "dd/mm/yyyy")
         self.edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.edit.setToolTip(DATE_HINT + (" Clear it for no date." if allow_empty else ""))
+        self.edit.setToolTip(date_hint() + (" Clear it for no date." if allow_empty else ""))
         self.clear_action = self.edit.addAction(
             self.style().standardIcon(QStyle.StandardPixmap.SP_LineEditClearButton),
             QLineEdit.ActionPosition.TrailingPosition)
@@ -276,7 +284,7 @@ class OptionalDateEdit(QWidget):
             return
         parsed = parse_date_text(text) if text else None
         if parsed is None:
-            self._show_problem(DATE_NEEDED if not text else NOT_A_DATE)
+            self._show_problem(date_needed() if not text else not_a_date())
             return  # the text stays as typed; value() keeps the last accepted date
         self._show_problem(None)
         self._store(parsed, force_text=True)
@@ -285,8 +293,8 @@ class OptionalDateEdit(QWidget):
         """What is wrong with the text in the field, or None when it can be saved."""
         text = self.edit.text().strip()
         if not text:
-            return None if self._allow_empty else DATE_NEEDED
-        return None if parse_date_text(text) is not None else NOT_A_DATE
+            return None if self._allow_empty else date_needed()
+        return None if parse_date_text(text) is not None else not_a_date()
 
     def _store(self, value: date | None, force_text: bool = False) -> None:
         changed = value != self._value
@@ -344,6 +352,7 @@ class OptionalDateEdit(QWidget):
         self.commit()
         popup = self._calendar_popup()
         start = parse_date_text(self.edit.text()) or self._calendar_start()
+        popup.calendar.setLocale(date_locale())  # month and day names as the setting says
         popup.calendar.setSelectedDate(_qdate(start))
         popup.calendar.setCurrentPage(start.year, start.month)
         popup.adjustSize()

@@ -32,6 +32,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from coachdesk import dates
+
 from ..theme import is_dark, mix
 from ..plain import as_plain
 
@@ -45,7 +47,6 @@ SERIES_COLOURS = [
 ]
 
 MARKERS = ("circle", "square", "triangle", "diamond")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 #: months between labelled ticks, smallest first (each divides a year, or is whole years)
 MONTH_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 60, 120)
 MARKER_RADIUS = 4.5
@@ -439,7 +440,7 @@ def month_ticks(first: date, last: date, max_labels: float) -> list[tuple[date, 
         months.append(date(y, m, 1))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     if not months:
-        return [(first, f"{first.day} {MONTHS[first.month - 1]} {first.year}")]
+        return [(first, dates.short(first))]
     room = max(int(max_labels), 1)
     step = next((k for k in MONTH_STEPS if -(-len(months) // k) <= room), MONTH_STEPS[-1])
     out, year_shown = [], None
@@ -450,12 +451,12 @@ def month_ticks(first: date, last: date, max_labels: float) -> list[tuple[date, 
         if step >= 12:
             label = str(day.year)
         elif day.year != year_shown:
-            label = f"{MONTHS[day.month - 1]} {day.year}"
+            label = f"{dates.month_abbr(day)} {day.year}"
         else:
-            label = MONTHS[day.month - 1]
+            label = dates.month_abbr(day)
         year_shown = day.year
         out.append((day, label))
     if not out:  # too narrow for even one step: the first month, named in full
         day = months[0]
-        out.append((day, f"{MONTHS[day.month - 1]} {day.year}"))
+        out.append((day, f"{dates.month_abbr(day)} {day.year}"))
     return out
