@@ -131,8 +131,10 @@ def installed(tmp_path_factory) -> Path:
     for name in ("coachdesk", "ui", "resources"):
         shutil.copytree(ROOT / name, src / name,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for name in ("pyproject.toml", "setup.py", "README.md", "main.py"):
-        shutil.copy2(ROOT / name, src / name)
+    for name in ("pyproject.toml", "setup.py", "README.md", "main.py", "LICENSE",
+                 "THIRD-PARTY-NOTICES"):
+        if (ROOT / name).is_file():
+            shutil.copy2(ROOT / name, src / name)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input"]
     built = subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-q",
                             "-w", str(base / "dist"), str(src)],
@@ -170,12 +172,14 @@ def test_the_wheel_installs_a_working_app_from_any_folder(installed, tmp_path):
     where = subprocess.run(
         [str(python), "-c", "import importlib.util as u, coachdesk, coachdesk_ui, "
          "coachdesk_resources; print(coachdesk.__file__); print(u.find_spec('ui')); "
-         "print(u.find_spec('resources'))"],
+         "print(u.find_spec('resources')); from coachdesk import identity; "
+         "print(identity.icon_file(64).is_file(), identity.license_file() is not None)"],
         cwd=elsewhere, capture_output=True, text=True, env=env, timeout=120)
     assert where.returncode == 0, where.stderr
     lines = where.stdout.splitlines()
     assert Path(lines[0]).is_relative_to(installed.parent.parent), lines[0]
-    assert lines[1:] == ["None", "None"], "the wheel must not install top-level ui/resources"
+    assert lines[1:3] == ["None", "None"], "the wheel must not install top-level ui/resources"
+    assert lines[3] == "True True", "the icon or the LICENSE is missing from the installed copy"
 
     version = run("--version")
     assert version.returncode == 0 and version.stdout.strip() == \
