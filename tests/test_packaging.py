@@ -152,8 +152,13 @@ def installed(tmp_path_factory) -> Path:
     purelib = subprocess.run([str(python), "-c", "import sysconfig; "
                               "print(sysconfig.get_paths()['purelib'])"],
                              capture_output=True, text=True, check=True).stdout.strip()
-    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    (Path(purelib) / "coachdesk-test-deps.pth").write_text("\n".join(sorted(ours)) + "\n")
+    # Every site folder this interpreter imports from (its own, and any a .pth of its own
+    # added: a .pth is read only in a site folder, not in one a .pth names), not the checkout.
+    ours = [p for p in dict.fromkeys([sysconfig.get_paths()["purelib"],
+                                      sysconfig.get_paths()["platlib"], *sys.path])
+            if p and Path(p).is_dir() and Path(p).name in ("site-packages", "dist-packages")
+            and Path(p).resolve() != ROOT]
+    (Path(purelib) / "coachdesk-test-deps.pth").write_text("\n".join(ours) + "\n")
     shutil.rmtree(src)  # nothing of the source tree is left to lean on
     return venv / BIN / f"coachdesk{EXE}"
 
