@@ -1,29 +1,27 @@
 # CoachDesk: `make run` starts the app, `make test` runs every test headless.
-# Both create .venv and install what is needed on first use.
+# Both create .venv and install what is needed on first use. The work is done by
+# tools/dev.py, which Windows runs directly: `py tools/dev.py run`, `py tools/dev.py test`.
 
 PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+VENV   ?= .venv
+DEV    := $(PYTHON) tools/dev.py --venv $(VENV)
 # Qt's X11 plugin needs these on a bare Debian/Ubuntu desktop (most have them).
 QT_DEB_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
                    libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libglib2.0-0
 
-.PHONY: run test bench bench-scale demo sysdeps screenshots clean help
+.PHONY: run test bench bench-scale demo sysdeps screenshots dist dist-check setup clean help
 
 help:
 	@echo "make run    - set up (first time) and start CoachDesk"
 	@echo "make test   - set up (first time) and run the whole test suite headless"
 	@echo "make bench  - build a large temporary practice and print performance figures as JSON"
 	@echo "make bench-scale - the main figures at 1,000, 5,000 and 20,000 clients, and how they grow"
+	@echo "make dist   - build the bundled app (PyInstaller) as dist/CoachDesk-<version>-linux-<arch>.tar.gz"
+	@echo "make dist-check - unpack that bundle in a temporary folder and try it out (offscreen)"
 
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CoachDesk needs Python 3.11 or newer; set PYTHON=python3.12 or similar.")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
-	  echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	@touch $@
+# Creates .venv and installs CoachDesk (-e .[test]) when pyproject.toml or setup.py changed.
+setup:
+	@$(DEV) setup
 
 # Installs Qt's desktop libraries on Debian/Ubuntu when some are missing
 # (as root directly, otherwise through sudo if it is there). Elsewhere: nothing to do.
@@ -38,8 +36,8 @@ sysdeps:
 	  fi; \
 	fi
 
-run: $(STAMP) sysdeps
-	$(BIN)/python main.py $(ARGS)
+run: setup sysdeps
+	@$(DEV) --no-install run $(ARGS)
 
 # The tests run in parallel processes (pytest-xdist), two per CPU core (at most 16): many
 # tests wait on a child process, a lock or a timer, and the other process uses that time
@@ -47,20 +45,28 @@ run: $(STAMP) sysdeps
 # process. worksteal: an idle process takes tests queued for a busy one, so a few slow
 # tests at the end do not keep the others waiting. Bytecode (and pytest's rewritten test
 # modules) is cached even where PYTHONDONTWRITEBYTECODE is set: rewriting the test modules
-# again costs each process seconds.
-PYTEST_JOBS ?= $(shell $(PYTHON) -c 'import os; print(min(16, 2 * (os.cpu_count() or 1)))')
-test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest \
-	  -n $(PYTEST_JOBS) --dist worksteal $(PYTEST_ARGS)
+# again costs each process seconds. (All of this is in tools/dev.py.)
+PYTEST_JOBS ?=
+test:
+	@PYTEST_JOBS=$(PYTEST_JOBS) $(DEV) test $(PYTEST_ARGS)
 
-bench: $(STAMP)
-	@QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/bench.py
+bench: setup
+	@QT_QPA_PLATFORM=offscreen $(DEV) --no-install python tests/bench/bench.py
 
-bench-scale: $(STAMP)
-	@QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/scale.py
+bench-scale: setup
+	@QT_QPA_PLATFORM=offscreen $(DEV) --no-install python tests/bench/scale.py
 
-screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py docs
+screenshots: setup
+	QT_QPA_PLATFORM=offscreen $(DEV) --no-install python tools/screenshots.py docs
+
+# The bundled app: packaging/coachdesk.spec (PyInstaller, onedir), archived with its
+# .desktop file, icon and install.sh. dist-check fails when the bundle cannot start, open
+# a new practice with the demo, or write a report and a worksheet.
+dist:
+	@$(DEV) dist
+
+dist-check:
+	@$(DEV) dist-check $(ARCHIVE)
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build dist *.egg-info

@@ -1,25 +1,18 @@
-"""Start CoachDesk: ``python main.py [--db PATH] [--demo]``."""
+"""Start CoachDesk: ``python main.py [--db PATH] [--demo]``.
+
+The same as the installed ``coachdesk`` command without a COMMAND
+(:mod:`coachdesk.launcher`): one place parses the options and opens the window.
+"""
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="coachdesk", description="Start CoachDesk.")
-    parser.add_argument("--db", metavar="PATH", help="the practice file to open "
-                        "(default: $COACHDESK_DB or the data folder)")
-    parser.add_argument("--demo", action="store_true",
-                        help="fill an empty practice with demo data before opening it")
-    return parser.parse_args(argv)
+from coachdesk.launcher import open_window
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    from ui.app import run
-
-    return run(db=args.db, demo_data=args.demo)
+    return open_window(argv)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="coachdesk", description="CoachDesk, the executive coach's desk, from "
-                     "the command line.")
+                     "the command line. The installed `coachdesk` without a COMMAND opens "
+                     "the window.")
     parser.add_argument("--db", metavar="PATH",
                         help="the practice file (default: $COACHDESK_DB or the data folder)")
     parser.add_argument("--version", action="version", version=f"CoachDesk {__version__}")

@@ -25,7 +25,9 @@ _ROOT = Path(__file__).resolve().parents[1]
 def icon_file(size: int = 256) -> Path:
     """The icon's PNG of ``size`` pixels (16, 24, 32, 48, 64, 128, 256 or 512) in
     ``resources/icons``; the path is returned whether or not the file is there."""
-    return _ROOT / "resources" / "icons" / f"coachdesk-{size}.png"
+    from .bundled import resource  # source tree, installed package or bundle alike
+
+    return resource("icons", f"coachdesk-{size}.png")
 
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)

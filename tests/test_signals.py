@@ -256,8 +256,12 @@ def test_the_explanation_ships_with_the_app_and_matches_the_docs():
     shipped = ROOT / "resources" / "docs" / "retention-signal.md"
     assert shipped.read_text(encoding="utf-8") == \
         (ROOT / "docs" / "retention-signal.md").read_text(encoding="utf-8")
+    # found through coachdesk.bundled (the wheel carries it: tests/test_packaging.py)
+    from ui.dialogs import explanation
+
+    assert explanation.EXPLANATION == shipped
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"resources*"' in text and '"resources.docs" = ["*.md"]' in text
+    assert 'coachdesk_resources = ["**/*"]' in text
 
 
 def test_read_the_full_explanation_opens_it_inside_the_app(qtbot, win, monkeypatch):

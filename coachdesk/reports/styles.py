@@ -56,13 +56,13 @@ _lock = threading.Lock()
 _registered = False
 
 
-def resources_dir() -> Path:
-    """``resources/`` at the project root: the folder beside the ``coachdesk`` package."""
-    return Path(__file__).resolve().parent.parent.parent / "resources"
-
-
 def fonts_dir() -> Path:
-    return resources_dir() / "fonts"
+    """The folder of the TTF files shipped with CoachDesk (``resources/fonts/`` in the
+    source tree; found through the package when installed or bundled: ``coachdesk.bundled``).
+    Every font file is looked up in this one folder."""
+    from .. import bundled
+
+    return bundled.resources_dir() / "fonts"
 
 
 def register_fonts() -> None:

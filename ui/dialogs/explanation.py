@@ -14,12 +14,14 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
+from coachdesk import bundled
+
 from ..widgets.fields import name_widget
 
 log = logging.getLogger(__name__)
 
-#: beside the ``ui`` package, in the source tree and in an installed copy alike
-EXPLANATION = Path(__file__).resolve().parents[2] / "resources" / "docs" / "retention-signal.md"
+#: ``resources/docs/`` in the source tree, found through the package once installed or bundled
+EXPLANATION: Path = bundled.resource("docs", "retention-signal.md")
 MISSING = ("# The retention signal\n\nThe full explanation is missing from this copy of "
            "CoachDesk (the file resources/docs/retention-signal.md was not found). "
            "Reinstalling CoachDesk brings it back. In short:\n\n")

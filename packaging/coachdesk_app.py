@@ -1,0 +1,9 @@
+"""The bundled app's entry (packaging/coachdesk.spec): ``coachdesk`` with no command opens
+the window, ``coachdesk COMMAND`` is the command line, as for the installed script."""
+
+import sys
+
+from coachdesk.launcher import main
+
+if __name__ == "__main__":
+    sys.exit(main())
