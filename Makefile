@@ -9,11 +9,12 @@ DEV    := $(PYTHON) tools/dev.py --venv $(VENV)
 QT_DEB_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
                    libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libglib2.0-0
 
-.PHONY: run test bench bench-scale demo sysdeps screenshots dist dist-check setup clean help
+.PHONY: run test lint bench bench-scale demo sysdeps screenshots dist dist-check setup clean help
 
 help:
 	@echo "make run    - set up (first time) and start CoachDesk"
 	@echo "make test   - set up (first time) and run the whole test suite headless"
+	@echo "make lint   - the code checks of pyproject.toml [tool.ruff] (CI runs them before the tests)"
 	@echo "make bench  - build a large temporary practice and print performance figures as JSON"
 	@echo "make bench-scale - the main figures at 1,000, 5,000 and 20,000 clients, and how they grow"
 	@echo "make dist   - build the bundled app (PyInstaller) as dist/CoachDesk-<version>-linux-<arch>.tar.gz"
@@ -49,6 +50,9 @@ run: setup sysdeps
 PYTEST_JOBS ?=
 test:
 	@PYTEST_JOBS=$(PYTEST_JOBS) $(DEV) test $(PYTEST_ARGS)
+
+lint:
+	@$(DEV) lint $(LINT_ARGS)
 
 bench: setup
 	@QT_QPA_PLATFORM=offscreen $(DEV) --no-install python tests/bench/bench.py

@@ -50,10 +50,10 @@ import re
 import shutil
 import sqlite3
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from . import paths, storage
 from .backup_names import (  # noqa: F401 - parse_name, name_stem: part of this module's API
@@ -69,10 +69,10 @@ from .backup_names import (  # noqa: F401 - parse_name, name_stem: part of this 
     to_utc,
     utcnow,
 )
-from .faults import crash_point
 from .debris import STALE_PARTIAL, clean_debris, clean_debris_in  # noqa: F401
-from .report_mirror import MIRROR, bring_back_reports, mirror_reports, mirrored_reports  # noqa: F401
 from .errors import CorruptDatabaseError, NotADatabaseError, StorageError, ValidationError
+from .faults import crash_point
+from .report_mirror import MIRROR, bring_back_reports, mirror_reports, mirrored_reports  # noqa: F401
 
 log = logging.getLogger(__name__)
 

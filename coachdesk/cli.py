@@ -180,9 +180,9 @@ def _print_table(rows) -> None:
              f"{r.engagement} ({r.engagement_status})" if r.engagement else "") for r in rows]
     widths = [min(40, max(len(h), *(len(d[i]) for d in data))) if data else len(h)
               for i, h in enumerate(headers)]
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for d in data:
-        print("  ".join(c[:w].ljust(w) for c, w in zip(d, widths)).rstrip())
+        print("  ".join(c[:w].ljust(w) for c, w in zip(d, widths, strict=True)).rstrip())
 
 
 def _worksheet(args: argparse.Namespace, db_path: Path) -> int:

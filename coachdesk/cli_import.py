@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 import codecs
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Callable, ContextManager
 
 from . import storage
 from .errors import CoachDeskError
@@ -41,7 +42,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def run(args: argparse.Namespace, db_path: Path, writing: Callable[[Path], ContextManager],
+def run(args: argparse.Namespace, db_path: Path, writing: Callable[[Path], AbstractContextManager],
         open_for_reading: Callable[[Path], storage.Database]) -> int:
     """Run the command; returns the exit code (0). Raises ``CoachDeskError`` (a plain
     sentence) when the file cannot be read, the encoding is unknown or does not fit, the

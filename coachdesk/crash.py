@@ -18,7 +18,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -97,4 +97,4 @@ def details(exc_type, exc, tb, *, qt_version: str | None = None,
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

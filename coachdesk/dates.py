@@ -20,10 +20,10 @@ from __future__ import annotations
 import os
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
-from typing import Callable
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date

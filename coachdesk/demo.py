@@ -183,7 +183,7 @@ def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False
                     if client_rows else [])
         engagement_rows, current = [], []
         for i, (cid, (sp_i, kind, e_status, months, sessions)) in enumerate(
-                zip(first_id, engagement_specs)):
+                zip(first_id, engagement_specs, strict=True)):
             start = _months_ago(today, months)
             pro_bono = sp_i is None
             engagement_rows.append({

@@ -243,7 +243,7 @@ def add_history(s, rng: random.Random, today: date, infos: list[ClientInfo],
         by_client.setdefault(row["client_id"], []).append((row["session_date"], row["status"]))
 
     sheets, sheet_meta = [], []
-    for sid, row, info in zip(ids, session_rows, meta):
+    for sid, row, info in zip(ids, session_rows, meta, strict=True):
         if row["status"] != "held" or not row["private_notes"]:
             continue
         hand_written = info.index in PLANS
@@ -275,7 +275,7 @@ def add_history(s, rng: random.Random, today: date, infos: list[ClientInfo],
                           sheets).scalars().all()
 
     options, actions = [], []
-    for wid, (sid, row, info, theme, first, texts) in zip(sheet_ids, sheet_meta):
+    for wid, (sid, row, info, theme, first, texts) in zip(sheet_ids, sheet_meta, strict=True):
         picks = rng.sample(range(len(OPTION_LINES)), 3)
         chosen = rng.randrange(3)
         for pos, i in enumerate(picks):

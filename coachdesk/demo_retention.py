@@ -327,14 +327,14 @@ def add_retention(s, rng: random.Random, today: date, infos: list[ClientInfo], s
     if goal_rows:
         goal_ids = s.execute(insert(Goal).returning(Goal.id, sort_by_parameter_order=True),
                              goal_rows).scalars().all()
-        for goal_id, (days, path) in zip(goal_ids, goal_plans):
+        for goal_id, (days, path) in zip(goal_ids, goal_plans, strict=True):
             if not days:
                 continue
             # Ratings spread over the sessions held, the last on the latest session.
             picks = [days[round(i * (len(days) - 1) / (len(path) - 1))] if len(path) > 1
                      else days[-1] for i in range(len(path))]
             seen = set()
-            for day, level in zip(picks, path):
+            for day, level in zip(picks, path, strict=True):
                 if day in seen:
                     continue
                 seen.add(day)

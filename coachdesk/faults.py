@@ -22,7 +22,6 @@ from .errors import (
     StorageError,
 )
 
-
 #: The environment variable naming the ``crash_point`` at which a test's child process dies.
 KILL_AT_ENV = "COACHDESK_TEST_KILL_AT"
 

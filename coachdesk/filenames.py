@@ -55,7 +55,7 @@ def fit_bytes(stem: str, limit: int) -> str:
     raw = stem.encode("utf-8", "surrogatepass")
     if len(raw) <= limit:
         return stem
-    room = max(0, limit - len("…".encode("utf-8")))
+    room = max(0, limit - len("…".encode()))
     cut = raw[:room].decode("utf-8", "ignore")  # a character cut in half is left out
     while cut and (cut[-1] in " ." or cut[-1] in _JOINERS or unicodedata.combining(cut[-1])):
         cut = cut[:-1]
@@ -66,7 +66,7 @@ def temp_name(name: str, suffix: str = ".partial", tag: str = "") -> str:
     """A hidden name to write ``name`` under before it is moved into place:
     "." + ``name`` + ``tag`` + ``suffix``, its ``name`` cut (:func:`fit_bytes`) so the
     whole stays within ``NAME_MAX_BYTES`` bytes, however long ``name`` is."""
-    extra = len(f".{tag}{suffix}".encode("utf-8"))
+    extra = len(f".{tag}{suffix}".encode())
     return f".{fit_bytes(name, NAME_MAX_BYTES - extra)}{tag}{suffix}"
 
 

@@ -32,11 +32,11 @@ import smtplib
 import socket
 import ssl
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Iterable
 
 from .errors import CoachDeskError, ValidationError
 from .filenames import MAX_NAME_BYTES, fit_bytes, temp_name
@@ -226,7 +226,7 @@ def queue(outbox: Path, message_bytes: bytes) -> Path:
     A draft's ``X-Unsent`` header is removed: a message sent by SMTP is not a draft.
     """
     msg = _without_unsent(message_bytes)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = Path(outbox) / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
     return _write_atomically(path, msg.as_bytes(policy=POLICY))
 

@@ -25,10 +25,10 @@ import base64
 import email.header
 import email.utils
 import re
+from collections.abc import Iterable
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
-from typing import Iterable
 from urllib.parse import quote
 
 from .errors import ValidationError

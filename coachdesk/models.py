@@ -7,7 +7,7 @@ The schema itself is owned by the Alembic migrations in
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 
 def utcnow() -> datetime:
     """Timestamps are timezone-aware UTC (SQLModel stores and returns them as UTC)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ClientStatus(str, enum.Enum):

@@ -95,7 +95,7 @@ class PracticeLock:
     def held(self) -> bool:
         return self._fd is not None
 
-    def acquire(self) -> "PracticeLock":
+    def acquire(self) -> PracticeLock:
         if self._fd is not None:
             return self
         for _attempt in range(20):
@@ -191,7 +191,7 @@ class PracticeLock:
         except Exception:  # pragma: no cover - interpreter shutdown
             pass
 
-    def __enter__(self) -> "PracticeLock":
+    def __enter__(self) -> PracticeLock:
         return self.acquire()
 
     def __exit__(self, *exc) -> None:

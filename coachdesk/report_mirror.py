@@ -24,8 +24,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from . import paths
 from .faults import crash_point

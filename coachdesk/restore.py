@@ -37,7 +37,6 @@ from pathlib import Path
 
 from . import backups, paths, storage
 from .backup_names import name_stem, temp_name, to_utc, utcnow
-from .faults import crash_point
 from .errors import (
     CorruptDatabaseError,
     DiskFullError,
@@ -46,6 +45,7 @@ from .errors import (
     ReadOnlyDatabaseError,
     StorageError,
 )
+from .faults import crash_point
 from .report_mirror import bring_back_reports
 
 log = logging.getLogger(__name__)

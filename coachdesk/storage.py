@@ -30,12 +30,21 @@ import os
 import sqlite3
 import stat
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from . import migrations, paths, verified  # noqa: F401 - paths: callers reach storage.paths
+from .errors import (
+    CorruptDatabaseError,
+    EmptyPracticeFileError,
+    NewerSchemaError,
+    NotADatabaseError,
+    ReadOnlyDatabaseError,
+    StorageError,
+)
 from .faults import (  # noqa: F401 - part of storage's interface
     LOW_SPACE_MB,
     READ_ONLY_WRITE,
@@ -45,14 +54,6 @@ from .faults import (  # noqa: F401 - part of storage's interface
     free_mb,
     open_fault,
     write_fault,
-)
-from .errors import (
-    CorruptDatabaseError,
-    EmptyPracticeFileError,
-    NewerSchemaError,
-    NotADatabaseError,
-    ReadOnlyDatabaseError,
-    StorageError,
 )
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when the first session is made, not at start

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt
-from PySide6.QtGui import Qt as GuiQt  # mightBeRichText lives in QtGui
 from PySide6.QtGui import QFontMetrics, QTextDocument
+from PySide6.QtGui import Qt as GuiQt  # mightBeRichText lives in QtGui
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
-
 from ui_helpers import shown_text as tip_shown  # a tooltip as Qt shows it
 
 TOLERANCE = 1  # px: rounding in the style's arithmetic

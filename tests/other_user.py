@@ -64,7 +64,7 @@ def shared_temp_folder() -> Path:
 
 def _open_to_all(top: Path) -> None:
     """Make a copied tree readable by everyone (the checkout may be 0700/0600 by umask)."""
-    for folder, dirs, files in os.walk(top):
+    for folder, _dirs, files in os.walk(top):
         os.chmod(folder, 0o755)
         for name in files:
             os.chmod(os.path.join(folder, name), 0o644)
@@ -79,7 +79,7 @@ class OtherUser:
         self.code = base / "code"
         self.as_root = os.geteuid() == 0
 
-    def start(self, rehearsal: str) -> "OtherUser":
+    def start(self, rehearsal: str) -> OtherUser:
         """Copy the code under test, and the packages ``rehearsal`` (a script, run once
         here as the current user on throwaway files) imports; skip if the other user
         cannot run this interpreter at all."""

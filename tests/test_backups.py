@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -103,7 +103,7 @@ def test_a_backup_dated_in_the_future_does_not_push_todays_out():
 
 def test_backup_now_is_verified_named_and_listed(practice):
     # An aware time: a naive one is read as local time, and the name is in UTC whatever the zone.
-    info = backups.backup_now(practice, now=datetime(2025, 5, 2, 9, 30, tzinfo=timezone.utc))
+    info = backups.backup_now(practice, now=datetime(2025, 5, 2, 9, 30, tzinfo=UTC))
     assert info.path.parent == paths.backup_dir(practice)
     assert info.path.name == "coachdesk-20250502-093000-000000Z-manual.db"
     assert info.kind == backups.MANUAL and info.size == info.path.stat().st_size > 0
@@ -316,8 +316,9 @@ def test_a_damaged_practice_is_not_backed_up_over_good_backups(practice):
 
 def _stored_report(db, tmp_path):
     """A report recorded in the log the way the app does it; returns its entry."""
-    from coachdesk.services import report_log
     from test_report_log import make_engagement, make_report
+
+    from coachdesk.services import report_log
 
     eid = make_engagement(db)
     pdf, data = make_report(db, eid, tmp_path, sections=["glance", "summary"])

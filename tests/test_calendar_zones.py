@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from zoneinfo import ZoneInfo
 
@@ -42,7 +42,7 @@ def system_tz():
 
 
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 # (date, start, minutes) -> the instants it starts and ends, per zone, worked out by hand.
@@ -137,9 +137,9 @@ def test_timed_sessions_carry_the_coachs_zone(booked, system_tz, zone):
         assert begins.tzinfo is not None, key  # never floating
         assert event["DTSTART"].params["TZID"] == zone
         # (in UTC: Python never finds a repeated local time equal to another zone's time)
-        assert begins.astimezone(timezone.utc) == EXPECTED_START[zone][key], key
+        assert begins.astimezone(UTC) == EXPECTED_START[zone][key], key
         # a DURATION in minutes is exact time (RFC 5545), not wall-clock time
-        ends = begins.astimezone(timezone.utc) + event.decoded("DURATION")
+        ends = begins.astimezone(UTC) + event.decoded("DURATION")
         assert ends == EXPECTED_START[zone][key] + timedelta(minutes=minutes), key
         typed = WRITTEN.get((zone, key), f"{day:%Y%m%d}T{start:%H%M}00")
         assert f"DTSTART;TZID={zone}:{typed}" in unfolded_lines(data), key
@@ -153,7 +153,7 @@ def test_timed_sessions_carry_the_coachs_zone(booked, system_tz, zone):
     assert [str(tz["TZID"]) for tz in timezones] == [zone]
     assert cal.get_missing_tzids() == set()
     described, real = timezones[0].to_tz(), ZoneInfo(zone)
-    for key, (day, start, _minutes) in SESSIONS.items():
+    for key, (_day, _start, _minutes) in SESSIONS.items():
         local = events[calendar.session_uid(ids[key])].decoded("DTSTART").replace(tzinfo=None)
         assert local.replace(tzinfo=described).utcoffset() == \
             local.replace(tzinfo=real).utcoffset(), key
@@ -188,7 +188,7 @@ def test_a_zone_without_a_name_gives_utc_by_the_systems_rules(booked, system_tz)
     events = by_uid(data)
     for key in ("late", "spring", "twice", "autumn", "ny_twice"):
         event = events[calendar.session_uid(ids[key])]
-        assert event.decoded("DTSTART").astimezone(timezone.utc) == \
+        assert event.decoded("DTSTART").astimezone(UTC) == \
             EXPECTED_START["America/New_York"][key], key
         assert "TZID" not in event["DTSTART"].params
     assert "DTSTART:20260329T033000Z" in unfolded_lines(data)  # 23:30 EDT on the 28th
@@ -289,7 +289,7 @@ def test_each_change_of_clocks_in_the_vtimezone_is_when_the_zone_changes(db, zon
         for group in [] if rdates is None else rdates if isinstance(rdates, list) else [rdates]:
             onsets += [d.dt for d in group.dts]
         for onset in onsets:
-            instant = (onset - before).replace(tzinfo=timezone.utc)
+            instant = (onset - before).replace(tzinfo=UTC)
             assert (instant - timedelta(seconds=1)).astimezone(real).utcoffset() == before
             assert instant.astimezone(real).utcoffset() == after, (zone, onset)
             changes += 1

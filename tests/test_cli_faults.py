@@ -18,11 +18,10 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from lock_helpers import hold_lock_in_child
 
 from coachdesk import cli, demo, logfile, paths, storage
 from coachdesk.practice_lock import IN_USE
-
-from lock_helpers import hold_lock_in_child
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 90

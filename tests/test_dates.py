@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -187,7 +187,7 @@ def test_a_report_made_in_tokyo_is_dated_the_same_day_in_the_pdf_and_its_stored_
     from coachdesk.services import report_log
     from tests.test_report_log import make_engagement
 
-    instant = datetime(2026, 11, 29, 20, 0, tzinfo=timezone.utc)
+    instant = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)
     assert instant.astimezone().date() == date(2026, 11, 30)  # the zone is in effect
     eid = make_engagement(db)
     monkeypatch.setattr(report_log, "utcnow", lambda: instant)

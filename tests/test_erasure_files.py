@@ -20,8 +20,7 @@ from sqlalchemy import select
 from coachdesk import backups, mail, paths, report_mirror, storage, tempfiles
 from coachdesk.models import Engagement, Setting
 from coachdesk.reports import progress
-from coachdesk.services import (clients, engagements, erasure, practice_files, report_log,
-                                sessions)
+from coachdesk.services import clients, engagements, erasure, practice_files, report_log, sessions
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "Quillonby Erasewell"

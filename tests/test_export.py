@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -88,7 +88,7 @@ def test_values_are_written_as_documented(demo_db, exported):
     assert ids == sorted(ids)
     # UTF-8 as typed, not \u escapes.
     raw = exported.read_bytes()
-    assert "José".encode("utf-8") in raw and b"\\u00e9" not in raw
+    assert "José".encode() in raw and b"\\u00e9" not in raw
 
 
 def test_progress_is_reported_table_by_table(demo_db, tmp_path):
@@ -363,7 +363,7 @@ def test_date_times_written_another_way_are_read_as_utc(exported, tmp_path):
 
 def test_export_streams_row_by_row_and_matches_the_whole_document(demo_db, tmp_path):
     """export_practice streams (never the whole practice in memory); same bytes as dumps()."""
-    now = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
     seen = []
     out = export.export_practice(demo_db, tmp_path / "stream.json", now=now,
                                  progress=lambda done, total, name: seen.append((done, total)))

@@ -58,7 +58,7 @@ def test_the_export_leaves_the_garbage_collector_nothing_to_chase(db, tmp_path):
     before = [g["collections"] for g in gc.get_stats()]
     out = export.export_practice(db, tmp_path / "p.json")
     after = [g["collections"] for g in gc.get_stats()]
-    collections = [a - b for a, b in zip(after, before)]
+    collections = [a - b for a, b in zip(after, before, strict=True)]
     assert sum(collections) <= 10, collections
     assert out.read_text(encoding="utf-8").count('"Organisation ') == 20_000
 

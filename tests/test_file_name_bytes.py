@@ -13,8 +13,7 @@ from hypothesis import strategies as hs
 from pypdf import PdfReader
 
 from coachdesk import mail
-from coachdesk.filenames import (MAX_NAME_BYTES, NAME_MAX_BYTES, file_name, fit_bytes, safe_name,
-                                 temp_name)
+from coachdesk.filenames import MAX_NAME_BYTES, NAME_MAX_BYTES, file_name, fit_bytes, safe_name, temp_name
 from coachdesk.files import atomic_write
 from coachdesk.models import Client, CoachingSession, Engagement, SessionStatus
 from coachdesk.reports import progress, worksheet

@@ -75,7 +75,7 @@ def test_render_script_draws_the_svg_source(tmp_path, qapp):
     fresh = Image.open(tmp_path / "coachdesk-64.png").convert("RGBA")
     kept = Image.open(identity.icon_file(64)).convert("RGBA")
     # the committed PNG is this drawing (a few levels apart at most from another Qt version)
-    diff = max(abs(a - b) for a, b in zip(fresh.tobytes(), kept.tobytes()))
+    diff = max(abs(a - b) for a, b in zip(fresh.tobytes(), kept.tobytes(), strict=True))
     assert diff <= 40, "resources/icons is out of date: run tools/render_icons.py"
     render.write_ico(tmp_path)
     render.write_icns(tmp_path)

@@ -13,7 +13,7 @@ import json
 import re
 import sqlite3
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -393,7 +393,7 @@ def test_one_hostile_value_is_refused_plainly_or_imports_a_usable_practice(
             calendar.export_ics(db, folder / "sessions.ics")
             out = folder / "sar"
             out.mkdir()
-            now = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
+            now = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
             privacy.write_subject_access(db, _client_of(doc, table, row), out, now=now)
         finally:
             db.close()

@@ -31,13 +31,12 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from test_upgrades import FOUNDATION_TABLES, INDICATOR_TABLES, SESSION_TABLES, dump, make_file_at
 
 from coachdesk import backups, migrations, paths, report_mirror, storage
 from coachdesk import cli as coachdesk_cli
 from coachdesk.backup_names import utcnow
 from coachdesk.services import export, search
-
-from test_upgrades import FOUNDATION_TABLES, INDICATOR_TABLES, SESSION_TABLES, dump, make_file_at
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(os.name != "posix" or not hasattr(signal, "SIGKILL"),

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from test_pdf_text_shapes import report_data, subject_access_data
 
 from coachdesk.reports import progress, scripts, subject_access, worksheet
 from coachdesk.reports import styles as st
 from coachdesk.reports.worksheet_model import ActionRow, OptionRow, WorksheetData
-from test_pdf_text_shapes import report_data, subject_access_data
 
 NAMES = {
     "Chinese": "陈静", "Arabic": "محمد عبد الله", "Hebrew": "דוד כהן", "Korean": "김민준",

@@ -22,8 +22,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from pypdf import PdfReader
 
-from coachdesk.models import (ActionItem, ActionOwner, ActionStatus, Client, CoachingSession,
-                              Engagement, Goal, Organization, SessionStatus, Sponsor)
+from coachdesk.models import (
+    ActionItem,
+    ActionOwner,
+    ActionStatus,
+    Client,
+    CoachingSession,
+    Engagement,
+    Goal,
+    Organization,
+    SessionStatus,
+    Sponsor,
+)
 from coachdesk.reports import pdfkit, progress, subject_access, worksheet
 from coachdesk.reports import styles as st
 from coachdesk.reports.worksheet_model import ActionRow, OptionRow, WorksheetData

@@ -11,9 +11,9 @@ from collections import namedtuple
 from pathlib import Path
 
 import pytest
+from lock_helpers import hold_lock_in_child
 
 from coachdesk import faults, practice_lock, storage
-from lock_helpers import hold_lock_in_child
 from coachdesk.errors import (
     CorruptDatabaseError,
     DiskFullError,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -118,7 +118,7 @@ def test_every_table_linked_to_a_client_is_covered_and_named():
 
 def test_subject_access_holds_every_section_and_the_private_notes(db, tmp_path):
     cid = make_client(db, tmp_path)
-    data = privacy.subject_access(db, cid, now=datetime(2026, 1, 2, tzinfo=timezone.utc))
+    data = privacy.subject_access(db, cid, now=datetime(2026, 1, 2, tzinfo=UTC))
     assert data["client"]["name"] == NAME
     assert data["organization"]["name"] == "Shared Org Ltd"
     assert [s["name"] for s in data["sponsors"]] == ["Priya Sponsor"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -43,7 +43,7 @@ def make_report(db, eid, tmp_path, date_from="2025-01-06", date_to="2025-03-31",
 def test_record_keeps_an_exact_copy_in_the_data_folder(db, tmp_path):
     eid = make_engagement(db)
     pdf, data = make_report(db, eid, tmp_path, sections=["glance", "summary"])
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     entry = report_log.record(db, eid, pdf, data, recipient="priya@example.com")
 
     assert entry.id and entry.engagement_id == eid
@@ -96,14 +96,14 @@ def test_mark_sent(db, tmp_path):
     eid = make_engagement(db)
     pdf, data = make_report(db, eid, tmp_path)
     entry = report_log.record(db, eid, pdf, data)
-    when = datetime(2025, 4, 2, 9, 30, tzinfo=timezone.utc)
+    when = datetime(2025, 4, 2, 9, 30, tzinfo=UTC)
     sent = report_log.mark_sent(db, entry.id, "smtp", "Priya Raman <priya@example.com>", when)
     assert (sent.method, sent.recipient, sent.sent_at) == (
         "smtp", "Priya Raman <priya@example.com>", when)
     assert report_log.get(db, entry.id) == sent  # stored, not only returned
     assert sent.sha256 == entry.sha256 and sent.pdf_path == entry.pdf_path
 
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     again = report_log.mark_sent(db, entry.id, "draft", "priya@example.com")
     assert again.sent_at.tzinfo is not None and again.sent_at >= before - timedelta(seconds=1)
     # Another zone is stored as the same instant in UTC.
@@ -198,7 +198,7 @@ def test_the_stored_copy_is_named_by_the_day_the_report_says_it_was_made(
     monkeypatch.setenv("TZ", "Pacific/Kiritimati")
     time.tzset()
     try:
-        noon_utc = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+        noon_utc = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
         monkeypatch.setattr(report_log, "utcnow", lambda: noon_utc)
         eid = make_engagement(db)
         local_today = noon_utc.astimezone().date()

@@ -20,13 +20,26 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from coachdesk.errors import NotFoundError, ValidationError
-from coachdesk.models import (ActionItem, Client, CoachingSession, Engagement, Goal,
-                              GoalRating, Indicator, IndicatorReading, Organization,
-                              RelationshipTrend, Setting, SessionStatus, Sponsor, Stakeholder,
-                              StakeholderRelation)
+from coachdesk.models import (
+    ActionItem,
+    Client,
+    CoachingSession,
+    Engagement,
+    Goal,
+    GoalRating,
+    Indicator,
+    IndicatorReading,
+    Organization,
+    RelationshipTrend,
+    SessionStatus,
+    Setting,
+    Sponsor,
+    Stakeholder,
+    StakeholderRelation,
+)
 from coachdesk.reports import progress
-from coachdesk.services import report_log, settings
 from coachdesk.reports.pdfkit import format_date
+from coachdesk.services import report_log, settings
 
 HOSTILE = "<b>&\"' bold?</b> & &amp; <script>"
 

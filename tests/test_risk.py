@@ -160,7 +160,7 @@ def test_old_and_retired_readings_are_not_news(p):
 ])
 def test_falling_trend(p, values, level, text):
     days = [80 - 20 * i for i in range(len(values))]
-    p.rate("trust_in_leadership", *zip(values, days))
+    p.rate("trust_in_leadership", *zip(values, days, strict=True))
     result = p.assess()
     if level is None:
         assert result.reasons == []

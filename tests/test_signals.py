@@ -12,13 +12,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
+from ui_helpers import when_modal
 
 from coachdesk.services import actions, clients, engagements, goals, practice, risk, sessions
 from coachdesk.services import indicators as ind
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.widgets.line_chart import SERIES_COLOURS, ChartPoint, ChartSeries, LineChart
-from ui_helpers import when_modal
 
 ROOT = Path(__file__).resolve().parents[1]
 LEFT = Qt.MouseButton.LeftButton
@@ -239,7 +239,7 @@ def test_series_that_meet_at_one_spot_all_stay_visible_with_one_tooltip_for_all(
         where.setdefault(day, []).append((name, at))
     for day, spot in where.items():
         xs = sorted(at.x() for _n, at in spot)
-        assert len(spot) == 3 and all(b - a >= 8 for a, b in zip(xs, xs[1:])), (day, xs)
+        assert len(spot) == 3 and all(b - a >= 8 for a, b in zip(xs, xs[1:], strict=False)), (day, xs)
         assert len({round(at.y()) for _n, at in spot}) == 1  # the value is not moved
     # Every series' own colour is on screen at the shared spot, not only the last one's.
     for index, (name, at) in enumerate(where[days[1]]):

@@ -235,7 +235,7 @@ def test_pages_asked_for_early_are_built_in_their_usual_place(qtbot, deferred_wi
     window.finish_start()  # builds nothing twice
     assert window.stack.count() == len(order)
     with pytest.raises(AttributeError):
-        window.no_such_page
+        _ = window.no_such_page
 
 
 # -- the client list's folded search text (the costly part of loading 5,000 rows) ----------

@@ -657,7 +657,6 @@ def test_a_failed_statement_never_carries_the_coachs_words(db, caplog):
     message names the statement but not its values: private notes never reach a message
     or the log."""
     import logging
-
     from datetime import date
 
     from sqlalchemy.exc import IntegrityError

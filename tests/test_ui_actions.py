@@ -8,12 +8,11 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from test_ui_views import activate, assert_views_show_models, click_into, click_row, double_click
+from ui_helpers import keys, type_text, when_modal
 
 from coachdesk.models import ActionOwner, ActionStatus
 from coachdesk.services import actions, clients, sessions
-from ui_helpers import keys, type_text, when_modal
-from test_ui_views import (activate, assert_views_show_models, click_into, click_row,
-                           double_click)
 
 
 def jose(db):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
+from ui_helpers import when_modal
 
 from coachdesk import backups, paths, storage
 from coachdesk.models import Client
@@ -18,7 +19,6 @@ from ui.context import AppContext
 from ui.dialogs import db_problem
 from ui.dialogs.backups_dialog import BackupsDialog
 from ui.main_window import MainWindow
-from ui_helpers import when_modal
 
 HOSTILE = "Zoë <b>&\"' 陈静 سارة 🙂"
 

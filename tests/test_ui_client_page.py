@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
+from ui_helpers import type_text, when_modal
 
 from coachdesk.models import ClientStatus, EngagementStatus
 from coachdesk.services import clients, engagements, organizations, sponsors
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui_helpers import type_text, when_modal
 
 HOSTILE = '<b>&"\' 🙂👩🏽‍💼 راشد الأمين 陈静 Ünïcödé'
 

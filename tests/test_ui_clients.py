@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
+from ui_helpers import type_text, when_modal
 
 from coachdesk import demo
 from coachdesk.services import clients
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui_helpers import type_text, when_modal
 
 
 def shown_window(qtbot, database):

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 from coachdesk.services import actions, clients, engagements, indicators, risk, sessions
+from coachdesk.services.practice import load_dashboard
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from coachdesk.services.practice import load_dashboard
 from ui.pages.dashboard import DashboardPage, rules_summary
 
 

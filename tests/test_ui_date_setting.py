@@ -7,11 +7,11 @@ from datetime import date
 
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication
+from ui_helpers import keys, when_modal
 
 from coachdesk import dates
 from coachdesk.services import clients, sessions
 from coachdesk.services import settings as settings_service
-from ui_helpers import keys, when_modal
 
 
 def _last_session_cell(win) -> tuple[str, date]:

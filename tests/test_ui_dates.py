@@ -9,11 +9,11 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QToolButton
+from ui_helpers import type_text
 
 from coachdesk.services import clients, engagements
 from ui.context import AppContext
 from ui.widgets.fields import OptionalDateEdit
-from ui_helpers import type_text
 
 NOV_29 = date(2026, 11, 29)
 

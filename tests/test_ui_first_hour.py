@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer, Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
+from ui_helpers import when_modal
 
 from coachdesk.services import clients, session_trash
-from ui_helpers import when_modal
 
 
 def activate(qtbot, window) -> None:
@@ -187,8 +187,8 @@ def open_report_dialog(qtbot, win, client_id: int):
 
 def test_the_report_and_the_worksheet_propose_names_in_one_style(qtbot, win, demo_db,
                                                                  monkeypatch, tmp_path):
-    from ui.dialogs import icf_dialog, practice_data
     from coachdesk.services import privacy
+    from ui.dialogs import icf_dialog, practice_data
 
     offered = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
@@ -307,9 +307,10 @@ def _cells(view) -> list[tuple[str, str, int, int]]:
 @pytest.mark.parametrize("size", [(1366, 768), (1024, 640)])
 def test_earlier_reports_fit_their_table_and_say_the_rest_in_tooltips(qtbot, win, demo_db,
                                                                       tmp_path, size):
+    from PySide6.QtCore import QRect
+
     from coachdesk.services import engagements
     from ui.widgets import fit
-    from PySide6.QtCore import QRect
 
     cid = jose_id(demo_db)
     eid = engagements.pick_current(engagements.list_all(demo_db, client_id=cid)).id

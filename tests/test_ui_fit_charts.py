@@ -11,13 +11,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from layout_check import check
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QStyle, QTableView
+from ui_helpers import shown_text
 
 from coachdesk.services import clients, engagements, goals, relationships
 from coachdesk.services import indicators as ind
-from layout_check import check
 from ui import workers
 from ui.context import AppContext
 from ui.main_window import NAV_ITEMS, MainWindow
@@ -26,7 +27,6 @@ from ui.pages.client_progress import ProgressTab
 from ui.pages.client_relationships import RelationshipsTab
 from ui.widgets.column_fit import ColumnFit
 from ui.widgets.mvs_triangle import MvsTriangle, PlacedPerson
-from ui_helpers import shown_text
 
 # Every test here under each common desktop UI font (tests/conftest.py: ui_font).
 pytestmark = pytest.mark.usefixtures("ui_font")
@@ -284,7 +284,7 @@ def test_goal_titles_in_the_chart_legend_are_whole_or_in_a_tooltip(qtbot, win):
 
             qtbot.mouseMove(chart, at.center().toPoint())
             qtbot.waitUntil(lambda: QToolTip.isVisible()
-                            and full in shown_text(QToolTip.text()), timeout=3000)
+                            and full in shown_text(QToolTip.text()), timeout=3000)  # noqa: B023 - waited on here
     shown = {e[0] for e in entries}
     assert "A clear development plan for the next role" in shown  # was "…next r…"
 

@@ -15,19 +15,19 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from layout_check import check
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFontInfo, QFontMetrics
 from PySide6.QtWidgets import QApplication, QPushButton, QStyle
+from ui_helpers import shown_text, when_modal
 
 from coachdesk.errors import ValidationError
 from coachdesk.services import clients, engagements, organizations, sessions, sponsors, validation
-from layout_check import check
 from ui import workers
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.widgets.column_fit import chars_width
 from ui.widgets.saved_state import NEEDS_FIXING, SAVED
-from ui_helpers import shown_text, when_modal
 
 # Every test here under each common desktop UI font (tests/conftest.py: ui_font).
 pytestmark = pytest.mark.usefixtures("ui_font")

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from ui_helpers import answer_discard, keys
 
 from ui.context import AppContext
-from ui_helpers import answer_discard, keys
 
 
 def test_new_client_typed_straight_away_and_enter_saves_it(qtbot, demo_db):
     """File → New client, the name typed at once (no click), Enter: the client exists and
     the clients list shows it. Before, the cursor started on Save and the name went nowhere."""
+    from ui_helpers import when_modal
+
     from coachdesk.services import clients
     from ui.main_window import MainWindow
-    from ui_helpers import when_modal
 
     win = MainWindow(AppContext(demo_db))
     qtbot.addWidget(win)
@@ -45,9 +46,10 @@ def test_new_client_typed_straight_away_and_enter_saves_it(qtbot, demo_db):
 
 
 def test_esc_in_a_new_client_with_a_name_typed_asks_first(qtbot, demo_db):
+    from ui_helpers import when_modal
+
     from coachdesk.services import clients
     from ui.main_window import MainWindow
-    from ui_helpers import when_modal
 
     before = clients.count(demo_db)
     win = MainWindow(AppContext(demo_db))

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from PySide6.QtCore import QRect, Qt
@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
     QTabBar,
     QWidget,
 )
+from ui_helpers import answer_discard, keys
 
 import ui
 from ui.context import AppContext
 from ui.dialogs.base import DISCARD_QUESTION, FormBehaviour, FormDialog, focus_leaves_or_self
 from ui.widgets.fields import OptionalDateEdit
-from ui_helpers import answer_discard, keys
 
 # -- the demo practice the dialogs open on ---------------------------------------------------
 
@@ -345,7 +345,7 @@ def test_typing_starts_in_the_first_field_and_tab_reads_in_order(qtbot, open_for
     assert [b for b in cycle if b in buttons] == sorted(
         (b for b in cycle if b in buttons), key=lambda b: rect_in(dialog, b).left())
     # The fields in reading order, and the first one is the first a person reads.
-    for a, b in zip(fields, fields[1:]):
+    for a, b in zip(fields, fields[1:], strict=False):
         assert reads_after(dialog, a, b), f"Tab goes from {name(a)} back to {name(b)}"
     for widget in after:
         assert reads_after(dialog, widget, first)

@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
+from ui_helpers import shown_text, type_text, when_modal
 
 from coachdesk.services import clients, engagements, goals
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.models.goals_table import COL_NOW, COL_TITLE
 from ui.pages.client_goals import GoalsTab, t_score_text
-from ui_helpers import shown_text, type_text, when_modal
 
 HOSTILE = "Lead <b>&\"' 🙂 قيادة 领导"
 OBJECTIVES = "1. Delegate with confidence\n2) Build the <b>team's</b> trust & candour\n\n" \

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
+from test_ui_views import activate, assert_views_show_models
+from ui_helpers import type_text
 
 from coachdesk.services import clients, grow, sessions
-from ui_helpers import type_text
-from test_ui_views import activate, assert_views_show_models
 
 HOSTILE = '<b>&"\' 🙂 مرحبا بك 你好 — ' + "a long option that wraps " * 8
 

@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+from ui_helpers import when_modal
 
 from coachdesk.hours import minutes_as_hours
 from coachdesk.services import clients, engagements, icf, sessions
 from ui.context import AppContext
 from ui.dialogs.icf_dialog import IcfLogDialog, period_for
 from ui.main_window import MainWindow
-from ui_helpers import when_modal
 
 HOSTILE = "<b>&\"' 🙂 راشد 陈静"
 TODAY = date(2026, 11, 20)

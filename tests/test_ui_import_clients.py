@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 from sqlmodel import select
+from ui_helpers import when_modal
 
 from coachdesk.models import Client
 from coachdesk.services import clients
@@ -18,7 +19,6 @@ from ui.context import AppContext
 from ui.dialogs import import_clients as dialog_module
 from ui.dialogs.import_clients import ImportClientsDialog, PreviewModel
 from ui.main_window import MainWindow
-from ui_helpers import when_modal
 
 DATA = Path(__file__).parent / "data" / "import"
 

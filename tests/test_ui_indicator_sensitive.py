@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from ui_helpers import when_modal
 
 from coachdesk.services import indicators as ind
 from ui.context import AppContext
 from ui.dialogs.indicator_library import IndicatorDialog, IndicatorLibraryDialog
-from ui_helpers import when_modal
 
 LEFT = Qt.MouseButton.LeftButton
 

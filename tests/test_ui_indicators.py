@@ -7,17 +7,17 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
+from ui_helpers import type_text, when_modal
 
 from coachdesk.models import ReadingSource
 from coachdesk.services import clients, engagements, sessions
 from coachdesk.services import indicators as ind
 from coachdesk.services.charts import IndicatorSeries, ReadingPoint
 from ui.context import AppContext
-from ui.dialogs.indicator_library import IndicatorLibraryDialog, IndicatorDialog
+from ui.dialogs.indicator_library import IndicatorDialog, IndicatorLibraryDialog
 from ui.dialogs.readings_dialog import QUICK_ENTRY_KEY, QuickEntryDialog, ReadingDialog
 from ui.main_window import MainWindow
 from ui.pages.client_progress import chart_series
-from ui_helpers import type_text, when_modal
 
 HOSTILE = "Tired <b>&\"' 🙂 راشد 陈静"
 LEFT = Qt.MouseButton.LeftButton

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
+from ui_helpers import type_text, when_modal
 
 from coachdesk.services import clients, organizations, sessions, sponsors
 from ui.context import AppContext
 from ui.main_window import NAV_ITEMS, MainWindow
-from ui_helpers import type_text, when_modal
 
 EXPECTED_ORDER = ["Clients", "Sessions", "Actions", "Dashboard", "People"]
 

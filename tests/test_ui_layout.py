@@ -29,13 +29,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import UI_FONTS
+from layout_check import Offender, check, report
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QApplication, QDialog, QTabWidget
 
 import ui
 from coachdesk.services import clients, engagements, goals, indicators, relationships, sessions
-from conftest import UI_FONTS
-from layout_check import Offender, check, report
 from ui import workers
 from ui.context import AppContext
 from ui.main_window import NAV_ITEMS, MainWindow

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
+from ui_helpers import type_text, when_modal
 
 from coachdesk.services import clients, engagements, organizations, sponsors
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui_helpers import type_text, when_modal
 
 HOSTILE = '<b>&"\' 😀 ليلى 陈静'
 
@@ -237,7 +237,7 @@ def test_merge_two_duplicate_sponsors_leaves_one_row_and_moves_the_engagement(qt
     moved = engagements.create(demo_db, client.id, date(2026, 3, 1), sponsor_id=twin.id)
     listing = people(qtbot, win)
     marker = column_of(listing, "Duplicate?")
-    flagged = {n for n, m in zip(shown(listing), shown(listing, marker)) if m}
+    flagged = {n for n, m in zip(shown(listing), shown(listing, marker), strict=True) if m}
     assert flagged == {"Katrin Vogel", "katrin  VÖGEL"}
     qtbot.mouseClick(listing.duplicates_only, Qt.MouseButton.LeftButton)
     assert sorted(shown(listing)) == ["Katrin Vogel", "katrin  VÖGEL"]

@@ -6,18 +6,17 @@ import json
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
-from pypdf import PdfReader
+from test_privacy import CANARY, NAME, TOKEN, make_client
+from ui_helpers import when_modal
 
 from coachdesk import backups
 from coachdesk.errors import NotFoundError
 from coachdesk.services import clients, erasure, search
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui_helpers import when_modal
-
-from test_privacy import CANARY, NAME, TOKEN, make_client
 
 
 def tick(qtbot, box) -> None:

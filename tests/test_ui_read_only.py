@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+from ui_helpers import keys, when_modal
 
 from coachdesk import demo, storage
 from coachdesk.errors import ReadOnlyDatabaseError
@@ -34,7 +35,6 @@ from ui import read_only
 from ui.context import AppContext
 from ui.dialogs import db_problem
 from ui.main_window import MainWindow
-from ui_helpers import keys, when_modal
 
 DEBRIS = ("-wal", "-shm", "-journal", ".lock", ".coachdesk-lock")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
+from ui_helpers import type_text, when_modal
 
 from coachdesk.models import RelationshipTrend, StakeholderRelation
 from coachdesk.services import clients, relationships
@@ -13,7 +14,6 @@ from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.models.stakeholder_table import INFLUENCE, NAME, NOTES, QUALITY, SORT_ROLE
 from ui.pages.client_relationships import RelationshipsTab
-from ui_helpers import type_text, when_modal
 
 HOSTILE = '<b>&"\' 🙂 راشد الأمين 陈静'
 

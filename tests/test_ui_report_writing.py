@@ -16,14 +16,13 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
+from ui_helpers import type_text, when_modal
 
 from coachdesk.errors import StorageError
-from coachdesk.services import clients, engagements, indicators, report_drafts, report_log
+from coachdesk.services import clients, engagements, indicators, report_drafts, report_log, sponsors
 from coachdesk.services import settings as settings_service
-from coachdesk.services import sponsors
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui_helpers import type_text, when_modal
 
 LEFT = Qt.MouseButton.LeftButton
 SUMMARY = "Søren chairs the outage reviews himself now <b>&\"' — 陈静 🙂"

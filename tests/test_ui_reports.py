@@ -10,17 +10,17 @@ from pathlib import Path
 import keyring
 import keyring.backend
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
-from pypdf import PdfReader
 from sqlalchemy import text
+from ui_helpers import type_text, when_modal
 
 from coachdesk import mail
 from coachdesk.services import clients, engagements, report_log
 from coachdesk.services import settings as settings_service
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui_helpers import type_text, when_modal
 
 SUMMARY = "Søren now chairs the weekly review — 陈静 & <b>“quotes”</b>"
 CANARY = "QZCANARY-ui-private"

@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from ui_helpers import when_modal
 
 from coachdesk.errors import ValidationError
 from coachdesk.services import clients, engagements, sessions
 from coachdesk.services import settings as settings_service
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui_helpers import when_modal
 
 
 def test_the_default_is_an_hour_and_bad_values_are_refused(db):

@@ -6,18 +6,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QPoint, QTimer, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
-
 from sqlalchemy import update
+from ui_helpers import type_text, when_modal
 
 from coachdesk.errors import CoachDeskError
 from coachdesk.models import DeletedSession
 from coachdesk.services import actions, clients, engagements, session_trash, sessions
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui_helpers import type_text, when_modal
 
 
 @pytest.fixture

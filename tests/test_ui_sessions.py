@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import gc
-
 from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from ui_helpers import type_text, when_modal
 
 from coachdesk.models import ActionStatus, SessionStatus
 from coachdesk.services import actions, clients, grow, sessions
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui_helpers import type_text, when_modal
 
 CANARY = "CANARY-PRIVATE-7f3a"
 

@@ -6,10 +6,10 @@ import keyring
 import keyring.backend
 import pytest
 from PySide6.QtCore import Qt
+from ui_helpers import type_text
 
 from coachdesk import mail
 from ui.context import AppContext
-from ui_helpers import type_text
 
 SECRET = "pw-UI-CANARY-16-a41f"
 

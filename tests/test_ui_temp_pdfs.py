@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 
 from coachdesk import paths, tempfiles
 from coachdesk.services import clients, engagements, sessions
@@ -89,9 +89,8 @@ def test_the_worksheet_preview_with_private_notes_is_private_and_goes_on_close(
 
 
 def test_the_report_preview_is_in_the_private_folder(qtbot, db, system_temp):
-    from ui.dialogs.report_dialog import ReportDialog
-
     from coachdesk.services import settings
+    from ui.dialogs.report_dialog import ReportDialog
 
     _session, eid = private_session(db)
     settings.set_coach_profile(db, "Coach Example", "", None)  # no question about the cover

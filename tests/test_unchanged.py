@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from coachdesk.services import charts, clients, engagements, indicators, practice, risk, sessions
-from coachdesk.services import unchanged
+from coachdesk.services import charts, clients, engagements, indicators, practice, risk, sessions, unchanged
 
 TODAY = date(2026, 6, 1)
 

@@ -251,8 +251,9 @@ def test_indicators_file_upgrades_to_report_log_with_nothing_lost(db_path, tmp_p
 def test_report_log_file_upgrades_to_corrections_with_nothing_lost(db_path):
     """0004 -> 0005: deleted sessions, report drafts and sensitive indicators arrive;
     every row the coach had is still there, the renamed wellbeing indicator included."""
-    from coachdesk.models import DeletedSession, ReportDraft
     from sqlmodel import select
+
+    from coachdesk.models import DeletedSession, ReportDraft
 
     make_file_at(db_path, "0004_report_log")
     tables = FOUNDATION_TABLES + SESSION_TABLES + INDICATOR_TABLES + ["report_log", "setting"]

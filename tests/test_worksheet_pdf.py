@@ -19,8 +19,18 @@ import pytest
 from pypdf import PdfReader
 
 from coachdesk.errors import CoachDeskError, NotFoundError, ValidationError
-from coachdesk.models import (ActionItem, ActionOwner, ActionStatus, Client, CoachingSession,
-                              Engagement, GrowOption, GrowWorksheet, Organization, Setting)
+from coachdesk.models import (
+    ActionItem,
+    ActionOwner,
+    ActionStatus,
+    Client,
+    CoachingSession,
+    Engagement,
+    GrowOption,
+    GrowWorksheet,
+    Organization,
+    Setting,
+)
 from coachdesk.reports import styles
 from coachdesk.reports import worksheet as ws
 

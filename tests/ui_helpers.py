@@ -72,8 +72,8 @@ def answer_discard(qtbot, button_name: str, seen: list) -> None:
 def shown_text(value: str | None) -> str | None:
     """What Qt shows for a tooltip or a message box's text: markup read as rich text
     (``ui.plain.as_plain`` escapes coach text inside such a frame), otherwise as it is."""
-    from PySide6.QtGui import QTextDocument
     from PySide6.QtGui import Qt as QtGuiNamespace
+    from PySide6.QtGui import QTextDocument
 
     if not value or not QtGuiNamespace.mightBeRichText(value):
         return value

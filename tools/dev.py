@@ -91,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the virtual environment (default: .venv; $VENV)")
     parser.add_argument("--no-install", action="store_true",
                         help="use the venv as it is (no pip install, even when stale)")
-    parser.add_argument("command", choices=["setup", "run", "test", "dist", "dist-check",
-                                            "python"])
+    parser.add_argument("command", choices=["setup", "run", "test", "lint", "dist",
+                                            "dist-check", "python"])
     parser.add_argument("args", nargs=argparse.REMAINDER, help="passed on")
     ns = parser.parse_args(argv)
     venv = Path(ns.venv).resolve()
@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     if ns.command == "test":
         return _call([str(python), "-m", "pytest", "-n", pytest_jobs(), "--dist", "worksteal",
                       *ns.args], env=test_env())
+    if ns.command == "lint":
+        # ruff comes with the test extra; its checks are set in pyproject.toml [tool.ruff].
+        return _call([str(python), "-m", "ruff", "check", *(ns.args or ["."])])
     if ns.command == "python":
         return _call([str(python), *ns.args])
     sub = "build" if ns.command == "dist" else "check"

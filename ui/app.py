@@ -24,14 +24,13 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QLockFile, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from coachdesk.memory import peak_rss_mb
 from coachdesk import APP_NAME, crash, identity, logfile, paths, storage, tempfiles
 from coachdesk.errors import (
     CoachDeskError,
@@ -42,6 +41,7 @@ from coachdesk.errors import (
     ReadOnlyDatabaseError,
     StorageError,
 )
+from coachdesk.memory import peak_rss_mb
 from coachdesk.practice_lock import PracticeLock, holder_is_closing
 
 from . import first_frame, one_language, theme

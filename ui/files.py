@@ -35,8 +35,8 @@ from coachdesk.filenames import (  # noqa: F401 (re-exported: ui.files.file_name
     file_name,
     safe_name,
 )
-from .plain import as_plain
 
+from .plain import as_plain
 
 # -- folders ---------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ A page named in ``LATE_PAGES`` asked for before then is built on the spot (the w
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 

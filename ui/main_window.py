@@ -522,6 +522,7 @@ class MainWindow(QMainWindow):
             self.ctx.lock.closing()
         try:
             from coachdesk import backups
+
             from .dialogs import backups_dialog
             backups_dialog.wait_for_backups()
             db = self.ctx.db

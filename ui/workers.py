@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
@@ -30,7 +31,7 @@ class JobSignals(QObject):
     failed = Signal(str)
 
 
-_running: set["Job"] = set()
+_running: set[Job] = set()
 
 
 class Job(QRunnable):
@@ -45,7 +46,7 @@ class Job(QRunnable):
         #: set in the worker thread once the work has ended, however it ended
         self.over = threading.Event()
 
-    def start(self) -> "Job":
+    def start(self) -> Job:
         self.signals.done.connect(self._let_go)
         self.signals.failed.connect(self._let_go)
         _running.add(self)

@@ -11,23 +11,26 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Sequence
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, SimpleDocTemplate, Spacer
 
 from .. import __version__, dates
-from .scripts import Paragraph  # right-to-left text wraps in the right order
-from .scripts import draw_string, text_width
 from ..filenames import temp_name
 from . import styles as st
+from .scripts import (
+    Paragraph,  # right-to-left text wraps in the right order
+    draw_string,
+    text_width,
+)
 from .styles import markup
 
 __all__ = [
@@ -169,7 +172,7 @@ def cell_rows(columns: Sequence[Sequence[Flowable]], width: Sequence[float],
     points; row ``r`` holds each column's ``r``-th cell, ``""`` where a column has run
     out. At least one row is returned, so a record with no text still has its row.
     """
-    stacks = [_stack(list(c), w, max_height) for c, w in zip(columns, width)]
+    stacks = [_stack(list(c), w, max_height) for c, w in zip(columns, width, strict=True)]
     n = max([len(x) for x in stacks] + [1])
     return [[x[r] if r < len(x) else "" for x in stacks] for r in range(n)]
 

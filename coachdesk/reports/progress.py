@@ -14,20 +14,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak,
-                                Spacer, Table, TableStyle)
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
-from .scripts import Paragraph  # right-to-left text wraps in the right order
+from ..hours import hours_short
 from . import pdfkit as kit
 from . import styles as st
 from .progress_charts import CHART_H, SERIES_COLOUR, IndicatorChart
-from ..hours import hours_short
 from .progress_charts import number_text as _num
-from .progress_model import (CANCELLED, COACH_CREDENTIALS_KEY, COACH_LOGO_KEY, COACH_NAME_KEY,
-                             ORDER, SECTION_TITLES, SECTIONS, STAKEHOLDERS, ActionLine,
-                             GoalLine, IndicatorChoice, IndicatorLine, ReportData,
-                             SessionSummary, StakeholderLine, goal_sentence,
-                             indicator_choices, report_data, t_score_sentence)
+from .progress_model import (
+    CANCELLED,
+    COACH_CREDENTIALS_KEY,
+    COACH_LOGO_KEY,
+    COACH_NAME_KEY,
+    ORDER,
+    SECTION_TITLES,
+    SECTIONS,
+    STAKEHOLDERS,
+    ActionLine,
+    GoalLine,
+    IndicatorChoice,
+    IndicatorLine,
+    ReportData,
+    SessionSummary,
+    StakeholderLine,
+    goal_sentence,
+    indicator_choices,
+    report_data,
+    t_score_sentence,
+)
+from .scripts import Paragraph  # right-to-left text wraps in the right order
 from .styles import markup
 
 __all__ = [  # the dialog, the CLI and the tests use these through this module

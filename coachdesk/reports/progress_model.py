@@ -32,12 +32,22 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 
 from ..errors import NotFoundError, ValidationError
-from ..models import (ActionItem, Client, CoachingSession, Engagement, Indicator,
-                      IndicatorReading, Organization, Setting, SessionStatus, Sponsor,
-                      Stakeholder)
-from ..storage import Database
+from ..models import (
+    ActionItem,
+    Client,
+    CoachingSession,
+    Engagement,
+    Indicator,
+    IndicatorReading,
+    Organization,
+    SessionStatus,
+    Setting,
+    Sponsor,
+    Stakeholder,
+)
 from ..services import goals as goal_service
 from ..services import sessions as session_service
+from ..storage import Database
 
 # For a sponsor, the coach's own words come first: the summary and next steps follow the
 # key figures at once, and the detail (goals, indicators, actions, sessions) backs them up.
@@ -355,7 +365,7 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
                              CoachingSession.session_date <= end)
                       .order_by(CoachingSession.session_date, CoachingSession.id)).all()
         statuses = [SessionStatus(r[3]) for r in rows]
-        held_rows = [r for r, stt in zip(rows, statuses) if stt == SessionStatus.held]
+        held_rows = [r for r, stt in zip(rows, statuses, strict=True) if stt == SessionStatus.held]
         # Actions agreed in this engagement's sessions up to the period's end that were
         # agreed in the period, or still open when it began, or settled during it.
         acts = s.exec(sa_select(ActionItem.text, ActionItem.owner, ActionItem.due_date,

@@ -258,7 +258,7 @@ def _reorder(text: str, levels: list[int], base_level: int) -> str:
     while i > 0 and text[i - 1].isspace():  # L1
         i -= 1
         levels[i] = base_level
-    chars = [MIRRORED.get(c, c) if lv % 2 else c for c, lv in zip(text, levels)]  # L4
+    chars = [MIRRORED.get(c, c) if lv % 2 else c for c, lv in zip(text, levels, strict=False)]  # L4
     order = list(range(len(text)))
     top = max(levels, default=0)
     lowest_odd = min((lv for lv in levels if lv % 2), default=top + 1)
@@ -426,7 +426,7 @@ class Paragraph(_RLParagraph):
             return []
         return [self._part(self._lines[:k]), self._part(self._lines[k:], first=False)]
 
-    def _part(self, lines: list[tuple[str, str]], first: bool = True) -> "Paragraph":
+    def _part(self, lines: list[tuple[str, str]], first: bool = True) -> Paragraph:
         logical = "\n".join(ln for ln, _ in lines)
         markup = "<br/>".join(line_markup(ln, self.style.fontName, d, shaped=True)
                               for ln, d in lines)

@@ -156,7 +156,7 @@ def clean_text(text: object) -> str:
 MAX_SPACE_RUN = 40
 
 
-def markup(text: object) -> "scripts.Markup":
+def markup(text: object) -> scripts.Markup:
     """User text made safe for a ``Paragraph`` (``str`` in, markup ``str`` out): cleaned
     (:func:`clean_text`), escaped so ``<b>&"'`` print as typed, newlines as ``<br/>``,
     runs of spaces kept (up to ``MAX_SPACE_RUN`` wide), characters DejaVu lacks in a

@@ -20,9 +20,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
 from .. import dates
-from .scripts import Paragraph  # right-to-left text wraps in the right order
 from . import pdfkit as kit
 from . import styles as st
+from .scripts import Paragraph  # right-to-left text wraps in the right order
 from .styles import markup
 
 SUBJECT = "Subject access: personal data held by a coaching practice"

@@ -23,16 +23,23 @@ before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from reportlab.lib.units import mm
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak,
-                                SimpleDocTemplate, Spacer, Table, TableStyle)
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from .. import dates
-from .scripts import Paragraph  # right-to-left text wraps in the right order
 from . import styles as st
 from .pdfkit import CELL_CHUNK, TEXT_CHUNK, format_date, new_doc, text_flowables
 from .pdfkit import Decorations as _Decorations
@@ -40,6 +47,7 @@ from .pdfkit import canvas_maker as _canvas_maker
 from .pdfkit import duration as _duration
 from .pdfkit import short as _short
 from .pdfkit import write_pdf as _write
+from .scripts import Paragraph  # right-to-left text wraps in the right order
 from .worksheet_model import ActionRow, OptionRow, WorksheetData, worksheet_data
 from .worksheet_parts import LINE_GAP, CommitmentScale, RuledLines
 from .worksheet_parts import actions_table as _actions_table
@@ -47,10 +55,21 @@ from .worksheet_parts import field_label as _label
 from .worksheet_parts import options_table as _options_table
 from .worksheet_parts import stage_heading as _stage_heading
 from .worksheet_parts import title_block as _title_block
-from .worksheet_settings import (DEFAULT_PROMPTS, MAX_PROMPT_LENGTH, MAX_PROMPTS_PER_STAGE,
-                                 PAPER_KEY, PROMPTS_KEY, STAGE_HINTS, STAGE_TITLES, STAGES,
-                                 get_paper_size, get_prompts, set_paper_size, set_prompts,
-                                 validate_prompts)
+from .worksheet_settings import (
+    DEFAULT_PROMPTS,
+    MAX_PROMPT_LENGTH,
+    MAX_PROMPTS_PER_STAGE,
+    PAPER_KEY,
+    PROMPTS_KEY,
+    STAGE_HINTS,
+    STAGE_TITLES,
+    STAGES,
+    get_paper_size,
+    get_prompts,
+    set_paper_size,
+    set_prompts,
+    validate_prompts,
+)
 from .worksheet_settings import resolve_prompts as _resolve_prompts
 
 __all__ = [  # the dialogs, the CLI and the tests use these through this module

@@ -14,8 +14,7 @@ from typing import NamedTuple
 from sqlmodel import select
 
 from ..errors import NotFoundError
-from ..models import (ActionItem, Client, CoachingSession, GrowOption, GrowWorksheet,
-                      Organization)
+from ..models import ActionItem, Client, CoachingSession, GrowOption, GrowWorksheet, Organization
 from ..storage import Database
 
 

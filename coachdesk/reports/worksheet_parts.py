@@ -5,18 +5,18 @@ write in, or filled in) and the title block. ``worksheet`` assembles them into p
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from .scripts import Paragraph  # right-to-left text wraps in the right order
 from . import styles as st
 from .pdfkit import CELL_PADDING, cell_pieces, cell_rows, joined_rows
 from .pdfkit import bold as _bold
 from .pdfkit import short as _short
 from .pdfkit import short_date as _short_date
 from .pdfkit import table_style as _table_style
+from .scripts import Paragraph  # right-to-left text wraps in the right order
 from .styles import markup
 from .worksheet_model import ActionRow, OptionRow
 from .worksheet_settings import STAGE_HINTS, STAGE_TITLES

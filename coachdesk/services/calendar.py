@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -79,7 +79,7 @@ def _zone_from(text: str) -> ZoneInfo | None:
 
 def _agrees_with_system(zone: ZoneInfo) -> bool:
     """The named zone gives the offset the system gives now (a stale /etc/timezone does not)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return now.astimezone(zone).utcoffset() == now.astimezone().utcoffset()
 
 
@@ -110,10 +110,10 @@ def _start(day: date, start: time, zone: ZoneInfo | None) -> datetime:
     comes out one hour later (RFC 5545, 3.3.5); a repeated wall time is the first one."""
     naive = datetime.combine(day, start)
     if zone is None:
-        return naive.astimezone(timezone.utc)  # a naive time is the system's local time
+        return naive.astimezone(UTC)  # a naive time is the system's local time
     if zone.key in UTC_NAMES:
-        return naive.replace(tzinfo=timezone.utc)
-    return naive.replace(tzinfo=zone).astimezone(timezone.utc).astimezone(zone)
+        return naive.replace(tzinfo=UTC)
+    return naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
 
 
 def session_uid(session_id: int) -> str:
@@ -128,9 +128,9 @@ def _plain(value: str) -> str:
 
 def _utc(value: datetime | None) -> datetime:
     if value is None:
-        return datetime.now(timezone.utc)
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(
-        timezone.utc)
+        return datetime.now(UTC)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(
+        UTC)
 
 
 def _minutes(n: int) -> str:
@@ -191,18 +191,18 @@ def _onset(zone: tzinfo, near: datetime, before: timedelta, after: timedelta) ->
     """When ``zone`` changes from offset ``before`` to ``after`` within a day of ``near``:
     the local time in the offset before (RFC 5545's DTSTART of an observance), naive.
     ``near`` itself if no such change is found there."""
-    lo = int((near - before).replace(tzinfo=timezone.utc).timestamp()) - 86400
+    lo = int((near - before).replace(tzinfo=UTC).timestamp()) - 86400
     hi = lo + 2 * 86400
 
     def offset(ts: int) -> timedelta | None:
-        return datetime.fromtimestamp(ts, timezone.utc).astimezone(zone).utcoffset()
+        return datetime.fromtimestamp(ts, UTC).astimezone(zone).utcoffset()
 
     if offset(lo) != before or offset(hi) != after:
         return near
     while hi - lo > 1:  # to the second: the first second of the new offset
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if offset(mid) == before else (lo, mid)
-    return (datetime.fromtimestamp(hi, timezone.utc) + before).replace(tzinfo=None)
+    return (datetime.fromtimestamp(hi, UTC) + before).replace(tzinfo=None)
 
 
 def _vtimezone(zone: tzinfo, days: list[date]) -> Timezone:

@@ -29,9 +29,9 @@ import csv
 import io
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..errors import CoachDeskError, ValidationError
 from ..models import Client, Organization
@@ -488,7 +488,7 @@ def import_rows(db: Database, rows: list[PreviewRow], chosen: set[int] | None = 
     try:
         with db.session() as s:
             orgs: dict[str, int] = {}
-            for org_id, name, archived in s.connection().exec_driver_sql(
+            for org_id, name, _archived in s.connection().exec_driver_sql(
                     "SELECT id, name, archived FROM organization ORDER BY archived, id"):
                 orgs.setdefault(_name_key(name), org_id)  # a live one wins over an archived one
             for done, row in enumerate(todo, start=1):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import UTC
 
 from sqlmodel import select
 
@@ -84,7 +84,7 @@ def groups(keys: Iterable[tuple[int, Iterable[str]]]) -> dict[int, tuple[int, ..
 def day_words(when) -> str:
     """'3 Mar 2026', '03/03/2026' (a record's creation day, in local time)."""
     if getattr(when, "tzinfo", None) is None:  # SQLite gives back UTC without its offset
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     local = when.astimezone()
     return dates.short(local.date())
 
@@ -116,7 +116,7 @@ def tell_apart(records: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
             values = [records[i][1][k].strip() for i in group]
             folded = {x.casefold() for x in values}
             if all(values) and len(folded) == len(values):
-                for i, value in zip(group, values):
+                for i, value in zip(group, values, strict=True):
                     said[i] = value
                 break
         else:
@@ -162,7 +162,7 @@ class MergePlan:
 
         details = list(self.removed_details) + [""] * (len(self.removed)
                                                         - len(self.removed_details))
-        others = ", ".join(q(n, d) for n, d in zip(self.removed, details))
+        others = ", ".join(q(n, d) for n, d in zip(self.removed, details, strict=True))
         kept = q(self.kept, self.kept_detail)
         moving = [f"{n} {what if n != 1 else what[:-1]}" for what, n in self.moves.items() if n]
         out = [f"{kept} is kept."]

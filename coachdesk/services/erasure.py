@@ -39,14 +39,13 @@ from pathlib import Path
 
 from sqlalchemy import and_, delete, func, select
 
+from .. import report_mirror, tempfiles
 from ..errors import CoachDeskError, ValidationError
 from ..faults import crash_point
 from ..models import Client, ClientStatus, Engagement, EngagementStatus, Organization
-from .. import report_mirror, tempfiles
 from ..storage import Database, connect_read_only
 from . import practice_files, report_log
-from .privacy import (SECTIONS, _client_or_raise, _conditions, _tables, client_tables,
-                      section_title)
+from .privacy import SECTIONS, _client_or_raise, _conditions, _tables, client_tables, section_title
 from .settings import get_setting, put_setting
 
 log = logging.getLogger(__name__)

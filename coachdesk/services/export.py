@@ -22,7 +22,7 @@ import enum
 import json
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +30,14 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import SQLModel
 
-from .. import migrations
-from . import import_rules
-from .. import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from .. import (
+    migrations,
+    models,  # noqa: F401  (registers every table on SQLModel.metadata)
+)
 from ..errors import CoachDeskError, ValidationError
 from ..faults import crash_point
 from ..storage import Database
-from .json_values import column_kind as _kind
-from .json_values import describe as _describe
+from . import import_rules
 from .export_writer import (  # noqa: F401 - the writing half of this module's interface
     FORMAT,
     SKIPPED_TABLES,
@@ -48,6 +48,8 @@ from .export_writer import (  # noqa: F401 - the writing half of this module's i
     exported_tables,
     practice_dict,
 )
+from .json_values import column_kind as _kind
+from .json_values import describe as _describe
 
 #: tables a brand-new practice already fills (default indicators, preferences);
 #: an import replaces their rows with the file's
@@ -161,9 +163,9 @@ def _from_json(table: str, index: int, column, value: Any, kind: type, row: dict
         except ValueError:
             raise bad("a date and time written like 2026-03-01T09:30:00+00:00") from None
         if parsed.utcoffset() is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
+            parsed = parsed.replace(tzinfo=UTC)
         try:
-            return parsed.astimezone(timezone.utc)
+            return parsed.astimezone(UTC)
         except OverflowError:  # 0001-01-01T00:00:00+01:00 has no UTC time
             raise bad("a date and time between the years 1900 and 2199") from None
     if kind is date:
@@ -341,7 +343,7 @@ SENSITIVE_KEYS_0005 = ("wellbeing", "intent_to_stay")
 def _sensitive_indicators(raw: dict, ready: dict[str, list[dict]]) -> None:
     """0005 marked the wellbeing-type default indicators sensitive; a file made before it
     gets the same, so an import and an upgrade of the same practice agree."""
-    for row, source in zip(ready.get("indicator", []), raw.get("indicator", [])):
+    for row, source in zip(ready.get("indicator", []), raw.get("indicator", []), strict=True):
         if "sensitive" not in source and row.get("key") in SENSITIVE_KEYS_0005:
             row["sensitive"] = True
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import Table, select
 from sqlmodel import SQLModel
@@ -53,8 +54,8 @@ def _raw_datetime(value) -> str | None:
         return f"{value[:10]}T{value[11:]}+00:00"
     parsed = datetime.fromisoformat(str(value))  # written some other way (by hand, by SQL)
     if parsed.utcoffset() is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _raw_date(value) -> str | None:
@@ -149,7 +150,7 @@ def _table_rows(snapshot, table) -> Iterator[dict]:
                 row = list(row)
                 for i, fn in convert:
                     row[i] = fn(row[i])
-            yield dict(zip(names, row))
+            yield dict(zip(names, row, strict=True))
 
 
 def _enum_value(value):
@@ -160,7 +161,7 @@ def _header(db: Database, now: datetime | None) -> dict:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": _to_json(now or datetime.now(timezone.utc)),
+        "exported_at": _to_json(now or datetime.now(UTC)),
         "schema_revision": db.revision(),
     }
 

@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil import parser as dateparser
 from dateutil.relativedelta import relativedelta
-
 from sqlmodel import func, select
 
 from ..errors import ValidationError

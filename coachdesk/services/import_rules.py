@@ -26,11 +26,11 @@ earlier version did not keep) would refuse a file CoachDesk itself wrote.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import PurePosixPath, PureWindowsPath
 from types import SimpleNamespace
-from typing import Callable
 
 from sqlmodel import SQLModel
 
@@ -278,7 +278,7 @@ def _deleted_payload(rows: FileRows, row: dict) -> None:
     """The session kept in the payload is this row's session, of this row's client and
     engagement, and its rows obey the same rules (restoring it must not bring in what
     importing it could not)."""
-    from .session_trash import _decode, _Damaged
+    from .session_trash import _Damaged, _decode
 
     try:
         inside = _decode(row["payload"])
@@ -325,7 +325,7 @@ def _apply(rows: FileRows, table: str, row: dict) -> None:
 # -- every table: values in sane ranges, references to rows of the file ---------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plan(table: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...],
                                tuple[tuple[str, str], ...]]:
     """A table's text, number and date(-time) columns, and (column, parent table) references."""

@@ -11,7 +11,7 @@ import enum
 import json
 import math
 import re
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 
@@ -38,8 +38,8 @@ def to_json(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime):
         if value.utcoffset() is None:  # SQLite hands back UTC without its offset
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat()
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, (date, time)):
         return value.isoformat()
     return value

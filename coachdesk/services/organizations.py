@@ -138,7 +138,7 @@ def tell_apart(db: Database, org_ids: Iterable[int]) -> dict[int, str]:
     with db.session() as s:
         orgs = [o for o in (s.get(Organization, i) for i in dict.fromkeys(org_ids))
                 if o is not None]
-        return dict(zip((o.id for o in orgs), _told_apart(s, orgs)))
+        return dict(zip((o.id for o in orgs), _told_apart(s, orgs), strict=True))
 
 
 def _merge(s, keep_id: int, other_ids, apply: bool) -> tuple[Organization, dup.MergePlan]:

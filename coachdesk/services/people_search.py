@@ -25,6 +25,7 @@ from .search import (
 )
 from .validation import fold
 
+
 def search_everything(db: Database, query: str, limit: int = 50) -> list[SearchHit]:
     """What Ctrl+K shows: matching sponsors and organizations first (they are few,
     and found by name), then ``search``'s hits; ``limit`` in all."""

@@ -25,9 +25,9 @@ Erasing a client, the backups that still hold one and the retention review are i
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, time, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import Table, or_, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -36,6 +36,7 @@ from sqlmodel import SQLModel
 from ..errors import NotFoundError, ValidationError
 from ..filenames import file_name
 from ..files import atomic_write
+
 # importing ..models also registers every table on SQLModel.metadata, which client_tables reads
 from ..models import Client, Engagement, Organization, Sponsor
 from ..storage import Database
@@ -142,8 +143,8 @@ def _jsonable(value):
         return value.value
     if isinstance(value, datetime):
         if value.utcoffset() is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat()
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, (date, time)):
         return value.isoformat()
     return str(value)
@@ -200,7 +201,7 @@ def subject_access(db: Database, client_id: int, *, now: datetime | None = None)
     return {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": _jsonable(now or datetime.now(timezone.utc)),
+        "exported_at": _jsonable(now or datetime.now(UTC)),
         "about": (
             "Everything this coaching practice holds about the client named below, as kept "
             "by CoachDesk. It includes the coach's private working notes (private_notes of "

@@ -60,7 +60,6 @@ from . import unchanged
 from .validation import fold
 
 
-
 class Level(str, enum.Enum):
     green = "green"
     amber = "amber"

@@ -34,10 +34,11 @@ import enum
 import json
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Table, delete as sa_delete, func, insert, or_, select, text
+from sqlalchemy import Table, func, insert, or_, select, text
+from sqlalchemy import delete as sa_delete
 from sqlmodel import SQLModel
 
 from .. import dates
@@ -114,8 +115,8 @@ def _from_json(column, value: Any) -> Any:
         if kind is datetime:
             parsed = datetime.fromisoformat(value)
             if parsed.utcoffset() is None:
-                parsed = parsed.replace(tzinfo=timezone.utc)
-            return parsed.astimezone(timezone.utc)
+                parsed = parsed.replace(tzinfo=UTC)
+            return parsed.astimezone(UTC)
         if kind is date:
             return date.fromisoformat(value)
         if kind is time:
@@ -491,7 +492,7 @@ def _as_date(value) -> date:
 
 def _as_utc(value) -> datetime:
     when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return when if when.utcoffset() is not None else when.replace(tzinfo=timezone.utc)
+    return when if when.utcoffset() is not None else when.replace(tzinfo=UTC)
 
 
 def list_deleted(db: Database, client_id: int | None = None) -> list[DeletedRow]:

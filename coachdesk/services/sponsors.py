@@ -165,7 +165,7 @@ def tell_apart(db: Database, sponsor_ids: Iterable[int]) -> dict[int, str]:
     with db.session() as s:
         people = [p for p in (s.get(Sponsor, i) for i in dict.fromkeys(sponsor_ids))
                   if p is not None]
-        return dict(zip((p.id for p in people), _told_apart(s, people)))
+        return dict(zip((p.id for p in people), _told_apart(s, people), strict=True))
 
 
 def _merge(s, keep_id: int, other_ids, apply: bool) -> tuple[Sponsor, dup.MergePlan]:

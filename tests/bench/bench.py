@@ -473,8 +473,7 @@ def add_report_client(db) -> int:
     action items, 4 goals rated every quarter, every indicator read each month."""
     from datetime import date
 
-    from coachdesk.services import actions, clients, engagements, goals, indicators, sessions
-    from coachdesk.services import sponsors
+    from coachdesk.services import actions, clients, engagements, goals, indicators, sessions, sponsors
 
     start = date.today() - timedelta(days=365)
     client = clients.create(db, "Report Bench Client")
@@ -658,7 +657,7 @@ def _while_gui_runs(app, work) -> tuple[float, float]:
     loop.exec()
     timer.stop()
     timer.timeout.disconnect(tick)
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     return took[0], max(gaps, default=0.0)
 
 

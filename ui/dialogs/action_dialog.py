@@ -42,7 +42,7 @@ class ActionDialog(FormDialog):
         # Fields first, then Save and Cancel, whatever order they were built in.
         chain: list[QWidget] = [self.text, self.owner, self.due, self.save_button,
                                 self.buttons.button(self.buttons.StandardButton.Cancel)]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self.text.setFocus()
 

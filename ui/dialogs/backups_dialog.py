@@ -26,18 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk import dates
-from coachdesk import backups, paths, storage
+from coachdesk import backups, dates, paths, storage
 from coachdesk.backups import BackupInfo
 from coachdesk.errors import CoachDeskError, StorageError
 from coachdesk.services import practice_files
 
 from .. import workers
 from ..context import AppContext
-from ..theme import css
-from ..widgets.fields import name_widget
 from ..models.rows import RowsTableModel
 from ..plain import plain_tips
+from ..theme import css
+from ..widgets.fields import name_widget
 
 log = logging.getLogger(__name__)
 

@@ -284,7 +284,7 @@ class FormBehaviour:
         boxes = self.findChildren(QDialogButtonBox)
         last = [w for w in leaves if any(box.isAncestorOf(w) for box in boxes)]
         chain = [w for w in leaves if w not in last] + last
-        for before, after in zip(chain, chain[1:]):
+        for before, after in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(before, after)
         self._form_keys = getattr(self, "_form_keys", None) or _FormKeys(self)
         for widget in chain:

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QProgressBar,
-    QHBoxLayout,
     QVBoxLayout,
     QWidget,
 )
@@ -28,9 +28,9 @@ from coachdesk.services import erasure, privacy
 
 from .. import files, workers
 from ..context import AppContext
+from ..plain import as_plain
 from ..theme import css
 from ..widgets.fields import name_widget
-from ..plain import as_plain
 
 log = logging.getLogger(__name__)
 

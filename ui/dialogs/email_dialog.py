@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 # One sender at a time works on the outbox (send_outbox's rule); senders in
 # flight are kept referenced until their result has been delivered.
 _send_lock = threading.Lock()
-_senders: set["OutboxSender"] = set()
+_senders: set[OutboxSender] = set()
 
 
 class OutboxSender(QObject):

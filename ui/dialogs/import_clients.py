@@ -37,11 +37,11 @@ from coachdesk.errors import CoachDeskError
 from coachdesk.services import client_import as ci
 
 from ..context import AppContext
-from .import_encoding import encoding_items, plain_name
-from ..theme import colour, css
-from ..widgets.fields import name_widget
 from ..models.rows import RowsTableModel
 from ..plain import plain_tips
+from ..theme import colour, css
+from ..widgets.fields import name_widget
+from .import_encoding import encoding_items, plain_name
 
 log = logging.getLogger(__name__)
 
@@ -388,7 +388,7 @@ class ImportClientsDialog(QDialog):
                 result = work()
             except CoachDeskError as exc:
                 result = exc
-            except Exception as exc:  # logged with its traceback, shown as a sentence
+            except Exception:  # logged with its traceback, shown as a sentence
                 log.exception("client import: %s failed", kind)
                 # never the error's own text: it may quote a cell of the coach's file
                 result = CoachDeskError("Something went wrong while reading the file. Nothing "

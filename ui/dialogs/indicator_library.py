@@ -35,11 +35,11 @@ from coachdesk.models import Indicator
 from coachdesk.services import indicators as indicator_service
 
 from ..context import AppContext
+from ..models.rows import RowsTableModel
+from ..plain import plain_tips
 from ..theme import colour
 from ..widgets.fields import ErrorLabel, name_widget
 from .base import FormDialog
-from ..models.rows import RowsTableModel
-from ..plain import plain_tips
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,6 @@ from coachdesk.services import duplicates as dup
 from ..context import AppContext
 from .base import FormDialog, StayOpen
 
-
 KEEP = object()  # PickerWithNew.reload: keep the record selected now
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -44,7 +44,7 @@ class Cancelled(Exception):
 
 
 #: the last job started (tests wait on it and read what progress it reported)
-last_job: "Job | None" = None
+last_job: Job | None = None
 
 
 class Job(workers.Job):
@@ -62,7 +62,7 @@ class Job(workers.Job):
         self.percent = 0  # what that dialog last showed
         self.signals.progress.connect(lambda d, t, _name: self.seen.append((d, t)))
 
-    def start(self) -> "Job":
+    def start(self) -> Job:
         global last_job
         last_job = self
         return super().start()
@@ -122,7 +122,7 @@ def _close(dialog: QProgressDialog) -> None:
         dialog.close()
 
 
-def _feed(dialog: QProgressDialog, words: str, job: "Job") -> Callable[[int, int, str], None]:
+def _feed(dialog: QProgressDialog, words: str, job: Job) -> Callable[[int, int, str], None]:
     def show(done: int, total: int, _table: str) -> None:
         if not _alive(dialog):
             return

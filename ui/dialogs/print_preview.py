@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from coachdesk import dates
-from coachdesk import tempfiles
+from coachdesk import dates, tempfiles
 from coachdesk.errors import CoachDeskError
 from coachdesk.files import atomic_write
 

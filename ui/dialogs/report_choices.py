@@ -14,17 +14,16 @@ sponsor's address.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QGridLayout, QLabel, QLineEdit, \
-    QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from coachdesk.errors import CoachDeskError, ValidationError
 from coachdesk.services import settings as settings_service
 from coachdesk.services import sponsors, validation
 
 from ..context import AppContext
+from ..plain import as_plain
 from ..widgets.fields import ErrorLabel, name_widget
 from .base import FormDialog
-from ..plain import as_plain
 
 SENSITIVE_MARK = "🔒 sensitive"
 SENSITIVE_TIP = ("Sensitive: how the client is coping, or whether they may leave, is personal. "

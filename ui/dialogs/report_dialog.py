@@ -36,8 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk import dates
-from coachdesk import tempfiles
+from coachdesk import dates, tempfiles
 from coachdesk.errors import CoachDeskError
 from coachdesk.reports import progress
 from coachdesk.reports.worksheet import get_paper_size
@@ -45,15 +44,14 @@ from coachdesk.services import clients, engagements, indicators, report_drafts, 
 from coachdesk.services import settings as settings_service
 
 from ..context import AppContext
+from ..files import file_name
+from ..plain import as_plain
 from ..theme import css
 from ..widgets.autosave import AutoSaver
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_error
 from .print_preview import PdfJob
 from .report_choices import CoachNameDialog, IndicatorChoices, SponsorAddress
-from ..files import file_name
-from .report_earlier import (EarlierReports, ReportPreviewDialog, log_module, period_words,
-                             short_date)
-from ..plain import as_plain
+from .report_earlier import EarlierReports, ReportPreviewDialog, log_module, period_words, short_date
 
 log = logging.getLogger(__name__)
 
@@ -235,7 +233,7 @@ class ReportDialog(QDialog):
                  self.recipient_email, self.keep_email, self.summary, self.next_steps,
                  self.log_table, self.open_button, self.preview_button, self.email_button,
                  buttons.button(QDialogButtonBox.StandardButton.Close)]
-        for first, second in zip(chain, chain[1:]):  # Tab goes down one column, then the next
+        for first, second in zip(chain, chain[1:], strict=False):  # Tab goes down one column, then the next
             QWidget.setTabOrder(first, second)
 
     def showEvent(self, event) -> None:

@@ -27,8 +27,8 @@ from coachdesk.services import people_search, search
 
 from ..context import AppContext
 from ..theme import css
-from ..widgets.text import ListSearchEdit
 from ..widgets.fields import name_widget
+from ..widgets.text import ListSearchEdit
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_COLOURS = {"private_note": "amber", "shared_summary": "blue"}

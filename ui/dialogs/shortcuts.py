@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..widgets.fields import name_widget
 from ..plain import as_plain
+from ..widgets.fields import name_widget
 
 #: keys that work inside the app's lists and forms: (where, key, what it does)
 IN_PLACE = [

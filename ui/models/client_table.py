@@ -7,6 +7,8 @@ milliseconds (Qt's own regex filter would call ``data()`` 5,000 times).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -14,8 +16,6 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-
-from typing import TYPE_CHECKING
 
 from coachdesk import dates
 from coachdesk.services.validation import fold

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-
-from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
@@ -14,9 +13,9 @@ from coachdesk import dates
 from coachdesk.models import Indicator, IndicatorReading
 from coachdesk.services.indicators import SOURCE_LABELS, LatestValue, fmt
 
+from ..plain import plain_tips
 from ..theme import colour
 from .rows import RowsTableModel
-from ..plain import plain_tips
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 INDICATOR_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -8,8 +8,8 @@ from coachdesk.models import BlockingPattern, RelationshipTrend, Stakeholder
 from coachdesk.services.relationships import RELATION_LABELS, TREND_LABELS, stakeholder_mvs
 from coachdesk.services.validation import fold
 
-from ..theme import colour
 from ..plain import plain_tips
+from ..theme import colour
 
 #: The value a column sorts by (numbers sort as numbers, names without accents).
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

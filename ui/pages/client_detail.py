@@ -27,23 +27,22 @@ from coachdesk.models import Client, ClientStatus
 from coachdesk.services import clients, engagements, sessions, sponsors
 
 from ..context import AppContext
-from ..theme import css
 from ..dialogs.deleted_sessions import SessionListTrash
 from ..dialogs.engagement import EngagementDialog
 from ..dialogs.people import OrganizationPicker
 from ..dialogs.session_dialog import NewSessionDialog
-from ..models.session_table import SessionTableModel
 from ..models.engagement_table import USED_COL, EngagementTableModel
+from ..models.session_table import SessionTableModel
+from ..plain import as_plain
+from ..theme import css
 from ..widgets.autosave import AutoSaver
 from ..widgets.elided import elide
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from ..widgets.form_grid import FormGrid
 from ..widgets.row_actions import current_row, row_action
 from ..widgets.saved_state import NEEDS_FIXING, NOT_SAVED_YET, SAVED, SavedStateLabel
-from ..widgets.table_fit import (FillingTableView, fit_height_to_rows, height_for_rows,
-                                 share_columns)
+from ..widgets.table_fit import FillingTableView, fit_height_to_rows, height_for_rows, share_columns
 from ..widgets.text import FocusOutPlainTextEdit
-from ..plain import as_plain
 
 log = logging.getLogger(__name__)
 

@@ -348,7 +348,7 @@ class RelationshipsTab(QWidget):
         row = relationships.client_mvs(self.ctx.db, self.client.id)
         self._saved_mvs = None if row is None else (round(row.blue), round(row.red),
                                                     round(row.green))
-        for key, value in zip(("blue", "red", "green"), self._saved_mvs or (0, 0, 0)):
+        for key, value in zip(("blue", "red", "green"), self._saved_mvs or (0, 0, 0), strict=True):
             self.spins[key].blockSignals(True)
             self.spins[key].setValue(value)
             self.spins[key].blockSignals(False)

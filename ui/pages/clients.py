@@ -26,9 +26,9 @@ from ..models.client_table import (
     ClientFilterProxy,
     ClientTableModel,
 )
-from ..widgets.text import ListSearchEdit
-from ..widgets.fields import name_widget
 from ..widgets.column_fit import chars_width, fit_columns
+from ..widgets.fields import name_widget
+from ..widgets.text import ListSearchEdit
 
 # Default widths, in average characters of a column's cells: (compact, comfortable). A
 # column is never narrower than its heading with the sort arrow. Compact at 1024 px, where

@@ -10,7 +10,6 @@ averages from ``services.charts``. The page only shows them.
 from __future__ import annotations
 
 import logging
-
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from coachdesk import dates
 from coachdesk.errors import CoachDeskError
 from coachdesk.hours import hours_short, hours_text
@@ -43,12 +43,12 @@ from coachdesk.services.practice import (
 )
 
 from ..context import AppContext
-from .dashboard_tables import SIGNAL_COLOURS, SIGNAL_WORDS, AttentionModel, RowsModel  # noqa: F401
-from .dashboard_agenda import AgendaPanel
 from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import name_widget
 from ..widgets.line_chart import ChartPoint, ChartSeries, LineChart
 from ..widgets.wrap_label import WrapLabel
+from .dashboard_agenda import AgendaPanel
+from .dashboard_tables import SIGNAL_COLOURS, SIGNAL_WORDS, AttentionModel, RowsModel  # noqa: F401
 
 #: shown at first in the averages chart; the others are one click away in its legend
 CHART_SHOWN = ("intent_to_stay", "commitment", "engagement", "wellbeing")

@@ -36,9 +36,9 @@ from ..models.people_table import (
     PeopleFilterProxy,
     SponsorTableModel,
 )
-from ..widgets.text import ListSearchEdit
-from ..widgets.fields import name_widget
 from ..plain import as_plain
+from ..widgets.fields import name_widget
+from ..widgets.text import ListSearchEdit
 
 log = logging.getLogger(__name__)
 

@@ -31,11 +31,11 @@ from coachdesk.services import actions, grow
 from ..context import AppContext
 from ..models.action_table import ActionTableModel
 from ..models.grow_options import CorrectingDelegate, OptionsModel
-from .action_marks import ActionMarks
 from ..widgets.autosave import AutoSaver
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from ..widgets.row_actions import current_row, row_action
 from ..widgets.text import FocusOutPlainTextEdit
+from .action_marks import ActionMarks
 
 ROW_HEIGHT = 24  # a row that fits its text still leaves room to aim a click
 
@@ -402,7 +402,7 @@ class ActionsPanel(QWidget):
         # Tab in the order they are seen: the list, its buttons, then the new-action row.
         chain = [self.view, self.edit_button, self.done_button, self.drop_button,
                  self.reopen_button, self.text, self.owner, self.due, self.add_button]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     def load(self, session) -> None:

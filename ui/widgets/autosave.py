@@ -16,7 +16,7 @@ never freezes for the engine's full busy timeout while a sync client holds the f
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 

@@ -35,6 +35,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF
 from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
 
+
 def heading_width(view: QTableView, column: int) -> int:
     """What a column's heading needs: its text, the style's margins and the sort mark."""
     header = view.horizontalHeader()

@@ -11,8 +11,8 @@ shown, or at a date the form says is related (an engagement's start), or today.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Callable
 
 from PySide6.QtCore import QDate, QEvent, QPoint, Qt, Signal
 from PySide6.QtWidgets import (

@@ -34,8 +34,8 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from coachdesk import dates
 
-from ..theme import is_dark, mix
 from ..plain import as_plain
+from ..theme import is_dark, mix
 
 # Distinct in both themes (second shade for dark backgrounds), colour-blind aware
 # (Okabe-Ito order, then a few more).
@@ -206,7 +206,7 @@ class LineChart(QWidget):
 
         # Axes, grid, ticks.
         painter.setPen(QPen(grid, 1))
-        for value, label in self.y_ticks:
+        for value, _label in self.y_ticks:
             y = sy(value)
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         painter.setPen(text)
@@ -267,7 +267,7 @@ class LineChart(QWidget):
         painter.setPen(QPen(base, 1))
         for index, s, points in placed:
             painter.setBrush(self._colour(index))
-            for n, (pt, p) in enumerate(zip(points, s.points)):
+            for n, (pt, p) in enumerate(zip(points, s.points, strict=True)):
                 _marker(painter, pt, p.marker, MARKER_RADIUS)
                 where[(index, n)] = len(self._screen_points)
                 self._screen_points.append((pt, p, s))

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from coachdesk.services.relationships import triangle_point
 
-from ..theme import is_dark
 from ..plain import as_plain
+from ..theme import is_dark
 
 CORNER_COLOURS = {"blue": ("#1f6fd1", "#6fa8ff"), "red": ("#c62828", "#ff8a80"),
                   "green": ("#2e7d32", "#81c784")}

@@ -6,7 +6,7 @@ Revises: 0002_sessions
 Create Date: 2026-11-23
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlmodel
@@ -183,7 +183,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_blocking_pattern_client_id", "blocking_pattern", ["client_id"])
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     op.bulk_insert(indicator, [
         {"key": key, "name": name, "description": description, "scale_min": low,
          "scale_max": high, "higher_is_better": True, "position": position, "retired": False,
