@@ -7,7 +7,11 @@ found, not listed, so a new folder under ui/ or coachdesk/ is installed without 
 ui/ uses relative imports only, so it works under either name (tests/test_packaging.py).
 """
 
+import shutil
+from pathlib import Path
+
 from setuptools import find_namespace_packages, setup
+from setuptools.command.build_py import build_py
 
 RENAMED = {"ui": "coachdesk_ui", "resources": "coachdesk_resources"}
 
@@ -26,4 +30,19 @@ def _packages() -> list[str]:
     return names
 
 
-setup(packages=_packages(), package_dir={new: old for old, new in RENAMED.items()})
+class BuildPy(build_py):
+    """Also installs the top-level LICENSE and THIRD-PARTY-NOTICES among the resources
+    (``licenses/``), where Help → About finds them in an installed copy: setuptools'
+    default licence patterns miss THIRD-PARTY-NOTICES, and its option for more files is
+    deprecated in the setuptools this builds with offline."""
+
+    def run(self) -> None:
+        super().run()
+        target = Path(self.build_lib) / "coachdesk_resources" / "licenses"
+        target.mkdir(parents=True, exist_ok=True)
+        for name in ("LICENSE", "THIRD-PARTY-NOTICES"):
+            shutil.copyfile(Path(__file__).parent / name, target / name)
+
+
+setup(packages=_packages(), package_dir={new: old for old, new in RENAMED.items()},
+      cmdclass={"build_py": BuildPy})

@@ -39,6 +39,12 @@ def _candidates(name: str) -> list[Path]:
     """Where a top-level file of the project may be: the source tree, a frozen bundle's
     folder, or the installed distribution's licence files (``license-files``)."""
     places = [_ROOT / name]
+    try:
+        from .bundled import resource
+
+        places.append(resource("licenses", name))  # an installed wheel (setup.py copies it)
+    except Exception:  # noqa: BLE001 - no resources folder at all: the other places
+        pass
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         places += [Path(frozen) / name, Path(sys.executable).resolve().parent / name]

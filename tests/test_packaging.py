@@ -178,13 +178,15 @@ def test_the_wheel_installs_a_working_app_from_any_folder(installed, tmp_path):
         [str(python), "-c", "import importlib.util as u, coachdesk, coachdesk_ui, "
          "coachdesk_resources; print(coachdesk.__file__); print(u.find_spec('ui')); "
          "print(u.find_spec('resources')); from coachdesk import identity; "
-         "print(identity.icon_file(64).is_file(), identity.license_file() is not None)"],
+         "print(identity.icon_file(64).is_file(), identity.license_file() is not None, "
+         "identity.notices_file() is not None)"],
         cwd=elsewhere, capture_output=True, text=True, env=env, timeout=120)
     assert where.returncode == 0, where.stderr
     lines = where.stdout.splitlines()
     assert Path(lines[0]).is_relative_to(installed.parent.parent), lines[0]
     assert lines[1:3] == ["None", "None"], "the wheel must not install top-level ui/resources"
-    assert lines[3] == "True True", "the icon or the LICENSE is missing from the installed copy"
+    assert lines[3] == "True True True", \
+        "the icon, the LICENSE or THIRD-PARTY-NOTICES is missing from the installed copy"
 
     version = run("--version")
     assert version.returncode == 0 and version.stdout.strip() == \
