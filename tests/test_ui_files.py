@@ -250,3 +250,20 @@ def test_calendar_files_propose_documents_a_clear_name_and_then_the_folder_used(
     dialogs["answer"] = None  # the coach cancels this time
     assert window.session_page._export_ics() is None
     assert dialogs["proposed"][1] == str(folder / "Session — José Álvarez — 2026-11-29.ics")
+
+
+@pytest.mark.parametrize(("typed", "chosen_filter", "saved"), [
+    ("planned", "Calendar files (*.ics)", "planned.ics"),
+    ("Dr. Smith", "Calendar files (*.ics)", "Dr. Smith.ics"),  # ". Smith" is no extension
+    ("planned.json", "Calendar files (*.ics)", "planned.json.ics"),  # a calendar opens it
+    ("planned.ICS", "Calendar files (*.ics)", "planned.ICS"),
+    ("log.txt", "All files (*)", "log.txt"),  # the coach chose "All files" and a name
+    ("log", "All files (*)", "log.ics"),
+])
+def test_a_typed_name_gets_the_files_extension(monkeypatch, documents, tmp_path, typed,
+                                               chosen_filter, saved):
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
+        lambda *a, **k: (str(tmp_path / typed), chosen_filter)))
+    got = files.ask_save_path(None, "calendar", "Export to calendar", "x.ics",
+                              "Calendar files (*.ics);;All files (*)", ".ics")
+    assert got == tmp_path / saved

@@ -86,16 +86,21 @@ def ask_save_path(parent: QWidget | None, kind: str, caption: str, name: str,
                   file_filter: str, suffix: str = "") -> Path | None:
     """The save dialog, opened on ``proposed_path``; None when the coach cancels.
 
-    ``suffix`` is added when the coach typed a name without one. The folder is
+    ``suffix`` is added when the name typed does not end with it: "planned" and
+    "Dr. Smith" (whose ".Smith" is no extension) become "planned.ics" and
+    "Dr. Smith.ics", and "planned.json" typed for a calendar file becomes
+    "planned.json.ics", a file the calendar opens. A name typed under an
+    "All files (*)" choice is kept as typed when it has a suffix. The folder is
     remembered only once the file is really saved (``show_saved``).
     """
-    chosen, _ = QFileDialog.getSaveFileName(parent, caption, str(proposed_path(kind, name)),
-                                            file_filter)
+    chosen, chosen_filter = QFileDialog.getSaveFileName(
+        parent, caption, str(proposed_path(kind, name)), file_filter)
     if not chosen:
         return None
     target = Path(chosen)
-    if suffix and not target.suffix:
-        target = target.with_suffix(suffix)
+    any_file = (chosen_filter or "").rstrip().endswith("(*)")
+    if suffix and target.suffix.lower() != suffix.lower() and not (any_file and target.suffix):
+        target = target.with_name(target.name + suffix)
     return target
 
 
@@ -187,3 +192,19 @@ def save_file(parent: QWidget | None, kind: str, write, *, title: str, what: str
         return None
     show_saved(parent, kind, target, title=title, details=details)
     return target
+
+
+def export_planned_sessions(parent: QWidget, ctx, target: str | None = None) -> str | None:
+    """File → Export to calendar: the planned sessions as an .ics file the coach chooses
+    (``target`` skips the dialog); returns the path written, or None."""
+    from coachdesk.services import calendar
+
+    saved = save_file(parent, "calendar",
+                      lambda path: calendar.export_ics(ctx.db, path, planned_only=True),
+                      title="Export to calendar", what="The calendar file",
+                      name="CoachDesk planned sessions.ics", file_filter="Calendar files (*.ics)",
+                      suffix=".ics", target=target,
+                      details="Open the file to add the sessions to your calendar.")
+    if saved:
+        ctx.say(f"Planned sessions saved to {saved}: open it to add them to your calendar.")
+    return saved

@@ -414,19 +414,9 @@ class MainWindow(QMainWindow):
         SettingsDialog(self.ctx, self).exec()
 
     def export_planned_sessions(self, _checked=False, target: str | None = None) -> str | None:
-        from coachdesk.services import calendar
+        from .files import export_planned_sessions
 
-        from .files import save_file
-
-        saved = save_file(self, "calendar",
-                          lambda path: calendar.export_ics(self.ctx.db, path, planned_only=True),
-                          title="Export to calendar", what="The calendar file",
-                          name="CoachDesk planned sessions.ics", file_filter="Calendar files (*.ics)",
-                          suffix=".ics", target=target,
-                          details="Open the file to add the sessions to your calendar.")
-        if saved:
-            self.ctx.say(f"Planned sessions saved to {saved}: open it to add them to your calendar.")
-        return saved
+        return export_planned_sessions(self, self.ctx, target)
 
     def focus_search(self) -> None:
         if self.stack.currentWidget() is self.people_page:
