@@ -20,7 +20,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__, cli_import, dates, logfile, paths, storage
+from . import __version__, cli_import, cli_table, dates, logfile, paths, storage
 from .errors import CoachDeskError, DiskFullError, EmptyPracticeFileError, ReadOnlyDatabaseError
 from .practice_lock import PracticeLock
 
@@ -172,17 +172,6 @@ def _writing(db_path: Path):
         raise ReadOnlyDatabaseError(storage._read_only_message(db_path))
     with PracticeLock(db_path):
         yield
-
-
-def _print_table(rows) -> None:
-    headers = ("ID", "Name", "Organization", "Sponsor", "Status", "Engagement")
-    data = [(str(r.id), r.name, r.organization, r.sponsor, r.status,
-             f"{r.engagement} ({r.engagement_status})" if r.engagement else "") for r in rows]
-    widths = [min(40, max(len(h), *(len(d[i]) for d in data))) if data else len(h)
-              for i, h in enumerate(headers)]
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
-    for d in data:
-        print("  ".join(c[:w].ljust(w) for c, w in zip(d, widths, strict=True)).rstrip())
 
 
 def _worksheet(args: argparse.Namespace, db_path: Path) -> int:
@@ -480,7 +469,7 @@ def run(args: argparse.Namespace) -> int:
                      "engagement": r.engagement, "engagement_status": r.engagement_status}
                     for r in rows], ensure_ascii=False, indent=2))
             else:
-                _print_table(rows)
+                cli_table.print_clients(rows)
             return 0
     finally:
         db.close()

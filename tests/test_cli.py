@@ -263,3 +263,21 @@ def test_bad_arguments_exit_2_without_traceback(home):
         assert line.startswith("coachdesk") and "(see --help)" in line
         assert r.stdout == ""
     assert not any(home.iterdir()), "a usage error must not create files"
+
+
+def test_the_clients_table_lines_up_names_in_every_script(capsys):
+    from types import SimpleNamespace
+
+    from wcwidth import wcswidth
+
+    from coachdesk import cli_table
+
+    names = ["Amara Okafor", "Chen Jing (陈静)", "김민준", "Rashid Al-Amin (راشد الأمين)", "Zoë"]
+    cli_table.print_clients([
+        SimpleNamespace(id=i, name=n, organization="Mercer & Hale", sponsor="Priya",
+                        status="active", engagement="", engagement_status="")
+        for i, n in enumerate(names)])
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert [line.split("  ")[1].strip() for line in lines] == names  # nothing cut
+    starts = {wcswidth(line[:line.index("Mercer")]) for line in lines}
+    assert len(starts) == 1, lines  # the next column starts at one terminal column
