@@ -65,3 +65,14 @@ def test_about_qt_button_opens_qts_box(win, monkeypatch, qtbot):
     dialog = _open_about(win, monkeypatch, qtbot)
     dialog.about_qt.click()
     assert calls == [("About Qt",)]
+
+
+def test_about_names_every_font_the_reports_ship_with():
+    from coachdesk.bundled import resource
+
+    text = about.about_html()
+    shipped = sorted(resource("fonts").glob("LICENSE-*.txt"))
+    assert len(shipped) >= 4  # DejaVu, Noto, Nanum, Droid
+    for licence in shipped:
+        family = licence.stem.removeprefix("LICENSE-")  # "NanumGothic" for "Nanum Gothic"
+        assert family in text.replace(" ", ""), f"{family} is shipped but About does not name it"

@@ -72,8 +72,11 @@ def about_html(practice: Path | None = None, notices: str | None = None) -> str:
         "<a href='https://download.qt.io/official_releases/'>download.qt.io</a>; the "
         "third-party notices hold the "
         "licence text and our offer to send you that source.</p>")
-    parts.append("<h3>Fonts</h3><p>The DejaVu fonts in reports: the Bitstream Vera and "
-                 "DejaVu licence (free to use, copy and share).</p>")
+    parts.append("<h3>Fonts</h3><p>Reports are printed in DejaVu Sans (Bitstream Vera and "
+                 "DejaVu licence), with Noto Sans Arabic and Noto Sans Hebrew (SIL Open Font "
+                 "Licence), Nanum Gothic for Korean (SIL Open Font Licence) and Droid Sans "
+                 "Fallback for Chinese and Japanese (Apache License 2.0): all free to use, copy "
+                 "and share; their licences are in the third-party notices.</p>")
     rows = identity.bundled_packages(notices) if notices else []
     if rows:
         parts.append("<h3>Built with</h3><table cellspacing='0' cellpadding='2'>")
