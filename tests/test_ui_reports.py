@@ -282,12 +282,29 @@ def test_reopening_an_earlier_report_shows_it_and_notices_a_change(qtbot, report
     assert "missing" in report_dialog.status.text()
 
 
-def test_file_menu_progress_report_needs_a_client_on_screen(qtbot, window, demo_db):
+def test_file_menu_progress_report_needs_a_client_on_screen(qtbot, window, demo_db, monkeypatch):
     window.show_clients()
     messages = []
     window.ctx.status_message.connect(messages.append)
+    window.clients_page.table.clearSelection()
     window.report_action.trigger()
-    assert messages and "Open a client first" in messages[-1]
+    assert messages and "Choose a client first" in messages[-1]
+
+    # A client chosen in the list (arrow keys, as a coach does) is enough: no need to open them.
+    from ui.dialogs import report_dialog
+
+    opened = []
+    monkeypatch.setattr(report_dialog, "open_report_dialog",
+                        lambda ctx, engagement_id, parent: opened.append(engagement_id))
+    table = window.clients_page.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Home)
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    chosen = window.clients_page.selected_client_id()
+    assert chosen is not None
+    window.report_action.trigger()
+    assert window.client_page.client.id == chosen
+    assert len(opened) == 1
 
 
 # -- settings ----------------------------------------------------------------------------------

@@ -338,13 +338,18 @@ class MainWindow(QMainWindow):
 
     # -- progress reports and the outbox ---------------------------------------------------
     def progress_report(self) -> None:
-        """The report dialog for the client on screen (their selected or current engagement)."""
+        """The report dialog for the client on screen (their selected or current engagement),
+        or for the client selected in the clients list."""
         if self.stack.currentWidget() is self.session_page and self.session_page.session:
             self.open_client(self.session_page.session.client_id)
             if self.stack.currentWidget() is self.session_page:  # stayed to correct a value
                 return
+        elif self.stack.currentWidget() is self.clients_page:
+            chosen = self.clients_page.selected_client_id()
+            if chosen is not None:
+                self.open_client(chosen)
         if self.stack.currentWidget() is not self.client_page or self.client_page.client is None:
-            self.ctx.say("Open a client first, then make their progress report (Ctrl+Shift+R).")
+            self.ctx.say("Choose a client first, then make their progress report (Ctrl+Shift+R).")
             return
         self.client_page.open_progress_report()
         self.update_outbox_action()

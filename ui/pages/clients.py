@@ -210,6 +210,11 @@ class ClientsPage(QWidget):
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
             self.table.setCurrentIndex(index)
 
+    def selected_client_id(self) -> int | None:
+        """The client of the list's selected row, or None."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.proxy.client_id(rows[0]) if rows else None
+
     def _open_index(self, index) -> None:
         client_id = self.proxy.client_id(index)
         if client_id is not None:
