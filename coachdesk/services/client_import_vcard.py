@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 
 from ..errors import ValidationError
 from .client_import_columns import FIELD_LABELS, FIELDS
@@ -224,6 +225,21 @@ def _names(contents) -> tuple[str, str, str, list[str]]:
 ALSO_KNOWN_AS = "Also known as: "
 
 
+def _latin(name: str) -> bool:
+    """True when every letter of ``name`` is a Latin one (Zoë, Łukasz)."""
+    return all(unicodedata.name(ch, "").startswith("LATIN") for ch in name if ch.isalpha())
+
+
+def _with_other_script(full: str, also: list[str]) -> tuple[str, list[str]]:
+    """"陈静 (Chen Jing)" when the card also gives the name in another script, as the
+    demo's "Chen Jing (陈静)": both show in the clients list and both find the client
+    when typed in its search box; the rest stays in ``also``."""
+    other = next((a for a in also if _latin(a) != _latin(full)), None)
+    if not full or other is None:
+        return full, also
+    return f"{full} ({other})", [a for a in also if a is not other]
+
+
 def _card_cells(card) -> list[str]:
     contents = card.contents
     full, given, family, also = _names(contents)
@@ -236,6 +252,7 @@ def _card_cells(card) -> list[str]:
     tel = _text(phone.value) if phone else ""
     if tel.lower().startswith("tel:"):  # vCard 4 may give the number as a URI
         tel = tel[4:]
+    full, also = _with_other_script(full, also)
     if not full and org_name:
         full = org_name  # a company's own card: shown under its name, the coach decides
     note = _text(contents["note"][0].value) if contents.get("note") else ""
