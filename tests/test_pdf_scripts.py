@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from test_pdf_text_shapes import report_data, subject_access_data
 
 from coachdesk.reports import progress, scripts, subject_access, worksheet
@@ -184,8 +185,13 @@ def test_mixed_lines_keep_each_run_in_its_place(tmp_path):
         # an Arabic sentence with digits and a Latin word: read from the right
         ("الفصل 12 من كتاب Leadership بتاريخ 2026",
          "2026 بتاريخ Leadership من كتاب 12 الفصل"),
-        # a Hebrew name first: the line is right-to-left, its full stop at the far left
-        (f"{he} met Игорь and Αλέξανδρος.", f". met Игорь and Αλέξανδρος {he}"),
+        # a Hebrew or Arabic name first in an English sentence: still read from the left
+        # (most of its words are left-to-right), its full stop at the end
+        (f"{he} met Игорь and Αλέξανδρος.", f"{he} met Игорь and Αλέξανδρος."),
+        (f"{ar} started strong. He will meet {he} in January.",
+         f"{ar} started strong. He will meet {he} in January."),
+        # mostly Hebrew with one English name: right to left, the full stop at the far left
+        (f"פגישה עם Anna ועם {he} בשבוע הבא.", f". ועם {he} בשבוע הבא Anna פגישה עם"),
     ]
     text = "\n".join(typed for typed, _ in cases)
     pdf = subject_access_for("Zoë", tmp_path / "s.pdf", text=text)
@@ -332,3 +338,13 @@ def test_bold_places_print_a_fallback_script_in_its_bold_face(text, bold_face):
         words = [w for ln in lines for w in getattr(ln, "words", ())]  # several fonts
         fonts = {getattr(w, "fontName", None) for w in words} or {para.blPara.fontName}
         assert face in fonts, (style.name, fonts)
+
+
+def test_a_short_right_to_left_value_keeps_its_columns_alignment():
+    # a client's name in a table cell beside left-aligned values stays left (a new coach
+    # found the Arabic name alone pushed to the right margin of the report's cover)
+    body = st.styles()["body"]
+    name = scripts.Paragraph(st.markup(NAMES["Arabic"]), body)
+    assert name.style.alignment == TA_LEFT
+    paragraph = scripts.Paragraph(st.markup(ARABIC_PARAGRAPH), body)
+    assert paragraph.style.alignment == TA_RIGHT
