@@ -761,3 +761,18 @@ def test_back_from_a_session_returns_to_the_list_it_was_opened_from(qtbot, win):
     assert session_page.back_button.toolTip().startswith("Back to José")
     qtbot.mouseClick(session_page.back_button, Qt.MouseButton.LeftButton)
     assert win.stack.currentWidget() is win.client_page
+
+
+def test_a_click_on_clients_in_the_sidebar_goes_back_to_the_list(qtbot, win):
+    # a new coach on a client's page clicked "Clients" in the sidebar: nothing happened,
+    # as that row was already the current one
+    activate(qtbot, win)
+    clients_item = win.nav.item(0)
+    for open_page in (lambda: win.open_client(jose_id(win.ctx.db)),
+                      lambda: win.open_session(win.client_page.session_model.row_at(0).id)):
+        win.open_client(jose_id(win.ctx.db))
+        open_page()
+        assert win.stack.currentWidget() in (win.client_page, win.session_page)
+        qtbot.mouseClick(win.nav.viewport(), Qt.MouseButton.LeftButton,
+                         pos=win.nav.visualItemRect(clients_item).center())
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.clients_page, timeout=3000)

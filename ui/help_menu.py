@@ -8,9 +8,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 
-def install(window: QMainWindow, help_menu: QMenu, about) -> None:
+def install(window: QMainWindow, help_menu: QMenu, ctx) -> None:
     """Fill the Help menu: the shortcuts (F1), the retention signal explained, About
-    (``about``, a callable that opens the About dialog) and About Qt."""
+    CoachDesk (naming ``ctx``'s practice file) and About Qt."""
     shortcuts = QAction("&Keyboard shortcuts", window)
     shortcuts.setObjectName("actionShortcuts")
     shortcuts.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
@@ -34,6 +34,11 @@ def install(window: QMainWindow, help_menu: QMenu, about) -> None:
     about_action = QAction("&About CoachDesk", window)
     about_action.setObjectName("actionAbout")
     about_action.setMenuRole(QAction.MenuRole.AboutRole)  # macOS: in the application menu
+    def about(_checked=False):
+        from .dialogs.about import AboutDialog  # version, licences, third-party notices
+
+        AboutDialog(window, ctx.db.path).exec()
+
     about_action.triggered.connect(about)
     about_qt = QAction("About &Qt", window)
     about_qt.setObjectName("actionAboutQt")

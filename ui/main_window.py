@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Practice file: {ctx.db.path}", 8000)
 
         self.nav.currentRowChanged.connect(self._on_nav)
+        self.nav.itemClicked.connect(self._on_nav_click)
         self.clients_page.open_client.connect(self.open_client)
         self.clients_page.new_client_requested.connect(self.new_client)
         self.welcome_page.demo_requested.connect(self.load_demo)
@@ -216,12 +217,18 @@ class MainWindow(QMainWindow):
 
         from . import help_menu  # the shortcuts (F1), the signal explained, About
 
-        help_menu.install(self, bar.addMenu("&Help"), self.about)
+        help_menu.install(self, bar.addMenu("&Help"), self.ctx)
 
     # -- navigation ---------------------------------------------------------------
     def _on_nav(self, row: int) -> None:
         if row >= 0:
             self.show_nav(NAV_ITEMS[row][0])
+
+    def _on_nav_click(self, item) -> None:
+        """A client's or session's page is under Clients: a click on Clients goes to the list."""
+        on_a_client = self.stack.currentWidget() in (self.client_page, self.session_page)
+        if NAV_ITEMS[self.nav.row(item)][0] == "clients" and on_a_client:
+            self.show_nav("clients")
 
     def may_leave(self) -> bool:
         """Before the page on screen is left: what was typed is saved, and a value the page
@@ -569,11 +576,6 @@ class MainWindow(QMainWindow):
         from .dialogs.retention_review import RetentionReviewDialog
 
         RetentionReviewDialog(self.ctx, self).exec()
-
-    def about(self) -> None:
-        from .dialogs.about import AboutDialog  # version, licences, third-party notices
-
-        AboutDialog(self, self.ctx.db.path).exec()
 
     def closeEvent(self, event):
         try:
