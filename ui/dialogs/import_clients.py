@@ -321,7 +321,9 @@ class ImportClientsDialog(QDialog):
         vcard = self.source is not None and self.source.fixed_mapping
         total = 2 if vcard else 3
         number = index + 1 if not (vcard and index == 2) else 2
-        self.step_label.setText(f"Step {number} of {total} · {STEPS[index]}")
+        # before the file is read, how many steps it takes is not known (a vCard has two)
+        of = f" of {total}" if self.source is not None else ""
+        self.step_label.setText(f"Step {number}{of} · {STEPS[index]}")
         self._update_buttons()
 
     def _update_buttons(self) -> None:
