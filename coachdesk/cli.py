@@ -20,7 +20,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__, cli_import, cli_table, dates, logfile, paths, storage
+from . import __version__, cli_import, dates, logfile, paths, storage
 from .errors import CoachDeskError, DiskFullError, EmptyPracticeFileError, ReadOnlyDatabaseError
 from .practice_lock import PracticeLock
 
@@ -469,6 +469,8 @@ def run(args: argparse.Namespace) -> int:
                      "engagement": r.engagement, "engagement_status": r.engagement_status}
                     for r in rows], ensure_ascii=False, indent=2))
             else:
+                from . import cli_table  # wcwidth: only for this table
+
                 cli_table.print_clients(rows)
             return 0
     finally:
