@@ -447,21 +447,30 @@ def test_cover_shows_the_coach_and_the_logo(db, tmp_path):
     assert reader.metadata.author == "Anne Martin"
 
 
-def test_a_missing_or_damaged_logo_never_breaks_the_report(db, tmp_path):
+def test_the_logo_travels_with_the_practice_and_a_damaged_one_never_breaks_the_report(
+        db, tmp_path):
     logo = make_logo(tmp_path / "logo.jpg", fmt="JPEG")
     settings.set_coach_profile(db, "Anne Martin", "", logo)
     eid = make_engagement(db)
     out = progress.build_report_pdf(tmp_path / "jpeg.pdf", progress.report_data(db, eid))
     assert len(image_xobjects(PdfReader(str(out)).pages[0])) == 1
-    # The logo's file was deleted after it was chosen: the report is made without it.
+    # The file is not there (the practice was copied to another computer, or the file was
+    # deleted): the copy kept in the practice still prints, and Settings still save.
     logo.unlink()
     out = progress.build_report_pdf(tmp_path / "gone.pdf", progress.report_data(db, eid))
+    assert len(image_xobjects(PdfReader(str(out)).pages[0])) == 1
+    profile = settings.set_coach_profile(db, "Anne Martin", "PCC", str(logo.resolve()))
+    assert profile.logo_path == str(logo.resolve())
+    out = progress.build_report_pdf(tmp_path / "again.pdf", progress.report_data(db, eid))
+    assert len(image_xobjects(PdfReader(str(out)).pages[0])) == 1
+    # A kept image damaged since, and no file: the report is made without a logo.
+    import base64
+
+    settings.put_setting(db, settings.COACH_LOGO_IMAGE_KEY,
+                         base64.b64encode(b"\xff\xd8\xff" + b"not really a jpeg" * 10).decode())
+    out = progress.build_report_pdf(tmp_path / "bad.pdf", progress.report_data(db, eid))
     cover = PdfReader(str(out)).pages[0]
     assert image_xobjects(cover) == [] and "Anne Martin" in cover.extract_text()
-    # A file replaced by garbage since: the same.
-    logo.write_bytes(b"\xff\xd8\xff" + b"not really a jpeg" * 10)
-    out = progress.build_report_pdf(tmp_path / "bad.pdf", progress.report_data(db, eid))
-    assert image_xobjects(PdfReader(str(out)).pages[0]) == []
 
 
 def test_coach_profile_validation(db, tmp_path):

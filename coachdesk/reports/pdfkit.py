@@ -270,18 +270,21 @@ def bold(style):
 # -- images ---------------------------------------------------------------------------------
 
 
-def logo(path: str | Path | None, max_width: float = 40 * mm,
+def logo(path: str | Path | bytes | None, max_width: float = 40 * mm,
          max_height: float = 22 * mm) -> Flowable | None:
-    """The image at ``path`` scaled (aspect kept) to fit ``max_width`` x ``max_height``,
-    left-aligned; ``None`` when there is no path or the file is missing or unreadable, so
-    a deleted or damaged logo never stops a document from being made."""
+    """The image at ``path`` (or given as its bytes) scaled (aspect kept) to fit
+    ``max_width`` x ``max_height``, left-aligned; ``None`` when there is none or the file is
+    missing or unreadable, so a deleted or damaged logo never stops a document being made."""
     if not path:
         return None
     try:
-        src = Path(path).expanduser()
-        if not src.is_file():
-            return None
-        data = src.read_bytes()  # read now: the file may vanish before the build
+        if isinstance(path, bytes):
+            data = path
+        else:
+            src = Path(path).expanduser()
+            if not src.is_file():
+                return None
+            data = src.read_bytes()  # read now: the file may vanish before the build
         reader = ImageReader(io.BytesIO(data))
         w, h = reader.getSize()
         reader.getRGBData()  # decode it all now: a damaged image fails here, not mid-build

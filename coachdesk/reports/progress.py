@@ -101,7 +101,8 @@ def _styles() -> dict:
 
 def _cover(d: ReportData, width: float) -> list[Flowable]:
     s = _styles()
-    image = kit.logo(d.logo_path, max_width=40 * mm, max_height=24 * mm)
+    image = (kit.logo(d.logo_image, max_width=40 * mm, max_height=24 * mm) if d.logo_image
+             else None) or kit.logo(d.logo_path, max_width=40 * mm, max_height=24 * mm)
     top = [image, Spacer(1, max(30 * mm - image.drawHeight, 6 * mm))] if image else [
         Spacer(1, 30 * mm)]
     out: list[Flowable] = top + [Paragraph("Coaching progress report", s["cover_title"]),

@@ -68,6 +68,7 @@ SECTION_TITLES = {
 COACH_NAME_KEY = "coach_name"
 COACH_CREDENTIALS_KEY = "coach_credentials"
 COACH_LOGO_KEY = "coach_logo_path"
+COACH_LOGO_IMAGE_KEY = "coach_logo_image"  # its bytes, base64 (services/settings.py)
 CANCELLED = (SessionStatus.cancelled, SessionStatus.cancelled_late, SessionStatus.no_show)
 
 
@@ -178,6 +179,7 @@ class ReportData:
     made_on: date | None = None
     coach_credentials: str = ""  # "PCC", printed after the coach's name on the cover
     logo_path: str = ""  # the coach's logo (PNG/JPEG) for the cover, "" for none
+    logo_image: bytes = b""  # its bytes as kept in the practice (used before the path)
     stakeholders: tuple[StakeholderLine, ...] = ()  # only with include_stakeholders
 
     @property
@@ -246,6 +248,17 @@ def t_score_sentence(baseline: float | None, now: float | None) -> str:
     if baseline is not None:
         out += f" It started at {baseline:.0f}."
     return out
+
+
+def _decoded(text: str) -> bytes:
+    """The logo's bytes from their base64 setting; b"" when absent or not base64."""
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(text, validate=True) if text else b""
+    except (binascii.Error, ValueError):
+        return b""
 
 
 def _setting(s, key: str) -> str:
@@ -355,6 +368,7 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
         coach = _setting(s, COACH_NAME_KEY)
         credentials = _setting(s, COACH_CREDENTIALS_KEY)
         logo = _setting(s, COACH_LOGO_KEY)
+        logo_image = _setting(s, COACH_LOGO_IMAGE_KEY)
         start, end = _period_of(e, date_from, date_to, today)
         # Sessions: by column, so private notes are never loaded.
         rows = s.exec(sa_select(CoachingSession.id, CoachingSession.session_date,
@@ -431,6 +445,7 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
         sessions=shared,
         coach_summary=coach_summary or "", next_steps=next_steps or "",
         sections=chosen, made_on=today, coach_credentials=credentials, logo_path=logo,
+        logo_image=_decoded(logo_image),
         stakeholders=people)
 
 

@@ -58,6 +58,9 @@ def put_json(db: Database, key: str, value) -> None:
 COACH_NAME_KEY = "coach_name"
 COACH_CREDENTIALS_KEY = "coach_credentials"
 COACH_LOGO_KEY = "coach_logo_path"
+#: the logo's bytes (base64), kept in the practice: a practice copied to another computer
+#: keeps its logo, where the path above may point at nothing
+COACH_LOGO_IMAGE_KEY = "coach_logo_image"
 NAME_MAX = 120
 CREDENTIALS_MAX = 120
 LOGO_MAX_BYTES = 10 * 1024 * 1024
@@ -144,11 +147,25 @@ def set_coach_profile(db: Database, name: str, credentials: str, logo_path) -> C
     (an existing PNG/JPEG, or ""/None for none). Nothing is saved if any of them is wrong."""
     clean_name = _one_line(name, "name", "name", NAME_MAX)
     clean_credentials = _one_line(credentials, "credentials", "credentials", CREDENTIALS_MAX)
-    clean_logo = check_logo(logo_path)
+    raw = str(logo_path or "").strip()
+    stored = (get_setting(db, COACH_LOGO_KEY) or "").strip()
+    kept = get_setting(db, COACH_LOGO_IMAGE_KEY) or ""
+    if raw and raw == stored and kept and not Path(raw).expanduser().is_file():
+        clean_logo, image = stored, kept  # the file stayed on the computer it was chosen on
+    else:
+        clean_logo, image = check_logo(logo_path), ""
+        if clean_logo:
+            import base64
+
+            try:
+                image = base64.b64encode(Path(clean_logo).read_bytes()).decode("ascii")
+            except OSError:
+                raise ValidationError("The logo file could not be read; please choose it "
+                                      "again.", "logo_path") from None
     with db.session() as s:
         for key, value in ((COACH_NAME_KEY, clean_name),
                            (COACH_CREDENTIALS_KEY, clean_credentials),
-                           (COACH_LOGO_KEY, clean_logo)):
+                           (COACH_LOGO_KEY, clean_logo), (COACH_LOGO_IMAGE_KEY, image)):
             row = s.get(Setting, key)
             if not value:
                 if row is not None:
