@@ -7,12 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication
 from ui_helpers import type_text, when_modal
 
 from coachdesk.models import ActionStatus, SessionStatus
 from coachdesk.services import actions, clients, grow, sessions
 from ui.context import AppContext
 from ui.main_window import MainWindow
+from ui.widgets.saved_state import NEEDS_FIXING, SAVED
 
 CANARY = "CANARY-PRIVATE-7f3a"
 
@@ -364,3 +366,35 @@ def test_will_turns_into_an_action_with_the_due_date_its_when_names_and_enter_ad
     assert actions_panel.due.value() is None
     assert actions_panel.when_hint.isVisible()
     assert actions_panel.when_hint.text() == "The Will says when: after the board meeting"
+
+
+def test_a_date_not_understood_is_said_under_the_row_and_moves_no_field(qtbot, win, demo_db):
+    # a new coach typed 31/12/2026 into a month-first date field: the message under the
+    # field made the row taller, Start and Length moved, and the next click went astray
+    page = log_session(qtbot, win, date.today())
+    win.activateWindow()  # offscreen, a closed dialog does not hand activation back
+    win.windowHandle().requestActivate()
+    qtbot.waitUntil(win.isActiveWindow)
+    start_y = page.start.mapTo(page, page.start.rect().topLeft()).y()
+    page.date.setFocus()
+    qtbot.waitUntil(page.date.edit.hasFocus)
+    page.date.edit.selectAll()
+    qtbot.keyClicks(QApplication.focusWidget(), "31/31/2026")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    error = page.errors["session_date"]
+    qtbot.waitUntil(error.isVisible, timeout=3000)
+    assert "not a date" in error.text()
+    assert not page.date.problem_label.isVisible()  # said once, under the row
+    QApplication.processEvents()
+    assert page.start.mapTo(page, page.start.rect().topLeft()).y() == start_y
+    assert page.saved_label.text() == NEEDS_FIXING  # the typed date is not saved
+    page.saver.flush()
+    assert error.isVisible()  # a save of the other fields does not wipe the message
+    page.date.setFocus()
+    page.date.edit.selectAll()
+    qtbot.keyClicks(QApplication.focusWidget(), "3 Dec 2026")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not error.isVisible(), timeout=3000)
+    page.saver.flush()
+    assert page.saved_label.text() == SAVED
+    assert sessions.get(demo_db, page.session.id).session_date == date(2026, 12, 3)

@@ -193,6 +193,10 @@ class SessionPage(QWidget):
         layout.addWidget(self.tabs, 1)
 
         # -- wiring ---------------------------------------------------------------------
+        # A date not understood is said under the row, with the others' messages: under the
+        # field it made the row taller and moved Start and Length as the coach reached them.
+        self.date.show_problem_inline(False)
+        self.date.problemChanged.connect(self._date_problem)
         for editor in (self.private_notes, self.shared_summary):
             editor.textChanged.connect(self.saver.changed)
             editor.focus_lost.connect(self.saver.flush)
@@ -309,12 +313,17 @@ class SessionPage(QWidget):
             except CoachDeskError as exc:
                 self.ctx.say(f"Not saved: {exc}")
                 return None
-        for field, label in self.errors.items():
-            label.show_error(refused.get(field))
+        for field, label in self.errors.items():  # a date not understood stays said
+            label.show_error(refused.get(field)
+                             or (self.date.problem() if field == "session_date" else None))
         self._refresh_title()
         self._refresh_usage()
         self.ctx.notify("session")
         return True
+
+    def _date_problem(self, message: str) -> None:
+        self.errors["session_date"].show_error(message or None)
+        self._show_saved()
 
     def _show_saved(self) -> None:
         if self.saver.failing or self.grow.saver.failing:

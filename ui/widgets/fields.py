@@ -212,10 +212,14 @@ class OptionalDateEdit(QWidget):
     """
 
     dateChanged = Signal(QDate)
+    #: the message about the text typed ("" once it is a date again), for a form that shows
+    #: it elsewhere (``show_problem_inline(False)``)
+    problemChanged = Signal(str)
 
     def __init__(self, parent=None, allow_empty: bool = True):
         super().__init__(parent)
         self._allow_empty = allow_empty
+        self._inline = True
         self._value: date | None = None
         self._related: date | Callable[[], date | None] | None = None
         self._popup: _CalendarPopup | None = None
@@ -306,13 +310,23 @@ class OptionalDateEdit(QWidget):
         if changed:
             self.dateChanged.emit(_qdate(value))
 
+    def show_problem_inline(self, inline: bool) -> None:
+        """False: the message is not shown under the field (which would make a row of
+        fields taller and move the others) but only given by ``problemChanged``."""
+        self._inline = inline
+        if not inline:
+            self.problem_label.hide()
+
     def _show_problem(self, message: str | None) -> None:
+        before = self.problem_label.text()
         self.problem_label.setText(message or "")
-        self.problem_label.setVisible(bool(message))
+        self.problem_label.setVisible(bool(message) and self._inline)
+        if (message or "") != before:
+            self.problemChanged.emit(message or "")
 
     def _text_changed(self, text: str) -> None:
         self._show_clear()
-        if self.problem_label.isVisible() and self.problem() is None:
+        if self.problem_label.text() and self.problem() is None:
             self._show_problem(None)
 
     def _clear_clicked(self) -> None:
