@@ -200,6 +200,9 @@ def _delete_closed_widgets() -> None:
     ``allWidgets()`` walked them all. Deliver those deletions now."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
+    helpers = sys.modules.get("ui_helpers")
+    if helpers is not None:  # the ended test's dialog watchers stop (ui_helpers.later)
+        helpers.TEST_GENERATION[0] += 1
     if QCoreApplication.instance() is not None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 

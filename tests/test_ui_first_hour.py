@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import ui_helpers
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
@@ -31,12 +32,13 @@ def when_modal_named(name: str, action, attempts: int = 750) -> dict:
     """Run ``action(dialog)`` once a modal dialog called ``name`` is open (another one may
     be open before it)."""
     state = {"done": False, "error": None}
+    generation = ui_helpers.TEST_GENERATION[0]
 
     def poll(left=attempts):
         dialog = QApplication.activeModalWidget()
         if dialog is None or dialog.objectName() != name:
             if left:
-                QTimer.singleShot(20, lambda: poll(left - 1))
+                ui_helpers.later(lambda: poll(left - 1), generation)
             return
         try:
             action(dialog)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import ui_helpers
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
@@ -41,12 +42,13 @@ def activate(qtbot, window) -> None:
 def when_popup(action, attempts: int = 100):
     """Run ``action(menu)`` as soon as a popup menu is open (before its exec blocks us)."""
     state = {"done": False}
+    generation = ui_helpers.TEST_GENERATION[0]
 
     def poll(remaining=attempts):
         menu = QApplication.activePopupWidget()
         if menu is None:
-            if remaining:
-                QTimer.singleShot(20, lambda: poll(remaining - 1))
+            if remaining:  # never into the next test (ui_helpers.later)
+                ui_helpers.later(lambda: poll(remaining - 1), generation)
             return
         action(menu)
         state["done"] = True

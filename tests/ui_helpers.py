@@ -5,16 +5,28 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+#: Bumped as each test ends (tests/conftest.py). A watcher for a dialog that never came
+#: (Enter opened a page, not a dialog) kept polling into the next test, and there closed
+#: that test's own dialog ("Tab from the organization list…" failed after
+#: "Enter on a selected row…", in one order of the tests only).
+TEST_GENERATION = [0]
+
+
+def later(poll, generation: int) -> None:
+    """Poll again in 20 ms, unless the test that started it has ended."""
+    QTimer.singleShot(20, lambda: poll() if generation == TEST_GENERATION[0] else None)
+
 
 def when_modal(action, attempts: int = 50):
     """Run ``action(dialog)`` as soon as a modal dialog is open (before ``exec`` blocks us)."""
     state = {"done": False, "error": None}
+    generation = TEST_GENERATION[0]
 
     def poll(remaining=attempts):
         dialog = QApplication.activeModalWidget()
         if dialog is None:
             if remaining:
-                QTimer.singleShot(20, lambda: poll(remaining - 1))
+                later(lambda: poll(remaining - 1), generation)
             return
         try:
             action(dialog)
@@ -58,13 +70,15 @@ def answer_discard(qtbot, button_name: str, seen: list) -> None:
     you typed?" question of a form once it is open; its text is appended to ``seen``."""
     from PySide6.QtWidgets import QAbstractButton, QMessageBox
 
+    generation = TEST_GENERATION[0]
+
     def poll(left=100):
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox) and box.objectName() == "discardQuestion":
             seen.append(box.text())
             box.findChild(QAbstractButton, button_name).click()
         elif left:
-            QTimer.singleShot(20, lambda: poll(left - 1))
+            later(lambda: poll(left - 1), generation)
 
     QTimer.singleShot(0, poll)
 
