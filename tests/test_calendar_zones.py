@@ -91,15 +91,20 @@ WRITTEN = {("Europe/London", "gap"): "20260329T023000",
            ("America/New_York", "ny_gap"): "20260308T033000"}
 
 
+def _client_with_engagement(s, name: str) -> tuple[Client, Engagement]:
+    client = Client(name=name)
+    s.add(client)
+    s.flush()
+    engagement = Engagement(client_id=client.id, start_date=date(2026, 1, 5))
+    s.add(engagement)
+    s.flush()
+    return client, engagement
+
+
 @pytest.fixture
 def booked(db):
     with db.session() as s:
-        client = Client(name="Anna Lindqvist")
-        s.add(client)
-        s.flush()
-        engagement = Engagement(client_id=client.id, start_date=date(2026, 1, 5))
-        s.add(engagement)
-        s.flush()
+        client, engagement = _client_with_engagement(s, "Anna Lindqvist")
         ids = {}
         for key, (day, start, minutes) in SESSIONS.items():
             row = CoachingSession(engagement_id=engagement.id, client_id=client.id,
@@ -268,12 +273,7 @@ def test_each_change_of_clocks_in_the_vtimezone_is_when_the_zone_changes(db, zon
     """RFC 5545: an observance's DTSTART (and RDATE) is the local time in TZOFFSETFROM at
     which the change happens: 01:00 in London when clocks go forward, not 02:00."""
     with db.session() as s:
-        client = Client(name="Ana")
-        s.add(client)
-        s.flush()
-        engagement = Engagement(client_id=client.id, start_date=date(2026, 1, 5))
-        s.add(engagement)
-        s.flush()
+        client, engagement = _client_with_engagement(s, "Ana")
         s.add(CoachingSession(engagement_id=engagement.id, client_id=client.id,
                               session_date=date(2026, 6, 1), start_time=clock(9, 0)))
     cal = Calendar.from_ical(calendar.sessions_to_ics(db, zone=zone))
