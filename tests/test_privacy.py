@@ -13,11 +13,12 @@ from sqlmodel import SQLModel
 
 from coachdesk import mail
 from coachdesk.errors import NotFoundError, ValidationError
-from coachdesk.models import Engagement, EngagementStatus, ReportDraft
+from coachdesk.models import Agreement, Engagement, EngagementStatus, Invoice, InvoiceLine, ReportDraft
 from coachdesk.reports import progress
 from coachdesk.services import (
     actions,
     clients,
+    consent,
     engagements,
     erasure,
     goals,
@@ -83,6 +84,15 @@ def make_client(db, tmp_path, name=NAME) -> int:
     session_trash.delete(db, gone.id)
     with db.session() as s:  # a report draft (kept by the report dialog)
         s.add(ReportDraft(engagement_id=e.id, coach_summary=f"Draft about {name}"))
+    consent.record(db, e.id, ["summary", "sessions"], [], "2025-01-06", f"Signed by {name}")
+    with db.session() as s:  # the agreement and an invoice with one line
+        s.add(Agreement(engagement_id=e.id, signed_file=f"{e.id}/agreement-signed.pdf"))
+        inv = Invoice(engagement_id=e.id, organization_id=org.id, bill_to_name="Shared Org Ltd",
+                      notes=f"Invoice note for {name}")
+        s.add(inv)
+        s.flush()
+        s.add(InvoiceLine(invoice_id=inv.id, description=f"Session with {name}",
+                          unit_cents=50000, amount_cents=50000, session_id=sess.id))
     return c.id
 
 

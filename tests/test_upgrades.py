@@ -276,3 +276,46 @@ def test_report_log_file_upgrades_to_corrections_with_nothing_lost(db_path):
     backups = storage.list_backups(db_path)
     assert len(backups) == 1 and storage.inspect_file(backups[0]).revision == "0004_report_log"
     assert storage.check_file(db_path).ok
+
+
+def _fill_corrections(con: sqlite3.Connection) -> None:
+    con.execute("INSERT INTO report_draft (engagement_id, coach_summary, next_steps, sections, "
+                "indicator_ids, created_at, updated_at) VALUES (1, ?, '', 'summary', '', ?, ?)",
+                (f"draft {HOSTILE}", STAMP, STAMP))
+
+
+FILLERS["0005_corrections"] = FILLERS["0004_report_log"] + [_fill_corrections]
+
+
+def test_corrections_file_upgrades_to_business_with_nothing_lost(db_path):
+    """0005 -> 0006: agreements, consent, invoices and billing details arrive empty; every
+    row the coach had is still there, and the organisations gain empty billing fields."""
+    from sqlmodel import select
+
+    from coachdesk.models import Agreement, Consent, Invoice, InvoiceCounter, Organization
+    from coachdesk.services import consent
+
+    make_file_at(db_path, "0005_corrections")
+    tables = (FOUNDATION_TABLES + SESSION_TABLES + INDICATOR_TABLES
+              + ["report_log", "report_draft", "setting"])
+    before = dump(db_path, tables)
+    assert all(before[t][1] for t in tables)
+
+    db = storage.open_database(db_path)
+    try:
+        assert db.revision() == migrations.head_revision() == "0006_business"
+        with db.session() as s:
+            for model in (Agreement, Consent, Invoice, InvoiceCounter):
+                assert s.exec(select(model)).all() == []
+            org = s.exec(select(Organization)).first()
+            assert (org.billing_contact, org.billing_address, org.vat_number) == ("", "", "")
+        # No consent is made up for an engagement the client never gave it for.
+        assert consent.current(db, 1) is None
+        consent.record(db, 1, ["summary"], [], "2026-11-30", "in the signed agreement")
+        assert consent.current(db, 1).sections == ("summary",)
+    finally:
+        db.close()
+    assert dump(db_path, tables, like=before) == before
+    backups = storage.list_backups(db_path)
+    assert len(backups) == 1 and storage.inspect_file(backups[0]).revision == "0005_corrections"
+    assert storage.check_file(db_path).ok

@@ -20,7 +20,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent
 #: The newest revision, kept here so that opening a current file needs neither Alembic nor
 #: the version files: update it with every new migration (tests/test_migrations.py
 #: ``test_head_constant_is_alembics_head`` fails until it equals Alembic's head).
-HEAD = "0005_corrections"
+HEAD = "0006_business"
 
 _REVISION = re.compile(r'^revision\s*=\s*["\']([^"\']+)["\']', re.MULTILINE)
 _DOWN = re.compile(r'^down_revision\s*=\s*(None|["\']([^"\']+)["\'])', re.MULTILINE)

@@ -62,6 +62,10 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "report_draft": ("report_drafts", "Drafts of the next progress report"),
     "deleted_session": ("deleted_sessions",
                         "Deleted sessions (kept until the coach restores them or empties the list)"),
+    "agreement": ("agreements", "Coaching agreement (three-way, with the sponsor)"),
+    "consent": ("consent", "Consent to what the sponsor may see"),
+    "invoice": ("invoices", "Invoices and credit notes to the sponsor's organisation"),
+    "invoice_line": ("invoice_lines", "Invoice lines"),
 }
 
 #: columns that hold the coach's private working notes (labelled as such in the PDF)

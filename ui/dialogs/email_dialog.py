@@ -133,9 +133,15 @@ class EmailDialog(FormBehaviour, QDialog):
     def __init__(self, ctx: AppContext, pdf_path: Path, *, to: str, sponsor_name: str,
                  client_name: str, period: str, coach_name: str, coach_credentials: str = "",
                  record: Callable[[str, str], object] | None = None,
-                 keep_address: Callable[[str], str] | None = None, parent=None):
+                 keep_address: Callable[[str], str] | None = None, parent=None,
+                 subject: str | None = None, message: str | None = None,
+                 what: str = "report"):
+        """``subject`` and ``message`` replace the report's wording, and ``what`` ("report",
+        "agreement", "invoice", "credit note") names the attachment in titles and messages,
+        so the agreement and invoices are sent through the same dialog."""
         super().__init__(parent)
         self.ctx = ctx
+        self.what = what
         self.pdf_path = Path(pdf_path)
         self.record = record
         #: saves a new address to the sponsor and returns the sentence that says so
@@ -143,7 +149,7 @@ class EmailDialog(FormBehaviour, QDialog):
         self.given_to = to.strip()
         self.draft_path: Path | None = None
         self.queued_path: Path | None = None
-        self.setWindowTitle("E-mail the report to the sponsor")
+        self.setWindowTitle(f"E-mail the {what} to the sponsor")
         self.setObjectName("emailDialog")
         self.setModal(True)
         self.resize(640, 480)
@@ -167,12 +173,13 @@ class EmailDialog(FormBehaviour, QDialog):
         self.kept_note.setTextFormat(Qt.TextFormat.PlainText)
         self.kept_note.setWordWrap(True)
         self.kept_note.hide()
-        self.subject = name_widget(QLineEdit(default_subject(client_name, period)), "emailSubject",
+        self.subject = name_widget(QLineEdit(
+            subject if subject is not None else default_subject(client_name, period)), "emailSubject",
                                    "Subject")
         self.subject.setCursorPosition(0)
         self.message = name_widget(QPlainTextEdit(), "emailMessage", "Cover message")
-        self.message.setPlainText(default_message(sponsor_name, client_name, period, coach_name,
-                                                  coach_credentials))
+        self.message.setPlainText(message if message is not None else default_message(
+            sponsor_name, client_name, period, coach_name, coach_credentials))
         self.message.setTabChangesFocus(True)
         self.message.setMinimumHeight(150)
         attached = QLabel(f"Attached: {self.pdf_path.name}")
@@ -287,10 +294,10 @@ class EmailDialog(FormBehaviour, QDialog):
         try:
             return self.record(method, recipient)
         except CoachDeskError as exc:
-            self.ctx.say(f"The report log could not be updated: {exc}")
+            self.ctx.say(f"The {self.what}'s record could not be updated: {exc}")
         except Exception as exc:  # logged; the e-mail itself went fine
-            log.exception("recording the report failed")
-            self.ctx.say(f"The report log could not be updated: {exc}")
+            log.exception("recording the sent file failed")
+            self.ctx.say(f"The {self.what}'s record could not be updated: {exc}")
         return None
 
     def _show_folder(self) -> None:
@@ -329,8 +336,8 @@ class EmailDialog(FormBehaviour, QDialog):
                 "No mail program opened the draft, so it is waiting for you as a file:\n"
                 f"{path}\n\n"
                 "To send it: press “Show the folder”, then double-click the file (or drag it "
-                "into your mail program’s window); it opens as a new message with the report "
-                "attached. Or write a new e-mail to the sponsor and attach the PDF from the "
+                "into your mail program’s window); it opens as a new message with the "
+                f"{self.what} attached. Or write a new e-mail to the sponsor and attach the PDF from the "
                 "same folder.", "orange")
             self.show_folder_button.show()
             self._show_folder()
@@ -365,6 +372,7 @@ class EmailDialog(FormBehaviour, QDialog):
         record = self.record
         ctx = self.ctx
 
+        what = self.what
         outbox = mail.outbox_dir(self.ctx.db.path)
 
         def done(result):
@@ -381,14 +389,14 @@ class EmailDialog(FormBehaviour, QDialog):
                         record("smtp", to)
                     except Exception:
                         log.exception("recording the sent report failed")
-                ctx.say(f"Report sent to {to}.")
+                ctx.say(f"{what.capitalize()} sent to {to}.")
                 text, colour = f"Sent to {to}. A copy is kept in CoachDesk's sent mail.", None
             else:
                 reason = mine[0].reason if mine else "Another send was still running."
                 text = (f"Not sent: {reason}\nIt waits in the outbox; it will be sent when you "
                         "press Send outbox (File menu).")
                 colour = "red"
-                ctx.say("The report waits in the outbox: " + reason)
+                ctx.say(f"The {what} waits in the outbox: " + reason)
             try:
                 self._say(text, colour)
                 self.draft_button.setEnabled(True)

@@ -52,7 +52,8 @@ log = logging.getLogger(__name__)
 # when first shown, which keeps start-up and opening a client fast.
 SECTION_TABS = [("client_progress", "ProgressTab", "Indicators"),
                 ("client_goals", "GoalsTab", "Goals"),
-                ("client_relationships", "RelationshipsTab", "Relationships")]
+                ("client_relationships", "RelationshipsTab", "Relationships"),
+                ("client_business", "BusinessTab", "Agreement && invoices")]
 
 
 class ClientPage(QWidget):

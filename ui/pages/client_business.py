@@ -1,0 +1,116 @@
+"""The client's "Agreement & invoices" tab: the business side of one engagement.
+
+An engagement chooser on top, then one panel per part of the business, each its own
+module so it can grow on its own: the three-way coaching agreement, the client's consent
+to what the sponsor sees, and the invoices with sessions delivered against invoiced.
+
+A panel is a QWidget built as ``Panel(ctx, parent)`` with ``show_engagement(engagement_id)``
+(``None`` when the client has no engagement) and may have ``leave()``; ``changed`` (a
+Signal, optional) asks the tab to reload every panel, e.g. after consent changes what the
+agreement will say.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from coachdesk.services import engagements
+
+from ..context import AppContext
+from ..widgets.fields import name_widget
+from .client_goals import _engagement_label
+
+#: (module in ui.pages, class): the panels, top to bottom
+PANELS: list[tuple[str, str]] = []
+
+
+class BusinessTab(QWidget):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.client = None
+        self.engagement_id: int | None = None
+        self.setObjectName("businessTab")
+
+        self.engagement_combo = name_widget(QComboBox(), "businessEngagement", "Engagement")
+        self.engagement_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        chooser = QHBoxLayout()
+        label = QLabel("&Engagement:")
+        label.setBuddy(self.engagement_combo)
+        chooser.addWidget(label)
+        chooser.addWidget(self.engagement_combo)
+        chooser.addStretch(1)
+        self.empty_label = name_widget(
+            QLabel("This client has no engagement yet. Add one on the Profile && sessions tab; "
+                   "its agreement and invoices are kept here."), "businessEmpty",
+            "No engagement")
+        self.empty_label.setWordWrap(True)
+
+        self.panels: list[QWidget] = []
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 4, 0)
+        for module, cls in PANELS:
+            make = getattr(importlib.import_module(f"{__package__}.{module}"), cls)
+            panel = make(ctx, self)
+            self.panels.append(panel)
+            body_layout.addWidget(panel)
+            changed = getattr(panel, "changed", None)
+            if changed is not None:
+                changed.connect(self.reload)
+        body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(chooser)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(scroll, 1)
+        self.engagement_combo.currentIndexChanged.connect(self._engagement_changed)
+
+    def show_client(self, client) -> None:
+        self.client = client
+        self.engagement_id = None
+        self.load_engagements()
+
+    def leave(self) -> None:
+        for panel in self.panels:
+            if hasattr(panel, "leave"):
+                panel.leave()
+
+    def load_engagements(self) -> None:
+        """Fill the chooser, keeping the engagement on screen if it is still there."""
+        if self.client is None:
+            return
+        rows = engagements.list_all(self.ctx.db, client_id=self.client.id)
+        keep = self.engagement_id
+        if keep not in {e.id for e in rows}:
+            current = engagements.pick_current(rows)
+            keep = current.id if current else None
+        self.engagement_combo.blockSignals(True)
+        self.engagement_combo.clear()
+        for e in rows:
+            self.engagement_combo.addItem(_engagement_label(e), e.id)
+        self.engagement_combo.setCurrentIndex(max(self.engagement_combo.findData(keep), 0))
+        self.engagement_combo.blockSignals(False)
+        self.empty_label.setVisible(not rows)
+        self.engagement_combo.setEnabled(bool(rows))
+        self._engagement_changed()
+
+    def show_engagement(self, engagement_id: int) -> None:
+        """Choose ``engagement_id`` in the chooser (e.g. from the engagements list)."""
+        index = self.engagement_combo.findData(engagement_id)
+        if index >= 0:
+            self.engagement_combo.setCurrentIndex(index)
+
+    def _engagement_changed(self, *_):
+        self.engagement_id = self.engagement_combo.currentData()
+        self.reload()
+
+    def reload(self) -> None:
+        for panel in self.panels:
+            panel.show_engagement(self.engagement_id)
