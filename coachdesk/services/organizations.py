@@ -1,23 +1,68 @@
-"""Organizations: where clients work and sponsors sit.
+"""Organizations: where clients work and sponsors sit, and where invoices go.
 
-Besides create, edit and archive: the People page's list with its counts
+Besides create, edit and archive (with the billing details an invoice is addressed to): the People page's list with its counts
 (``list_rows``) and likely duplicates, and merging twins into one (``merge``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import select
 
+from ..errors import ValidationError
 from ..models import Organization, utcnow
 from ..storage import Database
 from . import duplicates as dup
 from . import validation as v
 from ._common import apply_changes, get_or_raise, set_archived
 
-FIELDS = ("name", "notes")
+#: the billing details an invoice is addressed to (all optional; issuing an invoice needs
+#: a billing address, which the invoice service checks)
+BILLING_FIELDS = ("billing_contact", "billing_email", "billing_address", "vat_number")
+FIELDS = ("name", "notes", *BILLING_FIELDS)
+
+#: once spaces, dots, hyphens and slashes are taken out, a VAT number is 4 to 18 letters
+#: and digits with at least two digits (EU numbers such as DE123456789 or NL123456789B01,
+#: GB…, CHE…MWST); the exact pattern per country is the tax office's business
+_VAT_RE = re.compile(r"^[0-9A-Z]{4,18}$")
+_VAT_SEPARATORS = re.compile(r"[\s.\-/]+")
+#: the longest billing address, in characters (a postal address is a few short lines)
+ADDRESS_MAX = 2_000
+
+
+def vat_number(value, field: str = "vat_number", label: str = "The VAT number") -> str:
+    """A VAT number as it will print: upper case, spaces kept as typed between groups but
+    squeezed; '' when empty. Raises ``ValidationError`` (naming the field, never quoting
+    it) for characters a VAT number never has, or too few or too many of them."""
+    text = v.one_line(value, field, label, limit=40).upper()
+    text = re.sub(" +", " ", text)
+    if not text:
+        return ""
+    bare = _VAT_SEPARATORS.sub("", text)
+    if not bare.isascii() or not bare.isalnum():
+        raise ValidationError(f"{label} may hold only letters, digits, spaces, dots and "
+                              "hyphens, like DE 123 456 789.", field)
+    if not _VAT_RE.match(bare) or sum(c.isdigit() for c in bare) < 2:
+        raise ValidationError(f"{label} does not look right: it is the country's letters "
+                              "and then the number, like DE123456789.", field)
+    return text
+
+
+def billing_address(value, field: str = "billing_address",
+                    label: str = "The billing address") -> str:
+    """A postal address of several lines: each line tidied, empty lines at the ends
+    dropped, control characters refused; at most ``ADDRESS_MAX`` characters."""
+    text = v.refuse_control(v.optional_text(value).replace("\r\n", "\n").replace("\r", "\n"),
+                            field, label)
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines).strip("\n")
+    if len(text) > ADDRESS_MAX:
+        raise ValidationError(f"{label} is too long (at most {ADDRESS_MAX:,} characters).",
+                              field)
+    return text
 
 
 def _clean(values: dict) -> dict:
@@ -26,11 +71,25 @@ def _clean(values: dict) -> dict:
         out["name"] = v.name(values["name"], "name", "The organization's name")
     if "notes" in values:
         out["notes"] = v.optional_text(values["notes"])
+    if "billing_contact" in values:
+        out["billing_contact"] = v.one_line(values["billing_contact"], "billing_contact",
+                                            "The billing contact", limit=500)
+    if "billing_email" in values:
+        out["billing_email"] = v.email(values["billing_email"], "billing_email")
+    if "billing_address" in values:
+        out["billing_address"] = billing_address(values["billing_address"])
+    if "vat_number" in values:
+        out["vat_number"] = vat_number(values["vat_number"])
     return out
 
 
-def create(db: Database, name: str, notes: str = "") -> Organization:
-    values = _clean({"name": name, "notes": notes})
+def create(db: Database, name: str, notes: str = "", **billing) -> Organization:
+    """A new organization; ``billing`` takes any of ``BILLING_FIELDS`` (text).
+    Raises ``ValidationError`` (with the field) for a value that cannot be kept."""
+    unknown = set(billing) - set(BILLING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown organization fields: {sorted(unknown)}")
+    values = _clean({"name": name, "notes": notes, **billing})
     with db.session() as s:
         org = Organization(**values)
         s.add(org)
@@ -39,6 +98,8 @@ def create(db: Database, name: str, notes: str = "") -> Organization:
 
 
 def update(db: Database, org_id: int, **changes) -> Organization:
+    """Change any of ``FIELDS``; the others are left as they are. Errors as ``create``
+    (and ``NotFoundError`` for an id that no longer exists)."""
     values = _clean({k: changes[k] for k in FIELDS if k in changes})
     with db.session() as s:
         org = get_or_raise(s, Organization, org_id, "organization")

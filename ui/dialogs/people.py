@@ -190,10 +190,34 @@ class OrganizationDialog(FormDialog):
         self.notes.setTabChangesFocus(True)  # Tab walks on to the buttons; Enter is a new line
         self.notes.setPlaceholderText("What to remember about them: context, contract terms…")
         self.notes.setMaximumHeight(110)
+        # Where invoices go (issue 16): who receives them, at which address.
+        self.billing_contact = self.add_field("Billing contact", "billing_contact", QLineEdit(),
+                                              "organizationBillingContact")
+        self.billing_contact.setPlaceholderText("e.g. Accounts payable, or a person's name")
+        self.billing_email = self.add_field("Billing e-mail", "billing_email", QLineEdit(),
+                                            "organizationBillingEmail")
+        self.billing_address = self.add_field("Billing address", "billing_address",
+                                              QPlainTextEdit(), "organizationBillingAddress")
+        self.billing_address.setTabChangesFocus(True)
+        self.billing_address.setPlaceholderText("Street\nPostcode and town\nCountry")
+        self.billing_address.setMaximumHeight(90)
+        self.vat_number = self.add_field("VAT number", "vat_number", QLineEdit(),
+                                         "organizationVatNumber")
+        self.vat_number.setPlaceholderText("e.g. DE123456789")
         if organization_id:
             org = organizations.get(ctx.db, organization_id)
             self.name.setText(org.name)
             self.notes.setPlainText(org.notes)
+            self.billing_contact.setText(org.billing_contact)
+            self.billing_email.setText(org.billing_email)
+            self.billing_address.setPlainText(org.billing_address)
+            self.vat_number.setText(org.vat_number)
+
+    def _billing(self) -> dict:
+        return dict(billing_contact=self.billing_contact.text(),
+                    billing_email=self.billing_email.text(),
+                    billing_address=self.billing_address.toPlainText(),
+                    vat_number=self.vat_number.text())
 
     def submit(self):
         if not self.organization_id:
@@ -205,10 +229,10 @@ class OrganizationDialog(FormDialog):
                 return existing
         if self.organization_id:
             org = organizations.update(self.ctx.db, self.organization_id, name=self.name.text(),
-                                       notes=self.notes.toPlainText())
+                                       notes=self.notes.toPlainText(), **self._billing())
         else:
             org = organizations.create(self.ctx.db, name=self.name.text(),
-                                       notes=self.notes.toPlainText())
+                                       notes=self.notes.toPlainText(), **self._billing())
         self.ctx.notify("organization")
         return org
 
