@@ -18,7 +18,7 @@ def test_billing_details_are_kept_and_changed_alone(db):
     assert org.billing_contact == "Accounts payable"
     assert org.billing_email == "ap@nordlicht.example"
     assert org.billing_address == "Hafenstraße 12\n\n20457 Hamburg\nGermany"
-    assert org.vat_number == "DE 123 456 789"
+    assert org.vat_number == "DE123456789"  # as the business details keep one
     organizations.update(db, org.id, vat_number="NL123456789B01")
     org = organizations.get(db, org.id)
     assert org.vat_number == "NL123456789B01" and org.billing_contact == "Accounts payable"
@@ -31,13 +31,14 @@ def test_billing_details_are_kept_and_changed_alone(db):
                                    "FR 12 345678901", "12-3456789"])
 def test_vat_numbers_of_several_countries_are_accepted(db, typed):
     org = organizations.create(db, "Org", vat_number=typed)
-    assert organizations.get(db, org.id).vat_number == typed.upper()
+    kept = organizations.get(db, org.id).vat_number
+    assert kept == "".join(c for c in typed.upper() if c.isalnum())
 
 
 @pytest.mark.parametrize("typed,field,words", [
-    ("DE 123 <b>", "vat_number", "only letters, digits"),
-    ("QQQ1", "vat_number", "does not look right"),
-    ("DE" + "1" * 30, "vat_number", "does not look right"),
+    ("DE 123 <b>", "vat_number", "4 to 20 letters and digits"),
+    ("QQ1", "vat_number", "4 to 20 letters and digits"),
+    ("DE" + "1" * 30, "vat_number", "4 to 20 letters and digits"),
     ("DE12345\x00", "vat_number", "control character"),
 ])
 def test_a_wrong_vat_number_is_refused_without_quoting_it(db, typed, field, words):

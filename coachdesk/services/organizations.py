@@ -15,6 +15,7 @@ from sqlmodel import select
 from ..errors import ValidationError
 from ..models import Organization, utcnow
 from ..storage import Database
+from . import business
 from . import duplicates as dup
 from . import validation as v
 from ._common import apply_changes, get_or_raise, set_archived
@@ -24,31 +25,15 @@ from ._common import apply_changes, get_or_raise, set_archived
 BILLING_FIELDS = ("billing_contact", "billing_email", "billing_address", "vat_number")
 FIELDS = ("name", "notes", *BILLING_FIELDS)
 
-#: once spaces, dots, hyphens and slashes are taken out, a VAT number is 4 to 18 letters
-#: and digits with at least two digits (EU numbers such as DE123456789 or NL123456789B01,
-#: GB…, CHE…MWST); the exact pattern per country is the tax office's business
-_VAT_RE = re.compile(r"^[0-9A-Z]{4,18}$")
-_VAT_SEPARATORS = re.compile(r"[\s.\-/]+")
 #: the longest billing address, in characters (a postal address is a few short lines)
 ADDRESS_MAX = 2_000
 
 
-def vat_number(value, field: str = "vat_number", label: str = "The VAT number") -> str:
-    """A VAT number as it will print: upper case, spaces kept as typed between groups but
-    squeezed; '' when empty. Raises ``ValidationError`` (naming the field, never quoting
-    it) for characters a VAT number never has, or too few or too many of them."""
-    text = v.one_line(value, field, label, limit=40).upper()
-    text = re.sub(" +", " ", text)
-    if not text:
-        return ""
-    bare = _VAT_SEPARATORS.sub("", text)
-    if not bare.isascii() or not bare.isalnum():
-        raise ValidationError(f"{label} may hold only letters, digits, spaces, dots and "
-                              "hyphens, like DE 123 456 789.", field)
-    if not _VAT_RE.match(bare) or sum(c.isdigit() for c in bare) < 2:
-        raise ValidationError(f"{label} does not look right: it is the country's letters "
-                              "and then the number, like DE123456789.", field)
-    return text
+def vat_number(value, field: str = "vat_number") -> str:
+    """The organisation's VAT number, checked as the coach's own is (``business.vat_number``:
+    spaces and dots removed, upper case, '' when empty; ``ValidationError`` naming the
+    field, never quoting it)."""
+    return business.vat_number(v.one_line(value, field, "The VAT number"), field)
 
 
 def billing_address(value, field: str = "billing_address",
