@@ -1,7 +1,8 @@
 """Organizations: where clients work and sponsors sit, and where invoices go.
 
-Besides create, edit and archive (with the billing details an invoice is addressed to): the People page's list with its counts
-(``list_rows``) and likely duplicates, and merging twins into one (``merge``).
+Besides create, edit and archive (with the billing details an invoice is addressed to):
+the People page's list with its counts (``list_rows``) and likely duplicates, and merging
+twins into one (``merge``).
 """
 
 from __future__ import annotations

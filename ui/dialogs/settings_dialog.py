@@ -30,6 +30,7 @@ from coachdesk.services import settings as settings_service
 from ..context import AppContext
 from ..plain import as_plain
 from ..widgets.text import FocusOutPlainTextEdit
+from . import settings_business
 from .base import FormDialog
 
 STAGE_TITLES = {"goal": "Goal questions", "reality": "Reality questions",
@@ -80,6 +81,7 @@ class SettingsDialog(FormDialog):
         self.form.addRow("", self.reset_button)
         self._build_reports_tab()
         self._build_backups_tab()
+        settings_business.add_tab(self)  # "Business & invoices": its own check and save
 
     def _build_date_fields(self) -> None:
         """"Date format" and "Language for month names": kept in the practice file, so the
