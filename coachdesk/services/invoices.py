@@ -27,6 +27,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import text as sa_text
 
 from ..errors import ValidationError
+from ..faults import crash_point
 from ..models import (
     Client,
     Engagement,
@@ -348,6 +349,7 @@ def issue(db: Database, invoice_id: int, issue_date=None) -> InvoiceView:
         row = _draft(s, invoice_id)  # a read: refused early, before any lock is taken
         kind = _value(row.kind)
         sequence = _next_sequence(s, kind, on.year)  # the write lock from here to commit
+        crash_point("invoice-issue:counter-raised")
         s.refresh(row)
         row = _draft(s, invoice_id)  # still a draft now that nobody else can write
         seller = business.get_in(s)
@@ -378,6 +380,7 @@ def issue(db: Database, invoice_id: int, issue_date=None) -> InvoiceView:
         row.updated_at = utcnow()
         s.add(row)
         s.flush()
+        crash_point("invoice-issue:before-commit")
         return _view(s, row, _credited(s, [row.id]).get(row.id, 0), current_day())
 
 
