@@ -137,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one row per engagement instead of one per client")
     p.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the CSV")
     cli_import.add_parser(sub)
+    from . import cli_invoices
+    cli_invoices.add_parsers(sub)
     return parser
 
 
@@ -437,6 +439,9 @@ def run(args: argparse.Namespace) -> int:
         return _interchange(args, db_path)
     if args.command == "import-clients":
         return cli_import.run(args, db_path, _writing, _open_for_reading)
+    if args.command in ("invoice", "invoices"):
+        from . import cli_invoices
+        return cli_invoices.run(args, db_path, _writing, _open_for_reading)
 
     if args.command != "demo" and not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db, or create "
