@@ -13,7 +13,7 @@ from coachdesk.services import clients, organizations, sessions, sponsors
 from ui.context import AppContext
 from ui.main_window import NAV_ITEMS, MainWindow
 
-EXPECTED_ORDER = ["Clients", "Sessions", "Actions", "Dashboard", "People"]
+EXPECTED_ORDER = ["Clients", "Sessions", "Actions", "Dashboard", "People", "Invoices"]
 
 
 def activate(qtbot, win) -> None:
@@ -153,7 +153,7 @@ def test_sidebar_view_menu_and_shortcuts_are_in_one_order(qtbot, win):
         [(label, f"Ctrl+{n}") for n, label in enumerate(EXPECTED_ORDER, 1)]
 
 
-@pytest.mark.parametrize("number", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6])
 def test_ctrl_number_and_a_click_on_the_sidebar_show_the_same_page(qtbot, win, number):
     label = EXPECTED_ORDER[number - 1]
     other = 5 if number != 5 else 1

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 #: the window's attributes made by ``build_late_pages``
 LATE_PAGES = ("client_page", "session_page", "sessions_page", "actions_page", "people_page",
-              "undo_delete")
+              "invoices_page", "undo_delete")
 #: if no paint comes (a window started minimised), the rest follows after this long
 FALLBACK_MS = 500
 #: when the practice cannot be read just now, the list is tried again after this long
@@ -37,6 +37,7 @@ def build_late_pages(window) -> None:
     from .dialogs import deleted_sessions
     from .pages.client_detail import ClientPage
     from .pages.overview import ActionsPage, SessionsPage
+    from .pages import invoices as invoices_page
     from .pages.people import PeoplePage
     from .pages.session import SessionPage
 
@@ -56,6 +57,7 @@ def build_late_pages(window) -> None:
     window.sessions_page.open_session.connect(window.open_session)
     window.actions_page.open_session.connect(window.open_session)
     window.actions_page.open_action.connect(window.open_action)
+    invoices_page.install(window)  # reads its list when first shown
     window.undo_delete = deleted_sessions.install(window, window.edit_menu)
     window_state.restore_children(window)  # as restore() did for pages built at once
 

@@ -32,9 +32,9 @@ from .plain import as_plain
 
 log = logging.getLogger(__name__)
 
-# The sidebar, the View menu and Ctrl+1…5 in one order (the README lists it too).
+# The sidebar, the View menu and Ctrl+1…6 in one order (the README lists it too).
 NAV_ITEMS = [("clients", "Clients"), ("sessions", "Sessions"), ("actions", "Actions"),
-             ("dashboard", "Dashboard"), ("people", "People")]
+             ("dashboard", "Dashboard"), ("people", "People"), ("invoices", "Invoices")]
 BACKUP_CHECK_MS = 30 * 60 * 1000  # is a daily backup due? asked every half hour
 FIRST_BACKUP_CHECK_MS = 2 * 60 * 1000
 
@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
             self._dashboard_page.open_client.connect(self.open_client)
             self._dashboard_page.open_client_tab.connect(self.open_client_on_tab)
             self._dashboard_page.open_session.connect(self.open_session)
+            self._dashboard_page.open_invoices.connect(lambda k: (self.go_to("invoices"), self.invoices_page.show_filter(k)))
             self.stack.addWidget(self._dashboard_page)
         return self._dashboard_page
 
@@ -249,7 +250,7 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
 
     def go_to(self, key: str) -> None:
-        """Ctrl+1…5 and the View menu: the page, with the cursor in its list (its first row
+        """Ctrl+1…6 and the View menu: the page, with the cursor in its list (its first row
         current), so arrows and Enter work at once. The sidebar's own arrows keep the focus
         in the sidebar (show_nav)."""
         self.show_nav(key)
@@ -260,6 +261,7 @@ class MainWindow(QMainWindow):
         focus_list({self.sessions_page: lambda: self.sessions_page.tabs.currentWidget(),
                     self.actions_page: lambda: self.actions_page.view,
                     self.people_page: lambda: self.people_page.current_list().table,
+                    self.invoices_page: lambda: self.invoices_page.table,
                     }.get(page, lambda: None)())
 
     def show_nav(self, key: str) -> None:
@@ -273,8 +275,8 @@ class MainWindow(QMainWindow):
         self.session_page.leave()
         self.nav.setEnabled(True)
         self._select_nav(key)
-        page = {"sessions": self.sessions_page, "actions": self.actions_page,
-                "people": self.people_page, "dashboard": self.dashboard_page}[key]
+        page = {"sessions": self.sessions_page, "actions": self.actions_page, "people":
+                self.people_page, "dashboard": self.dashboard_page, "invoices": self.invoices_page}[key]
         if key == "dashboard":
             page.reload_in_background()  # the practice-wide signal can take a moment
         elif key != "people":  # People reloads itself when its data change

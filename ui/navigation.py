@@ -1,6 +1,6 @@
 """Where the keyboard lands when the coach moves between pages.
 
-Kept apart from the main window: Ctrl+1…5 put the cursor in the page's list (its first
+Kept apart from the main window: Ctrl+1…6 put the cursor in the page's list (its first
 row current, so Down and Enter work at once); an action opened from the Actions page is
 shown chosen in its session; Back from a session returns to the list it came from.
 """

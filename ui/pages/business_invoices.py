@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -32,7 +31,6 @@ from ..models.invoice_table import (
     STATUS_COL,
     TOTAL_COL,
     InvoiceTableModel,
-    money,
 )
 from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import name_widget
@@ -57,7 +55,7 @@ def invoice_table(name: str, accessible: str, model) -> QTableView:
     return view
 
 
-class Panel(QWidget):
+class Panel(act.InvoiceActions, QWidget):
     """``show_engagement(engagement_id | None)`` as every panel of the tab."""
 
     def __init__(self, ctx: AppContext, parent=None):
@@ -181,70 +179,3 @@ class Panel(QWidget):
         if dialog.exec() and dialog.result_object is not None:
             self.reload(select=dialog.result_object.id)
             self.table.setFocus()
-
-    def issue(self) -> None:
-        view = self.current()
-        if view is None or not view.is_draft:
-            return
-        if not act.confirm_issue(self, view):
-            return
-        done = act.run(self, "Issue invoice", lambda: invoices.issue(self.ctx.db, view.id))
-        if done is not None:
-            self.ctx.notify("invoice")
-            self.ctx.say(f"{done.title} issued: {money(done.total_cents, done.currency)} to "
-                         f"{done.bill_to_name}.")
-            self.reload(select=done.id)
-
-    def save_pdf(self) -> None:
-        view = self.current()
-        if view is not None:
-            act.save_pdf(self, self.ctx, view)
-
-    def email(self) -> None:
-        view = self.current()
-        if view is not None and not view.is_draft:
-            act.email(self, self.ctx, view)
-            self.reload(select=view.id)
-
-    def mark_paid(self) -> None:
-        from ..dialogs.invoice_forms import MarkPaidDialog
-
-        view = self.current()
-        if view is None:
-            return
-        dialog = MarkPaidDialog(self.ctx, view.id, self)
-        if dialog.exec():
-            self.reload(select=view.id)
-
-    def credit_note(self) -> None:
-        from ..dialogs.invoice_forms import CreditNoteDialog
-
-        view = self.current()
-        if view is None:
-            return
-        dialog = CreditNoteDialog(self.ctx, view.id, self)
-        if dialog.exec() and dialog.result_object is not None:
-            self.reload(select=dialog.result_object.id)
-
-    def delete_draft(self) -> None:
-        view = self.current()
-        if view is None or not view.is_draft:
-            return
-        box = QMessageBox(QMessageBox.Icon.Question, "Delete draft",
-                          f"Delete this draft invoice to {view.bill_to_name or 'the sponsor'} "
-                          f"for {money(view.total_cents, view.currency)}?", parent=self)
-        box.setObjectName("deleteDraftQuestion")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setInformativeText("It has no number yet, so no number is lost; its sessions "
-                               "can be invoiced again.")
-        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        if box.clickedButton() is not delete:
-            return
-        if act.run(self, "Delete draft", lambda: invoices.delete_draft(self.ctx.db, view.id)
-                   or True):
-            self.ctx.notify("invoice")
-            self.ctx.say("Draft invoice deleted.")
-            self.reload()
-

@@ -48,6 +48,7 @@ from ..widgets.fields import name_widget
 from ..widgets.line_chart import ChartPoint, ChartSeries, LineChart
 from ..widgets.wrap_label import WrapLabel
 from .dashboard_agenda import AgendaPanel
+from .dashboard_money import MoneyStrip
 from .dashboard_tables import SIGNAL_COLOURS, SIGNAL_WORDS, AttentionModel, RowsModel  # noqa: F401
 
 #: shown at first in the averages chart; the others are one click away in its legend
@@ -184,6 +185,9 @@ class DashboardPage(QWidget):
         top.addWidget(self.date_label)
         top.addStretch(1)
         top.addWidget(self.explain_link)
+        # What the practice is owed (invoices), per currency; a click opens the Invoices page
+        self.money = MoneyStrip(ctx)
+        self.open_invoices = self.money.open_invoices
 
         self.fig_held = Figure("figHeld", "sessions held this month")
         self.fig_hours = Figure("figHours", "hours delivered this month")
@@ -266,7 +270,10 @@ class DashboardPage(QWidget):
         grid = QGridLayout(body)
         grid.setContentsMargins(16, 12, 16, 12)
         grid.setVerticalSpacing(8)
-        grid.addLayout(top, 0, 0)
+        header = QVBoxLayout()
+        header.addLayout(top)
+        header.addWidget(self.money)
+        grid.addLayout(header, 0, 0)
         grid.addLayout(figures, 1, 0)
         grid.addLayout(self.middle, 2, 0)
         grid.addWidget(self.chart_title, 3, 0)
@@ -378,6 +385,7 @@ class DashboardPage(QWidget):
         self.data = data
         self.date_label.setText(day_text(data.today))
         self._fill_figures(data)
+        self.money.refresh(data.today)
         self._fill_attention(data)
         self._fill_engagements(data)
         self._fill_overdue(data)

@@ -117,3 +117,76 @@ def email(parent: QWidget, ctx, view) -> bool:
         ctx.notify("invoice")
         ctx.say(f"{view.title} e-mailed and marked as sent.")
     return bool(went)
+
+
+class InvoiceActions:
+    """What a list of invoices does with the one chosen (the engagement's panel, the
+    Invoices page). The widget has ``ctx``, ``current()`` (an ``InvoiceView`` or None) and
+    ``reload(select=invoice_id)``."""
+
+    def issue(self) -> None:
+        view = self.current()
+        if view is None or not view.is_draft:
+            return
+        if not confirm_issue(self, view):
+            return
+        done = run(self, "Issue invoice", lambda: invoices.issue(self.ctx.db, view.id))
+        if done is not None:
+            self.ctx.notify("invoice")
+            self.ctx.say(f"{done.title} issued: {money(done.total_cents, done.currency)} to "
+                         f"{done.bill_to_name}.")
+            self.reload(select=done.id)
+
+    def save_pdf(self) -> None:
+        view = self.current()
+        if view is not None:
+            save_pdf(self, self.ctx, view)
+
+    def email(self) -> None:
+        view = self.current()
+        if view is not None and not view.is_draft:
+            email(self, self.ctx, view)
+            self.reload(select=view.id)
+
+    def mark_paid(self) -> None:
+        from ..dialogs.invoice_forms import MarkPaidDialog
+
+        view = self.current()
+        if view is None:
+            return
+        dialog = MarkPaidDialog(self.ctx, view.id, self)
+        if dialog.exec():
+            self.reload(select=view.id)
+
+    def credit_note(self) -> None:
+        from ..dialogs.invoice_forms import CreditNoteDialog
+
+        view = self.current()
+        if view is None:
+            return
+        dialog = CreditNoteDialog(self.ctx, view.id, self)
+        if dialog.exec() and dialog.result_object is not None:
+            self.reload(select=dialog.result_object.id)
+
+    def delete_draft(self) -> None:
+        view = self.current()
+        if view is None or not view.is_draft:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete draft",
+                          f"Delete this draft invoice to {view.bill_to_name or 'the sponsor'} "
+                          f"for {money(view.total_cents, view.currency)}?", parent=self)
+        box.setObjectName("deleteDraftQuestion")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText("It has no number yet, so no number is lost; its sessions "
+                               "can be invoiced again.")
+        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not delete:
+            return
+        if run(self, "Delete draft", lambda: invoices.delete_draft(self.ctx.db, view.id)
+                   or True):
+            self.ctx.notify("invoice")
+            self.ctx.say("Draft invoice deleted.")
+            self.reload()
+
