@@ -45,3 +45,13 @@ def billable_client(db, least: int = 2) -> Billable:
                 invoices.delete_draft(db, draft.id)
             return Billable(row.id, row.name, current.id, n)
     raise AssertionError("no demo client has sessions to invoice")
+
+
+def issued_invoice(db, engagement_id: int) -> int:
+    """An issued invoice of two lines on the engagement (its billing made ready first);
+    returns its id. For the dialogs' layout and form tests."""
+    ready_to_bill(db)
+    lines = [invoices.LineInput("Coaching programme, instalment 1 of 2", 120000),
+             invoices.LineInput("Travel", 8000)]
+    draft = invoices.create_draft(db, engagement_id, lines)
+    return invoices.issue(db, draft.id).id

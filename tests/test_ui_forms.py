@@ -135,6 +135,14 @@ FACTORIES: dict[str, Callable] = {
             d.ctx, "sponsor", _import("coachdesk.services.sponsors.list_rows")(d.ctx.db)[:2]),
     "ui.dialogs.report_choices.CoachNameDialog":
         lambda d, mp: _import("ui.dialogs.report_choices.CoachNameDialog")(d.ctx),
+    "ui.dialogs.new_invoice.NewInvoiceDialog":
+        lambda d, mp: _import("ui.dialogs.new_invoice.NewInvoiceDialog")(d.ctx, d.engagement_id),
+    "ui.dialogs.invoice_forms.MarkPaidDialog":
+        lambda d, mp: _import("ui.dialogs.invoice_forms.MarkPaidDialog")(
+            d.ctx, _import("invoice_ui_helpers.issued_invoice")(d.ctx.db, d.engagement_id)),
+    "ui.dialogs.invoice_forms.CreditNoteDialog":
+        lambda d, mp: _import("ui.dialogs.invoice_forms.CreditNoteDialog")(
+            d.ctx, _import("invoice_ui_helpers.issued_invoice")(d.ctx.db, d.engagement_id)),
     # Edit variants (after the '#'): the cursor starts in the first field there too.
     "ui.dialogs.engagement.EngagementDialog#edit":
         lambda d, mp: _import("ui.dialogs.engagement.EngagementDialog")(

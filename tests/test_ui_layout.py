@@ -252,6 +252,12 @@ DIALOGS = {
             d.ctx, indicators.list_all(d.db)[0], 3, parent=d.window),
     "dialogs.indicator_library.IndicatorLibraryDialog":
         lambda d: _cls("indicator_library.IndicatorLibraryDialog")(d.ctx, d.window),
+    "dialogs.new_invoice.NewInvoiceDialog":
+        lambda d: _cls("new_invoice.NewInvoiceDialog")(d.ctx, d.engagement.id, d.window),
+    "dialogs.invoice_forms.MarkPaidDialog": lambda d: _cls("invoice_forms.MarkPaidDialog")(
+        d.ctx, _cls_helper("issued_invoice")(d.db, d.engagement.id), d.window),
+    "dialogs.invoice_forms.CreditNoteDialog": lambda d: _cls("invoice_forms.CreditNoteDialog")(
+        d.ctx, _cls_helper("issued_invoice")(d.db, d.engagement.id), d.window),
     "dialogs.people.OrganizationDialog": lambda d: _cls("people.OrganizationDialog")(d.ctx, d.window),
     "dialogs.people.SponsorDialog": lambda d: _cls("people.SponsorDialog")(d.ctx, d.window),
     "dialogs.people.NewClientDialog": lambda d: _cls("people.NewClientDialog")(d.ctx, d.window),
@@ -293,6 +299,13 @@ DIALOGS = {
         lambda d: _cls("stakeholder_dialog.PatternDialog")(
             d.ctx, d.client_id, relationships.patterns(d.db, d.client_id)[0], parent=d.window),
 }
+
+
+def _cls_helper(name: str):
+    """A set-up function of tests/invoice_ui_helpers.py (an issued invoice to open)."""
+    import invoice_ui_helpers
+
+    return getattr(invoice_ui_helpers, name)
 
 
 def _first_action(db):

@@ -69,6 +69,8 @@ class CreditNoteDialog(FormDialog):
         rows = min(max(len(self.view.lines), 2), 6)
         self.lines.setFixedHeight(rows * max(self.lines.sizeHintForRow(0), 18) + 6)
         self.lines.setToolTip("Space ticks or unticks the line under the cursor.")
+        # each line whole, without scrolling sideways (a long description is cut at 640 px)
+        self.lines.setMinimumWidth(min(self.lines.sizeHintForColumn(0) + 40, 640))
         self.add_field("Lines to take back", "line_ids", self.lines, "creditNoteLines")
         self.reason = self.add_field("Reason", "reason", QLineEdit(), "creditNoteReason")
         self.reason.setPlaceholderText("Printed on the credit note, e.g. session cancelled "

@@ -94,6 +94,7 @@ class NewInvoiceDialog(FormDialog):
         self.sessions.setFixedHeight(rows * self.sessions.sizeHintForRow(0) + 6
                                      if self.billable else 40)
         self.sessions.setToolTip("Space ticks or unticks the session under the cursor.")
+        self.sessions.setMinimumWidth(min(self.sessions.sizeHintForColumn(0) + 40, 640))
         self.add_field("Sessions", "session_ids", self.sessions, "invoiceSessions")
         self.no_sessions = QLabel("No delivered session is waiting to be invoiced.")
         self.no_sessions.setObjectName("invoiceNoSessions")
