@@ -230,7 +230,7 @@ def test_pages_asked_for_early_are_built_in_their_usual_place(qtbot, deferred_wi
     order = [window.stack.widget(i) for i in range(window.stack.count())]
     assert order == [window.welcome_page, window.clients_page, window.client_page,
                      window.session_page, window.sessions_page, window.actions_page,
-                     window.people_page]
+                     window.people_page, window.invoices_page]
     assert window.undo_delete is not None  # Edit → Undo delete came with them
     window.finish_start()  # builds nothing twice
     assert window.stack.count() == len(order)

@@ -255,3 +255,25 @@ def test_pdf_saved_and_emailed_marks_it_sent(qtbot, win, demo_db, tmp_path, monk
     assert any(part.get_content_type() == "application/pdf" for part in message.walk())
     assert cells(panel, STATUS_COL) == ["Sent on 30 Nov 2026, due 30 Dec 2026"]
     assert invoices.get(demo_db, view.id).status == "sent"
+
+
+def test_enter_on_an_invoice_shows_its_pdf(qtbot, win, demo_db):
+    b = billable_client(demo_db, least=1)
+    view = invoices.create_draft(demo_db, b.engagement_id,
+                                 invoices.session_lines(demo_db, b.engagement_id))
+    invoices.issue(demo_db, view.id)
+    panel = open_panel(qtbot, win, b.client_id, b.engagement_id)
+    seen = {}
+
+    def look(dialog):
+        seen["name"] = dialog.objectName()
+        seen["pages"] = dialog.document.pageCount()
+        seen["file"] = dialog.suggested_name
+        dialog.reject()
+
+    state = when_modal(look)
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert state["done"] and state["error"] is None
+    assert seen["name"] == "pdfPreview" and seen["pages"] >= 1
+    assert seen["file"].startswith("Invoice 2026-0001")

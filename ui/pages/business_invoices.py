@@ -107,7 +107,7 @@ class Panel(act.InvoiceActions, QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(row)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
-        self.table.activated.connect(lambda *_: self.save_pdf())  # Enter, double-click
+        self.table.activated.connect(lambda *_: self.preview())  # Enter, double-click
         ctx.data_changed.connect(self._data_changed)
 
     # -- what is shown ---------------------------------------------------------------------

@@ -79,6 +79,17 @@ def save_pdf(parent: QWidget, ctx, view, target: str | None = None) -> str | Non
                      file_filter="PDF files (*.pdf)", suffix=".pdf", target=target)
 
 
+def preview(parent: QWidget, ctx, view) -> None:
+    """The invoice's PDF on screen, with Print… and Save as PDF… (a draft's says DRAFT)."""
+    from coachdesk.reports.invoice import save_invoice_pdf
+
+    from ..dialogs.print_preview import PdfPreviewDialog
+
+    pdf = run(parent, "Show invoice", lambda: save_invoice_pdf(ctx.db, view.id))
+    if pdf is not None:
+        PdfPreviewDialog(str(pdf), pdf_name(view), parent, kind="invoice").exec()
+
+
 def email(parent: QWidget, ctx, view) -> bool:
     """The e-mail dialog with the invoice's PDF attached, to the billing address on the
     invoice; once it has gone a way (a draft opened, the outbox, sent) the invoice is
@@ -136,6 +147,11 @@ class InvoiceActions:
             self.ctx.say(f"{done.title} issued: {money(done.total_cents, done.currency)} to "
                          f"{done.bill_to_name}.")
             self.reload(select=done.id)
+
+    def preview(self) -> None:
+        view = self.current()
+        if view is not None:
+            preview(self, self.ctx, view)
 
     def save_pdf(self) -> None:
         view = self.current()

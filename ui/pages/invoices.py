@@ -200,7 +200,7 @@ class InvoicesPage(InvoiceActions, QWidget):
                    "delete": view is not None and view.is_draft,
                    "client": view is not None and view.engagement_id is not None,
                    "csv": bool(self._all)}
-        writes = {"issue", "paid", "credit", "delete"}
+        writes = {"issue", "paid", "credit", "delete", "email", "pdf"}  # a PDF is recorded
         for key, button in self.buttons.items():
             button.setEnabled(bool(enabled[key]) and not (self.ctx.read_only and key in writes))
 
