@@ -41,7 +41,7 @@ def test_session_lines_bill_delivered_sessions_at_the_fee_per_session(db):
     lines = inv.session_lines(db, p.engagement_id)
     assert [li.session_id for li in lines] == p.session_ids + [late.id, no_show.id]
     assert {li.unit_cents for li in lines} == {45000}  # 4,500.00 for 10 sessions
-    assert "12 January 2026 (1 h)" in lines[0].description
+    assert lines[0].description == "Coaching session, 12 Jan 2026 (1 h)"
     assert "cancelled late" in lines[2].description and "no-show" in lines[3].description
     counts = inv.session_counts(db, p.engagement_id)
     assert (counts.delivered, counts.billable, counts.to_invoice) == (5, 4, 4)
