@@ -309,9 +309,20 @@ def _next_sequence(s, kind: str, year: int) -> int:
                       "VALUES (:series, :year, 1) ON CONFLICT (series, year) "
                       "DO UPDATE SET last_sequence = last_sequence + 1"),
               {"series": kind, "year": year})
-    return int(s.execute(sa_text("SELECT last_sequence FROM invoice_counter "
-                                 "WHERE series = :series AND year = :year"),
-                         {"series": kind, "year": year}).scalar_one())
+    sequence = int(s.execute(sa_text("SELECT last_sequence FROM invoice_counter "
+                                     "WHERE series = :series AND year = :year"),
+                             {"series": kind, "year": year}).scalar_one())
+    # A counter behind the numbers already used (a practice imported or repaired by hand)
+    # catches up: a number is never given twice.
+    used = s.execute(sa_text("SELECT MAX(sequence) FROM invoice WHERE kind = :series "
+                             "AND year = :year AND number IS NOT NULL"),
+                     {"series": kind, "year": year}).scalar()
+    if used is not None and used >= sequence:
+        sequence = int(used) + 1
+        s.execute(sa_text("UPDATE invoice_counter SET last_sequence = :n "
+                          "WHERE series = :series AND year = :year"),
+                  {"n": sequence, "series": kind, "year": year})
+    return sequence
 
 
 def _check_issuable(row: Invoice, seller: business.BusinessDetails, on: date) -> None:
