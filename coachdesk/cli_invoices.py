@@ -29,7 +29,7 @@ def add_parsers(sub) -> None:
     """Add ``invoice`` and ``invoices`` to ``sub`` (argparse's subparsers)."""
     p = sub.add_parser("invoice", help="invoice an engagement's sessions to PDF",
                        description="Invoice the delivered sessions of an engagement (all not "
-                       "yet invoiced, or those given) to the organisation that pays for it: "
+                       "yet invoiced, or those given) to the organization that pays for it: "
                        "the invoice is issued with the next number and written as a PDF. "
                        "--draft leaves it unnumbered, to finish in the app.")
     which = p.add_mutually_exclusive_group(required=True)

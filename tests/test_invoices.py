@@ -41,7 +41,7 @@ def test_session_lines_bill_delivered_sessions_at_the_fee_per_session(db):
     lines = inv.session_lines(db, p.engagement_id)
     assert [li.session_id for li in lines] == p.session_ids + [late.id, no_show.id]
     assert {li.unit_cents for li in lines} == {45000}  # 4,500.00 for 10 sessions
-    assert "12 January 2026 (1 h)" in lines[0].description
+    assert lines[0].description == "Coaching session, 12 Jan 2026 (1 h)"
     assert "cancelled late" in lines[2].description and "no-show" in lines[3].description
     counts = inv.session_counts(db, p.engagement_id)
     assert (counts.delivered, counts.billable, counts.to_invoice) == (5, 4, 4)
@@ -90,7 +90,7 @@ def test_nobody_to_bill_is_said_plainly(db):
     with pytest.raises(ValidationError) as err:
         inv.create_draft(db, e.id, inv.package_line(db, e.id))
     assert err.value.field == "organization_id"
-    assert "organisation" in str(err.value)
+    assert "organization" in str(err.value)
 
 
 def test_package_and_instalments(db):
@@ -125,6 +125,13 @@ def test_a_session_is_never_on_two_drafts_or_billed_twice(db, frozen):
     assert counts.sentence == "2 sessions delivered, 1 invoiced, 1 to invoice"
 
 
+def test_lines_given_as_dicts_are_accepted(db):
+    p = practice(db, held=1)
+    draft = inv.create_draft(db, p.engagement_id, [
+        {"description": "Session", "unit_cents": "45000", "session_id": str(p.session_ids[0])}])
+    assert draft.lines[0].session_id == p.session_ids[0] and draft.total_cents == 53550
+
+
 def test_drafts_change_and_go_but_issued_invoices_never_do(db, frozen):
     p = practice(db, held=2)
     draft = inv.create_draft(db, p.engagement_id, inv.session_lines(db, p.engagement_id))
@@ -155,8 +162,13 @@ def test_drafts_change_and_go_but_issued_invoices_never_do(db, frozen):
     ({"vat_rate": "abc"}, "vat_rate"),
     ({"due_date": "someday"}, "due_date"),
     ({"notes": "a\x00b"}, "notes"),
+    ({"lines": [{"description": "x", "unit_cents": 1, "price": 3}]}, "lines"),
+    ({"lines": [{"description": "x", "unit_cents": "ten"}]}, "lines"),
+    ({"lines": [inv.LineInput("x", 100, 1000, 987654)]}, "lines"),
 ])
 def test_bad_draft_input_is_refused_naming_the_field(db, bad, field):
+    """A line given as a dict with a wrong key, a price that is no number, a session of
+    another engagement: refused like any other bad value, never a traceback."""
     p = practice(db, held=0)
     args = {"lines": [inv.LineInput("Fee", 100)], **bad}
     with pytest.raises(ValidationError) as err:

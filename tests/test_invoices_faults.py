@@ -158,3 +158,17 @@ def test_the_same_draft_issued_twice_at_once_gets_one_number(db):
     assert outcomes.count("2026-0001") == 1
     assert set(outcomes) - {"2026-0001"} <= {"ValidationError"}
     assert counters(db) == {("invoice", 2026): 1}
+
+
+def test_a_counter_behind_the_numbers_used_catches_up_instead_of_reusing(db):
+    p = practice(db, held=0)
+    for _ in range(2):
+        inv.issue(db, inv.create_draft(db, p.engagement_id, [inv.LineInput("Fee", 100)]).id,
+                  "2026-02-01")
+    with db.session() as s:  # as a practice file edited by hand or imported might have it
+        row = s.get(InvoiceCounter, ("invoice", 2026))
+        row.last_sequence = 0
+        s.add(row)
+    third = inv.create_draft(db, p.engagement_id, [inv.LineInput("Fee", 100)])
+    assert inv.issue(db, third.id, "2026-02-02").number == "2026-0003"
+    assert counters(db) == {("invoice", 2026): 3}

@@ -18,6 +18,7 @@ an issued invoice is printed once, and every later copy is that same file.
 
 from __future__ import annotations
 
+import errno
 import shutil
 from pathlib import Path
 
@@ -263,6 +264,35 @@ def kept_copy(db: Database, view: inv.InvoiceView) -> Path | None:
     return path if path.is_file() else None
 
 
+def _keep(db: Database, view: inv.InvoiceView) -> Path:
+    """Build the issued invoice's PDF once, store it under the reports folder and record
+    it on the invoice; returns the stored file. A full disk or an unwritable folder is a
+    ReportError in a plain sentence (nothing recorded; the next try builds it again)."""
+    from ..faults import disk_full_message
+    from ..tempfiles import new_folder
+    from .worksheet_settings import get_paper_size
+
+    folder_name = str(view.engagement_id) if view.engagement_id is not None else "invoices"
+    folder = report_log.reports_dir(db) / folder_name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = build_invoice_pdf(new_folder() / f"invoice-{view.id}.pdf", view,
+                                paper=get_paper_size(db), logo=_logo_bytes(db))
+        try:
+            stem = ("credit-note-" if view.is_credit_note else "invoice-") + view.number
+            name, digest = report_log._store(tmp, folder, stem)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise st.ReportError("The invoice's PDF could not be kept: "
+                                 + disk_full_message(folder)) from None
+        raise st.ReportError(f"The invoice's PDF could not be kept in {folder} "
+                             f"({exc.strerror or 'a file error'}).") from None
+    inv.record_pdf(db, view.id, f"{folder_name}/{name}", digest)
+    return folder / name
+
+
 def save_invoice_pdf(db: Database, invoice_id: int, out=None) -> Path:
     """The PDF of an invoice or credit note, written to ``out`` when given.
 
@@ -284,20 +314,7 @@ def save_invoice_pdf(db: Database, invoice_id: int, out=None) -> Path:
         return build_invoice_pdf(target, view, paper=get_paper_size(db), logo=_logo_bytes(db))
     kept = kept_copy(db, view)
     if kept is None:
-        from .worksheet_settings import get_paper_size
-
-        folder_name = str(view.engagement_id) if view.engagement_id is not None else "invoices"
-        folder = report_log.reports_dir(db) / folder_name
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = build_invoice_pdf(new_folder() / f"invoice-{view.id}.pdf", view,
-                                paper=get_paper_size(db), logo=_logo_bytes(db))
-        try:
-            stem = ("credit-note-" if view.is_credit_note else "invoice-") + view.number
-            name, digest = report_log._store(tmp, folder, stem)
-        finally:
-            tmp.unlink(missing_ok=True)
-        inv.record_pdf(db, view.id, f"{folder_name}/{name}", digest)
-        kept = folder / name
+        kept = _keep(db, view)
     if out is None:
         return kept
     target = Path(out).expanduser()

@@ -56,7 +56,8 @@ def csv_rows(views) -> list[list[str]]:
 def export_csv(db: Database, path: Path | str) -> int:
     """Write every issued invoice and credit note to ``path`` (atomically); returns the
     number of rows (without the header). Raises ValidationError (field "out") when
-    ``path`` is a folder; OSError from the disk."""
+    ``path`` is a folder, CoachDeskError (a plain sentence: ``files.atomic_write``) when the
+    disk refuses it; the file then is as it was (whole or absent, never half-written)."""
     from . import invoices
 
     path = Path(path).expanduser()

@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import select as sa_select
 
+from .. import dates
 from ..errors import ValidationError
 from ..hours import minutes_as_hours
 from ..models import CoachingSession, Engagement, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
@@ -42,7 +43,8 @@ class LineInput:
 @dataclass(frozen=True)
 class BillableSession:
     """A delivered session not yet invoiced. ``status`` is the SessionStatus value;
-    ``label`` reads "Coaching session, 3 March 2026 (1 h)" (what the line will say)."""
+    ``label`` reads "Coaching session, 03/03/2026 (1 h)" (what the line will say; the date
+    as the practice's date setting writes it)."""
 
     id: int
     session_date: date
@@ -81,7 +83,7 @@ def description(value, field: str = "description") -> str:
 
 def session_label(row: CoachingSession) -> str:
     """What an invoice line says about a session (never its notes)."""
-    when = f"{row.session_date.day} {row.session_date:%B %Y}"
+    when = dates.short(row.session_date)  # as the practice writes dates
     extra = "" if row.status == "held" else f", {STATUS_LABELS.get(row.status, '').lower()}"
     return f"Coaching session, {when} ({minutes_as_hours(row.duration_minutes)} h{extra})"
 

@@ -219,9 +219,7 @@ def list_invoices(db: Database, engagement_id: int | None = None, state: str | N
                  for r in rows]
     if state is not None:
         views = [x for x in views if x.state == state]
-    views.sort(key=lambda x: (x.status != "draft", x.issue_date or date.max,
-                              x.number or "", x.id), reverse=False)
-    drafts = [x for x in views if x.is_draft]
+    drafts = sorted((x for x in views if x.is_draft), key=lambda x: x.id, reverse=True)
     issued = sorted((x for x in views if not x.is_draft),
                     key=lambda x: (x.issue_date, x.kind, x.number), reverse=True)
     return drafts + issued

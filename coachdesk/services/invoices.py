@@ -30,6 +30,7 @@ from ..errors import ValidationError
 from ..faults import crash_point
 from ..models import (
     Client,
+    CoachingSession,
     Engagement,
     Invoice,
     InvoiceKind,
@@ -84,7 +85,7 @@ def current_day() -> date:
 
 def _bill_to(s, engagement: Engagement, organization_id: int | None) -> Organization:
     if organization_id is not None:
-        return get_or_raise(s, Organization, int(organization_id), "organisation")
+        return get_or_raise(s, Organization, int(organization_id), "organization")
     if engagement.sponsor_id is not None:
         sponsor = s.get(Sponsor, engagement.sponsor_id)
         if sponsor is not None and sponsor.organization_id is not None:
@@ -92,8 +93,8 @@ def _bill_to(s, engagement: Engagement, organization_id: int | None) -> Organiza
     client = s.get(Client, engagement.client_id)
     if client is not None and client.organization_id is not None:
         return s.get(Organization, client.organization_id)
-    raise ValidationError("This engagement has no organisation to bill: give the sponsor or "
-                          "the client an organisation first.", "organization_id")
+    raise ValidationError("This engagement has no organization to bill: give the sponsor or "
+                          "the client an organization first.", "organization_id")
 
 
 def _copy_buyer(row: Invoice, org: Organization) -> None:
@@ -108,19 +109,20 @@ def _copy_buyer(row: Invoice, org: Organization) -> None:
 def _clean_lines(lines) -> list[LineInput]:
     out = []
     for line in lines or ():
-        if isinstance(line, dict):
-            line = LineInput(**line)
-        text = description(line.description)
         try:
+            if isinstance(line, dict):
+                line = LineInput(**line)
             qty, unit = int(line.quantity_milli), int(line.unit_cents)
-        except (TypeError, ValueError):
+            session_id = None if line.session_id is None else int(line.session_id)
+        except (TypeError, ValueError, AttributeError, OverflowError):
             raise ValidationError("A line's quantity and price must be numbers.",
                                   "lines") from None
+        text = description(line.description)
         if not 0 < qty <= money.MAX_QUANTITY_MILLI:
             raise ValidationError("A line's quantity must be more than zero.", "lines")
         if not 0 <= unit <= money.MAX_CENTS:
             raise ValidationError("A line's price cannot be negative or that large.", "lines")
-        out.append(LineInput(text, unit, qty, line.session_id))
+        out.append(LineInput(text, unit, qty, session_id))
     if not out:
         raise ValidationError("An invoice needs at least one line.", "lines")
     if len(out) > MAX_LINES:
@@ -157,6 +159,12 @@ def _check_sessions(s, engagement_id: int, lines: list[LineInput], invoice_id: i
         raise ValidationError("The same session is on two lines.", "lines")
     if not ids:
         return
+    own = set(s.exec(sa_select(CoachingSession.id).where(
+        CoachingSession.engagement_id == int(engagement_id),
+        CoachingSession.id.in_(ids))).scalars())
+    if set(ids) - own:
+        raise ValidationError("A session on this invoice is not a session of this "
+                              "engagement.", "lines")
     invoiced, drafts = _session_state(s, engagement_id, exclude_invoice=invoice_id)
     if set(ids) & (invoiced | drafts):
         raise ValidationError("A session on this invoice is already invoiced or on another "
@@ -309,9 +317,20 @@ def _next_sequence(s, kind: str, year: int) -> int:
                       "VALUES (:series, :year, 1) ON CONFLICT (series, year) "
                       "DO UPDATE SET last_sequence = last_sequence + 1"),
               {"series": kind, "year": year})
-    return int(s.execute(sa_text("SELECT last_sequence FROM invoice_counter "
-                                 "WHERE series = :series AND year = :year"),
-                         {"series": kind, "year": year}).scalar_one())
+    sequence = int(s.execute(sa_text("SELECT last_sequence FROM invoice_counter "
+                                     "WHERE series = :series AND year = :year"),
+                             {"series": kind, "year": year}).scalar_one())
+    # A counter behind the numbers already used (a practice imported or repaired by hand)
+    # catches up: a number is never given twice.
+    used = s.execute(sa_text("SELECT MAX(sequence) FROM invoice WHERE kind = :series "
+                             "AND year = :year AND number IS NOT NULL"),
+                     {"series": kind, "year": year}).scalar()
+    if used is not None and used >= sequence:
+        sequence = int(used) + 1
+        s.execute(sa_text("UPDATE invoice_counter SET last_sequence = :n "
+                          "WHERE series = :series AND year = :year"),
+                  {"n": sequence, "series": kind, "year": year})
+    return sequence
 
 
 def _check_issuable(row: Invoice, seller: business.BusinessDetails, on: date) -> None:
@@ -319,12 +338,12 @@ def _check_issuable(row: Invoice, seller: business.BusinessDetails, on: date) ->
         raise ValidationError("Your business name and address are needed on an invoice: add "
                               "them in Settings, under Business & invoices.", "seller")
     if not row.bill_to_name.strip() or not row.bill_to_address.strip():
-        raise ValidationError("The organisation billed needs a billing address before the "
-                              "invoice can be issued: add it to the organisation.",
+        raise ValidationError("The organization billed needs a billing address before the "
+                              "invoice can be issued: add it to the organization.",
                               "bill_to_address")
     if row.reverse_charge and not row.bill_to_vat_number.strip():
         raise ValidationError("A reverse-charge invoice must show the buyer's VAT number: add "
-                              "it to the organisation.", "bill_to_vat_number")
+                              "it to the organization.", "bill_to_vat_number")
     if row.reverse_charge and not seller.vat_number:
         raise ValidationError("A reverse-charge invoice must show your own VAT number: add it "
                               "in Settings, under Business & invoices.", "seller")
