@@ -33,7 +33,8 @@ def billable_client(db, least: int = 2) -> Billable:
     sessions to invoice and a price per session."""
     for row in sorted(clients.list_rows(db), key=lambda r: r.name):
         current = engagements.pick_current(engagements.list_all(db, client_id=row.id))
-        if current is None or current.pro_bono:
+        if current is None or current.pro_bono or invoices.list_invoices(
+                db, engagement_id=current.id):  # one whose list starts empty
             continue
         n = len(invoices.billable_sessions(db, current.id))
         if n >= least and invoices.session_price(db, current.id):
@@ -55,3 +56,21 @@ def issued_invoice(db, engagement_id: int) -> int:
              invoices.LineInput("Travel", 8000)]
     draft = invoices.create_draft(db, engagement_id, lines)
     return invoices.issue(db, draft.id).id
+
+
+def small_practice(db) -> dict:
+    """A practice of two clients at two organisations (billing addresses set), each with
+    an active engagement, and the coach's business details: no invoice yet. Returns the
+    engagements by client: {"amara": Engagement, "bjorn": Engagement}."""
+    from datetime import date
+
+    ready_to_bill(db)  # business details (no organisation yet)
+    out = {}
+    for key, name, org_name in (("amara", "Amara Okafor", "Mercer & Hale Partners"),
+                                ("bjorn", "Björn Eriksson", "Nordlicht Energie GmbH")):
+        org = organizations.create(db, org_name, billing_address=f"{org_name}\nMain Street 1",
+                                   billing_email="ap@example.org", billing_contact="Accounts")
+        client = clients.create(db, name, organization_id=org.id)
+        out[key] = engagements.create(db, client.id, date(2026, 1, 5), sessions_agreed=10,
+                                      fee_cents=500000, currency="EUR", status="active")
+    return out

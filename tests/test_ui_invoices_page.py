@@ -9,11 +9,11 @@ import csv
 from datetime import date
 
 import pytest
-from invoice_ui_helpers import ready_to_bill
+from invoice_ui_helpers import small_practice
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from coachdesk.services import clients, engagements, invoices
+from coachdesk.services import invoices
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.models.invoice_table import NUMBER_COL, STATUS_COL
@@ -21,48 +21,30 @@ from ui.models.invoice_table import NUMBER_COL, STATUS_COL
 TODAY = date(2026, 11, 30)
 
 
-def _engagements(db, count: int) -> list:
-    """``count`` current, paid engagements of demo clients that have a sponsor or an
-    organisation to bill."""
-    found = []
-    for row in sorted(clients.list_rows(db), key=lambda r: r.name):
-        e = engagements.pick_current(engagements.list_all(db, client_id=row.id))
-        if e is None or e.pro_bono:
-            continue
-        try:
-            draft = invoices.create_draft(db, e.id, [invoices.LineInput("probe", 100)])
-        except Exception:  # noqa: BLE001 - nobody to bill
-            continue
-        invoices.delete_draft(db, draft.id)
-        found.append(e)
-        if len(found) == count:
-            return found
-    raise AssertionError("not enough billable engagements in the demo")
-
-
 @pytest.fixture
-def billed(demo_db, monkeypatch):
-    """Four invoices: one overdue (EUR), one paid (EUR), one sent in GBP, one draft."""
+def billed(db, monkeypatch):
+    """A practice of its own with four invoices: one overdue (EUR), one paid (EUR), one
+    sent in GBP, one draft."""
     monkeypatch.setattr(invoices, "current_day", lambda: TODAY)
-    ready_to_bill(demo_db)
-    a, b = _engagements(demo_db, 2)
+    made = small_practice(db)
+    a, b = made["amara"], made["bjorn"]
     line = [invoices.LineInput("Coaching programme, part 1", 100000)]
-    late = invoices.issue(demo_db, invoices.create_draft(demo_db, a.id, line).id,
+    late = invoices.issue(db, invoices.create_draft(db, a.id, line).id,
                           issue_date=date(2026, 10, 1))  # due 31 Oct: overdue
-    paid = invoices.issue(demo_db, invoices.create_draft(demo_db, a.id, line).id,
+    paid = invoices.issue(db, invoices.create_draft(db, a.id, line).id,
                           issue_date=date(2026, 11, 2))
-    invoices.mark_paid(demo_db, paid.id, on=date(2026, 11, 20))
-    pounds = invoices.issue(demo_db, invoices.create_draft(
-        demo_db, b.id, [invoices.LineInput("Workshop <b>&", 50000)], currency="GBP",
+    invoices.mark_paid(db, paid.id, on=date(2026, 11, 20))
+    pounds = invoices.issue(db, invoices.create_draft(
+        db, b.id, [invoices.LineInput("Workshop <b>&", 50000)], currency="GBP",
         vat_rate="20").id, issue_date=date(2026, 11, 25))
-    invoices.mark_sent(demo_db, pounds.id, on=date(2026, 11, 26))
-    draft = invoices.create_draft(demo_db, b.id, line)
+    invoices.mark_sent(db, pounds.id, on=date(2026, 11, 26))
+    draft = invoices.create_draft(db, b.id, line)
     return {"late": late, "paid": paid, "pounds": pounds, "draft": draft, "a": a, "b": b}
 
 
 @pytest.fixture
-def win(qtbot, demo_db, billed):
-    window = MainWindow(AppContext(demo_db))
+def win(qtbot, db, billed):
+    window = MainWindow(AppContext(db))
     qtbot.addWidget(window)
     window.resize(1024, 640)
     window.show()
@@ -128,7 +110,7 @@ def test_the_accountant_csv_is_written_where_chosen(qtbot, win, billed, tmp_path
         notice.close()
 
 
-def test_enter_on_a_row_opens_its_client(qtbot, win, billed, demo_db):
+def test_enter_on_a_row_opens_its_client(qtbot, win, billed):
     qtbot.keyClick(win, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     page = win.invoices_page
     row = shown(page).index(billed["pounds"].number)
@@ -154,8 +136,9 @@ def test_dashboard_shows_what_is_owed_and_opens_the_overdue_invoices(qtbot, win,
     assert page.filter.currentData() == "overdue" and shown(page) == ["2026-0001"]
 
 
-def test_dashboard_hides_the_money_line_when_nothing_was_ever_issued(qtbot, demo_db):
-    window = MainWindow(AppContext(demo_db))
+def test_dashboard_hides_the_money_line_when_nothing_was_ever_issued(qtbot, db):
+    small_practice(db)
+    window = MainWindow(AppContext(db))
     qtbot.addWidget(window)
     window.show()
     window.go_to("dashboard")

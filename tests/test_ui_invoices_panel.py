@@ -6,6 +6,7 @@ draft; what the view shows is checked, then the practice file."""
 from __future__ import annotations
 
 import email
+import re
 from datetime import date
 
 import pytest
@@ -131,7 +132,9 @@ def test_new_invoice_from_ticked_sessions_issue_pay_and_credit(qtbot, win, demo_
     press(qtbot, panel.buttons["issue"])
     assert state["done"] and state["error"] is None
     assert "final" in asked["text"] and "credit note" in asked["text"]
-    assert cells(panel, NUMBER_COL) == ["2026-0001"]
+    number = invoices.get(demo_db, draft.id).number  # the next of 2026 (the demo has some)
+    assert re.fullmatch(r"2026-\d{4}", number)
+    assert cells(panel, NUMBER_COL) == [number]
     assert cells(panel, STATUS_COL) == ["Issued, not sent yet, due 30 Dec 2026"]
     assert f"{n - 1} invoiced" in panel.counts.text()
 
@@ -161,12 +164,12 @@ def test_new_invoice_from_ticked_sessions_issue_pay_and_credit(qtbot, win, demo_
     state = in_dialog(qtbot, credit)
     press(qtbot, panel.buttons["credit"])
     assert state["done"] and state["error"] is None
-    assert sorted(cells(panel, NUMBER_COL)) == ["2026-0001", "CN-2026-0001"]
-    row = cells(panel, NUMBER_COL).index("CN-2026-0001")
-    assert panel.table.currentIndex().row() == row  # the new credit note is chosen
-    assert cells(panel, STATUS_COL)[row] == "Credit note for 2026-0001"
+    note = invoices.get(demo_db, panel.current_id())  # the new credit note is chosen
+    assert re.fullmatch(r"CN-2026-\d{4}", note.number)
+    assert sorted(cells(panel, NUMBER_COL)) == [number, note.number]
+    row = cells(panel, NUMBER_COL).index(note.number)
+    assert cells(panel, STATUS_COL)[row] == f"Credit note for {number}"
     assert cells(panel, TOTAL_COL)[row] == f"−€{400 * 1.19:,.2f}"
-    note = invoices.get(demo_db, panel.current_id())
     assert note.is_credit_note and len(note.lines) == 1
     assert note.notes == "Session cancelled in time <b>&"  # the reason, as typed
     assert f"{n - 2} invoiced" in panel.counts.text()  # net of the credit note
@@ -227,14 +230,15 @@ def test_pdf_saved_and_emailed_marks_it_sent(qtbot, win, demo_db, tmp_path, monk
     b = billable_client(demo_db, least=1)
     view = invoices.create_draft(demo_db, b.engagement_id,
                                  invoices.session_lines(demo_db, b.engagement_id))
-    invoices.issue(demo_db, view.id)
+    number = invoices.issue(demo_db, view.id).number
     panel = open_panel(qtbot, win, b.client_id, b.engagement_id)
+    panel.table.setCurrentIndex(panel.model.index(cells(panel, NUMBER_COL).index(number), 0))
     target = tmp_path / "chosen.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "PDF files (*.pdf)")))
     press(qtbot, panel.buttons["pdf"])
     text = "".join(p.extract_text() for p in PdfReader(target).pages)
-    assert "2026-0001" in text
+    assert number in text
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl",
                         staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
@@ -251,9 +255,10 @@ def test_pdf_saved_and_emailed_marks_it_sent(qtbot, win, demo_db, tmp_path, monk
     eml = [p for p in opened if p.endswith(".eml")]
     assert eml
     message = email.message_from_bytes(open(eml[0], "rb").read())
-    assert "Invoice 2026-0001" in message["Subject"]
+    assert f"Invoice {number}" in message["Subject"]
     assert any(part.get_content_type() == "application/pdf" for part in message.walk())
-    assert cells(panel, STATUS_COL) == ["Sent on 30 Nov 2026, due 30 Dec 2026"]
+    row = cells(panel, NUMBER_COL).index(number)
+    assert cells(panel, STATUS_COL)[row] == "Sent on 30 Nov 2026, due 30 Dec 2026"
     assert invoices.get(demo_db, view.id).status == "sent"
 
 
@@ -261,8 +266,9 @@ def test_enter_on_an_invoice_shows_its_pdf(qtbot, win, demo_db):
     b = billable_client(demo_db, least=1)
     view = invoices.create_draft(demo_db, b.engagement_id,
                                  invoices.session_lines(demo_db, b.engagement_id))
-    invoices.issue(demo_db, view.id)
+    number = invoices.issue(demo_db, view.id).number
     panel = open_panel(qtbot, win, b.client_id, b.engagement_id)
+    panel.table.setCurrentIndex(panel.model.index(cells(panel, NUMBER_COL).index(number), 0))
     seen = {}
 
     def look(dialog):
@@ -276,4 +282,4 @@ def test_enter_on_an_invoice_shows_its_pdf(qtbot, win, demo_db):
     qtbot.keyClick(panel.table, Qt.Key.Key_Return)
     assert state["done"] and state["error"] is None
     assert seen["name"] == "pdfPreview" and seen["pages"] >= 1
-    assert seen["file"].startswith("Invoice 2026-0001")
+    assert seen["file"].startswith(f"Invoice {number}")
