@@ -70,3 +70,22 @@ def test_hostile_text_in_the_address_is_kept_as_typed(db):
     kept = organizations.get(db, org.id)
     assert kept.billing_address == hostile
     assert kept.billing_contact == hostile.replace("\n", " ")
+
+
+def test_merging_organisations_moves_their_invoices_and_keeps_what_was_issued(db):
+    from datetime import date
+
+    from coachdesk.services import business, clients, engagements, invoices
+
+    business.save(db, name="Coach", address="Street 1\nTown")
+    keep = organizations.create(db, "Nordlicht Energie GmbH", billing_address="Kept Street 1")
+    twin = organizations.create(db, "Nordlicht Energie", billing_address="Old Street 9")
+    client = clients.create(db, "Ana Lima", organization_id=twin.id)
+    engagement = engagements.create(db, client.id, date(2026, 1, 5))
+    line = [invoices.LineInput("Coaching programme", 100000)]
+    issued = invoices.issue(db, invoices.create_draft(db, engagement.id, line).id)
+    draft = invoices.create_draft(db, engagement.id, line)
+    organizations.merge(db, keep.id, [twin.id])
+    assert invoices.get(db, issued.id).organization_id == keep.id
+    assert invoices.get(db, draft.id).organization_id == keep.id
+    assert invoices.get(db, issued.id).bill_to_address == "Old Street 9"  # as issued

@@ -204,7 +204,8 @@ def _merge(s, keep_id: int, other_ids, apply: bool) -> tuple[Organization, dup.M
              and o.notes.strip() not in keep.notes]
     plan.notes_added = len(notes)
     if apply:
-        for table in ("client", "sponsor"):
+        # invoices follow too (an issued one keeps the buyer's details it was issued with)
+        for table in ("client", "sponsor", "invoice"):
             conn.exec_driver_sql(
                 f"UPDATE {table} SET organization_id = ? WHERE organization_id IN ({marks})",
                 (keep.id, *ids))
@@ -233,7 +234,8 @@ def merge_plan(db: Database, keep_id: int, other_ids: Iterable[int]) -> dup.Merg
 def merge(db: Database, keep_id: int, other_ids: Iterable[int]) -> Organization:
     """Fold duplicate organizations into the one kept, in one transaction.
 
-    Every client and sponsor of the others moves to the kept one; their notes are
+    Every client, sponsor and invoice of the others moves to the kept one (an issued
+    invoice keeps the buyer's name and address it was issued with); their notes are
     added below the kept notes (nothing typed is lost); the kept one is active
     again if any merged one was; then the others are deleted. Returns the kept
     organization. Errors as ``merge_plan``; after an error nothing has changed.
