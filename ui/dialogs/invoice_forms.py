@@ -32,6 +32,7 @@ class MarkPaidDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, invoice_id: int, parent=None):
         super().__init__("Mark as paid", "markPaidDialog", parent)
+        self.setMinimumWidth(460)
         self.ctx = ctx
         self.view = invoices.get(ctx.db, invoice_id)
         view = self.view
@@ -40,6 +41,13 @@ class MarkPaidDialog(FormDialog):
         self.paid_on = self.add_field("Paid on", "on", OptionalDateEdit(allow_empty=False),
                                       "invoicePaidOn")
         self.paid_on.set_value(invoices.current_day())
+
+    def done(self, result: int) -> None:
+        # Closing takes the cursor out of the date, whose focus-out would commit into a
+        # dialog being torn down (seen once as "Slot 'OptionalDateEdit::' not found");
+        # Save has committed the date already, Cancel keeps nothing.
+        self.paid_on.lineEdit().blockSignals(True)
+        super().done(result)
 
     def submit(self):
         view = invoices.mark_paid(self.ctx.db, self.view.id, on=self.paid_on.value())
