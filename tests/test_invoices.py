@@ -357,3 +357,21 @@ def test_list_orders_drafts_first_then_newest(db, frozen):
     assert [x.id for x in inv.list_invoices(db, client_id=p.client_id)] == [c.id, b.id, a.id]
     with db.session() as s:
         assert s.get(Invoice, a.id).number == "2026-0001"
+
+
+def test_a_session_deleted_after_invoicing_stays_invoiced_and_one_on_a_draft_blocks_issue(db):
+    from coachdesk.services import session_trash
+
+    p = practice(db, held=3)
+    issued = inv.issue(db, inv.create_draft(db, p.engagement_id, inv.session_lines(
+        db, p.engagement_id, p.session_ids[:1])).id, "2026-02-01")
+    draft = inv.create_draft(db, p.engagement_id,
+                             inv.session_lines(db, p.engagement_id, p.session_ids[1:2]))
+    session_trash.delete(db, p.session_ids[0])
+    session_trash.delete(db, p.session_ids[1])
+    counts = inv.session_counts(db, p.engagement_id)
+    assert (counts.delivered, counts.invoiced, counts.on_draft, counts.to_invoice) == (1, 1, 0, 1)
+    with pytest.raises(ValidationError) as err:
+        inv.issue(db, draft.id, "2026-02-02")
+    assert err.value.field == "lines" and "deleted" in str(err.value)
+    assert inv.get(db, issued.id).lines[0].session_id == p.session_ids[0]  # the line outlives it
