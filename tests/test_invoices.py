@@ -375,3 +375,17 @@ def test_a_session_deleted_after_invoicing_stays_invoiced_and_one_on_a_draft_blo
         inv.issue(db, draft.id, "2026-02-02")
     assert err.value.field == "lines" and "deleted" in str(err.value)
     assert inv.get(db, issued.id).lines[0].session_id == p.session_ids[0]  # the line outlives it
+
+
+def test_merging_organizations_moves_their_invoices_and_keeps_issued_text(db):
+    p = practice(db, held=1)
+    issued = inv.issue(db, inv.create_draft(db, p.engagement_id, inv.session_lines(
+        db, p.engagement_id)).id, "2026-02-01")
+    keep = organizations.create(db, "Acme Group")
+    set_billing(db, keep.id, billing_address="Group HQ")
+    plan = organizations.merge_plan(db, keep.id, [p.org_id])
+    assert "1 invoice" in " ".join(plan.sentences())
+    organizations.merge(db, keep.id, [p.org_id])
+    after = inv.get(db, issued.id)
+    assert after.organization_id == keep.id
+    assert (after.bill_to_name, after.bill_to_address) == ("Acme GmbH", "Hauptstr. 1\n10115 Berlin")
