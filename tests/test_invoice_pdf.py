@@ -140,3 +140,22 @@ def test_an_unwritable_destination_is_a_plain_error(db, tmp_path):
     with pytest.raises(ReportError) as err:
         rep.save_invoice_pdf(db, view.id, tmp_path / "missing" / "x.pdf")
     assert "does not exist" in str(err.value)
+
+
+def test_a_long_invoice_runs_over_pages_with_its_header_row_and_one_total(db, tmp_path):
+    p = practice(db, held=0)
+    business.save(db, name=f"Seller {HOSTILE}", footer=f"Footer {HOSTILE}")
+    lines = [inv.LineInput(f"Workshop day {i} " + "word " * (i % 30), 3333, 1500)
+             for i in range(120)]
+    view = issue_with(db, p, lines)
+    path = rep.save_invoice_pdf(db, view.id, tmp_path / "long.pdf")
+    reader = PdfReader(str(path))
+    assert len(reader.pages) >= 3
+    pages = [" ".join((pg.extract_text() or "").split()) for pg in reader.pages]
+    assert all("Description Qty Unit price Amount" in pg for pg in pages[:-1])
+    text = " ".join(pages)
+    assert text.count("Total due") == 1
+    assert "Net total €6,000.00" in text  # 120 x 1.5 x 33.33 = 120 x 50.00 (49.995 half up)
+    assert "VAT 19 % €1,140.00" in text and "Total due €7,140.00" in text
+    assert f"Page 1 of {len(reader.pages)}" in pages[0]
+    assert 'Seller <b>&"\'' in text and 'Footer <b>&"\'' in text

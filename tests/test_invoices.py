@@ -357,3 +357,35 @@ def test_list_orders_drafts_first_then_newest(db, frozen):
     assert [x.id for x in inv.list_invoices(db, client_id=p.client_id)] == [c.id, b.id, a.id]
     with db.session() as s:
         assert s.get(Invoice, a.id).number == "2026-0001"
+
+
+def test_a_session_deleted_after_invoicing_stays_invoiced_and_one_on_a_draft_blocks_issue(db):
+    from coachdesk.services import session_trash
+
+    p = practice(db, held=3)
+    issued = inv.issue(db, inv.create_draft(db, p.engagement_id, inv.session_lines(
+        db, p.engagement_id, p.session_ids[:1])).id, "2026-02-01")
+    draft = inv.create_draft(db, p.engagement_id,
+                             inv.session_lines(db, p.engagement_id, p.session_ids[1:2]))
+    session_trash.delete(db, p.session_ids[0])
+    session_trash.delete(db, p.session_ids[1])
+    counts = inv.session_counts(db, p.engagement_id)
+    assert (counts.delivered, counts.invoiced, counts.on_draft, counts.to_invoice) == (1, 1, 0, 1)
+    with pytest.raises(ValidationError) as err:
+        inv.issue(db, draft.id, "2026-02-02")
+    assert err.value.field == "lines" and "deleted" in str(err.value)
+    assert inv.get(db, issued.id).lines[0].session_id == p.session_ids[0]  # the line outlives it
+
+
+def test_merging_organizations_moves_their_invoices_and_keeps_issued_text(db):
+    p = practice(db, held=1)
+    issued = inv.issue(db, inv.create_draft(db, p.engagement_id, inv.session_lines(
+        db, p.engagement_id)).id, "2026-02-01")
+    keep = organizations.create(db, "Acme Group")
+    set_billing(db, keep.id, billing_address="Group HQ")
+    plan = organizations.merge_plan(db, keep.id, [p.org_id])
+    assert "1 invoice" in " ".join(plan.sentences())
+    organizations.merge(db, keep.id, [p.org_id])
+    after = inv.get(db, issued.id)
+    assert after.organization_id == keep.id
+    assert (after.bill_to_name, after.bill_to_address) == ("Acme GmbH", "Hauptstr. 1\n10115 Berlin")

@@ -17,7 +17,7 @@ from invoice_helpers import practice
 from sqlalchemy import select
 
 from coachdesk import storage
-from coachdesk.errors import PracticeBusyError
+from coachdesk.errors import PracticeBusyError, ValidationError
 from coachdesk.models import Invoice, InvoiceCounter
 from coachdesk.services import invoices as inv
 
@@ -172,3 +172,51 @@ def test_a_counter_behind_the_numbers_used_catches_up_instead_of_reusing(db):
     third = inv.create_draft(db, p.engagement_id, [inv.LineInput("Fee", 100)])
     assert inv.issue(db, third.id, "2026-02-02").number == "2026-0003"
     assert counters(db) == {("invoice", 2026): 3}
+
+
+def test_any_sequence_of_drafts_issues_deletes_and_credits_keeps_each_series_gap_free(
+        db_path, practice_templates):
+    """Hypothesis drives random work (drafts made, deleted, refused, issued on random days
+    of two years, credit notes): each series and year always reads 0001 … N, N being its
+    counter."""
+    from conftest import copy_practice
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    db = storage.open_database(copy_practice(practice_templates["new"], db_path))
+    try:
+        p = practice(db, held=0)
+        steps = st.lists(st.tuples(st.sampled_from(["issue", "delete", "refused", "credit"]),
+                                   st.sampled_from(["2026-03-01", "2027-01-02"])),
+                         min_size=1, max_size=12)
+
+        @settings(max_examples=15, deadline=None,
+                  suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(steps)
+        def run(ops):
+            for op, day in ops:
+                draft = inv.create_draft(db, p.engagement_id, [inv.LineInput("Fee", 100)])
+                if op == "delete":
+                    inv.delete_draft(db, draft.id)
+                elif op == "refused":
+                    inv.update_draft(db, draft.id, due_date="2026-01-01")
+                    with pytest.raises(ValidationError):  # due before issue: refused
+                        inv.issue(db, draft.id, day)
+                    inv.delete_draft(db, draft.id)
+                else:
+                    issued = inv.issue(db, draft.id, day)
+                    if op == "credit":
+                        inv.credit_note(db, issued.id, issue_date=day)
+            with db.session() as s:
+                rows = s.exec(select(Invoice.kind, Invoice.year, Invoice.sequence, Invoice.number)
+                              .where(Invoice.number.is_not(None))).all()
+            found: dict = {}
+            for kind, year, seq, number in rows:
+                found.setdefault((kind.value, year), []).append(seq)
+                assert number == inv.number_for(kind.value, year, seq)
+            assert {k: sorted(v) for k, v in found.items()} == \
+                {k: list(range(1, n + 1)) for k, n in counters(db).items()}
+
+        run()
+    finally:
+        db.close()

@@ -57,7 +57,8 @@ class BillableSession:
 class SessionCounts:
     """Sessions of one engagement: ``delivered`` (held, cancelled late, no-show; pro bono
     included), ``billable`` (delivered and not pro bono), ``invoiced`` (on an issued
-    invoice, net of credit notes), ``on_draft`` (on a draft only) and ``to_invoice``
+    invoice, net of credit notes; a session deleted after it was invoiced still counts,
+    until a credit note takes it back), ``on_draft`` (on a draft only) and ``to_invoice``
     (billable, neither invoiced nor on a draft)."""
 
     delivered: int
@@ -143,7 +144,8 @@ def session_counts(db: Database, engagement_id: int) -> SessionCounts:
         delivered = _delivered(s, engagement.id)
         billable = {r.id for r in _billable(engagement, delivered)}
         invoiced, drafts = _session_state(s, engagement.id)
-        invoiced &= billable | invoiced  # a session billed then made pro bono stays invoiced
+        # ``invoiced`` keeps a session billed and later made pro bono or deleted: the money
+        # was asked for all the same (a credit note takes it back)
         on_draft = drafts & billable
         return SessionCounts(len(delivered), len(billable), len(invoiced), len(on_draft),
                              len(billable - invoiced - on_draft))

@@ -163,8 +163,8 @@ def _check_sessions(s, engagement_id: int, lines: list[LineInput], invoice_id: i
         CoachingSession.engagement_id == int(engagement_id),
         CoachingSession.id.in_(ids))).scalars())
     if set(ids) - own:
-        raise ValidationError("A session on this invoice is not a session of this "
-                              "engagement.", "lines")
+        raise ValidationError("A session on this invoice was deleted or is not a session of "
+                              "this engagement: remove its line.", "lines")
     invoiced, drafts = _session_state(s, engagement_id, exclude_invoice=invoice_id)
     if set(ids) & (invoiced | drafts):
         raise ValidationError("A session on this invoice is already invoiced or on another "
