@@ -11,10 +11,10 @@ from datetime import date
 
 import pytest
 from invoice_ui_helpers import billable_client, ready_to_bill
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog
-from pypdf import PdfReader
 from ui_helpers import keys, when_modal
 
 from coachdesk.services import invoices

@@ -35,9 +35,9 @@ def build_late_pages(window) -> None:
     clients page (the order they always had), with their signals, and the Edit menu's
     Undo delete / Deleted sessions… (their module brings the models with it)."""
     from .dialogs import deleted_sessions
+    from .pages import invoices as invoices_page
     from .pages.client_detail import ClientPage
     from .pages.overview import ActionsPage, SessionsPage
-    from .pages import invoices as invoices_page
     from .pages.people import PeoplePage
     from .pages.session import SessionPage
 

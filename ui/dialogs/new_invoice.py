@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from coachdesk.errors import CoachDeskError, ValidationError
-from coachdesk.services import business, engagements, invoices, organizations, sponsors
-from coachdesk.services import invoice_money
+from coachdesk.services import business, engagements, invoice_money, invoices, organizations, sponsors
 
 from ..context import AppContext
 from ..models.invoice_table import money
