@@ -19,6 +19,7 @@ from coachdesk.models import Client, CoachingSession, Engagement, SessionStatus
 from coachdesk.reports import progress, worksheet
 from coachdesk.reports.worksheet_model import WorksheetData
 from coachdesk.services import privacy, report_log
+from consent_helpers import agree
 
 CHINESE = "张伟明" * 100  # 300 characters, 900 bytes
 
@@ -91,7 +92,9 @@ def _engagement(db) -> int:
         s.add(CoachingSession(engagement_id=e.id, client_id=client.id,
                               session_date=date(2025, 2, 3), duration_minutes=60,
                               status=SessionStatus.held, shared_summary="Progress made."))
-        return e.id, client.id
+        ids = e.id, client.id
+    agree(db, ids[0])
+    return ids
 
 
 def test_report_for_a_300_character_chinese_name_is_saved_stored_and_mailed(db, tmp_path):

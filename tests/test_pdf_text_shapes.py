@@ -37,6 +37,7 @@ from coachdesk.models import (
 from coachdesk.reports import pdfkit, progress, subject_access, worksheet
 from coachdesk.reports import styles as st
 from coachdesk.reports.worksheet_model import ActionRow, OptionRow, WorksheetData
+from consent_helpers import agree
 
 CASES = Path("/work/shared/cases/text")
 FIFTY_SIX = ("Board pack checklist:\n"
@@ -314,7 +315,9 @@ def _engagement_with(db, texts: dict[str, str], private: str) -> int:
                          status=ActionStatus.open))
         s.add(Goal(engagement_id=e.id, title=texts["goal"], description=private,
                    level_0=texts["goal"]))
-        return e.id
+        eid = e.id
+    agree(db, eid)  # every section: the text's shapes are what is tested here
+    return eid
 
 
 @SHAPE_SETTINGS

@@ -74,6 +74,8 @@ COACH_NAME_KEY = "coach_name"
 COACH_CREDENTIALS_KEY = "coach_credentials"
 COACH_LOGO_KEY = "coach_logo_path"
 COACH_LOGO_IMAGE_KEY = "coach_logo_image"  # its bytes, base64 (services/settings.py)
+GONE = ("One of the chosen indicators no longer exists (it may have been deleted); please "
+        "choose again.")
 CANCELLED = (SessionStatus.cancelled, SessionStatus.cancelled_late, SessionStatus.no_show)
 
 
@@ -377,6 +379,9 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
         wanted = set(sections)
         if include_stakeholders:
             wanted.add(STAKEHOLDERS)
+        if chosen_indicators and len(s.exec(sa_select(Indicator.id).where(
+                Indicator.id.in_(chosen_indicators))).all()) != len(chosen_indicators):
+            raise ValidationError(GONE, "indicator_ids")
         consent_service.check(consent, wanted, chosen_indicators)
         chosen = tuple(x for x in ORDER if x in wanted)
         client = s.get(Client, e.client_id)
@@ -478,8 +483,7 @@ def _indicator_lines(s, client_id: int, ids: tuple[int, ...], start: date,
                      .where(Indicator.id.in_(ids))
                      .order_by(Indicator.position, Indicator.id)).all()
     if len(library) != len(ids):
-        raise ValidationError("One of the chosen indicators no longer exists (it may have "
-                              "been deleted); please choose again.", "indicator_ids")
+        raise ValidationError(GONE, "indicator_ids")
     points: dict[int, list[tuple[date, float]]] = {}
     for indicator_id, day, value in s.exec(
             sa_select(IndicatorReading.indicator_id, IndicatorReading.reading_date,
