@@ -32,3 +32,26 @@ def agree_everything(db, engagement_id: int):
     """The client agreed to share every section and every indicator: for tests about what a
     report looks like, not about consent."""
     return agree(db, engagement_id, indicator_ids=every_indicator(db))
+
+
+TEST_HOW = "In the signed agreement (test)"
+
+
+def agree_once(db, engagement_id: int):
+    """Every section, no indicator, recorded once per test (a second call leaves the
+    consent in force as it is, with anything recorded since)."""
+    if not any(h.how == TEST_HOW for h in consent.history(db, engagement_id)):
+        agree(db, engagement_id, how=TEST_HOW)
+
+
+def say_yes_to_consent(monkeypatch, how: str = "In a session"):
+    """The report dialog's "Record their consent now?" is answered Record consent at once
+    (for tests about something else; tests/test_ui_consent_report.py answers it by hand)."""
+    from ui.dialogs.consent_dialog import AskConsentDialog
+
+    def answer(dialog):
+        dialog.how.setText(how)
+        dialog._on_save()
+        return dialog.result()
+
+    monkeypatch.setattr(AskConsentDialog, "exec", answer)

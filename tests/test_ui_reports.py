@@ -19,6 +19,7 @@ from ui_helpers import type_text, when_modal
 from coachdesk import mail
 from coachdesk.services import clients, engagements, report_log
 from coachdesk.services import settings as settings_service
+from consent_helpers import agree_once
 from ui.context import AppContext
 from ui.main_window import MainWindow
 
@@ -50,8 +51,11 @@ def soren_engagement(db) -> int:
 
 @pytest.fixture
 def report_dialog(qtbot, window, demo_db):
-    """The report dialog for Søren, opened the way a coach does: from his page's button."""
+    """The report dialog for Søren, opened the way a coach does: from his page's button
+    (Søren agreed to every section, no indicator)."""
     from ui.dialogs.report_dialog import ReportDialog
+
+    agree_once(demo_db, soren_engagement(demo_db))
 
     window.open_client(soren(demo_db))
     page = window.client_page
