@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from coachdesk import paths, tempfiles
+from consent_helpers import agree
 from coachdesk.services import clients, engagements, sessions
 from ui.context import AppContext
 from ui.dialogs.print_preview import WorksheetChoiceDialog, print_worksheet
@@ -94,6 +95,7 @@ def test_the_report_preview_is_in_the_private_folder(qtbot, db, system_temp):
 
     _session, eid = private_session(db)
     settings.set_coach_profile(db, "Coach Example", "", None)  # no question about the cover
+    agree(db, eid)  # the client agreed to share every section
     dialog = ReportDialog(AppContext(db), eid, None, today=date(2026, 3, 1))
     qtbot.addWidget(dialog)
     dialog.previews = []
