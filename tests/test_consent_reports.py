@@ -260,3 +260,23 @@ def test_the_demo_has_a_believable_mix_of_consent(demo_db):
     data = progress.report_data(demo_db, eid, coach_summary="Steady.",
                                 indicator_ids=states[eid].indicator_ids)
     assert "summary" in data.sections
+
+
+def test_an_earlier_report_is_covered_only_while_the_consent_still_allows_it(db, case,
+                                                                           tmp_path):
+    consent.record(db, case["eid"], ["glance", "summary"], [case["engagement"]], "2025-01-10")
+    data = report(db, case, coach_summary="Steady.", indicator_ids=[case["engagement"]])
+    entry = report_log.record(db, case["eid"], progress.build_report_pdf(tmp_path / "r.pdf",
+                                                                          data), data)
+    covers = lambda: consent.covers_earlier(db, case["eid"], entry.sections,  # noqa: E731
+                                            entry.created_at)
+    assert covers()
+    consent.record(db, case["eid"], ["glance", "summary", "goals"],
+                   [case["engagement"], case["canary"]], "2025-02-01")
+    assert covers()  # more agreed since: still covered
+    consent.record(db, case["eid"], ["glance", "summary"], [], "2025-03-01")
+    assert not covers()  # the indicator it printed is no longer agreed
+    consent.record(db, case["eid"], ["glance"], [case["engagement"]], "2025-04-01")
+    assert not covers()  # the summary is no longer agreed
+    assert not consent.covers_earlier(db, case["eid"], ("glance", "indicators"),
+                                      entry.created_at.replace(year=2000))  # before any

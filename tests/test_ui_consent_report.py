@@ -212,3 +212,27 @@ def test_canary_ticked_then_no_is_in_no_byte_of_the_dialogs_report(qtbot, open_d
     for pdf in (preview.pdf_path, entry.pdf_path):
         assert "Engagement at work" in pdf_bytes.text(pdf)  # what was agreed is there
         pdf_bytes.assert_absent(pdf, CANARY_NAME, "QZUICANARY", "Fernweh", "613.5", "987.5")
+
+
+def test_an_earlier_report_the_consent_no_longer_covers_is_for_the_record_only(
+        qtbot, open_dialog, demo_db, tmp_path):
+    from coachdesk.reports import progress
+
+    eid = engagement_of(demo_db, "José")
+    state = consent.current(demo_db, eid)
+    data = progress.report_data(demo_db, eid, coach_summary="Steady.",
+                                indicator_ids=state.indicator_ids)
+    entry = report_log.record(demo_db, eid, progress.build_report_pdf(tmp_path / "r.pdf", data),
+                              data)
+    dialog = open_dialog(eid)
+    still = dialog.open_earlier(entry.id)
+    qtbot.addWidget(still)
+    assert still.save_button.isEnabled() and still.print_button.isEnabled()
+    assert still.findChild(object, "earlierReportConsent") is None
+    # The client withdraws the indicators: that report must not go out again.
+    consent.record(demo_db, eid, state.sections, (), date.today())
+    held = dialog.open_earlier(entry.id)
+    qtbot.addWidget(held)
+    assert not held.save_button.isEnabled() and not held.print_button.isEnabled()
+    note = held.findChild(object, "earlierReportConsent")
+    assert note is not None and "consent has changed since this report was made" in note.text()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select as sa_select
 
@@ -174,3 +174,32 @@ def record(db: Database, engagement_id: int, sections: Iterable[str],
         s.add(row)
         s.flush()
         return _state(row)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def covers_earlier(db: Database, engagement_id: int, sections: Iterable[str],
+                   made_at: datetime) -> bool:
+    """Whether the consent in force now still covers a report made at ``made_at`` (aware or
+    UTC) that printed ``sections``: every section is still agreed, and, when it printed
+    indicators, every indicator agreed when it was made is agreed still (which ones it
+    printed is not kept; it printed none other). False without consent, or when no
+    consent was recorded before it was made and it printed indicators."""
+    now = current(db, engagement_id)
+    if now is None:
+        return False
+    printed = {str(k) for k in sections or ()}
+    if (printed - {"indicators"}) - set(now.sections):
+        return False
+    if "indicators" not in printed:
+        return True
+    made = _aware(made_at)
+    with db.session() as s:
+        rows = s.exec(sa_select(Consent).where(Consent.engagement_id == int(engagement_id))
+                      ).scalars().all()
+        before = [r for r in rows if _aware(r.created_at) <= made]
+        then = (_state(max(before, key=lambda r: (r.consent_date, r.id)))
+                if before else None)
+    return then is not None and set(then.indicator_ids) <= set(now.indicator_ids)
