@@ -27,6 +27,7 @@ from coachdesk.reports.progress_model import SECTION_TITLES
 from coachdesk.services import consent, indicators
 
 from ..context import AppContext
+from ..plain import as_plain
 from ..widgets.fields import OptionalDateEdit, name_widget
 from .base import FormDialog
 
@@ -121,7 +122,7 @@ class ConsentDialog(FormDialog):
             text = ind.name + (f"  {SENSITIVE_MARK}" if ind.sensitive else "")
             box = name_widget(QCheckBox(text), f"consentIndicator_{ind.id}",
                               f"{ind.name}, sensitive" if ind.sensitive else ind.name)
-            box.setToolTip(ind.description or "")
+            box.setToolTip(as_plain(ind.description or ""))  # the coach's words: as text
             # Starts from the consent in force; a new consent ticks no sensitive one.
             box.setChecked(ind.id in agreed)
             self.indicator_boxes[ind.id] = box

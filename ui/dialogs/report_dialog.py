@@ -64,7 +64,8 @@ DRAFT_END = ("Once the report is saved, printed or e-mailed, your words stay wit
 DRAFT_HINT = ("Your words and choices are kept as a draft as you type and come back when you "
               "open this report again. " + DRAFT_END)
 DRAFT_RETRY_MS = 3000
-#: the sections ticked when there is no draft: all but the stakeholder map
+#: every section but the stakeholder map: a draft with these ticked keeps "None" for them
+#: (the ticks themselves start from the client's consent: ``report_consent``)
 DEFAULT_SECTIONS = tuple(k for k in progress.SECTIONS if k != "indicators")
 
 
