@@ -8,9 +8,9 @@ import subprocess
 import sys
 from datetime import date
 
+import pdf_bytes
 import pytest
 
-import pdf_bytes
 from coachdesk.errors import ValidationError
 from coachdesk.reports import progress
 from coachdesk.services import clients, consent, engagements, indicators, report_log, sessions

@@ -15,13 +15,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from consent_helpers import agree
 from sqlalchemy import select
 
 from coachdesk import backups, mail, paths, report_mirror, storage, tempfiles
 from coachdesk.models import Engagement, Setting
 from coachdesk.reports import progress
 from coachdesk.services import clients, engagements, erasure, practice_files, report_log, sessions
-from consent_helpers import agree
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "Quillonby Erasewell"

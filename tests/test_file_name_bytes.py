@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from consent_helpers import agree
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from pypdf import PdfReader
@@ -19,7 +20,6 @@ from coachdesk.models import Client, CoachingSession, Engagement, SessionStatus
 from coachdesk.reports import progress, worksheet
 from coachdesk.reports.worksheet_model import WorksheetData
 from coachdesk.services import privacy, report_log
-from consent_helpers import agree
 
 CHINESE = "张伟明" * 100  # 300 characters, 900 bytes
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from consent_helpers import agree, agree_everything
 from pypdf import PdfReader
 
 from coachdesk.reports import progress
 from coachdesk.services import clients, engagements, sessions
-from consent_helpers import agree, agree_everything
 
 
 def pdf_text(path) -> str:

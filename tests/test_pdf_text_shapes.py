@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from consent_helpers import agree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from pypdf import PdfReader
@@ -37,7 +38,6 @@ from coachdesk.models import (
 from coachdesk.reports import pdfkit, progress, subject_access, worksheet
 from coachdesk.reports import styles as st
 from coachdesk.reports.worksheet_model import ActionRow, OptionRow, WorksheetData
-from consent_helpers import agree
 
 CASES = Path("/work/shared/cases/text")
 FIFTY_SIX = ("Board pack checklist:\n"

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from consent_helpers import agree
 from pypdf import PdfReader
 from sqlalchemy import func, select, text
 from sqlmodel import SQLModel
@@ -15,7 +16,6 @@ from coachdesk import mail
 from coachdesk.errors import NotFoundError, ValidationError
 from coachdesk.models import Agreement, Engagement, EngagementStatus, Invoice, InvoiceLine, ReportDraft
 from coachdesk.reports import progress
-from consent_helpers import agree
 from coachdesk.services import (
     actions,
     clients,

@@ -15,6 +15,7 @@ import sys
 from datetime import date
 
 import pytest
+from consent_helpers import agree
 from pypdf import PdfReader
 
 from coachdesk.errors import ValidationError
@@ -22,7 +23,6 @@ from coachdesk.models import Client, CoachingSession, Engagement, SessionStatus,
 from coachdesk.reports import progress
 from coachdesk.reports.progress_charts import IndicatorChart
 from coachdesk.services import indicators, report_log
-from consent_helpers import agree
 
 CANARY_NAME = "QZCANARY Fernweh-Index 陈"
 CANARY_VALUES = (777, 913)

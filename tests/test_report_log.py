@@ -8,12 +8,12 @@ import os
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from consent_helpers import agree
 
 from coachdesk.errors import NotFoundError, ValidationError
 from coachdesk.models import Client, CoachingSession, Engagement, SessionStatus, Sponsor
 from coachdesk.reports import progress
 from coachdesk.services import report_log
-from consent_helpers import agree
 
 
 def make_engagement(db, start=date(2025, 1, 6), end=date(2025, 12, 31)) -> int:

@@ -15,6 +15,7 @@ import sys
 from datetime import date, timedelta
 
 import pytest
+from consent_helpers import agree_everything
 from pypdf import PdfReader
 from sqlalchemy import text
 from sqlmodel import select
@@ -40,7 +41,6 @@ from coachdesk.models import (
 from coachdesk.reports import progress
 from coachdesk.reports.pdfkit import format_date
 from coachdesk.services import report_log, settings
-from consent_helpers import agree_everything
 
 HOSTILE = "<b>&\"' bold?</b> & &amp; <script>"
 

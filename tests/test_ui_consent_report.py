@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pdf_bytes
 import pytest
 from PySide6.QtCore import Qt
 from ui_helpers import type_text, when_modal
 
-import pdf_bytes
 from coachdesk.services import clients, consent, engagements, indicators, report_log
 from ui.context import AppContext
 from ui.dialogs.consent_dialog import AskConsentDialog, ConsentDialog

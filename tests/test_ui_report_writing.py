@@ -12,6 +12,7 @@ import email
 import email.policy
 
 import pytest
+from consent_helpers import agree_once, say_yes_to_consent
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
@@ -21,7 +22,6 @@ from ui_helpers import type_text, when_modal
 from coachdesk.errors import StorageError
 from coachdesk.services import clients, engagements, indicators, report_drafts, report_log, sponsors
 from coachdesk.services import settings as settings_service
-from consent_helpers import agree_once, say_yes_to_consent
 from ui.context import AppContext
 from ui.main_window import MainWindow
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import keyring
 import keyring.backend
 import pytest
+from consent_helpers import agree_once
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
@@ -19,7 +20,6 @@ from ui_helpers import type_text, when_modal
 from coachdesk import mail
 from coachdesk.services import clients, engagements, report_log
 from coachdesk.services import settings as settings_service
-from consent_helpers import agree_once
 from ui.context import AppContext
 from ui.main_window import MainWindow
 

@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from consent_helpers import agree
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from coachdesk import paths, tempfiles
-from consent_helpers import agree
 from coachdesk.services import clients, engagements, sessions
 from ui.context import AppContext
 from ui.dialogs.print_preview import WorksheetChoiceDialog, print_worksheet

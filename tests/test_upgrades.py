@@ -11,8 +11,8 @@ import sqlite3
 from datetime import date
 
 from coachdesk import migrations, storage
-from coachdesk.reports import progress
 from coachdesk.errors import ValidationError
+from coachdesk.reports import progress
 from coachdesk.services import clients, consent, indicators, report_log, risk
 
 STAMP = "2026-01-05 09:00:00.000000"
