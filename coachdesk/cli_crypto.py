@@ -87,6 +87,8 @@ def unlock(args: argparse.Namespace, path: Path) -> None:
             raise
     except encryption.PassphraseNeededError:
         pass
+    except storage.StorageError:
+        return  # not a database, a newer key file …: the command itself says so
     recovery = read_secret(args.recovery_key_file, None) if args.recovery_key_file else None
     passphrase = None if recovery is not None else read_secret(args.passphrase_file)
     if recovery is None and passphrase is None:

@@ -323,7 +323,7 @@ def opens_with(path: Path, key: bytes) -> bool:
     """True when ``key`` decrypts ``path`` (reads its first page; writes nothing)."""
     uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
     try:
-        con = connect(uri, key, uri=True)
+        con = connect_translated(uri, key, uri=True)
         try:
             con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
