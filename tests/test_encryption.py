@@ -121,7 +121,7 @@ def test_locked_file_asks_for_the_passphrase_and_other_files_are_told_apart(
 
 
 def test_wrong_passphrase_waits_says_so_plainly_and_writes_nothing(
-        practice_templates, db_path, cheap_keys):
+        practice_templates, db_path, cheap_keys):  # noqa: F811 - the fixture
     encrypted_copy(practice_templates["new"], db_path)
     encryption.forget()
     before = folder_state(db_path.parent)
