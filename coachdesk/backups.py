@@ -323,7 +323,7 @@ def verify(path: Path) -> bool:
             rows = con.execute("PRAGMA quick_check").fetchall()
         finally:
             con.close()
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, StorageError):  # StorageError: encrypted, still locked
         return False
     return [r[0] for r in rows] == ["ok"]
 
@@ -583,7 +583,7 @@ def remembered_second_folder(db_path: Path | str) -> Path | None:
                                   (SECOND_FOLDER_KEY,)).fetchone()
             finally:
                 con.close()
-        except (sqlite3.Error, OSError):
+        except (sqlite3.Error, OSError, StorageError):  # StorageError: encrypted, locked
             continue
         folder = Path(row[0]) if row and row[0] else None
         return folder if folder is not None and folder.is_dir() else None
