@@ -5,7 +5,8 @@ Opening a coach's file follows one careful order, and stops with a plain
 
 1. a missing file becomes a new practice; a 0-byte one only when the caller says so
    (``accept_empty``: it is usually a copy or sync that did not finish);
-2. a file that is not SQLite, or not CoachDesk's, is refused;
+2. a file that is not SQLite, or not CoachDesk's, is refused; an encrypted one (SQLCipher,
+   docs/encryption.md) opens once unlocked, else ``PassphraseNeededError``;
 3. a read-only file (or folder) is refused;
 4. ``PRAGMA quick_check`` must say "ok";
 5. a schema revision this CoachDesk does not know (a newer version made it)
@@ -339,8 +340,14 @@ def inspect_file(path: Path, *, trust_checked: bool = False) -> FileState:
 
 
 def open_database(path: Path | str, *, migrate: bool = True, accept_empty: bool = False,
-                  create_folder: bool = True, trust_checked: bool = False) -> Database:
+                  create_folder: bool = True, trust_checked: bool = False,
+                  passphrase: str | None = None, recovery_key: str | None = None) -> Database:
     """Open (or create) a practice file, checking and migrating it first.
+
+    An encrypted file opens once unlocked: with ``passphrase`` or ``recovery_key`` here
+    (``encryption.unlock``: ``WrongPassphraseError`` after a short wait, nothing written),
+    or unlocked before; else ``PassphraseNeededError``. A new encrypted practice:
+    ``practice_crypto.create_practice``.
 
     Raises a ``StorageError`` with a plain sentence: ``EmptyPracticeFileError`` for a 0-byte
     file unless ``accept_empty`` (then it becomes a new practice), a plain "folder does not
@@ -349,6 +356,8 @@ def open_database(path: Path | str, *, migrate: bool = True, accept_empty: bool 
     ``trust_checked``: see ``inspect_file`` (the app's start only).
     """
     path = Path(path)
+    if passphrase is not None or recovery_key is not None:
+        encryption.unlock(path, passphrase, recovery_key)
     if not path.parent.is_dir() and not create_folder:
         raise StorageError(f"The folder {path.parent} does not exist. Check the path, or "
                            "choose another file.")

@@ -41,8 +41,7 @@ def test_encrypted_practice_has_no_header_and_every_service_and_search_work(
     assert PASSPHRASE not in key_file.read_text()
 
     encryption.forget()
-    encryption.unlock(db_path, PASSPHRASE)
-    db = storage.open_database(db_path)
+    db = storage.open_database(db_path, passphrase=PASSPHRASE)
     try:
         assert len(clients.list_rows(db)) == 12
         c = clients.create(db, "Wilhelmina Quorrtz")
@@ -65,8 +64,7 @@ def test_a_new_encrypted_practice_is_migrated_from_nothing(db_path):
         db.close()
     assert db_path.read_bytes()[:16] != storage.SQLITE_HEADER
     encryption.forget()
-    encryption.unlock(db_path, recovery_key=recovery)
-    db = storage.open_database(db_path)
+    db = storage.open_database(db_path, recovery_key=recovery.lower())
     try:
         assert [r.name for r in clients.list_rows(db)] == ["First Client"]
     finally:
