@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import encryption, migrations, paths, verified  # noqa: F401 - paths: callers reach storage.paths
+from . import encrypted_copy, encryption, migrations, paths, verified  # noqa: F401 - paths: callers reach storage.paths
 from .errors import (
     CorruptDatabaseError,
     EmptyPracticeFileError,
@@ -470,7 +470,8 @@ def write_copy(src: Path, dest: Path) -> Path:
 
     ``VACUUM INTO`` from a read-only connection: the copy holds every committed row, also
     those still in ``src``'s WAL, and is a plain rollback-journal file, so no -wal or
-    -shm is ever made beside it (a drive where WAL cannot work takes it too).
+    -shm is ever made beside it (a drive where WAL cannot work takes it too). An encrypted
+    ``src`` is copied page for page without decrypting (``encrypted_copy``), same result.
     Raises ``OSError`` (its errno says why: ENOSPC, EROFS, ENAMETOOLONG …) or
     ``sqlite3.Error``; on any failure the temporary file is gone again.
     """
@@ -482,14 +483,16 @@ def write_copy(src: Path, dest: Path) -> Path:
     # too long fails here with its real reason, before SQLite makes anything.
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
-        source = connect_read_only(src)
-        try:
-            source.execute("VACUUM INTO ?", (str(tmp),))
-        finally:
-            source.close()
+        key = encryption.key_for(src)
+        if key is None or not encrypted_copy.copy_pages(src, tmp, key, BUSY_TIMEOUT_MS / 1000):
+            source = connect_read_only(src)
+            try:
+                source.execute("VACUUM INTO ?", (str(tmp),))
+            finally:
+                source.close()
         _fsync(tmp)
     except BaseException:
-        for leftover in (tmp, Path(f"{tmp}-journal")):
+        for leftover in (tmp, *(Path(f"{tmp}{s}") for s in ("-journal", "-wal", "-shm"))):
             try:
                 leftover.unlink()
             except OSError:

@@ -150,3 +150,32 @@ def test_the_sealed_export_is_an_age_file_that_opens_with_the_passphrase(
     assert export_sealed.is_sealed(out)
     with pytest.raises(storage.StorageError, match="does not open"):
         export_sealed.open_sealed(out, "other words")
+
+
+def test_a_backup_copies_the_encrypted_pages_with_what_is_still_in_the_wal(
+        practice_templates, db_path, monkeypatch):
+    from coachdesk import encrypted_copy as page_copy  # the module; the helper has its name
+
+    encrypted_copy(practice_templates["new"], db_path)
+    db = storage.open_database(db_path)
+    try:
+        clients.create(db, "Only In The Wal")
+        assert db_path.with_name(db_path.name + "-wal").stat().st_size > 0
+        took = []
+        real = page_copy.copy_pages
+        monkeypatch.setattr(page_copy, "copy_pages",
+                            lambda *a: took.append(a[0]) or real(*a))
+        made = backups.backup_now(db_path).path
+    finally:
+        db.close()
+    assert took == [db_path]  # the page copy, not VACUUM INTO
+    assert made.read_bytes()[:16] == db_path.read_bytes()[:16]  # same salt: same pages
+    assert not any(made.with_name(made.name + s).exists() for s in ("-wal", "-shm", "-journal"))
+    encryption.forget()
+    encryption.unlock(made, PASSPHRASE)
+    con = storage.connect_read_only(made)
+    try:
+        assert con.execute("SELECT name FROM client").fetchall() == [("Only In The Wal",)]
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    finally:
+        con.close()
