@@ -10,6 +10,7 @@ from pathlib import Path
 from . import storage
 from .errors import StorageError
 
+
 @dataclass
 class CheckReport:
     path: Path
