@@ -179,3 +179,15 @@ def test_a_backup_copies_the_encrypted_pages_with_what_is_still_in_the_wal(
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     finally:
         con.close()
+
+
+def test_a_locked_encrypted_backup_is_not_verified_and_stops_nothing(
+        practice_templates, db_path, tmp_path):
+    from coachdesk.services import erasure
+
+    encrypted_copy(practice_templates["new"], db_path)
+    made = backups.backup_now(db_path).path
+    encryption.forget()  # another key, or this one not given: the backup cannot be read
+    assert backups.verify(made) is False
+    assert backups.remembered_second_folder(db_path) is None
+    assert erasure.backups_with_client([made], 1, "Anyone") == [made]  # offered for deletion
