@@ -3,8 +3,9 @@ plain, and the ratio of each (goal: every ratio ≤ ``RATIO_GOAL``).
 
 Builds the 5,000-client practice of ``bench.py`` once, copies it, encrypts the copy
 (``practice_crypto.encrypt_practice``), then runs each of ``bench.py``'s in-process
-measurements on the plain file and on the encrypted one, one after the other for each
-figure (a machine busy for a moment weighs on both alike). Prints ONE JSON object on
+measurements on the plain file and right after on the encrypted one, figure by figure,
+twice (a machine busy for a moment weighs on both alike: on a shared machine, measuring
+all of one then all of the other gave ratios that moved by 2x between runs). Prints ONE JSON object on
 stdout: ``plain``, ``encrypted``, ``ratio`` (encrypted / plain) and ``within_goal``;
 progress goes to stderr. Also ``open_checked_s`` (``inspect_file`` with the full
 ``quick_check`` and the first connection: the first start of a file), ``unlock_s`` (the
@@ -50,26 +51,37 @@ def open_checked(db_path: Path, runs: int = 3) -> list[float]:
     return times
 
 
-def figures(app, name: str, db, db_path: Path, tmp: Path, big_client: int) -> dict:
-    """One run of every in-process figure on ``db``: name -> list of times."""
-    work = tmp / name
-    work.mkdir(exist_ok=True)
+def _list_load(app, db, db_path, work, big):
     from coachdesk.services import clients
 
     # bench.py checks the list holds every client; its report figure adds one per run
     bench.CLIENTS = len(clients.list_rows(db))
-    out = {"client_list_load_s": bench.measure_list_load(db)}
-    filt = bench.measure_filter(app, db)
-    out["filter_keystroke_s"] = filt["keystrokes"]
-    out["search_s"] = bench.measure_search(db)["times"]
-    out["client_open_s"] = bench.measure_client_open(app, db, big_client)["times"]
-    out["worksheet_pdf_s"] = bench.measure_worksheet_pdf(db, big_client, work)["times"]
-    out["report_pdf_s"] = bench.measure_report_pdf(db, work)["times"]
-    out["dashboard_s"] = bench.measure_dashboard(app, db)["times"]
-    out["client_charts_s"] = bench.measure_client_charts(app, db, big_client)["times"]
+    return {"client_list_load_s": bench.measure_list_load(db)}
+
+
+def _backup_export(app, db, db_path, work, big):
     kept = bench.measure_backup_export(app, db, db_path, work)
-    out["backup_s"], out["export_json_s"] = kept["backup"], kept["export"]
-    return out
+    return {"backup_s": kept["backup"], "export_json_s": kept["export"]}
+
+
+#: Each of bench.py's in-process figures: (app, db, db_path, work folder, big client id)
+#: -> {figure: [seconds, …]}.
+FIGURES = [
+    _list_load,
+    lambda app, db, path, work, big: {
+        "filter_keystroke_s": bench.measure_filter(app, db)["keystrokes"]},
+    lambda app, db, path, work, big: {"search_s": bench.measure_search(db)["times"]},
+    lambda app, db, path, work, big: {
+        "client_open_s": bench.measure_client_open(app, db, big)["times"]},
+    lambda app, db, path, work, big: {
+        "worksheet_pdf_s": bench.measure_worksheet_pdf(db, big, work)["times"]},
+    lambda app, db, path, work, big: {
+        "report_pdf_s": bench.measure_report_pdf(db, work)["times"]},
+    lambda app, db, path, work, big: {"dashboard_s": bench.measure_dashboard(app, db)["times"]},
+    lambda app, db, path, work, big: {
+        "client_charts_s": bench.measure_client_charts(app, db, big)["times"]},
+    _backup_export,
+]
 
 
 def main() -> int:
@@ -106,13 +118,17 @@ def main() -> int:
         bench.quiet_qt_messages()
         app = QApplication.instance() or QApplication([sys.argv[0]])
         dbs = {"plain": storage.open_database(plain), "encrypted": storage.open_database(secret)}
+        paths = {"plain": plain, "encrypted": secret}
         try:
-            for round_ in range(2):  # plain, encrypted, plain, encrypted
-                for name, path in (("plain", plain), ("encrypted", secret)):
-                    progress(f"round {round_ + 1}: {name} …")
-                    got = figures(app, name, dbs[name], path, tmp, counts["big_client_id"])
-                    for key, times in got.items():
-                        results[name].setdefault(key, []).extend(times)
+            for round_ in range(2):
+                progress(f"round {round_ + 1} …")
+                for measure in FIGURES:  # each figure plain then encrypted, back to back
+                    for name in ("plain", "encrypted"):
+                        work = tmp / name
+                        work.mkdir(exist_ok=True)
+                        got = measure(app, dbs[name], paths[name], work, counts["big_client_id"])
+                        for key, times in got.items():
+                            results[name].setdefault(key, []).extend(times)
         finally:
             for db in dbs.values():
                 db.close()
