@@ -20,7 +20,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__, cli_import, dates, logfile, paths, storage
+from . import __version__, cli_crypto, cli_import, dates, logfile, paths, storage
 from .errors import CoachDeskError, DiskFullError, EmptyPracticeFileError, ReadOnlyDatabaseError
 from .practice_lock import PracticeLock
 
@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_import.add_parser(sub)
     from . import cli_consent
     cli_consent.add_parser(sub)
+    cli_crypto.add_parser(parser, sub)  # --passphrase-file, encrypt, decrypt (after export)
     return parser
 
 
@@ -427,6 +428,8 @@ def _restore(args: argparse.Namespace, db_path: Path) -> int:
 
 def run(args: argparse.Namespace) -> int:
     db_path = paths.resolve_db_path(args.db)
+    if (code := cli_crypto.run(args, db_path, _writing)) is not None:  # unlocks, own commands
+        return code
     if args.command == "check":
         return _check(db_path, args.repair)
     if args.command == "backup":
