@@ -138,8 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one row per engagement instead of one per client")
     p.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the CSV")
     cli_import.add_parser(sub)
-    from . import cli_consent
+    from . import cli_consent, cli_invoices
     cli_consent.add_parser(sub)
+    cli_invoices.add_parsers(sub)
     cli_crypto.add_parser(parser, sub)  # --passphrase-file, encrypt, decrypt (after export)
     return parser
 
@@ -448,6 +449,9 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "consent":
         from . import cli_consent
         return cli_consent.run(args, db_path, _open_for_reading)
+    if args.command in ("invoice", "invoices"):
+        from . import cli_invoices
+        return cli_invoices.run(args, db_path, _writing, _open_for_reading)
 
     if args.command != "demo" and not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db, or create "

@@ -226,5 +226,7 @@ def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False
         if _has_table(s, "consent"):
             history.update(demo_consent.add_consent(s, rng, today, infos, stamps))
     _demo_coach(db)
+    from .demo_invoices import add_invoices  # issue 16: invoices (paid, sent, overdue, credit)
+    history["invoices"] = add_invoices(db, today)
     return {"organizations": len(org_ids), "sponsors": len(sponsor_ids),
             "clients": len(client_rows), "engagements": len(engagement_rows), **history}

@@ -44,7 +44,7 @@ from ..errors import CoachDeskError, ValidationError
 from ..faults import crash_point
 from ..models import Client, ClientStatus, Engagement, EngagementStatus, Organization
 from ..storage import Database, connect_read_only
-from . import practice_files, report_log
+from . import invoice_erasure, practice_files, report_log
 from .privacy import SECTIONS, _client_or_raise, _conditions, _tables, client_tables, section_title
 from .settings import get_setting, put_setting
 
@@ -67,6 +67,8 @@ class ErasePreview:
     shared_summaries: int  # sessions with a shareable summary
     report_files: list[Path]  # stored report copies on disk
     mail_files: list[Path]  # e-mail copies of those reports (drafts, outbox, sent)
+    #: issued invoices and credit notes kept (detached from the client): invoice_erasure
+    invoices_kept: int = 0
 
     def lines(self) -> list[str]:
         """What will be deleted, in plain words, one line per kind (nothing for zero)."""
@@ -91,6 +93,7 @@ class ErasePreview:
             (c.get("report_draft", 0), "progress report draft", "progress report drafts"),
             (c.get("deleted_session", 0), "deleted session waiting in the Deleted sessions list",
              "deleted sessions waiting in the Deleted sessions list"),
+            (c.get("invoice", 0), "draft invoice", "draft invoices"),
             (len(self.report_files), "stored report PDF", "stored report PDFs"),
             (len(self.mail_files), "e-mail copy of a report", "e-mail copies of reports"),
         ]
@@ -104,6 +107,17 @@ class ErasePreview:
     @property
     def total_rows(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def kept_note(self) -> str:
+        """A sentence on the issued invoices kept ("" when there are none)."""
+        n = self.invoices_kept
+        if not n:
+            return ""
+        what = "1 issued invoice or credit note" if n == 1 else \
+            f"{n} issued invoices and credit notes"
+        return (f"Also kept: {what}, which the law requires a business to keep; "
+                "they will no longer be linked to this client.")
 
 
 @dataclass
@@ -187,6 +201,8 @@ def erase_preview(db: Database, client_id: int) -> ErasePreview:
         counts = {t.name: s.execute(select(func.count()).select_from(t)
                                     .where(where[t.name])).scalar_one()
                   for t in client_tables()}
+        counts.update(invoice_erasure.deleted_counts(s, tables, where))
+        kept = invoice_erasure.kept_count(s, tables, where)
         sess = tables["coaching_session"]
         private = s.execute(select(func.count()).select_from(sess).where(
             and_(where["coaching_session"], sess.c.private_notes != ""))).scalar_one()
@@ -197,7 +213,7 @@ def erase_preview(db: Database, client_id: int) -> ErasePreview:
                                 .where(where["report_log"])).scalars())
         name = client.name
     return ErasePreview(client.id, name, counts, private, shared, files,
-                        _mail_files(db, digests))
+                        _mail_files(db, digests), kept)
 
 
 def _listed_reports(s, where) -> list[tuple[str, str]]:
@@ -283,6 +299,7 @@ def erase_client(db: Database, client_id: int) -> EraseResult:
         conn.exec_driver_sql("PRAGMA secure_delete=ON")
         try:
             where = _conditions(preview.client_id)
+            invoice_erasure.detach(conn, _tables(), where)  # kept: records the law requires
             counts = {}
             for table in reversed(client_tables()):  # children before parents
                 counts[table.name] = conn.execute(delete(table).where(where[table.name])).rowcount

@@ -149,7 +149,7 @@ def _merge(s, keep_id: int, other_ids, apply: bool) -> tuple[Organization, dup.M
     conn = s.connection()
     moves = {table + "s": conn.exec_driver_sql(
         f"SELECT count(*) FROM {table} WHERE organization_id IN ({marks})", ids).scalar()
-        for table in ("client", "sponsor")}
+        for table in ("client", "sponsor", "invoice")}
     told = _told_apart(s, [keep, *others])
     plan = dup.MergePlan(keep.name, [o.name for o in others], moves, kept_detail=told[0],
                          removed_details=told[1:])
@@ -157,7 +157,7 @@ def _merge(s, keep_id: int, other_ids, apply: bool) -> tuple[Organization, dup.M
              and o.notes.strip() not in keep.notes]
     plan.notes_added = len(notes)
     if apply:
-        for table in ("client", "sponsor"):
+        for table in ("client", "sponsor", "invoice"):
             conn.exec_driver_sql(
                 f"UPDATE {table} SET organization_id = ? WHERE organization_id IN ({marks})",
                 (keep.id, *ids))

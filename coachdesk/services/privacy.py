@@ -17,6 +17,9 @@ What is *not* the client's and stays when a client is erased:
   be archived from its own page.
 * **Indicators** (the scales readings are taken on) and **settings**: shared by the whole
   practice.
+* **Issued invoices and credit notes**: records the law requires a business to keep; they
+  are detached from the client (``invoice_erasure``). The subject access file lists them
+  (and any drafts) while they are still the client's.
 
 Erasing a client, the backups that still hold one and the retention review are in
 ``erasure``, built on the ownership worked out here.

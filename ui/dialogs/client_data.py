@@ -172,7 +172,8 @@ class EraseClientDialog(QDialog):
         self.what_labels[0].setAccessibleDescription(self.what_text)
         kept = QLabel("Kept: the organisation and the sponsor (they are your business "
                       "contacts, not this client's data) and your indicator list. The search "
-                      "and the file itself are cleaned so no trace of the client is left.")
+                      "and the file itself are cleaned so no trace of the client is left."
+                      + (" " + self.preview.kept_note if self.preview.kept_note else ""))
         kept.setWordWrap(True)
 
         # Backups made before today still hold the client.
