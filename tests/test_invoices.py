@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 from invoice_helpers import practice, set_billing
+from sqlalchemy import select
 
 from coachdesk.errors import NotFoundError, ValidationError
 from coachdesk.models import Invoice, InvoiceCounter

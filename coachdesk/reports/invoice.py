@@ -27,9 +27,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from ..services import business
+from ..services import business, report_log
 from ..services import invoices as inv
-from ..services import report_log
 from ..storage import Database
 from . import pdfkit as kit
 from . import styles as st
