@@ -50,8 +50,8 @@ def open_panel(qtbot, win, client_id: int, engagement_id: int):
     tab = page.section_tabs[-1]
     page.tabs.setCurrentWidget(tab)
     tab.show_engagement(engagement_id)
-    panel = tab.panels[0]
-    assert panel.objectName() == "invoicesPanel" and panel.isVisible()
+    panel = next(p for p in tab.panels if p.objectName() == "invoicesPanel")
+    assert panel.isVisible()
     return panel
 
 
