@@ -260,7 +260,11 @@ class OptionalDateEdit(QWidget):
         self.setFocusProxy(self.edit)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
-        self.edit.editingFinished.connect(self.commit)
+        # Through a plain function, not the bound method: the line edit loses focus while
+        # its parent is being destroyed (a dialog torn down with the cursor in the date),
+        # and PySide can no longer find a slot of a half-destroyed widget by name
+        # ("Slot 'OptionalDateEdit::' not found", raised in the event loop).
+        self.edit.editingFinished.connect(lambda: self._commit_unless_gone())
         self.edit.textChanged.connect(self._text_changed)
         self.edit.step.connect(self._step)
         self.edit.calendar_requested.connect(self.open_calendar)
@@ -278,6 +282,12 @@ class OptionalDateEdit(QWidget):
             value = date.today()
         self._show_problem(None)
         self._store(value, force_text=True)
+
+    def _commit_unless_gone(self) -> None:
+        try:
+            self.commit()
+        except RuntimeError:  # the C++ widget went first: nothing is left to commit into
+            pass
 
     def commit(self) -> None:
         """Accept what is typed: a date (shown the standard way), empty, or a message."""
