@@ -20,7 +20,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__, cli_import, dates, logfile, paths, storage
+from . import __version__, cli_agreement, cli_import, dates, logfile, paths, storage
 from .errors import CoachDeskError, DiskFullError, EmptyPracticeFileError, ReadOnlyDatabaseError
 from .practice_lock import PracticeLock
 
@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one row per engagement instead of one per client")
     p.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the CSV")
     cli_import.add_parser(sub)
+    cli_agreement.add_parser(sub)
     return parser
 
 
@@ -437,6 +438,8 @@ def run(args: argparse.Namespace) -> int:
         return _interchange(args, db_path)
     if args.command == "import-clients":
         return cli_import.run(args, db_path, _writing, _open_for_reading)
+    if args.command == "agreement":
+        return cli_agreement.run(args, db_path, _open_for_reading)
 
     if args.command != "demo" and not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db, or create "

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, text
 from sqlalchemy.exc import OperationalError
 
-from . import demo_history, demo_retention
+from . import demo_agreements, demo_history, demo_retention
 from .errors import CoachDeskError
 from .models import (
     Client,
@@ -224,5 +224,6 @@ def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False
             history.update(demo_retention.add_retention(s, rng, today, infos, stamps,
                                                         readings_per_client))
     _demo_coach(db)
+    demo_agreements.add_agreements(db, today, infos)
     return {"organizations": len(org_ids), "sponsors": len(sponsor_ids),
             "clients": len(client_rows), "engagements": len(engagement_rows), **history}

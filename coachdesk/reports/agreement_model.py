@@ -25,9 +25,8 @@ from ..hours import hours_text
 from ..models import Client, Engagement, EngagementKind, Indicator, Organization, Sponsor
 from ..services import agreement_templates as tpl
 from ..services import consent as consent_service
-from ..services.settings import get_setting
-from ..storage import Database
 from ..services._common import get_or_raise
+from ..storage import Database
 from .progress_model import (
     COACH_CREDENTIALS_KEY,
     COACH_LOGO_IMAGE_KEY,
