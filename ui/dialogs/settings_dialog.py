@@ -31,6 +31,7 @@ from ..context import AppContext
 from ..plain import as_plain
 from ..widgets.text import FocusOutPlainTextEdit
 from .base import FormDialog
+from .settings_agreement import AgreementSettings
 
 STAGE_TITLES = {"goal": "Goal questions", "reality": "Reality questions",
                 "options": "Options questions", "will": "Will questions"}
@@ -80,6 +81,7 @@ class SettingsDialog(FormDialog):
         self.form.addRow("", self.reset_button)
         self._build_reports_tab()
         self._build_backups_tab()
+        self.agreement = AgreementSettings(self)
 
     def _build_date_fields(self) -> None:
         """"Date format" and "Language for month names": kept in the practice file, so the

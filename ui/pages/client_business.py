@@ -23,7 +23,9 @@ from ..widgets.fields import name_widget
 from .client_goals import _engagement_label
 
 #: (module in ui.pages, class): the panels, top to bottom
-PANELS: list[tuple[str, str]] = []
+PANELS: list[tuple[str, str]] = [
+    ("business_agreement", "AgreementPanel"),
+]
 
 
 class BusinessTab(QWidget):
