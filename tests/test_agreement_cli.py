@@ -94,3 +94,33 @@ def test_the_demo_has_agreements_some_signed_none_in_the_future(demo_db):
             assert day is None or day <= date.today()
         if r.sent_on and r.signed_on:
             assert r.sent_on <= r.signed_on
+
+
+def test_a_kill_while_keeping_the_copy_leaves_the_practice_as_it_was(home, demo_file, tmp_path):
+    """kill -9 at the last step of keeping a copy (written, not yet renamed): the row still
+    points at nothing, the half-kept file is only a hidden partial (cleaned as debris, and
+    erased with the client), and the next run keeps its copy."""
+    from test_kill_faults import assert_killed, cli
+
+    from coachdesk import report_mirror
+    from coachdesk.services import agreements
+
+    out = tmp_path / "a.pdf"
+    killed = cli(home, demo_file, "agreement", "--engagement", "1", "--out", str(out),
+                 kill_at="agreement:before-replace")
+    assert_killed(killed)
+    assert out.read_bytes().startswith(b"%PDF-")  # the coach's own file was whole
+    db = storage.open_database(demo_file)
+    try:
+        assert agreements.get(db, 1).pdf_path is None
+        folder = report_log.reports_dir(db) / "1"
+        assert [p.name for p in folder.iterdir() if p.suffix == ".pdf"] == []
+        partials = list(folder.glob(".*.partial"))
+        assert len(partials) == 1
+        assert report_mirror.clean_partials(report_log.reports_dir(db)) == 1  # its pid is gone
+        again = run(home, "--db", demo_file, "agreement", "--engagement", "1", "--out", out)
+        assert again.returncode == 0, again
+        state = agreements.get(db, 1)
+        assert agreements.file_ok(state.pdf_path, state.pdf_sha256)
+    finally:
+        db.close()
