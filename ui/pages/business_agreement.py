@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -64,8 +64,6 @@ def signed_copy_words(state: agreements.AgreementState) -> str:
 
 class AgreementPanel(QGroupBox):
     """The agreement panel (``Panel(ctx, parent)`` of ``client_business.PANELS``)."""
-
-    changed = Signal()
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__("Coaching agreement", parent)
@@ -143,18 +141,26 @@ class AgreementPanel(QGroupBox):
             except CoachDeskError as exc:
                 self.state = None
                 self.say(str(exc), error=True)
-        has = self.state is not None
-        self.setEnabled(has)
-        if not has:
+        buttons = (self.make_button, self.email_button, self.sent_button, self.signed_button,
+                   self.attach_button, self.open_button)
+        # Each control on its own (never the whole box: the read-only guard hears each
+        # button's change, and a box's would reach it mid-way through its children)
+        if self.state is None:
+            for b in buttons:
+                b.setEnabled(False)
+            self.signed_on.setEnabled(False)
             self.status.setText("Choose an engagement to see its agreement.")
             self.shared.setText("")
             self.signed_copy.setText("")
             return
         state = self.state
+        self.signed_on.setEnabled(not self.ctx.read_only)
         self.status.setText(status_words(state))
         self.shared.setText("\n".join(shared_sentences(data)))
         self.signed_copy.setText(signed_copy_words(state))
-        self.signed_on.set_value(state.signed_on or agreements._today())
+        if not self.ctx.read_only:  # (a read-only window locks the field and its parts: it
+            # stays as it was, disabled)
+            self.signed_on.set_value(state.signed_on or agreements._today())
         writable = not self.ctx.read_only
         for b in (self.make_button, self.email_button, self.signed_button, self.attach_button):
             b.setEnabled(writable)
