@@ -16,6 +16,7 @@ help:
 	@echo "make test   - set up (first time) and run the whole test suite headless"
 	@echo "make lint   - the code checks of pyproject.toml [tool.ruff] (CI runs them before the tests)"
 	@echo "make bench  - build a large temporary practice and print performance figures as JSON"
+	@echo "              (then the same figures on it encrypted, beside plain, with their ratios)"
 	@echo "make bench-scale - the main figures at 1,000, 5,000 and 20,000 clients, and how they grow"
 	@echo "make dist   - build the bundled app (PyInstaller) as dist/CoachDesk-<version>-linux-<arch>.tar.gz"
 	@echo "make dist-check - unpack that bundle in a temporary folder and try it out (offscreen)"
@@ -56,6 +57,7 @@ lint:
 
 bench: setup
 	@QT_QPA_PLATFORM=offscreen $(DEV) --no-install python tests/bench/bench.py
+	@QT_QPA_PLATFORM=offscreen $(DEV) --no-install python tests/bench/bench_crypto.py
 
 bench-scale: setup
 	@QT_QPA_PLATFORM=offscreen $(DEV) --no-install python tests/bench/scale.py

@@ -55,7 +55,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import paths, storage
+from . import encryption, paths, storage
 from .backup_names import (  # noqa: F401 - parse_name, name_stem: part of this module's API
     FUTURE_NOTE,
     FUTURE_SLACK,
@@ -70,7 +70,7 @@ from .backup_names import (  # noqa: F401 - parse_name, name_stem: part of this 
     utcnow,
 )
 from .debris import STALE_PARTIAL, clean_debris, clean_debris_in  # noqa: F401
-from .errors import CorruptDatabaseError, NotADatabaseError, StorageError, ValidationError
+from .errors import CorruptDatabaseError, StorageError, ValidationError
 from .faults import crash_point
 from .report_mirror import MIRROR, bring_back_reports, mirror_reports, mirrored_reports  # noqa: F401
 
@@ -80,8 +80,9 @@ log = logging.getLogger(__name__)
 
 DAILY, CLOSING, MANUAL = "daily", "closing", "manual"
 PRE_MIGRATION, BEFORE_RESTORE, DAMAGED = "pre-migration", "before-restore", "damaged"
+BEFORE_ENCRYPTION = "before-encryption"  # before encrypting or decrypting (practice_crypto)
 ROTATED_KINDS = frozenset({DAILY, CLOSING, MANUAL})
-SAFETY_KINDS = frozenset({PRE_MIGRATION, BEFORE_RESTORE, DAMAGED})
+SAFETY_KINDS = frozenset({PRE_MIGRATION, BEFORE_RESTORE, DAMAGED, BEFORE_ENCRYPTION})
 
 KIND_LABELS = {
     DAILY: "Automatic (daily)",
@@ -89,6 +90,7 @@ KIND_LABELS = {
     MANUAL: "Made by you",
     PRE_MIGRATION: "Safety copy before an upgrade",
     BEFORE_RESTORE: "Safety copy before a restore",
+    BEFORE_ENCRYPTION: "Safety copy before encrypting or decrypting",
     DAMAGED: "Damaged file set aside",
 }
 
@@ -216,6 +218,7 @@ def delete_backups(paths_to_delete: Iterable[Path | str]) -> int:
             raise StorageError(f"{p.name} is not a CoachDesk backup; it was not deleted.")
         try:
             p.unlink()
+            encryption.key_path(p).unlink(missing_ok=True)  # an encrypted backup's key file
             deleted += 1
         except FileNotFoundError:
             continue
@@ -303,6 +306,7 @@ def _rotate(folder: Path, stem: str, now: datetime, protect: Path | Sequence[Pat
             continue
         try:
             old.path.unlink()
+            encryption.key_path(old.path).unlink(missing_ok=True)
         except OSError as exc:  # best effort: an old backup left behind harms nothing
             log.warning("could not remove an old backup (%s)", exc.strerror or type(exc).__name__)
         crash_point("rotate:after-delete")
@@ -319,7 +323,7 @@ def verify(path: Path) -> bool:
             rows = con.execute("PRAGMA quick_check").fetchall()
         finally:
             con.close()
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, StorageError):  # StorageError: encrypted, still locked
         return False
     return [r[0] for r in rows] == ["ok"]
 
@@ -404,9 +408,8 @@ def _check_header(db_path: Path) -> None:
             header = fh.read(len(storage.SQLITE_HEADER))
     except OSError as exc:
         raise StorageError(f"CoachDesk cannot read {db_path}: {exc.strerror or exc}.") from exc
-    if header != storage.SQLITE_HEADER:
-        raise NotADatabaseError(
-            f"{db_path.name} is not a CoachDesk file (it is not a database at all).")
+    if header != storage.SQLITE_HEADER:  # encrypted and unlocked, or refused plainly
+        encryption.key_for(db_path)
 
 
 def _copy_to_second(made: Path, second: Path, stem: str, now: datetime) -> str | None:
@@ -420,6 +423,7 @@ def _copy_to_second(made: Path, second: Path, stem: str, now: datetime) -> str |
     try:
         shutil.copyfile(made, tmp)
         storage._fsync(tmp)
+        encryption.place_key_file(made, dest)
         os.replace(tmp, dest)
     except OSError as exc:
         _remove_quietly(tmp)
@@ -579,7 +583,7 @@ def remembered_second_folder(db_path: Path | str) -> Path | None:
                                   (SECOND_FOLDER_KEY,)).fetchone()
             finally:
                 con.close()
-        except (sqlite3.Error, OSError):
+        except (sqlite3.Error, OSError, StorageError):  # StorageError: encrypted, locked
             continue
         folder = Path(row[0]) if row and row[0] else None
         return folder if folder is not None and folder.is_dir() else None

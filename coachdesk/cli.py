@@ -20,7 +20,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__, cli_agreement, cli_import, dates, logfile, paths, storage
+from . import __version__, cli_agreement, cli_crypto, cli_import, dates, logfile, paths, storage
 from .errors import CoachDeskError, DiskFullError, EmptyPracticeFileError, ReadOnlyDatabaseError
 from .practice_lock import PracticeLock
 
@@ -94,10 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write a sponsor progress report to PDF",
                        description="Write an engagement's progress report for its sponsor as a "
                        "PDF and keep a copy in the report log. It holds only what is "
-                       "shareable: never private notes, private comments or the motivational "
-                       "map, stakeholders only with --include-stakeholders, and talent-"
-                       "retention indicators only those named with --indicators (none by "
-                       "default).")
+                       "shareable and what the client agreed to share (see `consent`): never "
+                       "private notes, private comments or the motivational map, "
+                       "stakeholders only with --include-stakeholders, and talent-retention "
+                       "indicators those the consent lists (or those named with --indicators, "
+                       "which must be among them).")
     p.add_argument("--engagement", type=int, required=True, metavar="ID",
                    help="the engagement to report on")
     p.add_argument("--from", dest="date_from", metavar="DATE",
@@ -110,10 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-stakeholders", action="store_true",
                    help="add the stakeholder map (names, roles, relation, influence, "
                    "relationship quality, trend; never notes or MVS)")
-    p.add_argument("--indicators", metavar="KEY_OR_ID[,...]", default="",
+    p.add_argument("--indicators", metavar="KEY_OR_ID[,...]", default=None,
                    help="the talent-retention indicators to include, one by one, by key "
-                   "(e.g. engagement,commitment) or id, comma-separated. Default: none; "
-                   "sensitive ones (wellbeing, intent_to_stay) only when named here")
+                   "(e.g. engagement,commitment) or id, comma-separated, each one the client "
+                   "agreed to share; \"\" for none. Default: those the consent lists")
 
     p = sub.add_parser("export", help="write the whole practice to a JSON file",
                        description="Write every record of the practice to one JSON file "
@@ -137,7 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one row per engagement instead of one per client")
     p.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the CSV")
     cli_import.add_parser(sub)
+    from . import cli_consent
+    cli_consent.add_parser(sub)
     cli_agreement.add_parser(sub)
+    cli_crypto.add_parser(parser, sub)  # --passphrase-file, encrypt, decrypt (after export)
     return parser
 
 
@@ -218,6 +222,7 @@ def _worksheet(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def _report(args: argparse.Namespace, db_path: Path) -> int:
+    from . import cli_consent
     from .reports import progress, worksheet
     from .services import report_log
 
@@ -227,7 +232,8 @@ def _report(args: argparse.Namespace, db_path: Path) -> int:
     read_only = storage._is_read_only(db_path)
     try:
         paper = args.paper or worksheet.get_paper_size(db)
-        chosen = _indicator_ids(db, args.indicators)
+        chosen = (_indicator_ids(db, args.indicators) if args.indicators is not None
+                  else cli_consent.agreed_indicators(db, args.engagement))
         data = progress.report_data(db, args.engagement, args.date_from, args.date_to,
                                     include_stakeholders=args.include_stakeholders,
                                     indicator_ids=chosen)
@@ -423,6 +429,8 @@ def _restore(args: argparse.Namespace, db_path: Path) -> int:
 
 def run(args: argparse.Namespace) -> int:
     db_path = paths.resolve_db_path(args.db)
+    if (code := cli_crypto.run(args, db_path, _writing)) is not None:  # unlocks, own commands
+        return code
     if args.command == "check":
         return _check(db_path, args.repair)
     if args.command == "backup":
@@ -438,6 +446,9 @@ def run(args: argparse.Namespace) -> int:
         return _interchange(args, db_path)
     if args.command == "import-clients":
         return cli_import.run(args, db_path, _writing, _open_for_reading)
+    if args.command == "consent":
+        from . import cli_consent
+        return cli_consent.run(args, db_path, _open_for_reading)
     if args.command == "agreement":
         return cli_agreement.run(args, db_path, _open_for_reading)
 

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, text
 from sqlalchemy.exc import OperationalError
 
-from . import demo_agreements, demo_history, demo_retention
+from . import demo_agreements, demo_consent, demo_history, demo_retention
 from .errors import CoachDeskError
 from .models import (
     Client,
@@ -223,6 +223,8 @@ def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False
         if history and _has_table(s, "indicator_reading"):
             history.update(demo_retention.add_retention(s, rng, today, infos, stamps,
                                                         readings_per_client))
+        if _has_table(s, "consent"):
+            history.update(demo_consent.add_consent(s, rng, today, infos, stamps))
     _demo_coach(db)
     demo_agreements.add_agreements(db, today, infos)
     return {"organizations": len(org_ids), "sponsors": len(sponsor_ids),

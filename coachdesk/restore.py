@@ -35,7 +35,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import backups, paths, storage
+from . import backups, encryption, paths, storage
 from .backup_names import name_stem, temp_name, to_utc, utcnow
 from .errors import (
     CorruptDatabaseError,
@@ -126,6 +126,7 @@ def _restore(backup: Path, db_path: Path, now: datetime) -> Path | None:
                 raise PracticeBusyError("Another program wrote to the practice file during the "
                                         "restore, so nothing was restored. Close it, then "
                                         "restore again.")
+            encryption.place_key_file(backup, db_path)  # an encrypted backup's key file first
             os.replace(staged, db_path)
         except BaseException:
             staged.unlink(missing_ok=True)
@@ -137,6 +138,7 @@ def _restore(backup: Path, db_path: Path, now: datetime) -> Path | None:
         raise
     crash_point("restore:after-replace")
     storage._fsync(db_path.parent)
+    encryption.drop_stale_key_file(db_path)  # a plain backup replaced an encrypted practice
     for suffix in ("-wal", "-shm"):  # empty leftovers of the old file only, never pages
         side = _side(db_path, suffix)
         if side.exists() and (suffix == "-shm" or _size(side) == 0):
@@ -203,7 +205,7 @@ def _checkpoint(db_path: Path, damaged: Path | None) -> None:
             wal.unlink()
         return
     try:
-        con = sqlite3.connect(db_path, timeout=storage.BUSY_TIMEOUT_MS / 1000)
+        con = storage.connect(db_path)
         try:
             con.execute(f"PRAGMA busy_timeout={storage.BUSY_TIMEOUT_MS}")
             mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()[0]

@@ -5,7 +5,8 @@ Opening a coach's file follows one careful order, and stops with a plain
 
 1. a missing file becomes a new practice; a 0-byte one only when the caller says so
    (``accept_empty``: it is usually a copy or sync that did not finish);
-2. a file that is not SQLite, or not CoachDesk's, is refused;
+2. a file that is not SQLite, or not CoachDesk's, is refused; an encrypted one (SQLCipher,
+   docs/encryption.md) opens once unlocked, else ``PassphraseNeededError``;
 3. a read-only file (or folder) is refused;
 4. ``PRAGMA quick_check`` must say "ok";
 5. a schema revision this CoachDesk does not know (a newer version made it)
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import migrations, paths, verified  # noqa: F401 - paths: callers reach storage.paths
+from . import encrypted_copy, encryption, migrations, paths, verified  # noqa: F401 - paths: callers reach storage.paths
 from .errors import (
     CorruptDatabaseError,
     EmptyPracticeFileError,
@@ -105,17 +106,28 @@ def _set_busy_timeout(dbapi_connection, _record, _proxy) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    """A SQLAlchemy engine on ``path`` with the pragmas set on every connection."""
+    """A SQLAlchemy engine on ``path`` with the pragmas set on every connection.
+
+    An encrypted file (``encryption.key_for``) gets connections from ``sqlcipher3`` with
+    its unlocked data key, the same dialect and pool; raises ``PassphraseNeededError``
+    when it is locked."""
     from sqlalchemy import event
     from sqlalchemy.engine import URL
     from sqlmodel import create_engine
 
+    key = encryption.key_for(path)
+    extra: dict = {}
+    if key is not None:
+        import sqlcipher3.dbapi2 as sqlcipher
+
+        extra = {"module": sqlcipher, "creator": lambda: encryption.connect(
+            path, key, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)}
     engine = create_engine(
         URL.create("sqlite", database=str(path)),  # no URL parsing: '?' is legal in a folder name
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
         # A failed statement's message names the statement, never its values: they are the
         # coach's words (private notes), and messages reach logs.
-        hide_parameters=True,
+        hide_parameters=True, **extra,
     )
     event.listen(engine, "connect", _set_pragmas)
     event.listen(engine, "checkout", _set_busy_timeout)
@@ -240,9 +252,16 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     # pathlib builds the URI: it escapes what is special in one, and a path beginning
     # with '//' stays a path ('file:////data/…'), never a URI authority.
     uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    key = encryption.key_for(path)
+
+    def connect_uri(uri: str):
+        if key is None:
+            return sqlite3.connect(uri, uri=True)
+        return encryption.connect_translated(uri, key, uri=True)
+
     if _is_read_only(Path(path)) and not _has_journal(Path(path)):
-        return sqlite3.connect(uri + "&immutable=1", uri=True)
-    con = sqlite3.connect(uri, uri=True)
+        return connect_uri(uri + "&immutable=1")
+    con = connect_uri(uri)
     try:
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return con
@@ -250,7 +269,16 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
         con.close()
         if not _is_read_only(Path(path)):
             raise
-    return sqlite3.connect(uri + "&immutable=1", uri=True)
+    return connect_uri(uri + "&immutable=1")
+
+
+def connect(path: Path | str, timeout: float = BUSY_TIMEOUT_MS / 1000) -> sqlite3.Connection:
+    """A read-write connection to ``path``: ``sqlite3``'s, or for an encrypted file a
+    ``sqlcipher3`` one with its key that raises ``sqlite3``'s exceptions."""
+    key = encryption.key_for(path)
+    if key is None:
+        return sqlite3.connect(str(path), timeout=timeout)
+    return encryption.connect_translated(path, key, timeout=timeout)
 
 
 def _has_journal(path: Path) -> bool:
@@ -275,8 +303,8 @@ def inspect_file(path: Path, *, trust_checked: bool = False) -> FileState:
             header = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise StorageError(f"CoachDesk cannot read {path}: {exc.strerror or exc}.") from exc
-    if header != SQLITE_HEADER:
-        raise NotADatabaseError(f"{path.name} is not a CoachDesk file (it is not a database at all).")
+    if header != SQLITE_HEADER:  # encrypted, or not a database: raises unless unlocked
+        encryption.key_for(path)
     try:
         con = connect_read_only(path)
         try:
@@ -312,8 +340,14 @@ def inspect_file(path: Path, *, trust_checked: bool = False) -> FileState:
 
 
 def open_database(path: Path | str, *, migrate: bool = True, accept_empty: bool = False,
-                  create_folder: bool = True, trust_checked: bool = False) -> Database:
+                  create_folder: bool = True, trust_checked: bool = False,
+                  passphrase: str | None = None, recovery_key: str | None = None) -> Database:
     """Open (or create) a practice file, checking and migrating it first.
+
+    An encrypted file opens once unlocked: with ``passphrase`` or ``recovery_key`` here
+    (``encryption.unlock``: ``WrongPassphraseError`` after a short wait, nothing written),
+    or unlocked before; else ``PassphraseNeededError``. A new encrypted practice:
+    ``practice_crypto.create_practice``.
 
     Raises a ``StorageError`` with a plain sentence: ``EmptyPracticeFileError`` for a 0-byte
     file unless ``accept_empty`` (then it becomes a new practice), a plain "folder does not
@@ -322,6 +356,8 @@ def open_database(path: Path | str, *, migrate: bool = True, accept_empty: bool 
     ``trust_checked``: see ``inspect_file`` (the app's start only).
     """
     path = Path(path)
+    if passphrase is not None or recovery_key is not None:
+        encryption.unlock(path, passphrase, recovery_key)
     if not path.parent.is_dir() and not create_folder:
         raise StorageError(f"The folder {path.parent} does not exist. Check the path, or "
                            "choose another file.")
@@ -393,7 +429,7 @@ def _open_engine(path: Path, state: FileState, migrate: bool) -> Engine | None:
                 f"CoachDesk could not upgrade {path.name}; the file was left as it was.{kept}"
             ) from exc
         return engine
-    con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    con = connect(path)
     try:
         _set_pragmas(con, None)
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -423,54 +459,7 @@ def open_read_only(path: Path | str) -> Database:
     return Database(path, engine, read_only=True)
 
 
-# -- checks ----------------------------------------------------------------------
-
-
-@dataclass
-class CheckReport:
-    path: Path
-    ok: bool
-    message: str
-    revision: str | None = None
-    head: str | None = None
-    clients: int | None = None
-
-
-def check_file(path: Path | str) -> CheckReport:
-    """Integrity and schema version, without changing the file."""
-    path = Path(path)
-    head = migrations.head_revision()
-    if not path.exists():
-        return CheckReport(path, False, f"There is no CoachDesk file at {path}.", head=head)
-    try:
-        state = inspect_file(path)
-    except StorageError as exc:
-        return CheckReport(path, False, str(exc), head=head)
-    if state.empty:
-        return CheckReport(path, False, f"{path.name} is empty: no practice has been created in it.",
-                           head=head)
-    try:
-        con = connect_read_only(path)
-        try:
-            clients = con.execute("SELECT count(*) FROM client").fetchone()[0]
-            fk_problems = con.execute("PRAGMA foreign_key_check").fetchall()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        return CheckReport(path, False, f"{path.name} could not be read: {exc}.", state.revision, head)
-    if fk_problems:
-        return CheckReport(path, False,
-                           f"{path.name} has {len(fk_problems)} broken links between records.",
-                           state.revision, head, clients)
-    if state.revision != head:
-        return CheckReport(path, True,
-                           f"OK: {path.name} is healthy; schema {state.revision} will be upgraded "
-                           f"to {head} when CoachDesk opens it ({clients} clients).",
-                           state.revision, head, clients)
-    return CheckReport(path, True,
-                       f"OK: {path.name} is healthy, schema {head} (current), {clients} clients.",
-                       state.revision, head, clients)
-
+from .checks import CheckReport, check_file  # noqa: E402,F401 - part of storage's interface
 
 # -- backups and restore -------------------------------------------------------
 
@@ -481,7 +470,8 @@ def write_copy(src: Path, dest: Path) -> Path:
 
     ``VACUUM INTO`` from a read-only connection: the copy holds every committed row, also
     those still in ``src``'s WAL, and is a plain rollback-journal file, so no -wal or
-    -shm is ever made beside it (a drive where WAL cannot work takes it too).
+    -shm is ever made beside it (a drive where WAL cannot work takes it too). An encrypted
+    ``src`` is copied page for page without decrypting (``encrypted_copy``), same result.
     Raises ``OSError`` (its errno says why: ENOSPC, EROFS, ENAMETOOLONG …) or
     ``sqlite3.Error``; on any failure the temporary file is gone again.
     """
@@ -493,14 +483,16 @@ def write_copy(src: Path, dest: Path) -> Path:
     # too long fails here with its real reason, before SQLite makes anything.
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
-        source = connect_read_only(src)
-        try:
-            source.execute("VACUUM INTO ?", (str(tmp),))
-        finally:
-            source.close()
+        key = encryption.key_for(src)
+        if key is None or not encrypted_copy.copy_pages(src, tmp, key, BUSY_TIMEOUT_MS / 1000):
+            source = connect_read_only(src)
+            try:
+                source.execute("VACUUM INTO ?", (str(tmp),))
+            finally:
+                source.close()
         _fsync(tmp)
     except BaseException:
-        for leftover in (tmp, Path(f"{tmp}-journal")):
+        for leftover in (tmp, *(Path(f"{tmp}{s}") for s in ("-journal", "-wal", "-shm"))):
             try:
                 leftover.unlink()
             except OSError:
@@ -520,11 +512,13 @@ def copy_database(src: Path, dest: Path) -> Path:
     tmp = write_copy(src, dest)
     crash_point("copy:before-replace")
     try:
+        encryption.place_key_file(src, dest)  # an encrypted copy's key file goes first
         os.replace(tmp, dest)
     except OSError:
         tmp.unlink(missing_ok=True)
         raise
     _fsync(dest.parent)
+    encryption.drop_stale_key_file(dest)
     return dest
 
 

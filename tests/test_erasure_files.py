@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from consent_helpers import agree
 from sqlalchemy import select
 
 from coachdesk import backups, mail, paths, report_mirror, storage, tempfiles
@@ -32,6 +33,7 @@ def add_client(db, tmp_path, name=NAME, with_mail=True):
     Returns (client id, report entry, the .eml path or None)."""
     c = clients.create(db, name, background=f"Background of {name}")
     e = engagements.create(db, c.id, date(2025, 1, 6), end_date=date(2025, 12, 31))
+    agree(db, e.id)
     s = sessions.create(db, e.id, date(2025, 2, 3), status="held")
     sessions.save_notes(db, s.id, private_notes=f"{CANARY} private about {name}",
                         shared_summary="Shared summary")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from consent_helpers import agree
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from pypdf import PdfReader
@@ -91,7 +92,9 @@ def _engagement(db) -> int:
         s.add(CoachingSession(engagement_id=e.id, client_id=client.id,
                               session_date=date(2025, 2, 3), duration_minutes=60,
                               status=SessionStatus.held, shared_summary="Progress made."))
-        return e.id, client.id
+        ids = e.id, client.id
+    agree(db, ids[0])
+    return ids
 
 
 def test_report_for_a_300_character_chinese_name_is_saved_stored_and_mailed(db, tmp_path):

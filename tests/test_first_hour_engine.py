@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from consent_helpers import agree, agree_everything
 from pypdf import PdfReader
 
 from coachdesk.reports import progress
@@ -30,6 +31,7 @@ def test_hours_text_has_up_to_two_decimals_and_no_trailing_zeros():
 def _engagement_with_8_25_hours(db):
     c = clients.create(db, "Hanne Quarter")
     e = engagements.create(db, c.id, date(2026, 8, 1), sessions_agreed=10, hours_agreed=12.5)
+    agree(db, e.id)
     for n, minutes in enumerate((90, 90, 75, 60, 60, 60, 60)):  # 495 minutes: 8.25 h
         sessions.create(db, e.id, date(2026, 8, 3) + timedelta(weeks=n), status="held",
                         duration_minutes=minutes)
@@ -53,6 +55,7 @@ def test_the_summary_and_next_steps_come_right_after_the_glance(demo_db, tmp_pat
     from test_report_pdf import engagement_of
 
     eid = engagement_of(demo_db, "Søren")
+    agree_everything(demo_db, eid)
     chosen = [c.indicator_id for c in progress.indicator_choices(demo_db, eid)]
     data = progress.report_data(demo_db, eid, coach_summary="QZSUMMARY steady progress.",
                                 next_steps="QZNEXT three-way meeting in March.",

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from consent_helpers import agree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from pypdf import PdfReader
@@ -314,7 +315,9 @@ def _engagement_with(db, texts: dict[str, str], private: str) -> int:
                          status=ActionStatus.open))
         s.add(Goal(engagement_id=e.id, title=texts["goal"], description=private,
                    level_0=texts["goal"]))
-        return e.id
+        eid = e.id
+    agree(db, eid)  # every section: the text's shapes are what is tested here
+    return eid
 
 
 @SHAPE_SETTINGS

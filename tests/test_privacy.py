@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from consent_helpers import agree
 from pypdf import PdfReader
 from sqlalchemy import func, select, text
 from sqlmodel import SQLModel
@@ -70,6 +71,7 @@ def make_client(db, tmp_path, name=NAME) -> int:
     relationships.set_stakeholder_mvs(db, st.id, 50, 30, 20)
     relationships.set_client_mvs(db, c.id, 40, 30, 30, notes=f"MVS notes {name}")
     relationships.add_pattern(db, c.id, f"Pattern of {name}")
+    agree(db, e.id, how=f"In the agreement {name} signed")
     data = progress.report_data(db, e.id, "2025-01-06", "2025-03-31",
                                 coach_summary=f"Summary about {name}", next_steps="Next")
     pdf = progress.build_report_pdf(tmp_path / "report.pdf", data)

@@ -1,9 +1,11 @@
 """Talent-retention indicators in the sponsor report: only those the coach chose, one by one.
 
-Until consent is recorded per engagement, a report holds no indicator unless it is named
-(``report_data(indicator_ids=...)``, ``report --indicators``); sensitive ones (wellbeing,
-intent to stay) are marked so and never preselected. A canary indicator that was not chosen
-must reach no byte of the report: not its name, its values, its comments, its chart.
+The engine holds no indicator unless it is named (``report_data(indicator_ids=...)``) and
+the client agreed to it (here: engagement, wellbeing and intent to stay, not the canary;
+tests/test_consent_reports.py proves the refusals); ``report`` on the command line takes
+the consented ones unless ``--indicators`` names some. Sensitive ones (wellbeing, intent to
+stay) are marked so and never preselected. A canary indicator that was not chosen must
+reach no byte of the report: not its name, its values, its comments, its chart.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 from datetime import date
 
 import pytest
+from consent_helpers import agree
 from pypdf import PdfReader
 
 from coachdesk.errors import ValidationError
@@ -64,6 +67,7 @@ def rated(db):
     canary = indicators.create(db, CANARY_NAME, scale_min=0, scale_max=1000).id
     rate(db, client_id, eid, canary, date(2025, 3, 17), CANARY_VALUES[0], CANARY_COMMENT)
     rate(db, client_id, eid, canary, date(2025, 6, 9), CANARY_VALUES[1], CANARY_COMMENT)
+    agree(db, eid, indicator_ids=[engagement, wellbeing, stay])  # not the canary
     return {"eid": eid, "engagement": engagement, "wellbeing": wellbeing, "stay": stay,
             "canary": canary}
 
@@ -186,11 +190,21 @@ def test_cli_report_includes_only_the_indicators_named(rated, db, tmp_path):
     out = tmp_path / "cli.pdf"
     base = ("--db", db_file, "report", "--engagement", str(rated["eid"]), "--to", "2025-07-01",
             "--out", str(out))
-    r = run_cli(*base)
+    r = run_cli(*base, "--indicators", "")
     assert r.returncode == 0, r.stderr
     assert "No indicators included" in r.stdout
     txt = pdf_text(out)
     assert "Talent-retention" not in txt and "Engagement at work" not in txt
+
+    r = run_cli(*base)  # by default: what the client agreed to (never the canary)
+    assert r.returncode == 0, r.stderr
+    assert ("Indicators included: Engagement at work, Intent to stay, Wellbeing and "
+            "resilience") in r.stdout
+    assert "QZCANARY" not in pdf_text(out)
+
+    r = run_cli(*base, "--indicators", f"engagement,{rated['canary']}")
+    assert r.returncode == 1 and "has not agreed to share 1 of the chosen indicators" in r.stderr
+    assert "QZCANARY" not in r.stderr and "Traceback" not in r.stderr
 
     r = run_cli(*base, "--indicators", f"engagement,{rated['wellbeing']}")
     assert r.returncode == 0, r.stderr
@@ -206,12 +220,12 @@ def test_cli_report_includes_only_the_indicators_named(rated, db, tmp_path):
 
     r = run_cli("report", "--help")
     assert r.returncode == 0 and "--indicators" in r.stdout
-    assert "Default: none" in " ".join(r.stdout.split())
+    assert "Default: those the consent lists" in " ".join(r.stdout.split())
 
     from coachdesk import storage
 
     again = storage.open_database(db_file)
     try:
-        assert len(report_log.entries(again, rated["eid"])) == 2  # the refused run kept none
+        assert len(report_log.entries(again, rated["eid"])) == 3  # the refused runs kept none
     finally:
         again.close()

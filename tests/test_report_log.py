@@ -8,6 +8,7 @@ import os
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from consent_helpers import agree
 
 from coachdesk.errors import NotFoundError, ValidationError
 from coachdesk.models import Client, CoachingSession, Engagement, SessionStatus, Sponsor
@@ -29,7 +30,9 @@ def make_engagement(db, start=date(2025, 1, 6), end=date(2025, 12, 31)) -> int:
         s.add(CoachingSession(engagement_id=e.id, client_id=client.id,
                               session_date=date(2025, 2, 3), status=SessionStatus.held,
                               shared_summary="Shared summary.", private_notes="private"))
-        return e.id
+        eid = e.id
+    agree(db, eid)  # every section (the log's tests are not about consent)
+    return eid
 
 
 def make_report(db, eid, tmp_path, date_from="2025-01-06", date_to="2025-03-31",

@@ -15,6 +15,7 @@ import sys
 from datetime import date, timedelta
 
 import pytest
+from consent_helpers import agree_everything
 from pypdf import PdfReader
 from sqlalchemy import text
 from sqlmodel import select
@@ -90,6 +91,7 @@ def plant_canaries(db) -> int:
 
 def test_demo_report_sections_and_numbers(demo_db, tmp_path):
     eid = engagement_of(demo_db, "Søren")
+    agree_everything(demo_db, eid)
     chosen = [c.indicator_id for c in progress.indicator_choices(demo_db, eid)]
     data = progress.report_data(demo_db, eid, coach_summary="Steady progress.",
                                 next_steps="Three-way meeting in March.", indicator_ids=chosen)
@@ -147,6 +149,7 @@ def test_canaries_in_every_private_field_never_reach_the_pdf(demo_db, tmp_path):
         s.merge(Setting(key="coach_name", value="Anna Coach"))  # the demo set its own coach
     for prefix in ("Søren", "José", "Chen"):
         eid = engagement_of(demo_db, prefix)
+        agree_everything(demo_db, eid)
         every = [c.indicator_id for c in progress.indicator_choices(demo_db, eid,
                                                                       date(2000, 1, 1))]
         data = progress.report_data(demo_db, eid, date_from=date(2000, 1, 1),
@@ -188,7 +191,9 @@ def make_engagement(db, *, summary="", name="Zoë Ørsted", sponsor="Priya Raman
                                   session_date=date(2025, 2, 3) + timedelta(days=14 * i),
                                   duration_minutes=60, status=SessionStatus.held,
                                   shared_summary=summary, private_notes="QZCANARY private"))
-        return e.id
+        eid = e.id
+    agree_everything(db, eid)  # these tests are about the PDF: the client agreed to all of it
+    return eid
 
 
 def test_hostile_and_non_latin_text_prints_as_typed(db, tmp_path):
@@ -352,6 +357,7 @@ def test_cli_report(demo_db, tmp_path):
 def test_stakeholder_map_only_when_ticked_and_only_its_shareable_columns(demo_db, tmp_path):
     plant_canaries(demo_db)
     eid = engagement_of(demo_db, "Søren")
+    agree_everything(demo_db, eid)
     with demo_db.session() as s:
         e = s.get(Engagement, eid)
         people = s.exec(select(Stakeholder).where(Stakeholder.client_id == e.client_id)).all()
@@ -511,6 +517,7 @@ def test_coach_profile_validation(db, tmp_path):
 
 def test_cli_report_keeps_it_in_the_log(demo_db, tmp_path):
     eid = engagement_of(demo_db, "Søren")
+    agree_everything(demo_db, eid)
     db_file = str(demo_db.path)
     demo_db.close()
     out = tmp_path / "logged.pdf"

@@ -72,14 +72,16 @@ def test_the_panel_says_where_the_agreement_stands_and_what_the_sponsor_receives
         qtbot, tab, demo_db, tmp_path):
     panel = panel_of(tab)
     assert panel.status.text() == "Draft: not sent yet."
-    assert "No consent has been recorded yet." in panel.shared.text()
+    before = consent.current(demo_db, tab.engagement_id)
+    assert ("No consent has been recorded yet." in panel.shared.text()) == (before is None)
     assert panel.signed_copy.text() == "No signed copy attached yet."
     assert not panel.open_button.isEnabled() and panel.sent_button.isEnabled()
-    consent.record(demo_db, tab.engagement_id, ["glance", "summary"], [1])
+    consent.record(demo_db, tab.engagement_id, ["glance", "summary"], [1], how="by e-mail")
     tab.reload()
     assert "Report sections: Engagement at a glance, Coach's summary and next steps" \
         in panel.shared.text()
     assert "Indicators: Engagement at work" in panel.shared.text()
+    assert "How the client agreed: by e-mail" in panel.shared.text()
     picture = tmp_path / "agreement-panel.png"
     assert tab.grab().save(str(picture)) and picture.stat().st_size > 0
 

@@ -135,6 +135,11 @@ FACTORIES: dict[str, Callable] = {
             d.ctx, "sponsor", _import("coachdesk.services.sponsors.list_rows")(d.ctx.db)[:2]),
     "ui.dialogs.report_choices.CoachNameDialog":
         lambda d, mp: _import("ui.dialogs.report_choices.CoachNameDialog")(d.ctx),
+    "ui.dialogs.consent_dialog.ConsentDialog":
+        lambda d, mp: _import("ui.dialogs.consent_dialog.ConsentDialog")(d.ctx, d.engagement_id),
+    "ui.dialogs.consent_dialog.AskConsentDialog":
+        lambda d, mp: _import("ui.dialogs.consent_dialog.AskConsentDialog")(
+            d.ctx, d.engagement_id, "the section “Action items”", sections=("actions",)),
     # Edit variants (after the '#'): the cursor starts in the first field there too.
     "ui.dialogs.engagement.EngagementDialog#edit":
         lambda d, mp: _import("ui.dialogs.engagement.EngagementDialog")(

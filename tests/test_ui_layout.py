@@ -266,6 +266,12 @@ DIALOGS = {
     "dialogs.report_earlier.ReportPreviewDialog":
         lambda d: _cls("report_earlier.ReportPreviewDialog")(d.pdf, "Progress report.pdf",
                                                               lambda _how: None, d.window),
+    "dialogs.consent_dialog.ConsentDialog":
+        lambda d: _cls("consent_dialog.ConsentDialog")(d.ctx, d.engagement.id, d.window),
+    "dialogs.consent_dialog.AskConsentDialog":
+        lambda d: _cls("consent_dialog.AskConsentDialog")(
+            d.ctx, d.engagement.id, "the indicator “Wellbeing and resilience”",
+            indicator_ids=(1,), parent=d.window),
     "dialogs.report_choices.CoachNameDialog":
         lambda d: _cls("report_choices.CoachNameDialog")(d.ctx, d.window),
     "dialogs.action_dialog.ActionDialog": lambda d: _cls("action_dialog.ActionDialog")(

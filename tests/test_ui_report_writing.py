@@ -12,6 +12,7 @@ import email
 import email.policy
 
 import pytest
+from consent_helpers import agree_once, say_yes_to_consent
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
@@ -31,6 +32,15 @@ STEPS = "Three-way meeting in March."
 
 def pdf_text(path) -> str:
     return " ".join(" ".join(p.extract_text() or "" for p in PdfReader(str(path)).pages).split())
+
+
+@pytest.fixture(autouse=True)
+def consent_given(demo_db, monkeypatch):
+    """Søren agreed to every section and no indicator (so none is ticked at first), and a
+    tick the coach adds is agreed as it is made (tests/test_ui_consent_report.py: the
+    question itself)."""
+    agree_once(demo_db, soren_engagement(demo_db).id)
+    say_yes_to_consent(monkeypatch)
 
 
 @pytest.fixture
@@ -297,7 +307,7 @@ def test_no_indicator_is_ticked_and_space_ticks_only_the_one_chosen(qtbot, windo
     for iid, box in boxes.items():  # marked, with the reason, and only those
         assert ("🔒 sensitive" in box.text()) == (iid in sensitive)
         if iid in sensitive:
-            assert "never ticks it for you" in box.toolTip()
+            assert "only when your client has agreed" in box.toolTip()
 
     chosen = indicators.by_key(demo_db, "engagement")
     box = boxes[chosen.id]

@@ -10,6 +10,7 @@ from pathlib import Path
 import keyring
 import keyring.backend
 import pytest
+from consent_helpers import agree_once
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
@@ -50,8 +51,11 @@ def soren_engagement(db) -> int:
 
 @pytest.fixture
 def report_dialog(qtbot, window, demo_db):
-    """The report dialog for Søren, opened the way a coach does: from his page's button."""
+    """The report dialog for Søren, opened the way a coach does: from his page's button
+    (Søren agreed to every section, no indicator)."""
     from ui.dialogs.report_dialog import ReportDialog
+
+    agree_once(demo_db, soren_engagement(demo_db))
 
     window.open_client(soren(demo_db))
     page = window.client_page

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from consent_helpers import agree
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
@@ -94,6 +95,7 @@ def test_the_report_preview_is_in_the_private_folder(qtbot, db, system_temp):
 
     _session, eid = private_session(db)
     settings.set_coach_profile(db, "Coach Example", "", None)  # no question about the cover
+    agree(db, eid)  # the client agreed to share every section
     dialog = ReportDialog(AppContext(db), eid, None, today=date(2026, 3, 1))
     qtbot.addWidget(dialog)
     dialog.previews = []

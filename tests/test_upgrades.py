@@ -11,8 +11,9 @@ import sqlite3
 from datetime import date
 
 from coachdesk import migrations, storage
+from coachdesk.errors import ValidationError
 from coachdesk.reports import progress
-from coachdesk.services import clients, indicators, report_log, risk
+from coachdesk.services import clients, consent, indicators, report_log, risk
 
 STAMP = "2026-01-05 09:00:00.000000"
 HOSTILE = "<b>&amp; \"quoted\" 'single' 🙂 مرحبا 你好"
@@ -229,6 +230,13 @@ def test_indicators_file_upgrades_to_report_log_with_nothing_lost(db_path, tmp_p
         # The old engagement gets a report, and the log keeps it.
         rated = [c.indicator_id for c in progress.indicator_choices(db, 1, "2026-01-05",
                                                                     "2026-03-01")]
+        # An upgraded practice shares nothing until the client's consent is recorded.
+        try:
+            progress.report_data(db, 1, "2026-01-05", "2026-03-01", indicator_ids=rated)
+            raise AssertionError("a report was made without consent")
+        except ValidationError as exc:
+            assert exc.field == "consent"
+        consent.record(db, 1, consent.SECTION_KEYS, rated, "2026-01-05")
         data = progress.report_data(db, 1, "2026-01-05", "2026-03-01", indicator_ids=rated)
         assert data.sessions_held == 1 and len(data.goals) == 1 and data.indicators
         pdf = progress.build_report_pdf(tmp_path / "old.pdf", data)

@@ -52,12 +52,13 @@ def shared_sentences(d: AgreementData) -> list[str]:
     if not d.consent_recorded:
         return [NO_CONSENT]
     day = kit.format_date(d.consent_date)
-    how = f" ({d.consent_how})" if d.consent_how else ""
-    out = [f"The client agreed on {day}{how} that the sponsor may receive:"]
+    out = [f"The client agreed on {day} that the sponsor may receive:"]
     out.append("Report sections: " + (", ".join(d.shared_sections) if d.shared_sections
                                       else "none."))
     out.append("Indicators: " + (", ".join(d.shared_indicators) if d.shared_indicators
                                  else "none."))
+    if d.consent_how:
+        out.append(f"How the client agreed: {d.consent_how}")
     out.append("Nothing else from the sessions is shared. A change of mind is recorded as a new "
                "consent and applies to every report made after it.")
     return out

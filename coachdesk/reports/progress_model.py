@@ -8,6 +8,10 @@ database for a report, and it selects only shareable fields into a frozen
 * a reading's ``private_comment`` (readings are read by column: day and value only),
 * any indicator the coach did not choose: ``indicator_ids`` names the ones to include, and
   the readings of no other indicator are even read (none are, without the argument),
+* anything the client has not agreed to share: the consent in force
+  (``services.consent``) is read in the same snapshot, and a section or an indicator it
+  does not list is refused (ValidationError on "consent") before anything is selected;
+  with no consent recorded, no report is made at all,
 * a goal rating's ``comment`` (the coach's working note on a rating: treated as private;
   only levels are read),
 * stakeholders (unless the coach ticks "include the stakeholder map", and then only
@@ -45,6 +49,7 @@ from ..models import (
     Sponsor,
     Stakeholder,
 )
+from ..services import consent as consent_service
 from ..services import goals as goal_service
 from ..services import sessions as session_service
 from ..storage import Database
@@ -69,6 +74,8 @@ COACH_NAME_KEY = "coach_name"
 COACH_CREDENTIALS_KEY = "coach_credentials"
 COACH_LOGO_KEY = "coach_logo_path"
 COACH_LOGO_IMAGE_KEY = "coach_logo_image"  # its bytes, base64 (services/settings.py)
+GONE = ("One of the chosen indicators no longer exists (it may have been deleted); please "
+        "choose again.")
 CANCELLED = (SessionStatus.cancelled, SessionStatus.cancelled_late, SessionStatus.no_show)
 
 
@@ -181,6 +188,7 @@ class ReportData:
     logo_path: str = ""  # the coach's logo (PNG/JPEG) for the cover, "" for none
     logo_image: bytes = b""  # its bytes as kept in the practice (used before the path)
     stakeholders: tuple[StakeholderLine, ...] = ()  # only with include_stakeholders
+    indicator_ids: tuple[int, ...] = ()  # the ids of ``indicators``, in the same order
 
     @property
     def coach_signature(self) -> str:
@@ -321,7 +329,7 @@ def indicator_choices(db: Database, engagement_id: int, date_from=None, date_to=
 
 
 def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
-                sections=SECTIONS, coach_summary: str = "", next_steps: str = "",
+                sections=None, coach_summary: str = "", next_steps: str = "",
                 today: date | None = None, include_stakeholders: bool = False,
                 indicator_ids: Iterable[int] | None = None) -> ReportData:
     """The report's read model for one engagement over a period (shareable fields only).
@@ -329,6 +337,12 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
     The period defaults to the engagement's start up to today (or its end, if earlier).
     Never reads private notes, private indicator comments, goal rating comments, MVS or
     blocking patterns: see the module's doc.
+
+    Consent decides (``services.consent``): ``sections`` (None: every section of
+    :data:`SECTIONS` the consent in force allows), the stakeholder map and each of
+    ``indicator_ids`` must be in the consent in force, else ValidationError (field
+    "consent") with a sentence that counts what was refused and names none of it. With no
+    consent recorded for the engagement, every call is refused (nothing may be shared).
 
     ``indicator_ids`` names the indicators the coach chose for this report, one by one;
     only their readings (day and value) are read, and no argument means none: the
@@ -350,10 +364,6 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
     except (TypeError, ValueError):
         raise NotFoundError(f"There is no engagement {engagement_id!r}.") from None
     chosen_indicators = _indicator_ids(indicator_ids)
-    wanted = set(sections or ())
-    if include_stakeholders:
-        wanted.add(STAKEHOLDERS)
-    chosen = tuple(x for x in ORDER if x in wanted)
     unknown = set(sections or ()) - set(SECTIONS)
     if unknown:
         raise ValidationError(f"Unknown report section: {sorted(unknown)[0]}.", "sections")
@@ -362,6 +372,18 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
         e = s.get(Engagement, eid)
         if e is None:
             raise NotFoundError(f"There is no engagement with id {eid}.")
+        # Consent first: nothing is selected for a report the client has not agreed to.
+        consent = consent_service.in_force(s, eid)
+        if sections is None:
+            sections = tuple(k for k in SECTIONS if consent and consent.allows_section(k))
+        wanted = set(sections)
+        if include_stakeholders:
+            wanted.add(STAKEHOLDERS)
+        if chosen_indicators and len(s.exec(sa_select(Indicator.id).where(
+                Indicator.id.in_(chosen_indicators))).all()) != len(chosen_indicators):
+            raise ValidationError(GONE, "indicator_ids")
+        consent_service.check(consent, wanted, chosen_indicators)
+        chosen = tuple(x for x in ORDER if x in wanted)
         client = s.get(Client, e.client_id)
         org = s.get(Organization, client.organization_id) if client.organization_id else None
         sponsor = s.get(Sponsor, e.sponsor_id) if e.sponsor_id else None
@@ -400,7 +422,7 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
                                 .where(Stakeholder.client_id == e.client_id)
                                 .order_by(Stakeholder.influence.desc(), Stakeholder.name,
                                           Stakeholder.id)).all())
-        indicators = _indicator_lines(s, e.client_id, chosen_indicators, start, end)
+        indicators, line_ids = _indicator_lines(s, e.client_id, chosen_indicators, start, end)
         names = (client.name, org.name if org else "", sponsor.name if sponsor else "")
         kind = getattr(e.kind, "value", e.kind)
         e_start, e_end = e.start_date, e.end_date
@@ -446,22 +468,22 @@ def report_data(db: Database, engagement_id: int, date_from=None, date_to=None,
         coach_summary=coach_summary or "", next_steps=next_steps or "",
         sections=chosen, made_on=today, coach_credentials=credentials, logo_path=logo,
         logo_image=_decoded(logo_image),
-        stakeholders=people)
+        stakeholders=people, indicator_ids=tuple(line_ids))
 
 
 def _indicator_lines(s, client_id: int, ids: tuple[int, ...], start: date,
-                     end: date) -> tuple[IndicatorLine, ...]:
+                     end: date) -> tuple[tuple[IndicatorLine, ...], tuple[int, ...]]:
     """The chosen indicators' readings in the period (day and value, by column), in the
-    library's order; an indicator without readings in the period is left out."""
+    library's order, and their ids; an indicator without readings in the period is left
+    out."""
     if not ids:
-        return ()
+        return (), ()
     library = s.exec(sa_select(Indicator.id, Indicator.name, Indicator.scale_min,
                                Indicator.scale_max, Indicator.higher_is_better)
                      .where(Indicator.id.in_(ids))
                      .order_by(Indicator.position, Indicator.id)).all()
     if len(library) != len(ids):
-        raise ValidationError("One of the chosen indicators no longer exists (it may have "
-                              "been deleted); please choose again.", "indicator_ids")
+        raise ValidationError(GONE, "indicator_ids")
     points: dict[int, list[tuple[date, float]]] = {}
     for indicator_id, day, value in s.exec(
             sa_select(IndicatorReading.indicator_id, IndicatorReading.reading_date,
@@ -472,5 +494,6 @@ def _indicator_lines(s, client_id: int, ids: tuple[int, ...], start: date,
                    IndicatorReading.reading_date <= end)
             .order_by(IndicatorReading.reading_date, IndicatorReading.id)).all():
         points.setdefault(indicator_id, []).append((day, float(value)))
-    return tuple(IndicatorLine(name, low, high, bool(better), tuple(points[i]))
-                 for i, name, low, high, better in library if i in points)
+    kept = [row for row in library if row[0] in points]
+    return (tuple(IndicatorLine(name, low, high, bool(better), tuple(points[i]))
+                  for i, name, low, high, better in kept), tuple(row[0] for row in kept))

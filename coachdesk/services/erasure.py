@@ -348,7 +348,7 @@ def backups_with_client(paths: list[Path], client_id: int, name: str) -> list[Pa
                                   (client_id, name)).fetchone()
             finally:
                 con.close()
-        except sqlite3.Error:
+        except (sqlite3.Error, CoachDeskError):  # CoachDeskError: encrypted, still locked
             row = True
         if row:
             out.append(Path(path))

@@ -30,6 +30,7 @@ from ..errors import CoachDeskError, ValidationError
 from ..models import Engagement, ReportLog, utcnow
 from ..report_mirror import reports_folder
 from ..storage import Database
+from . import consent as consent_service
 from ._common import get_or_raise
 
 METHODS = ("saved", "printed", "draft", "smtp", "outbox")
@@ -167,7 +168,10 @@ def record(db: Database, engagement_id: int, pdf_file: Path, data, recipient: st
            method: str = "saved") -> ReportEntry:
     """Copy the PDF into <data folder>/reports/<practice file name>/<engagement>/..., compute its SHA-256, store the row
     (period, sections, coach_summary and next_steps taken from `data`, a
-    coachdesk.reports.progress.ReportData)."""
+    coachdesk.reports.progress.ReportData).
+
+    A report that shares a section or an indicator the consent in force does not list
+    (consent narrowed since it was built) is not kept: ValidationError on "consent"."""
     method = _method(method)
     recipient = _recipient(recipient)
     src = Path(pdf_file).expanduser()
@@ -175,6 +179,8 @@ def record(db: Database, engagement_id: int, pdf_file: Path, data, recipient: st
         raise ValidationError(f"There is no report file at {src}.", "pdf_file")
     with db.session() as s:
         eid = get_or_raise(s, Engagement, engagement_id, "engagement").id
+        state = consent_service.in_force(s, eid)
+    consent_service.check(state, data.sections, getattr(data, "indicator_ids", ()))
     now = utcnow()
     # Named by the day the PDF says it was made (the coach's local day), never UTC's:
     # made in Kiritimati at 12:00 UTC, both say 30 November.

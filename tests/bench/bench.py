@@ -511,6 +511,10 @@ def measure_report_pdf(db, tmp: Path) -> dict:
     engagement_id = add_report_client(db)
     # every indicator, as before indicators were chosen one by one (the same figures)
     chosen = [c.indicator_id for c in report.indicator_choices(db, engagement_id)]
+    from coachdesk.services import consent
+
+    consent.record(db, engagement_id, consent.SECTION_KEYS, chosen,  # the client agreed to all
+                   how="In the signed agreement")
     out = tmp / "report.pdf"
     times = []
     for _ in range(PDF_RUNS):

@@ -1,11 +1,11 @@
 """Pieces of the report dialog: indicators chosen one by one, the coach's name, the
 sponsor's address.
 
-* :class:`IndicatorChoices`: one tick per indicator rated in the report's period, none
-  ticked at first. Until the client's consent is recorded per engagement, nothing about
-  talent retention goes to a sponsor unless the coach ticks it; sensitive indicators
-  (wellbeing, intent to stay: ``Indicator.sensitive``) are marked "🔒 sensitive" and are
-  never ticked by CoachDesk, only by the coach.
+* :class:`IndicatorChoices`: one tick per indicator rated in the report's period, each
+  marked "agreed" or "not agreed" by the client's consent (``agreed``); the report dialog
+  ticks the agreed ones at the start (``report_consent``), and ``guard`` asks before one
+  that is not agreed stays ticked. Sensitive indicators (wellbeing, intent to stay:
+  ``Indicator.sensitive``) are marked "🔒 sensitive".
 * :class:`CoachNameDialog`: before the first report, the coach's name and credentials for
   the cover and the e-mail's signature (Save / Not now; "Not now" lets the coach go on).
 * :class:`SponsorAddress`: the sponsor's e-mail, corrected here and kept with the sponsor.
@@ -27,8 +27,8 @@ from .base import FormDialog
 
 SENSITIVE_MARK = "🔒 sensitive"
 SENSITIVE_TIP = ("Sensitive: how the client is coping, or whether they may leave, is personal. "
-                 "CoachDesk never ticks it for you; tick it only when your client has agreed "
-                 "that the sponsor sees it. (Edit → Indicators… says which are sensitive.)")
+                 "It goes to the sponsor only when your client has agreed to it, as recorded "
+                 "in their consent. (Edit → Indicators… says which are sensitive.)")
 
 
 class IndicatorChoices(QWidget):
@@ -49,8 +49,14 @@ class IndicatorChoices(QWidget):
         self._shown: list[int] = []
         self._restoring = False  # ticks set from the draft or a new period are no change
         self._sensitive = {i.id for i in library if getattr(i, "sensitive", False)}
-        self.intro = QLabel("None goes to the sponsor unless you tick it. Sensitive ones "
-                            f"({SENSITIVE_MARK}) are never ticked for you.")
+        self._names = {i.id: i.name for i in library}
+        self._last: list = []  # the choices shown, to mark them again
+        #: the indicator ids the client agreed to share (None: not known, no marks)
+        self.agreed: set[int] | None = None
+        #: ``guard(indicator_id, name) -> bool``: may the coach's tick stay? (it may ask)
+        self.guard = None
+        self.intro = QLabel("Ticked: what the client agreed to share. Sensitive ones "
+                            f"({SENSITIVE_MARK}) only go when the client agreed to them.")
         self.intro.setObjectName("reportIndicatorsIntro")
         self.intro.setWordWrap(True)
         self.intro.setStyleSheet("color: palette(placeholder-text);")
@@ -79,7 +85,13 @@ class IndicatorChoices(QWidget):
     def _toggled(self, indicator_id: int, on: bool) -> None:
         if self._restoring:
             return
+        if on and self.guard is not None and not self.guard(
+                indicator_id, self._names.get(indicator_id, "")):
+            self._tick(self.boxes[indicator_id], False)  # not agreed, and not recorded now
+            self.refresh_marks()
+            return
         (self._chosen.add if on else self._chosen.discard)(indicator_id)
+        self.refresh_marks()
         self.changed.emit()
 
     def _tick(self, box: QCheckBox, on: bool) -> None:
@@ -95,20 +107,35 @@ class IndicatorChoices(QWidget):
             self.grid.removeWidget(box)
             box.hide()
         self._shown = []
+        self._last = list(choices)
         for choice in choices:
             box = self.boxes.get(choice.indicator_id)
             if box is None:  # added to the library while the dialog was open: not offered
                 continue
-            count = f"{choice.readings} reading{'s' if choice.readings != 1 else ''}"
-            sensitive = choice.sensitive or choice.indicator_id in self._sensitive
-            box.setText(f"{choice.name} ({count})" + (f"  {SENSITIVE_MARK}" if sensitive else ""))
-            box.setAccessibleName(f"Include {choice.name}" + (", sensitive" if sensitive else ""))
-            box.setToolTip(as_plain(SENSITIVE_TIP if sensitive else (choice.description or "")))
+            self._label(box, choice)
             self._tick(box, choice.indicator_id in self._chosen)
             self.grid.addWidget(box, len(self._shown), 0)  # one column: long names fit
             box.show()
             self._shown.append(choice.indicator_id)
         self.empty.setVisible(not self._shown)
+
+    def _label(self, box: QCheckBox, choice) -> None:
+        count = f"{choice.readings} reading{'s' if choice.readings != 1 else ''}"
+        sensitive = choice.sensitive or choice.indicator_id in self._sensitive
+        agreed = "" if self.agreed is None else (
+            "  · agreed" if choice.indicator_id in self.agreed else "  · not agreed")
+        box.setText(f"{choice.name} ({count})" + (f"  {SENSITIVE_MARK}" if sensitive else "")
+                    + agreed)
+        box.setAccessibleName(f"Include {choice.name}" + (", sensitive" if sensitive else "")
+                              + agreed.replace("  ·", ","))
+        box.setToolTip(as_plain(SENSITIVE_TIP if sensitive else (choice.description or "")))
+
+    def refresh_marks(self) -> None:
+        """Say again which shown indicators are agreed (after consent was recorded)."""
+        for choice in self._last:
+            box = self.boxes.get(choice.indicator_id)
+            if box is not None:
+                self._label(box, choice)
 
     def set_chosen(self, indicator_ids) -> None:
         """The coach's earlier choice (from the draft); emits nothing."""

@@ -5,6 +5,9 @@ The PDF is built off the GUI thread (``PdfJob``) from the engine's read model
 print, a draft, SMTP) is written to the report log, which keeps the exact PDF;
 earlier reports reopen from there, checked against their SHA-256.
 
+Consent decides (``report_consent``): the dialog starts from the consent in force, says
+what will be shared and why, and asks to record consent before anything else goes in.
+
 Nothing typed is lost: the summary, next steps, sections and indicators chosen are
 kept as the engagement's draft (``services.report_drafts``) as the coach types and on
 close, and come back when the dialog opens again. The draft ends once a report made
@@ -51,6 +54,7 @@ from ..widgets.autosave import AutoSaver
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget, with_error
 from .print_preview import PdfJob
 from .report_choices import CoachNameDialog, IndicatorChoices, SponsorAddress
+from .report_consent import ReportConsent
 from .report_earlier import EarlierReports, ReportPreviewDialog, log_module, period_words, short_date
 
 log = logging.getLogger(__name__)
@@ -60,7 +64,8 @@ DRAFT_END = ("Once the report is saved, printed or e-mailed, your words stay wit
 DRAFT_HINT = ("Your words and choices are kept as a draft as you type and come back when you "
               "open this report again. " + DRAFT_END)
 DRAFT_RETRY_MS = 3000
-#: the sections ticked when there is no draft: all but the stakeholder map
+#: every section but the stakeholder map: a draft with these ticked keeps "None" for them
+#: (the ticks themselves start from the client's consent: ``report_consent``)
 DEFAULT_SECTIONS = tuple(k for k in progress.SECTIONS if k != "indicators")
 
 
@@ -123,6 +128,7 @@ class ReportDialog(QDialog):
         grid.addWidget(self.include_stakeholders, (len(DEFAULT_SECTIONS) + 1) // 2, 0, 1, 2)
         self.indicator_choices = IndicatorChoices(
             indicators.list_all(ctx.db, include_retired=True), self)
+        self.consent = ReportConsent(self)
 
         self.summary = name_widget(QPlainTextEdit(), "reportSummary", "Coach's summary")
         self.summary.setPlaceholderText("Your summary for the sponsor: what moved, what it means. "
@@ -149,6 +155,7 @@ class ReportDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels above when narrow
+        form.addRow("Shared", self.consent.box)
         form.addRow("Period", period)
         form.addRow("Sections", grid)
         form.addRow("Indicators", self.indicator_choices)
@@ -220,6 +227,13 @@ class ReportDialog(QDialog):
         self.draft_problem = ""  # why the last save failed, "" when it did not
         self.show_indicator_choices()
         self.restore_draft()
+        self.consent.start(self.had_draft)  # what the client agreed, or the draft's choice
+        if self.draft_kept is not None:
+            self.draft_kept = self.draft_values()
+        for key, box in self.consent.section_boxes().items():  # asks before it stays ticked
+            box.toggled.connect(lambda on, k=key: self.consent.section_ticked(k, on))
+        self.indicator_choices.guard = self.consent.indicator_may_be_ticked
+        self.indicator_choices.changed.connect(self.consent.say_what_goes)
         for edit in (self.summary, self.next_steps):
             edit.textChanged.connect(self.saver.changed)
         for box in (*self.section_boxes.values(), self.include_stakeholders):
@@ -228,7 +242,7 @@ class ReportDialog(QDialog):
         for field in (self.date_from, self.date_to):
             field.dateChanged.connect(lambda *_: self.show_indicator_choices())
         self.load_log()
-        chain = [self.date_from, self.date_to, *self.section_boxes.values(),
+        chain = [self.consent.record_button, self.date_from, self.date_to, *self.section_boxes.values(),
                  self.include_stakeholders, *self.indicator_choices.boxes.values(),
                  self.recipient_email, self.keep_email, self.summary, self.next_steps,
                  self.log_table, self.open_button, self.preview_button, self.email_button,
@@ -285,6 +299,7 @@ class ReportDialog(QDialog):
                                         else "color: palette(placeholder-text);")
 
     def restore_draft(self) -> None:
+        self.had_draft = False
         try:
             draft = report_drafts.get(self.ctx.db, self.engagement.id)
         except CoachDeskError as exc:
@@ -297,6 +312,7 @@ class ReportDialog(QDialog):
             self._draft_say(self.draft_problem, "red")
             return
         if draft is not None:
+            self.had_draft = True
             with self.saver.suspend():
                 self.summary.setPlainText(draft.coach_summary)
                 self.next_steps.setPlainText(draft.next_steps)
@@ -396,6 +412,10 @@ class ReportDialog(QDialog):
         for key in ("date_from", "date_to"):  # the address's error stays until it is fixed
             self.errors[key].show_error(None)
         kw = self.choices()
+        if self.consent.state is None:
+            self._say("No report can be made until the client's consent is recorded: press "
+                      "Record consent….", "red")
+            return None
         if kw["date_to"] < kw["date_from"]:
             self.errors["date_to"].show_error("The period ends before it starts.")
             return None

@@ -1,7 +1,8 @@
 """The report dialog's earlier reports (the report log) and the preview of a new report.
 
 :class:`EarlierReports` lists every report made for the engagement (when, period, to
-whom, how) and reopens one exactly as it was made, checked against its SHA-256.
+whom, how) and reopens one exactly as it was made, checked against its SHA-256; one the
+client's consent no longer covers is shown for the record only (no save, no print).
 :class:`ReportPreviewDialog` is the preview of a freshly built report: saving or printing
 it goes into the log through ``on_done``.
 """
@@ -237,5 +238,28 @@ class EarlierReports(QGroupBox):
         note.setObjectName("earlierReportNote")
         note.setWordWrap(True)
         dialog.layout().insertWidget(0, note)
+        self._hold_back(dialog, entry)
         self.show_dialog(dialog)
         return dialog
+
+    def _hold_back(self, dialog, entry) -> None:
+        """A report the consent in force no longer covers is shown for the coach's records
+        only: it is not saved or printed again (``consent.covers_earlier``)."""
+        from coachdesk.services import consent
+
+        try:
+            covered = consent.covers_earlier(self.ctx.db, entry.engagement_id, entry.sections,
+                                             entry.created_at)
+        except CoachDeskError:
+            covered = False
+        if covered:
+            return
+        dialog.print_button.setEnabled(False)
+        dialog.save_button.setEnabled(False)
+        held = QLabel("The client's consent has changed since this report was made, so it may "
+                      "share what they no longer agree to. It is shown for your records; "
+                      "saving and printing it are turned off. Make a new report instead.")
+        held.setObjectName("earlierReportConsent")
+        held.setWordWrap(True)
+        held.setStyleSheet(f"color: {css('red')};")
+        dialog.layout().insertWidget(1, held)

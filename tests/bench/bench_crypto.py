@@ -1,0 +1,153 @@
+"""``make bench``'s figures on an encrypted practice, side by side with the same practice
+plain, and the ratio of each (goal: every ratio ≤ ``RATIO_GOAL``).
+
+Builds the 5,000-client practice of ``bench.py`` once, copies it, encrypts the copy
+(``practice_crypto.encrypt_practice``), then runs each of ``bench.py``'s in-process
+measurements on the plain file and right after on the encrypted one, figure by figure,
+twice (a machine busy for a moment weighs on both alike: on a shared machine, measuring
+all of one then all of the other gave ratios that moved by 2x between runs). Prints ONE JSON object on
+stdout: ``plain``, ``encrypted``, ``ratio`` (encrypted / plain) and ``within_goal``;
+progress goes to stderr. Also ``open_checked_s`` (``inspect_file`` with the full
+``quick_check`` and the first connection: the first start of a file), ``unlock_s`` (the
+passphrase's scrypt, once per start) and ``encrypt_s`` (converting the whole practice).
+
+The window's start-up figures (``startup_*``) need the window's unlock dialog, which comes
+with the window's part of issue 17; ``open_checked_s`` is the engine's share of them.
+
+    python tests/bench/bench_crypto.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench  # noqa: E402  (puts the project on sys.path, keeps PySide6's None alive)
+
+RATIO_GOAL = 1.3
+PASSPHRASE = "bench passphrase, not a secret"
+
+
+def progress(message: str) -> None:
+    print(f"[bench-crypto] {message}", file=sys.stderr, flush=True)
+
+
+def open_checked(db_path: Path, runs: int = 3) -> list[float]:
+    from coachdesk import storage
+
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        storage.open_database(db_path).close()  # inspect_file: quick_check of every page
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def _list_load(app, db, db_path, work, big):
+    from coachdesk.services import clients
+
+    # bench.py checks the list holds every client; its report figure adds one per run
+    bench.CLIENTS = len(clients.list_rows(db))
+    return {"client_list_load_s": bench.measure_list_load(db)}
+
+
+def _backup_export(app, db, db_path, work, big):
+    kept = bench.measure_backup_export(app, db, db_path, work)
+    return {"backup_s": kept["backup"], "export_json_s": kept["export"]}
+
+
+#: Each of bench.py's in-process figures: (app, db, db_path, work folder, big client id)
+#: -> {figure: [seconds, …]}.
+FIGURES = [
+    _list_load,
+    lambda app, db, path, work, big: {
+        "filter_keystroke_s": bench.measure_filter(app, db)["keystrokes"]},
+    lambda app, db, path, work, big: {"search_s": bench.measure_search(db)["times"]},
+    lambda app, db, path, work, big: {
+        "client_open_s": bench.measure_client_open(app, db, big)["times"]},
+    lambda app, db, path, work, big: {
+        "worksheet_pdf_s": bench.measure_worksheet_pdf(db, big, work)["times"]},
+    lambda app, db, path, work, big: {
+        "report_pdf_s": bench.measure_report_pdf(db, work)["times"]},
+    lambda app, db, path, work, big: {"dashboard_s": bench.measure_dashboard(app, db)["times"]},
+    lambda app, db, path, work, big: {
+        "client_charts_s": bench.measure_client_charts(app, db, big)["times"]},
+    _backup_export,
+]
+
+
+def main() -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    real_stdout, sys.stdout = sys.stdout, sys.stderr  # only the JSON goes to stdout
+    with tempfile.TemporaryDirectory(prefix="coachdesk-bench-crypto-") as tmp:
+        tmp = Path(tmp)
+        os.environ["COACHDESK_HOME"] = str(tmp / "home")
+        os.environ.pop("COACHDESK_DB", None)
+        plain = tmp / "plain" / "bench.db"
+        progress(f"building a practice of {bench.CLIENTS} clients …")
+        counts = bench.build_practice(plain)
+
+        from coachdesk import encryption, practice_crypto, storage
+
+        secret = tmp / "secret" / "bench.db"
+        secret.parent.mkdir()
+        shutil.copyfile(plain, secret)
+        t = time.perf_counter()
+        practice_crypto.encrypt_practice(secret, PASSPHRASE)
+        encrypt_s = time.perf_counter() - t
+        progress(f"encrypted in {encrypt_s:.1f} s")
+        encryption.forget()
+        t = time.perf_counter()
+        encryption.unlock(secret, PASSPHRASE)
+        unlock_s = time.perf_counter() - t
+
+        results: dict[str, dict[str, list[float]]] = {"plain": {}, "encrypted": {}}
+        for name, path in (("plain", plain), ("encrypted", secret)):
+            results[name]["open_checked_s"] = open_checked(path)
+
+        from PySide6.QtWidgets import QApplication
+
+        bench.quiet_qt_messages()
+        app = QApplication.instance() or QApplication([sys.argv[0]])
+        dbs = {"plain": storage.open_database(plain), "encrypted": storage.open_database(secret)}
+        paths = {"plain": plain, "encrypted": secret}
+        try:
+            for round_ in range(2):
+                progress(f"round {round_ + 1} …")
+                for measure in FIGURES:  # each figure plain then encrypted, back to back
+                    for name in ("plain", "encrypted"):
+                        work = tmp / name
+                        work.mkdir(exist_ok=True)
+                        got = measure(app, dbs[name], paths[name], work, counts["big_client_id"])
+                        for key, times in got.items():
+                            results[name].setdefault(key, []).extend(times)
+        finally:
+            for db in dbs.values():
+                db.close()
+
+    medians = {name: {k: round(statistics.median(v), 5) for k, v in figs.items()}
+               for name, figs in results.items()}
+    ratio = {k: round(medians["encrypted"][k] / medians["plain"][k], 2)
+             for k in medians["plain"] if medians["plain"][k] > 0}
+    result = {
+        "clients": counts["clients"], "sessions": counts["sessions"],
+        "plain": medians["plain"], "encrypted": medians["encrypted"], "ratio": ratio,
+        "ratio_goal": RATIO_GOAL,
+        "within_goal": {k: r <= RATIO_GOAL for k, r in ratio.items()},
+        "encrypt_s": round(encrypt_s, 2), "unlock_s": round(unlock_s, 3),
+        "startup": "measured by the window's part (unlock dialog); open_checked_s is the engine's share",
+    }
+    print(json.dumps(result, ensure_ascii=False), file=real_stdout, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
