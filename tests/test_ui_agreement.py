@@ -76,12 +76,14 @@ def test_the_panel_says_where_the_agreement_stands_and_what_the_sponsor_receives
     assert ("No consent has been recorded yet." in panel.shared.text()) == (before is None)
     assert panel.signed_copy.text() == "No signed copy attached yet."
     assert not panel.open_button.isEnabled() and panel.sent_button.isEnabled()
-    consent.record(demo_db, tab.engagement_id, ["glance", "summary"], [1], how="by e-mail")
+    consent.record(demo_db, tab.engagement_id, ["glance", "summary"], [1],
+                   how="by e-mail <b>&</b>")
     tab.reload()
     assert "Report sections: Engagement at a glance, Coach's summary and next steps" \
         in panel.shared.text()
     assert "Indicators: Engagement at work" in panel.shared.text()
-    assert "How the client agreed: by e-mail" in panel.shared.text()
+    assert "How the client agreed: by e-mail <b>&</b>" in panel.shared.text()
+    assert panel.shared.textFormat() == Qt.TextFormat.PlainText  # shown as typed
     picture = tmp_path / "agreement-panel.png"
     assert tab.grab().save(str(picture)) and picture.stat().st_size > 0
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -80,6 +80,7 @@ class AgreementPanel(QGroupBox):
         self.message = name_widget(QLabel(), "agreementMessage", "Agreement message")
         for label in (self.status, self.shared, self.signed_copy, self.message):
             label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)  # names and "how" as typed
         self.status.setStyleSheet("font-weight: 600;")
         self.message.hide()
 
