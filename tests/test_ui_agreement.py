@@ -21,6 +21,17 @@ from coachdesk.services import agreements, consent
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
+@pytest.fixture(autouse=True)
+def collected_here(qtbot):
+    """After each test, its garbage is collected here, on the GUI thread: left for later,
+    a collection could start in a worker thread (a PDF being built) and delete widgets
+    there, which Qt does not survive."""
+    yield
+    import gc
+
+    gc.collect()
+
+
 @pytest.fixture
 def ctx(demo_db):
     from ui.context import AppContext

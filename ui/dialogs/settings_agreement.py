@@ -10,6 +10,8 @@ anything is written, and saved after them (``AgreementSettings`` wraps the dialo
 
 from __future__ import annotations
 
+import weakref
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -25,7 +27,11 @@ class AgreementSettings:
     "Restore default" button; ``code`` is the professional code's field."""
 
     def __init__(self, dialog):
-        self.dialog = dialog
+        # No strong reference back to the dialog: it holds this tab (through ``submit``),
+        # and a cycle would leave the dialog to Python's collector, which may delete it at
+        # any moment later
+        self._dialog = weakref.ref(dialog)
+        self.ctx = dialog.ctx
         db = dialog.ctx.db
         dialog._new_tab("Agreement")
         intro = QLabel("The clauses of the coaching agreement you make for each engagement "
@@ -71,7 +77,7 @@ class AgreementSettings:
             edit.setAccessibleName(clause.title)
             self.edits[clause.key] = edit
             self.restore_buttons[clause.key] = button
-        self._submit = dialog.submit
+        self._submit = type(dialog).submit  # the dialog's own, called on the dialog
         dialog.submit = self.submit
 
     def restore(self, key: str) -> None:
@@ -87,8 +93,8 @@ class AgreementSettings:
         """Check this tab, let the dialog check and save every other tab, then save it."""
         texts = tpl.check_clauses(self.values())
         tpl.check_code(self.code.text())
-        saved = self._submit()
-        db = self.dialog.ctx.db
+        saved = self._submit(self._dialog())
+        db = self.ctx.db
         tpl.set_templates(db, texts)
         tpl.set_professional_code(db, self.code.text())
         return saved

@@ -71,7 +71,6 @@ class AgreementPanel(QGroupBox):
         self.engagement_id: int | None = None
         self.state: agreements.AgreementState | None = None
         self.job = None
-        self.preview_dialog = None
         self.setObjectName("agreementPanel")
 
         self.status = name_widget(QLabel(), "agreementStatus", "Agreement status")
@@ -238,8 +237,11 @@ class AgreementPanel(QGroupBox):
     def show_pdf(self, path: Path) -> None:
         from ..dialogs.print_preview import PdfPreviewDialog
 
-        self.preview_dialog = PdfPreviewDialog(str(path), path.name, self, kind="agreement")
-        self.preview_dialog.exec()
+        dialog = PdfPreviewDialog(str(path), path.name, self, kind="agreement")
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()  # its PDF document goes with it, not with the page
 
     # -- sending ---------------------------------------------------------------------------
     def email(self):
@@ -277,7 +279,10 @@ class AgreementPanel(QGroupBox):
                              coach_name=profile.name, coach_credentials=profile.credentials,
                              record=record, parent=self, what="agreement",
                              subject=f"{TITLE} — {client_name}", message=message)
-        dialog.exec()
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
 
     def mark_sent(self) -> None:
         try:
