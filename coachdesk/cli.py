@@ -20,7 +20,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__, cli_crypto, cli_import, dates, logfile, paths, storage
+from . import __version__, cli_agreement, cli_crypto, cli_import, dates, logfile, paths, storage
 from .errors import CoachDeskError, DiskFullError, EmptyPracticeFileError, ReadOnlyDatabaseError
 from .practice_lock import PracticeLock
 
@@ -141,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import cli_consent, cli_invoices
     cli_consent.add_parser(sub)
     cli_invoices.add_parsers(sub)
+    cli_agreement.add_parser(sub)
     cli_crypto.add_parser(parser, sub)  # --passphrase-file, encrypt, decrypt (after export)
     return parser
 
@@ -452,6 +453,8 @@ def run(args: argparse.Namespace) -> int:
     if args.command in ("invoice", "invoices"):
         from . import cli_invoices
         return cli_invoices.run(args, db_path, _writing, _open_for_reading)
+    if args.command == "agreement":
+        return cli_agreement.run(args, db_path, _open_for_reading)
 
     if args.command != "demo" and not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db, or create "

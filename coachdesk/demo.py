@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, text
 from sqlalchemy.exc import OperationalError
 
-from . import demo_consent, demo_history, demo_retention
+from . import demo_agreements, demo_consent, demo_history, demo_retention
 from .errors import CoachDeskError
 from .models import (
     Client,
@@ -226,6 +226,7 @@ def populate(db: Database, clients: int = 12, seed: int = 7, force: bool = False
         if _has_table(s, "consent"):
             history.update(demo_consent.add_consent(s, rng, today, infos, stamps))
     _demo_coach(db)
+    demo_agreements.add_agreements(db, today, infos)
     from .demo_invoices import add_invoices  # issue 16: invoices (paid, sent, overdue, credit)
     history["invoices"] = add_invoices(db, today)
     return {"organizations": len(org_ids), "sponsors": len(sponsor_ids),

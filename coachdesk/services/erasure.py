@@ -8,7 +8,8 @@ the client; their notes are inside each entry's payload) and the report drafts o
 engagements (``report_draft``).
 
 Erasing also removes the files the app kept about the client, and only those its own
-records list: the stored copies of their sponsor reports (in this practice's own folder,
+records list: the stored copies of their sponsor reports and their agreements (the PDFs made
+and the signed copies: services.agreements) (in this practice's own folder,
 ``<data folder>/reports/<practice file name>/<engagement>/``, and its mirrors beside the
 backups; a copy still in an earlier version's folder shared by the practice files beside
 this one goes once every other practice file that lists it has its own copy) and the
@@ -44,7 +45,7 @@ from ..errors import CoachDeskError, ValidationError
 from ..faults import crash_point
 from ..models import Client, ClientStatus, Engagement, EngagementStatus, Organization
 from ..storage import Database, connect_read_only
-from . import invoice_erasure, practice_files, report_log
+from . import agreements, invoice_erasure, practice_files, report_log
 from .privacy import SECTIONS, _client_or_raise, _conditions, _tables, client_tables, section_title
 from .settings import get_setting, put_setting
 
@@ -172,6 +173,12 @@ def _report_files(db: Database, s, where) -> list[Path]:
     return sorted(files)
 
 
+def _agreement_files(db: Database, s, where) -> agreements.ClientFiles:
+    """The agreement PDFs and signed copies kept in the client's engagements' folders."""
+    eids = s.execute(select(_tables()["engagement"].c.id).where(where["engagement"])).scalars()
+    return agreements.client_files(db, list(eids))
+
+
 def _mail_files(db: Database, digests: set[str]) -> list[Path]:
     """E-mails kept in the data folder (drafts, outbox, sent) carrying one of the reports."""
     if not digests:
@@ -211,6 +218,9 @@ def erase_preview(db: Database, client_id: int) -> ErasePreview:
         files = _report_files(db, s, where)
         digests = set(s.execute(select(tables["report_log"].c.sha256)
                                 .where(where["report_log"])).scalars())
+        agreement_files = _agreement_files(db, s, where)  # agreements made, signed copies
+        files = sorted(set(files) | set(agreement_files.paths))
+        digests |= agreement_files.digests
         name = client.name
     return ErasePreview(client.id, name, counts, private, shared, files,
                         _mail_files(db, digests), kept)
@@ -287,10 +297,11 @@ def erase_client(db: Database, client_id: int) -> EraseResult:
     preview = erase_preview(db, client_id)
     with db.session() as s:
         listed = _listed_reports(s, _conditions(preview.client_id))
+        agreement_files = _agreement_files(db, s, _conditions(preview.client_id)).relative
     shared, kept = _hand_over(db, _shared_copies(db, listed))
     to_delete = list(dict.fromkeys([
         *preview.report_files, *shared, *preview.mail_files,
-        *_mirrored(db, [Path(rel) for rel, _ in listed])]))
+        *_mirrored(db, [Path(rel) for rel, _ in listed] + agreement_files)]))
     existing = sum(1 for p in to_delete if p.exists())
     with db.session() as s:
         conn = s.connection()

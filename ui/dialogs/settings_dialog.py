@@ -32,6 +32,7 @@ from ..plain import as_plain
 from ..widgets.text import FocusOutPlainTextEdit
 from . import settings_business
 from .base import FormDialog
+from .settings_agreement import AgreementSettings
 
 STAGE_TITLES = {"goal": "Goal questions", "reality": "Reality questions",
                 "options": "Options questions", "will": "Will questions"}
@@ -81,6 +82,7 @@ class SettingsDialog(FormDialog):
         self.form.addRow("", self.reset_button)
         self._build_reports_tab()
         self._build_backups_tab()
+        self.agreement = AgreementSettings(self)
         settings_business.add_tab(self)  # "Business & invoices": its own check and save
 
     def _build_date_fields(self) -> None:

@@ -24,6 +24,7 @@ from .client_goals import _engagement_label
 
 #: (module in ui.pages, class): the panels, top to bottom
 PANELS: list[tuple[str, str]] = [
+    ("business_agreement", "AgreementPanel"),
     ("business_consent", "ConsentPanel"),
     ("business_invoices", "Panel"),
 ]
