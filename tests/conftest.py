@@ -122,6 +122,22 @@ def demo_db(db_path, practice_templates):
 
 
 @pytest.fixture(autouse=True)
+def gc_on_the_gui_thread():
+    """As in the app (ui.gc_thread): once a QApplication exists, Python's collector runs on
+    the GUI thread only, from the timer and at the end of each test. Collections started
+    by a PDF worker's allocations destroyed widgets off the GUI thread, and a test process
+    crashed now and then (SIGSEGV in QTimerInfoList::activateTimers or a database read)."""
+    from PySide6.QtWidgets import QApplication
+
+    yield
+    app = QApplication.instance()
+    if app is not None:
+        from ui import gc_thread
+
+        gc_thread.collect_on_gui_thread(app).collect_now()
+
+
+@pytest.fixture(autouse=True)
 def standard_dates(monkeypatch):
     """Dates in the standard form (29 Nov 2026, English) unless a test chooses another; no
     test leaves its choice to the next (coachdesk.dates keeps the style process-wide)."""

@@ -44,7 +44,7 @@ from coachdesk.errors import (
 from coachdesk.memory import peak_rss_mb
 from coachdesk.practice_lock import PracticeLock, holder_is_closing
 
-from . import first_frame, one_language, theme
+from . import first_frame, gc_thread, one_language, theme
 from . import read_only as read_only_mode
 from .context import AppContext
 from .dialogs import db_problem
@@ -378,6 +378,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     keep_none_alive()
     setup_logging()
     app = QApplication.instance() or QApplication(qt_argv(sys.argv))
+    gc_thread.collect_on_gui_thread(app)  # never a widget destroyed by a worker's collection
     one_language.dates_in_one_language()  # Qt set the system's LC_TIME: one language for dates
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
