@@ -23,6 +23,26 @@ STORY = ("signed", "signed", "sent", "signed", "signed", "draft", "signed", "sen
          "signed", "signed", "draft", "signed")
 
 
+def _story(info: ClientInfo, today: date) -> tuple[str, date | None, date | None]:
+    """(status, sent on, signed on) of the hand-written client's agreement."""
+    story = STORY[info.index]
+    sent = info.start - timedelta(days=9)
+    signed = info.start - timedelta(days=3)
+    if story == "draft" or sent > today:
+        return "draft", None, None
+    if story == "sent" or signed > today:
+        return "sent", sent, None
+    return story, sent, signed
+
+
+def signed_on(info: ClientInfo, today: date) -> date | None:
+    """The day the demo client's agreement was signed, or None (not signed, or no
+    agreement: a generated client): the demo's consent given in it carries that day."""
+    if info.index >= min(len(PLANS), len(STORY)):
+        return None
+    return _story(info, today)[2]
+
+
 def add_agreements(db: Database, today: date, infos: Iterable[ClientInfo]) -> int:
     """Add an agreement to each hand-written client's current engagement; returns how many.
     Does nothing on a file whose schema has no agreement table yet (the upgrade tests)."""
@@ -31,15 +51,7 @@ def add_agreements(db: Database, today: date, infos: Iterable[ClientInfo]) -> in
     for info in infos:
         if info.index >= min(len(PLANS), len(STORY)):
             continue
-        story = STORY[info.index]
-        sent = info.start - timedelta(days=9)
-        signed = info.start - timedelta(days=3)
-        if story == "draft" or sent > today:
-            story, sent_on, signed_on = "draft", None, None
-        elif story == "sent" or signed > today:
-            story, sent_on, signed_on = "sent", sent, None
-        else:
-            sent_on, signed_on = sent, signed
+        story, sent_on, signed_on = _story(info, today)
         rows.append({"engagement_id": info.engagement_id, "status": story, "sent_on": sent_on,
                      "signed_on": signed_on, "created_at": now, "updated_at": now})
     if not rows:

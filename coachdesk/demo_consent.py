@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, text
 
+from . import demo_agreements
 from .models import Consent
 
 #: the hand-written client (its index in demo.CLIENTS) whose engagement shares nothing yet
@@ -46,9 +47,14 @@ def add_consent(s, rng: random.Random, today: date, infos, stamps: dict) -> dict
             sections.append("actions")
         chosen = sorted(rng.sample(shareable, min(len(shareable), rng.randint(1, 3))))
         day = min(info.start + timedelta(days=rng.randint(0, 10)), today)
+        how = HOW[2]
+        if demo_agreements.signed_on(info, today) is not None:
+            # Given in the agreement: the day it was signed, as the agreement panel says.
+            day, how = demo_agreements.signed_on(info, today), HOW[0]
         row = {"engagement_id": info.engagement_id, "consent_date": day,
                "sections": ",".join(sections + ["indicators"] * bool(chosen)),
-               "indicator_ids": ",".join(map(str, chosen)), "how": HOW[0], "created_at": stamps["created_at"]}
+               "indicator_ids": ",".join(map(str, chosen)), "how": how,
+               "created_at": stamps["created_at"]}
         rows.append(row)
         if info.index == 1 and len(chosen) < len(shareable):
             # Zoë agreed later to one more indicator, in the three-way meeting.
