@@ -23,9 +23,10 @@ def test_a_worker_thread_allocating_never_collects_and_the_gui_thread_does(qapp)
         gone = weakref.ref(cycle)
         del cycle
 
+        kept = []
+
         def allocate():  # far past every threshold: CPython would have collected here
-            junk = [[] for _ in range(50 * gc.get_threshold()[0])]
-            del junk
+            kept.extend([] for _ in range(50 * gc.get_threshold()[0]))
 
         worker = threading.Thread(target=allocate)
         worker.start()
@@ -34,6 +35,7 @@ def test_a_worker_thread_allocating_never_collects_and_the_gui_thread_does(qapp)
         assert gc.get_count()[0] > collector.thresholds[0]  # a collection is due ...
         collector.collect_now()  # ... and the GUI thread's timer runs it
         assert gone() is None, "the GUI thread's collection left the cycle"
+        kept.clear()
     finally:
         collector.timer.stop()
         collector.deleteLater()
