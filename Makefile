@@ -56,8 +56,7 @@ lint:
 	@$(DEV) lint $(LINT_ARGS)
 
 bench: setup
-	@QT_QPA_PLATFORM=offscreen $(DEV) --no-install python tests/bench/bench.py
-	@QT_QPA_PLATFORM=offscreen $(DEV) --no-install python tests/bench/bench_crypto.py
+	@QT_QPA_PLATFORM=offscreen $(DEV) --no-install python tests/bench/bench_all.py
 
 bench-scale: setup
 	@QT_QPA_PLATFORM=offscreen $(DEV) --no-install python tests/bench/scale.py
