@@ -9,13 +9,40 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
-from test_ui_agreement import collected_here, ctx, draft_engagement, panel_of, press, tab  # noqa: F401
+from PySide6.QtWidgets import QApplication, QScrollArea
+from test_ui_agreement import collected_here  # noqa: F401 - an autouse fixture
+from test_ui_agreement import draft_engagement, panel_of, press
 from ui_helpers import type_text, when_modal
 
 from coachdesk.models import Client
 from coachdesk.services import agreement_templates as tpl
 from coachdesk.services import agreements, consent
+
+
+@pytest.fixture
+def ctx(demo_db):
+    from ui.context import AppContext
+
+    return AppContext(demo_db)
+
+
+@pytest.fixture
+def tab(qtbot, ctx, demo_db):
+    """The client's Agreement & invoices tab at 1024×640, on a draft agreement (Chen Jing's
+    mentoring engagement in the demo)."""
+    from ui.pages.client_business import BusinessTab
+
+    client, eid = draft_engagement(demo_db)
+    widget = BusinessTab(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1024, 640)
+    widget.show_client(client)
+    widget.show_engagement(eid)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+    return widget
 
 
 def open_settings(qtbot, ctx):
@@ -31,13 +58,17 @@ def open_settings(qtbot, ctx):
 
 
 def test_an_unknown_placeholder_is_refused_on_save_with_the_cursor_in_its_clause(
-        qtbot, ctx, demo_db):
+        qtbot, ctx, demo_db, tmp_path):
     dialog = open_settings(qtbot, ctx)
+    dialog.resize(1024, 640)
     fees = dialog.agreement.edits["fees"]
-    dialog.tabs.setCurrentIndex(0)
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    dialog.tabs.setCurrentIndex(titles.index("Agreement"))
     fees.setFocus()
     fees.selectAll()
     type_text(QApplication.focusWidget(), "Write to $coach_email about $fee.")
+    area = next(a for a in dialog.findChildren(QScrollArea) if a.isAncestorOf(fees))
+    area.verticalScrollBar().setValue(0)  # the Fees clause is below the fold
     dialog.tabs.setCurrentIndex(0)  # Save pressed from another tab
     dialog.save_button.setFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
@@ -47,6 +78,11 @@ def test_an_unknown_placeholder_is_refused_on_save_with_the_cursor_in_its_clause
     assert dialog.errors["clause_fees"].isVisibleTo(dialog)
     assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Agreement"
     assert QApplication.focusWidget() is fees  # the cursor is in that clause
+    qtbot.waitUntil(lambda: not fees.visibleRegion().isEmpty())  # scrolled into view
+    error = dialog.errors["clause_fees"]
+    assert not error.visibleRegion().isEmpty()
+    qtbot.wait(200)
+    dialog.grab().save(str(tmp_path / "settings-placeholder.png"))
     assert tpl.templates(demo_db)["fees"] == tpl.clause("fees").default  # nothing saved
 
 
