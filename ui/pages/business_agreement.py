@@ -3,8 +3,14 @@
 Says in words where the agreement stands (draft, sent on …, signed on …), what the sponsor
 will receive as the client's consent says (or that no consent is recorded yet), and whether
 a signed copy is attached. Its buttons make the PDF (kept with the engagement's reports,
-then shown with Print and Save as PDF), e-mail it (sending marks it sent), mark it sent or
-signed on a day, attach the signed copy the coach received back, and open that copy.
+then shown with Print and Save as PDF), e-mail it to the sponsor and the client (only a
+message that went out through SMTP marks it sent; a draft or a queued message says to
+press Mark as sent once it has gone), mark it sent or signed on a day, attach the signed
+copy the coach received back, and open that copy. Once signed, making the PDF asks first:
+show the agreement as signed (the signed copy, else the PDF kept), or start a new draft
+with today's wording (the signed copy stays kept). PDFs shown or attached to an e-mail are
+copies in the private temp folder under a friendly name ("Mentoring agreement — Chen
+Jing.pdf"); the kept files keep their own names.
 Everything is done by ``coachdesk.services.agreements``; this page only shows and asks.
 """
 
