@@ -47,13 +47,18 @@ def run(args: argparse.Namespace, db_path: Path,
                                 "clients command lists them).") from None
         path = agreements.build_pdf(db, args.engagement, Path(args.out).expanduser(),
                                     paper=args.paper)
-        kept = None
+        kept = signed = None
         if not storage._is_read_only(db_path):
-            kept = agreements.keep_pdf(db, args.engagement, path)
+            try:
+                kept = agreements.keep_pdf(db, args.engagement, path)
+            except agreements.AlreadySigned as exc:
+                signed = str(exc)
     finally:
         db.close()
-    print(f"Coaching agreement for engagement {args.engagement} written to {path}")
-    if kept is None:
+    print(f"Agreement for engagement {args.engagement} written to {path}")
+    if signed:
+        print(f"No copy kept with the engagement: {signed}")
+    elif kept is None:
         print("No copy kept with the engagement: the practice is read-only.")
     else:
         print(f"A copy is kept with the engagement's reports: {kept.pdf_path}")

@@ -83,12 +83,17 @@ def test_a_mentoring_engagement_gets_the_mentoring_sentence_and_missing_terms_sa
     assert "an end date still to be agreed" in scope
 
 
-def test_edited_templates_are_kept_an_unknown_placeholder_stays_and_defaults_restore(db):
+def test_edited_templates_are_kept_an_unknown_placeholder_is_refused_and_defaults_restore(db):
     eid = make_engagement(db)
-    tpl.set_templates(db, {"fees": "Pay $fee to $coach_name by $nonsense. <b>&\"'"})
+    with pytest.raises(ValidationError) as err:
+        tpl.set_templates(db, {"fees": "Pay $fee to $coach_email by ${nonsense}. $$5 $500"})
+    assert err.value.field == "clause_fees"
+    assert "$coach_email, $nonsense" in str(err.value) and "$client_name" in str(err.value)
+    assert tpl.get_json(db, tpl.CLAUSES_KEY) is None  # nothing saved
+    tpl.set_templates(db, {"fees": "Pay $fee to $coach_name by $$5 or $500. <b>&\"'"})
     assert tpl.templates(db)["fees"].startswith("Pay $fee")
     fees = next(c.text for c in agreement_data(db, eid, TODAY).clauses if c.key == "fees")
-    assert fees.startswith("Pay EUR 4,800.00 to [not recorded] by $nonsense.")
+    assert fees.startswith("Pay EUR 4,800.00 to [not recorded] by $5 or $500.")
     assert fees.endswith("<b>&\"'")
     tpl.set_templates(db, {"fees": tpl.clause("fees").default})  # "Restore default"
     assert tpl.get_json(db, tpl.CLAUSES_KEY) is None  # stored as "the default"

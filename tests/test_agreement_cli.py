@@ -123,3 +123,26 @@ def test_a_kill_while_keeping_the_copy_leaves_the_practice_as_it_was(home, demo_
         assert agreements.file_ok(state.pdf_path, state.pdf_sha256)
     finally:
         db.close()
+
+
+def test_a_signed_agreements_kept_pdf_is_not_replaced_from_the_command_line(
+        home, demo_file, tmp_path):
+    """Engagement 1 of the demo is signed: the first PDF made is kept; a second run still
+    writes the coach's file but keeps nothing over what was signed, and says why."""
+    from coachdesk.services import agreements
+
+    first = run(home, "--db", demo_file, "agreement", "--engagement", "1", "--out",
+                tmp_path / "one.pdf")
+    assert first.returncode == 0, first
+    db = storage.open_database(demo_file)
+    try:
+        kept = agreements.get(db, 1)
+        assert kept.status == "signed" and agreements.file_ok(kept.pdf_path, kept.pdf_sha256)
+        again = run(home, "--db", demo_file, "agreement", "--engagement", "1", "--out",
+                    tmp_path / "two.pdf")
+        assert again.returncode == 0, again
+        assert (tmp_path / "two.pdf").read_bytes().startswith(b"%PDF-")
+        assert "No copy kept with the engagement: This agreement was signed on" in again.stdout
+        assert agreements.get(db, 1) == kept
+    finally:
+        db.close()

@@ -151,11 +151,11 @@ def test_hostile_names_print_as_typed(db, tmp_path, script):
 def test_hostile_template_text_is_data_never_markup(db, tmp_path):
     eid = make_engagement(db)
     tpl.set_templates(db, {"fees": "Fee: $fee <b>bold?</b> &amp; <font size=40>x</font> "
-                                   "$client_name 🌱 陈静 ${unknown} $$5"})
+                                   "$client_name 🌱 陈静 $$5"})
     text = " ".join(text_of(build(db, eid, tmp_path)).split())
     assert ("Fee: EUR 4,800.00 <b>bold?</b> &amp; <font size=40>x</font> Zoë Ørsted"
             in text)
-    assert "${unknown}" in text and "$5" in text
+    assert "$5" in text
 
 
 def test_a_megabyte_is_refused_in_a_clause_and_survives_in_a_name(db, tmp_path):

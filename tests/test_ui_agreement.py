@@ -14,7 +14,7 @@ from sqlmodel import select
 from ui_helpers import type_text, when_modal
 
 from coachdesk import dates
-from coachdesk.models import Agreement, Client, Engagement
+from coachdesk.models import Agreement, Client, Engagement, Sponsor
 from coachdesk.services import agreement_templates as tpl
 from coachdesk.services import agreements, consent
 
@@ -140,25 +140,40 @@ def test_make_the_pdf_shows_it_and_keeps_a_copy(qtbot, tab, demo_db):
     press(qtbot, panel.make_button)
     qtbot.waitUntil(lambda: watcher["done"], timeout=30000)
     assert watcher["error"] is None
-    assert seen["pages"] >= 2 and seen["name"].startswith("Coaching agreement")
+    assert seen["pages"] >= 2 and seen["name"].startswith("Mentoring agreement")
     state = agreements.get(demo_db, tab.engagement_id)
     assert agreements.file_ok(state.pdf_path, state.pdf_sha256)
     assert "a copy is kept" in panel.message.text()
 
 
-def test_e_mailing_a_draft_marks_it_sent(qtbot, tab, demo_db, monkeypatch):
+def test_e_mailing_a_draft_does_not_mark_it_sent(qtbot, tab, demo_db, monkeypatch):
+    """A draft is not a sent e-mail: the agreement stays a draft and the coach is told to
+    press Mark as sent once it has gone; a message sent through SMTP marks it sent. The
+    e-mail goes to the sponsor and the client, under a friendly attachment name."""
+    from ui.pages.business_agreement import DRAFT_READY
+
     panel = panel_of(tab)
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl",
                         staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
+    with demo_db.session() as s:
+        e = s.get(Engagement, tab.engagement_id)
+        client = s.get(Client, e.client_id)
+        sponsor = s.get(Sponsor, e.sponsor_id)
+        client_email, sponsor_email, client_name = client.email, sponsor.email, client.name
+        sponsor_name = sponsor.name
+    assert client_email and sponsor_email
     seen = {}
 
     def send(dialog):
         seen["title"] = dialog.windowTitle()
         seen["subject"] = dialog.subject.text()
         seen["to"] = dialog.to.text()
+        seen["message"] = dialog.message.toPlainText()
+        seen["attachment"] = dialog.pdf_path
         qtbot.keyClick(dialog.draft_button, Qt.Key.Key_Space)
         seen["draft"] = dialog.draft_path
+        seen["status"] = agreements.get(demo_db, tab.engagement_id).status
         dialog.reject()
 
     watcher = when_modal(send, attempts=1500)
@@ -166,8 +181,30 @@ def test_e_mailing_a_draft_marks_it_sent(qtbot, tab, demo_db, monkeypatch):
     qtbot.waitUntil(lambda: watcher["done"], timeout=30000)
     assert watcher["error"] is None
     assert seen["title"] == "E-mail the agreement to the sponsor"
-    assert seen["subject"].startswith("Coaching agreement — ")
+    assert seen["subject"] == f"Mentoring agreement — {client_name}"  # Chen Jing mentors
+    assert seen["to"] == f"{sponsor_email}, {client_email}"  # three-way: both of them
+    assert f"Dear {sponsor_name} and {client_name}," in seen["message"]
+    assert "mentoring agreement" in seen["message"] and "to you both" in seen["message"]
+    assert seen["attachment"].name == f"Mentoring agreement — {client_name}.pdf"
     assert seen["draft"] is not None and opened == [str(seen["draft"])]
+    assert seen["status"] == "draft"
+    state = agreements.get(demo_db, tab.engagement_id)
+    assert state.status == "draft" and panel.status.text() == "Draft: not sent yet."
+    assert panel.message.text() == DRAFT_READY
+    assert state.pdf_path.name.startswith("agreement-")  # the kept file keeps its own name
+    assert agreements.file_ok(state.pdf_path, state.pdf_sha256)
+    assert seen["attachment"].read_bytes() == state.pdf_path.read_bytes()
+
+    def sent_by_smtp(dialog):  # what the dialog calls once the SMTP server took it
+        dialog.record("smtp", dialog.to.text())
+        dialog.reject()
+
+    watcher = when_modal(sent_by_smtp, attempts=1500)
+    tab.activateWindow()
+    qtbot.waitUntil(tab.isActiveWindow)
+    press(qtbot, panel.email_button)
+    qtbot.waitUntil(lambda: watcher["done"], timeout=30000)
+    assert watcher["error"] is None
     assert agreements.get(demo_db, tab.engagement_id).status == "sent"
     assert panel.status.text().startswith("Sent on ")
 

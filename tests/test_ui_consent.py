@@ -97,10 +97,14 @@ def test_change_starts_from_the_consent_in_force_and_keeps_the_history(qtbot, wi
         set(records[0].sections) - {"indicators"})
     assert {i for i, b in dialog.indicator_boxes.items() if b.isChecked()} == set(
         records[0].indicator_ids)
-    assert dialog.how.text() == records[0].how
+    assert dialog.how.text() == ""  # a change of mind is given anew, not as the last one
     # A change dated before the consent in force would not be in force: said under the day.
     dialog.day.set_value(records[0].consent_date - timedelta(days=1))
     dialog.section_boxes["actions"].setChecked(not dialog.section_boxes["actions"].isChecked())
+    dialog._on_save()
+    assert "say how the client agreed" in dialog.errors["how"].text()  # empty "How": refused
+    assert len(consent.history(demo_db, eid)) == 2
+    dialog.how.setText("In a session")
     dialog._on_save()
     assert dialog.errors["consent_date"].isVisibleTo(dialog)
     assert "a change is given on that day or later" in dialog.errors["consent_date"].text()

@@ -210,11 +210,21 @@ def _choose_views(qtbot, dialog) -> None:
         assert combo.currentData() is not None
 
 
+def _say_how(qtbot, dialog) -> None:
+    """Consent needs how it was given: Down in the How box picks its first suggestion."""
+    dialog.how.setFocus()
+    qtbot.waitUntil(dialog.how.hasFocus)
+    qtbot.keyClick(dialog.how, Qt.Key.Key_Down)
+    assert dialog.how.text()
+
+
 # Forms whose first field alone does not make them valid: what a coach would add first.
 MAKE_VALID: dict[str, Callable] = {
     "ui.dialogs.readings_dialog.QuickEntryDialog": _rate_one,
     "ui.dialogs.goal_dialog.RatingDialog": _choose_level,
     "ui.dialogs.stakeholder_dialog.StakeholderDialog": _choose_views,
+    "ui.dialogs.consent_dialog.ConsentDialog": _say_how,
+    "ui.dialogs.consent_dialog.AskConsentDialog": _say_how,
 }
 
 

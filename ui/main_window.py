@@ -197,11 +197,11 @@ class MainWindow(QMainWindow):
         self.new_session_action = self._action(file_menu, "New &session…", self.new_session,
                                                "Ctrl+Shift+N", "actionNewSession")
         file_menu.insertAction(file_menu.actions()[1], self.new_session_action)
-        self.print_action = self._action(file_menu, "&Print worksheet…", self.print_worksheet,
+        self.print_action = self._action(file_menu, "Print &worksheet…", self.print_worksheet,
                                          QKeySequence.StandardKey.Print, "actionPrint")
         file_menu.insertAction(file_menu.actions()[2], self.print_action)
         # Sponsor progress reports (issue 6).
-        self.report_action = self._action(file_menu, "Progress &report…", self.progress_report,
+        self.report_action = self._action(file_menu, "Pro&gress report…", self.progress_report,
                                           "Ctrl+Shift+R", "actionProgressReport")
         file_menu.insertAction(file_menu.actions()[3], self.report_action)
         self.send_outbox_action = QAction("Send outbox", self)

@@ -23,10 +23,15 @@ from .scripts import Paragraph  # right-to-left text wraps in the right order
 from .styles import markup
 
 __all__ = ["TITLE", "SUBJECT", "build_agreement_pdf", "agreement_data", "AgreementData",
-           "shared_sentences", "NO_CONSENT"]
+           "shared_sentences", "NO_CONSENT", "title_for"]
 
 TITLE = "Coaching agreement"
-SUBJECT = "Three-way coaching agreement between coach, client and sponsor"
+SUBJECT = "Three-way {kind} agreement between coach, client and sponsor"
+
+
+def title_for(kind: str) -> str:
+    """"Coaching agreement" or "Mentoring agreement" for an engagement's ``kind``."""
+    return "Mentoring agreement" if kind == "mentoring" else TITLE
 NO_CONSENT = ("No consent has been recorded yet. Until the client agrees what may be shared, "
               "the sponsor receives no progress report and no indicator.")
 
@@ -70,7 +75,7 @@ def _head(d: AgreementData, width: float) -> list[Flowable]:
              else None) or kit.logo(d.logo_path, max_width=40 * mm, max_height=20 * mm)
     out: list[Flowable] = [image, Spacer(1, 6 * mm)] if image else []
     kind = "a mentoring engagement" if d.kind == "mentoring" else "a coaching engagement"
-    out += [Paragraph(TITLE, s["title"]), Spacer(1, 1.5 * mm),
+    out += [Paragraph(title_for(d.kind), s["title"]), Spacer(1, 1.5 * mm),
             Paragraph(markup(f"Three-way agreement for {kind} · prepared on "
                              f"{kit.format_date(d.made_on)}"), s["subtitle"]),
             Spacer(1, 6 * mm)]
@@ -162,14 +167,15 @@ def build_agreement_pdf(out_path, data: AgreementData, paper: str = "A4") -> Pat
     width = kit.content_width(paper)
     story = _story(data, width)
     client = kit.short(data.client_name, 60) or "the client"
-    deco = kit.Decorations(f"{TITLE} — {client}", kit.short(data.organization, 60),
+    heading = title_for(data.kind)
+    deco = kit.Decorations(f"{heading} — {client}", kit.short(data.organization, 60),
                            "Confidential — between the coach, the client and the sponsor")
-    title = f"{TITLE} — {client}"
+    title = f"{heading} — {client}"
 
     def build(tmp: Path) -> None:
-        kit.new_doc(tmp, paper, title, subject=SUBJECT,
+        kit.new_doc(tmp, paper, title, subject=SUBJECT.format(kind=data.kind),
                     author=kit.short(data.coach_name, 80) or "CoachDesk",
-                    keywords=["coaching", "agreement"]).build(
+                    keywords=[data.kind, "agreement"]).build(
             story, canvasmaker=kit.canvas_maker(deco))
 
     return kit.write_pdf(out_path, build)

@@ -4,7 +4,8 @@ Confidentiality by construction, as for reports (``progress_model``): :func:`agr
 is the ONE function that reads the database for an agreement, and it reads only the
 engagement's terms (kind, dates, sessions and hours agreed, fee), the client's name and job
 title, the sponsor's name and role, the organisation's name, the coach's settings (name,
-credentials, logo, clause templates, professional code) and the consent in force with the
+credentials, logo, clause templates, professional code, and whether VAT is charged and the
+payment days from the business settings) and the consent in force with the
 names of the indicators it lists. Never read here: a session or its notes of any kind,
 readings, goals, stakeholders, the client's contact details and background, or the
 engagement's free-text objectives.
@@ -24,6 +25,7 @@ from .. import dates
 from ..hours import hours_text
 from ..models import Client, Engagement, EngagementKind, Indicator, Organization, Sponsor
 from ..services import agreement_templates as tpl
+from ..services import business as business_service
 from ..services import consent as consent_service
 from ..services._common import get_or_raise
 from ..storage import Database
@@ -98,6 +100,16 @@ def money(cents: int | None, currency: str, pro_bono: bool = False) -> str:
     return f"{_short(currency, 10) or 'EUR'} {cents / 100:,.2f}"
 
 
+def fee_and_vat(fee: str, business) -> str:
+    """The fee as the agreement states it: "plus VAT at the applicable rate" added when the
+    coach charges VAT (a VAT number or a VAT rate in the business settings)."""
+    if fee == NOT_RECORDED or fee.startswith("no fee"):
+        return fee
+    if business.vat_number or business.vat_rate:
+        return f"{fee} plus VAT at the applicable rate"
+    return fee
+
+
 def _setting(s, key: str) -> str:
     from ..models import Setting
 
@@ -137,6 +149,7 @@ def agreement_data(db: Database, engagement_id: int, today: date | None = None) 
         sponsor_name = _short(sponsor.name) if sponsor else ""
         sponsor_role = _short(sponsor.role) if sponsor else ""
         org_name = _short(org.name) if org else ""
+        business = business_service.get_in(s)
     try:
         image = base64.b64decode(raw_image, validate=True) if raw_image else None
     except (binascii.Error, ValueError):
@@ -147,12 +160,18 @@ def agreement_data(db: Database, engagement_id: int, today: date | None = None) 
         "sponsor_role": sponsor_role or NOT_RECORDED,
         "organization": org_name or NOT_RECORDED,
         "engagement_kind": kind,
+        "kind": kind,
+        "Kind": kind.capitalize(),
         "sessions_agreed": str(terms["sessions"]) if terms["sessions"] else NOT_RECORDED,
         "hours_agreed": (f"{hours_text(terms['hours'])} hours" if terms["hours"]
                          else NOT_RECORDED),
         "start_date": dates.long(terms["start"]),
         "end_date": dates.long(terms["end"]) if terms["end"] else "an end date still to be agreed",
         "fee": terms["fee"],
+        "fee_and_vat": fee_and_vat(terms["fee"], business),
+        "payment_days": str(business.payment_days),
+        "payment_terms": (f"payable within {business.payment_days} days of their date"
+                          if business.payment_days else "payable on receipt"),
         "coach_name": _short(coach) or NOT_RECORDED,
         "coach_credentials": _short(credentials) or NOT_RECORDED,
         "professional_code": code,

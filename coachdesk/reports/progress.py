@@ -65,9 +65,14 @@ def _period(d: ReportData) -> str:
     return f"{kit.short_date(d.period_from)} – {kit.short_date(d.period_to)}"
 
 
-def _heading(text: str) -> list[Flowable]:
+def _heading(text: str, body: list[Flowable] | None = None) -> list[Flowable]:
+    """A section's heading, kept on one page with the first flowable of its ``body`` (a
+    heading never ends a page alone), then the rest of the body."""
     s = _styles()
-    return [CondPageBreak(40 * mm), Paragraph(markup(text), s["h1"]), Spacer(1, 2 * mm)]
+    body = body or []
+    return [CondPageBreak(40 * mm),
+            KeepTogether([Paragraph(markup(text), s["h1"]), Spacer(1, 2 * mm)] + body[:1])
+            ] + body[1:]
 
 
 _extra: dict | None = None
@@ -253,15 +258,17 @@ def _indicators(d: ReportData, width: float) -> list[Flowable]:
         head = Paragraph(markup(kit.short(ln.name, 80)), s["h2"])
         cells.append([head, sub, Spacer(1, 1 * mm),
                       IndicatorChart(ln, d.period_from, d.period_to, half)])
-    rows = [cells[i:i + 2] + ([""] if len(cells[i:i + 2]) < 2 else [])
-            for i in range(0, len(cells), 2)]
-    t = Table(rows, colWidths=[half + gap, half], hAlign="LEFT")
-    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                           ("RIGHTPADDING", (0, 0), (0, -1), gap),
-                           ("RIGHTPADDING", (1, 0), (1, -1), 0),
-                           ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * mm)]))
-    out.append(t)
+    # One table a row of two charts: the section's heading keeps with the first row (a
+    # single table of every row would move whole to the next page, the heading left behind)
+    for i in range(0, len(cells), 2):
+        row = cells[i:i + 2] + ([""] if len(cells[i:i + 2]) < 2 else [])
+        t = Table([row], colWidths=[half + gap, half], hAlign="LEFT")
+        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (0, -1), gap),
+                               ("RIGHTPADDING", (1, 0), (1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * mm)]))
+        out.append(t)
     return out
 
 
@@ -373,7 +380,7 @@ def build_report_pdf(out_path, data: ReportData, paper: str = "A4") -> Path:
         "summary": lambda: _summary(data),
     }
     for key in data.sections:
-        story += _heading(SECTION_TITLES[key]) + makers[key]() + [Spacer(1, 6 * mm)]
+        story += _heading(SECTION_TITLES[key], makers[key]()) + [Spacer(1, 6 * mm)]
     client = kit.short(data.client_name, 60)
     deco = _ReportDecorations(f"Coaching progress report — {client}", _period(data),
                            "Confidential — prepared for " + (kit.short(data.sponsor_name, 60)

@@ -15,6 +15,7 @@ its own (``agreement_professional_code``), "the ICF Code of Ethics" unless chang
 from __future__ import annotations
 
 from dataclasses import dataclass
+from string import Template
 
 from ..errors import ValidationError
 from ..storage import Database
@@ -42,7 +43,7 @@ class Clause:
 CLAUSES: tuple[Clause, ...] = (
     Clause("parties", "The parties", (
         "This agreement is made between $coach_name, the coach; $client_name, the client; "
-        "and $sponsor_name for $organization, the sponsor, who commissions the coaching and "
+        "and $sponsor_name for $organization, the sponsor, who commissions the $kind and "
         "pays for it. It sets out what the three of us agree, so that each knows what to "
         "expect of the others.")),
     Clause("coaching", "What coaching is", (
@@ -60,10 +61,10 @@ CLAUSES: tuple[Clause, ...] = (
         "sessions, $hours_agreed in all. Sessions take place in person, by video or by "
         "telephone, as the coach and the client agree; the client and the coach set the "
         "dates together. At the start, the client, the sponsor and the coach agree the "
-        "objectives of the coaching; they may review them together along the way.")),
+        "objectives of the $kind; they may review them together along the way.")),
     Clause("fees", "Fees and payment", (
-        "The fee for the engagement is $fee. The coach invoices the sponsor's organisation, "
-        "$organization; invoices are payable within 30 days of their date. Travel and room "
+        "The fee for the engagement is $fee_and_vat. The coach invoices the sponsor's "
+        "organisation, $organization; invoices are $payment_terms. Travel and room "
         "costs for sessions in person, if any, are agreed in advance.")),
     Clause("cancellation", "Cancellation and rescheduling", (
         "A session may be moved or cancelled without charge up to 48 hours before it "
@@ -106,11 +107,16 @@ PLACEHOLDERS: dict[str, str] = {
     "sponsor_role": "the sponsor's role",
     "organization": "the organisation (the client's, else the sponsor's)",
     "engagement_kind": "“coaching” or “mentoring”",
+    "kind": "the same as $engagement_kind",
+    "Kind": "“Coaching” or “Mentoring”",
     "sessions_agreed": "the number of sessions agreed",
     "hours_agreed": "the hours agreed, e.g. “12 hours”",
     "start_date": "the engagement's first day",
     "end_date": "the engagement's last day",
     "fee": "the fee and currency, e.g. “EUR 4,800.00”, or “no fee (pro bono)”",
+    "fee_and_vat": "the fee, “plus VAT at the applicable rate” if you charge VAT",
+    "payment_days": "the days to pay an invoice (Business & invoices)",
+    "payment_terms": "“payable within 30 days of their date” (or “on receipt”)",
     "coach_name": "your name (Settings, Reports & e-mail)",
     "coach_credentials": "your credentials (Settings, Reports & e-mail)",
     "professional_code": "the professional code you follow (below)",
@@ -126,10 +132,22 @@ def clause(key: str) -> Clause:
         raise ValidationError("That is not a clause of the agreement.", "clauses") from None
 
 
+def unknown_placeholders(text: str) -> list[str]:
+    """The ``$names`` (and ``${names}``) in ``text`` that are not in :data:`PLACEHOLDERS`,
+    in order, each once. ``$$`` and a ``$`` not followed by a name (``$500``) are text."""
+    out: list[str] = []
+    for m in Template.pattern.finditer(text):
+        name = m.group("named") or m.group("braced")
+        if name and name not in PLACEHOLDERS and name not in out:
+            out.append(name)
+    return out
+
+
 def check_clauses(texts: dict[str, str]) -> dict[str, str]:
     """Every clause of ``texts`` (key -> text) cleaned for storing: line breaks kept, ends
     stripped. Raises ValidationError (field ``clause_<key>``) for an unknown clause, a
-    control character such as NUL, or more than ``CLAUSE_MAX`` characters. An empty text
+    control character such as NUL, more than ``CLAUSE_MAX`` characters, or a placeholder
+    CoachDesk does not know (the message names it and lists the known ones). An empty text
     means "the default"."""
     out: dict[str, str] = {}
     for key, text in texts.items():
@@ -140,6 +158,14 @@ def check_clauses(texts: dict[str, str]) -> dict[str, str]:
         if len(clean) > CLAUSE_MAX:
             raise ValidationError(f"The clause “{c.title}” is too long (at most "
                                   f"{CLAUSE_MAX:,} characters); please shorten it.", field)
+        unknown = unknown_placeholders(clean)
+        if unknown:
+            names = ", ".join(f"${n}" for n in unknown)
+            known = ", ".join(f"${n}" for n in PLACEHOLDERS)
+            what = "a placeholder" if len(unknown) == 1 else "placeholders"
+            raise ValidationError(f"The clause “{c.title}” uses {what} CoachDesk does not know: "
+                                  f"{names}. Please use one of {known} (or write $$ for a "
+                                  "dollar sign).", field)
         out[key] = clean
     return out
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from .. import dates
 from ..errors import CoachDeskError, ValidationError
 from ..faults import crash_point
 from ..models import Agreement, AgreementStatus, Engagement, utcnow
@@ -266,18 +267,37 @@ def attach_signed(db: Database, engagement_id: int, path, signed_on=None) -> Agr
     return state
 
 
-def keep_pdf(db: Database, engagement_id: int, pdf_file, made_on: date | None = None
-             ) -> AgreementState:
+class AlreadySigned(CoachDeskError):
+    """The agreement is signed: a PDF made now would not be what the parties signed."""
+
+
+def _refuse_signed(row: Agreement | None) -> None:
+    """AlreadySigned when ``row`` is signed and a PDF of it is already kept."""
+    if row is not None and row.status == AgreementStatus.signed and row.pdf_file:
+        day = f" on {dates.long(row.signed_on)}" if row.signed_on else ""
+        raise AlreadySigned(f"This agreement was signed{day}; the PDF that was signed stays "
+                            "as it is. To make it again with today's wording, start a new "
+                            "draft.")
+
+
+def keep_pdf(db: Database, engagement_id: int, pdf_file, made_on: date | None = None,
+             new_draft: bool = False) -> AgreementState:
     """Keep a copy of an agreement PDF just made (``pdf_file``) in the engagement's folder;
-    the agreement now points at it. Earlier ones stay (what was sent, as sent). Raises
-    NotFoundError, ValidationError when the file is missing, CoachDeskError when the copy
-    cannot be written."""
+    the agreement now points at it. Earlier ones stay (what was sent, as sent).
+
+    The PDF of a signed agreement is never replaced silently: when one is kept, it raises
+    :class:`AlreadySigned` unless ``new_draft`` is True, which starts a new draft (status draft, the days sent and signed
+    cleared) while the signed copy and every earlier PDF stay kept on disk and the signed
+    copy stays attached. Raises NotFoundError, ValidationError when the file is missing,
+    CoachDeskError when the copy cannot be written."""
     src = Path(pdf_file).expanduser()
     if not src.is_file():
         raise ValidationError("The agreement PDF was not found; please make it again.",
                               "pdf_file")
     with db.session() as s:
         eid = get_or_raise(s, Engagement, int(engagement_id), "engagement").id
+        if not new_draft:
+            _refuse_signed(_row(s, eid))
     folder = reports_dir(db) / str(eid)
     stamp = (made_on or _today()).strftime("%Y%m%d")
     try:
@@ -287,6 +307,10 @@ def keep_pdf(db: Database, engagement_id: int, pdf_file, made_on: date | None = 
     try:
         with db.session() as s:
             row = _row(s, eid, create=True)
+            if new_draft and row.status == AgreementStatus.signed:
+                row.status, row.sent_on, row.signed_on = AgreementStatus.draft, None, None
+            elif not new_draft:
+                _refuse_signed(row)  # signed meanwhile (another window)
             row.pdf_file, row.pdf_sha256, row.updated_at = f"{eid}/{name}", digest, utcnow()
             s.add(row)
             s.flush()
@@ -308,16 +332,17 @@ def build_pdf(db: Database, engagement_id: int, out, today: date | None = None,
 
 
 def make_pdf(db: Database, engagement_id: int, today: date | None = None,
-             paper: str | None = None) -> AgreementState:
-    """Make the agreement PDF and keep it in the engagement's folder (:func:`keep_pdf`);
-    the state's ``pdf_path`` is the kept file."""
+             paper: str | None = None, new_draft: bool = False) -> AgreementState:
+    """Make the agreement PDF and keep it in the engagement's folder (:func:`keep_pdf`,
+    which refuses a signed agreement unless ``new_draft``); the state's ``pdf_path`` is the
+    kept file."""
     from .. import tempfiles
 
     day = today or _today()
     folder = tempfiles.new_folder()
     try:
         built = build_pdf(db, engagement_id, folder / "agreement.pdf", day, paper)
-        return keep_pdf(db, engagement_id, built, made_on=day)
+        return keep_pdf(db, engagement_id, built, made_on=day, new_draft=new_draft)
     finally:
         for p in folder.glob("*"):
             p.unlink(missing_ok=True)

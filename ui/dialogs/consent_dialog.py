@@ -5,6 +5,9 @@
   in force; with none, nothing is ticked, and a sensitive indicator (🔒: wellbeing, intent
   to stay) is never ticked for the coach in a new consent. Saving adds a record (the
   history stays).
+* "How" starts empty in both (a change of mind is given anew, not as the last one was),
+  offers suggestions in a combo box (:func:`how_choices`: "In the signed … agreement" only
+  when the agreement is signed) and must be filled: an empty one is refused under it.
 * :class:`AskConsentDialog`: the question the report dialog asks when the coach ticks
   something the client has not agreed to: "… Record their consent now?", with the day and
   how. "Record consent" adds a record (the consent in force plus that one thing); "No"
@@ -16,20 +19,31 @@ the log.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QGridLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
 from coachdesk import dates
 from coachdesk.errors import ValidationError
 from coachdesk.reports.progress_model import SECTION_TITLES
-from coachdesk.services import consent, indicators
+from coachdesk.services import agreements, consent, indicators
 
 from ..context import AppContext
 from ..plain import as_plain
 from ..widgets.fields import OptionalDateEdit, name_widget
 from .base import FormDialog
+
+log = logging.getLogger(__name__)
 
 SENSITIVE_MARK = "🔒 sensitive"
 #: the sections a consent names one by one ("indicators" follows the indicators ticked)
@@ -42,7 +56,44 @@ SECTION_HINTS = {
     "actions": "The client's and your action items.",
     "sessions": "The shared summary of each session (never your private notes).",
 }
-HOW_EXAMPLE = "In the signed coaching agreement"
+HOW_SIGNED = "In the signed {kind} agreement"
+HOW_CHOICES = ("In the three-way meeting", "By e-mail", "In a session")
+HOW_MISSING = ("Please say how the client agreed, e.g. by e-mail or in the three-way "
+               "meeting.")
+
+
+def how_choices(ctx: AppContext, engagement_id: int) -> list[str]:
+    """The suggestions for "How": "In the signed coaching (mentoring) agreement" first when
+    the engagement's agreement is signed, then :data:`HOW_CHOICES`."""
+    from coachdesk.models import Engagement
+
+    out = list(HOW_CHOICES)
+    try:
+        signed = agreements.get(ctx.db, engagement_id).status == "signed"
+        with ctx.db.session() as s:
+            e = s.get(Engagement, engagement_id)
+            kind = (e.kind.value if hasattr(e.kind, "value") else str(e.kind)) if e else ""
+    except Exception:  # noqa: BLE001 - only suggestions: without them the field still works
+        log.exception("reading the agreement for the consent suggestions failed")
+        return out
+    if signed:
+        out.insert(0, HOW_SIGNED.format(kind="mentoring" if kind == "mentoring"
+                                        else "coaching"))
+    return out
+
+
+def how_field(ctx: AppContext, engagement_id: int) -> QComboBox:
+    """An editable combo box for "How", empty, with :func:`how_choices` to pick from."""
+    box = QComboBox()
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    box.addItems(how_choices(ctx, engagement_id))
+    box.setCurrentIndex(-1)
+    box.setEditText("")
+    box.lineEdit().setMaxLength(consent.HOW_MAX)
+    box.lineEdit().setPlaceholderText("How the client agreed: choose or type")
+    box.lineEdit().setObjectName("consentHowText")
+    return box
 
 
 def section_title(key: str) -> str:
@@ -62,6 +113,8 @@ def consent_words(state) -> str:
 def new_record(ctx: AppContext, engagement_id: int, before, sections, ids, day, how: str):
     """Record a consent that is in force at once: a day before the one in force would
     leave the older record in force, so it is refused under the day."""
+    if not (how or "").strip():
+        raise ValidationError(HOW_MISSING, "how")
     if before is not None and day is not None and day < before.consent_date:
         raise ValidationError("The consent in force was given on "
                               f"{dates.short(before.consent_date)}; a change is given on "
@@ -99,11 +152,9 @@ class ConsentDialog(FormDialog):
         self.day = self.add_field("&Agreed on", "consent_date",
                                   OptionalDateEdit(allow_empty=False), "consentDate")
         self.day.set_value(today or date.today())
-        self.how = self.add_field("&How", "how", QLineEdit(), "consentHow")
-        self.how.setPlaceholderText(f"e.g. {HOW_EXAMPLE}, by e-mail, in the three-way meeting")
-        self.how.setMaxLength(consent.HOW_MAX)
-        if self.state is not None:
-            self.how.setText(self.state.how)
+        self.how_box = self.add_field("&How", "how", how_field(ctx, engagement_id),
+                                      "consentHow")
+        self.how: QLineEdit = self.how_box.lineEdit()  # starts empty: a change is given anew
 
         self.section_boxes: dict[str, QCheckBox] = {}
         for key in CONSENT_SECTIONS:
@@ -167,9 +218,9 @@ class AskConsentDialog(FormDialog):
         self.day = self.add_field("&Agreed on", "consent_date",
                                   OptionalDateEdit(allow_empty=False), "askConsentDate")
         self.day.set_value(today or date.today())
-        self.how = self.add_field("&How", "how", QLineEdit(), "askConsentHow")
-        self.how.setPlaceholderText(f"e.g. {HOW_EXAMPLE}, by e-mail, in a session")
-        self.how.setMaxLength(consent.HOW_MAX)
+        self.how_box = self.add_field("&How", "how", how_field(ctx, engagement_id),
+                                      "askConsentHow")
+        self.how: QLineEdit = self.how_box.lineEdit()
         self.save_button.setText("Record consent")
         self.save_button.setAccessibleName("Record consent")
         no = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)

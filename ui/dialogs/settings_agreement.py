@@ -12,9 +12,18 @@ from __future__ import annotations
 
 import weakref
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
+from coachdesk.errors import ValidationError
 from coachdesk.services import agreement_templates as tpl
 
 from ..widgets.text import FocusOutPlainTextEdit
@@ -43,6 +52,7 @@ class AgreementSettings:
         names.setObjectName("agreementPlaceholders")
         names.setAccessibleName("Placeholders")
         names.setTextFormat(Qt.TextFormat.PlainText)
+        names.setWordWrap(True)  # a long line wraps instead of widening the tab
         names.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         names.setStyleSheet("color: palette(placeholder-text);")
         dialog.form.addRow(names)
@@ -71,6 +81,7 @@ class AgreementSettings:
             side.addWidget(button)
             side.addStretch(1)
             box.addLayout(side)
+            row.setFocusProxy(edit)  # a refusal puts the cursor in the clause's text
             dialog.add_field(clause.title, f"clause_{clause.key}", row,
                              f"settingsAgreementClause_{clause.key}")
             edit.setObjectName(f"settingsAgreementText_{clause.key}")
@@ -90,11 +101,34 @@ class AgreementSettings:
         return {key: edit.toPlainText() for key, edit in self.edits.items()}
 
     def submit(self):
-        """Check this tab, let the dialog check and save every other tab, then save it."""
-        texts = tpl.check_clauses(self.values())
+        """Check this tab, let the dialog check and save every other tab, then save it. A
+        clause refused (too long, an unknown placeholder) is scrolled into view once the
+        dialog has put its message under it and the cursor in it."""
+        try:
+            texts = tpl.check_clauses(self.values())
+        except ValidationError as exc:
+            edit = self.edits.get(str(exc.field or "").removeprefix("clause_"))
+            error = self._dialog().errors.get(exc.field)
+            if edit is not None:
+                QTimer.singleShot(0, edit, lambda: _scroll_to(edit, error))
+            raise
         tpl.check_code(self.code.text())
         saved = self._submit(self._dialog())
         db = self.ctx.db
         tpl.set_templates(db, texts)
         tpl.set_professional_code(db, self.code.text())
         return saved
+
+
+def _scroll_to(edit: QWidget, error: QWidget | None) -> None:
+    """Scroll the tab so ``edit`` and the message under it (``error``) show."""
+    area = edit.parentWidget()
+    while area is not None and not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    if area is None:
+        return
+    if area.widget() is not None and area.widget().layout() is not None:
+        area.widget().layout().activate()  # the message's lines are laid out first
+    if error is not None and error.isVisibleTo(area):
+        area.ensureWidgetVisible(error, 20, 10)
+    area.ensureWidgetVisible(edit, 20, 20)

@@ -3,8 +3,14 @@
 Says in words where the agreement stands (draft, sent on …, signed on …), what the sponsor
 will receive as the client's consent says (or that no consent is recorded yet), and whether
 a signed copy is attached. Its buttons make the PDF (kept with the engagement's reports,
-then shown with Print and Save as PDF), e-mail it (sending marks it sent), mark it sent or
-signed on a day, attach the signed copy the coach received back, and open that copy.
+then shown with Print and Save as PDF), e-mail it to the sponsor and the client (only a
+message that went out through SMTP marks it sent; a draft or a queued message says to
+press Mark as sent once it has gone), mark it sent or signed on a day, attach the signed
+copy the coach received back, and open that copy. Once signed, making the PDF asks first:
+show the agreement as signed (the signed copy, else the PDF kept), or start a new draft
+with today's wording (the signed copy stays kept). PDFs shown or attached to an e-mail are
+copies in the private temp folder under a friendly name ("Mentoring agreement — Chen
+Jing.pdf"); the kept files keep their own names.
 Everything is done by ``coachdesk.services.agreements``; this page only shows and asks.
 """
 
@@ -29,7 +35,7 @@ from PySide6.QtWidgets import (
 from coachdesk import dates, tempfiles
 from coachdesk.errors import CoachDeskError
 from coachdesk.models import Client, Engagement, Sponsor
-from coachdesk.reports.agreement import TITLE, agreement_data, shared_sentences
+from coachdesk.reports.agreement import agreement_data, shared_sentences, title_for
 from coachdesk.services import agreements
 from coachdesk.services import settings as settings_service
 
@@ -38,6 +44,26 @@ from ..plain import as_plain
 from ..widgets.fields import OptionalDateEdit, name_widget
 
 log = logging.getLogger(__name__)
+
+
+DRAFT_READY = ("The draft is ready in your mail program (or as a file); once you have sent "
+               "it, press Mark as sent.")
+
+
+def agreement_message(kind: str, client_name: str, sponsor_name: str, signature: str,
+                      both: bool) -> str:
+    """The cover message of the agreement's e-mail: to the sponsor and, when ``both``, the
+    client too (both addresses are in To)."""
+    names = " and ".join(n for n in (sponsor_name, client_name if both else "") if n)
+    greeting = f"Dear {names}," if names else "Hello,"
+    word = "mentoring" if kind == "mentoring" else "coaching"
+    copy = (f"I am sending it to you both, {sponsor_name or 'the sponsor'} and {client_name}. "
+            if both else "")
+    you = "you both" if both else f"you and {client_name}"
+    return (f"{greeting}\n\nPlease find attached the {word} agreement for {client_name}: "
+            "it sets out what the three of us agree, including what the sponsor will receive "
+            f"in progress reports. {copy}Once {you} have signed it, please send me a copy "
+            "(a scan is fine); I will sign it too.\n\nKind regards,\n" + signature)
 
 
 def status_words(state: agreements.AgreementState) -> str:
@@ -59,11 +85,15 @@ def signed_copy_words(state: agreements.AgreementState) -> str:
     if not agreements.file_ok(state.signed_path, state.signed_sha256):
         return ("The signed copy is missing from the data folder or has changed since it was "
                 "attached. Attach it again, or restore a backup.")
+    if state.status != "signed":
+        return "The copy signed earlier stays kept; open it with the button below."
     return "A signed copy is attached."
 
 
 class AgreementPanel(QGroupBox):
     """The agreement panel (``Panel(ctx, parent)`` of ``client_business.PANELS``)."""
+    #: reloaded by the tab when consent is recorded elsewhere (the report dialog)
+    hears_consent = True
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__("Coaching agreement", parent)
@@ -186,6 +216,16 @@ class AgreementPanel(QGroupBox):
 
         if self.engagement_id is None or self.job is not None:
             return None
+        new_draft = False
+        state = self.state
+        if state is not None and state.status == "signed" and (state.pdf_path
+                                                              or state.signed_path):
+            choice = self._ask_signed(state)
+            if choice == "show":
+                return self._show_kept(state, then)
+            if choice != "new":
+                return None
+            new_draft = True
         db, eid, day = self.ctx.db, self.engagement_id, agreements._today()
         try:
             folder = tempfiles.new_folder()
@@ -206,14 +246,15 @@ class AgreementPanel(QGroupBox):
         def done(path: str):
             self.job = None
             try:
-                agreements.keep_pdf(self.ctx.db, eid, path, made_on=day)
+                agreements.keep_pdf(self.ctx.db, eid, path, made_on=day, new_draft=new_draft)
             except CoachDeskError as exc:  # the PDF is still there to look at
                 self.reload()
                 self.say(f"The agreement was made but no copy could be kept: {exc}", error=True)
             else:
                 self.reload()
-                self.say("The agreement was made; a copy is kept with the engagement's "
-                         "reports.")
+                self.say("A new draft of the agreement was made; the signed copy stays kept."
+                         if new_draft else "The agreement was made; a copy is kept with the "
+                         "engagement's reports.")
             (then or self.show_pdf)(Path(path))
 
         def failed(text: str):
@@ -225,14 +266,63 @@ class AgreementPanel(QGroupBox):
         job.signals.failed.connect(failed)
         return job.start()
 
-    def _file_name(self) -> str:
-        from coachdesk.filenames import file_name
+    def _ask_signed(self, state: agreements.AgreementState) -> str:
+        """Ask what to do with a signed agreement: "show" (the PDF as signed), "new" (a new
+        draft with today's wording) or "" (Cancel)."""
+        day = f" on {dates.long(state.signed_on)}" if state.signed_on else ""
+        box = QMessageBox(QMessageBox.Icon.Question, "The agreement is signed",
+                          f"This agreement was signed{day}. Making it again with today's "
+                          "wording starts a new draft; the signed copy stays kept.", parent=self)
+        box.setObjectName("agreementSignedQuestion")
+        show = box.addButton("Show the signed agreement", QMessageBox.ButtonRole.AcceptRole)
+        new = box.addButton("Start a new draft", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(show)
+        try:
+            box.exec()
+            clicked = box.clickedButton()
+        finally:
+            box.deleteLater()
+        return "show" if clicked is show else "new" if clicked is new else ""
 
+    def _show_kept(self, state: agreements.AgreementState, then=None):
+        """Show (or hand to ``then``) the agreement as it was signed: the signed copy when
+        attached, else the PDF kept when it was made; a copy under a friendly name in the
+        private temp folder, the kept file untouched. Returns None."""
+        import shutil
+
+        for path, sha in ((state.signed_path, state.signed_sha256),
+                          (state.pdf_path, state.pdf_sha256)):
+            if agreements.file_ok(path, sha):
+                break
+        else:
+            self.say("The signed agreement's PDF is missing from the data folder or has "
+                     "changed. Attach the signed copy again, or restore a backup.", error=True)
+            return None
+        try:
+            copy = tempfiles.new_folder() / self._file_name()
+            shutil.copyfile(path, copy)
+            tempfiles.seal(copy)
+        except OSError:
+            self.say("The signed agreement could not be shown: CoachDesk could not write to "
+                     "its data folder. Check that the disk is not full.", error=True)
+            return None
+        (then or self.show_pdf)(copy)
+        return None
+
+    def _names(self) -> tuple[str, str]:
+        """(the client's name, the engagement's kind)."""
         with self.ctx.db.session() as s:
             e = s.get(Engagement, self.engagement_id)
             client = s.get(Client, e.client_id) if e else None
-            name = client.name if client else ""
-        return file_name(TITLE, name, suffix=".pdf")
+            kind = (e.kind.value if hasattr(e.kind, "value") else str(e.kind)) if e else ""
+            return (client.name if client else ""), kind
+
+    def _file_name(self) -> str:
+        from coachdesk.filenames import file_name
+
+        name, kind = self._names()
+        return file_name(title_for(kind), name, suffix=".pdf")
 
     def show_pdf(self, path: Path) -> None:
         from ..dialogs.print_preview import PdfPreviewDialog
@@ -257,28 +347,33 @@ class AgreementPanel(QGroupBox):
             client = s.get(Client, e.client_id)
             sponsor = s.get(Sponsor, e.sponsor_id) if e.sponsor_id else None
             client_name, kind = client.name, e.kind.value if hasattr(e.kind, "value") else e.kind
-            sponsor_name, to = (sponsor.name, sponsor.email) if sponsor else ("", "")
+            client_email = (client.email or "").strip()
+            sponsor_name, sponsor_email = (sponsor.name, (sponsor.email or "").strip()) \
+                if sponsor else ("", "")
         profile = settings_service.coach_profile(self.ctx.db)
-        greeting = f"Dear {sponsor_name}," if sponsor_name else "Hello,"
-        message = (f"{greeting}\n\nPlease find attached the {kind} agreement for "
-                   f"{client_name}: it sets out what the three of us agree, including what "
-                   "you will receive in progress reports. Once you and "
-                   f"{client_name} have signed it, please send me a copy (a scan is fine); "
-                   "I will sign it too.\n\nKind regards,\n" + (profile.signature or ""))
+        to = ", ".join(a for a in (sponsor_email, client_email) if a)
+        message = agreement_message(kind, client_name, sponsor_name,
+                                    profile.signature or "", both=bool(client_email))
         eid = self.engagement_id
 
         def record(method: str, recipient: str):
-            if method in ("smtp", "draft"):
+            if method == "smtp":  # only a message that went marks it sent
                 state = agreements.mark_sent(self.ctx.db, eid)
                 self.reload()
+                self.say("E-mailed, and marked as sent today.")
                 return state
+            if method == "draft":
+                self.say(DRAFT_READY)
+            elif method == "outbox":
+                self.say("The e-mail waits in the outbox; the agreement is marked as sent "
+                         "once it has gone.")
             return None
 
         dialog = EmailDialog(self.ctx, path, to=to, sponsor_name=sponsor_name,
                              client_name=client_name, period="",
                              coach_name=profile.name, coach_credentials=profile.credentials,
                              record=record, parent=self, what="agreement",
-                             subject=f"{TITLE} — {client_name}", message=message)
+                             subject=f"{title_for(kind)} — {client_name}", message=message)
         try:
             dialog.exec()
         finally:

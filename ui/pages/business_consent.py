@@ -49,6 +49,8 @@ def describe(state, library) -> str:
 
 class ConsentPanel(QGroupBox):
     changed = Signal()
+    #: reloaded by the tab when consent is recorded elsewhere (the report dialog)
+    hears_consent = True
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__("Consent: what the sponsor may see", parent)

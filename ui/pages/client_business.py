@@ -7,7 +7,10 @@ to what the sponsor sees, and the invoices with sessions delivered against invoi
 A panel is a QWidget built as ``Panel(ctx, parent)`` with ``show_engagement(engagement_id)``
 (``None`` when the client has no engagement) and may have ``leave()``; ``changed`` (a
 Signal, optional) asks the tab to reload every panel, e.g. after consent changes what the
-agreement will say.
+agreement will say. Consent recorded elsewhere (the report dialog) reaches the tab through
+``ctx.data_changed("consent")``: the panels whose ``hears_consent`` is True reload (``reload()`` when a panel has it, which
+keeps its message, else ``show_engagement``). Showing a client or an engagement starts at
+the top of the tab.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ class BusinessTab(QWidget):
             if changed is not None:
                 changed.connect(self.reload)
         body_layout.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -75,6 +78,18 @@ class BusinessTab(QWidget):
         layout.addWidget(self.empty_label)
         layout.addWidget(scroll, 1)
         self.engagement_combo.currentIndexChanged.connect(self._engagement_changed)
+        ctx.data_changed.connect(self._data_changed)
+
+    def _data_changed(self, what: str) -> None:
+        if what != "consent" or self.client is None or self.engagement_id is None:
+            return
+        for panel in self.panels:
+            if not getattr(panel, "hears_consent", False):
+                continue
+            if hasattr(panel, "reload"):
+                panel.reload()
+            else:
+                panel.show_engagement(self.engagement_id)
 
     def show_client(self, client) -> None:
         self.client = client
@@ -114,6 +129,7 @@ class BusinessTab(QWidget):
     def _engagement_changed(self, *_):
         self.engagement_id = self.engagement_combo.currentData()
         self.reload()
+        self.scroll.verticalScrollBar().setValue(0)  # not the previous client's place
 
     def reload(self) -> None:
         for panel in self.panels:
