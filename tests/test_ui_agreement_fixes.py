@@ -10,8 +10,12 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QScrollArea
-from test_ui_agreement import collected_here  # noqa: F401 - an autouse fixture
-from test_ui_agreement import draft_engagement, panel_of, press
+from test_ui_agreement import (
+    collected_here,  # noqa: F401 - an autouse fixture
+    draft_engagement,
+    panel_of,
+    press,
+)
 from ui_helpers import type_text, when_modal
 
 from coachdesk.models import Client
