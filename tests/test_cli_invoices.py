@@ -133,7 +133,7 @@ def test_invoices_csv_for_the_accountant(file, tmp_path, capsys):
     try:
         set_billing(db, p.org_id, name="=HYPERLINK(\"http://x\")", vat_number="DE999999999")
         first = inv.issue(db, inv.create_draft(db, p.engagement_id, inv.session_lines(
-            db, p.engagement_id, p.session_ids[:2])).id, "2026-02-01")
+            db, p.engagement_id, p.session_ids[:2]), reverse_charge=False).id, "2026-02-01")
         inv.mark_sent(db, first.id, "2026-02-02")
         inv.mark_paid(db, first.id, "2026-02-20")
         inv.credit_note(db, first.id, [first.lines[0].id], issue_date="2026-02-21")

@@ -75,7 +75,7 @@ def test_no_session_note_ever_reaches_the_invoice(db, tmp_path):
 
 
 def test_reverse_charge_prints_the_note_and_both_vat_numbers(db, tmp_path):
-    p = practice(db, held=0)
+    p = practice(db, held=0, buyer_vat="DE999999999")
     view = issue_with(db, p, [inv.LineInput("Fee", 100000)], reverse_charge=True)
     text = text_of(rep.save_invoice_pdf(db, view.id, tmp_path / "r.pdf"))
     assert ("Reverse charge: VAT to be accounted for by the recipient, Article 196 of Council "
