@@ -118,3 +118,30 @@ def test_a_payment_in_the_future_is_refused_and_paid_can_be_undone(db, frozen):
     with pytest.raises(ValidationError) as err:
         inv.mark_unpaid(db, view.id)
     assert err.value.field == "status"
+
+
+def test_a_draft_can_be_edited_lines_vat_terms_due_date_and_buyer(db, frozen):
+    from coachdesk.services import organizations
+    from invoice_helpers import set_billing
+
+    p = practice(db, held=3)
+    draft = inv.create_draft(db, p.engagement_id, inv.session_lines(db, p.engagement_id,
+                                                                    p.session_ids[:1]))
+    # its own session stays offered while it is edited, the others too
+    assert len(inv.billable_sessions(db, p.engagement_id, exclude_invoice=draft.id)) == 3
+    edited = inv.update_draft(db, draft.id, lines=inv.session_lines(
+        db, p.engagement_id, p.session_ids[1:]), vat_rate="20",
+        payment_terms="Payment within 14 days.", due_date="2026-03-20")
+    assert [li.session_id for li in edited.lines] == p.session_ids[1:]
+    assert (edited.vat_rate, edited.payment_terms, edited.due_date) == \
+        (2000, "Payment within 14 days.", date(2026, 3, 20))
+    assert edited.vat_cents == 18000  # 20 % of 900.00
+    # billed to a UK business instead: the VAT starts again from the suggestion
+    uk = organizations.create(db, "Mercer & Hale")
+    set_billing(db, uk.id, billing_address="12 Fleet Street\nLondon", vat_number="GB123456789")
+    moved = inv.update_draft(db, draft.id, organization_id=uk.id)
+    assert (moved.bill_to_name, moved.reverse_charge, moved.vat_cents) == \
+        ("Mercer & Hale", True, 0)
+    assert "outside the EU" in inv.note_for(moved.reverse_charge, moved.bill_to_vat_number)
+    back = inv.update_draft(db, draft.id, reverse_charge=False)  # the coach overrides
+    assert back.reverse_charge is False

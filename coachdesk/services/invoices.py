@@ -283,7 +283,9 @@ def _draft(s, invoice_id: int) -> Invoice:
 def update_draft(db: Database, invoice_id: int, *, lines=None, **fields) -> InvoiceView:
     """Change a draft: ``lines`` (replaces them all) and any of currency, vat_rate,
     reverse_charge, payment_terms, due_date, notes, organization_id (bills another
-    organisation). The buyer's details are read again from the organisation.
+    organisation). The buyer's details are read again from the organisation. A draft moved
+    to another organisation without a VAT rate or reverse charge given starts again from
+    ``suggest_vat`` for it (a French buyer after a German one pays VAT again).
 
     Raises NotFoundError, ValidationError ("status" when it is no longer a draft; else as
     ``create_draft``)."""
@@ -303,7 +305,12 @@ def update_draft(db: Database, invoice_id: int, *, lines=None, **fields) -> Invo
         engagement = s.get(Engagement, row.engagement_id) if row.engagement_id else None
         if engagement is not None:
             org = _bill_to(s, engagement, fields.get("organization_id", row.organization_id))
+            moved = org.id != row.organization_id
             _copy_buyer(row, org)
+            if moved and "vat_rate" not in values and "reverse_charge" not in values:
+                suggested = vat_treatment(details.vat_number, org.vat_number)
+                row.reverse_charge = suggested.reverse_charge
+                row.vat_rate = 0 if suggested.reverse_charge else details.vat_rate
         if clean is not None:
             if engagement is not None:
                 _check_sessions(s, engagement.id, clean, row.id)
