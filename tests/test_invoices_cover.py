@@ -121,8 +121,9 @@ def test_a_payment_in_the_future_is_refused_and_paid_can_be_undone(db, frozen):
 
 
 def test_a_draft_can_be_edited_lines_vat_terms_due_date_and_buyer(db, frozen):
-    from coachdesk.services import organizations
     from invoice_helpers import set_billing
+
+    from coachdesk.services import organizations
 
     p = practice(db, held=3)
     draft = inv.create_draft(db, p.engagement_id, inv.session_lines(db, p.engagement_id,

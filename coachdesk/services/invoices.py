@@ -513,6 +513,6 @@ def record_pdf(db: Database, invoice_id: int, relative_path: str, sha256: str) -
         s.add(row)
 
 
+from .invoice_cover import draft_warnings  # noqa: E402,F401  (public API)
 from .invoice_credit import credit_note  # noqa: E402,F401  (public API)
 from .invoice_summary import CurrencyTotals, outstanding  # noqa: E402,F401  (public API)
-from .invoice_cover import draft_warnings  # noqa: E402,F401  (public API)
