@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QSpinBox,
     QWidget,
 )
@@ -90,8 +91,11 @@ class NewInvoiceDialog(FormDialog):
         if self.billable:
             self.sessions.setCurrentRow(0)
         rows = min(max(len(self.billable), 2), 5)
-        self.sessions.setFixedHeight(rows * self.sessions.sizeHintForRow(0) + 6
-                                     if self.billable else 40)
+        # at least a few rows; a taller dialog shows more of them (it was fixed at 5)
+        self.sessions.setMinimumHeight(rows * self.sessions.sizeHintForRow(0) + 6
+                                       if self.billable else 40)
+        self.sessions.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                    QSizePolicy.Policy.Expanding)
         self.sessions.setToolTip("Space ticks or unticks the session under the cursor.")
         self.sessions.setMinimumWidth(min(self.sessions.sizeHintForColumn(0) + 40, 640))
         self.add_field("Sessions", "session_ids", self.sessions, "invoiceSessions")
