@@ -2,7 +2,9 @@
 
 ``invoice --engagement ID [--sessions 3,4] [--price 450.00] [--draft] [--date DAY] --out
 FILE.pdf`` invoices the given sessions (or every delivered session not yet invoiced) of
-the engagement: a draft is made, issued (numbered, final) and written as a PDF. With
+the engagement: a draft is made, issued (numbered, final) and written as a PDF. Its VAT
+follows the buyer (``invoice_vat``: domestic, EU reverse charge or outside the EU), and the
+command says which. With
 ``--draft`` it stays a draft (no number; the app can change, issue or delete it) and the
 PDF says DRAFT. If issuing is refused (a billing address missing, say), the draft is
 removed again and nothing is left behind. ``invoice --id N --out FILE.pdf`` writes the
@@ -90,6 +92,13 @@ def _invoice(args, db: storage.Database) -> int:
     total = business.format_money(view.total_cents, view.currency)
     word = "session" if len(view.lines) == 1 else "sessions"
     print(f"{view.title} ({len(view.lines)} {word}, {total}) written to {path}")
+    note = inv.note_for(view.reverse_charge, view.bill_to_vat_number)
+    if note:  # VAT follows the buyer (invoice_vat): say which case was chosen
+        print(f"No VAT charged. {note}.")
+    else:
+        hint = inv.suggest_vat(db, args.engagement).hint
+        if hint:
+            print(hint)
     if args.draft:
         print("It is a draft: issue it in the app (Agreement & invoices) to give it a number.")
     return 0

@@ -3,7 +3,9 @@ organisations, and invoices as a practice has them a few months in (one paid and
 credited, one sent, one overdue, one draft).
 
 Made through the invoice services, so the demo shows what the rules give: numbers from
-the year's counter, VAT on the net total, frozen snapshots. Dates count back from
+the year's counter, VAT on the net total, frozen snapshots, and the VAT each buyer calls
+for (the coach is French: Nordlicht Energie GmbH, DE, reverse charge; Mercer & Hale and
+Harbour Health, GB, outside EU VAT; Atelier Lumière, FR, 20 %). Dates count back from
 ``today``. Skipped on a file at a schema before invoices (the upgrade tests build those).
 """
 
@@ -27,7 +29,8 @@ BILLING = {
     "Atelier Lumière": ("Service comptabilité", "compta@lumiere.example",
                         "8 rue Mercière\n69002 Lyon\nFrance", "FR40123456789"),
     "Harbour Health NHS Trust": ("Finance Department", "invoices@harbourhealth.example",
-                                 "Harbour Road\nPlymouth PL1 3AB\nUnited Kingdom", ""),
+                                 "Harbour Road\nPlymouth PL1 3AB\nUnited Kingdom",
+                                 "GB654321987"),
 }
 
 
@@ -72,8 +75,13 @@ def add_invoices(db: Database, today: date) -> int:
                       "France", vat_number="FR61123456789", account_holder="Anne Martin",
                       iban="FR76 3000 6000 0112 3456 7890 189", bic="AGRIFRPP",
                       currency="EUR", vat_rate="20", payment_days=30,
-                      footer="Anne Martin Coaching, EI · SIRET 123 456 789 00012 · "
-                      "Thank you for your trust.")
+                      # the footer does not repeat the business name: a coach who renames
+                      # the business would otherwise print the old name under the new one
+                      footer="Sole trader (EI) · SIRET 123 456 789 00012 · "
+                      "Thank you for your trust.",
+                      late_payment_terms="Late payment: penalties at three times the French "
+                      "legal interest rate, and a fixed recovery fee of €40 (Code de "
+                      "commerce, L441-10 and D441-5). No discount for early payment.")
     _billing(db)
     made = 0
     plans = [(75, "paid"), (48, "overdue"), (12, "sent"), (0, "draft")]  # issued days ago

@@ -29,14 +29,17 @@ def set_billing(db, org_id: int, **values) -> None:
 
 
 def practice(db, *, held: int = 3, fee_cents: int | None = 450000, sessions_agreed: int = 10,
-             vat_rate: int = 1900, currency: str = "EUR", org_name: str = "Acme GmbH") -> Practice:
+             vat_rate: int = 1900, currency: str = "EUR", org_name: str = "Acme GmbH",
+             buyer_vat: str = "") -> Practice:
+    """``buyer_vat``: the organisation's VAT number; none by default, so new drafts use the
+    coach's rate (a DE number would make them reverse charge, the coach being French)."""
     business.save(db, name="Anne Martin Coaching", address="1 Rue de la Paix\n75002 Paris",
                   vat_number="FR12345678901", account_holder="Anne Martin",
                   iban="DE89 3704 0044 0532 0130 00", bic="COBADEFFXXX", currency="EUR",
                   vat_rate=vat_rate, payment_days=30, footer="Thank you.")
     org = organizations.create(db, org_name)
     set_billing(db, org.id, billing_contact="Accounts payable",
-                billing_address="Hauptstr. 1\n10115 Berlin", vat_number="DE999999999",
+                billing_address="Hauptstr. 1\n10115 Berlin", vat_number=buyer_vat,
                 billing_email="ap@acme.example")
     sponsor = sponsors.create(db, "Priya Sponsor", organization_id=org.id)
     c = clients.create(db, "Jo Client", organization_id=org.id)

@@ -51,6 +51,7 @@ def test_invoice_issues_all_uninvoiced_sessions_and_writes_the_pdf(file, tmp_pat
     printed = capsys.readouterr().out
     assert code == 0
     assert "Invoice 2026-0001 (3 sessions, €1,606.50) written to" in printed
+    assert "Add the organization's VAT number to check which VAT applies" in printed
     assert "Total due €1,606.50" in text_of(out)
     db = storage.open_database(path)
     try:
@@ -62,6 +63,24 @@ def test_invoice_issues_all_uninvoiced_sessions_and_writes_the_pdf(file, tmp_pat
     code = cli.main(["--db", str(path), "invoice", "--engagement", str(p.engagement_id),
                      "--out", str(tmp_path / "again.pdf")])
     assert "no delivered session left to invoice" in one_line_error(capsys, code)
+
+
+@pytest.mark.parametrize("buyer_vat, says", [
+    ("DE999999999", "No VAT charged. Reverse charge: VAT to be accounted for by the recipient"),
+    ("CHE-123.456.789", "No VAT charged. VAT not applicable: place of supply outside the EU"),
+])
+def test_invoice_vat_follows_the_buyer_and_says_so(file, tmp_path, capsys, buyer_vat, says):
+    path, p = file
+    db = storage.open_database(path)
+    try:
+        set_billing(db, p.org_id, vat_number=buyer_vat)
+    finally:
+        db.close()
+    code = cli.main(["--db", str(path), "invoice", "--engagement", str(p.engagement_id),
+                     "--date", "2026-02-01", "--out", str(tmp_path / "v.pdf")])
+    printed = capsys.readouterr().out
+    assert code == 0 and says in printed and "(3 sessions, €1,350.00)" in printed
+    assert says.removeprefix("No VAT charged. ") in text_of(tmp_path / "v.pdf")
 
 
 def test_chosen_sessions_a_price_and_a_draft(file, tmp_path, capsys):
@@ -133,7 +152,7 @@ def test_invoices_csv_for_the_accountant(file, tmp_path, capsys):
     try:
         set_billing(db, p.org_id, name="=HYPERLINK(\"http://x\")", vat_number="DE999999999")
         first = inv.issue(db, inv.create_draft(db, p.engagement_id, inv.session_lines(
-            db, p.engagement_id, p.session_ids[:2])).id, "2026-02-01")
+            db, p.engagement_id, p.session_ids[:2]), reverse_charge=False).id, "2026-02-01")
         inv.mark_sent(db, first.id, "2026-02-02")
         inv.mark_paid(db, first.id, "2026-02-20")
         inv.credit_note(db, first.id, [first.lines[0].id], issue_date="2026-02-21")

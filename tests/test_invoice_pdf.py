@@ -9,6 +9,7 @@ import pytest
 from invoice_helpers import HOSTILE, practice
 from pypdf import PdfReader
 
+from coachdesk.errors import ValidationError
 from coachdesk.reports import invoice as rep
 from coachdesk.services import business, report_log, sessions
 from coachdesk.services import invoices as inv
@@ -75,7 +76,7 @@ def test_no_session_note_ever_reaches_the_invoice(db, tmp_path):
 
 
 def test_reverse_charge_prints_the_note_and_both_vat_numbers(db, tmp_path):
-    p = practice(db, held=0)
+    p = practice(db, held=0, buyer_vat="DE999999999")
     view = issue_with(db, p, [inv.LineInput("Fee", 100000)], reverse_charge=True)
     text = text_of(rep.save_invoice_pdf(db, view.id, tmp_path / "r.pdf"))
     assert ("Reverse charge: VAT to be accounted for by the recipient, Article 196 of Council "
@@ -159,3 +160,59 @@ def test_a_long_invoice_runs_over_pages_with_its_header_row_and_one_total(db, tm
     assert "VAT 19 % €1,140.00" in text and "Total due €7,140.00" in text
     assert f"Page 1 of {len(reader.pages)}" in pages[0]
     assert 'Seller <b>&"\'' in text and 'Footer <b>&"\'' in text
+
+
+def test_outside_eu_buyer_prints_article_44_not_196(db, tmp_path):
+    p = practice(db, held=0, buyer_vat="GB123456789")
+    view = issue_with(db, p, [inv.LineInput("Fee", 100000)])  # the suggestion: outside EU
+    text = text_of(rep.save_invoice_pdf(db, view.id, tmp_path / "gb.pdf"))
+    assert ("VAT not applicable: place of supply outside the EU (Article 44, Directive "
+            "2006/112/EC)") in text
+    assert "Article 196" not in text and "reverse charge" not in text.lower()
+    assert "VAT (not applicable) €0.00" in text and "Total due €1,000.00" in text
+
+
+def test_service_period_from_the_sessions_billed(db, tmp_path):
+    p = practice(db, held=3)  # 12, 13 and 14 January 2026
+    view = issue_with(db, p, inv.session_lines(db, p.engagement_id))
+    text = text_of(rep.save_invoice_pdf(db, view.id, tmp_path / "p.pdf"))
+    assert "Service period: 12 Jan – 14 Jan 2026" in text
+    only = issue_with(db, p, [inv.LineInput("Travel expenses", 100)])
+    assert "Service period" not in text_of(rep.save_invoice_pdf(db, only.id, tmp_path / "x.pdf"))
+
+
+def test_service_period_of_a_package_is_the_engagements(db, tmp_path):
+    from coachdesk.services import engagements
+
+    p = practice(db, held=2)
+    engagements.update(db, p.engagement_id, end_date=date(2026, 6, 30))
+    view = issue_with(db, p, inv.package_line(db, p.engagement_id))
+    text = text_of(rep.save_invoice_pdf(db, view.id, tmp_path / "pk.pdf"))
+    assert "Service period: 5 Jan – 30 Jun 2026" in text
+    engagements.update(db, p.engagement_id, end_date=None)  # open: to the last session
+    draft = inv.create_draft(db, p.engagement_id, inv.one_instalment(450000, 3, 2))
+    text = text_of(rep.save_invoice_pdf(db, draft.id, tmp_path / "open.pdf"))
+    assert "Service period: 5 Jan – 13 Jan 2026" in text
+
+
+def test_period_text_shapes():
+    from coachdesk.services.invoice_period import period_text
+
+    assert period_text((date(2026, 9, 2), date(2026, 10, 28))) == "2 Sep – 28 Oct 2026"
+    assert period_text((date(2025, 12, 15), date(2026, 1, 20))) == "15 Dec 2025 – 20 Jan 2026"
+    assert period_text((date(2026, 9, 2), date(2026, 9, 2))) == "2 Sep 2026"
+    assert period_text(None) == ""
+
+
+def test_late_payment_terms_print_under_the_payment_terms(db, tmp_path):
+    p = practice(db, held=0)
+    business.save(db, late_payment_terms="Late payment: penalties <3x> & a €40 fee.")
+    view = issue_with(db, p, [inv.LineInput("Fee", 100000)])
+    text = text_of(rep.save_invoice_pdf(db, view.id, tmp_path / "late.pdf"))
+    terms_at = text.index("Payment within 30 days")
+    assert text.index("Late payment: penalties <3x> & a €40 fee.") > terms_at
+    assert text.index("Please pay") > text.index("Late payment")
+    with pytest.raises(ValidationError) as err:
+        business.save(db, late_payment_terms="x" * 1001)
+    assert err.value.field == "late_payment_terms"
+    assert business.get(db).late_payment_terms.startswith("Late payment")

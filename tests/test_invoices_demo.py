@@ -32,3 +32,39 @@ def test_every_demo_invoice_prints(demo_db, tmp_path):
         text = " ".join(p.extract_text() for p in PdfReader(str(path)).pages)
         assert "Anne Martin Coaching" in text
         assert (view.number or "DRAFT") in text
+
+
+def test_demo_vat_follows_each_buyer_and_the_pdfs_say_why(demo_db, tmp_path):
+    """The demo coach is French: a German buyer is reverse charge (Article 196), a UK one
+    outside EU VAT (Article 44), a French one pays 20 % VAT."""
+    views = [v for v in inv.list_invoices(demo_db) if v.kind == "invoice"]
+    seen = set()
+    for view in views:
+        country = view.bill_to_vat_number[:2]
+        seen.add(country)
+        path = rep.save_invoice_pdf(demo_db, view.id, tmp_path / f"v{view.id}.pdf")
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(path)).pages).split())
+        if country == "DE":
+            assert view.reverse_charge and view.vat_cents == 0
+            assert "Article 196" in text and "outside the EU" not in text
+        elif country == "GB":
+            assert view.reverse_charge and view.vat_cents == 0
+            assert "place of supply outside the EU (Article 44" in text
+            assert "Article 196" not in text and "reverse charge" not in text.lower()
+        else:
+            assert country == "FR" and not view.reverse_charge and view.vat_rate == 2000
+            assert "VAT 20 %" in text and "Article" not in text
+        assert "Service period: " in text
+        assert "recovery fee of €40" in text
+        # the footer does not repeat the business name: it is printed once, at the top
+        footer_at = text.index("SIRET")
+        assert "Anne Martin Coaching" not in text[footer_at - 40:footer_at]
+    assert {"DE", "GB"} <= seen
+
+
+def test_renaming_the_business_leaves_no_stale_name_on_a_new_invoice(demo_db, tmp_path):
+    business.save(demo_db, name="Martin Leadership Ltd")
+    draft = next(v for v in inv.list_invoices(demo_db) if v.is_draft)
+    path = rep.save_invoice_pdf(demo_db, draft.id, tmp_path / "d.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(str(path)).pages)
+    assert "Martin Leadership Ltd" in text and "Anne Martin Coaching" not in text

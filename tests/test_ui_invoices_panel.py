@@ -139,18 +139,21 @@ def test_new_invoice_from_ticked_sessions_issue_pay_and_credit(qtbot, win, demo_
     assert cells(panel, STATUS_COL) == ["Issued, not sent yet, due 30 Dec 2026"]
     assert f"{n - 1} invoiced" in panel.counts.text()
 
-    # Mark paid: the date typed over today's (the issue day; a later one is in the future)
+    # Mark paid: the date typed over today's (a payment cannot be in the future, and the
+    # invoice was issued today)
+    today = invoices.current_day()
+
     def paid(dialog):
         assert QApplication.focusWidget() is dialog.paid_on.lineEdit()
         dialog.paid_on.lineEdit().selectAll()
-        keys(qtbot, "2026-11-30")
+        keys(qtbot, today.isoformat())
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
 
     state = in_dialog(qtbot, paid)
     press(qtbot, panel.buttons["paid"])
     assert state["done"] and state["error"] is None
-    assert cells(panel, STATUS_COL) == ["Paid on 30 Nov 2026"]
-    assert invoices.get(demo_db, draft.id).paid_on == date(2026, 11, 30)
+    assert cells(panel, STATUS_COL) == [f"Paid on {today.day} {today:%b %Y}"]
+    assert invoices.get(demo_db, draft.id).paid_on == today
 
     # A credit note for the first line only, with a reason
     def credit(dialog):

@@ -2,9 +2,11 @@
 
 What it shows (EU VAT Directive 2006/112/EC art. 226): the seller's name, address and VAT
 number; the buyer's name, address (and VAT number under reverse charge); the number and the
-issue date; each line's description, quantity, unit price and amount; the net total, the
-VAT rate and amount, the total; the reverse-charge note when it applies; the payment terms,
-the due date and the bank details. A credit note says so in its title and names the invoice
+issue date; the service period (art. 226(7), ``invoice_period``); each line's description,
+quantity, unit price and amount; the net total, the VAT rate and amount, the total; the VAT
+note when no VAT is charged (Article 196 reverse charge for an EU buyer, "outside the EU"
+Article 44 otherwise: ``invoice_vat.note_for``); the payment terms, the late-payment terms
+of the business details, the due date and the bank details. A credit note says so in its title and names the invoice
 it corrects.
 
 It is built from an ``InvoiceView`` alone: the lines' descriptions, the buyer's and the
@@ -120,7 +122,7 @@ def _header(view: inv.InvoiceView, width: float, logo_bytes: bytes) -> list[Flow
     return [top, Spacer(1, 8 * mm)]
 
 
-def _bill_to(view: inv.InvoiceView, width: float) -> list[Flowable]:
+def _bill_to(view: inv.InvoiceView, width: float, period: str = "") -> list[Flowable]:
     s = _styles()
     block: list[Flowable] = [_p("Bill to", s["meta_label"]),
                              _p(kit.short(view.bill_to_name), s["bold"])]
@@ -135,6 +137,8 @@ def _bill_to(view: inv.InvoiceView, width: float) -> list[Flowable]:
                            ("LEFTPADDING", (0, 0), (-1, -1), 0),
                            ("TOPPADDING", (0, 0), (-1, -1), 3)]))
     out: list[Flowable] = [t, Spacer(1, 6 * mm)]
+    if period:
+        out += [_p(f"Service period: {period}", s["body"]), Spacer(1, 3 * mm)]
     if view.is_credit_note and view.credits_number:
         out += [_p(f"This credit note corrects invoice {view.credits_number}: the amounts "
                    "below are deducted from it.", s["bold"]), Spacer(1, 4 * mm)]
@@ -163,7 +167,9 @@ def _totals(view: inv.InvoiceView, width: float) -> list[Flowable]:
     s = _styles()
     cur = view.currency
     rate = business.rate_text(view.vat_rate)
-    vat_label = "VAT (reverse charge)" if view.reverse_charge else f"VAT {rate} %"
+    note = inv.note_for(view.reverse_charge, view.bill_to_vat_number)
+    vat_label = f"VAT {rate} %" if not view.reverse_charge else "VAT (not applicable)" \
+        if note == inv.OUTSIDE_EU_NOTE else "VAT (reverse charge)"
     total_label = "Total credited" if view.is_credit_note else "Total due"
     rows = [[_p("Net total", s["right"]), _p(_money(view.subtotal_cents, cur), s["right"])],
             [_p(vat_label, s["right"]), _p(_money(view.vat_cents, cur), s["right"])],
@@ -174,8 +180,8 @@ def _totals(view: inv.InvoiceView, width: float) -> list[Flowable]:
                            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                            ("RIGHTPADDING", (0, 0), (-1, -1), 5)]))
     out: list[Flowable] = [KeepTogether([t]), Spacer(1, 5 * mm)]
-    if view.reverse_charge:
-        out += [_p(inv.REVERSE_CHARGE_NOTE + ".", s["note"]), Spacer(1, 3 * mm)]
+    if note:
+        out += [_p(note + ".", s["note"]), Spacer(1, 3 * mm)]
     return out
 
 
@@ -192,6 +198,9 @@ def _payment(view: inv.InvoiceView) -> list[Flowable]:
     pay: list[Flowable] = [_p("Payment", s["label"])]
     if view.payment_terms:
         pay.append(_p(view.payment_terms, s["body"]))
+    if seller.late_payment_terms:
+        pay += kit.text_flowables(kit.short(seller.late_payment_terms, 1000), s["body"],
+                                  empty=None)
     if view.due_date:
         pay.append(_p(f"Please pay {_money(view.total_cents, view.currency)} by "
                       f"{kit.format_date(view.due_date)}"
@@ -218,13 +227,15 @@ def _footer_text(view: inv.InvoiceView) -> list[Flowable]:
 
 
 def build_invoice_pdf(out_path, view: inv.InvoiceView, *, paper: str = "A4",
-                      logo: bytes = b"") -> Path:
+                      logo: bytes = b"", period: str = "") -> Path:
     """Write the PDF of ``view`` (an invoice, credit note or draft) to ``out_path``
     atomically; returns the path. ``logo``: the coach's logo bytes (PNG/JPEG) or b"".
-    Raises ReportError when the file cannot be written."""
+    ``period``: the service period as printed ("2 Sep – 28 Oct 2026",
+    ``invoice_period.period_text``), "" for none. Raises ReportError when the file cannot
+    be written."""
     paper = st.normalize_paper(paper)
     width = kit.content_width(paper)
-    story: list[Flowable] = (_header(view, width, logo) + _bill_to(view, width)
+    story: list[Flowable] = (_header(view, width, logo) + _bill_to(view, width, period)
                              + _lines(view, width) + _totals(view, width) + _payment(view)
                              + _footer_text(view))
     word = _kind_word(view)
@@ -255,6 +266,12 @@ def _logo_bytes(db: Database) -> bytes:
         return b""
 
 
+def _period(db: Database, view: inv.InvoiceView) -> str:
+    from ..services.invoice_period import period_text, service_period
+
+    return period_text(service_period(db, view.id))
+
+
 def kept_copy(db: Database, view: inv.InvoiceView) -> Path | None:
     """The stored PDF of an issued invoice, or None when none was kept (or it is gone)."""
     if not view.pdf_file:
@@ -276,7 +293,8 @@ def _keep(db: Database, view: inv.InvoiceView) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = build_invoice_pdf(new_folder() / f"invoice-{view.id}.pdf", view,
-                                paper=get_paper_size(db), logo=_logo_bytes(db))
+                                paper=get_paper_size(db), logo=_logo_bytes(db),
+                                period=_period(db, view))
         try:
             stem = ("credit-note-" if view.is_credit_note else "invoice-") + view.number
             name, digest = report_log._store(tmp, folder, stem)
@@ -310,7 +328,8 @@ def save_invoice_pdf(db: Database, invoice_id: int, out=None) -> Path:
         target = Path(out) if out is not None else new_folder() / "Draft invoice.pdf"
         from .worksheet_settings import get_paper_size
 
-        return build_invoice_pdf(target, view, paper=get_paper_size(db), logo=_logo_bytes(db))
+        return build_invoice_pdf(target, view, paper=get_paper_size(db), logo=_logo_bytes(db),
+                                 period=_period(db, view))
     kept = kept_copy(db, view)
     if kept is None:
         kept = _keep(db, view)

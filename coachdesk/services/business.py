@@ -26,6 +26,7 @@ KEY = "business_details"
 NAME_MAX = 200
 ADDRESS_MAX = 1000
 FOOTER_MAX = 2000
+LATE_TERMS_MAX = 1000
 #: the longest payment term: a year and a half
 PAYMENT_DAYS_MAX = 540
 #: VAT in hundredths of a percent (2000 = 20 %); no VAT anywhere reaches 100 %
@@ -40,7 +41,12 @@ class BusinessDetails:
     case; ``bic`` upper case. ``currency`` is an ISO 4217 code. ``vat_rate`` is the default
     VAT in hundredths of a percent (1900 = 19 %, 50 = 0.5 %). ``payment_days``: an invoice
     is due this many days after its issue date. ``footer``: free text printed at the foot
-    of every invoice (company register, a thank-you).
+    of every invoice (company register, a thank-you). ``late_payment_terms``: printed
+    under the payment terms, "" for none. In France a B2B invoice must state the
+    late-payment penalty rate and the fixed €40 recovery fee (Code de commerce L441-10,
+    D441-5), e.g. "Late payment: penalties at three times the French legal interest rate
+    and a fixed recovery fee of €40."; other countries have similar rules (Directive
+    2011/7/EU).
     """
 
     name: str = ""
@@ -53,6 +59,7 @@ class BusinessDetails:
     vat_rate: int = 0
     payment_days: int = 30
     footer: str = ""
+    late_payment_terms: str = ""
 
     @property
     def iban_grouped(self) -> str:
@@ -191,7 +198,7 @@ def clean(values: dict, base: BusinessDetails | None = None) -> BusinessDetails:
     checked and normalised. Every field is checked before the first error is raised, so
     the first bad field in form order is reported. Raises ValidationError naming the field
     ("name", "address", "vat_number", "account_holder", "iban", "bic", "currency",
-    "vat_rate", "payment_days", "footer")."""
+    "vat_rate", "payment_days", "footer", "late_payment_terms")."""
     base = base or BusinessDetails()
     out = {}
     checks = {
@@ -208,6 +215,8 @@ def clean(values: dict, base: BusinessDetails | None = None) -> BusinessDetails:
         "payment_days": lambda x: v.non_negative_int(x, "payment_days", "The payment days",
                                                      PAYMENT_DAYS_MAX),
         "footer": lambda x: _multiline(x, "footer", "The invoice footer", FOOTER_MAX),
+        "late_payment_terms": lambda x: _multiline(x, "late_payment_terms",
+                                                   "The late payment terms", LATE_TERMS_MAX),
     }
     for key, check in checks.items():
         if key in values:

@@ -5,6 +5,15 @@ A session is *billable* when it was delivered (held, cancelled late or a no-show
 that count against the agreement) and neither it nor its engagement is pro bono. It is
 *invoiced* while a line of an issued invoice names it and no issued credit note has taken
 it back; it is *on a draft* while a draft names it (so two drafts do not bill it twice).
+
+A **package fee or instalments covers the sessions**: once an issued invoice of the
+engagement carries a package line (no session, and a description with "programme",
+"program", "package" or "instalment" in it: what ``package_line`` and ``instalment_lines``
+write; a line such as "Travel expenses" is not one) and credit notes have not taken all of
+it back, the engagement's first ``sessions_agreed`` billable
+sessions (all of them when no number was agreed) are *covered*: no longer "to invoice" and
+not offered for session lines. Sessions beyond those agreed stay to invoice. A session line
+can still be typed on purpose; ``invoice_cover.draft_warnings`` then warns.
 """
 
 from __future__ import annotations
@@ -66,15 +75,31 @@ class SessionCounts:
     invoiced: int
     on_draft: int
     to_invoice: int
+    #: billable sessions covered by a package fee or instalments (see the module)
+    covered: int = 0
+    #: the issue date of the first invoice with that package fee, when there is one
+    package_invoiced_on: date | None = None
 
     @property
     def sentence(self) -> str:
-        """"8 sessions delivered, 6 invoiced, 2 to invoice"."""
+        """"8 sessions delivered, 6 invoiced, 2 to invoice"; with a package: "6 sessions
+        delivered, covered by the package fee invoiced on 2 Sep 2026" (or "8 sessions
+        delivered, 6 covered by the package fee invoiced on 2 Sep 2026, 2 to invoice")."""
         word = "session" if self.delivered == 1 else "sessions"
-        text = f"{self.delivered} {word} delivered, {self.invoiced} invoiced"
+        text = f"{self.delivered} {word} delivered"
+        if self.package_invoiced_on is not None:
+            when = dates.short(self.package_invoiced_on)
+            if self.covered and self.covered == self.delivered:
+                text += f", covered by the package fee invoiced on {when}"
+            else:
+                text += f", {self.covered} covered by the package fee invoiced on {when}"
+        if self.invoiced or self.package_invoiced_on is None:
+            text += f", {self.invoiced} invoiced"
         if self.on_draft:
             text += f", {self.on_draft} on a draft"
-        return text + f", {self.to_invoice} to invoice"
+        if self.to_invoice or self.package_invoiced_on is None:
+            text += f", {self.to_invoice} to invoice"
+        return text
 
 
 def description(value, field: str = "description") -> str:
@@ -82,11 +107,13 @@ def description(value, field: str = "description") -> str:
                       limit=DESCRIPTION_MAX)
 
 
-def session_label(row: CoachingSession) -> str:
-    """What an invoice line says about a session (never its notes)."""
+def session_label(row: CoachingSession, kind: str = "coaching") -> str:
+    """What an invoice line says about a session (never its notes): "Coaching session, 12
+    Jan 2026 (1 h)", "Mentoring session, ..." for a mentoring engagement (``kind``)."""
     when = dates.short(row.session_date)  # as the practice writes dates
     extra = "" if row.status == "held" else f", {STATUS_LABELS.get(row.status, '').lower()}"
-    return f"Coaching session, {when} ({minutes_as_hours(row.duration_minutes)} h{extra})"
+    word = "Mentoring" if getattr(kind, "value", kind) == "mentoring" else "Coaching"
+    return f"{word} session, {when} ({minutes_as_hours(row.duration_minutes)} h{extra})"
 
 
 def _session_state(s, engagement_id: int, exclude_invoice: int | None = None):
@@ -110,6 +137,47 @@ def _session_state(s, engagement_id: int, exclude_invoice: int | None = None):
     return invoiced, drafts - invoiced
 
 
+PACKAGE_WORDS = ("programme", "program", "package", "instalment")
+
+
+def is_package_text(text: str) -> bool:
+    """Whether a line without a session is a package fee or an instalment (see the
+    module): its description has one of ``PACKAGE_WORDS``."""
+    low = str(text or "").lower()
+    return any(word in low for word in PACKAGE_WORDS)
+
+
+def is_package_line(line) -> bool:
+    """Whether a ``LineInput`` (or an ``InvoiceLine``) is a package fee or instalment."""
+    return line.session_id is None and is_package_text(line.description)
+
+
+def package_invoiced_on(s, engagement_id: int) -> date | None:
+    """The issue date of the engagement's first issued invoice with a line that is not a
+    session (package fee, instalment), when such lines are not all credited back; else
+    None. Inside an open session."""
+    rows = [(amount, kind, day) for amount, kind, day, text in s.exec(
+        sa_select(InvoiceLine.amount_cents, Invoice.kind, Invoice.issue_date,
+                  InvoiceLine.description)
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(Invoice.engagement_id == int(engagement_id), InvoiceLine.session_id.is_(None),
+               Invoice.status != InvoiceStatus.draft)).all() if is_package_text(text)]
+    if sum(amount for amount, _kind, _day in rows) <= 0:
+        return None
+    days = [day for amount, kind, day in rows
+            if kind == InvoiceKind.invoice and amount > 0 and day is not None]
+    return min(days) if days else None
+
+
+def _covered(s, engagement: Engagement, billable: list[CoachingSession]) -> set[int]:
+    """Ids of the billable sessions a package invoice covers (see the module)."""
+    if package_invoiced_on(s, engagement.id) is None:
+        return set()
+    agreed = engagement.sessions_agreed or 0
+    chosen = billable[:agreed] if agreed > 0 else billable
+    return {r.id for r in chosen}
+
+
 def _delivered(s, engagement_id: int) -> list[CoachingSession]:
     return list(s.exec(sa_select(CoachingSession)
                        .where(CoachingSession.engagement_id == int(engagement_id),
@@ -131,10 +199,12 @@ def billable_sessions(db: Database, engagement_id: int,
     with db.session() as s:
         engagement = get_or_raise(s, Engagement, int(engagement_id), "engagement")
         invoiced, drafts = _session_state(s, engagement.id, exclude_invoice)
-        taken = invoiced | drafts
+        billable = _billable(engagement, _delivered(s, engagement.id))
+        taken = invoiced | drafts | _covered(s, engagement, billable)
         return [BillableSession(r.id, r.session_date, r.duration_minutes,
-                                getattr(r.status, "value", str(r.status)), session_label(r))
-                for r in _billable(engagement, _delivered(s, engagement.id)) if r.id not in taken]
+                                getattr(r.status, "value", str(r.status)),
+                                session_label(r, engagement.kind))
+                for r in billable if r.id not in taken]
 
 
 def session_counts(db: Database, engagement_id: int) -> SessionCounts:
@@ -142,13 +212,16 @@ def session_counts(db: Database, engagement_id: int) -> SessionCounts:
     with db.session() as s:
         engagement = get_or_raise(s, Engagement, int(engagement_id), "engagement")
         delivered = _delivered(s, engagement.id)
-        billable = {r.id for r in _billable(engagement, delivered)}
+        billable_rows = _billable(engagement, delivered)
+        billable = {r.id for r in billable_rows}
         invoiced, drafts = _session_state(s, engagement.id)
         # ``invoiced`` keeps a session billed and later made pro bono or deleted: the money
         # was asked for all the same (a credit note takes it back)
-        on_draft = drafts & billable
+        covered = _covered(s, engagement, billable_rows) - invoiced
+        on_draft = drafts & (billable - covered)
         return SessionCounts(len(delivered), len(billable), len(invoiced), len(on_draft),
-                             len(billable - invoiced - on_draft))
+                             len(billable - invoiced - on_draft - covered), len(covered),
+                             package_invoiced_on(s, engagement.id))
 
 
 def session_price(db: Database, engagement_id: int) -> int | None:

@@ -53,12 +53,20 @@ from .invoice_lines import (  # noqa: F401  (the public API lives here too)
     description,
     instalment_lines,
     one_instalment,
+    package_invoiced_on,
     package_line,
     session_counts,
     session_lines,
     session_price,
 )
 from .invoice_money import REVERSE_CHARGE_NOTE, Totals  # noqa: F401
+from .invoice_vat import (  # noqa: F401  (public API)
+    OUTSIDE_EU_NOTE,
+    VatTreatment,
+    is_outside_eu,
+    note_for,
+    vat_treatment,
+)
 from .invoice_views import (  # noqa: F401  (the public API lives here too)
     STATES,
     InvoiceView,
@@ -200,8 +208,23 @@ def default_terms(days: int) -> str:
     return f"Payment within {days} days of the invoice date, by bank transfer."
 
 
+def suggest_vat(db: Database, engagement_id: int, organization_id: int | None = None,
+                buyer_country: str = "") -> VatTreatment:
+    """The VAT a new invoice of the engagement should start from (``invoice_vat``): from
+    your VAT number (Settings) and the VAT number of the organisation billed
+    (``organization_id`` or the engagement's, as ``create_draft`` chooses);
+    ``buyer_country`` (two letters) when it has none. ``vat_rate`` None means your default
+    rate. Raises NotFoundError; ValidationError ("organization_id") when nobody is billed."""
+    details = business.get(db)
+    with db.session() as s:
+        engagement = get_or_raise(s, Engagement, int(engagement_id), "engagement")
+        org = _bill_to(s, engagement, organization_id)
+        return vat_treatment(details.vat_number, org.vat_number, buyer_country)
+
+
 def create_draft(db: Database, engagement_id: int, lines, *, currency: str | None = None,
-                 vat_rate=None, reverse_charge: bool = False, payment_terms: str | None = None,
+                 vat_rate=None, reverse_charge: bool | None = None,
+                 payment_terms: str | None = None,
                  due_date=None, notes: str = "", organization_id: int | None = None,
                  ) -> InvoiceView:
     """A new draft invoice for the engagement, billed to ``organization_id`` or else the
@@ -209,8 +232,10 @@ def create_draft(db: Database, engagement_id: int, lines, *, currency: str | Non
 
     ``lines``: ``LineInput``s (or dicts of their fields), e.g. from ``session_lines``,
     ``package_line`` or ``instalment_lines``. ``currency`` defaults to the engagement's,
-    ``vat_rate`` (hundredths of a percent, or text such as "19") and ``payment_terms`` to
-    the business details. ``due_date``: None works it out at issue (issue date + the
+    ``payment_terms`` to the business details. ``vat_rate`` (hundredths of a percent, or
+    text such as "19") and ``reverse_charge`` (no VAT: the buyer is abroad) default to
+    ``suggest_vat``: your rate for a buyer in your country or of unknown country, none for
+    a business elsewhere in the EU (Article 196 note) or outside it (Article 44 note). ``due_date``: None works it out at issue (issue date + the
     business's payment days). ``notes``: printed on the invoice (never a session note).
 
     Raises NotFoundError (engagement or organisation), ValidationError: "organization_id"
@@ -219,8 +244,14 @@ def create_draft(db: Database, engagement_id: int, lines, *, currency: str | Non
     """
     details = business.get(db)
     clean = _clean_lines(lines)
-    values = _fields({"currency": currency, "vat_rate": details.vat_rate if vat_rate is None
-                      else vat_rate, "reverse_charge": reverse_charge,
+    if vat_rate is None or reverse_charge is None:
+        suggested = suggest_vat(db, engagement_id, organization_id)
+        if reverse_charge is None:
+            reverse_charge = suggested.reverse_charge if vat_rate is None else False
+        if vat_rate is None:
+            vat_rate = 0 if reverse_charge else details.vat_rate
+    values = _fields({"currency": currency, "vat_rate": vat_rate,
+                      "reverse_charge": reverse_charge,
                       "payment_terms": default_terms(details.payment_days)
                       if payment_terms is None else payment_terms,
                       "notes": notes, "due_date": due_date}, details)
@@ -252,7 +283,9 @@ def _draft(s, invoice_id: int) -> Invoice:
 def update_draft(db: Database, invoice_id: int, *, lines=None, **fields) -> InvoiceView:
     """Change a draft: ``lines`` (replaces them all) and any of currency, vat_rate,
     reverse_charge, payment_terms, due_date, notes, organization_id (bills another
-    organisation). The buyer's details are read again from the organisation.
+    organisation). The buyer's details are read again from the organisation. A draft moved
+    to another organisation without a VAT rate or reverse charge given starts again from
+    ``suggest_vat`` for it (a French buyer after a German one pays VAT again).
 
     Raises NotFoundError, ValidationError ("status" when it is no longer a draft; else as
     ``create_draft``)."""
@@ -272,7 +305,12 @@ def update_draft(db: Database, invoice_id: int, *, lines=None, **fields) -> Invo
         engagement = s.get(Engagement, row.engagement_id) if row.engagement_id else None
         if engagement is not None:
             org = _bill_to(s, engagement, fields.get("organization_id", row.organization_id))
+            moved = org.id != row.organization_id
             _copy_buyer(row, org)
+            if moved and "vat_rate" not in values and "reverse_charge" not in values:
+                suggested = vat_treatment(details.vat_number, org.vat_number)
+                row.reverse_charge = suggested.reverse_charge
+                row.vat_rate = 0 if suggested.reverse_charge else details.vat_rate
         if clean is not None:
             if engagement is not None:
                 _check_sessions(s, engagement.id, clean, row.id)
@@ -341,10 +379,12 @@ def _check_issuable(row: Invoice, seller: business.BusinessDetails, on: date) ->
         raise ValidationError("The organization billed needs a billing address before the "
                               "invoice can be issued: add it to the organization.",
                               "bill_to_address")
+    outside = is_outside_eu(row.reverse_charge, row.bill_to_vat_number)
     if row.reverse_charge and not row.bill_to_vat_number.strip():
-        raise ValidationError("A reverse-charge invoice must show the buyer's VAT number: add "
-                              "it to the organization.", "bill_to_vat_number")
-    if row.reverse_charge and not seller.vat_number:
+        raise ValidationError("An invoice without VAT to a business abroad must show the "
+                              "buyer's VAT or tax number: add it to the organization.",
+                              "bill_to_vat_number")
+    if row.reverse_charge and not outside and not seller.vat_number:
         raise ValidationError("A reverse-charge invoice must show your own VAT number: add it "
                               "in Settings, under Business & invoices.", "seller")
     if row.due_date is not None and row.due_date < on:
@@ -424,9 +464,13 @@ def mark_sent(db: Database, invoice_id: int, on=None) -> InvoiceView:
 
 
 def mark_paid(db: Database, invoice_id: int, on=None) -> InvoiceView:
-    """Record the payment on ``on`` (today when None; not before the issue date). Raises
-    ValidationError ("status" for a draft or a credit note; "paid_on")."""
+    """Record the payment on ``on`` (today when None; not before the issue date, not after
+    today). Raises ValidationError ("status" for a draft or a credit note; "paid_on").
+    ``mark_unpaid`` undoes it."""
     day = v.optional_date(on, "paid_on", "The day it was paid") or current_day()
+    if day > current_day():
+        raise ValidationError("The payment date cannot be in the future: record the payment "
+                              "once the money has arrived.", "paid_on")
     with db.session() as s:
         row = get_or_raise(s, Invoice, invoice_id, "invoice")
         if row.status == InvoiceStatus.draft:
@@ -446,7 +490,9 @@ def mark_paid(db: Database, invoice_id: int, on=None) -> InvoiceView:
 
 
 def mark_unpaid(db: Database, invoice_id: int) -> InvoiceView:
-    """Undo ``mark_paid`` (a payment recorded by mistake): back to sent (or issued)."""
+    """Undo ``mark_paid`` (a payment recorded by mistake): back to sent (or issued when it
+    was never sent), the paid date cleared. Raises NotFoundError, ValidationError
+    ("status") when it is not marked as paid."""
     with db.session() as s:
         row = get_or_raise(s, Invoice, invoice_id, "invoice")
         if row.status != InvoiceStatus.paid:
@@ -469,3 +515,4 @@ def record_pdf(db: Database, invoice_id: int, relative_path: str, sha256: str) -
 
 from .invoice_credit import credit_note  # noqa: E402,F401  (public API)
 from .invoice_summary import CurrencyTotals, outstanding  # noqa: E402,F401  (public API)
+from .invoice_cover import draft_warnings  # noqa: E402,F401  (public API)
