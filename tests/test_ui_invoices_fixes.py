@@ -321,3 +321,38 @@ def test_the_sessions_picker_grows_with_the_dialog(qtbot, demo_db):
     small = dialog.sessions.height()
     dialog.resize(dialog.width(), dialog.height() + 200)
     qtbot.waitUntil(lambda: dialog.sessions.height() >= small + 150)
+
+
+# -- 7: VAT suggested for the buyer, double-billing warnings --------------------------------
+
+def test_new_invoice_starts_from_the_vat_for_the_buyer_and_warns_of_double_billing(qtbot, db,
+                                                                                  billed):
+    from ui.dialogs.new_invoice import NewInvoiceDialog
+
+    b = billed["b"]  # Nordlicht Energie GmbH, agreed fee €5,000.00
+    org = organizations.get(db, billed["draft"].organization_id)
+    organizations.update(db, org.id, vat_number="FR40303265045", billing_address="Paris")
+    invoices.delete_draft(db, billed["draft"].id)
+    dialog = NewInvoiceDialog(AppContext(db), b.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.reverse.isChecked()  # seller DE, buyer FR: reverse charge
+    assert dialog.vat_note.text() == "Reverse charge: the buyer is a business in France."
+    assert "reverse charge" in dialog.preview.text()
+    assert not dialog.warnings.isVisible()
+    # a package fee above the agreed €5,000: warned in orange, Save still works
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.mode.currentData() == "package"  # no session to invoice
+    dialog.amount.setFocus()
+    qtbot.waitUntil(dialog.amount.hasFocus)
+    dialog.amount.selectAll()
+    keys(qtbot, "6000")
+    assert dialog.warnings.isVisible() and dialog.warnings.text()
+    assert "orange" not in dialog.warnings.text()
+    assert dialog.warnings.y() < dialog.buttons.y()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    made = invoices.list_invoices(db, engagement_id=b.id, state="draft")
+    assert len(made) == 1 and made[0].reverse_charge and made[0].total_cents == 600000
