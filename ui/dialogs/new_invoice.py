@@ -243,7 +243,11 @@ class NewInvoiceDialog(FormDialog):
         return "\n".join(found)
 
     def reverse_vat(self) -> None:
-        self.vat_rate.setEnabled(not self.reverse.isChecked())
+        # read-only, not disabled: Alt+V still reaches it (and says why it cannot change)
+        reverse = self.reverse.isChecked()
+        self.vat_rate.setReadOnly(reverse)
+        self.vat_rate.setToolTip("No VAT is charged: untick “No VAT” to type a rate."
+                                 if reverse else "")
 
     def preview_text(self) -> str:
         """"Net €900.00 · VAT 19 % €171.00 · Total €1,071.00", or what is still missing."""
