@@ -6,6 +6,7 @@ draft; what the view shows is checked, then the practice file."""
 from __future__ import annotations
 
 import email
+import email.policy
 import re
 from datetime import date
 
@@ -210,17 +211,12 @@ def test_issuing_without_business_details_says_what_to_do(qtbot, win, demo_db):
     panel = open_panel(qtbot, win, b.client_id, b.engagement_id)
     said = {}
 
-    def problem(box):
+    def problem(box):  # the first box is the problem: no "Issue this invoice?" before it
         said["name"] = box.objectName()
         said["text"] = box.text()
         qtbot.keyClick(box, Qt.Key.Key_Return)
 
-    def confirm(box):
-        state2.update(when_modal(problem))
-        qtbot.keyClick(box, Qt.Key.Key_Return)
-
-    state2: dict = {}
-    state = when_modal(confirm)
+    state = when_modal(problem)
     press(qtbot, panel.buttons["issue"])
     qtbot.waitUntil(lambda: "name" in said)
     assert state["done"] and said["name"] == "invoiceProblem"
@@ -229,7 +225,8 @@ def test_issuing_without_business_details_says_what_to_do(qtbot, win, demo_db):
     assert invoices.list_invoices(demo_db, engagement_id=b.engagement_id)[0].number is None
 
 
-def test_pdf_saved_and_emailed_marks_it_sent(qtbot, win, demo_db, tmp_path, monkeypatch):
+def test_pdf_saved_and_a_draft_e_mail_leaves_it_to_mark_as_sent(qtbot, win, demo_db, tmp_path,
+                                                                 monkeypatch):
     b = billable_client(demo_db, least=1)
     view = invoices.create_draft(demo_db, b.engagement_id,
                                  invoices.session_lines(demo_db, b.engagement_id))
@@ -257,12 +254,25 @@ def test_pdf_saved_and_emailed_marks_it_sent(qtbot, win, demo_db, tmp_path, monk
     assert state["done"] and state["error"] is None
     eml = [p for p in opened if p.endswith(".eml")]
     assert eml
-    message = email.message_from_bytes(open(eml[0], "rb").read())
+    message = email.message_from_bytes(open(eml[0], "rb").read(), policy=email.policy.default)
     assert f"Invoice {number}" in message["Subject"]
-    assert any(part.get_content_type() == "application/pdf" for part in message.walk())
+    pdfs = [part for part in message.walk() if part.get_content_type() == "application/pdf"]
+    assert pdfs
+    # the attachment is named as Save PDF suggests, not after the kept file
+    kept = invoices.get(demo_db, view.id)
+    billed = kept.bill_to_name
+    assert pdfs[0].get_filename() == f"Invoice {number} — {billed}.pdf"
+    # a draft has not reached anybody: not marked sent, and the coach is told what to do
     row = cells(panel, NUMBER_COL).index(number)
+    assert cells(panel, STATUS_COL)[row].startswith("Issued, not sent yet")
+    assert invoices.get(demo_db, view.id).status == "issued"
+    assert win.statusBar().currentMessage() == \
+        "The draft is ready; once you have sent it, press Mark as sent."
+    assert panel.buttons["sent"].isEnabled()
+    press(qtbot, panel.buttons["sent"])
     assert cells(panel, STATUS_COL)[row] == "Sent on 30 Nov 2026, due 30 Dec 2026"
     assert invoices.get(demo_db, view.id).status == "sent"
+    assert not panel.buttons["sent"].isEnabled()
 
 
 def test_enter_on_an_invoice_shows_its_pdf(qtbot, win, demo_db):

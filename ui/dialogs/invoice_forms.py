@@ -38,7 +38,8 @@ class MarkPaidDialog(FormDialog):
         view = self.view
         owed = money(view.balance_cents or view.total_cents, view.currency)
         self.form.addRow(_note(f"{view.title} to {view.bill_to_name}: {owed}.", "markPaidWhat"))
-        self.paid_on = self.add_field("Paid on", "on", OptionalDateEdit(allow_empty=False),
+        # the engine names the date "paid_on": its refusal shows under this field
+        self.paid_on = self.add_field("Paid on", "paid_on", OptionalDateEdit(allow_empty=False),
                                       "invoicePaidOn")
         self.paid_on.set_value(invoices.current_day())
 
@@ -50,6 +51,9 @@ class MarkPaidDialog(FormDialog):
         super().done(result)
 
     def submit(self):
+        day = self.paid_on.value()
+        if day is not None and day > invoices.current_day():
+            raise ValidationError("The payment date cannot be in the future.", "paid_on")
         view = invoices.mark_paid(self.ctx.db, self.view.id, on=self.paid_on.value())
         self.ctx.notify("invoice")
         self.ctx.say(f"{view.title} marked as paid.")

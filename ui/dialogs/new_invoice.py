@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QSpinBox,
     QWidget,
 )
@@ -26,6 +27,7 @@ from coachdesk.services import business, engagements, invoice_money, invoices, o
 
 from ..context import AppContext
 from ..models.invoice_table import money
+from ..theme import css
 from ..widgets.fields import OptionalDateEdit
 from .base import FormDialog
 from .settings_business import COMMON_CURRENCIES
@@ -35,9 +37,9 @@ MODES = (("sessions", "Sessions delivered"), ("package", "A package fee"),
          ("instalment", "One instalment of a programme"))
 
 
-def bill_to_words(db, engagement) -> str:
-    """Whom a new invoice of ``engagement`` goes to, as the engine chooses (the sponsor's
-    organisation, else the client's), or a sentence saying there is nobody."""
+def bill_to_org(db, engagement):
+    """The organisation a new invoice of ``engagement`` goes to, as the engine chooses (the
+    sponsor's, else the client's), or None."""
     org_id = None
     if engagement.sponsor_id:
         org_id = sponsors.get(db, engagement.sponsor_id).organization_id
@@ -45,10 +47,15 @@ def bill_to_words(db, engagement) -> str:
         from coachdesk.services import clients
 
         org_id = clients.get(db, engagement.client_id).organization_id
-    if org_id is None:
+    return None if org_id is None else organizations.get(db, org_id)
+
+
+def bill_to_words(db, engagement) -> str:
+    """Whom a new invoice of ``engagement`` goes to, or a sentence saying there is nobody."""
+    org = bill_to_org(db, engagement)
+    if org is None:
         return ("Nobody to bill yet: give the sponsor or the client an organisation "
                 "(People page), with its billing address.")
-    org = organizations.get(db, org_id)
     where = "" if org.billing_address.strip() else \
         " (no billing address yet: add it on the People page before issuing)"
     return f"{org.name}{where}"
@@ -90,8 +97,11 @@ class NewInvoiceDialog(FormDialog):
         if self.billable:
             self.sessions.setCurrentRow(0)
         rows = min(max(len(self.billable), 2), 5)
-        self.sessions.setFixedHeight(rows * self.sessions.sizeHintForRow(0) + 6
-                                     if self.billable else 40)
+        # at least a few rows; a taller dialog shows more of them (it was fixed at 5)
+        self.sessions.setMinimumHeight(rows * self.sessions.sizeHintForRow(0) + 6
+                                       if self.billable else 40)
+        self.sessions.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                    QSizePolicy.Policy.Expanding)
         self.sessions.setToolTip("Space ticks or unticks the session under the cursor.")
         self.sessions.setMinimumWidth(min(self.sessions.sizeHintForColumn(0) + 40, 640))
         self.add_field("Sessions", "session_ids", self.sessions, "invoiceSessions")
@@ -122,12 +132,26 @@ class NewInvoiceDialog(FormDialog):
         self.currency.addItems(COMMON_CURRENCIES)
         self.currency.setCurrentText(engagement.currency or details.currency)
         self.add_field("Currency", "currency", self.currency, "invoiceCurrency")
+        # VAT starts from the engine's suggestion for the buyer (G: invoices.suggest_vat)
+        try:
+            self.suggestion = invoices.suggest_vat(db, engagement_id)
+        except CoachDeskError:  # nobody to bill yet: the business's usual rate
+            self.suggestion = None
+        rate = details.vat_rate
+        if self.suggestion is not None and self.suggestion.vat_rate is not None:
+            rate = self.suggestion.vat_rate
         self.vat_rate = self.add_field("VAT rate (%)", "vat_rate",
-                                       QLineEdit(business.rate_text(details.vat_rate)),
-                                       "invoiceVatRate")
+                                       QLineEdit(business.rate_text(rate)), "invoiceVatRate")
         self.reverse = self.add_field(
-            "", "reverse_charge", QCheckBox("Reverse charge: the buyer accounts for the VAT"),
+            "", "reverse_charge", QCheckBox("No VAT: the buyer is a business abroad"),
             "invoiceReverseCharge")
+        self.reverse.setChecked(bool(self.suggestion and self.suggestion.reverse_charge))
+        self.vat_note = QLabel(vat_words(db, engagement, self.suggestion))
+        self.vat_note.setObjectName("invoiceVatNote")
+        self.vat_note.setAccessibleName("The VAT suggested for this buyer")
+        self.vat_note.setWordWrap(True)
+        self.vat_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.form.addRow("", self.vat_note)
         self.terms = self.add_field("Payment terms", "payment_terms",
                                     QLineEdit(invoices.default_terms(details.payment_days)),
                                     "invoiceTerms")
@@ -140,6 +164,15 @@ class NewInvoiceDialog(FormDialog):
         self.preview.setTextFormat(Qt.TextFormat.PlainText)
         self.preview.setStyleSheet("font-weight: 600;")
         self.form.addRow("", self.preview)
+        # double billing (a package already invoiced, more than the agreed fee): said in
+        # orange above Save, never blocking
+        self.warnings = QLabel()
+        self.warnings.setObjectName("invoiceWarnings")
+        self.warnings.setAccessibleName("Warnings about this invoice")
+        self.warnings.setWordWrap(True)
+        self.warnings.setTextFormat(Qt.TextFormat.PlainText)
+        self.warnings.setStyleSheet(f"color: {css('orange')}; font-weight: 600;")
+        self.form.addRow("", self.warnings)
 
         for signal in (self.mode.currentIndexChanged, self.sessions.itemChanged,
                        self.unit.textChanged, self.amount.textChanged, self.which.valueChanged,
@@ -196,9 +229,25 @@ class NewInvoiceDialog(FormDialog):
             "Programme total" if mode == "instalment" else "Amount")
         self.reverse_vat()
         self.preview.setText(self.preview_text())
+        self.warnings.setText(self.warning_text())
+        self.warnings.setVisible(bool(self.warnings.text()))
+
+    def warning_text(self) -> str:
+        """The engine's double-billing warnings for the lines as they stand ("" when none
+        or the form is not complete yet)."""
+        try:
+            lines = self.lines()
+            found = invoices.draft_warnings(self.ctx.db, self.engagement_id, lines)
+        except CoachDeskError:
+            return ""
+        return "\n".join(found)
 
     def reverse_vat(self) -> None:
-        self.vat_rate.setEnabled(not self.reverse.isChecked())
+        # read-only, not disabled: Alt+V still reaches it (and says why it cannot change)
+        reverse = self.reverse.isChecked()
+        self.vat_rate.setReadOnly(reverse)
+        self.vat_rate.setToolTip("No VAT is charged: untick “No VAT” to type a rate."
+                                 if reverse else "")
 
     def preview_text(self) -> str:
         """"Net €900.00 · VAT 19 % €171.00 · Total €1,071.00", or what is still missing."""
@@ -227,6 +276,35 @@ class NewInvoiceDialog(FormDialog):
         self.ctx.say(f"Draft invoice saved: {money(view.total_cents, view.currency)}. Issue it "
                      "when it is right; its number is given then.")
         return view
+
+
+def vat_words(db, engagement, suggestion) -> str:
+    """The VAT suggested for the buyer, in words ("Reverse charge: the buyer is a business
+    in Germany"), or the engine's hint when it could not tell."""
+    if suggestion is None:
+        return ""
+    if suggestion.kind == "domestic":
+        return "Your usual VAT rate: the buyer is in your country."
+    if suggestion.kind in ("eu_reverse_charge", "outside_eu"):
+        where = _buyer_country(db, engagement)
+        if suggestion.kind == "eu_reverse_charge":
+            return "Reverse charge: the buyer is a business in " + \
+                (where or "another EU country") + "."
+        return "No VAT: the buyer is a business outside the EU" + \
+            (f", in {where}." if where else ".")
+    return suggestion.hint
+
+
+def _buyer_country(db, engagement) -> str:
+    """The country of the organisation billed, from its VAT number ("Germany"), or ""."""
+    from babel import Locale
+
+    from coachdesk.services import invoice_vat
+
+    org = bill_to_org(db, engagement)
+    code = invoice_vat.country_of(org.vat_number) if org is not None else ""
+    code = "GR" if code == "EL" else "GB" if code == "XI" else code
+    return Locale("en").territories.get(code, "") if code else ""
 
 
 def _amount_text(cents: int | None) -> str:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -90,7 +91,9 @@ class Panel(act.InvoiceActions, QWidget):
                                 ("issue", "Issue…", self.issue),
                                 ("pdf", "Save PDF…", self.save_pdf),
                                 ("email", "E-mail…", self.email),
+                                ("sent", "Mark as sent", self.mark_sent),
                                 ("paid", "Mark paid…", self.mark_paid),
+                                ("unpaid", "Mark as not paid", self.mark_unpaid),
                                 ("credit", "Credit note…", self.credit_note),
                                 ("delete", "Delete draft", self.delete_draft)):
             button = name_widget(QPushButton(text), f"invoice_{key}", text.rstrip("…"))
@@ -103,9 +106,11 @@ class Panel(act.InvoiceActions, QWidget):
         layout.setSpacing(4)
         layout.addWidget(title)
         layout.addWidget(self.counts)
+        # the actions above the list: below the agreement and consent panels, a row under
+        # the table fell below the fold at 1366x768 once a draft was added
+        layout.addWidget(row)
         layout.addWidget(self.table)
         layout.addWidget(self.empty)
-        layout.addWidget(row)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.table.activated.connect(lambda *_: self.preview())  # Enter, double-click
         ctx.data_changed.connect(self._data_changed)
@@ -162,7 +167,9 @@ class Panel(act.InvoiceActions, QWidget):
             "issue": view is not None and view.is_draft,
             "pdf": view is not None,
             "email": issued,
+            "sent": invoice and view.status == "issued" and view.state != "credited",
             "paid": invoice and view.status != "paid" and view.state != "credited",
+            "unpaid": invoice and view.status == "paid",
             "credit": invoice and view.state != "credited",
             "delete": view is not None and view.is_draft,
         }
@@ -179,3 +186,14 @@ class Panel(act.InvoiceActions, QWidget):
         if dialog.exec() and dialog.result_object is not None:
             self.reload(select=dialog.result_object.id)
             self.table.setFocus()
+            self.bring_into_view()
+
+    def bring_into_view(self) -> None:
+        """Scroll the tab so the actions and the list show (the panel sits below the
+        agreement and consent panels)."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.ensureWidgetVisible(self.table, 0, 0)
+            parent.ensureWidgetVisible(self.buttons["issue"], 0, 8)

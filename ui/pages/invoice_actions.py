@@ -4,12 +4,14 @@ confirm before issuing, save its PDF, e-mail it, and say a refusal in a sentence
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from coachdesk import dates
+from coachdesk import dates, tempfiles
 from coachdesk.errors import CoachDeskError
 from coachdesk.filenames import file_name
 from coachdesk.services import invoices
@@ -90,44 +92,82 @@ def preview(parent: QWidget, ctx, view) -> None:
         PdfPreviewDialog(str(pdf), pdf_name(view), parent, kind="invoice").exec()
 
 
+def greeting(contact: str) -> str:
+    """"Dear Jane Doe," for a person; "Hello," for a department ("Kreditorenbuchhaltung",
+    "Accounts") or nobody: a person's name has at least two words."""
+    name = " ".join(contact.split())
+    return f"Dear {name}," if len(name.split(" ")) >= 2 else "Hello,"
+
+
+def email_text(view, seller: str) -> tuple[str, str]:
+    """The subject and the message for e-mailing ``view``: a first send, or for an
+    overdue invoice a polite reminder."""
+    what = "credit note" if view.is_credit_note else "invoice"
+    amount = money(view.total_cents, view.currency)
+    client = view.client_name or "your colleague"
+    if view.state == "overdue" and not view.is_credit_note:
+        owed = money(view.balance_cents or view.total_cents, view.currency)
+        subject = f"Reminder: invoice {view.number}"
+        body = (f"a friendly reminder: invoice {view.number} for the coaching of {client}, "
+                f"{owed}, was due on {dates.short(view.due_date)} and is still open; if you "
+                "have already paid, please ignore this message. The invoice is attached "
+                "again for your convenience.")
+    else:
+        subject = f"{what.capitalize()} {view.number} from {seller}"
+        due = f" It is due on {dates.long(view.due_date)}." if view.due_date and \
+            not view.is_credit_note else ""
+        body = f"please find attached {what} {view.number} for the coaching of {client}, " \
+               f"{amount}.{due}"
+    return subject, f"{greeting(view.bill_to_contact)}\n\n{body}\n\nKind regards,\n{seller}"
+
+
+def attachment(pdf, view) -> Path:
+    """A copy of the kept PDF named as Save PDF suggests ("Invoice 2026-0004 — Mercer &
+    Hale Partners.pdf") in the app's private temp folder; the kept file is not touched.
+    Raises OSError (a full disk)."""
+    out = tempfiles.new_folder() / pdf_name(view)
+    shutil.copyfile(pdf, out)
+    return tempfiles.seal(out)
+
+
 def email(parent: QWidget, ctx, view) -> bool:
-    """The e-mail dialog with the invoice's PDF attached, to the billing address on the
-    invoice; once it has gone a way (a draft opened, the outbox, sent) the invoice is
-    marked sent. Returns whether it went."""
+    """The e-mail dialog with a copy of the invoice's PDF attached, to the billing address
+    on the invoice. Only a message sent by the app (SMTP) marks the invoice sent: a draft
+    or a message waiting in the outbox has not reached anybody yet, so the coach is told to
+    press Mark as sent once it has. Returns whether it was sent."""
     from coachdesk.reports.invoice import save_invoice_pdf
 
     from ..dialogs.email_dialog import EmailDialog
 
-    pdf = run(parent, "E-mail invoice", lambda: save_invoice_pdf(ctx.db, view.id))
+    pdf = run(parent, "E-mail invoice",
+              lambda: attachment(save_invoice_pdf(ctx.db, view.id), view))
     if pdf is None:
         return False
     seller = view.seller.name or "your coach"
     what = "credit note" if view.is_credit_note else "invoice"
-    greeting = f"Dear {view.bill_to_contact}," if view.bill_to_contact else "Hello,"
-    due = f" It is due on {dates.long(view.due_date)}." if view.due_date and \
-        not view.is_credit_note else ""
-    message = (f"{greeting}\n\nplease find attached {what} {view.number} for the coaching of "
-               f"{view.client_name or 'your colleague'}, "
-               f"{money(view.total_cents, view.currency)}.{due}\n\nKind regards,\n{seller}")
+    subject, message = email_text(view, seller)
     went: list[str] = []
 
     def record(method: str, _recipient: str) -> None:
         went.append(method)
+        if method != "smtp":
+            return
         try:
             invoices.mark_sent(ctx.db, view.id)
         except CoachDeskError as exc:  # e.g. already paid: it went, nothing else to say
             log.info("invoice not marked sent: %s", type(exc).__name__)
+        ctx.notify("invoice")
 
     dialog = EmailDialog(ctx, pdf, to=view.bill_to_email, sponsor_name=view.bill_to_contact
                          or view.bill_to_name, client_name=view.client_name, period="",
                          coach_name=seller, record=record, parent=parent,
-                         subject=f"{what.capitalize()} {view.number} from {seller}",
-                         message=message, what=what)
+                         subject=subject, message=message, what=what)
     dialog.exec()
-    if went:
-        ctx.notify("invoice")
+    if "smtp" in went:
         ctx.say(f"{view.title} e-mailed and marked as sent.")
-    return bool(went)
+    elif went:
+        ctx.say("The draft is ready; once you have sent it, press Mark as sent.")
+    return "smtp" in went
 
 
 class InvoiceActions:
@@ -138,6 +178,15 @@ class InvoiceActions:
     def issue(self) -> None:
         view = self.current()
         if view is None or not view.is_draft:
+            return
+        from coachdesk.services import invoice_ready
+
+        missing = run(self, "Issue invoice", lambda: invoice_ready.problem(self.ctx.db, view.id)
+                      or False)
+        if missing is None:  # could not even check: said already
+            return
+        if missing:  # said before asking, so the coach does not confirm for nothing
+            say_problem(self, "Issue invoice", str(missing))
             return
         if not confirm_issue(self, view):
             return
@@ -162,6 +211,39 @@ class InvoiceActions:
         view = self.current()
         if view is not None and not view.is_draft:
             email(self, self.ctx, view)
+            self.reload(select=view.id)
+
+    def mark_sent(self) -> None:
+        """Record that the coach sent the invoice herself (a draft from her mail program)."""
+        view = self.current()
+        if view is None or view.is_draft or view.is_credit_note:
+            return
+        done = run(self, "Mark as sent", lambda: invoices.mark_sent(self.ctx.db, view.id))
+        if done is not None:
+            self.ctx.notify("invoice")
+            self.ctx.say(f"{done.title} marked as sent.")
+            self.reload(select=view.id)
+
+    def mark_unpaid(self) -> None:
+        """Undo a payment recorded by mistake (after asking)."""
+        view = self.current()
+        if view is None or view.status != "paid":
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Mark as not paid",
+                          f"Mark {view.title} as not paid?", parent=self)
+        box.setObjectName("markUnpaidQuestion")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText("The payment date is removed; the invoice is open again.")
+        unpaid = box.addButton("Mark as not paid", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(unpaid)
+        box.exec()
+        if box.clickedButton() is not unpaid:
+            return
+        done = run(self, "Mark as not paid", lambda: invoices.mark_unpaid(self.ctx.db, view.id))
+        if done is not None:
+            self.ctx.notify("invoice")
+            self.ctx.say(f"{done.title} is marked as not paid.")
             self.reload(select=view.id)
 
     def mark_paid(self) -> None:

@@ -123,7 +123,9 @@ class InvoicesPage(InvoiceActions, QWidget):
         for key, text, slot in (("issue", "Issue…", self.issue),
                                 ("pdf", "Save PDF…", self.save_pdf),
                                 ("email", "E-mail…", self.email),
+                                ("sent", "Mark as sent", self.mark_sent),
                                 ("paid", "Mark paid…", self.mark_paid),
+                                ("unpaid", "Mark as not paid", self.mark_unpaid),
                                 ("credit", "Credit note…", self.credit_note),
                                 ("delete", "Delete draft", self.delete_draft),
                                 ("client", "Open client", self.open_current_client),
@@ -195,12 +197,14 @@ class InvoicesPage(InvoiceActions, QWidget):
         invoice = issued and not view.is_credit_note
         enabled = {"issue": view is not None and view.is_draft, "pdf": view is not None,
                    "email": issued,
+                   "sent": invoice and view.status == "issued" and view.state != "credited",
                    "paid": invoice and view.status != "paid" and view.state != "credited",
+                   "unpaid": invoice and view.status == "paid",
                    "credit": invoice and view.state != "credited",
                    "delete": view is not None and view.is_draft,
                    "client": view is not None and view.engagement_id is not None,
                    "csv": bool(self._all)}
-        writes = {"issue", "paid", "credit", "delete", "email", "pdf"}  # a PDF is recorded
+        writes = {"issue", "sent", "paid", "unpaid", "credit", "delete", "email", "pdf"}  # a PDF is recorded
         for key, button in self.buttons.items():
             button.setEnabled(bool(enabled[key]) and not (self.ctx.read_only and key in writes))
 
