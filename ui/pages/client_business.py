@@ -19,11 +19,9 @@ import importlib
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from coachdesk.services import engagements
-
 from ..context import AppContext
 from ..widgets.fields import name_widget
-from .client_goals import _engagement_label
+from .client_goals import fill_engagement_chooser
 
 #: (module in ui.pages, class): the panels, top to bottom
 PANELS: list[tuple[str, str]] = [
@@ -105,17 +103,8 @@ class BusinessTab(QWidget):
         """Fill the chooser, keeping the engagement on screen if it is still there."""
         if self.client is None:
             return
-        rows = engagements.list_all(self.ctx.db, client_id=self.client.id)
-        keep = self.engagement_id
-        if keep not in {e.id for e in rows}:
-            current = engagements.pick_current(rows)
-            keep = current.id if current else None
-        self.engagement_combo.blockSignals(True)
-        self.engagement_combo.clear()
-        for e in rows:
-            self.engagement_combo.addItem(_engagement_label(e), e.id)
-        self.engagement_combo.setCurrentIndex(max(self.engagement_combo.findData(keep), 0))
-        self.engagement_combo.blockSignals(False)
+        rows, _keep = fill_engagement_chooser(self.ctx, self.engagement_combo, self.client.id,
+                                              self.engagement_id)
         self.empty_label.setVisible(not rows)
         self.engagement_combo.setEnabled(bool(rows))
         self._engagement_changed()

@@ -76,6 +76,24 @@ def _engagement_label(e) -> str:
     return " · ".join(parts)
 
 
+def fill_engagement_chooser(ctx, combo, client_id: int, keep: int | None):
+    """Fill ``combo`` with the client's engagements (labelled, id as data), keeping ``keep``
+    chosen if it is still there, else the current engagement; no signal is emitted.
+    Returns (the engagements, the chosen id or None). The Goals and the Agreement &
+    invoices tabs use it."""
+    rows = engagements.list_all(ctx.db, client_id=client_id)
+    if keep not in {e.id for e in rows}:
+        current = engagements.pick_current(rows)
+        keep = current.id if current else None
+    combo.blockSignals(True)
+    combo.clear()
+    for e in rows:
+        combo.addItem(_engagement_label(e), e.id)
+    combo.setCurrentIndex(max(combo.findData(keep), 0))
+    combo.blockSignals(False)
+    return rows, keep
+
+
 def _table(name: str, accessible: str) -> QTableView:
     table = name_widget(QTableView(), name, accessible)
     table.setTabKeyNavigation(False)  # Tab moves on; arrows move in the table
@@ -255,18 +273,8 @@ class GoalsTab(QWidget):
         """Fill the chooser, keeping the engagement on screen if it is still there."""
         if self.client is None:
             return
-        rows = engagements.list_all(self.ctx.db, client_id=self.client.id)
-        keep = self.engagement_id
-        if keep not in {e.id for e in rows}:
-            current = engagements.pick_current(rows)
-            keep = current.id if current else None
-        self.engagement_combo.blockSignals(True)
-        self.engagement_combo.clear()
-        for e in rows:
-            self.engagement_combo.addItem(_engagement_label(e), e.id)
-        self.engagement_combo.setCurrentIndex(max(self.engagement_combo.findData(keep), 0))
-        self.engagement_combo.blockSignals(False)
-        self.engagement_id = keep
+        _rows, self.engagement_id = fill_engagement_chooser(
+            self.ctx, self.engagement_combo, self.client.id, self.engagement_id)
         self.reload()
 
     def _on_engagement_chosen(self, index: int) -> None:
