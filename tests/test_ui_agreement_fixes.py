@@ -261,3 +261,26 @@ def test_the_tab_starts_at_the_top_for_each_client(qtbot, tab, demo_db, tmp_path
     panel = panel_of(tab)
     assert panel.status.visibleRegion().boundingRect().height() > 0  # the status line shows
     tab.grab().save(str(tmp_path / "business-top.png"))
+
+
+def test_the_panel_names_a_mentoring_agreement_as_such(qtbot, tab, demo_db):
+    """The box said "Coaching agreement" above Chen Jing's mentoring engagement, while its
+    PDF is titled "Mentoring agreement"."""
+    from sqlmodel import select
+
+    from coachdesk.models import Engagement, EngagementKind
+
+    with demo_db.session() as s:
+        e = s.exec(select(Engagement).where(Engagement.kind == EngagementKind.mentoring)).first()
+        client = s.get(Client, e.client_id)
+        s.expunge(client)
+        kinds = {x.client_id: x.kind for x in s.exec(select(Engagement)).all()}
+    tab.show_client(client)
+    tab.show_engagement(e.id)
+    assert panel_of(tab).title() == "Mentoring agreement"
+    coaching = next(cid for cid, kind in kinds.items() if kind == EngagementKind.coaching)
+    with demo_db.session() as s:
+        other = s.get(Client, coaching)
+        s.expunge(other)
+    tab.show_client(other)
+    assert panel_of(tab).title() == "Coaching agreement"

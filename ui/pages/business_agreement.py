@@ -184,6 +184,7 @@ class AgreementPanel(QGroupBox):
             self.signed_copy.setText("")
             return
         state = self.state
+        self.setTitle(title_for(data.kind))  # "Mentoring agreement" for a mentoring engagement
         self.signed_on.setEnabled(not self.ctx.read_only)
         self.status.setText(status_words(state))
         self.shared.setText("\n".join(shared_sentences(data)))
