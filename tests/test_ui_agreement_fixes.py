@@ -284,3 +284,42 @@ def test_the_panel_names_a_mentoring_agreement_as_such(qtbot, tab, demo_db):
         s.expunge(other)
     tab.show_client(other)
     assert panel_of(tab).title() == "Coaching agreement"
+
+
+def test_a_signed_agreement_with_nothing_kept_is_not_remade_without_asking(qtbot, tab, demo_db,
+                                                                           monkeypatch):
+    """The demo's signed agreements (signed on paper: no PDF, no signed copy) were remade with
+    today's wording at the first press and then shown as "the signed agreement"."""
+    from datetime import date
+
+    from sqlmodel import select
+
+    from coachdesk.models import Agreement, AgreementStatus
+
+    panel = panel_of(tab)
+    eid = tab.engagement_id
+    with demo_db.session() as s:
+        row = s.exec(select(Agreement).where(Agreement.engagement_id == eid)).first()
+        row.status, row.signed_on = AgreementStatus.signed, date(2026, 8, 29)
+        row.pdf_file = row.signed_file = ""
+        s.add(row)
+    tab.reload()
+    before = agreements.get(demo_db, eid)
+    shown = []
+    monkeypatch.setattr(panel, "show_pdf", lambda path: shown.append(path))
+    seen = {}
+
+    def act(box):
+        seen["text"] = box.text()
+        seen["show"] = [b.isVisible() for b in box.buttons()
+                        if b.text() == "Show the signed agreement"]
+        button = next(b for b in box.buttons() if b.text() == "Cancel")
+        button.setFocus()
+        qtbot.keyClick(button, Qt.Key.Key_Space)
+
+    watcher = when_modal(act, attempts=1500)
+    press(qtbot, panel.make_button)
+    qtbot.waitUntil(lambda: watcher["done"], timeout=10000)
+    assert "keeps no copy of what was signed" in seen["text"]
+    assert seen["show"] == [False]  # nothing kept: nothing offered as "the signed agreement"
+    assert agreements.get(demo_db, eid) == before and not shown

@@ -219,8 +219,7 @@ class AgreementPanel(QGroupBox):
             return None
         new_draft = False
         state = self.state
-        if state is not None and state.status == "signed" and (state.pdf_path
-                                                              or state.signed_path):
+        if state is not None and state.status == "signed":
             choice = self._ask_signed(state)
             if choice == "show":
                 return self._show_kept(state, then)
@@ -271,14 +270,19 @@ class AgreementPanel(QGroupBox):
         """Ask what to do with a signed agreement: "show" (the PDF as signed), "new" (a new
         draft with today's wording) or "" (Cancel)."""
         day = f" on {dates.long(state.signed_on)}" if state.signed_on else ""
-        box = QMessageBox(QMessageBox.Icon.Question, "The agreement is signed",
-                          f"This agreement was signed{day}. Making it again with today's "
-                          "wording starts a new draft; the signed copy stays kept.", parent=self)
+        kept = bool(state.pdf_path or state.signed_path)
+        text = (f"This agreement was signed{day}. Making it again with today's wording "
+                "starts a new draft; " + ("the signed agreement stays kept." if kept else
+                "CoachDesk keeps no copy of what was signed: attach the signed copy you "
+                "received (Attach the signed copy…) rather than remaking it."))
+        box = QMessageBox(QMessageBox.Icon.Question, "The agreement is signed", text,
+                          parent=self)
         box.setObjectName("agreementSignedQuestion")
         show = box.addButton("Show the signed agreement", QMessageBox.ButtonRole.AcceptRole)
+        show.setVisible(kept)  # nothing kept: nothing to show
         new = box.addButton("Start a new draft", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(show)
+        box.setDefaultButton(show if kept else box.button(QMessageBox.StandardButton.Cancel))
         try:
             box.exec()
             clicked = box.clickedButton()
