@@ -356,3 +356,22 @@ def test_new_invoice_starts_from_the_vat_for_the_buyer_and_warns_of_double_billi
     qtbot.waitUntil(lambda: not dialog.isVisible())
     made = invoices.list_invoices(db, engagement_id=b.id, state="draft")
     assert len(made) == 1 and made[0].reverse_charge and made[0].total_cents == 600000
+
+
+def test_a_buyer_outside_the_eu_is_not_called_reverse_charge_in_the_totals(qtbot, db, billed):
+    """A UK buyer: the note said "No VAT … outside the EU" while the totals line said
+    "VAT reverse charge" (a second new-coach pass)."""
+    from ui.dialogs.new_invoice import NewInvoiceDialog
+
+    b = billed["b"]
+    org = organizations.get(db, billed["draft"].organization_id)
+    organizations.update(db, org.id, vat_number="GB123456789", billing_address="London")
+    invoices.delete_draft(db, billed["draft"].id)
+    dialog = NewInvoiceDialog(AppContext(db), b.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.reverse.isChecked()
+    assert "outside the EU" in dialog.vat_note.text()
+    assert "VAT not applicable (outside the EU)" in dialog.preview.text()
+    assert "reverse charge" not in dialog.preview.text()

@@ -260,7 +260,9 @@ class NewInvoiceDialog(FormDialog):
         totals = invoice_money.totals(
             [invoice_money.line_amount(line.quantity_milli, line.unit_cents) for line in lines],
             rate, self.reverse.isChecked())
-        vat = "reverse charge" if self.reverse.isChecked() else \
+        outside = getattr(self.suggestion, "kind", "") == "outside_eu"
+        vat = ("not applicable (outside the EU)" if outside else "reverse charge") \
+            if self.reverse.isChecked() else \
             f"{business.rate_text(rate)} % {money(totals.vat, currency)}"
         count = f"{len(lines)} line{'s' if len(lines) != 1 else ''}: "
         return (f"{count}net {money(totals.net, currency)} · VAT {vat} · "
