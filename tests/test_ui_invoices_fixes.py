@@ -375,3 +375,19 @@ def test_a_buyer_outside_the_eu_is_not_called_reverse_charge_in_the_totals(qtbot
     assert "outside the EU" in dialog.vat_note.text()
     assert "VAT not applicable (outside the EU)" in dialog.preview.text()
     assert "reverse charge" not in dialog.preview.text()
+
+
+def test_after_a_package_invoice_new_invoice_does_not_offer_the_package_again(qtbot, db,
+                                                                              billed):
+    """It opened on "A package fee" at the full amount again (a second coach pass)."""
+    from ui.dialogs.new_invoice import NewInvoiceDialog
+
+    a = billed["a"]
+    assert invoices.session_counts(db, a.id).package_invoiced_on is not None
+    assert not invoices.billable_sessions(db, a.id)  # nothing left to bill by the session
+    dialog = NewInvoiceDialog(AppContext(db), a.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.mode.currentData() == "sessions"
+    assert dialog.no_sessions.isVisible()

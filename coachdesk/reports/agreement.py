@@ -19,6 +19,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 from . import pdfkit as kit
 from . import styles as st
 from .agreement_model import AgreementData, agreement_data
+from .progress_model import SECTION_TITLES
 from .scripts import Paragraph  # right-to-left text wraps in the right order
 from .styles import markup
 
@@ -58,8 +59,10 @@ def shared_sentences(d: AgreementData) -> list[str]:
         return [NO_CONSENT]
     day = kit.format_date(d.consent_date)
     out = [f"The client agreed on {day} that the sponsor may receive:"]
-    out.append("Report sections: " + (", ".join(d.shared_sections) if d.shared_sections
-                                      else "none."))
+    # The indicators' section follows the indicators named on the next line: listed once,
+    # as the consent panel does.
+    sections = [t for t in d.shared_sections if t != SECTION_TITLES["indicators"]]
+    out.append("Report sections: " + (", ".join(sections) if sections else "none."))
     out.append("Indicators: " + (", ".join(d.shared_indicators) if d.shared_indicators
                                  else "none."))
     if d.consent_how:

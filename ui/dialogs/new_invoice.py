@@ -124,7 +124,9 @@ class NewInvoiceDialog(FormDialog):
         self.add_field("This is instalment", "instalments", self.which, "invoiceInstalment")
         self.add_field("Instalments in all", "parts", self.parts, "invoiceInstalmentParts")
         self.text = self.add_field("Line text", "description", QLineEdit(), "invoiceLineText")
-        self.text.setPlaceholderText("Coaching programme (as the line will say)")
+        kind = getattr(engagement.kind, "value", engagement.kind) or "coaching"
+        self.programme = f"{str(kind).capitalize()} programme"  # mentoring says mentoring
+        self.text.setPlaceholderText(f"{self.programme} (as the line will say)")
 
         self.currency = QComboBox()
         self.currency.setEditable(True)
@@ -179,7 +181,10 @@ class NewInvoiceDialog(FormDialog):
                        self.parts.valueChanged, self.currency.currentTextChanged,
                        self.vat_rate.textChanged, self.reverse.toggled):
             signal.connect(self._update)
-        if not self.billable:
+        # Nothing to bill by the session: a package fee, unless one was invoiced already
+        # (a second one at the full amount was only stopped by the orange warning)
+        if not self.billable and invoices.session_counts(
+                db, engagement_id).package_invoiced_on is None:
             self.mode.setCurrentIndex(1)
         self._update()
 
@@ -207,7 +212,7 @@ class NewInvoiceDialog(FormDialog):
         amount = engagements.parse_money(self.amount.text(), "amount")
         if not amount:
             raise ValidationError("Type the amount.", "amount")
-        text = self.text.text().strip() or "Coaching programme"
+        text = self.text.text().strip() or self.programme
         if mode == "package":
             return [invoices.LineInput(text, amount)]
         if self.which.value() > self.parts.value():

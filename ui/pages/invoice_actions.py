@@ -108,7 +108,7 @@ def email_text(view, seller: str) -> tuple[str, str]:
     if view.state == "overdue" and not view.is_credit_note:
         owed = money(view.balance_cents or view.total_cents, view.currency)
         subject = f"Reminder: invoice {view.number}"
-        body = (f"a friendly reminder: invoice {view.number} for the coaching of {client}, "
+        body = (f"a friendly reminder: invoice {view.number} concerning {client}, "
                 f"{owed}, was due on {dates.short(view.due_date)} and is still open; if you "
                 "have already paid, please ignore this message. The invoice is attached "
                 "again for your convenience.")
@@ -116,7 +116,7 @@ def email_text(view, seller: str) -> tuple[str, str]:
         subject = f"{what.capitalize()} {view.number} from {seller}"
         due = f" It is due on {dates.long(view.due_date)}." if view.due_date and \
             not view.is_credit_note else ""
-        body = f"please find attached {what} {view.number} for the coaching of {client}, " \
+        body = f"please find attached {what} {view.number} concerning {client}, " \
                f"{amount}.{due}"
     return subject, f"{greeting(view.bill_to_contact)}\n\n{body}\n\nKind regards,\n{seller}"
 
