@@ -8,6 +8,7 @@ left as it was, and a failure of the disk becomes one plain sentence.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -49,3 +50,29 @@ def atomic_write(path: Path | str, *, binary: bool = False, encoding: str = "utf
         if isinstance(exc, OSError):
             raise CoachDeskError(failure.format(path=path, reason=exc.strerror or exc)) from exc
         raise
+
+
+_CHUNK = 1 << 20
+
+
+def sha256_of(path: Path | str) -> str:
+    """The SHA-256 of the file's bytes, lowercase hex, read 1 MiB at a time. Raises OSError."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(_CHUNK), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def copy_synced(src: Path | str, dest: Path | str) -> str:
+    """Copy ``src`` to ``dest`` (created or truncated), flushed to disk, and return the
+    SHA-256 of the bytes written (lowercase hex). The caller renames ``dest`` into place:
+    the kept copies of reports and agreements go in this way. Raises OSError."""
+    h = hashlib.sha256()
+    with open(src, "rb") as fin, open(dest, "wb") as fout:
+        for block in iter(lambda: fin.read(_CHUNK), b""):
+            h.update(block)
+            fout.write(block)
+        fout.flush()
+        os.fsync(fout.fileno())
+    return h.hexdigest()

@@ -21,7 +21,6 @@ Rows keep the file's path relative to the reports folder and its SHA-256.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +31,7 @@ from sqlmodel import select
 from .. import dates
 from ..errors import CoachDeskError, ValidationError
 from ..faults import crash_point
+from ..files import copy_synced, sha256_of
 from ..models import Agreement, AgreementStatus, Engagement, utcnow
 from ..storage import Database
 from . import validation as v
@@ -44,7 +44,6 @@ SIGNED_MAX_BYTES = 25 * 1024 * 1024
 #: a PDF's signature must appear within its first 1,024 bytes (as readers accept it)
 PDF_MAGIC = b"%PDF-"
 SHORT_SHA = 12
-_CHUNK = 1 << 20
 
 
 def _today() -> date:
@@ -152,13 +151,6 @@ def back_to_draft(db: Database, engagement_id: int) -> AgreementState:
 # -- files ---------------------------------------------------------------------------------
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(_CHUNK), b""):
-            h.update(block)
-    return h.hexdigest()
-
 
 def file_ok(path: Path | None, sha256: str) -> bool:
     """Whether the stored file is still there and still the one recorded."""
@@ -174,15 +166,8 @@ def _store(src: Path, folder: Path, stem: str) -> tuple[str, str, bool]:
     OSError."""
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{stem}.{os.getpid()}.partial"
-    h = hashlib.sha256()
     try:
-        with open(src, "rb") as fin, open(tmp, "wb") as fout:
-            for block in iter(lambda: fin.read(_CHUNK), b""):
-                h.update(block)
-                fout.write(block)
-            fout.flush()
-            os.fsync(fout.fileno())
-        digest = h.hexdigest()
+        digest = copy_synced(src, tmp)
         dest = folder / f"{stem}-{digest[:SHORT_SHA]}.pdf"
         if dest.is_file() and sha256_of(dest) == digest:
             return dest.name, digest, False  # the very same file is already kept

@@ -18,7 +18,6 @@ does not hide the entry: it is still listed, and :func:`verify` says False.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -27,6 +26,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from ..errors import CoachDeskError, ValidationError
+from ..files import copy_synced, sha256_of  # noqa: F401  (sha256_of: others read it here)
 from ..models import Engagement, ReportLog, utcnow
 from ..report_mirror import reports_folder
 from ..storage import Database
@@ -43,7 +43,6 @@ METHOD_LABELS = {
 }
 RECIPIENT_MAX = 500
 SHORT_SHA = 12
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -104,13 +103,6 @@ def _recipient(recipient: str | None) -> str:
     return r
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(_CHUNK), b""):
-            h.update(block)
-    return h.hexdigest()
-
 
 def default_period(db: Database, engagement_id: int,
                    today: date | None = None) -> tuple[date, date]:
@@ -137,15 +129,8 @@ def _store(src: Path, folder: Path, stem: str) -> tuple[str, str]:
     return (file name, SHA-256 of the bytes written)."""
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{stem}.{os.getpid()}.partial"
-    h = hashlib.sha256()
     try:
-        with open(src, "rb") as fin, open(tmp, "wb") as fout:
-            for block in iter(lambda: fin.read(_CHUNK), b""):
-                h.update(block)
-                fout.write(block)
-            fout.flush()
-            os.fsync(fout.fileno())
-        digest = h.hexdigest()
+        digest = copy_synced(src, tmp)
         for n in range(1, 1000):
             name = f"{stem}-{digest[:SHORT_SHA]}" + (f"-{n}" if n > 1 else "") + ".pdf"
             dest = folder / name
