@@ -88,14 +88,7 @@ class Panel(act.InvoiceActions, QWidget):
         row = QWidget()
         flow = FlowLayout(row, h_spacing=6)
         for key, text, slot in (("new", "New invoice…", self.new_invoice),
-                                ("issue", "Issue…", self.issue),
-                                ("pdf", "Save PDF…", self.save_pdf),
-                                ("email", "E-mail…", self.email),
-                                ("sent", "Mark as sent", self.mark_sent),
-                                ("paid", "Mark paid…", self.mark_paid),
-                                ("unpaid", "Mark as not paid", self.mark_unpaid),
-                                ("credit", "Credit note…", self.credit_note),
-                                ("delete", "Delete draft", self.delete_draft)):
+                                *((k, t, getattr(self, m)) for k, t, m in act.INVOICE_BUTTONS)):
             button = name_widget(QPushButton(text), f"invoice_{key}", text.rstrip("…"))
             button.clicked.connect(slot)
             flow.addWidget(button)

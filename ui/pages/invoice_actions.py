@@ -21,6 +21,15 @@ from ..plain import as_plain
 
 log = logging.getLogger(__name__)
 
+#: (key, button text, method) of the actions on one invoice, in the order both the client's
+#: invoices panel and the Invoices page show them
+INVOICE_BUTTONS = (("issue", "Issue…", "issue"), ("pdf", "Save PDF…", "save_pdf"),
+                   ("email", "E-mail…", "email"), ("sent", "Mark as sent", "mark_sent"),
+                   ("paid", "Mark paid…", "mark_paid"),
+                   ("unpaid", "Mark as not paid", "mark_unpaid"),
+                   ("credit", "Credit note…", "credit_note"),
+                   ("delete", "Delete draft", "delete_draft"))
+
 
 def say_problem(parent: QWidget, title: str, message: str) -> None:
     """A refusal or a failure, as the one sentence the engine gave (never a traceback)."""

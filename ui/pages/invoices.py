@@ -30,7 +30,7 @@ from ..widgets.column_fit import fit_columns, text_width
 from ..widgets.fields import name_widget
 from ..widgets.flow import FlowLayout
 from .business_invoices import RELOAD_ON, invoice_table
-from .invoice_actions import InvoiceActions
+from .invoice_actions import INVOICE_BUTTONS, InvoiceActions
 
 #: the filter's choices: (key, what the chooser says)
 FILTERS = (("all", "All invoices and credit notes"), ("outstanding", "Outstanding (not paid)"),
@@ -120,14 +120,7 @@ class InvoicesPage(InvoiceActions, QWidget):
         self.buttons: dict[str, QPushButton] = {}
         row = QWidget()
         flow = FlowLayout(row, h_spacing=6)
-        for key, text, slot in (("issue", "Issue…", self.issue),
-                                ("pdf", "Save PDF…", self.save_pdf),
-                                ("email", "E-mail…", self.email),
-                                ("sent", "Mark as sent", self.mark_sent),
-                                ("paid", "Mark paid…", self.mark_paid),
-                                ("unpaid", "Mark as not paid", self.mark_unpaid),
-                                ("credit", "Credit note…", self.credit_note),
-                                ("delete", "Delete draft", self.delete_draft),
+        for key, text, slot in (*((k, t, getattr(self, m)) for k, t, m in INVOICE_BUTTONS),
                                 ("client", "Open client", self.open_current_client),
                                 ("csv", "Export CSV for the accountant…", self.export_csv)):
             button = name_widget(QPushButton(text), f"invoices_{key}", text.rstrip("…"))
