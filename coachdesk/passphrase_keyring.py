@@ -60,3 +60,16 @@ def forget(path: Path | str) -> None:
         pass
     except KeyringError as exc:
         log.warning("the system keyring failed (%s)", type(exc).__name__)
+
+
+def available() -> bool:
+    """True when this computer has a system keyring ``save`` can use (not keyring's "fail"
+    or "null" backends): the window offers "Remember on this computer" only then."""
+    import keyring
+
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # a broken keyring configuration: treat as none
+        return False
+    return getattr(backend, "priority", 0) > 0 and type(backend).__module__.split(".")[-1] not in (
+        "fail", "null")

@@ -262,3 +262,36 @@ def apply_date_style(db: Database):
     style = date_style(db)
     dates.use(style)
     return style
+
+
+# -- the idle lock of an encrypted practice (ui/lock.py) ---------------------------------------
+
+LOCK_MINUTES_KEY = "lock_after_idle_minutes"
+DEFAULT_LOCK_MINUTES = 10
+LOCK_MINUTES_MAX = 240  # four hours; 0 means "never lock when idle"
+
+
+def lock_minutes(db: Database) -> int:
+    """Minutes without a key press or mouse move before the window of an encrypted practice
+    locks (10 if not set; 0: never on idle, it still locks with the system's screen lock).
+    A stored value that is not a whole number from 0 to 240 gives 10."""
+    raw = (get_setting(db, LOCK_MINUTES_KEY) or "").strip()
+    try:
+        minutes = int(raw)
+    except ValueError:
+        return DEFAULT_LOCK_MINUTES
+    return minutes if 0 <= minutes <= LOCK_MINUTES_MAX else DEFAULT_LOCK_MINUTES
+
+
+def set_lock_minutes(db: Database, minutes) -> int:
+    """Save the idle-lock delay; a ValidationError on ``lock_after_idle_minutes`` unless it is
+    a whole number of minutes from 0 (never) to 240."""
+    value = minutes if isinstance(minutes, int) and not isinstance(minutes, bool) else None
+    if value is None and isinstance(minutes, str) and minutes.strip().isdigit():
+        value = int(minutes.strip())
+    if value is None or not 0 <= value <= LOCK_MINUTES_MAX:
+        raise ValidationError(
+            f"Lock after must be a whole number of minutes from 0 (never) to {LOCK_MINUTES_MAX}.",
+            LOCK_MINUTES_KEY)
+    put_setting(db, LOCK_MINUTES_KEY, str(value))
+    return value
