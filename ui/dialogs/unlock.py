@@ -290,6 +290,7 @@ class UnlockDialog(QDialog):
 
     def showEvent(self, event):  # noqa: N802 (Qt name)
         super().showEvent(event)
+        self.activateWindow()  # at start no other window is there to hand the keyboard over
         self.field.setFocus(Qt.FocusReason.OtherFocusReason)
         if self._remembered:
             remembered, self._remembered = self._remembered, None
