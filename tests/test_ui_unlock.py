@@ -1,7 +1,8 @@
-"""Unlocking an encrypted practice in the window (issue 17): the unlock dialog at start and on
-File → Open, typed into as a coach types; the keyring's remembered passphrase; a lost key
-file (recovery key, then a new passphrase); a newer key file; the passphrase in no log and
-no message; ``main.py`` on an encrypted practice without dialogs."""
+"""Unlocking an encrypted practice in the window (issue 17), at start: the unlock dialog
+typed into as a coach types; the keyring's remembered passphrase; a lost key file
+(recovery key, then a new passphrase); a newer key file; the passphrase in no log and no
+message; ``main.py`` on an encrypted practice without dialogs. File → Open and restoring
+a backup: tests/test_ui_unlock_open.py."""
 
 from __future__ import annotations
 
@@ -14,17 +15,26 @@ import threading
 import time
 from pathlib import Path
 
-import keyring
-import keyring.backend
 import pytest
-from conftest import copy_practice
 from encryption_helpers import PASSPHRASE, cheap_keys, encrypted_copy, folder_state  # noqa: F401
-from keyring.errors import KeyringError, PasswordDeleteError
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from ui_helpers import keys, when_modal
+from unlock_helpers import (  # noqa: F401 - fixtures
+    focused_field,
+    never_asked,
+    no_keyring,
+    no_problem,
+    press,
+    press_enter,
+    ready,
+    show,
+    use_keyring,
+    visible_names,
+    watch,
+)
 
-from coachdesk import encryption, passphrase_keyring, practice_crypto, storage
+from coachdesk import encryption, passphrase_keyring
 from coachdesk.services import clients
 from ui import app as ui_app
 from ui.context import AppContext
@@ -37,106 +47,12 @@ ROOT = Path(__file__).resolve().parent.parent
 NEW_PASSPHRASE = "a new passphrase for a new key file"
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring in a dict (this machine has none); ``refuse`` makes saving fail."""
-
-    priority = 1
-
-    def __init__(self, refuse: bool = False):
-        super().__init__()
-        self.kept: dict[tuple[str, str], str] = {}
-        self.refuse = refuse
-
-    def get_password(self, service, username):
-        return self.kept.get((service, username))
-
-    def set_password(self, service, username, password):
-        if self.refuse:
-            raise KeyringError("locked collection")
-        self.kept[(service, username)] = password
-
-    def delete_password(self, service, username):
-        if self.kept.pop((service, username), None) is None:
-            raise PasswordDeleteError("nothing kept")
-
-
-@pytest.fixture(autouse=True)
-def no_keyring():
-    """No keyring unless a test installs one (``use_keyring``), whatever this machine has."""
-    from keyring.backends import fail
-
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
-def use_keyring():
-    def install(refuse: bool = False) -> MemoryKeyring:
-        ring = MemoryKeyring(refuse)
-        keyring.set_keyring(ring)
-        return ring
-    return install
-
-
 @pytest.fixture
 def locked(practice_templates, db_path) -> tuple[Path, str]:
     """The demo practice, encrypted with PASSPHRASE and locked; (path, recovery key)."""
     recovery = encrypted_copy(practice_templates["demo"], db_path)
     encryption.forget()
     return db_path, recovery
-
-
-def never_asked(*_args, **_kwargs):
-    raise AssertionError("the coach was asked")
-
-
-def no_problem(message, backup, **_options):
-    raise AssertionError(f"a start-up problem was shown: {message}")
-
-
-def ready(qtbot, dialog) -> None:
-    """The dialog is the active window, the cursor in its field (as at a real start)."""
-    qtbot.waitUntil(dialog.isActiveWindow)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
-
-
-def focused_field(dialog) -> QLineEdit:
-    field = QApplication.focusWidget()
-    assert field is dialog.field, f"the cursor is in {field and field.objectName()}"
-    return field
-
-
-def press(qtbot, key) -> None:
-    widget = QApplication.focusWidget()
-    assert widget is not None, "nothing has the keyboard"
-    qtbot.keyClick(widget, key)
-
-
-def press_enter(qtbot) -> None:
-    press(qtbot, Qt.Key.Key_Return)
-
-
-def show(qtbot, dialog: UnlockDialog) -> UnlockDialog:
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
-    qtbot.waitUntil(dialog.field.hasFocus)
-    return dialog
-
-
-def visible_names(window) -> list[str]:
-    proxy = window.clients_page.proxy
-    return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
-
-
-def watch(state) -> None:
-    assert state["done"], "no unlock dialog was shown"
-    if state["error"] is not None:
-        raise state["error"]
 
 
 # -- at start ----------------------------------------------------------------------------------
@@ -258,7 +174,7 @@ def test_without_dialogs_a_script_is_told_and_nothing_waits(qtbot, locked, monke
 # -- the keyring ------------------------------------------------------------------------------
 
 
-def test_a_remembered_passphrase_opens_it_without_a_dialog(qtbot, locked, use_keyring):
+def test_a_remembered_passphrase_opens_it_without_a_dialog(qtbot, locked):
     path, _ = locked
     use_keyring()
     passphrase_keyring.save(path, PASSPHRASE)
@@ -270,8 +186,7 @@ def test_a_remembered_passphrase_opens_it_without_a_dialog(qtbot, locked, use_ke
         db.close()
 
 
-def test_a_wrong_remembered_passphrase_is_forgotten_and_the_coach_asked(qtbot, locked,
-                                                                        use_keyring):
+def test_a_wrong_remembered_passphrase_is_forgotten_and_the_coach_asked(qtbot, locked):
     path, _ = locked
     ring = use_keyring()
     passphrase_keyring.save(path, "the passphrase before it was changed")
@@ -291,7 +206,7 @@ def test_a_wrong_remembered_passphrase_is_forgotten_and_the_coach_asked(qtbot, l
     assert ring.kept == {}
 
 
-def test_remember_on_this_computer_keeps_it_in_the_keyring(qtbot, locked, use_keyring):
+def test_remember_on_this_computer_keeps_it_in_the_keyring(qtbot, locked):
     path, _ = locked
     ring = use_keyring()
     dialog = show(qtbot, UnlockDialog(path))
@@ -308,7 +223,7 @@ def test_remember_on_this_computer_keeps_it_in_the_keyring(qtbot, locked, use_ke
     assert ring.kept == {(passphrase_keyring.SERVICE, passphrase_keyring._user(path)): PASSPHRASE}
 
 
-def test_a_keyring_that_refuses_is_said_and_the_practice_still_opens(qtbot, locked, use_keyring):
+def test_a_keyring_that_refuses_is_said_and_the_practice_still_opens(qtbot, locked):
     path, _ = locked
     use_keyring(refuse=True)
     dialog = show(qtbot, UnlockDialog(path))
@@ -451,64 +366,12 @@ def test_a_newer_key_file_in_the_dialog_is_said_and_not_retried(qtbot, locked):
     assert not dialog.unlocked
 
 
-# -- File → Open ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def other_locked(practice_templates, tmp_path) -> Path:
-    """Another practice, encrypted, with one client of its own."""
-    other = copy_practice(practice_templates["new"], tmp_path / "other" / "second.db")
-    db = storage.open_database(other)
-    clients.create(db, "Wilhelmina Quorrtz")
-    db.close()
-    practice_crypto.encrypt_practice(other, PASSPHRASE)
-    encryption.forget()
-    return other
-
-
-def test_file_open_asks_and_cancel_keeps_the_current_practice(qtbot, win, other_locked):
-    current = win.ctx.db.path
-    state = when_modal(lambda dialog: ready(qtbot, dialog) or press(qtbot, Qt.Key.Key_Escape))
-    assert not win.switch_practice(other_locked)
-    watch(state)
-    assert win.ctx.db.path == current and clients.count(win.ctx.db) == 12
-    again = ui_app.InstanceLock(other_locked)
-    assert again.acquire(), "the lock of the practice not opened was kept"
-    again.release()
-
-
-def test_file_open_of_an_encrypted_practice_opens_it_with_its_passphrase(qtbot, win, other_locked):
-    old_path = win.ctx.db.path
-
-    def type_it(dialog):
-        ready(qtbot, dialog)
-        assert dialog.cancel.text() == "Cancel"
-        focused_field(dialog)
-        keys(qtbot, PASSPHRASE)
-        press_enter(qtbot)
-
-    state = when_modal(type_it)
-    assert win.switch_practice(other_locked)
-    watch(state)
-    assert Path(win.ctx.db.path) == other_locked.resolve()
-    qtbot.waitUntil(lambda: visible_names(win) == ["Wilhelmina Quorrtz"])
-    assert encryption.key_for(old_path) is None  # the plain practice left behind
-
-
-def test_file_open_with_a_remembered_passphrase_checks_it_in_the_dialog(qtbot, win, other_locked,
-                                                                       use_keyring):
-    use_keyring()
-    passphrase_keyring.save(other_locked.resolve(), PASSPHRASE)
-    assert win.switch_practice(other_locked)  # the dialog closes itself once it opens
-    qtbot.waitUntil(lambda: visible_names(win) == ["Wilhelmina Quorrtz"])
-
-
 # -- the secret stays secret ---------------------------------------------------------------------
 
 
 def test_the_passphrase_appears_in_no_log_record_and_no_message(qtbot, practice_templates,
                                                                 db_path, caplog, capsys,
-                                                                use_keyring, isolated_qsettings):
+                                                                isolated_qsettings):
     canary, wrong = "Canary-Kumquat-7731", "Canary-Wrong-4242"
     encrypted_copy(practice_templates["new"], db_path, canary)
     encryption.forget()

@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QSize, QTimer, Signal
@@ -287,9 +288,9 @@ def _open_loop(path: Path, ask, choose_file, *, take_lock: bool, explicit: bool 
                         _say_already_open(path)
                         return None, path, None
                     raise PracticeInUseError(ALREADY_OPEN)
-            db = _open_unlocked(path, unlock_ask, lambda: storage.open_database(
-                path, accept_empty=accept_empty, create_folder=not explicit,
-                trust_checked=take_lock))
+            db = _open_unlocked(path, unlock_ask, partial(
+                storage.open_database, path, accept_empty=accept_empty,
+                create_folder=not explicit, trust_checked=take_lock))
             if db is None:  # the coach chose Quit instead of unlocking it
                 if lock is not None:
                     lock.release()

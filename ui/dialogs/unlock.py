@@ -104,13 +104,15 @@ class UnlockDialog(QDialog):
     ``key_file_missing``: it opens on the recovery key and says why. ``remembered``: a
     passphrase kept in the keyring, checked first as the dialog opens (a wrong one is
     forgotten from the keyring, and the coach is asked). ``cancel_text``: "Quit" at start,
-    "Cancel" from File → Open. ``exec()`` is Accepted once the practice is unlocked.
+    "Cancel" from File → Open. ``offer_new`` False: no new passphrase after the recovery key
+    (a backup about to be restored). ``exec()`` is Accepted once the practice is unlocked.
     """
 
     def __init__(self, path: Path | str, parent: QWidget | None = None, *,
                  key_file_missing: bool = False, remembered: str | None = None,
-                 cancel_text: str = "Quit"):
+                 cancel_text: str = "Quit", offer_new: bool = True):
         super().__init__(parent)
+        self.offer_new = offer_new
         self.path = Path(path)
         self.mode = RECOVERY if key_file_missing else PASSPHRASE
         self.key_file_missing = key_file_missing
@@ -345,7 +347,7 @@ class UnlockDialog(QDialog):
         self.unlocked = True
         self.field.clear()
         log.info("the practice was unlocked (%s)", "keyring" if from_keyring else mode)
-        if mode == RECOVERY:
+        if mode == RECOVERY and self.offer_new:
             self._offer_new_passphrase(result)
         elif result:  # the keyring could not keep it: said, not fatal
             self._opened_with_note(result)
@@ -481,7 +483,7 @@ class UnlockDialog(QDialog):
 
 def ask_to_unlock(path: Path | str, parent: QWidget | None = None, *, key_file_missing: bool = False,
                   message: str = "", remembered: str | None = None,
-                  cancel_text: str = "Quit") -> bool:
+                  cancel_text: str = "Quit", offer_new: bool = True) -> bool:
     """Show ``UnlockDialog``; True once the practice is unlocked. With
     ``COACHDESK_NO_DIALOGS`` set, ``message`` goes to stderr and the answer is False."""
     if os.environ.get("COACHDESK_NO_DIALOGS"):
@@ -489,7 +491,7 @@ def ask_to_unlock(path: Path | str, parent: QWidget | None = None, *, key_file_m
               "started without dialogs, so it cannot ask for the passphrase.", file=sys.stderr)
         return False
     dialog = UnlockDialog(path, parent, key_file_missing=key_file_missing,
-                          remembered=remembered, cancel_text=cancel_text)
+                          remembered=remembered, cancel_text=cancel_text, offer_new=offer_new)
     try:
         return dialog.exec() == QDialog.DialogCode.Accepted and dialog.unlocked
     finally:
@@ -537,3 +539,17 @@ def open_asking(window: QWidget, path: Path, open_it: Callable[[Path], object]):
                              cancel_text="Cancel"):
             return None
     return open_it(path)
+
+
+def unlock_backup(parent: QWidget | None, backup: Path) -> bool:
+    """Before a restore: True when ``backup`` can be read (plain, its key known here, or
+    the coach typed its passphrase or recovery key now); False when the coach chose Cancel.
+    A backup with another problem is left to the restore, which says what it is."""
+    try:
+        encryption.key_for(backup)
+        return True
+    except PassphraseNeededError as exc:
+        return ask_to_unlock(backup, parent, key_file_missing=isinstance(exc, KeyFileMissingError),
+                             message=str(exc), cancel_text="Cancel", offer_new=False)
+    except StorageError:
+        return True
