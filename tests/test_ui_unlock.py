@@ -114,6 +114,20 @@ def test_a_wrong_passphrase_says_so_selects_it_and_writes_nothing(qtbot, locked,
     assert encryption.key_for(path) is not None
 
 
+def test_capitals_without_shift_say_caps_lock_seems_on(qtbot, locked):
+    path, _ = locked
+    dialog = show(qtbot, UnlockDialog(path))
+    keys(qtbot, "CORRECT")  # capital letters with no Shift held: Caps Lock
+    assert dialog.caps.isVisible() and "Caps Lock" in dialog.caps.text()
+    keys(qtbot, "x")
+    assert not dialog.caps.isVisible()
+    qtbot.keyClick(QApplication.focusWidget(), "Y", Qt.KeyboardModifier.ShiftModifier)
+    assert not dialog.caps.isVisible()
+    qtbot.mouseClick(dialog.switch, Qt.MouseButton.LeftButton)  # a recovery key: any case
+    keys(qtbot, "ABCDE")
+    assert not dialog.caps.isVisible()
+
+
 def test_the_window_keeps_painting_while_the_check_runs(qtbot, locked, monkeypatch):
     path, _ = locked
     real_unlock = encryption.unlock
@@ -324,7 +338,7 @@ def test_use_the_recovery_key_instead_switches_the_field(qtbot, locked):
     assert field.placeholderText().count("-") == 10
     keys(qtbot, recovery)
     press_enter(qtbot)
-    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1)
+    qtbot.waitUntil(lambda: dialog.page_index() == 1)
     assert "forgotten" in dialog.new_explain.text()
     press(qtbot, Qt.Key.Key_Escape)  # Not now
     qtbot.waitUntil(lambda: not dialog.isVisible())

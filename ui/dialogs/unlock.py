@@ -28,17 +28,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -98,6 +98,28 @@ def _remember(path: Path, passphrase: str) -> str | None:
     return None
 
 
+class _CapsLockWatch(QObject):
+    """Shows ``hint`` while the letters typed come out in capitals without Shift (or small
+    with it): Caps Lock is on. Qt has no call that reads Caps Lock itself, so the typed
+    letters tell; nothing typed is kept."""
+
+    def __init__(self, hint: QLabel):
+        super().__init__(hint)
+        self.hint = hint
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.KeyPress:
+            text = event.text()
+            if watched.echoMode() != QLineEdit.EchoMode.Password:  # a recovery key: any case
+                self.hint.hide()
+            elif len(text) == 1 and text.isalpha() and text.upper() != text.lower():
+                shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+                self.hint.setVisible(text.isupper() != shift)
+        elif event.type() == QEvent.Type.FocusOut:
+            self.hint.hide()
+        return False
+
+
 class UnlockDialog(QDialog):
     """Asks for the passphrase (or recovery key) of the practice at ``path``.
 
@@ -139,18 +161,34 @@ class UnlockDialog(QDialog):
         Elider(folder, mode=Qt.TextElideMode.ElideMiddle).set_text(f"in {self.path.parent}")
         layout.addWidget(folder)
 
-        self.pages = QStackedWidget()
-        layout.addWidget(self.pages)
-        self.pages.addWidget(self._unlock_page())
-        self.pages.addWidget(self._new_page())
+        #: the unlock page, then the new passphrase's (one shown at a time, each its own size)
+        self.pages = [self._unlock_page(), self._new_page()]
+        for page in self.pages:
+            layout.addWidget(page)
 
         self.status = WrapLabel()
         self.status.setObjectName("unlockStatus")
         self.status.setAccessibleName("Unlock status")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.hide()
-        layout.addWidget(self.status)
+        layout.addWidget(self.status)  # right under the field(s)
+        self.remember = QCheckBox("&Remember on this computer")
+        self.remember.setObjectName("rememberPassphrase")
+        self.remember.setAccessibleName("Remember on this computer")
+        self.remember.setToolTip("The passphrase is kept in this computer's keyring, so "
+                                 "CoachDesk opens the practice without asking.")
+        layout.addWidget(self.remember)
 
+        bottom = QHBoxLayout()
+        self.switch = QPushButton()
+        self.switch.setObjectName("useRecoveryKey")
+        self.switch.setFlat(True)
+        self.switch.setAutoDefault(False)
+        self.switch.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.switch.setStyleSheet(f"color: {css('blue')}; text-align: left; padding: 2px 0;")
+        self.switch.clicked.connect(self._toggle_mode)
+        bottom.addWidget(self.switch)
+        bottom.addStretch(1)
         self.buttons = QDialogButtonBox()
         self.ok = self.buttons.addButton("Unlock", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setObjectName("unlockButton")
@@ -160,8 +198,10 @@ class UnlockDialog(QDialog):
             button.setAccessibleName(button.text())
         self.ok.clicked.connect(self._submit)
         self.cancel.clicked.connect(self.reject)
-        layout.addWidget(self.buttons)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
         self.ok.setDefault(True)
+        self._show_page(0)
         self._show_mode()
 
     # -- the pages -------------------------------------------------------------------------
@@ -181,21 +221,12 @@ class UnlockDialog(QDialog):
         self.field_label.setBuddy(self.field)
         form.addRow(self.field_label, self.field)
         box.addLayout(form)
-        self.remember = QCheckBox("&Remember on this computer")
-        self.remember.setObjectName("rememberPassphrase")
-        self.remember.setAccessibleName("Remember on this computer")
-        self.remember.setToolTip("The passphrase is kept in this computer's keyring, so "
-                                 "CoachDesk opens the practice without asking.")
-        self.remember.setVisible(passphrase_keyring.available())
-        box.addWidget(self.remember)
-        self.switch = QPushButton()
-        self.switch.setObjectName("useRecoveryKey")
-        self.switch.setFlat(True)
-        self.switch.setAutoDefault(False)
-        self.switch.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.switch.setStyleSheet(f"color: {css('blue')}; text-align: left; padding: 2px 0;")
-        self.switch.clicked.connect(self._toggle_mode)
-        box.addWidget(self.switch, 0, Qt.AlignmentFlag.AlignLeft)
+        self.caps = QLabel("Caps Lock seems to be on.")
+        self.caps.setObjectName("capsLockHint")
+        self.caps.setStyleSheet(f"color: {css('amber')};")
+        self.caps.hide()
+        box.addWidget(self.caps)
+        self.field.installEventFilter(_CapsLockWatch(self.caps))
         return page
 
     def _new_page(self) -> QWidget:
@@ -216,15 +247,25 @@ class UnlockDialog(QDialog):
         self.again_field.setAccessibleName("New passphrase again")
         for field in (self.new_field, self.again_field):
             field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setMinimumWidth(field.fontMetrics().horizontalAdvance("M" * 30))
         form.addRow("&New passphrase:", self.new_field)
         form.addRow("&Type it again:", self.again_field)
         box.addLayout(form)
-        self.remember_new = QCheckBox("Re&member on this computer")
-        self.remember_new.setObjectName("rememberNewPassphrase")
-        self.remember_new.setAccessibleName("Remember on this computer")
-        self.remember_new.setVisible(passphrase_keyring.available())
-        box.addWidget(self.remember_new)
         return page
+
+    def page_index(self) -> int:
+        """0: the unlock page; 1: the new passphrase's."""
+        return 1 if self.pages[1].isVisibleTo(self) else 0
+
+    def _show_page(self, index: int) -> None:
+        """Page 0 (unlock) or 1 (a new passphrase)."""
+        for i, page in enumerate(self.pages):
+            page.setVisible(i == index)
+        self.remember.setVisible(passphrase_keyring.available()
+                                 and (index == 1 or self.mode == PASSPHRASE))
+        self.switch.setVisible(index == 0 and not self.key_file_missing)
+        if self.isVisible():
+            self.adjustSize()
 
     def _show_mode(self) -> None:
         """The field, its label, the explanation and the switch for the current mode."""
@@ -257,6 +298,7 @@ class UnlockDialog(QDialog):
             field.setAccessibleName("Recovery key")
             self.switch.setText("Use the passphrase instead")
         field.setMinimumWidth(field.fontMetrics().horizontalAdvance(RECOVERY_SHAPE) + 16)
+        self.caps.hide()
         self.remember.setVisible(self.mode == PASSPHRASE and passphrase_keyring.available())
         self.switch.setVisible(not self.key_file_missing)
         self.switch.setAccessibleName(self.switch.text())
@@ -283,7 +325,7 @@ class UnlockDialog(QDialog):
 
     def _set_busy(self, busy: bool, message: str = CHECKING) -> None:
         self._busy = busy
-        for widget in (self.ok, self.cancel, self.switch, self.remember, self.remember_new):
+        for widget in (self.ok, self.cancel, self.switch, self.remember):
             widget.setEnabled(not busy)
         for field in (self.field, self.new_field, self.again_field):
             field.setReadOnly(busy)  # read-only, not disabled: the cursor stays in it
@@ -303,7 +345,7 @@ class UnlockDialog(QDialog):
         if self._busy:
             return
         if self.unlocked:
-            if self.pages.currentIndex() == 1:
+            if self.page_index() == 1:
                 self._save_new()
             else:
                 self.accept()
@@ -386,7 +428,7 @@ class UnlockDialog(QDialog):
 
     # -- after the recovery key: a new passphrase -------------------------------------------
     def _offer_new_passphrase(self, note: str | None) -> None:
-        self.pages.setCurrentIndex(1)
+        self.remember.setChecked(False)
         if self.key_file_missing:
             self.new_explain.setText(
                 "The recovery key opened the practice. Choose a new passphrase: CoachDesk "
@@ -400,6 +442,7 @@ class UnlockDialog(QDialog):
         for button in (self.ok, self.cancel):
             button.setAccessibleName(button.text())
         self._say(note)
+        self._show_page(1)  # after the new texts: the dialog is sized for them
         self.new_field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _save_new(self) -> None:
@@ -414,7 +457,7 @@ class UnlockDialog(QDialog):
             self.new_field.setFocus()
             self.new_field.selectAll()
             return
-        path, remember = self.path, self.remember_new.isVisible() and self.remember_new.isChecked()
+        path, remember = self.path, self.remember.isVisible() and self.remember.isChecked()
         available = passphrase_keyring.available()
 
         def work():
@@ -441,7 +484,7 @@ class UnlockDialog(QDialog):
         self.key_file_missing = False
         log.info("a new passphrase was set after the recovery key")
         if result:
-            self.pages.setCurrentIndex(0)
+            self._show_page(0)
             self._opened_with_note(f"The new passphrase was saved. {result}")
         else:
             self.accept()
@@ -456,6 +499,7 @@ class UnlockDialog(QDialog):
         self.switch.hide()
         self.remember.hide()
         self.ok.setFocus()
+        self.adjustSize()
 
     # -- closing --------------------------------------------------------------------------------
     def reject(self) -> None:
