@@ -180,6 +180,7 @@ NOT_FORMS = {
     "ui.dialogs.import_clients.ImportClientsDialog": "a file and its columns, nothing typed",
     "ui.dialogs.icf_dialog.IcfLogDialog": "filters for an export",
     "ui.dialogs.retention_review.RetentionReviewDialog": "a review list",
+    "ui.dialogs.unlock.UnlockDialog": "a passphrase prompt: Esc cancels at once, nothing to lose",
 }
 
 

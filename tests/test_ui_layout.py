@@ -304,6 +304,7 @@ DIALOGS = {
     "dialogs.stakeholder_dialog.PatternDialog":
         lambda d: _cls("stakeholder_dialog.PatternDialog")(
             d.ctx, d.client_id, relationships.patterns(d.db, d.client_id)[0], parent=d.window),
+    "dialogs.unlock.UnlockDialog": lambda d: _cls("unlock.UnlockDialog")(d.db.path, d.window),
 }
 
 

@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QSize, QTimer, Signal
@@ -32,6 +33,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from coachdesk import APP_NAME, crash, identity, logfile, paths, storage, tempfiles
+from coachdesk.encryption import PassphraseNeededError
 from coachdesk.errors import (
     CoachDeskError,
     CorruptDatabaseError,
@@ -225,19 +227,27 @@ class InstanceLock:
 
 def open_practice(path: Path,
                   ask: Callable[..., str] = db_problem.ask_what_to_do,
-                  choose_file: Callable[[], str] | None = None):
-    """Open ``path``; on a problem, ask the coach what to do. Returns (db, path) or (None, path)."""
-    db, path, _lock = _open_loop(Path(path), ask, choose_file, take_lock=False)
+                  choose_file: Callable[[], str] | None = None,
+                  unlock_ask: Callable[..., bool] | None = None):
+    """Open ``path``; on a problem, ask the coach what to do. Returns (db, path) or (None, path).
+
+    An encrypted practice is unlocked first (``dialogs.unlock.unlock_at_start``: the
+    keyring's passphrase, else ``unlock_ask(path, key_file_missing=, message=)``, by default
+    the unlock dialog); the coach's Quit there returns (None, path)."""
+    db, path, _lock = _open_loop(Path(path), ask, choose_file, take_lock=False,
+                                 unlock_ask=unlock_ask)
     return db, path
 
 
 def open_locked(path: Path, ask: Callable[..., str] = db_problem.ask_what_to_do,
-                choose_file: Callable[[], str] | None = None, *, explicit: bool = False):
+                choose_file: Callable[[], str] | None = None, *, explicit: bool = False,
+                unlock_ask: Callable[..., bool] | None = None):
     """As ``open_practice``, holding the file's ``InstanceLock`` (moved along when the coach
     chooses another file). ``explicit``: the path came from ``--db`` or ``COACHDESK_DB``,
     so a missing folder is reported, not made. Returns (db, path, lock) or (None, path, None).
     """
-    return _open_loop(Path(path), ask, choose_file, take_lock=True, explicit=explicit)
+    return _open_loop(Path(path), ask, choose_file, take_lock=True, explicit=explicit,
+                      unlock_ask=unlock_ask)
 
 
 def _restorable(exc: StorageError) -> bool:
@@ -246,7 +256,21 @@ def _restorable(exc: StorageError) -> bool:
     return isinstance(exc, (CorruptDatabaseError, NotADatabaseError, EmptyPracticeFileError))
 
 
-def _open_loop(path: Path, ask, choose_file, *, take_lock: bool, explicit: bool = False):
+def _open_unlocked(path: Path, unlock_ask, open_it):
+    """``open_it()``; a locked encrypted practice is unlocked first. None: the coach quit."""
+    try:
+        return open_it()
+    except PassphraseNeededError as exc:
+        from .dialogs import unlock
+
+        if not unlock.unlock_at_start(path, exc, unlock_ask):
+            log.info("the practice was not unlocked")
+            return None
+    return open_it()
+
+
+def _open_loop(path: Path, ask, choose_file, *, take_lock: bool, explicit: bool = False,
+               unlock_ask=None):
     accept_empty = False
     first = True
     while True:
@@ -264,8 +288,13 @@ def _open_loop(path: Path, ask, choose_file, *, take_lock: bool, explicit: bool 
                         _say_already_open(path)
                         return None, path, None
                     raise PracticeInUseError(ALREADY_OPEN)
-            db = storage.open_database(path, accept_empty=accept_empty, create_folder=not explicit,
-                                       trust_checked=take_lock)
+            db = _open_unlocked(path, unlock_ask, partial(
+                storage.open_database, path, accept_empty=accept_empty,
+                create_folder=not explicit, trust_checked=take_lock))
+            if db is None:  # the coach chose Quit instead of unlocking it
+                if lock is not None:
+                    lock.release()
+                return None, path, None
             return db, path, lock
         except StorageError as exc:
             if lock is not None:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from coachdesk import paths, storage
+from coachdesk import encryption, paths, storage
 from coachdesk.errors import CoachDeskError, ReadOnlyDatabaseError
 from coachdesk.services import clients, practice_files
 
 from .app import InstanceLock
+from .dialogs import unlock
 from .plain import as_plain
 
 
@@ -61,7 +62,11 @@ def switch_practice(window, path: Path) -> bool:
                      "window instead."))
         return False
     try:
-        database = storage.open_database(path)
+        database = unlock.open_asking(window, path, storage.open_database)  # encrypted: asks
+        if database is None:  # the coach chose Cancel in the unlock dialog
+            lock.release()
+            window.ctx.say("Your current practice stays open.")
+            return False
     except ReadOnlyDatabaseError as exc:
         database = _read_only_instead(window, path, exc)
         if database is None:
@@ -69,6 +74,7 @@ def switch_practice(window, path: Path) -> bool:
             return False
     except (CoachDeskError, OSError) as exc:
         lock.release()
+        encryption.forget(path)  # unlocked but not opened: its key goes too
         QMessageBox.warning(window, "Open a practice file",
                             as_plain(f"{path.name} could not be opened: {exc}\n\n"
                                      "Your current practice stays open; nothing was changed."))
@@ -79,6 +85,7 @@ def switch_practice(window, path: Path) -> bool:
     window.ctx.db, window.ctx.lock = database, lock
     practice_files.on_close(None if old_db.read_only else old_db)  # a compaction; previews
     old_db.close()
+    encryption.forget(old_db.path)  # the practice left behind is locked again
     # An erasure cut short there is finished (nothing is written in a read-only one).
     notes = [] if database.read_only else practice_files.on_open(database)
     if old_lock is not None:

@@ -37,6 +37,7 @@ from ..models.rows import RowsTableModel
 from ..plain import plain_tips
 from ..theme import css
 from ..widgets.fields import name_widget
+from .unlock import unlock_backup
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ def restore_into_app(ctx: AppContext, backup: Path, parent: QWidget | None) -> P
     or ``False`` when nothing changed (the coach was told why).
     """
     window = parent.window() if parent is not None else None
+    if not unlock_backup(parent, Path(backup)):  # an encrypted backup's key not known here
+        return False
     for page in ("client_page", "session_page"):
         leave = getattr(getattr(window, page, None), "leave", None)
         if leave is not None:
