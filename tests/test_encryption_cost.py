@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from encryption_helpers import cheap_keys, encrypted_copy  # noqa: F401
 
-from coachdesk import backups, encryption, storage
+from coachdesk import backups, encryption, storage, verified
 from coachdesk.errors import CorruptDatabaseError
 
 PAGE = 4096
@@ -86,7 +86,8 @@ def test_the_start_check_and_a_backups_check_use_the_large_cache_and_still_find_
                         lambda con, path: sized.append(path) or real(con, path))
     storage.open_database(db_path).close()
     made = backups.backup_now(db_path).path
-    assert sized == [db_path, made]  # the start's check, then the new backup's
+    assert verified.check_and_remember(db_path) is True
+    assert sized == [db_path, made, db_path]  # the start's check, the backup's, the closing one
     assert backups.verify(made) is True
 
     _damage_a_table_page(made)
