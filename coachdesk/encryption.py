@@ -406,7 +406,8 @@ def full_read_cache(con, path: Path | str) -> None:
     pages are read and goes with the connection). SQLite 3.44 and later (SQLCipher's)
     check the search index's content again after the page check (FTS5's integrity
     check): with a smaller cache those pages were read from the disk and decrypted twice.
-    A plain (``sqlite3``) connection is left as it is."""
+    A plain (``sqlite3``) connection, or a ``path`` that cannot be read, is left as it is;
+    raises ``sqlite3.Error`` as any statement on ``con`` would."""
     if not isinstance(con, TranslatedConnection):
         return
     try:
