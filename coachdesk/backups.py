@@ -320,6 +320,7 @@ def verify(path: Path) -> bool:
     try:
         con = storage.connect_read_only(Path(path))
         try:
+            encryption.full_read_cache(con, path)
             rows = con.execute("PRAGMA quick_check").fetchall()
         finally:
             con.close()

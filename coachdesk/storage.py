@@ -309,6 +309,8 @@ def inspect_file(path: Path, *, trust_checked: bool = False) -> FileState:
         con = connect_read_only(path)
         try:
             skip = trust_checked and verified.unchanged_since_check(path)
+            if not skip:
+                encryption.full_read_cache(con, path)
             result = [("ok",)] if skip else con.execute("PRAGMA quick_check").fetchall()
             if [r[0] for r in result] != ["ok"]:
                 raise CorruptDatabaseError(

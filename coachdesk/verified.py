@@ -97,11 +97,13 @@ def check_and_remember(path: Path | str) -> bool:
     file and note it when it says "ok". Returns whether it was noted; never raises (a file
     that fails is not noted, and the next start checks it in full and says what is wrong).
     """
+    from . import encryption
     from .storage import connect_read_only
 
     try:
         con = connect_read_only(Path(path))
         try:
+            encryption.full_read_cache(con, path)  # encrypted: each page decrypted once
             ok = [r[0] for r in con.execute("PRAGMA quick_check").fetchall()] == ["ok"]
         finally:
             con.close()
