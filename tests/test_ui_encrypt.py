@@ -1,0 +1,528 @@
+"""Choosing encryption in the window (issue 17): the passphrase dialog typed through with
+the keyboard, Settings → Privacy & lock encrypting the open practice and back, changing the
+passphrase, a failed conversion, the first start's "Protect this practice", the keyring
+box, and that no passphrase reaches a log.
+
+Dialogs are driven as a coach drives them: keys typed into ``QApplication.focusWidget()``,
+Tab and Enter; each modal one is answered by a watcher waiting for its object name."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import pytest
+import ui_helpers
+from conftest import copy_practice
+from encryption_helpers import PASSPHRASE, cheap_keys  # noqa: F401
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from ui_helpers import keys
+
+from coachdesk import backups, encryption, passphrase_keyring, practice_crypto, storage
+from coachdesk.errors import StorageError
+from coachdesk.services import clients
+from ui.context import AppContext
+from ui.dialogs.new_passphrase import MISMATCH, TOO_SHORT, NewPassphraseDialog
+from ui.dialogs.settings_dialog import SettingsDialog
+from ui.main_window import MainWindow
+
+CANARY = "Zebulon Canarywood"
+NEW_PASSPHRASE = "lantern kettle river Tuesday"
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.store.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.store[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    fake = MemoryKeyring()
+    keyring.set_keyring(fake)
+    yield fake
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring():
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+# -- driving modal dialogs ----------------------------------------------------------------
+
+
+def when_named(name: str, action, attempts: int = 1500) -> dict:
+    """Run ``action(dialog)`` once the active modal dialog is called ``name`` (others may
+    come and go before it: the "please wait" of a conversion)."""
+    state = {"done": False, "error": None}
+    generation = ui_helpers.TEST_GENERATION[0]
+
+    def poll(left=attempts):
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != name:
+            if left:
+                ui_helpers.later(lambda: poll(left - 1), generation)
+            return
+        try:
+            if not dialog.isActiveWindow():  # offscreen, a modal over an inactive window
+                dialog.activateWindow()
+                qtbot_wait(dialog.isActiveWindow)
+            action(dialog)
+        except Exception as exc:  # surfaced by the test
+            state["error"] = exc
+            dialog.reject()
+        state["done"] = True
+
+    QTimer.singleShot(0, poll)
+    return state
+
+
+def qtbot_wait(condition, timeout_ms: int = 3000) -> None:
+    from PySide6.QtCore import QDeadlineTimer
+    from PySide6.QtTest import QTest
+
+    deadline = QDeadlineTimer(timeout_ms)
+    while not condition() and not deadline.hasExpired():
+        QTest.qWait(10)
+
+
+def back_to(qtbot, dialog) -> None:
+    """Offscreen, a dialog stays inactive after the "please wait" over it closed."""
+    if not dialog.isActiveWindow():
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+
+
+def settled(qtbot, *states: dict) -> None:
+    qtbot.waitUntil(lambda: all(s["done"] for s in states)
+                    or any(s["error"] is not None for s in states), timeout=30000)
+    for state in states:
+        if state["error"] is not None:
+            raise state["error"]
+
+
+def type_new_passphrase(qtbot, passphrase: str = PASSPHRASE):
+    """In the passphrase dialog: the passphrase, Tab, the same again, Enter."""
+    def answer(dialog):
+        assert QApplication.focusWidget() is dialog.passphrase_edit
+        keys(qtbot, passphrase)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is dialog.repeat_edit
+        keys(qtbot, passphrase)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    return when_named("newPassphraseDialog", answer)
+
+
+def keep_recovery_key(qtbot, seen: dict):
+    """In the recovery key dialog: read the key shown, tick the box, press Done."""
+    def answer(dialog):
+        seen["key"] = dialog.key_label.text()
+        seen["done_enabled_before"] = dialog.done_button.isEnabled()
+        dialog.confirm.setChecked(True)
+        qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
+    return when_named("recoveryKeyDialog", answer)
+
+
+def type_passphrase(qtbot, secret: str = PASSPHRASE, name: str = "checkPassphraseDialog"):
+    def answer(dialog):
+        keys(qtbot, secret)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    return when_named(name, answer)
+
+
+def header(path: Path) -> bytes:
+    return Path(path).read_bytes()[:16]
+
+
+def opens_with_recovery_key_elsewhere(path: Path, recovery_key: str) -> int:
+    """The number of clients a fresh process reads with the recovery key alone."""
+    code = ("import sys; from coachdesk import encryption, storage; "
+            "from coachdesk.services import clients; p = sys.argv[1]; "
+            "encryption.unlock(p, recovery_key=sys.argv[2]); "
+            "print(clients.count(storage.open_database(p)))")
+    out = subprocess.run([sys.executable, "-c", code, str(path), recovery_key],
+                         capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr[-2000:]
+    return int(out.stdout.strip())
+
+
+@pytest.fixture
+def window(qtbot, demo_db):
+    clients.create(demo_db, CANARY)
+    window = MainWindow(AppContext(demo_db))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.ctx.db.close()
+
+
+def encrypted_under(window) -> None:
+    """The window's practice encrypted by the engine (with ``PASSPHRASE``) and reopened."""
+    path = Path(window.ctx.db.path)
+    window.ctx.db.close()
+    practice_crypto.encrypt_practice(path, PASSPHRASE)
+    window.ctx.db = storage.open_database(path)
+
+
+def open_privacy_tab(qtbot, window) -> SettingsDialog:
+    dialog = SettingsDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
+    assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Privacy && lock"
+    return dialog
+
+
+def client_names_shown(window) -> list[str]:
+    model = window.clients_page.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+# -- the passphrase dialog ----------------------------------------------------------------
+
+
+def test_the_passphrase_dialog_explains_refuses_short_and_different_and_forgets(
+        qtbot, no_keyring):
+    dialog = NewPassphraseDialog("coachdesk.db")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    words = " ".join(lab.text() for lab in dialog.findChildren(QLabel))
+    assert "Without your passphrase AND that recovery key nobody can recover" in words
+    assert "backups" in words and "At least 10 characters" in words
+    assert dialog.passphrase_edit.echoMode() == dialog.passphrase_edit.EchoMode.Password
+    assert dialog.remember_box is None  # no keyring on this computer: not offered
+
+    keys(qtbot, "short")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    keys(qtbot, "short")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert dialog.errors["passphrase"].text() == TOO_SHORT
+    assert QApplication.focusWidget() is dialog.passphrase_edit
+
+    keys(qtbot, " and longer now")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    keys(qtbot, "short and longer")  # Tab selected "short": typed over, ≠ the first
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert dialog.errors["repeat"].text() == MISMATCH
+    assert QApplication.focusWidget() is dialog.repeat_edit
+    assert dialog.repeat_edit.text() == ""  # emptied, to be typed again
+
+    # Show what I type: both fields readable; then typed right
+    dialog.show_box.setChecked(True)
+    assert dialog.repeat_edit.echoMode() == dialog.repeat_edit.EchoMode.Normal
+    dialog.repeat_edit.setFocus()
+    keys(qtbot, "short and longer now")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert not dialog.isVisible(), [e.text() for e in dialog.errors.values()] + [dialog.repeat_edit.text(), dialog.passphrase_edit.text()]
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.passphrase_edit.text() == "" and dialog.repeat_edit.text() == ""
+    assert dialog.take_passphrase() == "short and longer now"
+    assert dialog.take_passphrase() is None  # given once
+
+
+def test_remember_is_offered_only_with_a_keyring(qtbot, memory_keyring):
+    dialog = NewPassphraseDialog("coachdesk.db")
+    qtbot.addWidget(dialog)
+    assert dialog.remember_box is not None and not dialog.remember_box.isChecked()
+
+
+# -- Settings → Encrypt, and back ---------------------------------------------------------
+
+
+def test_settings_encrypts_the_open_practice_shows_the_key_and_decrypts_it_back(
+        qtbot, window, caplog, no_keyring):
+    caplog.set_level(logging.DEBUG)
+    path = Path(window.ctx.db.path)
+    before = clients.count(window.ctx.db)
+    dialog = open_privacy_tab(qtbot, window)
+    tab = dialog.privacy_tab
+    assert "not encrypted" in tab.state.text()
+    assert tab.encrypt_button.isVisible() and not tab.decrypt_button.isVisible()
+    assert not tab.change_button.isVisible() and not tab.remember.isVisible()
+
+    seen: dict = {}
+    steps = [type_new_passphrase(qtbot), keep_recovery_key(qtbot, seen)]
+    qtbot.mouseClick(tab.encrypt_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, *steps)
+
+    # On disk: no SQLite header, no canary; a safety copy, encrypted too
+    assert header(path) != encryption.SQLITE_HEADER
+    assert CANARY.encode() not in path.read_bytes()
+    assert encryption.key_path(path).exists()
+    safety = [b for b in backups.backup_files(path) if b.kind == backups.BEFORE_ENCRYPTION]
+    assert safety and all(encryption.is_encrypted(b.path) for b in safety)
+    # The window works on, on the encrypted file
+    assert encryption.is_encrypted(window.ctx.db.path)
+    assert clients.count(window.ctx.db) == before
+    qtbot.waitUntil(lambda: CANARY in client_names_shown(window))
+    assert "This practice is encrypted" in tab.state.text()
+    assert tab.decrypt_button.isVisible() and tab.change_button.isVisible()
+    # The key shown, once, opens the practice in a fresh process
+    assert seen["done_enabled_before"] is False
+    key = "-".join(seen["key"].split())
+    assert len(key.split("-")) == 11
+    assert opens_with_recovery_key_elsewhere(path, key) == before
+
+    # Decrypt: warned, the passphrase asked, then plain again with every client
+    warned: list[str] = []
+
+    def agree(box):
+        warned.append(box.informativeText())
+        box.findChild(type(box.defaultButton()), "decryptYes").click()
+    steps = [when_named("decryptQuestion", agree), type_passphrase(qtbot)]
+    qtbot.mouseClick(tab.decrypt_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, *steps)
+    qtbot.waitUntil(lambda: header(path) == encryption.SQLITE_HEADER, timeout=30000)
+    assert "readable" in warned[0] or "read by anyone" in warned[0]
+    assert not encryption.key_path(path).exists()
+    assert clients.count(window.ctx.db) == before
+    assert "not encrypted" in tab.state.text()
+    qtbot.waitUntil(lambda: CANARY in client_names_shown(window))
+    assert PASSPHRASE not in caplog.text and key not in caplog.text
+
+
+def test_a_wrong_passphrase_before_decrypting_is_said_under_the_field(
+        qtbot, window, cheap_keys, no_keyring):  # noqa: F811
+    path = Path(window.ctx.db.path)
+    encrypted_under(window)
+    dialog = open_privacy_tab(qtbot, window)
+    said: dict = {}
+
+    def wrong_then_cancel(d):
+        keys(qtbot, "not my passphrase")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: bool(d.errors["secret"].text()), timeout=10000)
+        said["text"] = d.errors["secret"].text()
+        d.reject()
+    steps = [when_named("decryptQuestion", lambda b: b.findChild(
+        type(b.defaultButton()), "decryptYes").click()),
+        when_named("checkPassphraseDialog", wrong_then_cancel)]
+    qtbot.mouseClick(dialog.privacy_tab.decrypt_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, *steps)
+    assert "does not open this practice" in said["text"]
+    assert encryption.WRONG_DELAY in cheap_keys  # the short wait, made
+    assert encryption.is_encrypted(path) and clients.count(window.ctx.db) > 0
+
+
+# -- change passphrase ---------------------------------------------------------------------
+
+
+def test_change_passphrase_wrong_current_then_right_old_fails_new_works(
+        qtbot, window, cheap_keys, memory_keyring):  # noqa: F811
+    path = Path(window.ctx.db.path)
+    encrypted_under(window)
+    passphrase_keyring.save(path, PASSPHRASE)
+    dialog = open_privacy_tab(qtbot, window)
+    assert dialog.privacy_tab.remember.isVisible() and dialog.privacy_tab.remember.isChecked()
+    said: dict = {}
+
+    def change(d):
+        keys(qtbot, "wrong current one")
+        for typed in (NEW_PASSPHRASE, NEW_PASSPHRASE):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            keys(qtbot, typed)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: bool(d.errors["current"].text()), timeout=10000)
+        said["wrong"] = d.errors["current"].text()
+        back_to(qtbot, d)
+        assert QApplication.focusWidget() is d.current_edit
+        d.current_edit.clear()
+        keys(qtbot, PASSPHRASE)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    step = when_named("changePassphraseDialog", change)
+    qtbot.mouseClick(dialog.privacy_tab.change_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, step)
+    assert "not the current passphrase" in said["wrong"]
+    encryption.forget()
+    with pytest.raises(encryption.WrongPassphraseError):
+        encryption.unlock(path, PASSPHRASE)
+    encryption.unlock(path, NEW_PASSPHRASE)
+    assert passphrase_keyring.passphrase(path) == NEW_PASSPHRASE  # the keyring follows
+
+
+# -- a conversion that fails -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fault", ["refused", "disk full"])
+def test_a_failed_encryption_says_so_plainly_and_the_practice_stays_open(
+        qtbot, window, monkeypatch, fault, no_keyring):
+    path = Path(window.ctx.db.path)
+    real = practice_crypto.encrypt_practice
+
+    def failing(p, passphrase):
+        if fault == "refused":
+            raise StorageError("Another program is using the practice file, so nothing was "
+                               "changed. Close it and try again.")
+        backups.backup_now(p, kind=backups.BEFORE_ENCRYPTION, rotate=False)
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(practice_crypto, "encrypt_practice", failing)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text, *a: told.append(text)))
+    dialog = open_privacy_tab(qtbot, window)
+    step = type_new_passphrase(qtbot)
+    qtbot.mouseClick(dialog.privacy_tab.encrypt_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, step)
+    qtbot.waitUntil(lambda: bool(told), timeout=10000)
+    text = told[0]
+    assert "nothing in it was lost" in text
+    assert "Errno" not in text and "Error" not in text and "Traceback" not in text
+    if fault == "disk full":
+        assert "No space left on device" in text
+    assert PASSPHRASE not in text
+    # Still open, plain, and writable
+    assert header(path) == encryption.SQLITE_HEADER
+    clients.create(window.ctx.db, "Written after the failure")
+    assert any(r.name == "Written after the failure" for r in clients.list_rows(window.ctx.db))
+    assert "not encrypted" in dialog.privacy_tab.state.text()
+    monkeypatch.setattr(practice_crypto, "encrypt_practice", real)
+
+
+# -- first start -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def empty_window(qtbot, db_path, practice_templates):
+    database = storage.open_database(copy_practice(practice_templates["new"], db_path))
+    window = MainWindow(AppContext(database))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_welcome()
+    yield window
+    window.ctx.db.close()
+
+
+def test_first_start_protect_encrypts_the_empty_practice_then_loads_the_demo(
+        qtbot, empty_window, no_keyring):
+    window = empty_window
+    page = window.welcome_page
+    path = Path(window.ctx.db.path)
+    assert page.protect_box.isVisible() and not page.protect_box.isChecked()
+    order: list[str] = []
+    real_populate = __import__("coachdesk.demo", fromlist=["populate"]).populate
+
+    def populate(db, *a, **k):
+        order.append("encrypted" if encryption.is_encrypted(db.path) else "plain")
+        return real_populate(db, *a, **k)
+    import coachdesk.demo
+    coachdesk.demo.populate, saved = populate, coachdesk.demo.populate
+    try:
+        page.protect_box.setChecked(True)
+        seen: dict = {}
+        steps = [type_new_passphrase(qtbot), keep_recovery_key(qtbot, seen)]
+        qtbot.mouseClick(page.demo_button, Qt.MouseButton.LeftButton)
+        settled(qtbot, *steps)
+        qtbot.waitUntil(lambda: clients.count(window.ctx.db) > 0, timeout=30000)
+    finally:
+        coachdesk.demo.populate = saved
+    assert order == ["encrypted"]  # the demo was written into the encrypted file
+    assert header(path) != encryption.SQLITE_HEADER
+    assert window.stack.currentWidget() is not page
+    assert opens_with_recovery_key_elsewhere(path, seen["key"].replace("\n", " ")) == \
+        clients.count(window.ctx.db)
+
+
+def test_first_start_cancelled_passphrase_stays_on_the_welcome_page(
+        qtbot, empty_window, no_keyring):
+    window = empty_window
+    page = window.welcome_page
+    page.protect_box.setChecked(True)
+    step = when_named("newPassphraseDialog", lambda d: d.reject())
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, step)
+    assert window.stack.currentWidget() is page and page.protect_box.isChecked()
+    assert header(Path(window.ctx.db.path)) == encryption.SQLITE_HEADER
+    assert clients.count(window.ctx.db) == 0
+
+
+# -- the keyring box ---------------------------------------------------------------------------
+
+
+def test_remember_in_the_keyring_checks_the_passphrase_and_unticking_forgets(
+        qtbot, window, cheap_keys, memory_keyring, caplog):  # noqa: F811
+    caplog.set_level(logging.DEBUG)
+    path = Path(window.ctx.db.path)
+    encrypted_under(window)
+    dialog = open_privacy_tab(qtbot, window)
+    box = dialog.privacy_tab.remember
+    assert box.isVisible() and not box.isChecked()
+
+    said: dict = {}
+
+    def wrong_then_right(d):
+        keys(qtbot, "wrong passphrase here")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: bool(d.errors["secret"].text()), timeout=10000)
+        said["wrong"] = d.errors["secret"].text()
+        back_to(qtbot, d)
+        assert QApplication.focusWidget() is d.secret_edit
+        d.secret_edit.clear()
+        keys(qtbot, PASSPHRASE)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    step = when_named("checkPassphraseDialog", wrong_then_right)
+    box.click()
+    settled(qtbot, step)
+    assert "does not open" in said["wrong"]
+    assert passphrase_keyring.passphrase(path) == PASSPHRASE and box.isChecked()
+
+    box.click()  # untick: forgotten at once
+    assert passphrase_keyring.passphrase(path) is None and not box.isChecked()
+
+    step = when_named("checkPassphraseDialog", lambda d: d.reject())
+    box.click()  # ticked, then cancelled: not remembered, not ticked
+    settled(qtbot, step)
+    assert passphrase_keyring.passphrase(path) is None and not box.isChecked()
+    assert PASSPHRASE not in caplog.text
+
+
+def test_the_lock_delay_is_saved_with_settings(qtbot, window, no_keyring):
+    from coachdesk.services import settings as settings_service
+
+    dialog = open_privacy_tab(qtbot, window)
+    heard: list[int] = []
+    window.ctx.data_changed.connect(
+        lambda what: heard.append(settings_service.lock_minutes(window.ctx.db))
+        if what == "settings" else None)
+    spin = dialog.privacy_tab.lock_minutes
+    assert spin.value() == 10
+    spin.setValue(0)
+    assert spin.text() == "Never (0)"
+    spin.setValue(25)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert settings_service.lock_minutes(window.ctx.db) == 25
+    assert heard and heard[-1] == 25  # the lock hears the delay just saved
