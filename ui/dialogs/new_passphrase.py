@@ -78,12 +78,14 @@ def _secret_field() -> QLineEdit:
     return edit
 
 
-class _SecretDialog(FormDialog):
-    """A form of passphrase fields: a "Show what I type" box and fields emptied on close."""
+class _SecretFields:
+    """For a ``FormDialog`` of passphrase fields (listed before it among the bases): a
+    "Show what I type" box, and the fields emptied whenever the dialog closes."""
 
-    def __init__(self, title: str, object_name: str, parent=None):
-        super().__init__(title, object_name, parent)
-        self.secret_fields: list[QLineEdit] = []
+    secret_fields: list[QLineEdit]
+
+    def _start_secrets(self) -> None:
+        self.secret_fields = []
         self.setMinimumWidth(520)
 
     def _intro(self, text: str, name: str) -> QLabel:
@@ -116,7 +118,7 @@ class _SecretDialog(FormDialog):
         super().done(result)
 
 
-class NewPassphraseDialog(_SecretDialog):
+class NewPassphraseDialog(_SecretFields, FormDialog):
     """Choose the passphrase of a practice about to be encrypted.
 
     After ``exec()`` returns Accepted, ``take_passphrase()`` gives the passphrase once
@@ -126,6 +128,7 @@ class NewPassphraseDialog(_SecretDialog):
                  action: str = "Encrypt the practice"):
         super().__init__("Protect this practice with a passphrase", "newPassphraseDialog",
                          parent)
+        self._start_secrets()
         self._intro(EXPLANATION, "newPassphraseExplanation")
         if practice_name:
             name = QLabel(f"Practice file: {practice_name}")
@@ -164,11 +167,12 @@ class NewPassphraseDialog(_SecretDialog):
         return passphrase
 
 
-class ChangePassphraseDialog(_SecretDialog):
+class ChangePassphraseDialog(_SecretFields, FormDialog):
     """Change the passphrase of the encrypted practice at ``path`` (saved on Change)."""
 
     def __init__(self, path: Path | str, parent=None):
         super().__init__("Change the passphrase", "changePassphraseDialog", parent)
+        self._start_secrets()
         self.path = Path(path)
         self._intro("Your recovery key stays the same. Backups made before keep the "
                     "passphrase they were made with (or open with the recovery key).",
@@ -203,7 +207,7 @@ class ChangePassphraseDialog(_SecretDialog):
         return True
 
 
-class CheckPassphraseDialog(_SecretDialog):
+class CheckPassphraseDialog(_SecretFields, FormDialog):
     """Ask for the passphrase of the encrypted practice at ``path`` and check it
     (``encryption.unlock``: the practice's key is then known in this process).
 
@@ -214,6 +218,7 @@ class CheckPassphraseDialog(_SecretDialog):
     def __init__(self, path: Path | str, title: str, text: str, action: str, parent=None,
                  *, allow_recovery: bool = False):
         super().__init__(title, "checkPassphraseDialog", parent)
+        self._start_secrets()
         self.path = Path(path)
         self.allow_recovery = allow_recovery
         self._intro(text, "checkPassphraseExplanation")

@@ -76,8 +76,19 @@ class PrivacyTab:
         self.lock_minutes.setToolTip("An encrypted practice hides its window and asks for the "
                                      "passphrase after this long without a key press or mouse "
                                      "move. 0 = never.")
-        dialog.add_field("Lock after (0 = never)", settings_service.LOCK_MINUTES_KEY,
-                         self.lock_minutes, "settingsLockMinutes")
+        self.lock_minutes.setMinimumWidth(170)
+        lock_row = QWidget()
+        row = QHBoxLayout(lock_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.lock_minutes)
+        never = QLabel("0 = never")
+        never.setStyleSheet("color: palette(placeholder-text);")
+        row.addWidget(never)
+        row.addStretch(1)
+        dialog.add_field("Lock after", settings_service.LOCK_MINUTES_KEY, lock_row,
+                         "settingsLockAfter")
+        self.lock_minutes.setObjectName("settingsLockMinutes")
+        self.lock_minutes.setAccessibleName("Lock after, minutes idle (0 = never)")
 
         self.encrypt_button.clicked.connect(self._encrypt)
         self.change_button.clicked.connect(self._change)
@@ -135,6 +146,9 @@ def add_tab(dialog) -> PrivacyTab:
     """Add the tab to ``dialog``; its Save saves the idle-lock delay after the other tabs."""
     tab = PrivacyTab(dialog)
     dialog.privacy_tab = tab
+    # Six tabs no longer fit 680 px: every tab stays in sight (the dialog widens to hold
+    # them) rather than behind scroll arrows that Tab would stop at.
+    dialog.tabs.setUsesScrollButtons(False)
     submit_others = dialog.submit
 
     def submit():
