@@ -76,8 +76,9 @@ def _story(recovery_key: str, practice_name: str, day: date) -> list:
 
 
 def _build(target, recovery_key: str, practice_name: str, day: date, paper: str) -> None:
-    doc = pdfkit.new_doc(target, paper, TITLE, subject="Recovery key of an encrypted "
-                         "CoachDesk practice")
+    doc = pdfkit.new_doc(Path("recovery-key.pdf"), paper, TITLE,
+                         subject="Recovery key of an encrypted CoachDesk practice")
+    doc.filename = target  # a path, or a BytesIO (new_doc takes only paths)
     decorations = pdfkit.Decorations("CoachDesk recovery key", "Keep safe, on paper",
                                      practice_name)
     doc.build(_story(recovery_key, practice_name, day),

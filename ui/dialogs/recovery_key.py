@@ -178,10 +178,22 @@ class RecoveryKeyDialog(QDialog):
         return True
 
     # -- closing -------------------------------------------------------------------------
-    def reject(self) -> None:
-        """Esc and the close button: straight away once the box is ticked, else asked."""
-        if self.confirm.isChecked() or self.ask_close_anyway():
-            super().reject()
+    # Esc and the window's close button ask first while the box is unticked; reject() and
+    # close() called from code close without asking, as in every form (ui/dialogs/base.py).
+    def keyPressEvent(self, event):  # noqa: N802 (Qt name)
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            event.accept()
+            if self.confirm.isChecked() or self.ask_close_anyway():
+                self.reject()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event):  # noqa: N802
+        if (event.spontaneous() and self.isVisible() and not self.confirm.isChecked()
+                and not self.ask_close_anyway()):
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def ask_close_anyway(self) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, "Your recovery key", CLOSE_QUESTION,
