@@ -376,13 +376,22 @@ def test_change_passphrase_wrong_current_then_right_old_fails_new_works(
 # -- a conversion that fails -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fault", ["refused", "disk full"])
+@pytest.mark.parametrize("fault", ["refused", "disk full", "held by another program"])
 def test_a_failed_encryption_says_so_plainly_and_the_practice_stays_open(
         qtbot, window, monkeypatch, fault, no_keyring):
+    import sqlite3
+
     path = Path(window.ctx.db.path)
     real = practice_crypto.encrypt_practice
+    other = None
+    if fault == "held by another program":  # the real engine meets a second program's lock
+        monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 300)
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
 
     def failing(p, passphrase):
+        if other is not None:
+            return real(p, passphrase)
         if fault == "refused":
             raise StorageError("Another program is using the practice file, so nothing was "
                                "changed. Close it and try again.")
@@ -402,6 +411,10 @@ def test_a_failed_encryption_says_so_plainly_and_the_practice_stays_open(
     assert "Errno" not in text and "Error" not in text and "Traceback" not in text
     if fault == "disk full":
         assert "No space left on device" in text
+    if other is not None:
+        assert "Another program is using the practice file" in text
+        other.rollback()
+        other.close()
     assert PASSPHRASE not in text
     # Still open, plain, and writable
     assert header(path) == encryption.SQLITE_HEADER
@@ -526,3 +539,37 @@ def test_the_lock_delay_is_saved_with_settings(qtbot, window, no_keyring):
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert settings_service.lock_minutes(window.ctx.db) == 25
     assert heard and heard[-1] == 25  # the lock hears the delay just saved
+
+
+# -- nothing typed is lost ---------------------------------------------------------------------
+
+
+def test_notes_typed_just_before_encrypting_are_in_the_encrypted_practice(
+        qtbot, window, no_keyring):
+    from coachdesk.services import sessions
+
+    from ui import encrypt_flow
+
+    jose = next(r.id for r in clients.list_rows(window.ctx.db) if r.name.startswith("José"))
+    session = [s for s in sessions.list_for_client(window.ctx.db, jose)
+               if s.status.value == "held"][-1]
+    window.open_session(session.id)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    notes = window.session_page.private_notes
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is notes)
+    keys(qtbot, " typed just before encrypting")  # not saved yet: the save waits ~0.5 s
+    steps = [type_new_passphrase(qtbot), keep_recovery_key(qtbot, {})]
+    QTimer.singleShot(0, lambda: encrypt_flow.ask_and_encrypt(window.ctx, window))
+    settled(qtbot, *steps)
+    qtbot.waitUntil(lambda: encryption.is_encrypted(window.ctx.db.path), timeout=30000)
+    saved = sessions.get(window.ctx.db, session.id).private_notes
+    assert saved.endswith(" typed just before encrypting")
+    assert b"typed just before encrypting" not in Path(window.ctx.db.path).read_bytes()
+    # Typing goes on, into the encrypted practice
+    back_to(qtbot, window)
+    notes.setFocus()
+    qtbot.waitUntil(notes.hasFocus)
+    keys(qtbot, " and after")
+    window.session_page.saver.flush()
+    assert sessions.get(window.ctx.db, session.id).private_notes.endswith(" and after")
