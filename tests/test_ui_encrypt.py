@@ -246,7 +246,7 @@ def test_the_passphrase_dialog_explains_refuses_short_and_different_and_forgets(
     dialog.repeat_edit.setFocus()
     keys(qtbot, "short and longer now")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-    assert not dialog.isVisible(), [e.text() for e in dialog.errors.values()] + [dialog.repeat_edit.text(), dialog.passphrase_edit.text()]
+    assert not dialog.isVisible(), [e.text() for e in dialog.errors.values()]
     assert dialog.result() == dialog.DialogCode.Accepted
     assert dialog.passphrase_edit.text() == "" and dialog.repeat_edit.text() == ""
     assert dialog.take_passphrase() == "short and longer now"
