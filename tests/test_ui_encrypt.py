@@ -10,15 +10,27 @@ from __future__ import annotations
 
 import errno
 import logging
-import subprocess
-import sys
 from pathlib import Path
 
-import keyring
-import keyring.backend
 import pytest
-import ui_helpers
-from conftest import copy_practice
+from encrypt_ui_helpers import (  # noqa: F401 (fixtures)
+    CANARY,
+    NEW_PASSPHRASE,
+    back_to,
+    client_names_shown,
+    encrypted_under,
+    header,
+    keep_recovery_key,
+    memory_keyring,
+    no_keyring,
+    open_privacy_tab,
+    opens_with_recovery_key_elsewhere,
+    settled,
+    type_new_passphrase,
+    type_passphrase,
+    when_named,
+    window,
+)
 from encryption_helpers import PASSPHRASE, cheap_keys  # noqa: F401
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
@@ -27,190 +39,13 @@ from ui_helpers import keys
 from coachdesk import backups, encryption, passphrase_keyring, practice_crypto, storage
 from coachdesk.errors import StorageError
 from coachdesk.services import clients
-from ui.context import AppContext
 from ui.dialogs.new_passphrase import MISMATCH, TOO_SHORT, NewPassphraseDialog
-from ui.dialogs.settings_dialog import SettingsDialog
-from ui.main_window import MainWindow
-
-CANARY = "Zebulon Canarywood"
-NEW_PASSPHRASE = "lantern kettle river Tuesday"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    fake = MemoryKeyring()
-    keyring.set_keyring(fake)
-    yield fake
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def no_keyring():
-    from keyring.backends import fail
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
-
-
-# -- driving modal dialogs ----------------------------------------------------------------
-
-
-def when_named(name: str, action, attempts: int = 1500) -> dict:
-    """Run ``action(dialog)`` once the active modal dialog is called ``name`` (others may
-    come and go before it: the "please wait" of a conversion)."""
-    state = {"done": False, "error": None}
-    generation = ui_helpers.TEST_GENERATION[0]
-
-    def poll(left=attempts):
-        dialog = QApplication.activeModalWidget()
-        if dialog is None or dialog.objectName() != name:
-            if left:
-                ui_helpers.later(lambda: poll(left - 1), generation)
-            return
-        try:
-            if not dialog.isActiveWindow():  # offscreen, a modal over an inactive window
-                dialog.activateWindow()
-                qtbot_wait(dialog.isActiveWindow)
-            action(dialog)
-        except Exception as exc:  # surfaced by the test
-            state["error"] = exc
-            dialog.reject()
-        state["done"] = True
-
-    QTimer.singleShot(0, poll)
-    return state
-
-
-def qtbot_wait(condition, timeout_ms: int = 3000) -> None:
-    from PySide6.QtCore import QDeadlineTimer
-    from PySide6.QtTest import QTest
-
-    deadline = QDeadlineTimer(timeout_ms)
-    while not condition() and not deadline.hasExpired():
-        QTest.qWait(10)
-
-
-def back_to(qtbot, dialog) -> None:
-    """Offscreen, a dialog stays inactive after the "please wait" over it closed."""
-    if not dialog.isActiveWindow():
-        dialog.activateWindow()
-        qtbot.waitUntil(dialog.isActiveWindow)
-
-
-def settled(qtbot, *states: dict) -> None:
-    qtbot.waitUntil(lambda: all(s["done"] for s in states)
-                    or any(s["error"] is not None for s in states), timeout=30000)
-    for state in states:
-        if state["error"] is not None:
-            raise state["error"]
-
-
-def type_new_passphrase(qtbot, passphrase: str = PASSPHRASE):
-    """In the passphrase dialog: the passphrase, Tab, the same again, Enter."""
-    def answer(dialog):
-        assert QApplication.focusWidget() is dialog.passphrase_edit
-        keys(qtbot, passphrase)
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-        assert QApplication.focusWidget() is dialog.repeat_edit
-        keys(qtbot, passphrase)
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-    return when_named("newPassphraseDialog", answer)
-
-
-def keep_recovery_key(qtbot, seen: dict):
-    """In the recovery key dialog: read the key shown, tick the box, press Done."""
-    def answer(dialog):
-        seen["key"] = dialog.key_label.text()
-        seen["done_enabled_before"] = dialog.done_button.isEnabled()
-        dialog.confirm.setChecked(True)
-        qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
-    return when_named("recoveryKeyDialog", answer)
-
-
-def type_passphrase(qtbot, secret: str = PASSPHRASE, name: str = "checkPassphraseDialog"):
-    def answer(dialog):
-        keys(qtbot, secret)
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-    return when_named(name, answer)
-
-
-def header(path: Path) -> bytes:
-    return Path(path).read_bytes()[:16]
-
-
-def opens_with_recovery_key_elsewhere(path: Path, recovery_key: str) -> int:
-    """The number of clients a fresh process reads with the recovery key alone."""
-    code = ("import sys; from coachdesk import encryption, storage; "
-            "from coachdesk.services import clients; p = sys.argv[1]; "
-            "encryption.unlock(p, recovery_key=sys.argv[2]); "
-            "print(clients.count(storage.open_database(p)))")
-    out = subprocess.run([sys.executable, "-c", code, str(path), recovery_key],
-                         capture_output=True, text=True, timeout=120,
-                         cwd=Path(__file__).resolve().parents[1])
-    assert out.returncode == 0, out.stderr[-2000:]
-    return int(out.stdout.strip())
-
-
-@pytest.fixture
-def window(qtbot, demo_db):
-    clients.create(demo_db, CANARY)
-    window = MainWindow(AppContext(demo_db))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.ctx.db.close()
-
-
-def encrypted_under(window) -> None:
-    """The window's practice encrypted by the engine (with ``PASSPHRASE``) and reopened."""
-    path = Path(window.ctx.db.path)
-    window.ctx.db.close()
-    practice_crypto.encrypt_practice(path, PASSPHRASE)
-    window.ctx.db = storage.open_database(path)
-
-
-def open_privacy_tab(qtbot, window) -> SettingsDialog:
-    dialog = SettingsDialog(window.ctx, window)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
-    assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Privacy && lock"
-    return dialog
-
-
-def client_names_shown(window) -> list[str]:
-    model = window.clients_page.model
-    return [model.index(r, 0).data() for r in range(model.rowCount())]
-
 
 # -- the passphrase dialog ----------------------------------------------------------------
 
 
 def test_the_passphrase_dialog_explains_refuses_short_and_different_and_forgets(
-        qtbot, no_keyring):
+        qtbot, no_keyring):  # noqa: F811
     dialog = NewPassphraseDialog("coachdesk.db")
     qtbot.addWidget(dialog)
     dialog.show()
@@ -253,7 +88,7 @@ def test_the_passphrase_dialog_explains_refuses_short_and_different_and_forgets(
     assert dialog.take_passphrase() is None  # given once
 
 
-def test_remember_is_offered_only_with_a_keyring(qtbot, memory_keyring):
+def test_remember_is_offered_only_with_a_keyring(qtbot, memory_keyring):  # noqa: F811
     dialog = NewPassphraseDialog("coachdesk.db")
     qtbot.addWidget(dialog)
     assert dialog.remember_box is not None and not dialog.remember_box.isChecked()
@@ -263,7 +98,7 @@ def test_remember_is_offered_only_with_a_keyring(qtbot, memory_keyring):
 
 
 def test_settings_encrypts_the_open_practice_shows_the_key_and_decrypts_it_back(
-        qtbot, window, caplog, no_keyring):
+        qtbot, window, caplog, no_keyring):  # noqa: F811
     caplog.set_level(logging.DEBUG)
     path = Path(window.ctx.db.path)
     before = clients.count(window.ctx.db)
@@ -312,6 +147,38 @@ def test_settings_encrypts_the_open_practice_shows_the_key_and_decrypts_it_back(
     assert "not encrypted" in tab.state.text()
     qtbot.waitUntil(lambda: CANARY in client_names_shown(window))
     assert PASSPHRASE not in caplog.text and key not in caplog.text
+
+
+def test_remembered_when_encrypting_and_forgotten_after_decrypting_with_the_recovery_key(
+        qtbot, window, memory_keyring):  # noqa: F811
+    path = Path(window.ctx.db.path)
+    dialog = open_privacy_tab(qtbot, window)
+
+    def choose(d):
+        assert d.remember_box is not None
+        d.remember_box.setChecked(True)
+        d.passphrase_edit.setFocus()
+        keys(qtbot, PASSPHRASE)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        keys(qtbot, PASSPHRASE)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    seen: dict = {}
+    steps = [when_named("newPassphraseDialog", choose), keep_recovery_key(qtbot, seen)]
+    qtbot.mouseClick(dialog.privacy_tab.encrypt_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, *steps)
+    assert encryption.is_encrypted(path)
+    assert passphrase_keyring.passphrase(path) == PASSPHRASE
+    assert dialog.privacy_tab.remember.isChecked()
+
+    typed = seen["key"].lower().replace("\n", " ")  # as a coach might type it from paper
+    steps = [when_named("decryptQuestion", lambda b: b.findChild(
+        type(b.defaultButton()), "decryptYes").click()), type_passphrase(qtbot, typed)]
+    qtbot.mouseClick(dialog.privacy_tab.decrypt_button, Qt.MouseButton.LeftButton)
+    settled(qtbot, *steps)
+    qtbot.waitUntil(lambda: header(path) == encryption.SQLITE_HEADER, timeout=30000)
+    assert passphrase_keyring.passphrase(path) is None
+    assert not dialog.privacy_tab.remember.isVisible()
+    assert CANARY in [r.name for r in clients.list_rows(window.ctx.db)]
 
 
 def test_a_wrong_passphrase_before_decrypting_is_said_under_the_field(
@@ -378,7 +245,7 @@ def test_change_passphrase_wrong_current_then_right_old_fails_new_works(
 
 @pytest.mark.parametrize("fault", ["refused", "disk full", "held by another program"])
 def test_a_failed_encryption_says_so_plainly_and_the_practice_stays_open(
-        qtbot, window, monkeypatch, fault, no_keyring):
+        qtbot, window, monkeypatch, fault, no_keyring):  # noqa: F811
     import sqlite3
 
     path = Path(window.ctx.db.path)
@@ -424,65 +291,6 @@ def test_a_failed_encryption_says_so_plainly_and_the_practice_stays_open(
     monkeypatch.setattr(practice_crypto, "encrypt_practice", real)
 
 
-# -- first start -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def empty_window(qtbot, db_path, practice_templates):
-    database = storage.open_database(copy_practice(practice_templates["new"], db_path))
-    window = MainWindow(AppContext(database))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_welcome()
-    yield window
-    window.ctx.db.close()
-
-
-def test_first_start_protect_encrypts_the_empty_practice_then_loads_the_demo(
-        qtbot, empty_window, no_keyring):
-    window = empty_window
-    page = window.welcome_page
-    path = Path(window.ctx.db.path)
-    assert page.protect_box.isVisible() and not page.protect_box.isChecked()
-    order: list[str] = []
-    real_populate = __import__("coachdesk.demo", fromlist=["populate"]).populate
-
-    def populate(db, *a, **k):
-        order.append("encrypted" if encryption.is_encrypted(db.path) else "plain")
-        return real_populate(db, *a, **k)
-    import coachdesk.demo
-    coachdesk.demo.populate, saved = populate, coachdesk.demo.populate
-    try:
-        page.protect_box.setChecked(True)
-        seen: dict = {}
-        steps = [type_new_passphrase(qtbot), keep_recovery_key(qtbot, seen)]
-        qtbot.mouseClick(page.demo_button, Qt.MouseButton.LeftButton)
-        settled(qtbot, *steps)
-        qtbot.waitUntil(lambda: clients.count(window.ctx.db) > 0, timeout=30000)
-    finally:
-        coachdesk.demo.populate = saved
-    assert order == ["encrypted"]  # the demo was written into the encrypted file
-    assert header(path) != encryption.SQLITE_HEADER
-    assert window.stack.currentWidget() is not page
-    assert opens_with_recovery_key_elsewhere(path, seen["key"].replace("\n", " ")) == \
-        clients.count(window.ctx.db)
-
-
-def test_first_start_cancelled_passphrase_stays_on_the_welcome_page(
-        qtbot, empty_window, no_keyring):
-    window = empty_window
-    page = window.welcome_page
-    page.protect_box.setChecked(True)
-    step = when_named("newPassphraseDialog", lambda d: d.reject())
-    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
-    settled(qtbot, step)
-    assert window.stack.currentWidget() is page and page.protect_box.isChecked()
-    assert header(Path(window.ctx.db.path)) == encryption.SQLITE_HEADER
-    assert clients.count(window.ctx.db) == 0
-
-
 # -- the keyring box ---------------------------------------------------------------------------
 
 
@@ -523,7 +331,7 @@ def test_remember_in_the_keyring_checks_the_passphrase_and_unticking_forgets(
     assert PASSPHRASE not in caplog.text
 
 
-def test_the_lock_delay_is_saved_with_settings(qtbot, window, no_keyring):
+def test_the_lock_delay_is_saved_with_settings(qtbot, window, no_keyring):  # noqa: F811
     from coachdesk.services import settings as settings_service
 
     dialog = open_privacy_tab(qtbot, window)
@@ -545,9 +353,8 @@ def test_the_lock_delay_is_saved_with_settings(qtbot, window, no_keyring):
 
 
 def test_notes_typed_just_before_encrypting_are_in_the_encrypted_practice(
-        qtbot, window, no_keyring):
+        qtbot, window, no_keyring):  # noqa: F811
     from coachdesk.services import sessions
-
     from ui import encrypt_flow
 
     jose = next(r.id for r in clients.list_rows(window.ctx.db) if r.name.startswith("José"))
