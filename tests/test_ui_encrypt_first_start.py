@@ -25,6 +25,7 @@ from coachdesk.services import clients
 from ui.context import AppContext
 from ui.main_window import MainWindow
 
+
 @pytest.fixture
 def empty_window(qtbot, db_path, practice_templates):
     database = storage.open_database(copy_practice(practice_templates["new"], db_path))
