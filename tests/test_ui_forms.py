@@ -161,8 +161,37 @@ FACTORIES: dict[str, Callable] = {
             d.ctx, d.engagement_id, d.goal),
 }
 
+
+def _secret_form(path: str, patch: str | None = None):
+    """A passphrase form on the (plain) demo practice, the engine call it makes on Save
+    (``patch``: "module.function") replaced by one that accepts."""
+    def factory(d, mp):
+        if patch:
+            module, function = patch.rsplit(".", 1)
+            mp.setattr(importlib.import_module(module), function, lambda *a, **k: None)
+        cls = _import(path)
+        if path.endswith("CheckPassphraseDialog"):
+            return cls(d.ctx.db.path, "Decrypt this practice", "Type your passphrase.",
+                       "Decrypt", allow_recovery=True)
+        return cls(d.ctx.db.path) if path.endswith("ChangePassphraseDialog") else cls("x.db")
+    return factory
+
+
+FACTORIES.update({
+    "ui.dialogs.new_passphrase.NewPassphraseDialog": _secret_form(
+        "ui.dialogs.new_passphrase.NewPassphraseDialog"),
+    "ui.dialogs.new_passphrase.ChangePassphraseDialog": _secret_form(
+        "ui.dialogs.new_passphrase.ChangePassphraseDialog",
+        "coachdesk.practice_crypto.change_passphrase"),
+    "ui.dialogs.new_passphrase.CheckPassphraseDialog": _secret_form(
+        "ui.dialogs.new_passphrase.CheckPassphraseDialog", "coachdesk.encryption.unlock"),
+})
+
 # Dialogs that are not forms (nothing typed to lose, or they guard it their own way).
 NOT_FORMS = {
+    "ui.dialogs.recovery_key.RecoveryKeyDialog":
+        "a key to keep: Done waits for its box, Esc asks its own question",
+    "ui.dialogs.busy_work.BusyDialog": "a please-wait that cannot be closed half-way",
     "ui.dialogs.about.AboutDialog": "a text to read",
     "ui.dialogs.crash.CrashDialog": "a message with a copy button",
     "ui.dialogs.indicator_library.IndicatorLibraryDialog": "a list; its form is IndicatorDialog",
@@ -219,8 +248,21 @@ def _say_how(qtbot, dialog) -> None:
     assert dialog.how.text()
 
 
+def _passphrase_twice(qtbot, dialog) -> None:
+    """A new passphrase needs ten characters, typed the same twice."""
+    first = dialog.secret_fields[0]
+    if dialog.objectName() == "newPassphraseDialog":
+        first.setText(first.text() + " and more words")
+        dialog.repeat_edit.setText(first.text())
+    else:
+        dialog.new_edit.setText("Zoë and more words")
+        dialog.repeat_edit.setText("Zoë and more words")
+
+
 # Forms whose first field alone does not make them valid: what a coach would add first.
 MAKE_VALID: dict[str, Callable] = {
+    "ui.dialogs.new_passphrase.NewPassphraseDialog": _passphrase_twice,
+    "ui.dialogs.new_passphrase.ChangePassphraseDialog": _passphrase_twice,
     "ui.dialogs.readings_dialog.QuickEntryDialog": _rate_one,
     "ui.dialogs.goal_dialog.RatingDialog": _choose_level,
     "ui.dialogs.stakeholder_dialog.StakeholderDialog": _choose_views,

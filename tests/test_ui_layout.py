@@ -296,6 +296,20 @@ DIALOGS = {
     "dialogs.search_dialog.SearchDialog": lambda d: _cls("search_dialog.SearchDialog")(d.ctx, d.window),
     "dialogs.session_dialog.NewSessionDialog":
         lambda d: _cls("session_dialog.NewSessionDialog")(d.ctx, d.client_id, d.window),
+    "dialogs.new_passphrase.NewPassphraseDialog":
+        lambda d: _cls("new_passphrase.NewPassphraseDialog")(d.db.path.name, d.window),
+    "dialogs.new_passphrase.ChangePassphraseDialog":
+        lambda d: _cls("new_passphrase.ChangePassphraseDialog")(d.db.path, d.window),
+    "dialogs.new_passphrase.CheckPassphraseDialog":
+        lambda d: _cls("new_passphrase.CheckPassphraseDialog")(
+            d.db.path, "Decrypt this practice", "Type your passphrase (or your recovery key) "
+            "to decrypt this practice.", "Decrypt", d.window, allow_recovery=True),
+    "dialogs.recovery_key.RecoveryKeyDialog": lambda d: _cls("recovery_key.RecoveryKeyDialog")(
+        "OBRVV-3XTZM-D4YON-EPWV7-PFOYH-LU54O-QQRHU-NNMZ4-IQ2QD-JPUKE-C752A", d.db.path.name,
+        d.window),
+    "dialogs.busy_work.BusyDialog": lambda d: _cls("busy_work.BusyDialog")(
+        "Encrypt this practice", "Encrypting your practice and its backups. This can take a "
+        "minute for a large practice; please do not switch the computer off.", d.window),
     "dialogs.settings_dialog.SettingsDialog":
         lambda d: _cls("settings_dialog.SettingsDialog")(d.ctx, d.window),
     "dialogs.stakeholder_dialog.StakeholderDialog":

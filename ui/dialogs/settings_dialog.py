@@ -30,7 +30,7 @@ from coachdesk.services import settings as settings_service
 from ..context import AppContext
 from ..plain import as_plain
 from ..widgets.text import FocusOutPlainTextEdit
-from . import settings_business
+from . import settings_business, settings_privacy
 from .base import FormDialog
 from .settings_agreement import AgreementSettings
 
@@ -84,6 +84,7 @@ class SettingsDialog(FormDialog):
         self._build_backups_tab()
         self.agreement = AgreementSettings(self)
         settings_business.add_tab(self)  # "Business & invoices": its own check and save
+        settings_privacy.add_tab(self)  # "Privacy & lock": encryption, keyring, idle lock
 
     def _build_date_fields(self) -> None:
         """"Date format" and "Language for month names": kept in the practice file, so the

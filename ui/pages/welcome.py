@@ -4,7 +4,9 @@ practice from another computer (a whole-practice export, see ui/dialogs/practice
 from __future__ import annotations
 
 from PySide6.QtCore import SIGNAL, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from coachdesk import encryption
 
 from ..widgets.fields import name_widget
 
@@ -52,6 +54,19 @@ class WelcomePage(QWidget):
         buttons.addWidget(self.move_button)
         buttons.addStretch(1)
 
+        # Optional, and said before anything is written: the practice is encrypted while it
+        # is still empty (ui/encrypt_flow.py), then the chosen button goes on.
+        self.protect_box = name_widget(QCheckBox("Protect this practice with a passphrase"),
+                                       "protectPractice", "Protect this practice with a passphrase")
+        self.protect_box.setStyleSheet("font-size: 14px;")
+        self.protect_box.setToolTip("Encrypts the practice file and its backups: a lost laptop "
+                                    "or USB stick reveals nothing. You can also do this later "
+                                    "in Settings → Privacy & lock.")
+        protect_row = QHBoxLayout()
+        protect_row.addStretch(1)
+        protect_row.addWidget(self.protect_box)
+        protect_row.addStretch(1)
+
         hint = QLabel("The demo adds a dozen fictional clients you can edit freely; you can archive "
                       "them later.\nMoving from another computer? On that computer choose File → "
                       "Export the whole practice…, then bring the file here.\n"
@@ -73,13 +88,37 @@ class WelcomePage(QWidget):
         layout.addLayout(intro_row)
         layout.addSpacing(28)
         layout.addLayout(buttons)
-        layout.addSpacing(20)
+        layout.addSpacing(16)
+        layout.addLayout(protect_row)
+        layout.addSpacing(16)
         layout.addWidget(hint)
         layout.addStretch(3)
 
-        self.demo_button.clicked.connect(self.demo_requested)
-        self.start_button.clicked.connect(self.start_requested)
-        self.move_button.clicked.connect(self._move)
+        self.demo_button.clicked.connect(lambda: self._protected(self.demo_requested.emit))
+        self.start_button.clicked.connect(lambda: self._protected(self.start_requested.emit))
+        self.move_button.clicked.connect(lambda: self._protected(self._move))
+
+    def showEvent(self, event):  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        ctx = getattr(self.window(), "ctx", None)
+        offered = ctx is not None and not ctx.read_only and not encryption.is_encrypted(
+            ctx.db.path)
+        self.protect_box.setVisible(offered)
+        if not offered:
+            self.protect_box.setChecked(False)
+
+    def _protected(self, go) -> None:
+        """With "Protect this practice" ticked, the empty practice is encrypted first; a
+        passphrase dialog cancelled (or a conversion that failed) stays here, so a practice
+        the coach asked to protect never starts filling unprotected."""
+        if self.protect_box.isChecked() and self.protect_box.isVisible():
+            from ..encrypt_flow import protect_new_practice
+
+            if not protect_new_practice(self.window()):
+                return
+            self.protect_box.setChecked(False)
+            self.protect_box.setVisible(False)
+        go()
 
     def _move(self) -> None:
         """Whoever listens imports; without a listener, the window's own import action does."""
