@@ -5,6 +5,7 @@ recovery key) opens it again, and a plain practice never locks."""
 from __future__ import annotations
 
 import ctypes
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -222,6 +223,8 @@ def test_text_typed_in_an_open_dialog_survives_lock_and_unlock(qtbot, ewin):
         seen["dialog still open"] = dialog.isVisible()
         seen["name hidden"] = not dialog.name.isVisible()
         seen["dialog title"] = dialog.windowTitle()
+        if os.environ.get("COACHDESK_PNG_DIR"):  # to look at it
+            dialog.grab().save(os.path.join(os.environ["COACHDESK_PNG_DIR"], "lock-dialog.png"))
         seen["main covered"] = ewin.centralWidget().isHidden()
         seen["texts"] = " ".join(_visible_texts(dialog))
         _unlock_by_typing(qtbot, ewin.locker)
@@ -366,4 +369,11 @@ def test_lock_screen_renders(qtbot, ewin, tmp_path, size):
     box = screen.findChild(QWidget, "lockBox")
     assert screen.rect().contains(box.geometry())
     assert screen.field.width() >= 200
-    ewin.grab().save(str(tmp_path / f"lock-{size[0]}x{size[1]}.png"))
+    screen.wrong("That passphrase does not open this practice. Check it and try again.")
+    out = Path(os.environ.get("COACHDESK_PNG_DIR") or tmp_path)  # to look at it
+    assert ewin.grab().save(str(out / f"lock-{size[0]}x{size[1]}.png"))
+    screen.field.clear()
+    _unlock_by_typing(qtbot, ewin.locker)
+    qtbot.wait(20)
+    assert ewin.centralWidget().geometry().width() == size[0]  # laid out again
+    assert ewin.grab().save(str(out / f"unlocked-{size[0]}x{size[1]}.png"))

@@ -85,6 +85,9 @@ class LockScreen(QWidget):
         self.switch.setObjectName("lockUseRecoveryKey")
         self.switch.setAccessibleName("Use the recovery key instead")
         self.switch.setFlat(True)
+        link = QFont(self.switch.font())
+        link.setUnderline(True)  # a flat button reads as plain text without it
+        self.switch.setFont(link)
         self.switch.setCursor(Qt.CursorShape.PointingHandCursor)
         self.switch.clicked.connect(self.toggle_recovery)
 
