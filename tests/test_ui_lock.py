@@ -377,3 +377,22 @@ def test_lock_screen_renders(qtbot, ewin, tmp_path, size):
     qtbot.wait(20)
     assert ewin.centralWidget().geometry().width() == size[0]  # laid out again
     assert ewin.grab().save(str(out / f"unlocked-{size[0]}x{size[1]}.png"))
+
+
+def test_a_read_only_encrypted_practice_locks_and_unlocks(qtbot, encrypted):
+    from ui import read_only
+
+    db = storage.open_read_only(encrypted[0])
+    try:
+        window = _window(qtbot, db)
+        read_only.follow(window)
+        locker = lock.install(window, watch_system=False)
+        assert locker.lock()
+        screen = locker.screens()[0]
+        qtbot.wait(20)
+        assert not screen.field.isReadOnly()  # the read-only guard leaves the lock alone
+        _unlock_by_typing(qtbot, locker)
+        assert clients.count(db) == 12  # read through its own engine, key known again
+        assert window.windowTitle().endswith("(read-only) — CoachDesk")
+    finally:
+        db.close()

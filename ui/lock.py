@@ -44,7 +44,7 @@ from shiboken6 import isValid
 from coachdesk import APP_NAME, encryption
 
 from .widgets.autosave import AutoSaver
-from .widgets.lock_screen import LockScreen
+from .widgets.lock_screen import LockScreen, on_lock_screen
 from .workers import Job
 
 log = logging.getLogger(__name__)
@@ -169,21 +169,12 @@ class Locker(QObject):
                 self.restart()
             return False
         if kind == QEvent.Type.Shortcut:
-            return not self._on_lock_screen(obj)  # Ctrl+F, Alt+E… reveal nothing
+            return not on_lock_screen(obj)  # Ctrl+F, Alt+E… reveal nothing
         if kind == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow() \
                 and id(obj) not in self._covers:
             QTimer.singleShot(0, lambda w=obj: self._late_window(w))
         elif kind == QEvent.Type.Resize and id(obj) in self._covers:
             self._covers[id(obj)].screen.setGeometry(obj.rect())
-        return False
-
-    @staticmethod
-    def _on_lock_screen(obj) -> bool:
-        widget = obj if isinstance(obj, QWidget) else None
-        while widget is not None:
-            if isinstance(widget, LockScreen):
-                return True
-            widget = widget.parentWidget()
         return False
 
     # -- locking -------------------------------------------------------------------------------

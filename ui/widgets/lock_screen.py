@@ -32,6 +32,17 @@ EMPTY_RECOVERY = "Type the recovery key first, then press Enter."
 CHECKING = "Checking…"
 
 
+def on_lock_screen(obj) -> bool:
+    """``obj`` is a lock screen or one of its widgets (its field must take typing and its
+    shortcuts must work while everything else is locked or read-only)."""
+    widget = obj if isinstance(obj, QWidget) else None
+    while widget is not None:
+        if isinstance(widget, LockScreen):
+            return True
+        widget = widget.parentWidget()
+    return False
+
+
 class LockScreen(QWidget):
     """``practice_name``: the file's name (no folder, no client). ``compact``: the smaller
     version that covers a dialog left open when the window locked."""
