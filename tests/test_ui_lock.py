@@ -396,3 +396,22 @@ def test_a_read_only_encrypted_practice_locks_and_unlocks(qtbot, encrypted):
         assert window.windowTitle().endswith("(read-only) — CoachDesk")
     finally:
         db.close()
+
+
+def test_a_practice_encrypted_while_open_starts_locking(qtbot, win, monkeypatch):
+    """Settings → Encrypt this practice… replaces the Database with an encrypted one."""
+    locker = lock.install(win, watch_system=False)
+    assert not locker.active
+    path = Path(win.ctx.db.path)
+    win.ctx.db.close()
+    practice_crypto.encrypt_practice(path, PASSPHRASE)
+    win.ctx.db = storage.open_database(path)
+    win.ctx.database_replaced.emit()
+    try:
+        assert locker.active and locker.action.isVisible()
+        assert locker.timer.isActive() and locker.timer.interval() == lock.minutes_to_ms(10)
+        qtbot.keyClick(win.clients_page.search, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        assert locker.locked
+        _unlock_by_typing(qtbot, locker)
+    finally:
+        win.ctx.db.close()

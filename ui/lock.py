@@ -102,7 +102,7 @@ class Locker(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)
         self.action = self._add_action()
-        QApplication.instance().installEventFilter(self)
+        self._filtering = False  # the application-wide filter: only for an encrypted practice
         self.ctx.database_replaced.connect(self.refresh)
         self.ctx.data_changed.connect(
             lambda what: self.refresh() if what in ("settings", "all") else None)
@@ -132,6 +132,10 @@ class Locker(QObject):
                 self.minutes = 10
         self.action.setVisible(self.active)
         self.action.setEnabled(self.active)
+        if self.active != self._filtering:  # a plain practice pays nothing per event
+            app = QApplication.instance()
+            (app.installEventFilter if self.active else app.removeEventFilter)(self)
+            self._filtering = self.active
         self.restart()
 
     def restart(self) -> None:
