@@ -279,7 +279,7 @@ def test_a_plain_practice_never_locks(qtbot, win, monkeypatch):
     monkeypatch.setattr(lock, "minutes_to_ms", lambda minutes: 50)
     locker = lock.install(win, watch_system=False)
     assert not locker.active and not locker.timer.isActive()
-    assert not locker.action.isVisible()
+    assert not locker.action.isVisible() and locker.action.shortcut().isEmpty()
     assert locker.lock() is False
     qtbot.keyClick(win.clients_page.search, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.wait(200)
@@ -415,3 +415,43 @@ def test_a_practice_encrypted_while_open_starts_locking(qtbot, win, monkeypatch)
         _unlock_by_typing(qtbot, locker)
     finally:
         win.ctx.db.close()
+
+
+def test_a_refused_value_stays_in_its_field_through_the_lock(qtbot, ewin):
+    db = ewin.ctx.db
+    jose = next(r.id for r in clients.list_rows(db) if r.name.startswith("José"))
+    ewin.open_client(jose)
+    page = ewin.client_page
+    page.email.setFocus()
+    page.email.selectAll()
+    keys(qtbot, "not-an-email")
+    ewin.locker.lock()  # the flush saves the rest and refuses the address, as leaving does
+    assert page.errors["email"].text()
+    _unlock_by_typing(qtbot, ewin.locker)
+    assert page.email.text() == "not-an-email"  # untouched, still to be corrected
+    assert page.errors["email"].isVisible() and page.errors["email"].text()
+    assert clients.get(db, jose).email != "not-an-email"
+
+
+def test_a_save_that_could_not_be_written_before_the_lock_is_kept_and_retried(
+        qtbot, ewin, monkeypatch):
+    db = ewin.ctx.db
+    jose = next(r.id for r in clients.list_rows(db) if r.name.startswith("José"))
+    session = [s for s in sessions.list_for_client(db, jose) if s.status.value == "held"][-1]
+    ewin.open_session(session.id)
+    notes = ewin.session_page.private_notes
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is notes)
+    qtbot.keyClicks(notes, NOTE)
+    saver = ewin.session_page.saver
+    real_save = saver._save
+    monkeypatch.setattr(saver, "_save", lambda: False)  # the file busy: not written
+    monkeypatch.setattr("ui.widgets.autosave.RETRY_FIRST_MS", 100)
+    saver._retry_ms = 100
+    assert ewin.locker.lock()  # locks anyway: the text is on its page, hidden
+    assert saver.dirty and notes.toPlainText().endswith(NOTE)
+    monkeypatch.setattr(saver, "_save", real_save)  # the file is free again, but…
+    qtbot.wait(400)  # …the retries while locked find no key: nothing written, no crash
+    assert saver.dirty and saver.failing
+    _unlock_by_typing(qtbot, ewin.locker)
+    qtbot.waitUntil(lambda: not saver.dirty, timeout=10000)
+    assert sessions.get(db, session.id).private_notes.endswith(NOTE)

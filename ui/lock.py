@@ -50,6 +50,7 @@ from .workers import Job
 log = logging.getLogger(__name__)
 
 LOCKED_TITLE = f"{APP_NAME} (locked)"
+LOCK_KEY = "Ctrl+L"
 RESTART_EVERY_S = 0.25
 CHECK_FAILED = "The passphrase could not be checked. Try again."
 _ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
@@ -130,8 +131,9 @@ class Locker(QObject):
             except Exception:  # the safe side: the default delay
                 log.warning("the idle-lock delay could not be read; using the default")
                 self.minutes = 10
-        self.action.setVisible(self.active)
-        self.action.setEnabled(self.active)
+        self.action.setVisible(self.active)  # a plain practice has nothing to lock:
+        self.action.setEnabled(self.active)  # no entry, and Ctrl+L in no list of keys (F1)
+        self.action.setShortcut(QKeySequence(LOCK_KEY) if self.active else QKeySequence())
         if self.active != self._filtering:  # a plain practice pays nothing per event
             app = QApplication.instance()
             (app.installEventFilter if self.active else app.removeEventFilter)(self)
@@ -149,7 +151,6 @@ class Locker(QObject):
     def _add_action(self) -> QAction:
         action = QAction("&Lock now", self.window)
         action.setObjectName("actionLockNow")
-        action.setShortcut(QKeySequence("Ctrl+L"))
         action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         action.setToolTip("Hide everything until the passphrase is typed again (Ctrl+L)")
         action.triggered.connect(self.lock)
