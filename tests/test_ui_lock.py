@@ -28,12 +28,26 @@ from ui.widgets.lock_screen import LockScreen
 NOTE = " written just before the lock"
 
 
-@pytest.fixture
-def encrypted(tmp_path, practice_templates):
-    """The demo practice, encrypted, unlocked in this process; (path, recovery key)."""
-    path = copy_practice(practice_templates["demo"], tmp_path / "practice" / "coachdesk.db")
-    recovery = practice_crypto.encrypt_practice(path, PASSPHRASE).recovery_key
+@pytest.fixture(scope="module")
+def encrypted_template(tmp_path_factory, practice_templates):
+    """The demo practice encrypted once for this file (cheap scrypt, its own data folder):
+    (file, recovery key). Each test copies it with its key file."""
+    folder = tmp_path_factory.mktemp("encrypted-template")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COACHDESK_HOME", str(folder / "home"))
+        mp.setattr(encryption, "SCRYPT_N", 2 ** 10)
+        path = copy_practice(practice_templates["demo"], folder / "practice" / "coachdesk.db")
+        recovery = practice_crypto.encrypt_practice(path, PASSPHRASE).recovery_key
     encryption.forget()
+    return path, recovery
+
+
+@pytest.fixture
+def encrypted(tmp_path, encrypted_template):
+    """The encrypted demo practice, unlocked in this process; (path, recovery key)."""
+    template, recovery = encrypted_template
+    path = copy_practice(template, tmp_path / "practice" / "coachdesk.db")
+    shutil.copyfile(encryption.key_path(template), encryption.key_path(path))
     encryption.unlock(path, passphrase=PASSPHRASE)
     return path, recovery
 
@@ -455,3 +469,44 @@ def test_a_save_that_could_not_be_written_before_the_lock_is_kept_and_retried(
     _unlock_by_typing(qtbot, ewin.locker)
     qtbot.waitUntil(lambda: not saver.dirty, timeout=10000)
     assert sessions.get(db, session.id).private_notes.endswith(NOTE)
+
+
+def test_a_covered_message_box_takes_the_passphrase_and_comes_back_as_it_was(qtbot, ewin):
+    from PySide6.QtWidgets import QMessageBox
+
+    seen = {}
+
+    def look(box):
+        box.windowHandle().requestActivate()
+        qtbot.waitUntil(box.isActiveWindow)
+        seen["size"] = box.size()
+        ewin.locker.lock()
+        label = box.findChild(QLabel, "qt_msgbox_label")
+        seen["covered"] = not label.isVisible() and box.width() >= 360
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # must not cancel it
+        box.close()  # nor may closing it
+        seen["still open"] = box.isVisible() and ewin.locker.locked
+        seen["said"] = ewin.locker.screens()[-1].message.text()
+        if os.environ.get("COACHDESK_PNG_DIR"):  # to look at it
+            box.grab().save(os.path.join(os.environ["COACHDESK_PNG_DIR"], "lock-box.png"))
+        _unlock_by_typing(qtbot, ewin.locker)
+        qtbot.wait(20)
+        seen["back"] = label.isVisible() and box.size() == seen["size"]
+        seen["title"] = box.windowTitle()
+        box.done(7)
+
+    state = when_modal(look)
+    box = QMessageBox(QMessageBox.Icon.Information, "Back up",
+                      "A question about Ada's file", QMessageBox.StandardButton.Ok, ewin)
+    assert box.exec() == 7  # the box ended by the test, not by the lock
+    assert state["error"] is None, state
+    assert seen["covered"] and seen["still open"] and seen["back"], seen
+    assert seen["said"] == lock.CLOSE_LOCKED and seen["title"] == "Back up"
+
+
+def test_closing_the_locked_window_waits_for_the_unlock(qtbot, ewin):
+    ewin.locker.lock()
+    assert not ewin.close()
+    assert ewin.isVisible() and ewin.locker.screens()[0].message.text() == lock.CLOSE_LOCKED
+    _unlock_by_typing(qtbot, ewin.locker)
+    assert not ewin.menuBar().isHidden() and ewin.menuBar().isEnabled()

@@ -53,6 +53,8 @@ LOCKED_TITLE = f"{APP_NAME} (locked)"
 LOCK_KEY = "Ctrl+L"
 RESTART_EVERY_S = 0.25
 CHECK_FAILED = "The passphrase could not be checked. Try again."
+CLOSE_LOCKED = ("Unlock CoachDesk first, then close it: closing saves your work and makes "
+                "a backup.")
 _ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                        QEvent.Type.MouseMove, QEvent.Type.Wheel, QEvent.Type.TouchBegin})
 _MAX = 16777215  # QWIDGETSIZE_MAX
@@ -98,6 +100,7 @@ class Locker(QObject):
         self._timers: list[QTimer] = []
         self._focus: QWidget | None = None
         self._checking = False
+        self._menu_bar_enabled = True
         self.timer = QTimer(self)
         self.timer.setObjectName("idleLockTimer")
         self.timer.setSingleShot(True)
@@ -175,6 +178,12 @@ class Locker(QObject):
             return False
         if kind == QEvent.Type.Shortcut:
             return not on_lock_screen(obj)  # Ctrl+F, Alt+E… reveal nothing
+        if kind == QEvent.Type.KeyPress and id(obj) in self._covers and obj is not self.window:
+            return True  # Esc or Enter reaching a covered dialog must not cancel or save it
+        if kind == QEvent.Type.Close and id(obj) in self._covers:
+            event.ignore()  # closing needs the database (saving, the closing backup)
+            self._covers[id(obj)].screen.say(CLOSE_LOCKED)
+            return True
         if kind == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow() \
                 and id(obj) not in self._covers:
             QTimer.singleShot(0, lambda w=obj: self._late_window(w))
@@ -197,6 +206,8 @@ class Locker(QObject):
                                                             Qt.WindowType.ToolTip):
                 popup.close()  # a menu or a tooltip left open: gone, as a click away would
         self._cover(self.window)
+        self._menu_bar_enabled = self.window.menuBar().isEnabled()
+        self.window.menuBar().setEnabled(False)  # hidden, and where it is the system's: off
         for top in QApplication.topLevelWidgets():
             if top is not self.window and top.isVisible():
                 self._hide_or_cover(top)
@@ -325,6 +336,7 @@ class Locker(QObject):
         for key, cover in list(self._covers.items()):
             self._uncover(cover)
             del self._covers[key]
+        self.window.menuBar().setEnabled(self._menu_bar_enabled)
         for top in self._hidden_windows:
             if isValid(top):
                 top.show()

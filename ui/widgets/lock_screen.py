@@ -80,7 +80,9 @@ class LockScreen(QWidget):
         self.unlock_button = QPushButton("&Unlock")
         self.unlock_button.setObjectName("lockUnlock")
         self.unlock_button.setAccessibleName("Unlock")
-        self.unlock_button.setDefault(True)
+        # Not a default button: in a covered dialog it would take "default" from the dialog's
+        # own button for good; Enter in the field is heard through returnPressed.
+        self.unlock_button.setAutoDefault(False)
         self.unlock_button.clicked.connect(self.submitted)
         row = QHBoxLayout()
         row.addWidget(self.field, 1)
@@ -96,6 +98,7 @@ class LockScreen(QWidget):
         self.switch.setObjectName("lockUseRecoveryKey")
         self.switch.setAccessibleName("Use the recovery key instead")
         self.switch.setFlat(True)
+        self.switch.setAutoDefault(False)
         link = QFont(self.switch.font())
         link.setUnderline(True)  # a flat button reads as plain text without it
         self.switch.setFont(link)
