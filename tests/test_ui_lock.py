@@ -471,6 +471,24 @@ def test_a_save_that_could_not_be_written_before_the_lock_is_kept_and_retried(
     assert sessions.get(db, session.id).private_notes.endswith(NOTE)
 
 
+class _CloseButton:
+    """What the system sends when its close button is clicked (a spontaneous QCloseEvent,
+    which no Python code can send)."""
+
+    ignored = False
+
+    def type(self):
+        from PySide6.QtCore import QEvent
+
+        return QEvent.Type.Close
+
+    def spontaneous(self):
+        return True
+
+    def ignore(self):
+        self.ignored = True
+
+
 def test_a_covered_message_box_takes_the_passphrase_and_comes_back_as_it_was(qtbot, ewin):
     from PySide6.QtWidgets import QMessageBox
 
@@ -484,7 +502,7 @@ def test_a_covered_message_box_takes_the_passphrase_and_comes_back_as_it_was(qtb
         label = box.findChild(QLabel, "qt_msgbox_label")
         seen["covered"] = not label.isVisible() and box.width() >= 360
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # must not cancel it
-        box.close()  # nor may closing it
+        seen["close eaten"] = ewin.locker.eventFilter(box, _CloseButton())  # nor its X
         seen["still open"] = box.isVisible() and ewin.locker.locked
         seen["said"] = ewin.locker.screens()[-1].message.text()
         if os.environ.get("COACHDESK_PNG_DIR"):  # to look at it
@@ -501,7 +519,24 @@ def test_a_covered_message_box_takes_the_passphrase_and_comes_back_as_it_was(qtb
     assert box.exec() == 7  # the box ended by the test, not by the lock
     assert state["error"] is None, state
     assert seen["covered"] and seen["still open"] and seen["back"], seen
+    assert seen["close eaten"]
     assert seen["said"] == lock.CLOSE_LOCKED and seen["title"] == "Back up"
+
+
+def test_a_covered_dialog_its_own_code_closes_while_locked_goes(qtbot, ewin):
+    seen = {}
+
+    def fill(dialog):
+        qtbot.keyClicks(dialog.name, "Ada")
+        ewin.locker.lock()
+        dialog.reject()  # e.g. a progress dialog closing itself when its work is done
+        seen["gone"] = not dialog.isVisible()
+
+    when_modal(fill)
+    ewin.new_client()  # returns: exec() ended
+    assert seen["gone"] and ewin.locker.locked
+    _unlock_by_typing(qtbot, ewin.locker)
+    assert not ewin.centralWidget().isHidden()
 
 
 def test_closing_the_locked_window_waits_for_the_unlock(qtbot, ewin):

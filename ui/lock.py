@@ -180,13 +180,18 @@ class Locker(QObject):
             return not on_lock_screen(obj)  # Ctrl+F, Alt+E… reveal nothing
         if kind == QEvent.Type.KeyPress and id(obj) in self._covers and obj is not self.window:
             return True  # Esc or Enter reaching a covered dialog must not cancel or save it
-        if kind == QEvent.Type.Close and id(obj) in self._covers:
-            event.ignore()  # closing needs the database (saving, the closing backup)
+        if kind == QEvent.Type.Close and id(obj) in self._covers \
+                and (obj is self.window or event.spontaneous()):
+            # The window: closing needs the database (saving, the closing backup). A dialog:
+            # its close button would cancel what was typed in it; its own code may close it.
+            event.ignore()
             self._covers[id(obj)].screen.say(CLOSE_LOCKED)
             return True
         if kind == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow() \
                 and id(obj) not in self._covers:
             QTimer.singleShot(0, lambda w=obj: self._late_window(w))
+        elif kind == QEvent.Type.Hide and id(obj) in self._covers and obj is not self.window:
+            QTimer.singleShot(0, self._focus_lock_screen)  # its own code closed it: the next
         elif kind == QEvent.Type.Resize and id(obj) in self._covers:
             self._covers[id(obj)].screen.setGeometry(obj.rect())
         return False
@@ -265,7 +270,7 @@ class Locker(QObject):
                     and not child.isHidden():
                 child.hide()
                 cover.hidden.append(child)
-        need = screen.minimumSizeHint().expandedTo(QSize(360, 240) if compact else QSize())
+        need = screen.needed_size(max(top.width(), 440)) if compact else QSize()
         if top.width() < need.width() or top.height() < need.height():
             cover.sizes = (top.minimumSize(), top.maximumSize(), top.size())
             top.setMinimumSize(0, 0)
@@ -280,8 +285,10 @@ class Locker(QObject):
     def _focus_lock_screen(self) -> None:
         """The passphrase field of the window that can take input: the modal one in front,
         else the main window."""
+        if not self.locked:
+            return
         front = QApplication.activeModalWidget()
-        cover = self._covers.get(id(front)) if front is not None else None
+        cover = self._covers.get(id(front)) if front is not None and front.isVisible() else None
         if cover is None:
             cover, front = self._covers.get(id(self.window)), self.window
         if cover is None:

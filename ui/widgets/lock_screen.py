@@ -8,7 +8,7 @@ by the one who checks it, never carried in a signal, a message or a log.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,6 +25,7 @@ from ..theme import css
 TITLE = "CoachDesk is locked"
 PASSPHRASE_HINT = ("Enter your passphrase to go on working. Everything you typed is kept "
                    "and comes back as you left it.")
+SHORT_HINT = "Enter your passphrase to go on working."
 RECOVERY_HINT = ("Type the recovery key you printed when the practice was protected "
                  "(11 groups of 5 letters and digits).")
 EMPTY = "Type your passphrase first, then press Enter."
@@ -65,7 +66,8 @@ class LockScreen(QWidget):
         self.practice = QLabel(f"Practice file: {practice_name}")
         self.practice.setObjectName("lockPracticeName")
         self.practice.setTextFormat(Qt.TextFormat.PlainText)  # a file name may hold "<"
-        self.hint = QLabel(PASSPHRASE_HINT)
+        self.compact = compact
+        self.hint = QLabel(SHORT_HINT if compact else PASSPHRASE_HINT)
         self.hint.setObjectName("lockHint")
         self.hint.setWordWrap(True)
         for label in (self.title, self.practice, self.hint):
@@ -130,6 +132,14 @@ class LockScreen(QWidget):
         self.setFocusProxy(self.field)
 
     # -- what the locker asks ------------------------------------------------------------
+    def needed_size(self, width: int) -> QSize:
+        """The room this screen needs at ``width`` pixels, with a two-line message shown."""
+        self.message.setText("Two lines of a message\nfor the room they take")
+        self.message.show()
+        height = self.layout().totalHeightForWidth(width)
+        self.say("")
+        return QSize(width, height)
+
     def take_secret(self) -> str:
         """The text typed (the field keeps it until the answer, to be selected if wrong)."""
         return self.field.text()
@@ -140,7 +150,8 @@ class LockScreen(QWidget):
         self.field.clear()
         self.field.setPlaceholderText("Recovery key" if self.recovery else "Passphrase")
         self.field.setAccessibleName("Recovery key" if self.recovery else "Passphrase")
-        self.hint.setText(RECOVERY_HINT if self.recovery else PASSPHRASE_HINT)
+        self.hint.setText(RECOVERY_HINT if self.recovery
+                          else SHORT_HINT if self.compact else PASSPHRASE_HINT)
         self.switch.setText("Use the &passphrase instead" if self.recovery
                             else "Use the &recovery key instead")
         self.switch.setAccessibleName(self.switch.text().replace("&", ""))
