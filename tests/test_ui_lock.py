@@ -545,3 +545,18 @@ def test_closing_the_locked_window_waits_for_the_unlock(qtbot, ewin):
     assert ewin.isVisible() and ewin.locker.screens()[0].message.text() == lock.CLOSE_LOCKED
     _unlock_by_typing(qtbot, ewin.locker)
     assert not ewin.menuBar().isHidden() and ewin.menuBar().isEnabled()
+
+
+def test_at_start_the_delay_is_read_once_the_window_is_painted(qtbot, encrypted):
+    db = storage.open_database(encrypted[0])
+    try:
+        settings_service.set_lock_minutes(db, 3)
+        window = MainWindow(AppContext(db))
+        qtbot.addWidget(window)
+        locker = lock.install(window, watch_system=False, deferred=True)
+        assert locker.active and locker.minutes == lock.DEFAULT_MINUTES  # no query yet
+        window.show()
+        qtbot.waitUntil(lambda: locker.minutes == 3)
+        assert locker.timer.interval() == lock.minutes_to_ms(3)
+    finally:
+        db.close()

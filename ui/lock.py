@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 LOCKED_TITLE = f"{APP_NAME} (locked)"
 LOCK_KEY = "Ctrl+L"
+DEFAULT_MINUTES = 10  # settings.DEFAULT_LOCK_MINUTES, until the practice's own is read
 RESTART_EVERY_S = 0.25
 CHECK_FAILED = "The passphrase could not be checked. Try again."
 CLOSE_LOCKED = ("Unlock CoachDesk first, then close it: closing saves your work and makes "
@@ -83,11 +84,13 @@ class _CheckJob(Job):
 
 class Locker(QObject):
     """Locks ``window`` (a ``MainWindow``) and every other window of the app; see the
-    module. ``watch_system``: also listen to the system's screen lock (``ui.system_lock``)."""
+    module. ``watch_system``: also listen to the system's screen lock (``ui.system_lock``).
+    ``deferred``: the delay is read from the practice once the window is painted (the first
+    frame needs no SQLAlchemy, ``ui.first_frame``); until then it is the default."""
 
     locked_changed = Signal(bool)
 
-    def __init__(self, window, *, watch_system: bool = True):
+    def __init__(self, window, *, watch_system: bool = True, deferred: bool = False):
         super().__init__(window)
         self.window = window
         self.ctx = window.ctx
@@ -116,24 +119,27 @@ class Locker(QObject):
 
             self.system = SystemLockWatcher(window)
             self.system.screen_locked.connect(self.lock)
-        self.refresh()
+        self.refresh(read_setting=not deferred)
+        if deferred:
+            from .first_frame import after_first_paint
+
+            after_first_paint(window, self.refresh)
 
     # -- following the practice and its setting -------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, read_setting: bool = True) -> None:
         """Is the open practice encrypted, and after how many idle minutes does it lock?"""
         if self.locked:
             return
         path = Path(self.ctx.db.path)
         self.active = encryption.is_encrypted(path)
-        self.minutes = 0
-        if self.active:
+        self.minutes = DEFAULT_MINUTES if self.active else 0
+        if self.active and read_setting:
             try:
                 from coachdesk.services import settings as settings_service
 
                 self.minutes = settings_service.lock_minutes(self.ctx.db)
             except Exception:  # the safe side: the default delay
                 log.warning("the idle-lock delay could not be read; using the default")
-                self.minutes = 10
         self.action.setVisible(self.active)  # a plain practice has nothing to lock:
         self.action.setEnabled(self.active)  # no entry, and Ctrl+L in no list of keys (F1)
         self.action.setShortcut(QKeySequence(LOCK_KEY) if self.active else QKeySequence())
