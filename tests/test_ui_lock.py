@@ -560,3 +560,31 @@ def test_at_start_the_delay_is_read_once_the_window_is_painted(qtbot, encrypted)
         assert locker.timer.interval() == lock.minutes_to_ms(3)
     finally:
         db.close()
+
+
+def test_a_message_box_qt_made_is_covered_and_kept(qtbot, ewin):
+    """A static QMessageBox is made by Qt, not Python: it is covered, Esc does not answer it,
+    and after unlocking the coach's own answer is the one returned."""
+    import gc
+
+    from PySide6.QtWidgets import QMessageBox
+
+    seen = {}
+
+    def look(box):
+        box.windowHandle().requestActivate()
+        qtbot.waitUntil(box.isActiveWindow)
+        ewin.locker.lock()
+        gc.collect()  # the wrappers made along the way are gone
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        seen["kept"] = QApplication.activeModalWidget() is not None and ewin.locker.locked
+        _unlock_by_typing(qtbot, ewin.locker)
+        front = QApplication.activeModalWidget()
+        seen["text"] = front.findChild(QLabel, "qt_msgbox_label").text()
+        front.button(QMessageBox.StandardButton.Yes).click()
+
+    state = when_modal(look)
+    answer = QMessageBox.question(ewin, "Restore", "Replace your current practice?")
+    assert state["error"] is None, state
+    assert seen["kept"] and seen["text"] == "Replace your current practice?"
+    assert answer == QMessageBox.StandardButton.Yes  # the coach's answer, not the lock's

@@ -71,6 +71,9 @@ class _Cover:
     """What was changed on one window, to be given back on unlock."""
 
     screen: LockScreen
+    #: held, so Python keeps one wrapper for a window Qt made (a static QMessageBox): the
+    #: covers are found by ``id()`` of the object the event filter is given
+    top: QWidget | None = None
     hidden: list = field(default_factory=list)
     title: str = ""
     layout_enabled: bool | None = None
@@ -266,7 +269,7 @@ class Locker(QObject):
         compact = top is not self.window
         screen = LockScreen(Path(self.ctx.db.path).name, top, compact=compact)
         screen.submitted.connect(lambda s=screen: self._try_unlock(s))
-        cover = _Cover(screen, title=top.windowTitle())
+        cover = _Cover(screen, top=top, title=top.windowTitle())
         layout = top.layout()
         if layout is not None:
             cover.layout_enabled = layout.isEnabled()
