@@ -429,6 +429,8 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     ctx = AppContext(database, lock)
     window = MainWindow(ctx, deferred=True)  # the clients page says it is loading
     read_only_mode.follow(window)  # the bar, the title, editors and actions, when read-only
+    from .lock import install as install_lock
+    install_lock(window, deferred=True)  # an encrypted practice: idle and screen lock
     fit.watch(window)  # every dialog it opens fits the screen
     window.show()
 

@@ -52,6 +52,7 @@ from shiboken6 import isValid
 from coachdesk import APP_NAME
 
 from .widgets import autosave
+from .widgets.lock_screen import on_lock_screen
 
 TITLE_SUFFIX = " (read-only)"
 BAR_TEXT = ("This practice is read-only (the file or its drive cannot be written). You can "
@@ -133,6 +134,8 @@ class ReadOnlyGuard(QObject):
             return
         if not self._mine(widget):
             return  # another window (another practice's) is not this guard's
+        if on_lock_screen(widget):
+            return  # the passphrase of a locked window (ui.lock) must be typed
         self._lock_widget(widget)
         for action in QWidget.actions(widget):  # a page may name its own "actions"
             self._lock_action(action)
