@@ -117,16 +117,25 @@ class Locker(QObject):
         self.ctx.data_changed.connect(
             lambda what: self.refresh() if what in ("settings", "all") else None)
         self.system = None
-        if watch_system:
-            from .system_lock import SystemLockWatcher
-
-            self.system = SystemLockWatcher(window)
-            self.system.screen_locked.connect(self.lock)
         self.refresh(read_setting=not deferred)
-        if deferred:
+        if deferred:  # QtDBus and the session bus wait until the window is on screen too
             from .first_frame import after_first_paint
 
-            after_first_paint(window, self.refresh)
+            def later() -> None:
+                if watch_system:
+                    self._watch_system()
+                self.refresh()
+
+            after_first_paint(window, later)
+        elif watch_system:
+            self._watch_system()
+
+    def _watch_system(self) -> None:
+        """Listen to the system's screen lock (``ui.system_lock``); fails soft to idle only."""
+        from .system_lock import SystemLockWatcher
+
+        self.system = SystemLockWatcher(self.window)
+        self.system.screen_locked.connect(self.lock)
 
     # -- following the practice and its setting -------------------------------------------
     def refresh(self, read_setting: bool = True) -> None:
