@@ -254,3 +254,74 @@ def test_a_wrong_passphrase_then_cancel_imports_nothing(qtbot, db, sealed_export
     assert not boxes.shown, "no question, no message: the coach cancelled"
     assert export.is_empty(db)
     assert win.stack.currentWidget() is win.welcome_page
+
+
+# -- a client's own data (subject access) from an encrypted practice ------------------------
+
+
+def client_export(qtbot, win, monkeypatch, folder: Path, answer) -> object:
+    """Open the first client and export their data into ``folder``; ``answer(dialog)``
+    answers the sealed-or-plain question. Returns the exporter once its files are there."""
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    row = clients.list_rows(win.ctx.db)[0]
+    win.open_client(row.id)
+    page = win.client_page
+    state = when_modal(answer)
+    page.export_data_action.trigger()
+    assert state["done"] and state["error"] is None, state
+    qtbot.waitUntil(lambda: getattr(page._exporter, "saved_notice", None) is not None,
+                    timeout=30000)
+    return page._exporter
+
+
+def test_a_clients_data_from_an_encrypted_practice_is_plain_by_default(
+        qtbot, encrypted_db, tmp_path, monkeypatch):
+    win = make_window(qtbot, encrypted_db)
+    Boxes(monkeypatch)
+    folder = tmp_path / "for the client"
+    folder.mkdir()
+    seen = {}
+
+    def plain_files(dialog):
+        settle(qtbot, dialog)
+        assert dialog.plain_choice.isChecked() and not dialog.passphrase.isEnabled()
+        seen["note"] = dialog.note.text()
+        enter(qtbot)
+
+    exporter = client_export(qtbot, win, monkeypatch, folder, plain_files)
+    assert "not encrypted" in seen["note"]
+    assert sorted(p.suffix for p in folder.iterdir()) == [".json", ".pdf"]
+    assert not exporter.sealed
+
+
+def test_a_clients_data_can_be_sealed_with_a_passphrase(qtbot, encrypted_db, tmp_path,
+                                                        monkeypatch):
+    from pyrage import passphrase as age
+
+    win = make_window(qtbot, encrypted_db)
+    Boxes(monkeypatch)
+    folder = tmp_path / "for the client"
+    folder.mkdir()
+
+    def sealed_files(dialog):
+        settle(qtbot, dialog)
+        qtbot.keyClick(QApplication.focusWidget(), "s", Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(dialog.sealed_choice.isChecked)
+        dialog.passphrase.setFocus()
+        qtbot.waitUntil(dialog.passphrase.hasFocus)
+        keys(qtbot, "Kiwi lantern 42")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        keys(qtbot, "Kiwi lantern 42")
+        enter(qtbot)
+
+    exporter = client_export(qtbot, win, monkeypatch, folder, sealed_files)
+    names = sorted(p.name for p in folder.iterdir())
+    assert [Path(n).suffixes[-2:] for n in names] == [[".json", ".age"], [".pdf", ".age"]]
+    json_file, pdf_file = (folder / n for n in names)
+    doc = json.loads(age.decrypt(json_file.read_bytes(), "Kiwi lantern 42"))
+    assert doc["client"]["name"] and doc["client"]["name"].encode() not in json_file.read_bytes()
+    assert age.decrypt(pdf_file.read_bytes(), "Kiwi lantern 42").startswith(b"%PDF")
+    message = exporter.saved_notice.text() + exporter.saved_notice.informativeText()
+    assert "age --decrypt" in message and "Kiwi" not in message + logs()
+    folder_of_temp = tempfiles.current()
+    assert folder_of_temp is None or not [p for p in folder_of_temp.rglob("*") if p.is_file()]

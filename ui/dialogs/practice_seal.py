@@ -153,3 +153,27 @@ def open_sealed(parent: QWidget | None, source: Path) -> tuple[dict, dict] | Non
         return dialog.checked
     finally:
         dialog.deleteLater()
+
+
+def ask_client_seal(parent: QWidget | None, who: str) -> tuple[bool, str | None] | None:
+    """For a client's own data from an encrypted practice (ui/dialogs/client_data.py):
+    plain files by default (they go to the client), sealed with a new passphrase typed
+    twice when the coach wants. (sealed, passphrase or None), or None when cancelled."""
+    dialog = SealDialog(
+        "Export everything held about this client",
+        f"Your practice is encrypted, but the files for {who} are plain by default: they "
+        "are the client's own data, and a client opens them without any tool.",
+        label="New &passphrase:",
+        choice=("&Sealed with a passphrase you choose now",
+                "A p&lain JSON file and PDF (usual for the client)"),
+        sealed_by_default=False,
+        notes=("Give the client the passphrase separately (by phone, not in the same "
+               "e-mail). They open the files with the free age tool (age-encryption.org).",
+               "These files are not encrypted: send them in a way only the client can read."),
+        twice=True, parent=parent)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.sealed, dialog.take_passphrase()
+    finally:
+        dialog.deleteLater()
