@@ -325,3 +325,27 @@ def test_a_clients_data_can_be_sealed_with_a_passphrase(qtbot, encrypted_db, tmp
     assert "age --decrypt" in message and "Kiwi" not in message + logs()
     folder_of_temp = tempfiles.current()
     assert folder_of_temp is None or not [p for p in folder_of_temp.rglob("*") if p.is_file()]
+
+
+def test_cancel_while_the_sealed_file_is_being_opened_imports_nothing(
+        qtbot, db, sealed_export, monkeypatch):
+    win = make_window(qtbot, db)
+    boxes = Boxes(monkeypatch)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(sealed_export), "")))
+    seen: dict = {}
+
+    def right_then_cancel(dialog):
+        settle(qtbot, dialog)
+        keys(qtbot, PASSPHRASE)
+        enter(qtbot)
+        seen["busy"] = dialog.busy.isVisible() and not dialog.ok.isEnabled()
+        dialog.reject()  # Cancel while age opens the file (about a second)
+
+    state = when_modal(right_then_cancel)
+    trigger(win, "actionImportPractice")
+    assert state["error"] is None, state["error"]
+    assert seen["busy"]
+    qtbot.wait(3000)  # the opening ends meanwhile: its result goes nowhere
+    assert export.is_empty(db) and not boxes.shown
+    assert win.stack.currentWidget() is win.welcome_page

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -206,18 +207,18 @@ class SealDialog(QDialog):
         self.ok.setDefault(True)
 
     def _checked(self, words: str, result: Any) -> None:
-        self.job = None
-        if not self.isVisible():  # cancelled meanwhile
+        if not shiboken6.isValid(self) or not self.isVisible():  # cancelled meanwhile
             return
+        self.job = None
         self._set_busy(False)
         self._passphrase = words
         self.checked = result
         self.accept()
 
     def _check_failed(self, sentence: str) -> None:
-        self.job = None
-        if not self.isVisible():
+        if not shiboken6.isValid(self) or not self.isVisible():
             return
+        self.job = None
         self._set_busy(False)
         self._refuse(sentence)
 

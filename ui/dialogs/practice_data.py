@@ -1,8 +1,9 @@
 """The whole practice as one file: export it, or bring it into a new, empty practice.
 
 File → "Export the whole practice…" writes the JSON export (services/export.py,
-docs/export-format.md); File → "Import a practice export…" and the welcome page's
-"Move from another computer…" read one back. Both run off the GUI thread with a
+docs/export-format.md), sealed with a passphrase or plain (ui/dialogs/practice_seal.py);
+File → "Import a practice export…" and the welcome page's "Move from another computer…"
+read one back, a sealed one after asking its passphrase. Both run off the GUI thread with a
 progress dialog fed table by table, so the window never freezes. An import is
 only offered into an empty practice: merging two practices could overwrite or
 duplicate records, so a practice that holds clients gets a plain explanation
