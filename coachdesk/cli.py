@@ -124,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="fill a new, empty practice from a JSON export",
                        description="Read a practice exported with `export` into an empty practice "
                        "(--db names a new file). All or nothing: on any problem nothing is imported.")
-    p.add_argument("file", metavar="FILE.json", help="the export to read")
+    p.add_argument("file", metavar="FILE.json", help="the export to read (a sealed .json.age "
+                   "export opens with --passphrase-file FILE or $COACHDESK_PASSPHRASE)")
 
     p = sub.add_parser("icf-log", help="write the ICF coaching log (client hours) to CSV",
                        description="Write the coaching log an ICF credential application asks "
@@ -297,7 +298,7 @@ def _interchange(args: argparse.Namespace, db_path: Path) -> int:
     if args.command != "import" and not db_path.exists():
         raise CoachDeskError(f"There is no CoachDesk file at {db_path} (check --db).")
     if args.command == "import":  # checked before a new practice file is made for it
-        ready = export.load(Path(args.file).expanduser())
+        ready = cli_crypto.load_export(args, Path(args.file).expanduser())  # sealed too
         with _writing(db_path):
             db = storage.open_database(db_path)
             try:

@@ -155,3 +155,18 @@ def _sealed_export(args: argparse.Namespace, db_path: Path) -> int:
     print(f"Practice exported to {out}, sealed with the passphrase (an age file: open it "
           "with `age --decrypt`).")
     return 0
+
+
+def load_export(args: argparse.Namespace, path: Path) -> dict:
+    """The rows of the export ``path`` for ``import``, checked (``export.load``); a sealed
+    one (an age file) is opened in memory with the passphrase of ``--passphrase-file`` or
+    ``$COACHDESK_PASSPHRASE``: nothing decrypted is written to the disk."""
+    from .services import export, export_sealed
+
+    if not export_sealed.is_sealed(path):
+        return export.load(path)
+    passphrase = read_secret(args.passphrase_file)
+    if not passphrase:
+        raise CoachDeskError(f"{path.name} is sealed with a passphrase: give it with "
+                             f"--passphrase-file FILE or ${ENV}; nothing was imported.")
+    return export_sealed.load_sealed(path, passphrase)[1]

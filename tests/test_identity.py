@@ -176,3 +176,34 @@ def test_bundled_packages_reads_the_summary_table():
     assert rows["SQLAlchemy"] == "MIT"
     assert "LGPL-3.0-only" in rows["PySide6_Essentials"]
     assert identity.bundled_packages("nothing here") == []
+
+
+def _notice_section(text: str, name: str, tool) -> str:
+    """The section of package ``name``: from its title to the next section's rule."""
+    start = text.index(f"{tool.RULE}\n{name} ")
+    body = text.index(f"\n{tool.RULE}\n", start + len(tool.RULE)) + len(tool.RULE) + 2
+    return text[start:text.index(f"\n{tool.RULE}\n", body)]
+
+
+def test_notices_carry_the_licences_of_what_encryption_ships():
+    """sqlcipher3's wheel compiles SQLCipher, SQLite and OpenSSL 3 into its module, pyrage's
+    the Rust age library; their metadata names none of them, so the script adds each
+    licence text (resources/licenses) and the components the wheels' own SBOMs list."""
+    tool = _tool("third_party_notices")
+    text = (ROOT / "THIRD-PARTY-NOTICES").read_text(encoding="utf-8")
+    sqlcipher = _notice_section(text, "sqlcipher3", tool)
+    assert "Gerhard Häring" in sqlcipher  # sqlcipher3's own (pysqlite's zlib) licence
+    assert "ZETETIC LLC" in sqlcipher and "May you do good and not evil" in sqlcipher
+    assert "The OpenSSL Project Authors" in sqlcipher and "Apache License" in sqlcipher
+    assert "Inside this package: SQLCipher" in sqlcipher
+    pyrage = _notice_section(text, "pyrage", tool)
+    assert "William Woodruff" in pyrage and "Jack Grigg" in pyrage
+    assert "    age " in pyrage and "chacha20poly1305" in pyrage  # from its SBOM
+    assert "Apache License" in _notice_section(text, "cryptography", tool)
+    assert "MIT License" in _notice_section(text, "keyring", tool)
+    rows = {n: lic for n, _v, lic in identity.bundled_packages(text)}
+    assert rows["pyrage"].startswith("MIT") and rows["sqlcipher3"].startswith("Zlib")
+    for entries in tool.INSIDE.values():
+        for _component, _licence, files in entries:
+            for name in files:
+                assert (tool.LICENSES / name).is_file(), name

@@ -233,6 +233,10 @@ DIALOGS = {
     "dialogs.base.FormDialog": None,  # the base of the form dialogs below, never shown alone
     "dialogs.client_data.EraseClientDialog":
         lambda d: _cls("client_data.EraseClientDialog")(d.ctx, d.client_id, d.window),
+    "dialogs.export_seal.SealDialog": lambda d: _cls("export_seal.SealDialog")(
+        "Export the whole practice", "Your export holds everything, your private notes too.",
+        choice=("Sealed with a passphrase you choose now", "A plain file (as before)"),
+        sealed_by_default=True, notes=("Type it twice.", ""), twice=True, parent=d.window),
     "dialogs.email_dialog.EmailDialog": lambda d: _cls("email_dialog.EmailDialog")(
         d.ctx, Path(d.pdf), to="sponsor@example.org", sponsor_name="Marta Keller",
         client_name="José Álvarez", period="March to November 2026", coach_name="Alex Coach",

@@ -60,6 +60,37 @@ def trigger(win, name: str) -> None:
     action.trigger()
 
 
+def export_plain_as_before() -> dict:
+    """The export's first question (sealed or plain, ui/dialogs/export_seal.py): a plain
+    practice is exported plain by default, so Continue goes on as before. Waits for that
+    dialog itself (another modal, such as a print preview, may still be open)."""
+    from PySide6.QtWidgets import QApplication
+    from ui_helpers import TEST_GENERATION, later
+
+    from ui.dialogs.export_seal import SealDialog
+
+    state = {"done": False, "error": None}
+    generation = TEST_GENERATION[0]
+
+    def poll(remaining=250):
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SealDialog):
+            if remaining:
+                later(lambda: poll(remaining - 1), generation)
+            return
+        try:
+            assert dialog.plain_choice.isChecked() and not dialog.passphrase.isEnabled()
+            assert dialog.ok.isEnabled()
+            dialog.ok.click()
+        except AssertionError as exc:
+            state["error"] = exc
+            dialog.reject()
+        state["done"] = True
+
+    QTimer.singleShot(0, poll)
+    return state
+
+
 def plain(message: str) -> None:
     for word in PYTHON_WORDS:
         assert word not in message, message
@@ -103,7 +134,9 @@ def test_export_through_the_menu_writes_a_file_that_parses(qtbot, demo_db, tmp_p
         return real(*args, **kwargs)
 
     monkeypatch.setattr(export, "export_practice", held)
+    asked = export_plain_as_before()
     trigger(win, "actionExportPractice")
+    assert asked["done"] and asked["error"] is None, asked
     job = practice_data.last_job
     assert job is not None and not job.finished
     ticks = []
@@ -135,6 +168,7 @@ def test_export_into_a_folder_that_cannot_be_written_says_so(qtbot, demo_db, tmp
     target = blocker / "export.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "")))
+    export_plain_as_before()
     trigger(win, "actionExportPractice")
     assert boxes.of("warning"), boxes.shown
     message = boxes.of("warning")[0]

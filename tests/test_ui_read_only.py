@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+from test_ui_practice_data import export_plain_as_before
 from ui_helpers import keys, when_modal
 
 from coachdesk import demo, storage
@@ -297,6 +298,7 @@ def test_printing_and_exports_still_work(qtbot, practice, tmp_path, monkeypatch)
                         staticmethod(lambda *a, **k: (str(target), "")))
     for kind in ("information", "warning", "critical"):
         monkeypatch.setattr(QMessageBox, kind, staticmethod(lambda *a, **k: None))
+    export_plain_as_before()  # the export's sealed-or-plain question: plain, as before
     window.findChild(QAction, "actionExportPractice").trigger()
     job = practice_data.last_job
     qtbot.waitUntil(lambda: getattr(job, "saved_notice", None) is not None, timeout=20000)

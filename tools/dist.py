@@ -5,7 +5,8 @@
     python tools/dist.py check [ARCHIVE]   # unpack it into a temporary folder and, with
                                  # HOME and the XDG folders there, offscreen: --version, the
                                  # window on a new practice with the demo loaded, a report
-                                 # and a worksheet by the frozen CLI (PDFs with text)
+                                 # and a worksheet by the frozen CLI (PDFs with text), then
+                                 # encrypt, a sealed export and its import
 
 Run with the project's Python (it needs PyInstaller and pypdf). Prints the build time,
 the unpacked size and start times (bundle and source tree); exits non-zero on a failure.
@@ -158,6 +159,21 @@ def _timings(exe: Path, home: Path, env: dict) -> str:
             f"tree {source_s:.2f} s; bundle --version {version_s:.2f} s")
 
 
+def _check_encryption(exe: Path, home: Path, env: dict) -> None:
+    """What an encrypted practice needs is in the bundle: SQLCipher's native module
+    (sqlcipher3), cryptography (the key file) and pyrage (the sealed export and its import)."""
+    secret = {**env, "COACHDESK_PASSPHRASE": "dist check passphrase"}
+    _run([exe, "encrypt"], secret, "encrypt")
+    if _run([exe, "clients", "--json"], secret, "clients, encrypted").stdout.count('"name"') < 5:
+        raise CheckFailed("the encrypted practice lists no clients")
+    sealed = home / "moving.json.age"
+    _run([exe, "export", "--out", sealed], secret, "sealed export")
+    if not sealed.read_bytes().startswith(b"age-encryption.org/v1\n"):
+        raise CheckFailed("the export of the encrypted practice is not sealed")
+    _run([exe, "--db", home / "moved" / "coachdesk.db", "import", sealed], secret,
+         "import of the sealed export")
+
+
 def check(archive: Path, timings: bool = True) -> int:
     if not archive.is_file():
         print(f"dist-check: {archive} is missing: run make dist first", file=sys.stderr)
@@ -197,6 +213,7 @@ def check(archive: Path, timings: bool = True) -> int:
                 raise CheckFailed("the report PDF lacks its title")
             if "goal" not in _pdf_text(sheet, "worksheet").lower():
                 raise CheckFailed("the worksheet PDF lacks its Goal section")
+            _check_encryption(exe, home, env)
             size = _size_mb(app)
             timing = _timings(exe, home, env) if timings else ""
         except (CheckFailed, subprocess.TimeoutExpired) as exc:

@@ -11,7 +11,10 @@ helpers differ per system). Extras are followed only where a requirement asks fo
 
 For each package: name, version, licence (``License-Expression``, else ``License``, else
 its trove classifiers), and the text of every licence file the distribution ships (in its
-``.dist-info`` or inside the package, such as reportlab's font licences). Then the Python
+``.dist-info`` or inside the package, such as reportlab's font licences); for a wheel that
+compiles other projects into its native module, their licences too (``INSIDE``: SQLCipher,
+SQLite and OpenSSL in sqlcipher3, the Rust age library in pyrage) and the components its own
+SBOM lists (``.dist-info/sboms``). Then the Python
 interpreter's licence (a bundled app carries it), the LGPL-3.0 and GPL-3.0 texts with the
 source offer for Qt and PySide6, and the fonts' licences from ``resources/fonts/LICENSE-*``.
 CoachDesk's own licence (``LICENSE``) comes first.
@@ -35,6 +38,32 @@ FONTS = ROOT / "resources" / "fonts"
 _LICENCE_FILE = re.compile(r"^(LICEN[CS]E|COPYING|NOTICE)|(LICEN[CS]E|COPYING)[^/]*$", re.I)
 _QT_PACKAGES = {"pyside6", "pyside6-essentials", "pyside6-addons", "pyside6-pdf", "shiboken6"}
 RULE = "=" * 78
+
+#: Code a wheel compiles into its native module that the wheel's metadata does not name:
+#: package -> (component, licence, licence files in resources/licenses, written from the
+#: components' own licence files). sqlcipher3's wheel links SQLCipher (on SQLite) and
+#: OpenSSL 3's libcrypto statically into sqlcipher3/_sqlite3*.so (``ldd`` shows no
+#: libcrypto); pyrage's module is the Rust age library (rage) and the crates its SBOM lists.
+INSIDE: dict[str, list[tuple[str, str, list[str]]]] = {
+    "sqlcipher3": [
+        ("SQLCipher community edition, by Zetetic LLC", "BSD-3-Clause",
+         ["SQLCipher-LICENSE.md"]),
+        ("SQLite, on which SQLCipher is built", "public domain", ["SQLite-blessing.txt"]),
+        ("OpenSSL 3 (libcrypto), SQLCipher's cipher provider", "Apache-2.0",
+         ["OpenSSL-COPYRIGHT.txt", "Apache-2.0.txt"]),
+    ],
+    "pyrage": [
+        ("age and rage, the Rust implementation of age, by Jack Grigg", "MIT OR Apache-2.0",
+         ["rage-LICENSE-MIT.txt", "Apache-2.0.txt"]),
+    ],
+    "cryptography": [
+        ("OpenSSL (libcrypto), linked into cryptography's Rust module", "Apache-2.0",
+         ["OpenSSL-COPYRIGHT.txt"]),
+    ],
+}
+#: packages whose metadata names no licence although their own licence file does
+LICENCE_FILE_SAYS = {"pyrage": "MIT (its LICENSE file)",
+                     "sqlcipher3": "Zlib (its LICENSE file, from pysqlite)"}
 
 
 def canonical(name: str) -> str:
@@ -87,6 +116,11 @@ def runtime_distributions(requirements: list[str] | None = None) -> dict[str, md
 def licence_name(dist: md.Distribution) -> str:
     """What the distribution says its licence is, in one line."""
     meta = dist.metadata
+    if not any(meta.get(k) for k in ("License-Expression", "License")) and not any(
+            c.startswith("License ::") for c in meta.get_all("Classifier") or []):
+        said = LICENCE_FILE_SAYS.get(canonical(meta["Name"]))
+        if said:
+            return said
     expression = meta.get("License-Expression")
     if expression:
         return expression.strip()
@@ -115,6 +149,66 @@ def licence_texts(dist: md.Distribution) -> list[tuple[str, str]]:
             seen.add(text)
             out.append((str(file), text))
     return out
+
+
+def sbom_components(dist: md.Distribution) -> list[tuple[str, str, str]]:
+    """(name, version, licence) of every component the distribution's own CycloneDX SBOMs
+    (``.dist-info/sboms/*.json``) list: what its native module was built from."""
+    import json
+
+    out: set[tuple[str, str, str]] = set()
+    for file in dist.files or []:
+        if "/sboms/" not in f"/{file}" or file.suffix != ".json":
+            continue
+        try:
+            doc = json.loads(Path(file.locate()).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for item in doc.get("components") or []:
+            licences = [entry.get("expression") or (entry.get("license") or {}).get("id")
+                        or (entry.get("license") or {}).get("name")
+                        for entry in item.get("licenses") or []]
+            out.add((str(item.get("name", "?")), str(item.get("version", "")),
+                     " AND ".join(x for x in licences if x) or "not stated in the SBOM"))
+    return sorted(out)
+
+
+def inside_versions() -> dict[str, str]:
+    """What sqlcipher3's module reports about the libraries linked into it (empty when it
+    cannot be loaded here)."""
+    try:
+        import sqlcipher3.dbapi2 as sqlcipher
+    except ImportError:
+        return {}
+    con = sqlcipher.connect(":memory:")
+    try:
+        con.execute("PRAGMA key = 'notices'")
+        return {"SQLCipher": con.execute("PRAGMA cipher_version").fetchone()[0],
+                "SQLite": sqlcipher.sqlite_version,
+                "OpenSSL": con.execute("PRAGMA cipher_provider_version").fetchone()[0]}
+    except sqlcipher.Error:
+        return {}
+    finally:
+        con.close()
+
+
+def inside_lines(key: str, dist: md.Distribution) -> list[str]:
+    """The notices of what ``dist`` compiles in (``INSIDE``, then its SBOM's components)."""
+    lines: list[str] = []
+    versions = inside_versions() if key == "sqlcipher3" else {}
+    for component, licence, files in INSIDE.get(key, []):
+        version = next((v for k, v in versions.items() if component.startswith(k)), "")
+        lines += [f"Inside this package: {component}" + (f" ({version})" if version else ""),
+                  f"Licence: {licence}", ""]
+        for name in files:
+            lines += [f"--- {name} ---", (LICENSES / name).read_text(encoding="utf-8").strip(),
+                      ""]
+    components = sbom_components(dist)
+    if components:
+        lines += ["Built from (the package's own SBOM):", ""]
+        lines += [f"    {name} {version}: {licence}" for name, version, licence in components]
+        lines.append("")
+    return lines
 
 
 @dataclass
@@ -179,6 +273,7 @@ def build(dists: dict[str, md.Distribution]) -> str:
             lines += [f"--- {name} ---", text, ""]
         if not texts and key not in _QT_PACKAGES:
             lines.append("The package ships no licence file; its licence is named above.")
+        lines += inside_lines(key, dist)
         parts.append(Section(f"{dist.metadata['Name']} {dist.version}", lines).render())
     qt_version = next((d.version for k, d in dists.items() if k == "pyside6-essentials"), "6")
     qt = [qt_source_offer(qt_version), ""]

@@ -68,7 +68,8 @@ WRITING_ACTIONS = frozenset({
 #: dialogs that show, search, print or send: their choices stay usable
 READER_DIALOGS = frozenset({
     "SearchDialog", "ReportDialog", "ExplanationDialog", "EmailDialog", "ReportPreviewDialog",
-    "PdfPreviewDialog", "WorksheetChoiceDialog", "ShortcutsDialog", "IcfLogDialog"})
+    "PdfPreviewDialog", "WorksheetChoiceDialog", "ShortcutsDialog", "IcfLogDialog",
+    "SealDialog"})  # sealed or plain, and a passphrase: for an export (import is disabled)
 #: dialogs whose text is a message being written, not a record (an e-mail's cover note)
 COMPOSING_DIALOGS = frozenset({"EmailDialog"})
 #: choices on the client and session pages that only choose what is shown

@@ -214,6 +214,16 @@ def read_file(path: Path | str) -> dict:
         raise CoachDeskError(f"{path} is a folder, not an export file.") from None
     except OSError as exc:
         raise CoachDeskError(f"CoachDesk cannot read {path}: {exc.strerror or exc}.") from exc
+    return parse_document(raw, path.name)
+
+
+def parse_document(raw: bytes, name: str) -> dict:
+    """Parse the bytes of an export (read from a file, or opened in memory from a sealed
+    one, ``export_sealed``); ``ValidationError`` naming ``name`` when it is not one."""
+    path = Path(name)
+    if raw.startswith(b"age-encryption.org/v1\n"):  # export_sealed.AGE_MAGIC
+        raise ValidationError(f"{path.name} is sealed with a passphrase; CoachDesk asks for it "
+                              "when it imports the file.", "file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

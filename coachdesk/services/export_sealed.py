@@ -3,7 +3,11 @@ passphrase recipient: scrypt + ChaCha20-Poly1305), written with ``pyrage``.
 
 A coach's IT person opens it with the ``age`` (or ``rage``) command:
 ``age --decrypt -o practice.json practice.json.age`` asks for the passphrase and writes
-the plain JSON, the same document ``export_writer.export_practice`` writes.
+the plain JSON, the same document ``export_writer.export_practice`` writes. CoachDesk
+itself opens it in memory (``load_sealed``): the plain JSON never touches the disk.
+
+``pyrage`` holds the interpreter lock for a whole call (the scrypt step alone takes about
+a second by design), so a GUI thread waits that long while a worker seals or opens one.
 """
 
 from __future__ import annotations
@@ -11,18 +15,24 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from ..errors import StorageError, ValidationError
+from ..errors import CoachDeskError, StorageError, ValidationError
 from ..files import atomic_write
 from ..storage import Database
 from . import export_writer
+from .export_writer import Progress
 
 AGE_MAGIC = b"age-encryption.org/v1\n"
+#: the file name's ending the window proposes and its file dialogs filter on
+SUFFIX = ".json.age"
 
 
-def export_encrypted(db: Database, out: Path | str, passphrase: str) -> Path:
+def export_encrypted(db: Database, out: Path | str, passphrase: str, *,
+                     progress: Progress | None = None) -> Path:
     """Write the whole practice to ``out`` as an age file sealed with ``passphrase``,
     atomically (nothing plain is written to the disk). Returns the path.
 
+    ``progress(done, total, table)`` is called after each table, as for
+    ``export_writer.export_practice`` (it may raise to stop; nothing is written then).
     Raises ``ValidationError`` (``out`` is a folder, an empty passphrase) and
     ``CoachDeskError`` when it cannot be written."""
     from pyrage import passphrase as age_passphrase
@@ -33,8 +43,11 @@ def export_encrypted(db: Database, out: Path | str, passphrase: str) -> Path:
     if not passphrase:
         raise ValidationError("The export's passphrase cannot be empty.", "passphrase")
     text = io.StringIO()
-    export_writer._stream(db, text, None, None)
-    sealed = age_passphrase.encrypt(text.getvalue().encode("utf-8"), passphrase)
+    export_writer._stream(db, text, None, progress)
+    plain = text.getvalue().encode("utf-8")
+    text = None  # one plain copy in memory at a time
+    sealed = age_passphrase.encrypt(plain, passphrase)
+    del plain
     with atomic_write(out, binary=True) as fh:
         fh.write(sealed)
     return out
@@ -50,12 +63,35 @@ def is_sealed(path: Path | str) -> bool:
 
 
 def open_sealed(path: Path | str, passphrase: str) -> bytes:
-    """The JSON bytes inside the age file ``path``; ``StorageError`` (plain) when the
-    passphrase does not open it."""
+    """The JSON bytes inside the age file ``path``, in memory; ``StorageError`` (plain) when
+    the passphrase does not open it (or the file is damaged), ``CoachDeskError`` when it
+    cannot be read."""
     from pyrage import DecryptError
     from pyrage import passphrase as age_passphrase
 
+    path = Path(path)
     try:
-        return age_passphrase.decrypt(Path(path).read_bytes(), passphrase)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CoachDeskError(f"There is no file at {path}.") from None
+    except OSError as exc:
+        raise CoachDeskError(f"CoachDesk cannot read {path}: {exc.strerror or exc}.") from None
+    try:
+        return age_passphrase.decrypt(raw, passphrase)
     except DecryptError:
-        raise StorageError(f"The passphrase does not open {Path(path).name}.") from None
+        # age says the same for a wrong passphrase and for a damaged file; both are plain
+        raise StorageError(f"That passphrase does not open {path.name} (or the file is "
+                           "damaged). Please check the passphrase and try again.") from None
+
+
+def load_sealed(path: Path | str, passphrase: str) -> tuple[dict, dict[str, list[dict]]]:
+    """Open the sealed export ``path`` in memory and check it as ``export.load`` does:
+    (the parsed document, table -> rows ready for ``export.import_checked``).
+
+    Raises ``StorageError`` (wrong passphrase), ``ValidationError`` (not a CoachDesk
+    export inside) and ``CoachDeskError``; nothing is written anywhere."""
+    from . import export
+
+    path = Path(path)
+    doc = export.parse_document(open_sealed(path, passphrase), path.name)
+    return doc, export.check_document(doc, path.name)

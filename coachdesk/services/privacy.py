@@ -251,11 +251,15 @@ def subject_access_paths(folder: Path | str, client_name: str,
 
 def write_subject_access(db: Database, client_id: int, folder: Path | str, *,
                          now: datetime | None = None,
-                         progress: Callable[[str], None] | None = None) -> tuple[Path, Path]:
+                         progress: Callable[[str], None] | None = None,
+                         passphrase: str | None = None) -> tuple[Path, Path]:
     """Write the JSON file and the readable PDF into ``folder``; return both paths.
 
     Each is written to a temporary file and moved into place: never half a file. Safe to
-    run in a worker thread (it opens its own short read transaction).
+    run in a worker thread (it opens its own short read transaction). With ``passphrase``
+    both are sealed as age files (``….json.age``, ``….pdf.age``, see
+    ``services/export_sealed``): the PDF is built in the app's private temporary folder
+    and removed from it once sealed.
     """
     import json
 
@@ -272,9 +276,37 @@ def write_subject_access(db: Database, client_id: int, folder: Path | str, *,
     text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
     if progress:
         progress("Writing the data file…")
+    if passphrase:
+        return _write_sealed(json_path, pdf_path, text, data, passphrase)
     with atomic_write(json_path, failure="Could not write {path}: {reason}.") as fh:
         fh.write(text)
     if progress:
         progress("Writing the PDF summary…")
     pdf.build_subject_access_pdf(pdf_path, data)
     return json_path, pdf_path
+
+
+def _write_sealed(json_path: Path, pdf_path: Path, text: str, data: dict,
+                  passphrase: str) -> tuple[Path, Path]:
+    import shutil
+    import tempfile
+
+    from pyrage import passphrase as age
+
+    from .. import tempfiles
+    from ..reports import subject_access as pdf
+
+    def seal(path: Path, plain: bytes) -> Path:
+        out = path.with_name(path.name + ".age")
+        sealed = age.encrypt(plain, passphrase)
+        with atomic_write(out, binary=True, failure="Could not write {path}: {reason}.") as fh:
+            fh.write(sealed)
+        return out
+
+    sealed_json = seal(json_path, text.encode("utf-8"))
+    work = Path(tempfile.mkdtemp(dir=tempfiles.folder()))
+    try:
+        built = pdf.build_subject_access_pdf(work / pdf_path.name, data)
+        return sealed_json, seal(pdf_path, Path(built).read_bytes())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

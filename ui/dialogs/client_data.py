@@ -31,6 +31,7 @@ from ..context import AppContext
 from ..plain import as_plain
 from ..theme import css
 from ..widgets.fields import name_widget
+from . import practice_seal
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class ExportClientData(QObject):
         super().__init__(parent)
         self.ctx, self.client_id, self.name, self.parent_widget = ctx, client_id, name, parent
         self.paths: tuple[Path, Path] | None = None
+        self.sealed = False  # sealed with a passphrase (an encrypted practice's choice)
         self.busy: QProgressBar | None = None
         self.job: Job | None = None
 
@@ -82,11 +84,18 @@ class ExportClientData(QObject):
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return False
+        how = (practice_seal.ask_client_seal(self.parent_widget, who)
+               if practice_seal.practice_is_encrypted(self.ctx) else (False, None))
+        if how is None:
+            return False
+        self.sealed, passphrase = how
         folder = files.ask_folder(self.parent_widget, "client_data",
                                   f"Choose a folder for {who}'s data")
         if folder is None:
             return False
         json_path, pdf_path = privacy.subject_access_paths(folder, self.name)
+        if self.sealed:
+            json_path, pdf_path = (p.with_name(p.name + ".age") for p in (json_path, pdf_path))
         existing = [p for p in (json_path, pdf_path) if p.exists()]
         if existing:
             answer = QMessageBox.question(
@@ -98,7 +107,8 @@ class ExportClientData(QObject):
                 return False
         self.ctx.say(f"Writing everything held about {who}…")
         db = self.ctx.db
-        self.job = Job(lambda: privacy.write_subject_access(db, self.client_id, folder),
+        self.job = Job(lambda: privacy.write_subject_access(db, self.client_id, folder,
+                                                            passphrase=passphrase),
                        "The export")
         self.job.signals.done.connect(self._done)
         self.job.signals.failed.connect(self._failed)
@@ -110,6 +120,11 @@ class ExportClientData(QObject):
         json_path, pdf_path = paths
         details = (f"• {json_path.name} (every record, for other software)\n"
                    f"• {pdf_path.name} (a readable summary)")
+        if self.sealed:
+            details += ("\n\nBoth are sealed with the passphrase you chose: give it to the "
+                        "client separately. They open each file with the free age tool "
+                        "(age-encryption.org), for example:\n"
+                        f"    age --decrypt -o data.json \"{json_path.name}\"")
         self.ctx.say(f"Exported everything held about {_short(self.name)} to {json_path.parent}.")
         self.saved_notice = files.show_saved(
             self.parent_widget, "client_data", json_path.parent, title="Export done",

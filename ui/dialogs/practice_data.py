@@ -1,8 +1,9 @@
 """The whole practice as one file: export it, or bring it into a new, empty practice.
 
 File → "Export the whole practice…" writes the JSON export (services/export.py,
-docs/export-format.md); File → "Import a practice export…" and the welcome page's
-"Move from another computer…" read one back. Both run off the GUI thread with a
+docs/export-format.md), sealed with a passphrase or plain (ui/dialogs/practice_seal.py);
+File → "Import a practice export…" and the welcome page's "Move from another computer…"
+read one back, a sealed one after asking its passphrase. Both run off the GUI thread with a
 progress dialog fed table by table, so the window never freezes. An import is
 only offered into an empty practice: merging two practices could overwrite or
 duplicate records, so a practice that holds clients gets a plain explanation
@@ -23,11 +24,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from coachdesk import paths
 from coachdesk.errors import CoachDeskError
-from coachdesk.services import export
+from coachdesk.services import export, export_sealed
 
 from .. import files, workers
 from ..context import AppContext
 from ..plain import as_plain
+from . import practice_seal
 
 log = logging.getLogger(__name__)
 
@@ -138,9 +140,9 @@ def documents_folder() -> Path:
     return files.documents_folder()
 
 
-def default_export_name(today: date | None = None) -> str:
+def default_export_name(today: date | None = None, sealed: bool = False) -> str:
     return files.file_name("CoachDesk export", (today or date.today()).isoformat(),
-                           suffix=".json")
+                           suffix=export_sealed.SUFFIX if sealed else ".json")
 
 
 def size_words(size: int) -> str:
@@ -170,10 +172,13 @@ def _folder_problem(target: Path) -> str | None:
 
 def export_practice(ctx: AppContext, parent: QWidget | None = None, *,
                     today: date | None = None) -> Job | None:
-    """Ask where, then write the whole practice there in the background. Returns the job."""
-    target = files.ask_save_path(parent, "practice_export", EXPORT_TITLE,
-                                 default_export_name(today),
-                                 "CoachDesk exports (*.json);;All files (*)", ".json")
+    """Ask sealed or plain (and the passphrase), then where, then write the whole practice
+    there in the background (ui/dialogs/practice_seal.py). Returns the job, or None."""
+    how = practice_seal.ask_how(ctx, parent)
+    if how is None:
+        return None
+    sealed, passphrase, own_passphrase = how
+    target = practice_seal.ask_target(parent, default_export_name(today, sealed), sealed)
     if target is None:
         return None
     problem = _folder_problem(target)
@@ -184,8 +189,8 @@ def export_practice(ctx: AppContext, parent: QWidget | None = None, *,
 
     db = ctx.db
     dialog = _progress_dialog(parent, EXPORT_TITLE, "Saving your practice…", can_cancel=True)
-    job = Job(lambda progress: export.export_practice(db, target, progress=progress),
-              "The export could not be saved.")
+    job = Job(practice_seal.export_work(db, target, passphrase), "The export could not be saved.")
+    passphrase = None  # the job's work holds it until it is done
     job.dialog = dialog
     job.signals.progress.connect(_feed(dialog, "Saving your practice…", job))
 
@@ -208,9 +213,7 @@ def export_practice(ctx: AppContext, parent: QWidget | None = None, *,
         job.saved_notice = files.show_saved(
             _owner(parent), "practice_export", path, title=EXPORT_TITLE,
             what="Your whole practice was saved to",
-            details=f"({size})\n\nIt holds everything, your private notes too: keep it as "
-                    "safe as your practice. On a new computer, open CoachDesk and choose "
-                    "“Move from another computer…” to bring it in.")
+            details=f"({size})\n\n" + practice_seal.how_to_open(path, sealed, own_passphrase))
 
     def failed(message: str) -> None:
         _close(dialog)
@@ -284,10 +287,18 @@ def import_practice(ctx: AppContext, parent: QWidget | None = None, *,
     if not path:
         path, _ = QFileDialog.getOpenFileName(parent, "Choose the CoachDesk export to import",
                                               str(documents_folder()),
-                                              "CoachDesk exports (*.json);;All files (*)")
+                                              "CoachDesk exports (*.json *.age);;All files (*)")
     if not path:
         return None
     source = Path(path)
+    if export_sealed.is_sealed(source):  # opened in memory once its passphrase is typed
+        opened = practice_seal.open_sealed(parent, source)
+        if opened is None:
+            ctx.say("Nothing was imported.")
+            return None
+        doc, ready = opened
+        when = doc.get("exported_at") if isinstance(doc.get("exported_at"), str) else ""
+        return _confirm_and_import(ctx, parent, source, ready, when, confirm)
     dialog = _progress_dialog(parent, IMPORT_TITLE, f"Checking “{source.name}”…",
                               can_cancel=False)
     dialog.setRange(0, 0)  # reading and checking: no steps to count
@@ -298,15 +309,7 @@ def import_practice(ctx: AppContext, parent: QWidget | None = None, *,
     def checked(result) -> None:
         ready, when = result
         _close(dialog)
-        if confirm:
-            made = f" made on {when[:10]}" if when else ""
-            answer = QMessageBox.question(_owner(parent), IMPORT_TITLE,
-                as_plain(f"“{source.name}”{made} holds {_summary_words(ready)}.\n\n"
-                         "Bring them into this practice?"))
-            if answer != QMessageBox.StandardButton.Yes:
-                ctx.say("Nothing was imported.")
-                return
-        _run_import(ctx, parent, source, ready)
+        _confirm_and_import(ctx, parent, source, ready, when, confirm)
 
     def failed(message: str) -> None:
         _close(dialog)
@@ -318,6 +321,20 @@ def import_practice(ctx: AppContext, parent: QWidget | None = None, *,
     dialog.show()
     checker.start()
     return checker
+
+
+def _confirm_and_import(ctx: AppContext, parent: QWidget | None, source: Path, ready: dict,
+                        when: str, confirm: bool) -> Job | None:
+    """Say what the checked file holds, and import it once the coach agrees."""
+    if confirm:
+        made = f" made on {when[:10]}" if when else ""
+        answer = QMessageBox.question(_owner(parent), IMPORT_TITLE,
+            as_plain(f"“{source.name}”{made} holds {_summary_words(ready)}.\n\n"
+                     "Bring them into this practice?"))
+        if answer != QMessageBox.StandardButton.Yes:
+            ctx.say("Nothing was imported.")
+            return None
+    return _run_import(ctx, parent, source, ready)
 
 
 def _run_import(ctx: AppContext, parent: QWidget | None, source: Path, ready: dict) -> Job:
