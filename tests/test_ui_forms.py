@@ -209,12 +209,9 @@ NOT_FORMS = {
     "ui.dialogs.import_clients.ImportClientsDialog": "a file and its columns, nothing typed",
     "ui.dialogs.icf_dialog.IcfLogDialog": "filters for an export",
     "ui.dialogs.retention_review.RetentionReviewDialog": "a review list",
-<<<<<<< HEAD
     "ui.dialogs.unlock.UnlockDialog": "a passphrase prompt: Esc cancels at once, nothing to lose",
-=======
     "ui.dialogs.export_seal.SealDialog":
         "a passphrase: nothing to keep, so Esc closes at once (the fields are emptied)",
->>>>>>> wip-exports
 }
 
 
