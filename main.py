@@ -16,4 +16,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a bundled app's child (coachdesk.age_seal) runs its work
     sys.exit(main())

@@ -6,4 +6,7 @@ import sys
 from coachdesk.launcher import main
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a bundled app's child (coachdesk.age_seal) runs its work
     sys.exit(main())

@@ -32,7 +32,7 @@ from PySide6.QtCore import QLockFile, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from coachdesk import APP_NAME, crash, identity, logfile, paths, storage, tempfiles
+from coachdesk import APP_NAME, age_seal, crash, identity, logfile, paths, storage, tempfiles
 from coachdesk.encryption import PassphraseNeededError
 from coachdesk.errors import (
     CoachDeskError,
@@ -407,6 +407,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     keep_none_alive()
     setup_logging()
     app = QApplication.instance() or QApplication(qt_argv(sys.argv))
+    age_seal.use_child_process(True)  # pyrage holds the GIL: sealing must not stop painting
     gc_thread.collect_on_gui_thread(app)  # never a widget destroyed by a worker's collection
     one_language.dates_in_one_language()  # Qt set the system's LC_TIME: one language for dates
     app.setApplicationName(APP_NAME)

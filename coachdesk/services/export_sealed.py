@@ -7,7 +7,7 @@ the plain JSON, the same document ``export_writer.export_practice`` writes. Coac
 itself opens it in memory (``load_sealed``): the plain JSON never touches the disk.
 
 ``pyrage`` holds the interpreter lock for a whole call (the scrypt step alone takes about
-a second by design), so a GUI thread waits that long while a worker seals or opens one.
+a second by design): the window seals and opens in a child process (``coachdesk.age_seal``).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def export_encrypted(db: Database, out: Path | str, passphrase: str, *,
     ``export_writer.export_practice`` (it may raise to stop; nothing is written then).
     Raises ``ValidationError`` (``out`` is a folder, an empty passphrase) and
     ``CoachDeskError`` when it cannot be written."""
-    from pyrage import passphrase as age_passphrase
+    from .. import age_seal
 
     out = Path(out)
     if out.exists() and out.is_dir():
@@ -46,7 +46,7 @@ def export_encrypted(db: Database, out: Path | str, passphrase: str, *,
     export_writer._stream(db, text, None, progress)
     plain = text.getvalue().encode("utf-8")
     text = None  # one plain copy in memory at a time
-    sealed = age_passphrase.encrypt(plain, passphrase)
+    sealed = age_seal.encrypt(plain, passphrase)
     del plain
     with atomic_write(out, binary=True) as fh:
         fh.write(sealed)
@@ -66,8 +66,7 @@ def open_sealed(path: Path | str, passphrase: str) -> bytes:
     """The JSON bytes inside the age file ``path``, in memory; ``StorageError`` (plain) when
     the passphrase does not open it (or the file is damaged), ``CoachDeskError`` when it
     cannot be read."""
-    from pyrage import DecryptError
-    from pyrage import passphrase as age_passphrase
+    from .. import age_seal
 
     path = Path(path)
     try:
@@ -76,12 +75,12 @@ def open_sealed(path: Path | str, passphrase: str) -> bytes:
         raise CoachDeskError(f"There is no file at {path}.") from None
     except OSError as exc:
         raise CoachDeskError(f"CoachDesk cannot read {path}: {exc.strerror or exc}.") from None
-    try:
-        return age_passphrase.decrypt(raw, passphrase)
-    except DecryptError:
+    plain = age_seal.decrypt(raw, passphrase)
+    if plain is None:
         # age says the same for a wrong passphrase and for a damaged file; both are plain
         raise StorageError(f"That passphrase does not open {path.name} (or the file is "
-                           "damaged). Please check the passphrase and try again.") from None
+                           "damaged). Please check the passphrase and try again.")
+    return plain
 
 
 def load_sealed(path: Path | str, passphrase: str) -> tuple[dict, dict[str, list[dict]]]:

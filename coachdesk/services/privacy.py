@@ -291,14 +291,12 @@ def _write_sealed(json_path: Path, pdf_path: Path, text: str, data: dict,
     import shutil
     import tempfile
 
-    from pyrage import passphrase as age
-
-    from .. import tempfiles
+    from .. import age_seal, tempfiles
     from ..reports import subject_access as pdf
 
     def seal(path: Path, plain: bytes) -> Path:
         out = path.with_name(path.name + ".age")
-        sealed = age.encrypt(plain, passphrase)
+        sealed = age_seal.encrypt(plain, passphrase)
         with atomic_write(out, binary=True, failure="Could not write {path}: {reason}.") as fh:
             fh.write(sealed)
         return out
