@@ -73,3 +73,29 @@ def test_a_backup_from_before_a_new_encryption_says_its_passphrase_is_back(qtbot
     assert "Settings → Privacy & lock" in OLDER_KEY_NOTE
     assert clients.count(win.ctx.db) == 12
     assert opens_with(win, path, PASSPHRASE) and not opens_with(win, path, NEWER)
+
+
+def test_the_restore_offered_at_start_says_the_backups_passphrase_is_back(
+        qtbot, practice_templates, db_path):
+    from conftest import copy_practice
+    from encrypt_ui_helpers import when_named
+    from test_ui_startup import corrupt
+
+    from ui import app as ui_app
+    from ui.dialogs import db_problem
+
+    copy_practice(practice_templates["demo"], db_path)
+    practice_crypto.encrypt_practice(db_path, PASSPHRASE)
+    made = backups.backup_now(db_path).path
+    practice_crypto.decrypt_practice(db_path, passphrase=PASSPHRASE)
+    encryption.forget()
+    encryption.unlock(made, PASSPHRASE)  # its key known here: the restore can offer it
+    corrupt(db_path)  # the plain practice is damaged
+    note = when_named("restoredKeyNote", lambda box: box.accept())
+
+    db, opened = ui_app.open_practice(db_path, ask=lambda message, backup, **_: db_problem.RESTORE)
+
+    watch(note)
+    assert db is not None and clients.count(db) == 12
+    db.close()
+    assert encryption.is_encrypted(db_path) and encryption.key_path(db_path).exists()
