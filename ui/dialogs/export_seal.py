@@ -35,6 +35,7 @@ from coachdesk import paths
 
 from .. import workers
 from ..widgets.fields import ErrorLabel, name_widget
+from ..widgets.secret_field import SecretField
 
 
 class _Check(workers.Job):
@@ -135,8 +136,7 @@ class SealDialog(QDialog):
         self._follow_choice()
 
     def _secret_field(self, name: str, words: str) -> QLineEdit:
-        field = name_widget(QLineEdit(), name, words)
-        field.setEchoMode(QLineEdit.EchoMode.Password)
+        field = name_widget(SecretField(), name, words)
         field.textEdited.connect(lambda _text: self.error.show_error(None))
         return field
 

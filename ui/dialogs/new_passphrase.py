@@ -26,6 +26,7 @@ from coachdesk import encryption, passphrase_keyring, practice_crypto
 from coachdesk.errors import ValidationError
 
 from ..widgets.fields import name_widget
+from ..widgets.secret_field import SecretField
 from .base import FormDialog
 from .busy_work import run_busy
 
@@ -72,10 +73,7 @@ def _checked_twice(first: QLineEdit, repeat: QLineEdit, field: str = "passphrase
 
 
 def _secret_field() -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setClearButtonEnabled(False)
-    return edit
+    return SecretField()
 
 
 class _SecretFields:
