@@ -197,7 +197,10 @@ class Locker(QObject):
                     and time.monotonic() - self._last_restart >= RESTART_EVERY_S:
                 self.restart()
             return False
-        if self.quitting:
+        if self.quitting:  # the loops are ending; a window closed now must not save
+            if kind == QEvent.Type.Close and obj is self.window:
+                event.accept()
+                return True
             return False
         if kind == QEvent.Type.Shortcut:
             return not on_lock_screen(obj)  # Ctrl+F, Alt+E… reveal nothing

@@ -243,9 +243,10 @@ class LockScreen(QWidget):
         if not self.recovery:
             self.field.setPlaceholderText("Passphrase")
         self.field.setAccessibleName("Recovery key" if self.recovery else "Passphrase")
-        row = self.entry.layout()
+        row, margins = self.entry.layout(), self.box.layout().contentsMargins()
         self.box.setMaximumWidth(max(520, self.field.minimumWidth() + row.spacing()
-                                     + self.unlock_button.sizeHint().width()))
+                                     + self.unlock_button.sizeHint().width()
+                                     + margins.left() + margins.right()))
         self.hint.setText(self._hint_text())
         self.switch.setText("Use the &passphrase instead" if self.recovery
                             else "Use the &recovery key instead")
