@@ -50,7 +50,7 @@ def _click(qtbot, root: QWidget, name: str) -> None:
 
 
 def test_quit_from_the_lock_screen_touches_nothing_and_frees_the_file(
-        qtbot, encrypted, tmp_path, monkeypatch):
+        qtbot, encrypted, tmp_path, monkeypatch):  # noqa: F811 - fixtures
     path = encrypted[0]
     instance = InstanceLock(path)
     assert instance.acquire()
@@ -92,7 +92,7 @@ def test_quit_from_the_lock_screen_touches_nothing_and_frees_the_file(
         again.close()
 
 
-def test_the_locked_windows_close_button_asks_to_quit(qtbot, ewin, monkeypatch):
+def test_the_locked_windows_close_button_asks_to_quit(qtbot, ewin, monkeypatch):  # noqa: F811 - fixtures
     exits = []
     monkeypatch.setattr(QApplication, "exit", lambda code=0: exits.append(code))
     ewin.locker.lock()
@@ -103,7 +103,7 @@ def test_the_locked_windows_close_button_asks_to_quit(qtbot, ewin, monkeypatch):
     assert exits == [0]
 
 
-def test_ctrl_l_locks_from_a_modal_dialog(qtbot, ewin):
+def test_ctrl_l_locks_from_a_modal_dialog(qtbot, ewin):  # noqa: F811 - fixtures
     seen = {}
 
     def fill(dialog):
@@ -136,7 +136,7 @@ def _secret_fields_shown() -> list[QLineEdit]:
 
 @pytest.mark.parametrize("size", [(1024, 640), (1366, 768)])
 def test_a_covered_dialog_has_the_only_passphrase_field_and_hides_all_of_the_form(
-        qtbot, ewin, tmp_path, size):
+        qtbot, ewin, tmp_path, size):  # noqa: F811 - fixtures
     ewin.resize(*size)
     seen = {}
     out = Path(os.environ.get("COACHDESK_PNG_DIR") or tmp_path)
@@ -170,7 +170,7 @@ def test_a_covered_dialog_has_the_only_passphrase_field_and_hides_all_of_the_for
     assert seen["cover fills"] and seen["follows"] and seen["form shown"] == [], seen
 
 
-def test_the_main_cover_takes_the_passphrase_again_when_the_dialog_goes(qtbot, ewin):
+def test_the_main_cover_takes_the_passphrase_again_when_the_dialog_goes(qtbot, ewin):  # noqa: F811 - fixtures
     def fill(dialog):
         ewin.locker.lock()
         dialog.reject()  # its own code closed it while locked
@@ -184,7 +184,7 @@ def test_the_main_cover_takes_the_passphrase_again_when_the_dialog_goes(qtbot, e
 
 
 def test_the_recovery_key_field_on_the_lock_screen_is_plain_fixed_width_and_wide(
-        qtbot, ewin, encrypted, tmp_path):
+        qtbot, ewin, encrypted, tmp_path):  # noqa: F811 - fixtures
     ewin.resize(1024, 640)
     ewin.locker.lock()
     screen = ewin.locker.screens()[0]
@@ -233,7 +233,7 @@ def test_alt_or_ctrl_letters_are_commands_not_text(platform):
     assert not is_command_key(event(Qt.Key.Key_O, alt, "ø"), "darwin")  # Option on a Mac
 
 
-def test_every_secret_field_refuses_alt_letters_and_pastes(qtbot, ewin):
+def test_every_secret_field_refuses_alt_letters_and_pastes(qtbot, ewin):  # noqa: F811 - fixtures
     ewin.locker.lock()
     field = ewin.locker.screens()[0].field
     qtbot.waitUntil(lambda: QApplication.focusWidget() is field)

@@ -35,6 +35,7 @@ from coachdesk import paths
 
 from .. import workers
 from ..widgets.fields import ErrorLabel, name_widget
+from ..widgets.grow import grow_with_content
 from ..widgets.secret_field import SecretField
 
 
@@ -134,6 +135,7 @@ class SealDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._follow_choice()
+        grow_with_content(self)  # a red sentence or a long note gets its room
 
     def _secret_field(self, name: str, words: str) -> QLineEdit:
         field = name_widget(SecretField(), name, words)

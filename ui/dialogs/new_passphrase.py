@@ -26,6 +26,7 @@ from coachdesk import encryption, passphrase_keyring, practice_crypto
 from coachdesk.errors import ValidationError
 
 from ..widgets.fields import name_widget
+from ..widgets.grow import grow_with_content
 from ..widgets.secret_field import SecretField
 from .base import FormDialog
 from .busy_work import run_busy
@@ -85,6 +86,7 @@ class _SecretFields:
     def _start_secrets(self) -> None:
         self.secret_fields = []
         self.setMinimumWidth(520)
+        grow_with_content(self)  # a red sentence under a field gets its room
 
     def _intro(self, text: str, name: str) -> QLabel:
         label = name_widget(QLabel(text), name, "Explanation")

@@ -54,6 +54,7 @@ from coachdesk.errors import CoachDeskError, StorageError
 
 from ..theme import css
 from ..widgets import secret_field
+from ..widgets.grow import grow_with_content
 from ..widgets.elided import Elider
 from ..widgets.wrap_label import WrapLabel
 from ..workers import Job
@@ -204,6 +205,7 @@ class UnlockDialog(QDialog):
         self.ok.setDefault(True)
         self._show_page(0)
         self._show_mode()
+        grow_with_content(self)  # a red sentence gets its room
 
     # -- the pages -------------------------------------------------------------------------
     def _unlock_page(self) -> QWidget:
