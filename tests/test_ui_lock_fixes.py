@@ -72,6 +72,8 @@ def test_quit_from_the_lock_screen_touches_nothing_and_frees_the_file(
     _click(qtbot, screen, "lockQuit")
     question = screen.findChild(QLabel, "lockQuitQuestion")
     assert question.isVisible() and question.text() == lock_screen.QUIT_QUESTION
+    out = Path(os.environ.get("COACHDESK_PNG_DIR") or tmp_path)  # to look at it
+    assert window.grab().save(str(out / "lock-quit-question.png"))
     assert not exits  # asked first
     _click(qtbot, screen, "lockQuitConfirm")
     assert exits == [0] and window.ctx.quit_while_locked
@@ -154,6 +156,13 @@ def test_a_covered_dialog_has_the_only_passphrase_field_and_hides_all_of_the_for
         seen["form shown"] = [w.objectName() or type(w).__name__
                               for w in dialog.findChildren(QWidget)
                               if w.isVisible() and not lock_screen.on_lock_screen(w)]
+        front.ask_quit()  # the question to quit fits the covered dialog too
+        qtbot.wait(20)
+        seen["question fits"] = front.rect().contains(front.quit_panel.geometry().translated(
+            front.quit_panel.parentWidget().mapTo(front, front.quit_panel.pos())
+            - front.quit_panel.pos()))
+        assert dialog.grab().save(str(out / f"lock-dialog-quit-{size[0]}.png"))
+        front.stay()
         dialog.resize(dialog.width() + 40, dialog.height() + 30)
         qtbot.wait(20)
         seen["follows"] = front.geometry() == dialog.rect()
@@ -168,6 +177,7 @@ def test_a_covered_dialog_has_the_only_passphrase_field_and_hides_all_of_the_for
     assert len(seen["fields"]) == 1 and seen["fields"][0] is not ewin, seen
     assert seen["main says"] == lock_screen.IN_FRONT
     assert seen["cover fills"] and seen["follows"] and seen["form shown"] == [], seen
+    assert seen["question fits"]
 
 
 def test_the_main_cover_takes_the_passphrase_again_when_the_dialog_goes(qtbot, ewin):  # noqa: F811 - fixtures

@@ -119,14 +119,15 @@ def ewindow(qtbot, encrypted):  # noqa: F811
 
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("name", list(DIALOGS))
-def test_secret_dialog_with_its_error_fits(qtbot, ewindow, monkeypatch, tmp_path, name, size):
+def test_secret_dialog_with_its_error_fits(qtbot, ewindow, monkeypatch, tmp_path, ui_font,
+                                          name, size):
     screen = SIZES[size]
     monkeypatch.setattr(fit, "available_geometry", lambda widget=None: QRect(screen))
     build, show_error = DIALOGS[name]
     dialog = build(AppContext(ewindow.ctx.db), ewindow)
     qtbot.addWidget(dialog)
+    dialog.show()  # as in the app: fitted to the screen on Show (fit.watch)
     fit.fit_to_screen(dialog, screen)
-    dialog.show()
     qtbot.waitExposed(dialog)
     show_error(dialog)
     for _ in range(4):
