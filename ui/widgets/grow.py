@@ -16,6 +16,7 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from . import fit
 
@@ -44,22 +45,27 @@ def needed_size(window: QWidget, room: QSize) -> QSize:
 
 
 class _Grower(QObject):
+    #: class defaults: while the dialog is being destroyed Qt may still call the filter of
+    #: a wrapper Python has already emptied
+    target: QWidget | None = None
+    pending = False
+
     def __init__(self, window: QWidget):
         super().__init__(window)
-        self.window = window
-        self._pending = False
+        self.target = window
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
-        if obj is self.window and event.type() in (QEvent.Type.LayoutRequest,
-                                                    QEvent.Type.Show) and not self._pending:
-            self._pending = True
-            QTimer.singleShot(0, self.grow)  # once Qt has laid it out with the new text
+        target = getattr(self, "target", None)
+        if target is not None and obj is target and not getattr(self, "pending", True) \
+                and event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Show):
+            self.pending = True
+            QTimer.singleShot(0, self, self.grow)  # once Qt has laid it out with the new text
         return False
 
     def grow(self) -> None:
-        self._pending = False
-        window = self.window
-        if not window.isVisible():
+        self.pending = False
+        window = self.target
+        if window is None or not isValid(window) or not window.isVisible():
             return
         try:
             room = fit.room_for(window, fit.available_geometry(window))
