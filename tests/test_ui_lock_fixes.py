@@ -215,6 +215,35 @@ def test_the_recovery_key_field_on_the_lock_screen_is_plain_fixed_width_and_wide
     assert _click_back == []
 
 
+def test_a_covered_dialog_widens_for_the_recovery_key_and_shrinks_back(qtbot, ewin):  # noqa: F811
+    seen = {}
+
+    def fill(dialog):
+        size = dialog.size()
+        ewin.locker.lock()
+        front = ewin.locker.screens()[-1]
+        qtbot.mouseClick(front.switch, Qt.MouseButton.LeftButton)
+        qtbot.wait(20)
+        field = front.field
+        seen["whole key"] = (field.width() >= field.fontMetrics().horizontalAdvance(
+            RECOVERY_SHAPE) + 8 and front.geometry() == dialog.rect()
+            and field.geometry().right() < front.unlock_button.geometry().left())
+        front.say("That recovery key does not open this practice.")
+        front.ask_quit()
+        seen["message kept"] = front.message.isVisible()
+        front.stay()
+        qtbot.mouseClick(front.switch, Qt.MouseButton.LeftButton)
+        _unlock_by_typing(qtbot, ewin.locker)
+        qtbot.wait(20)
+        seen["size back"] = dialog.size() == size
+        dialog.reject()
+
+    state = when_modal(fill)
+    ewin.new_client()
+    assert state["error"] is None, state
+    assert seen == {"whole key": True, "message kept": True, "size back": True}
+
+
 def test_the_recovery_key_reads_the_same_everywhere():
     assert unlock_dialog.RECOVERY_SHAPE == RECOVERY_SHAPE == " ".join(["XXXXX"] * 11)
     words = " ".join(sheet.EXPLANATION)

@@ -302,17 +302,29 @@ class Locker(QObject):
                     and not child.isHidden():
                 child.hide()
                 cover.hidden.append(child)
-        need = screen.needed_size(max(top.width(), 440)) if compact else QSize()
-        if top.width() < need.width() or top.height() < need.height():
-            cover.sizes = (top.minimumSize(), top.maximumSize(), top.size())
-            top.setMinimumSize(0, 0)
-            top.setMaximumSize(_MAX, _MAX)
-            top.resize(top.size().expandedTo(need))
+        if compact:
+            self._make_room(cover)
+            screen.room_changed.connect(lambda c=cover: self._make_room(c))
         screen.setGeometry(top.rect())
         screen.show()
         screen.raise_()
         top.setWindowTitle(LOCKED_TITLE)
         self._covers[id(top)] = cover
+
+    def _make_room(self, cover: _Cover) -> None:
+        """A covered dialog grows to what its lock screen needs (the recovery key's field,
+        a message, the question to quit); its own sizes come back on unlock."""
+        top, screen = cover.top, cover.screen
+        if top is None or not isValid(top) or not isValid(screen):
+            return
+        need = screen.needed_size(max(top.width(), 440))
+        if top.width() < need.width() or top.height() < need.height():
+            if cover.sizes is None:
+                cover.sizes = (top.minimumSize(), top.maximumSize(), top.size())
+            top.setMinimumSize(0, 0)
+            top.setMaximumSize(_MAX, _MAX)
+            top.resize(top.size().expandedTo(need))
+            screen.setGeometry(top.rect())
 
     def _front_cover(self) -> _Cover | None:
         """The cover of the covered modal window in front, if any."""

@@ -59,6 +59,8 @@ class LockScreen(QWidget):
 
     submitted = Signal()
     quit_confirmed = Signal()
+    #: the screen needs another size (the recovery key's wider field): its window may grow
+    room_changed = Signal()
 
     def __init__(self, practice_name: str, parent=None, *, compact: bool = False):
         super().__init__(parent)
@@ -187,22 +189,26 @@ class LockScreen(QWidget):
     def needed_size(self, width: int) -> QSize:
         """The room this screen needs at ``width`` pixels (at least its narrowest), with a
         two-line message and the question to quit shown."""
+        said = (self.message.text(), self.message.styleSheet(), self.message.isHidden())
         self.message.setText("Two lines of a message\nfor the room they take")
         self.message.show()
-        shown = self.quit_panel.isHidden()
+        was_hidden = self.quit_panel.isHidden()
         self.quit_panel.show()
         layout = self.layout()
         width = max(width, layout.totalMinimumSize().width())
         height = max(layout.totalHeightForWidth(width), layout.totalMinimumSize().height())
-        if shown:
+        if was_hidden:
             self.quit_panel.hide()
-        self.say("")
+        self.message.setText(said[0])  # what was said stays said
+        self.message.setStyleSheet(said[1])
+        self.message.setHidden(said[2])
         return QSize(width, height)
 
     def ask_quit(self) -> None:
         """The question to quit, on the screen; its Stay button has the focus."""
         self.quit_panel.show()
         self.quit_button.hide()
+        self.room_changed.emit()
         self.quit_panel.findChild(QPushButton, "lockQuitStay").setFocus(
             Qt.FocusReason.OtherFocusReason)
 
@@ -248,6 +254,7 @@ class LockScreen(QWidget):
                                      + self.unlock_button.sizeHint().width()
                                      + margins.left() + margins.right()))
         self.hint.setText(self._hint_text())
+        self.room_changed.emit()
         self.switch.setText("Use the &passphrase instead" if self.recovery
                             else "Use the &recovery key instead")
         self.switch.setAccessibleName(self.switch.text().replace("&", ""))
