@@ -17,8 +17,11 @@ Locking, in this order (see "The lock" in docs/encryption.md):
    dialog waiting in ``exec()`` (hiding it would end its ``exec()`` as if the coach had
    pressed Cancel, and what was typed in it would be lost): its contents are hidden under a
    small ``LockScreen`` of its own, which then takes the passphrase (Qt gives input only to
-   the modal window in front). A window that opens while locked is treated the same way;
+   the modal window in front; the main window's cover then shows no field). A window that
+   opens while locked is treated the same way;
 3. keyboard shortcuts are swallowed (``QEvent.Shortcut``), the daily backup timers stop;
+   closing a covered window asks whether to quit without touching the practice
+   (``quit_locked``), as the lock screen's "Quit CoachDesk…" does;
 4. the practice's connections are closed, its engine dropped and its key forgotten
    (``encryption.forget``): while locked, anything reaching the database gets the plain
    ``PassphraseNeededError`` instead of data.
