@@ -34,6 +34,7 @@ from coachdesk.reports import recovery_key as sheet
 
 from .. import files
 from ..widgets.fields import name_widget
+from ..widgets.grow import grow_with_content
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ class RecoveryKeyDialog(QDialog):
         layout.addWidget(self.confirm)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
+        grow_with_content(self)  # every sentence shown, "shown only now" too
         self.confirm.setFocus()
 
     # -- keeping it ----------------------------------------------------------------------

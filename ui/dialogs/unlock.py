@@ -53,6 +53,8 @@ from coachdesk.encryption import (
 from coachdesk.errors import CoachDeskError, StorageError
 
 from ..theme import css
+from ..widgets import secret_field
+from ..widgets.grow import grow_with_content
 from ..widgets.elided import Elider
 from ..widgets.wrap_label import WrapLabel
 from ..workers import Job
@@ -65,7 +67,7 @@ CHECKING = "Checking…"
 WRONG = "That passphrase does not open this practice. Check Caps Lock and try again."
 NOT_SAME = "The two passphrases are not the same. Type the new one twice."
 #: The shape of a recovery key, shown in its empty field.
-RECOVERY_SHAPE = "-".join(["XXXXX"] * 11)
+RECOVERY_SHAPE = secret_field.RECOVERY_SHAPE  # groups separated by spaces
 _UNEXPECTED = ("CoachDesk could not check it because of an unexpected problem (the log "
                "has the details). Try again; if it keeps happening, restart CoachDesk.")
 
@@ -203,6 +205,7 @@ class UnlockDialog(QDialog):
         self.ok.setDefault(True)
         self._show_page(0)
         self._show_mode()
+        grow_with_content(self)  # a red sentence gets its room
 
     # -- the pages -------------------------------------------------------------------------
     def _unlock_page(self) -> QWidget:
@@ -215,7 +218,7 @@ class UnlockDialog(QDialog):
         self.explain.setTextFormat(Qt.TextFormat.PlainText)
         box.addWidget(self.explain)
         form = QFormLayout()
-        self.field = QLineEdit()
+        self.field = secret_field.SecretField()
         self.field.setObjectName("passphraseField")
         self.field_label = QLabel()
         self.field_label.setBuddy(self.field)
@@ -239,10 +242,10 @@ class UnlockDialog(QDialog):
         self.new_explain.setTextFormat(Qt.TextFormat.PlainText)
         box.addWidget(self.new_explain)
         form = QFormLayout()
-        self.new_field = QLineEdit()
+        self.new_field = secret_field.SecretField()
         self.new_field.setObjectName("newPassphrase")
         self.new_field.setAccessibleName("New passphrase")
-        self.again_field = QLineEdit()
+        self.again_field = secret_field.SecretField()
         self.again_field.setObjectName("newPassphraseAgain")
         self.again_field.setAccessibleName("New passphrase again")
         for field in (self.new_field, self.again_field):
