@@ -13,8 +13,7 @@ from encryption_helpers import cheap_keys  # noqa: F401 - autouse fixture
 from layout_check import Offender, check, report
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QLabel
-from test_ui_lock import encrypted, encrypted_template  # noqa: F401 - fixtures
-from test_ui_lock import _window
+from test_ui_lock import _window, encrypted, encrypted_template  # noqa: F401 - fixtures
 
 from coachdesk import storage
 from ui import workers

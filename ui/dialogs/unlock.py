@@ -54,8 +54,8 @@ from coachdesk.errors import CoachDeskError, StorageError
 
 from ..theme import css
 from ..widgets import secret_field
-from ..widgets.grow import grow_with_content
 from ..widgets.elided import Elider
+from ..widgets.grow import grow_with_content
 from ..widgets.wrap_label import WrapLabel
 from ..workers import Job
 
