@@ -217,7 +217,7 @@ def test_the_recovery_key_unlocks_too(qtbot, ewin, encrypted):
     ewin.locker.lock()
     screen = ewin.locker.screens()[0]
     qtbot.mouseClick(screen.switch, Qt.MouseButton.LeftButton)
-    assert screen.recovery and screen.field.placeholderText() == "Recovery key"
+    assert screen.recovery and screen.field.accessibleName() == "Recovery key"
     screen.field.setFocus()
     _unlock_by_typing(qtbot, ewin.locker, encrypted[1].lower())
     assert clients.count(ewin.ctx.db) == 12  # the engine is made again, with the key
@@ -504,7 +504,10 @@ def test_a_covered_message_box_takes_the_passphrase_and_comes_back_as_it_was(qtb
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # must not cancel it
         seen["close eaten"] = ewin.locker.eventFilter(box, _CloseButton())  # nor its X
         seen["still open"] = box.isVisible() and ewin.locker.locked
-        seen["said"] = ewin.locker.screens()[-1].message.text()
+        screen = ewin.locker.screens()[-1]
+        seen["asked"] = screen.quit_panel.isVisible()  # "Quit CoachDesk?" on its cover
+        qtbot.mouseClick(screen.quit_panel.findChild(QWidget, "lockQuitStay"),
+                         Qt.MouseButton.LeftButton)
         if os.environ.get("COACHDESK_PNG_DIR"):  # to look at it
             box.grab().save(os.path.join(os.environ["COACHDESK_PNG_DIR"], "lock-box.png"))
         _unlock_by_typing(qtbot, ewin.locker)
@@ -520,7 +523,7 @@ def test_a_covered_message_box_takes_the_passphrase_and_comes_back_as_it_was(qtb
     assert state["error"] is None, state
     assert seen["covered"] and seen["still open"] and seen["back"], seen
     assert seen["close eaten"]
-    assert seen["said"] == lock.CLOSE_LOCKED and seen["title"] == "Back up"
+    assert seen["asked"] and seen["title"] == "Back up"
 
 
 def test_a_covered_dialog_its_own_code_closes_while_locked_goes(qtbot, ewin):
@@ -539,10 +542,14 @@ def test_a_covered_dialog_its_own_code_closes_while_locked_goes(qtbot, ewin):
     assert not ewin.centralWidget().isHidden()
 
 
-def test_closing_the_locked_window_waits_for_the_unlock(qtbot, ewin):
+def test_closing_the_locked_window_asks_to_quit_and_stay_keeps_it_locked(qtbot, ewin):
     ewin.locker.lock()
     assert not ewin.close()
-    assert ewin.isVisible() and ewin.locker.screens()[0].message.text() == lock.CLOSE_LOCKED
+    screen = ewin.locker.screens()[0]
+    assert ewin.isVisible() and screen.quit_panel.isVisible()
+    qtbot.mouseClick(screen.quit_panel.findChild(QWidget, "lockQuitStay"),
+                     Qt.MouseButton.LeftButton)
+    assert screen.quit_panel.isHidden() and ewin.locker.locked
     _unlock_by_typing(qtbot, ewin.locker)
     assert not ewin.menuBar().isHidden() and ewin.menuBar().isEnabled()
 

@@ -479,10 +479,12 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     # before its practice closes, not against a closed one or a finalising interpreter.
     QThreadPool.globalInstance().waitForDone(30_000)
 
+    # Quit from the lock screen (ui.lock): the practice is not touched, its key is gone.
+    locked = getattr(ctx, "quit_while_locked", False)
     # Private temp folder removed, a waiting compaction done (not in a read-only practice).
-    practice_files.on_close(None if ctx.db.read_only else ctx.db)
+    practice_files.on_close(None if ctx.db.read_only or locked else ctx.db)
     ctx.db.close()  # after a restore or a switch this is the file open at the end
-    if not ctx.db.read_only and ctx.lock is not None:
+    if not ctx.db.read_only and ctx.lock is not None and not locked:
         from coachdesk import verified
 
         # Checked now, still locked, so the next start need not (see coachdesk.verified).

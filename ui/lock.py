@@ -17,8 +17,11 @@ Locking, in this order (see "The lock" in docs/encryption.md):
    dialog waiting in ``exec()`` (hiding it would end its ``exec()`` as if the coach had
    pressed Cancel, and what was typed in it would be lost): its contents are hidden under a
    small ``LockScreen`` of its own, which then takes the passphrase (Qt gives input only to
-   the modal window in front). A window that opens while locked is treated the same way;
+   the modal window in front; the main window's cover then shows no field). A window that
+   opens while locked is treated the same way;
 3. keyboard shortcuts are swallowed (``QEvent.Shortcut``), the daily backup timers stop;
+   closing a covered window asks whether to quit without touching the practice
+   (``quit_locked``), as the lock screen's "Quit CoachDesk…" does;
 4. the practice's connections are closed, its engine dropped and its key forgotten
    (``encryption.forget``): while locked, anything reaching the database gets the plain
    ``PassphraseNeededError`` instead of data.
@@ -54,8 +57,6 @@ LOCK_KEY = "Ctrl+L"
 DEFAULT_MINUTES = 10  # settings.DEFAULT_LOCK_MINUTES, until the practice's own is read
 RESTART_EVERY_S = 0.25
 CHECK_FAILED = "The passphrase could not be checked. Try again."
-CLOSE_LOCKED = ("Unlock CoachDesk first, then close it: closing saves your work and makes "
-                "a backup.")
 _ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                        QEvent.Type.MouseMove, QEvent.Type.Wheel, QEvent.Type.TouchBegin})
 _MAX = 16777215  # QWIDGETSIZE_MAX
@@ -106,6 +107,7 @@ class Locker(QObject):
         self._timers: list[QTimer] = []
         self._focus: QWidget | None = None
         self._checking = False
+        self.quitting = False
         self._menu_bar_enabled = True
         self.timer = QTimer(self)
         self.timer.setObjectName("idleLockTimer")
@@ -190,9 +192,18 @@ class Locker(QObject):
     def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
         kind = event.type()
         if not self.locked:
+            if kind == QEvent.Type.KeyPress and self.active and _is_lock_key(event):
+                # Ctrl+L in a modal dialog: Qt gives no shortcut of a window behind it
+                # (not even an application-wide one) while the dialog waits in exec()
+                return self.lock()
             if kind in _ACTIVITY and self.active \
                     and time.monotonic() - self._last_restart >= RESTART_EVERY_S:
                 self.restart()
+            return False
+        if self.quitting:  # the loops are ending; a window closed now must not save
+            if kind == QEvent.Type.Close and obj is self.window:
+                event.accept()
+                return True
             return False
         if kind == QEvent.Type.Shortcut:
             return not on_lock_screen(obj)  # Ctrl+F, Alt+E… reveal nothing
@@ -200,10 +211,15 @@ class Locker(QObject):
             return True  # Esc or Enter reaching a covered dialog must not cancel or save it
         if kind == QEvent.Type.Close and id(obj) in self._covers \
                 and (obj is self.window or event.spontaneous()):
-            # The window: closing needs the database (saving, the closing backup). A dialog:
-            # its close button would cancel what was typed in it; its own code may close it.
+            # The window: closing would save and make a backup, which needs the key; the
+            # coach is asked whether to quit without them. A dialog: its close button would
+            # cancel what was typed in it (its own code may close it): the same question.
             event.ignore()
-            self._covers[id(obj)].screen.say(CLOSE_LOCKED)
+            screen = self._covers[id(obj)].screen
+            if screen.passive:  # the dialog in front asks
+                front = self._front_cover()
+                screen = front.screen if front is not None else screen
+            screen.ask_quit()
             return True
         if kind == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow() \
                 and id(obj) not in self._covers:
@@ -278,6 +294,7 @@ class Locker(QObject):
         compact = top is not self.window
         screen = LockScreen(Path(self.ctx.db.path).name, top, compact=compact)
         screen.submitted.connect(lambda s=screen: self._try_unlock(s))
+        screen.quit_confirmed.connect(self.quit_locked)
         cover = _Cover(screen, top=top, title=top.windowTitle())
         layout = top.layout()
         if layout is not None:
@@ -288,33 +305,73 @@ class Locker(QObject):
                     and not child.isHidden():
                 child.hide()
                 cover.hidden.append(child)
-        need = screen.needed_size(max(top.width(), 440)) if compact else QSize()
-        if top.width() < need.width() or top.height() < need.height():
-            cover.sizes = (top.minimumSize(), top.maximumSize(), top.size())
-            top.setMinimumSize(0, 0)
-            top.setMaximumSize(_MAX, _MAX)
-            top.resize(top.size().expandedTo(need))
+        if compact:
+            self._make_room(cover)
+            screen.room_changed.connect(lambda c=cover: self._make_room(c))
         screen.setGeometry(top.rect())
         screen.show()
         screen.raise_()
         top.setWindowTitle(LOCKED_TITLE)
         self._covers[id(top)] = cover
 
+    def _make_room(self, cover: _Cover) -> None:
+        """A covered dialog grows to what its lock screen needs (the recovery key's field,
+        a message, the question to quit); its own sizes come back on unlock."""
+        top, screen = cover.top, cover.screen
+        if top is None or not isValid(top) or not isValid(screen):
+            return
+        need = screen.needed_size(max(top.width(), 440))
+        if top.width() < need.width() or top.height() < need.height():
+            if cover.sizes is None:
+                cover.sizes = (top.minimumSize(), top.maximumSize(), top.size())
+            top.setMinimumSize(0, 0)
+            top.setMaximumSize(_MAX, _MAX)
+            top.resize(top.size().expandedTo(need))
+            screen.setGeometry(top.rect())
+
+    def _front_cover(self) -> _Cover | None:
+        """The cover of the covered modal window in front, if any."""
+        front = QApplication.activeModalWidget()
+        if front is None or not front.isVisible() or front is self.window:
+            return None
+        return self._covers.get(id(front))
+
     def _focus_lock_screen(self) -> None:
         """The passphrase field of the window that can take input: the modal one in front,
-        else the main window."""
+        else the main window. Only that window shows a field (one passphrase field on
+        screen); the main window's cover then says where to unlock."""
         if not self.locked:
             return
-        front = QApplication.activeModalWidget()
-        cover = self._covers.get(id(front)) if front is not None and front.isVisible() else None
+        cover = self._front_cover()
+        front = cover.top if cover is not None else self.window
+        main = self._covers.get(id(self.window))
+        if main is not None and isValid(main.screen):
+            main.screen.set_passive(cover is not None)
         if cover is None:
-            cover, front = self._covers.get(id(self.window)), self.window
+            cover = main
         if cover is None:
             return
         front.activateWindow()
         if front.windowHandle() is not None:
             front.windowHandle().requestActivate()
         cover.screen.field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def quit_locked(self) -> None:
+        """Quit CoachDesk while locked, touching nothing of the practice: no save (pages
+        saved before locking), no closing backup or check (they need the key), no window
+        closed (closing saves). The one-instance lock is released; ``ui.app.run`` sees
+        ``ctx.quit_while_locked`` and leaves the file alone. The next start asks the
+        passphrase."""
+        if not self.locked or self.quitting:
+            return
+        self.quitting = True
+        self.ctx.quit_while_locked = True
+        self.timer.stop()
+        instance_lock = getattr(self.ctx, "lock", None)
+        if instance_lock is not None:
+            instance_lock.release()
+        log.info("CoachDesk quits while locked")
+        QApplication.exit(0)  # every event loop, a dialog's exec() too; no window closes
 
     def screens(self) -> list[LockScreen]:
         return [cover.screen for cover in self._covers.values() if isValid(cover.screen)]
@@ -401,6 +458,12 @@ class Locker(QObject):
             layout.setEnabled(cover.layout_enabled)
             layout.invalidate()
             layout.activate()
+
+
+def _is_lock_key(event) -> bool:
+    """``event`` (a key press) is Ctrl+L (Cmd+L on a Mac)."""
+    combo = QKeySequence(LOCK_KEY)[0]
+    return event.keyCombination() == combo
 
 
 def _give_focus_back(widget: QWidget | None) -> None:

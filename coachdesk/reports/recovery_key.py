@@ -25,7 +25,7 @@ from . import styles as st
 from .scripts import Paragraph
 from .styles import markup
 
-#: reportlab's built-in monospaced face: the key is ASCII (A–Z and 2–7 and dashes)
+#: reportlab's built-in monospaced face: the key is ASCII (A–Z and 2–7, groups apart)
 KEY_FONT = "Courier-Bold"
 KEY_SIZE = 22
 
@@ -43,7 +43,8 @@ EXPLANATION = (
     "Without your passphrase AND this recovery key nobody can open your practice: not you, "
     "not CoachDesk, not anyone else. Your data would be lost for good.",
     "To use it: when CoachDesk asks for your passphrase, choose the recovery key instead "
-    "and type it as printed (capital letters or not, with or without the dashes).",
+    "and type it as printed (capital letters or not, with or without the spaces between "
+    "the groups).",
 )
 
 

@@ -35,6 +35,8 @@ from coachdesk import paths
 
 from .. import workers
 from ..widgets.fields import ErrorLabel, name_widget
+from ..widgets.grow import grow_with_content
+from ..widgets.secret_field import SecretField
 
 #: said where an export is sealed with the practice's passphrase: the recovery key is the
 #: practice's data key, which an export never holds
@@ -138,10 +140,10 @@ class SealDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._follow_choice()
+        grow_with_content(self)  # a red sentence or a long note gets its room
 
     def _secret_field(self, name: str, words: str) -> QLineEdit:
-        field = name_widget(QLineEdit(), name, words)
-        field.setEchoMode(QLineEdit.EchoMode.Password)
+        field = name_widget(SecretField(), name, words)
         field.textEdited.connect(lambda _text: self.error.show_error(None))
         return field
 

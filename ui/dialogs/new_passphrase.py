@@ -33,6 +33,8 @@ from coachdesk.passphrase_rules import (  # noqa: F401 - MIN_LENGTH: part of thi
 )
 
 from ..widgets.fields import name_widget
+from ..widgets.grow import grow_with_content
+from ..widgets.secret_field import SecretField
 from .base import FormDialog
 from .busy_work import run_busy
 
@@ -61,10 +63,7 @@ def _checked_twice(first: QLineEdit, repeat: QLineEdit, field: str = "passphrase
 
 
 def _secret_field() -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setClearButtonEnabled(False)
-    return edit
+    return SecretField()
 
 
 class _SecretFields:
@@ -76,6 +75,7 @@ class _SecretFields:
     def _start_secrets(self) -> None:
         self.secret_fields = []
         self.setMinimumWidth(520)
+        grow_with_content(self)  # a red sentence under a field gets its room
 
     def _intro(self, text: str, name: str) -> QLabel:
         label = name_widget(QLabel(text), name, "Explanation")

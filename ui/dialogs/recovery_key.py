@@ -34,7 +34,7 @@ from coachdesk.reports import recovery_key as sheet
 
 from .. import files
 from ..widgets.fields import name_widget
-from ..widgets.wrap_label import WrapLabel
+from ..widgets.grow import grow_with_content
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +83,11 @@ class RecoveryKeyDialog(QDialog):
         self.key_label.setContentsMargins(18, 14, 18, 14)
 
         what = [sheet.EXPLANATION[0], sheet.key_file_text(practice_name, short=True)]
-        explanation = WrapLabel("\n\n".join([" ".join(what), sheet.EXPLANATION[1],
+        explanation = QLabel("\n\n".join([" ".join(what), sheet.EXPLANATION[1],
                                            sheet.EXPLANATION[3]])
                              + "\n\nThis key is shown only now.")
         #: after a decryption and a new encryption: the older backups' key is another one
-        self.older_note = WrapLabel(sheet.OLDER_BACKUPS)
+        self.older_note = QLabel(sheet.OLDER_BACKUPS)
         self.older_note.setObjectName("recoveryKeyOlderBackups")
         self.older_note.setWordWrap(True)
         self.older_note.setStyleSheet("font-weight: 600;")
@@ -126,6 +126,7 @@ class RecoveryKeyDialog(QDialog):
         layout.addWidget(self.confirm)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
+        grow_with_content(self)  # every sentence shown, "shown only now" too
         self.confirm.setFocus()
 
     # -- keeping it ----------------------------------------------------------------------

@@ -54,7 +54,9 @@ from coachdesk.errors import CoachDeskError, StorageError, ValidationError
 from coachdesk.passphrase_rules import MISMATCH
 
 from ..theme import css
+from ..widgets import secret_field
 from ..widgets.elided import Elider
+from ..widgets.grow import grow_with_content
 from ..widgets.wrap_label import WrapLabel
 from ..workers import Job
 from .unlock_new_passphrase import NewPassphrasePage
@@ -67,7 +69,7 @@ CHECKING = "Checking…"
 WRONG = "That passphrase does not open this practice. Check Caps Lock and try again."
 NOT_SAME = MISMATCH  #: the words of every new passphrase (coachdesk.passphrase_rules)
 #: The shape of a recovery key, shown in its empty field.
-RECOVERY_SHAPE = "-".join(["XXXXX"] * 11)
+RECOVERY_SHAPE = secret_field.RECOVERY_SHAPE  # groups separated by spaces
 _UNEXPECTED = ("CoachDesk could not check it because of an unexpected problem (the log "
                "has the details). Try again; if it keeps happening, restart CoachDesk.")
 
@@ -205,6 +207,7 @@ class UnlockDialog(QDialog):
         self.ok.setDefault(True)
         self._show_page(0)
         self._show_mode()
+        grow_with_content(self)  # a red sentence gets its room
 
     # -- the pages -------------------------------------------------------------------------
     def _unlock_page(self) -> QWidget:
@@ -217,7 +220,7 @@ class UnlockDialog(QDialog):
         self.explain.setTextFormat(Qt.TextFormat.PlainText)
         box.addWidget(self.explain)
         form = QFormLayout()
-        self.field = QLineEdit()
+        self.field = secret_field.SecretField()
         self.field.setObjectName("passphraseField")
         self.field_label = QLabel()
         self.field_label.setBuddy(self.field)

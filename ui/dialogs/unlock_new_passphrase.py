@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QVBoxLayout, QW
 from coachdesk.errors import ValidationError
 from coachdesk.passphrase_rules import LENGTH_HINT, check_new_passphrase
 
+from ..widgets.secret_field import SecretField
 from ..widgets.wrap_label import WrapLabel
 
 #: said when Save is pressed with the first field empty
@@ -35,10 +36,10 @@ class NewPassphrasePage(QWidget):
         self.explain.setTextFormat(Qt.TextFormat.PlainText)
         box.addWidget(self.explain)
         form = QFormLayout()
-        self.new_field = QLineEdit()
+        self.new_field = SecretField()  # no letter typed with Alt or Ctrl held
         self.new_field.setObjectName("newPassphrase")
         self.new_field.setAccessibleName("New passphrase")
-        self.again_field = QLineEdit()
+        self.again_field = SecretField()
         self.again_field.setObjectName("newPassphraseAgain")
         self.again_field.setAccessibleName("New passphrase again")
         for field in (self.new_field, self.again_field):

@@ -14,13 +14,13 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ..theme import css
+from .secret_field import SecretField, recovery_mode
 
 TITLE = "CoachDesk is locked"
 PASSPHRASE_HINT = ("Enter your passphrase to go on working. Everything you typed is kept "
@@ -31,6 +31,12 @@ RECOVERY_HINT = ("Type the recovery key you printed when the practice was protec
 EMPTY = "Type your passphrase first, then press Enter."
 EMPTY_RECOVERY = "Type the recovery key first, then press Enter."
 CHECKING = "Checking…"
+#: On the main window while a dialog in front has the passphrase field (one field only).
+IN_FRONT = "Unlock it in the window in front."
+QUIT = "&Quit CoachDesk…"
+QUIT_QUESTION = ("Quit CoachDesk? What you typed was saved before locking. Text in an open "
+                 "window that was not saved yet (e.g. a new client not yet saved) will be "
+                 "lost.")
 
 
 def on_lock_screen(obj) -> bool:
@@ -46,9 +52,15 @@ def on_lock_screen(obj) -> bool:
 
 class LockScreen(QWidget):
     """``practice_name``: the file's name (no folder, no client). ``compact``: the smaller
-    version that covers a dialog left open when the window locked."""
+    version that covers a dialog left open when the window locked.
+
+    ``quit_confirmed`` is emitted when the coach asked to quit and said yes (the question
+    is asked on the screen itself: a message box would be covered by the lock)."""
 
     submitted = Signal()
+    quit_confirmed = Signal()
+    #: the screen needs another size (the recovery key's wider field): its window may grow
+    room_changed = Signal()
 
     def __init__(self, practice_name: str, parent=None, *, compact: bool = False):
         super().__init__(parent)
@@ -73,11 +85,10 @@ class LockScreen(QWidget):
         for label in (self.title, self.practice, self.hint):
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
 
-        self.field = QLineEdit()
+        self.field = SecretField()
         self.field.setObjectName("lockPassphrase")
         self.field.setAccessibleName("Passphrase")
         self.field.setPlaceholderText("Passphrase")
-        self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.returnPressed.connect(self.submitted)
         self.unlock_button = QPushButton("&Unlock")
         self.unlock_button.setObjectName("lockUnlock")
@@ -106,8 +117,17 @@ class LockScreen(QWidget):
         self.switch.setFont(link)
         self.switch.setCursor(Qt.CursorShape.PointingHandCursor)
         self.switch.clicked.connect(self.toggle_recovery)
+        self.quit_button = QPushButton(QUIT)
+        self.quit_button.setObjectName("lockQuit")
+        self.quit_button.setAccessibleName("Quit CoachDesk")
+        self.quit_button.setFlat(True)
+        self.quit_button.setAutoDefault(False)
+        self.quit_button.setFont(link)
+        self.quit_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.quit_button.clicked.connect(self.ask_quit)
+        self.quit_panel = self._quit_panel()
 
-        box = QFrame()
+        self.box = box = QFrame()
         box.setObjectName("lockBox")
         box.setMaximumWidth(520)
         column = QVBoxLayout(box)
@@ -115,9 +135,16 @@ class LockScreen(QWidget):
         for widget in (self.title, self.practice, self.hint):
             column.addWidget(widget)
         column.addSpacing(6)
-        column.addLayout(row)
+        self.entry = QWidget()  # the field and Unlock: hidden while a dialog in front asks
+        self.entry.setObjectName("lockEntry")
+        row.setContentsMargins(0, 0, 0, 0)
+        self.entry.setLayout(row)
+        column.addWidget(self.entry)
         column.addWidget(self.message)
         column.addWidget(self.switch, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.quit_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.quit_panel)
+        self.passive = False
 
         outer = QVBoxLayout(self)
         margin = 12 if compact else 40
@@ -131,14 +158,84 @@ class LockScreen(QWidget):
         outer.addStretch(2)
         self.setFocusProxy(self.field)
 
+    def _quit_panel(self) -> QFrame:
+        panel = QFrame()
+        panel.setObjectName("lockQuitPanel")
+        panel.setFrameShape(QFrame.Shape.StyledPanel)
+        question = QLabel(QUIT_QUESTION)
+        question.setObjectName("lockQuitQuestion")
+        question.setWordWrap(True)
+        yes = QPushButton("Quit CoachDesk")
+        yes.setObjectName("lockQuitConfirm")
+        yes.setAccessibleName("Quit CoachDesk")
+        yes.setAutoDefault(False)
+        yes.clicked.connect(self.quit_confirmed)
+        stay = QPushButton("Stay")
+        stay.setObjectName("lockQuitStay")
+        stay.setAccessibleName("Stay")
+        stay.setAutoDefault(False)
+        stay.clicked.connect(self.stay)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(stay)
+        buttons.addWidget(yes)
+        column = QVBoxLayout(panel)
+        column.addWidget(question)
+        column.addLayout(buttons)
+        panel.hide()
+        return panel
+
     # -- what the locker asks ------------------------------------------------------------
     def needed_size(self, width: int) -> QSize:
-        """The room this screen needs at ``width`` pixels, with a two-line message shown."""
+        """The room this screen needs at ``width`` pixels (at least its narrowest), with a
+        two-line message and the question to quit shown."""
+        said = (self.message.text(), self.message.styleSheet(), self.message.isHidden())
         self.message.setText("Two lines of a message\nfor the room they take")
         self.message.show()
-        height = self.layout().totalHeightForWidth(width)
-        self.say("")
+        was_hidden = self.quit_panel.isHidden()
+        self.quit_panel.show()
+        layout = self.layout()
+        width = max(width, layout.totalMinimumSize().width())
+        height = max(layout.totalHeightForWidth(width), layout.totalMinimumSize().height())
+        if was_hidden:
+            self.quit_panel.hide()
+        self.message.setText(said[0])  # what was said stays said
+        self.message.setStyleSheet(said[1])
+        self.message.setHidden(said[2])
         return QSize(width, height)
+
+    def ask_quit(self) -> None:
+        """The question to quit, on the screen; its Stay button has the focus."""
+        self.quit_panel.show()
+        self.quit_button.hide()
+        self.room_changed.emit()
+        self.quit_panel.findChild(QPushButton, "lockQuitStay").setFocus(
+            Qt.FocusReason.OtherFocusReason)
+
+    def stay(self) -> None:
+        self.quit_panel.hide()
+        self.quit_button.setVisible(not self.passive)
+        self.field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_passive(self, passive: bool) -> None:
+        """``passive``: a dialog in front takes the passphrase, so this screen shows only
+        that CoachDesk is locked and where to unlock it (one passphrase field on screen)."""
+        if passive == self.passive:
+            return
+        self.passive = passive
+        for widget in (self.entry, self.switch):
+            widget.setVisible(not passive)
+        self.quit_button.setVisible(not passive and self.quit_panel.isHidden())
+        if passive:
+            self.quit_panel.hide()
+            self.say("")
+            self.hint.setText(IN_FRONT)
+        else:
+            self.hint.setText(self._hint_text())
+
+    def _hint_text(self) -> str:
+        return RECOVERY_HINT if self.recovery \
+            else SHORT_HINT if self.compact else PASSPHRASE_HINT
 
     def take_secret(self) -> str:
         """The text typed (the field keeps it until the answer, to be selected if wrong)."""
@@ -148,10 +245,16 @@ class LockScreen(QWidget):
         """Passphrase ⇄ recovery key; the field is emptied, the message goes."""
         self.recovery = not self.recovery
         self.field.clear()
-        self.field.setPlaceholderText("Recovery key" if self.recovery else "Passphrase")
+        recovery_mode(self.field, self.recovery)  # plain text, fixed width, the whole key
+        if not self.recovery:
+            self.field.setPlaceholderText("Passphrase")
         self.field.setAccessibleName("Recovery key" if self.recovery else "Passphrase")
-        self.hint.setText(RECOVERY_HINT if self.recovery
-                          else SHORT_HINT if self.compact else PASSPHRASE_HINT)
+        row, margins = self.entry.layout(), self.box.layout().contentsMargins()
+        self.box.setMaximumWidth(max(520, self.field.minimumWidth() + row.spacing()
+                                     + self.unlock_button.sizeHint().width()
+                                     + margins.left() + margins.right()))
+        self.hint.setText(self._hint_text())
+        self.room_changed.emit()
         self.switch.setText("Use the &passphrase instead" if self.recovery
                             else "Use the &recovery key instead")
         self.switch.setAccessibleName(self.switch.text().replace("&", ""))
@@ -163,6 +266,7 @@ class LockScreen(QWidget):
         self.field.setReadOnly(checking)
         self.unlock_button.setEnabled(not checking)
         self.switch.setEnabled(not checking)
+        self.quit_button.setEnabled(not checking)
         if checking:
             self.say(CHECKING, error=False)
 
@@ -186,5 +290,8 @@ class LockScreen(QWidget):
         self.field.clear()
         self.busy(False)
         self.say("")
+        self.set_passive(False)
+        self.quit_panel.hide()
+        self.quit_button.show()
         if self.recovery:
             self.toggle_recovery()
