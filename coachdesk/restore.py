@@ -21,7 +21,10 @@ write-ahead log (-wal), or the restored one. The steps, in this order:
 4. The backup is copied (``storage.write_copy``) to a temporary file beside the
    practice ('<stem>.restore.db.<pid>.partial') and flushed to the disk.
 5. One ``os.replace`` swaps it in (atomic on one file system); the folder entry is
-   flushed; a -shm SQLite may have left is removed after.
+   flushed; a -shm SQLite may have left is removed after. Just before it, an encrypted
+   backup's key file is put beside the practice, unless the practice's own key file seals
+   the same data key (``key_files``): that one holds the newer passphrase, so a restore
+   never brings back a passphrase the coach has changed since.
 
 Each step calls ``faults.crash_point`` so the tests can kill it there.
 """
@@ -35,7 +38,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import backups, encryption, paths, storage
+from . import backups, encryption, key_files, paths, storage
 from .backup_names import name_stem, temp_name, to_utc, utcnow
 from .errors import (
     CorruptDatabaseError,
@@ -126,7 +129,10 @@ def _restore(backup: Path, db_path: Path, now: datetime) -> Path | None:
                 raise PracticeBusyError("Another program wrote to the practice file during the "
                                         "restore, so nothing was restored. Close it, then "
                                         "restore again.")
-            encryption.place_key_file(backup, db_path)  # an encrypted backup's key file first
+            # An encrypted backup's key file goes first, unless the practice's own seals the
+            # same data key: that one holds the newer passphrase (key_files).
+            if not key_files.restore_keeps_practice_key(backup, db_path):
+                encryption.place_key_file(backup, db_path)
             os.replace(staged, db_path)
         except BaseException:
             staged.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_practice
+from encrypt_ui_helpers import when_named
 from encryption_helpers import PASSPHRASE, cheap_keys, encrypted_copy  # noqa: F401
 from PySide6.QtCore import Qt
 from ui_helpers import keys, when_modal
@@ -121,8 +122,11 @@ def test_restoring_a_locked_backup_asks_for_its_passphrase_first(qtbot, win, loc
         press_enter(qtbot)
 
     state = when_modal(type_it)
+    # after the restore: the backup's passphrase is the practice's now, said in a box
+    note = when_named("restoredKeyNote", lambda box: box.accept())
     kept = restore_into_app(win.ctx, locked_backup, win)
     watch(state)
+    watch(note)
     assert kept is not False
     assert encryption.is_encrypted(win.ctx.db.path)
     assert encryption.key_path(win.ctx.db.path).exists()

@@ -312,12 +312,20 @@ def _open_loop(path: Path, ask, choose_file, *, take_lock: bool, explicit: bool 
             else:
                 choice = ask(str(exc), described)
             if choice == db_problem.RESTORE and backup is not None:
+                from coachdesk import key_files  # noqa: PLC0415 (kept out of the start's imports)
+
+                older_key = key_files.restore_brings_older_key(backup, path)
                 try:
                     storage.restore_file(backup, path)
                 except (CoachDeskError, OSError) as restore_exc:
                     reason = (str(restore_exc) if isinstance(restore_exc, CoachDeskError)
                               else restore_exc.strerror or "a file error")
                     ask(f"The backup could not be restored: {reason}", None, restorable=False)
+                else:
+                    if older_key:  # the passphrase asked next is the backup's: say why
+                        from .dialogs.backups_dialog import tell_older_key
+
+                        tell_older_key(None)
                 continue
             if choice == db_problem.READ_ONLY:
                 opened = _open_read_only(path, ask, take_lock)

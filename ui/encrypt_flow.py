@@ -25,7 +25,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from coachdesk import encryption, passphrase_keyring, practice_crypto, storage
+from coachdesk import encryption, key_files, passphrase_keyring, practice_crypto, storage
 from coachdesk.errors import CoachDeskError
 
 from .plain import as_plain
@@ -155,14 +155,16 @@ def encrypt_open_practice(ctx, parent, passphrase: str, remember: bool = False) 
             passphrase_keyring.save(path, passphrase)
         except CoachDeskError as exc:
             notes.append(str(exc))
-    show_recovery_key(parent, done.recovery_key, path.name)
+    show_recovery_key(parent, done.recovery_key, path.name,
+                      older_backups=key_files.backups_with_other_key(path))
     if notes:
         QMessageBox.information(parent, ENCRYPT_TITLE, as_plain("\n\n".join(notes)))
     ctx.say("This practice is now encrypted.")
     return True
 
 
-def show_recovery_key(parent, recovery_key: str, practice_name: str) -> None:
+def show_recovery_key(parent, recovery_key: str, practice_name: str, *,
+                      older_backups: bool = False) -> None:
     from coachdesk.reports import worksheet
 
     from .dialogs.recovery_key import RecoveryKeyDialog
@@ -172,7 +174,8 @@ def show_recovery_key(parent, recovery_key: str, practice_name: str) -> None:
         paper = worksheet.get_paper_size(ctx.db) if ctx is not None else "A4"
     except CoachDeskError:
         paper = "A4"
-    RecoveryKeyDialog(recovery_key, practice_name, parent, paper=paper).exec()
+    RecoveryKeyDialog(recovery_key, practice_name, parent, paper=paper,
+                      older_backups=older_backups).exec()
 
 
 def ask_and_encrypt(ctx, parent, *, action: str = "Encrypt the practice") -> bool:

@@ -8,6 +8,8 @@ for a restored one.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk import backups, dates, paths, storage
+from coachdesk import backups, dates, key_files, paths, storage
 from coachdesk.backups import BackupInfo
 from coachdesk.errors import CoachDeskError, StorageError
 from coachdesk.services import practice_files
@@ -85,6 +87,24 @@ def describe_done(info: BackupInfo) -> str:
 
 # -- restoring into the running app ----------------------------------------------------------
 
+#: Said after a restore that put the backup's own key file beside the practice (its data key
+#: is not the practice's: a backup from before a decryption, or over a plain practice).
+OLDER_KEY_NOTE = ("This backup was protected with the passphrase and recovery key you used "
+                  "when it was made; CoachDesk will ask for that passphrase from now on. You "
+                  "can change it in Settings → Privacy & lock.")
+
+
+def tell_older_key(parent: QWidget | None) -> None:
+    """Say ``OLDER_KEY_NOTE`` in a box (to stderr without dialogs: scripts, tests)."""
+    if os.environ.get("COACHDESK_NO_DIALOGS"):
+        print(OLDER_KEY_NOTE, file=sys.stderr)
+        return
+    box = QMessageBox(QMessageBox.Icon.Information, "Backup restored", OLDER_KEY_NOTE,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("restoredKeyNote")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
 
 def restore_into_app(ctx: AppContext, backup: Path, parent: QWidget | None) -> Path | None | bool:
     """Replace the open practice with ``backup`` and reopen it.
@@ -104,6 +124,7 @@ def restore_into_app(ctx: AppContext, backup: Path, parent: QWidget | None) -> P
                 log.exception("final save before restore failed")
     wait_for_backups()
     db_path = ctx.db.path
+    older_key = key_files.restore_brings_older_key(backup, db_path)  # before: both keys known
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         ctx.db.close()
@@ -136,6 +157,8 @@ def restore_into_app(ctx: AppContext, backup: Path, parent: QWidget | None) -> P
         window.show_clients()
     where = f" Your practice as it was just before is kept at {kept}." if kept else ""
     ctx.say(f"Backup restored.{where}")
+    if older_key:
+        tell_older_key(parent)
     return kept
 
 

@@ -38,6 +38,11 @@ from ..widgets.fields import ErrorLabel, name_widget
 from ..widgets.grow import grow_with_content
 from ..widgets.secret_field import SecretField
 
+#: said where an export is sealed with the practice's passphrase: the recovery key is the
+#: practice's data key, which an export never holds
+RECOVERY_KEY_NOTE = ("To open it you will need this passphrase — the recovery key does not "
+                     "open exports.")
+
 
 class _Check(workers.Job):
     """The caller's check in a worker; something unexpected reads as one plain sentence

@@ -24,6 +24,13 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit
 
 from coachdesk import encryption, passphrase_keyring, practice_crypto
 from coachdesk.errors import ValidationError
+from coachdesk.passphrase_rules import (  # noqa: F401 - MIN_LENGTH: part of this module's words
+    LENGTH_HINT,
+    MIN_LENGTH,
+    MISMATCH,
+    TOO_SHORT,
+    check_new_passphrase,
+)
 
 from ..widgets.fields import name_widget
 from ..widgets.grow import grow_with_content
@@ -31,35 +38,17 @@ from ..widgets.secret_field import SecretField
 from .base import FormDialog
 from .busy_work import run_busy
 
-#: characters a new passphrase needs at least
-MIN_LENGTH = 10
-
 EXPLANATION = (
     "With a passphrase, your practice file, its backups and the exports you seal are "
     "unreadable to anyone without it: a lost laptop or USB stick reveals nothing.\n\n"
     "After this you will print or save a recovery key. Without your passphrase AND that "
     "recovery key nobody can recover your data: not you, not CoachDesk, not anyone.")
 
-LENGTH_HINT = (f"At least {MIN_LENGTH} characters: a long passphrase is what keeps a "
-               "stolen file closed. A few ordinary words are easy to remember and hard to "
-               "guess, like “kettle river Tuesday lantern”.")
-
-TOO_SHORT = (f"Please use at least {MIN_LENGTH} characters: a short passphrase can be "
-             "guessed by a computer in a day. A few ordinary words work well.")
-MISMATCH = "The two passphrases differ. Please type the same passphrase in both fields."
 WRONG_CURRENT = "That is not the current passphrase. Nothing was changed; please try again."
 
 
-def check_new(passphrase: str, repeat: str, field: str = "passphrase",
-              repeat_field: str = "repeat") -> str:
-    """The new passphrase when it is long enough and typed the same twice; else
-    ``ValidationError`` naming ``field`` (too short) or ``repeat_field`` (they differ).
-    Spaces at either end count as typed (they are part of the secret)."""
-    if len(passphrase) < MIN_LENGTH:
-        raise ValidationError(TOO_SHORT, field)
-    if passphrase != repeat:
-        raise ValidationError(MISMATCH, repeat_field)
-    return passphrase
+#: the rule and its sentences live in one place (``coachdesk.passphrase_rules``)
+check_new = check_new_passphrase
 
 
 def _checked_twice(first: QLineEdit, repeat: QLineEdit, field: str = "passphrase") -> str:

@@ -27,7 +27,7 @@ from coachdesk.storage import Database
 from .. import files
 from ..context import AppContext
 from ..plain import as_plain
-from .export_seal import SealDialog
+from .export_seal import RECOVERY_KEY_NOTE, SealDialog
 
 EXPORT_TITLE = "Export the whole practice"
 IMPORT_TITLE = "Import a practice export"
@@ -64,8 +64,8 @@ def seal_dialog(ctx: AppContext, parent: QWidget | None = None) -> SealDialog:
             choice=("&Sealed with your practice's passphrase (recommended)",
                     "A p&lain file, not sealed"),
             sealed_by_default=True,
-            notes=("", "A plain file is not encrypted: anyone who gets it can read every "
-                       "private note."),
+            notes=(RECOVERY_KEY_NOTE, "A plain file is not encrypted: anyone who gets it "
+                   "can read every private note."),
             check=_practice_passphrase(Path(ctx.db.path)), parent=parent)
     return SealDialog(
         EXPORT_TITLE,

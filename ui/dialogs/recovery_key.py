@@ -42,10 +42,13 @@ CLOSE_QUESTION = "Close without saving the recovery key?"
 
 
 class RecoveryKeyDialog(QDialog):
-    """Shows ``recovery_key`` (``encryption.recovery_key_text``) of ``practice_name``."""
+    """Shows ``recovery_key`` (``encryption.recovery_key_text``) of ``practice_name``, what
+    the practice's key file is, and, with ``older_backups`` (the practice was encrypted
+    before with another key: ``key_files.backups_with_other_key``), that older backups
+    still need the earlier recovery key."""
 
     def __init__(self, recovery_key: str, practice_name: str, parent=None, *,
-                 day: date | None = None, paper: str = "A4"):
+                 day: date | None = None, paper: str = "A4", older_backups: bool = False):
         super().__init__(parent)
         self.setWindowTitle("Your recovery key")
         self.setObjectName("recoveryKeyDialog")
@@ -54,6 +57,7 @@ class RecoveryKeyDialog(QDialog):
         self.practice_name = practice_name
         self.day = day or date.today()
         self.paper = paper
+        self.older_backups = older_backups  # encrypted before with another key: said
         self.saved_to: str | None = None
         self.printed = False
 
@@ -78,8 +82,16 @@ class RecoveryKeyDialog(QDialog):
         self.key_label.setFrameShape(QFrame.Shape.StyledPanel)
         self.key_label.setContentsMargins(18, 14, 18, 14)
 
-        explanation = QLabel(" ".join(sheet.EXPLANATION[:2]) + "\n\n" + sheet.EXPLANATION[3]
+        what = [sheet.EXPLANATION[0], sheet.key_file_text(practice_name, short=True)]
+        explanation = QLabel("\n\n".join([" ".join(what), sheet.EXPLANATION[1],
+                                           sheet.EXPLANATION[3]])
                              + "\n\nThis key is shown only now.")
+        #: after a decryption and a new encryption: the older backups' key is another one
+        self.older_note = QLabel(sheet.OLDER_BACKUPS)
+        self.older_note.setObjectName("recoveryKeyOlderBackups")
+        self.older_note.setWordWrap(True)
+        self.older_note.setStyleSheet("font-weight: 600;")
+        self.older_note.setVisible(older_backups)
         explanation.setObjectName("recoveryKeyExplanation")
         explanation.setWordWrap(True)
 
@@ -108,6 +120,7 @@ class RecoveryKeyDialog(QDialog):
         layout.addSpacing(8)
         layout.addWidget(self.key_label)
         layout.addSpacing(8)
+        layout.addWidget(self.older_note)
         layout.addWidget(explanation)
         layout.addSpacing(6)
         layout.addWidget(self.confirm)
@@ -125,9 +138,10 @@ class RecoveryKeyDialog(QDialog):
         """Write the sheet where the coach chooses (asked when ``target`` is None); the path,
         or None (cancelled, or refused: said in a box)."""
         key, name, day, paper = self._key, self.practice_name, self.day, self.paper
+        older = self.older_backups
         saved = files.save_file(
-            self, "recovery-key", lambda path: sheet.write_recovery_pdf(path, key, name, day,
-                                                                         paper),
+            self, "recovery-key", lambda path: sheet.write_recovery_pdf(
+                path, key, name, day, paper, older_backups=older),
             title="Save the recovery key", what="The recovery key", name=self.suggested_name(),
             file_filter="PDF files (*.pdf)", suffix=".pdf", target=target,
             details="Print it, or copy it to a USB stick you keep away from this computer; "
@@ -140,7 +154,8 @@ class RecoveryKeyDialog(QDialog):
         """The sheet as a ``QPdfDocument`` read from memory (kept alive by ``self``)."""
         from PySide6.QtPdf import QPdfDocument
 
-        data = sheet.recovery_pdf_bytes(self._key, self.practice_name, self.day, self.paper)
+        data = sheet.recovery_pdf_bytes(self._key, self.practice_name, self.day, self.paper,
+                                        older_backups=self.older_backups)
         self._buffer = QBuffer(self)
         self._buffer.setData(QByteArray(data))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)

@@ -23,8 +23,17 @@ from coachdesk.services import settings as settings_service
 from .. import encrypt_flow
 from ..widgets.fields import name_widget
 
-ENCRYPTED_TEXT = ("This practice is encrypted: the file, its backups and the exports you "
-                  "seal are unreadable without your passphrase or your recovery key.")
+ENCRYPTED_TEXT = ("This practice is encrypted: the file and its backups open only with your "
+                  "passphrase or your recovery key. An export you seal opens only with the "
+                  "passphrase it was sealed with.")
+
+
+def key_file_text(path: Path) -> str:
+    """Where the key of the encrypted practice at ``path`` lives, and what to copy."""
+    return (f"CoachDesk keeps the key of this practice in {encryption.key_path(path).name} "
+            f"beside {path.name}: when you copy the practice by hand, copy both files. "
+            "File → Export the whole practice… makes one sealed file instead, which opens "
+            "with your passphrase.")
 PLAIN_TEXT = ("This practice is not encrypted: anyone with the file (or a backup of it) can "
               "read it.")
 
@@ -41,6 +50,10 @@ class PrivacyTab:
         self.state.setObjectName("settingsEncryptionState")
         self.state.setWordWrap(True)
         dialog.form.addRow(self.state)
+        self.key_file = QLabel()  # an encrypted practice only: the .key file beside it
+        self.key_file.setObjectName("settingsKeyFile")
+        self.key_file.setWordWrap(True)
+        dialog.form.addRow(self.key_file)
         self.encrypt_button = name_widget(QPushButton("Encrypt this practice…"),
                                           "settingsEncrypt", "Encrypt this practice")
         self.change_button = name_widget(QPushButton("Change passphrase…"),
@@ -106,6 +119,8 @@ class PrivacyTab:
         encrypted = encryption.is_encrypted(self.path)
         read_only = self.dialog.ctx.read_only
         self.state.setText(ENCRYPTED_TEXT if encrypted else PLAIN_TEXT)
+        self.key_file.setText(key_file_text(self.path) if encrypted else "")
+        self.key_file.setVisible(encrypted)
         self.encrypt_button.setVisible(not encrypted and not read_only)
         self.change_button.setVisible(encrypted and not read_only)
         self.decrypt_button.setVisible(encrypted and not read_only)

@@ -50,7 +50,8 @@ from coachdesk.encryption import (
     UnsupportedEncryptionError,
     WrongPassphraseError,
 )
-from coachdesk.errors import CoachDeskError, StorageError
+from coachdesk.errors import CoachDeskError, StorageError, ValidationError
+from coachdesk.passphrase_rules import MISMATCH
 
 from ..theme import css
 from ..widgets import secret_field
@@ -58,6 +59,7 @@ from ..widgets.elided import Elider
 from ..widgets.grow import grow_with_content
 from ..widgets.wrap_label import WrapLabel
 from ..workers import Job
+from .unlock_new_passphrase import NewPassphrasePage
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +67,7 @@ PASSPHRASE, RECOVERY = "passphrase", "recovery"
 TITLE = "Unlock your practice"
 CHECKING = "Checking…"
 WRONG = "That passphrase does not open this practice. Check Caps Lock and try again."
-NOT_SAME = "The two passphrases are not the same. Type the new one twice."
+NOT_SAME = MISMATCH  #: the words of every new passphrase (coachdesk.passphrase_rules)
 #: The shape of a recovery key, shown in its empty field.
 RECOVERY_SHAPE = secret_field.RECOVERY_SHAPE  # groups separated by spaces
 _UNEXPECTED = ("CoachDesk could not check it because of an unexpected problem (the log "
@@ -233,27 +235,9 @@ class UnlockDialog(QDialog):
         return page
 
     def _new_page(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("newPassphrasePage")
-        box = QVBoxLayout(page)
-        box.setContentsMargins(0, 6, 0, 0)
-        self.new_explain = WrapLabel()
-        self.new_explain.setObjectName("newPassphraseExplanation")
-        self.new_explain.setTextFormat(Qt.TextFormat.PlainText)
-        box.addWidget(self.new_explain)
-        form = QFormLayout()
-        self.new_field = secret_field.SecretField()
-        self.new_field.setObjectName("newPassphrase")
-        self.new_field.setAccessibleName("New passphrase")
-        self.again_field = secret_field.SecretField()
-        self.again_field.setObjectName("newPassphraseAgain")
-        self.again_field.setAccessibleName("New passphrase again")
-        for field in (self.new_field, self.again_field):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
-            field.setMinimumWidth(field.fontMetrics().horizontalAdvance("M" * 30))
-        form.addRow("&New passphrase:", self.new_field)
-        form.addRow("&Type it again:", self.again_field)
-        box.addLayout(form)
+        page = NewPassphrasePage()  # the same rule and hint as every new passphrase
+        self.new_explain, self.new_field, self.again_field = (
+            page.explain, page.new_field, page.again_field)
         return page
 
     def page_index(self) -> int:
@@ -449,16 +433,10 @@ class UnlockDialog(QDialog):
         self.new_field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _save_new(self) -> None:
-        new, again = self.new_field.text(), self.again_field.text()
-        if not new:
-            self._say("Type the new passphrase, or choose Not now.", error=True)
-            self.new_field.setFocus()
-            return
-        if new != again:
-            self._say(NOT_SAME, error=True)
-            self.again_field.clear()
-            self.new_field.setFocus()
-            self.new_field.selectAll()
+        try:
+            new = self.pages[1].checked()
+        except ValidationError as exc:
+            self._say(str(exc), error=True)
             return
         path, remember = self.path, self.remember.isVisible() and self.remember.isChecked()
         available = passphrase_keyring.available()
@@ -520,8 +498,8 @@ class UnlockDialog(QDialog):
         super().closeEvent(event)
 
     def done(self, result: int) -> None:
-        for field in (self.field, self.new_field, self.again_field):
-            field.clear()  # the secret goes with the dialog
+        self.field.clear()  # the secret goes with the dialog
+        self.pages[1].clear()
         super().done(result)
 
 
