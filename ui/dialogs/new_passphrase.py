@@ -112,6 +112,11 @@ class _SecretFields:
         for edit in self.secret_fields:
             edit.setEchoMode(mode)
 
+    def may_close(self) -> bool:
+        """Esc, Cancel and the close button close at once: a passphrase being typed is
+        nothing to keep (the coach types it again), so no "Discard what you typed?"."""
+        return True
+
     def done(self, result: int) -> None:
         for edit in self.secret_fields:  # nothing of the secret stays in a widget
             edit.clear()
