@@ -132,9 +132,11 @@ def _failed(parent, title: str, exc: CoachDeskError) -> None:
         f"{exc}\n\nYour practice is open as it was; nothing in it was lost."))
 
 
-def encrypt_open_practice(ctx, parent, passphrase: str, remember: bool = False) -> bool:
-    """Encrypt the open practice with ``passphrase``, show its recovery key once and any
-    warnings; remember the passphrase in the keyring when asked. True when encrypted."""
+def encrypt_open_practice(ctx, parent, passphrase: str, remember: bool = False, *,
+                          note: str = "") -> bool:
+    """Encrypt the open practice with ``passphrase``, show its recovery key once (with
+    ``note`` above it, if given) and any warnings; remember the passphrase in the keyring
+    when asked. True when encrypted."""
     path = Path(ctx.db.path)
     try:
         done = _convert(ctx, parent, ENCRYPT_TITLE,
@@ -155,14 +157,14 @@ def encrypt_open_practice(ctx, parent, passphrase: str, remember: bool = False) 
             passphrase_keyring.save(path, passphrase)
         except CoachDeskError as exc:
             notes.append(str(exc))
-    show_recovery_key(parent, done.recovery_key, path.name)
+    show_recovery_key(parent, done.recovery_key, path.name, note=note)
     if notes:
         QMessageBox.information(parent, ENCRYPT_TITLE, as_plain("\n\n".join(notes)))
     ctx.say("This practice is now encrypted.")
     return True
 
 
-def show_recovery_key(parent, recovery_key: str, practice_name: str) -> None:
+def show_recovery_key(parent, recovery_key: str, practice_name: str, note: str = "") -> None:
     from coachdesk.reports import worksheet
 
     from .dialogs.recovery_key import RecoveryKeyDialog
@@ -172,7 +174,7 @@ def show_recovery_key(parent, recovery_key: str, practice_name: str) -> None:
         paper = worksheet.get_paper_size(ctx.db) if ctx is not None else "A4"
     except CoachDeskError:
         paper = "A4"
-    RecoveryKeyDialog(recovery_key, practice_name, parent, paper=paper).exec()
+    RecoveryKeyDialog(recovery_key, practice_name, parent, paper=paper, note=note).exec()
 
 
 def ask_and_encrypt(ctx, parent, *, action: str = "Encrypt the practice") -> bool:

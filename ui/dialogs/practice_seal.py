@@ -137,9 +137,10 @@ def how_to_open(path: Path, sealed: bool, own_passphrase: bool) -> str:
             f"    age --decrypt -o practice.json \"{path.name}\"")
 
 
-def open_sealed(parent: QWidget | None, source: Path) -> tuple[dict, dict] | None:
+def open_sealed(parent: QWidget | None, source: Path) -> tuple[dict, dict, str] | None:
     """Ask the passphrase of the sealed export ``source`` and open it in memory (in a
-    worker): (document, rows ready to import), or None when the coach cancelled."""
+    worker): (document, rows ready to import, the passphrase that opened it — offered to
+    protect the new practice with, then dropped), or None when the coach cancelled."""
     dialog = SealDialog(
         IMPORT_TITLE,
         f"“{source.name}” is sealed with a passphrase. Type the passphrase it was sealed "
@@ -149,8 +150,8 @@ def open_sealed(parent: QWidget | None, source: Path) -> tuple[dict, dict] | Non
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        dialog.take_passphrase()  # forgotten: the file is open
-        return dialog.checked
+        doc, ready = dialog.checked
+        return doc, ready, dialog.take_passphrase()
     finally:
         dialog.deleteLater()
 

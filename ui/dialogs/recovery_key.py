@@ -44,7 +44,7 @@ class RecoveryKeyDialog(QDialog):
     """Shows ``recovery_key`` (``encryption.recovery_key_text``) of ``practice_name``."""
 
     def __init__(self, recovery_key: str, practice_name: str, parent=None, *,
-                 day: date | None = None, paper: str = "A4"):
+                 day: date | None = None, paper: str = "A4", note: str = ""):
         super().__init__(parent)
         self.setWindowTitle("Your recovery key")
         self.setObjectName("recoveryKeyDialog")
@@ -104,6 +104,12 @@ class RecoveryKeyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(where)
+        if note:  # e.g. after a move: the other computer's key does not open this one
+            extra = QLabel(note)
+            extra.setObjectName("recoveryKeyNote")
+            extra.setWordWrap(True)
+            extra.setStyleSheet("font-weight: 600;")
+            layout.addWidget(extra)
         layout.addSpacing(8)
         layout.addWidget(self.key_label)
         layout.addSpacing(8)
