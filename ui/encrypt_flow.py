@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 ENCRYPT_TITLE = "Encrypt this practice"
 DECRYPT_TITLE = "Decrypt this practice"
+PASSPHRASE_CHANGED = ("Your passphrase was changed. Your recovery key stays the same: keep "
+                      "using the one you printed.")
 DECRYPT_WARNING = ("After this, the practice file and the backups made from now on can be "
                    "read by anyone who has a copy of them, as before it was encrypted.")
 
@@ -240,7 +242,12 @@ def change_passphrase(ctx, parent) -> bool:
 
     if not ChangePassphraseDialog(ctx.db.path, parent).exec():
         return False
-    ctx.say("Passphrase changed. Your recovery key stays the same.")
+    ctx.say(PASSPHRASE_CHANGED)
+    # Said where the coach is looking (the status bar is behind Settings), in a small box.
+    box = QMessageBox(QMessageBox.Icon.Information, "Change passphrase", PASSPHRASE_CHANGED,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("passphraseChangedBox")
+    box.exec()
     return True
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit
 
 from coachdesk import encryption, passphrase_keyring, practice_crypto
 from coachdesk.errors import ValidationError
+from coachdesk.reports import recovery_key as recovery_sheet
 
 from ..widgets.fields import name_widget
 from .base import FormDialog
@@ -35,8 +36,7 @@ MIN_LENGTH = 10
 EXPLANATION = (
     "With a passphrase, your practice file, its backups and the exports you seal are "
     "unreadable to anyone without it: a lost laptop or USB stick reveals nothing.\n\n"
-    "After this you will print or save a recovery key. Without your passphrase AND that "
-    "recovery key nobody can recover your data: not you, not CoachDesk, not anyone.")
+    "After this you will print or save a recovery key. " + recovery_sheet.BOTH_LOST)
 
 LENGTH_HINT = (f"At least {MIN_LENGTH} characters: a long passphrase is what keeps a "
                "stolen file closed. A few ordinary words are easy to remember and hard to "
@@ -262,7 +262,7 @@ class CheckPassphraseDialog(_SecretFields, FormDialog):
         except encryption.WrongPassphraseError:
             raise ValidationError(
                 "That recovery key does not open this practice." if recovery else
-                "That passphrase does not open this practice. Check Caps Lock and try again.",
+                encryption.WRONG_PASSPHRASE,
                 "secret") from None
         self._secret_text, self.used_recovery_key = text, recovery
         return True

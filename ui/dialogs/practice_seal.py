@@ -130,11 +130,9 @@ def how_to_open(path: Path, sealed: bool, own_passphrase: bool) -> str:
                 "practice. On a new computer, open CoachDesk and choose “Move from another "
                 "computer…” to bring it in.")
     whose = "your practice's passphrase" if own_passphrase else "the passphrase you chose"
-    return (f"It is sealed with {whose}: nobody can read it without it. On the other "
-            "computer, open CoachDesk, choose File → Import a practice export… (or “Move "
-            "from another computer…” on the welcome page) and type the passphrase.\n\n"
-            "Without CoachDesk, the free age tool (age-encryption.org) opens it:\n"
-            f"    age --decrypt -o practice.json \"{path.name}\"")
+    return (f"It is sealed with {whose}: nobody can read it without it. Open it with "
+            "CoachDesk on the other computer: File → Import a practice export… (or Move "
+            "from another computer…).")
 
 
 def open_sealed(parent: QWidget | None, source: Path) -> tuple[dict, dict, str] | None:

@@ -62,7 +62,7 @@ log = logging.getLogger(__name__)
 PASSPHRASE, RECOVERY = "passphrase", "recovery"
 TITLE = "Unlock your practice"
 CHECKING = "Checking…"
-WRONG = "That passphrase does not open this practice. Check Caps Lock and try again."
+WRONG = encryption.WRONG_PASSPHRASE  # one sentence everywhere
 NOT_SAME = "The two passphrases are not the same. Type the new one twice."
 #: The shape of a recovery key, shown in its empty field.
 RECOVERY_SHAPE = "-".join(["XXXXX"] * 11)
