@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QStandardPaths, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFrame,
     QLabel,
     QMessageBox,
@@ -38,6 +40,15 @@ from ..widgets.fields import name_widget
 log = logging.getLogger(__name__)
 
 CLOSE_QUESTION = "Close without saving the recovery key?"
+#: the save dialog's title: where the key is best kept (not on this computer)
+SAVE_CAPTION = "Save the recovery key: save it to a USB stick or print it"
+
+
+def desktop_folder() -> Path:
+    """The Desktop, where a saved key is seen (and moved away); home when there is none."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DesktopLocation)
+    folder = Path(found) if found else Path.home()
+    return folder if folder.is_dir() else Path.home()
 
 
 class RecoveryKeyDialog(QDialog):
@@ -126,9 +137,17 @@ class RecoveryKeyDialog(QDialog):
         return files.safe_name(f"CoachDesk recovery key - {stem}.pdf")
 
     def save_pdf(self, target: str | None = None) -> str | None:
-        """Write the sheet where the coach chooses (asked when ``target`` is None); the path,
-        or None (cancelled, or refused: said in a box)."""
+        """Write the sheet where the coach chooses (asked when ``target`` is None, opened on
+        the Desktop, or where the last one went); the path, or None (cancelled, or refused:
+        said in a box)."""
         key, name, day, paper = self._key, self.practice_name, self.day, self.paper
+        if not target:
+            start = (files.last_folder("recovery-key") or desktop_folder()) / self.suggested_name()
+            chosen, _filter = QFileDialog.getSaveFileName(self, SAVE_CAPTION, str(start),
+                                                          "PDF files (*.pdf)")
+            if not chosen:
+                return None
+            target = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
         saved = files.save_file(
             self, "recovery-key", lambda path: sheet.write_recovery_pdf(path, key, name, day,
                                                                          paper),
