@@ -94,6 +94,7 @@ def test_yes_protects_the_new_practice_with_the_exports_passphrase(
     settled(qtbot, *steps)
     imported(qtbot, win, boxes)
     assert order == ["encrypt"]  # encrypted while still empty, before the import
+    assert "protected with your passphrase" in boxes.of("information")[-1]
     assert practice_protect.QUESTION == seen["text"] and seen["default"] == "protectImportYes"
     assert_sealed_on_disk(path, private_words_of(win.ctx.db))
     # The same passphrase opens it in a fresh start; so does the new recovery key.

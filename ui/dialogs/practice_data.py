@@ -368,9 +368,11 @@ def _run_import(ctx: AppContext, parent: QWidget | None, source: Path, ready: di
         if window is not None and hasattr(window, "show_clients"):
             window.show_clients()
         ctx.say(f"Imported {source.name}: {_summary_words(summary.rows)}.")
+        guarded = (" and protected with your passphrase"
+                   if practice_protect.is_protected(db.path) else "")
         QMessageBox.information(_owner(parent), IMPORT_TITLE,
             as_plain(f"Your practice is here: {_summary_words(summary.rows)} "
-                     f"from “{source.name}”.\n\nIt is saved in {db.path}."))
+                     f"from “{source.name}”.\n\nIt is saved{guarded} in {db.path}."))
 
     def failed(message: str) -> None:
         _close(dialog)

@@ -32,6 +32,11 @@ NEW_KEY_NOTE = ("This practice has a new recovery key: the recovery key of your 
                 "computer does not open it. Keep this one too.")
 
 
+def is_protected(path) -> bool:
+    """Whether the practice file at ``path`` is encrypted (for the import's last words)."""
+    return encryption.is_encrypted(Path(path))
+
+
 def _ask(parent: QWidget | None) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, TITLE, QUESTION, parent=parent)
     box.setObjectName("protectImportQuestion")
