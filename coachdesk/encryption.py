@@ -68,6 +68,11 @@ class KeyFileMissingError(PassphraseNeededError):
     """The file looks encrypted but its key file is gone: only the recovery key opens it."""
 
 
+#: what every window and command says after a wrong passphrase (one sentence, said once)
+WRONG_PASSPHRASE = ("That passphrase does not open this practice: check Caps Lock (capital "
+                    "letters count) and try again.")
+
+
 class WrongPassphraseError(StorageError):
     """The passphrase (or recovery key) does not open this practice."""
 
@@ -178,8 +183,7 @@ def unwrap(doc: dict, passphrase: str) -> bytes:
         return AESGCM(kek).decrypt(base64.b64decode(sealed["nonce"]),
                                    base64.b64decode(sealed["data"]), _header(doc))
     except (InvalidTag, KeyError, ValueError, TypeError):
-        raise WrongPassphraseError("That passphrase does not open this practice. Check it "
-                                   "(capital letters count) and try again.") from None
+        raise WrongPassphraseError(WRONG_PASSPHRASE) from None
 
 
 def write_key_file(dest: Path, doc: dict) -> None:

@@ -39,6 +39,7 @@ from ui_helpers import keys
 from coachdesk import backups, encryption, passphrase_keyring, practice_crypto, storage
 from coachdesk.errors import StorageError
 from coachdesk.services import clients
+from ui import encrypt_flow
 from ui.dialogs.new_passphrase import MISMATCH, TOO_SHORT, NewPassphraseDialog
 
 # -- the passphrase dialog ----------------------------------------------------------------
@@ -53,7 +54,7 @@ def test_the_passphrase_dialog_explains_refuses_short_and_different_and_forgets(
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     words = " ".join(lab.text() for lab in dialog.findChildren(QLabel))
-    assert "Without your passphrase AND that recovery key nobody can recover" in words
+    assert "If you lose both your passphrase and this recovery key, nobody can open" in words
     assert "backups" in words and "At least 10 characters" in words
     assert dialog.passphrase_edit.echoMode() == dialog.passphrase_edit.EchoMode.Password
     assert dialog.remember_box is None  # no keyring on this computer: not offered
@@ -230,9 +231,15 @@ def test_change_passphrase_wrong_current_then_right_old_fails_new_works(
         keys(qtbot, PASSPHRASE)
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     step = when_named("changePassphraseDialog", change)
+
+    def changed(box):
+        said["changed"] = box.text()
+        box.accept()
+    told = when_named("passphraseChangedBox", changed)
     qtbot.mouseClick(dialog.privacy_tab.change_button, Qt.MouseButton.LeftButton)
-    settled(qtbot, step)
+    settled(qtbot, step, told)
     assert "not the current passphrase" in said["wrong"]
+    assert said["changed"] == encrypt_flow.PASSPHRASE_CHANGED  # in a box, not only the bar
     encryption.forget()
     with pytest.raises(encryption.WrongPassphraseError):
         encryption.unlock(path, PASSPHRASE)
@@ -342,7 +349,7 @@ def test_the_lock_delay_is_saved_with_settings(qtbot, window, no_keyring):  # no
     spin = dialog.privacy_tab.lock_minutes
     assert spin.value() == 10
     spin.setValue(0)
-    assert spin.text() == "Never (0)"
+    assert spin.text() == "Never"  # finding 9: "Never" for 0, "1 minute idle"
     spin.setValue(25)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert settings_service.lock_minutes(window.ctx.db) == 25

@@ -34,7 +34,7 @@ def test_the_sheet_holds_the_key_groups_the_file_name_and_what_to_do(tmp_path):
     assert "coachdesk.db" in text and "2026" in text
     assert "even if you forget your passphrase" in " ".join(text.split())  # any line breaks
     assert "on paper" in text and "away from your laptop" in text
-    assert "Without your passphrase AND this recovery key nobody can open your practice" in text
+    assert "If you lose both your passphrase and this recovery key, nobody can open" in text
     reader = pypdf.PdfReader(str(out))
     assert len(reader.pages) == 1 and reader.metadata.title == sheet.TITLE
     # The key printed parses back to the same data key

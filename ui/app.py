@@ -440,6 +440,8 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     read_only_mode.follow(window)  # the bar, the title, editors and actions, when read-only
     from .lock import install as install_lock
     install_lock(window, deferred=True)  # an encrypted practice: idle and screen lock
+    from .protected_label import install as install_protected_label
+    install_protected_label(window)  # "🔒 Protected" in the status bar when encrypted
     fit.watch(window)  # every dialog it opens fits the screen
     window.show()
 

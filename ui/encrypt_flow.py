@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 ENCRYPT_TITLE = "Encrypt this practice"
 DECRYPT_TITLE = "Decrypt this practice"
+PASSPHRASE_CHANGED = ("Your passphrase was changed. Your recovery key stays the same: keep "
+                      "using the one you printed.")
 DECRYPT_WARNING = ("After this, the practice file and the backups made from now on can be "
                    "read by anyone who has a copy of them, as before it was encrypted.")
 
@@ -132,9 +134,11 @@ def _failed(parent, title: str, exc: CoachDeskError) -> None:
         f"{exc}\n\nYour practice is open as it was; nothing in it was lost."))
 
 
-def encrypt_open_practice(ctx, parent, passphrase: str, remember: bool = False) -> bool:
-    """Encrypt the open practice with ``passphrase``, show its recovery key once and any
-    warnings; remember the passphrase in the keyring when asked. True when encrypted."""
+def encrypt_open_practice(ctx, parent, passphrase: str, remember: bool = False, *,
+                          note: str = "") -> bool:
+    """Encrypt the open practice with ``passphrase``, show its recovery key once (with
+    ``note`` above it, if given) and any warnings; remember the passphrase in the keyring
+    when asked. True when encrypted."""
     path = Path(ctx.db.path)
     try:
         done = _convert(ctx, parent, ENCRYPT_TITLE,
@@ -155,7 +159,7 @@ def encrypt_open_practice(ctx, parent, passphrase: str, remember: bool = False) 
             passphrase_keyring.save(path, passphrase)
         except CoachDeskError as exc:
             notes.append(str(exc))
-    show_recovery_key(parent, done.recovery_key, path.name,
+    show_recovery_key(parent, done.recovery_key, path.name, note=note,
                       older_backups=key_files.backups_with_other_key(path))
     if notes:
         QMessageBox.information(parent, ENCRYPT_TITLE, as_plain("\n\n".join(notes)))
@@ -163,7 +167,7 @@ def encrypt_open_practice(ctx, parent, passphrase: str, remember: bool = False) 
     return True
 
 
-def show_recovery_key(parent, recovery_key: str, practice_name: str, *,
+def show_recovery_key(parent, recovery_key: str, practice_name: str, note: str = "", *,
                       older_backups: bool = False) -> None:
     from coachdesk.reports import worksheet
 
@@ -174,7 +178,7 @@ def show_recovery_key(parent, recovery_key: str, practice_name: str, *,
         paper = worksheet.get_paper_size(ctx.db) if ctx is not None else "A4"
     except CoachDeskError:
         paper = "A4"
-    RecoveryKeyDialog(recovery_key, practice_name, parent, paper=paper,
+    RecoveryKeyDialog(recovery_key, practice_name, parent, paper=paper, note=note,
                       older_backups=older_backups).exec()
 
 
@@ -241,7 +245,12 @@ def change_passphrase(ctx, parent) -> bool:
 
     if not ChangePassphraseDialog(ctx.db.path, parent).exec():
         return False
-    ctx.say("Passphrase changed. Your recovery key stays the same.")
+    ctx.say(PASSPHRASE_CHANGED)
+    # Said where the coach is looking (the status bar is behind Settings), in a small box.
+    box = QMessageBox(QMessageBox.Icon.Information, "Change passphrase", PASSPHRASE_CHANGED,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("passphraseChangedBox")
+    box.exec()
     return True
 
 

@@ -31,6 +31,11 @@ KEY_SIZE = 22
 
 TITLE = "Your CoachDesk recovery key"
 
+#: what losing both means, said the same way everywhere (finding 12b: "without your
+#: passphrase AND this key" read as if both were needed to open the practice)
+BOTH_LOST = ("If you lose both your passphrase and this recovery key, nobody can open your "
+             "practice — not you, not CoachDesk, not anyone.")
+
 #: the sheet's explanation, paragraph by paragraph (also what the window says)
 EXPLANATION = (
     "This key opens your encrypted practice and every backup of it made from now on, even "
@@ -40,8 +45,7 @@ EXPLANATION = (
     "on the same USB stick as your backups.",
     "Anyone who has this key and a copy of your practice file can read it, so treat it as "
     "you would a house key.",
-    "Without your passphrase AND this recovery key nobody can open your practice: not you, "
-    "not CoachDesk, not anyone else. Your data would be lost for good.",
+    BOTH_LOST,
     "To use it: when CoachDesk asks for your passphrase, choose the recovery key instead "
     "and type it as printed (capital letters or not, with or without the spaces between "
     "the groups).",

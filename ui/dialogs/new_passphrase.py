@@ -31,6 +31,7 @@ from coachdesk.passphrase_rules import (  # noqa: F401 - MIN_LENGTH: part of thi
     TOO_SHORT,
     check_new_passphrase,
 )
+from coachdesk.reports import recovery_key as recovery_sheet
 
 from ..widgets.fields import name_widget
 from ..widgets.grow import grow_with_content
@@ -41,8 +42,7 @@ from .busy_work import run_busy
 EXPLANATION = (
     "With a passphrase, your practice file, its backups and the exports you seal are "
     "unreadable to anyone without it: a lost laptop or USB stick reveals nothing.\n\n"
-    "After this you will print or save a recovery key. Without your passphrase AND that "
-    "recovery key nobody can recover your data: not you, not CoachDesk, not anyone.")
+    "After this you will print or save a recovery key. " + recovery_sheet.BOTH_LOST)
 
 WRONG_CURRENT = "That is not the current passphrase. Nothing was changed; please try again."
 
@@ -100,6 +100,11 @@ class _SecretFields:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
         for edit in self.secret_fields:
             edit.setEchoMode(mode)
+
+    def may_close(self) -> bool:
+        """Esc, Cancel and the close button close at once: a passphrase being typed is
+        nothing to keep (the coach types it again), so no "Discard what you typed?"."""
+        return True
 
     def done(self, result: int) -> None:
         for edit in self.secret_fields:  # nothing of the secret stays in a widget
@@ -246,7 +251,7 @@ class CheckPassphraseDialog(_SecretFields, FormDialog):
         except encryption.WrongPassphraseError:
             raise ValidationError(
                 "That recovery key does not open this practice." if recovery else
-                "That passphrase does not open this practice. Check Caps Lock and try again.",
+                encryption.WRONG_PASSPHRASE,
                 "secret") from None
         self._secret_text, self.used_recovery_key = text, recovery
         return True

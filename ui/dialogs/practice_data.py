@@ -29,7 +29,7 @@ from coachdesk.services import export, export_sealed
 from .. import files, workers
 from ..context import AppContext
 from ..plain import as_plain
-from . import practice_seal
+from . import practice_protect, practice_seal
 
 log = logging.getLogger(__name__)
 
@@ -272,10 +272,15 @@ def _check_file(path: Path, progress) -> tuple[dict, str]:
 
 
 def import_practice(ctx: AppContext, parent: QWidget | None = None, *,
-                    path: str | None = None, confirm: bool = True) -> Job | None:
+                    path: str | None = None, confirm: bool = True,
+                    protect: bool = False) -> Job | None:
     """Bring an export file into this (empty) practice: pick, check, confirm, import.
 
-    Returns the job that checks the file (the import job follows it), or None."""
+    A sealed export going into a plain practice first offers to protect the practice with
+    the passphrase just typed (ui/dialogs/practice_protect.py). ``protect`` (the welcome
+    page's "Protect this practice" ticked) encrypts it without asking: with the export's
+    passphrase when sealed, else a new one asked for. Returns the job that checks the file
+    (the import job follows it), or None."""
     try:
         empty = export.is_empty(ctx.db)
     except CoachDeskError as exc:
@@ -296,9 +301,10 @@ def import_practice(ctx: AppContext, parent: QWidget | None = None, *,
         if opened is None:
             ctx.say("Nothing was imported.")
             return None
-        doc, ready = opened
+        doc, ready, passphrase = opened
         when = doc.get("exported_at") if isinstance(doc.get("exported_at"), str) else ""
-        return _confirm_and_import(ctx, parent, source, ready, when, confirm)
+        return _confirm_and_import(ctx, parent, source, ready, when, confirm,
+                                   passphrase=passphrase, protect=protect)
     dialog = _progress_dialog(parent, IMPORT_TITLE, f"Checking “{source.name}”…",
                               can_cancel=False)
     dialog.setRange(0, 0)  # reading and checking: no steps to count
@@ -309,7 +315,7 @@ def import_practice(ctx: AppContext, parent: QWidget | None = None, *,
     def checked(result) -> None:
         ready, when = result
         _close(dialog)
-        _confirm_and_import(ctx, parent, source, ready, when, confirm)
+        _confirm_and_import(ctx, parent, source, ready, when, confirm, protect=protect)
 
     def failed(message: str) -> None:
         _close(dialog)
@@ -324,8 +330,10 @@ def import_practice(ctx: AppContext, parent: QWidget | None = None, *,
 
 
 def _confirm_and_import(ctx: AppContext, parent: QWidget | None, source: Path, ready: dict,
-                        when: str, confirm: bool) -> Job | None:
-    """Say what the checked file holds, and import it once the coach agrees."""
+                        when: str, confirm: bool, *, passphrase: str | None = None,
+                        protect: bool = False) -> Job | None:
+    """Say what the checked file holds, protect the practice as chosen (before anything is
+    written into it), and import once the coach agrees."""
     if confirm:
         made = f" made on {when[:10]}" if when else ""
         answer = QMessageBox.question(_owner(parent), IMPORT_TITLE,
@@ -334,6 +342,10 @@ def _confirm_and_import(ctx: AppContext, parent: QWidget | None, source: Path, r
         if answer != QMessageBox.StandardButton.Yes:
             ctx.say("Nothing was imported.")
             return None
+    if not practice_protect.protect_before_import(ctx, parent, passphrase, protect):
+        ctx.say("Nothing was imported.")
+        return None
+    passphrase = None
     return _run_import(ctx, parent, source, ready)
 
 
@@ -356,9 +368,11 @@ def _run_import(ctx: AppContext, parent: QWidget | None, source: Path, ready: di
         if window is not None and hasattr(window, "show_clients"):
             window.show_clients()
         ctx.say(f"Imported {source.name}: {_summary_words(summary.rows)}.")
+        guarded = (" and protected with your passphrase"
+                   if practice_protect.is_protected(db.path) else "")
         QMessageBox.information(_owner(parent), IMPORT_TITLE,
             as_plain(f"Your practice is here: {_summary_words(summary.rows)} "
-                     f"from “{source.name}”.\n\nIt is saved in {db.path}."))
+                     f"from “{source.name}”.\n\nIt is saved{guarded} in {db.path}."))
 
     def failed(message: str) -> None:
         _close(dialog)

@@ -130,16 +130,15 @@ def how_to_open(path: Path, sealed: bool, own_passphrase: bool) -> str:
                 "practice. On a new computer, open CoachDesk and choose “Move from another "
                 "computer…” to bring it in.")
     whose = "your practice's passphrase" if own_passphrase else "the passphrase you chose"
-    return (f"It is sealed with {whose}: nobody can read it without it. On the other "
-            "computer, open CoachDesk, choose File → Import a practice export… (or “Move "
-            "from another computer…” on the welcome page) and type the passphrase.\n\n"
-            "Without CoachDesk, the free age tool (age-encryption.org) opens it:\n"
-            f"    age --decrypt -o practice.json \"{path.name}\"")
+    return (f"It is sealed with {whose}: nobody can read it without it. Open it with "
+            "CoachDesk on the other computer: File → Import a practice export… (or Move "
+            "from another computer…).")
 
 
-def open_sealed(parent: QWidget | None, source: Path) -> tuple[dict, dict] | None:
+def open_sealed(parent: QWidget | None, source: Path) -> tuple[dict, dict, str] | None:
     """Ask the passphrase of the sealed export ``source`` and open it in memory (in a
-    worker): (document, rows ready to import), or None when the coach cancelled."""
+    worker): (document, rows ready to import, the passphrase that opened it — offered to
+    protect the new practice with, then dropped), or None when the coach cancelled."""
     dialog = SealDialog(
         IMPORT_TITLE,
         f"“{source.name}” is sealed with a passphrase. Type the passphrase it was sealed "
@@ -149,8 +148,8 @@ def open_sealed(parent: QWidget | None, source: Path) -> tuple[dict, dict] | Non
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        dialog.take_passphrase()  # forgotten: the file is open
-        return dialog.checked
+        doc, ready = dialog.checked
+        return doc, ready, dialog.take_passphrase()
     finally:
         dialog.deleteLater()
 

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QStandardPaths, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFrame,
     QLabel,
     QMessageBox,
@@ -39,6 +41,15 @@ from ..widgets.grow import grow_with_content
 log = logging.getLogger(__name__)
 
 CLOSE_QUESTION = "Close without saving the recovery key?"
+#: the save dialog's title: where the key is best kept (not on this computer)
+SAVE_CAPTION = "Save the recovery key: save it to a USB stick or print it"
+
+
+def desktop_folder() -> Path:
+    """The Desktop, where a saved key is seen (and moved away); home when there is none."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DesktopLocation)
+    folder = Path(found) if found else Path.home()
+    return folder if folder.is_dir() else Path.home()
 
 
 class RecoveryKeyDialog(QDialog):
@@ -48,7 +59,8 @@ class RecoveryKeyDialog(QDialog):
     still need the earlier recovery key."""
 
     def __init__(self, recovery_key: str, practice_name: str, parent=None, *,
-                 day: date | None = None, paper: str = "A4", older_backups: bool = False):
+                 day: date | None = None, paper: str = "A4", note: str = "",
+                 older_backups: bool = False):
         super().__init__(parent)
         self.setWindowTitle("Your recovery key")
         self.setObjectName("recoveryKeyDialog")
@@ -117,6 +129,12 @@ class RecoveryKeyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(where)
+        if note:  # e.g. after a move: the other computer's key does not open this one
+            extra = QLabel(note)
+            extra.setObjectName("recoveryKeyNote")
+            extra.setWordWrap(True)
+            extra.setStyleSheet("font-weight: 600;")
+            layout.addWidget(extra)
         layout.addSpacing(8)
         layout.addWidget(self.key_label)
         layout.addSpacing(8)
@@ -135,10 +153,18 @@ class RecoveryKeyDialog(QDialog):
         return files.safe_name(f"CoachDesk recovery key - {stem}.pdf")
 
     def save_pdf(self, target: str | None = None) -> str | None:
-        """Write the sheet where the coach chooses (asked when ``target`` is None); the path,
-        or None (cancelled, or refused: said in a box)."""
+        """Write the sheet where the coach chooses (asked when ``target`` is None, opened on
+        the Desktop, or where the last one went); the path, or None (cancelled, or refused:
+        said in a box)."""
         key, name, day, paper = self._key, self.practice_name, self.day, self.paper
         older = self.older_backups
+        if not target:
+            start = (files.last_folder("recovery-key") or desktop_folder()) / self.suggested_name()
+            chosen, _filter = QFileDialog.getSaveFileName(self, SAVE_CAPTION, str(start),
+                                                          "PDF files (*.pdf)")
+            if not chosen:
+                return None
+            target = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
         saved = files.save_file(
             self, "recovery-key", lambda path: sheet.write_recovery_pdf(
                 path, key, name, day, paper, older_backups=older),

@@ -13,8 +13,10 @@ whoever runs the lock reads it again on ``ctx.notify("settings")``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from coachdesk import encryption, passphrase_keyring
@@ -22,6 +24,40 @@ from coachdesk.services import settings as settings_service
 
 from .. import encrypt_flow
 from ..widgets.fields import name_widget
+
+LOCK_NEEDS_PASSPHRASE = "Locking needs a passphrase: encrypt this practice first."
+
+
+def minutes_words(minutes: int) -> str:
+    """The idle delay in words: "Never" (0), "1 minute idle", "10 minutes idle"."""
+    if minutes <= 0:
+        return "Never"
+    return f"{minutes} minute idle" if minutes == 1 else f"{minutes} minutes idle"
+
+
+class MinutesBox(QSpinBox):
+    """Whole minutes, said with the right singular or plural ("1 minute idle"), 0 = Never.
+    Typing a number (with or without the words) sets it."""
+
+    def textFromValue(self, value: int) -> str:  # noqa: N802 (Qt name)
+        return minutes_words(value)
+
+    def valueFromText(self, text: str) -> int:  # noqa: N802 (Qt name)
+        digits = re.search(r"\d+", text)
+        return int(digits.group()) if digits else 0
+
+    def validate(self, text: str, pos: int):
+        digits = re.search(r"\d+", text)
+        if text.strip().lower() in ("never", "") or (digits and int(digits.group()) == 0):
+            state = QValidator.State.Acceptable if text.strip() else QValidator.State.Intermediate
+        elif digits and self.minimum() <= int(digits.group()) <= self.maximum():
+            state = QValidator.State.Acceptable
+        elif "never".startswith(text.strip().lower()):
+            state = QValidator.State.Intermediate
+        else:
+            state = QValidator.State.Invalid
+        return state, text, pos
+
 
 ENCRYPTED_TEXT = ("This practice is encrypted: the file and its backups open only with your "
                   "passphrase or your recovery key. An export you seal opens only with the "
@@ -81,10 +117,8 @@ class PrivacyTab:
         dialog.form.addRow(note)
 
         dialog._section("Lock")
-        self.lock_minutes = QSpinBox()
+        self.lock_minutes = MinutesBox()
         self.lock_minutes.setRange(0, settings_service.LOCK_MINUTES_MAX)
-        self.lock_minutes.setSuffix(" minutes idle")
-        self.lock_minutes.setSpecialValueText("Never (0)")
         self.lock_minutes.setValue(settings_service.lock_minutes(ctx.db))
         self.lock_minutes.setToolTip("An encrypted practice hides its window and asks for the "
                                      "passphrase after this long without a key press or mouse "
@@ -102,6 +136,13 @@ class PrivacyTab:
                          "settingsLockAfter")
         self.lock_minutes.setObjectName("settingsLockMinutes")
         self.lock_minutes.setAccessibleName("Lock after, minutes idle (0 = never)")
+        # A plain practice never locks: the field stays in sight (so the coach learns the
+        # lock exists) but greyed, with the reason under it.
+        self.lock_needs = QLabel(LOCK_NEEDS_PASSPHRASE)
+        self.lock_needs.setObjectName("settingsLockNeedsPassphrase")
+        self.lock_needs.setWordWrap(True)
+        self.lock_needs.setStyleSheet("color: palette(placeholder-text);")
+        dialog.form.addRow("", self.lock_needs)
 
         self.encrypt_button.clicked.connect(self._encrypt)
         self.change_button.clicked.connect(self._change)
@@ -121,6 +162,8 @@ class PrivacyTab:
         self.state.setText(ENCRYPTED_TEXT if encrypted else PLAIN_TEXT)
         self.key_file.setText(key_file_text(self.path) if encrypted else "")
         self.key_file.setVisible(encrypted)
+        self.lock_minutes.setEnabled(encrypted)
+        self.lock_needs.setVisible(not encrypted)
         self.encrypt_button.setVisible(not encrypted and not read_only)
         self.change_button.setVisible(encrypted and not read_only)
         self.decrypt_button.setVisible(encrypted and not read_only)

@@ -66,7 +66,7 @@ log = logging.getLogger(__name__)
 PASSPHRASE, RECOVERY = "passphrase", "recovery"
 TITLE = "Unlock your practice"
 CHECKING = "Checking…"
-WRONG = "That passphrase does not open this practice. Check Caps Lock and try again."
+WRONG = encryption.WRONG_PASSPHRASE  # one sentence everywhere
 NOT_SAME = MISMATCH  #: the words of every new passphrase (coachdesk.passphrase_rules)
 #: The shape of a recovery key, shown in its empty field.
 RECOVERY_SHAPE = secret_field.RECOVERY_SHAPE  # groups separated by spaces

@@ -10,6 +10,8 @@ from coachdesk import encryption
 
 from ..widgets.fields import name_widget
 
+PROTECT_HINT = "Recommended on a laptop: a lost or stolen computer then reveals nothing."
+
 
 class WelcomePage(QWidget):
     demo_requested = Signal()
@@ -66,6 +68,10 @@ class WelcomePage(QWidget):
         protect_row.addStretch(1)
         protect_row.addWidget(self.protect_box)
         protect_row.addStretch(1)
+        self.protect_hint = QLabel(PROTECT_HINT)
+        self.protect_hint.setObjectName("protectPracticeHint")
+        self.protect_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.protect_hint.setStyleSheet("color: palette(placeholder-text);")
 
         hint = QLabel("The demo adds a dozen fictional clients you can edit freely; you can archive "
                       "them later.\nMoving from another computer? On that computer choose File → "
@@ -90,13 +96,14 @@ class WelcomePage(QWidget):
         layout.addLayout(buttons)
         layout.addSpacing(16)
         layout.addLayout(protect_row)
+        layout.addWidget(self.protect_hint)
         layout.addSpacing(16)
         layout.addWidget(hint)
         layout.addStretch(3)
 
         self.demo_button.clicked.connect(lambda: self._protected(self.demo_requested.emit))
         self.start_button.clicked.connect(lambda: self._protected(self.start_requested.emit))
-        self.move_button.clicked.connect(lambda: self._protected(self._move))
+        self.move_button.clicked.connect(self._move_clicked)
 
     def showEvent(self, event):  # noqa: N802 (Qt name)
         super().showEvent(event)
@@ -104,6 +111,7 @@ class WelcomePage(QWidget):
         offered = ctx is not None and not ctx.read_only and not encryption.is_encrypted(
             ctx.db.path)
         self.protect_box.setVisible(offered)
+        self.protect_hint.setVisible(offered)
         if not offered:
             self.protect_box.setChecked(False)
 
@@ -116,9 +124,28 @@ class WelcomePage(QWidget):
 
             if not protect_new_practice(self.window()):
                 return
-            self.protect_box.setChecked(False)
-            self.protect_box.setVisible(False)
+            self._protection_done()
         go()
+
+    def _protection_done(self) -> None:
+        self.protect_box.setChecked(False)
+        self.protect_box.setVisible(False)
+        self.protect_hint.setVisible(False)
+
+    def _move_clicked(self) -> None:
+        """With "Protect" ticked, the import itself protects the practice before writing
+        into it: with the passphrase of a sealed export (typed once, not twice more), else
+        a new one (ui/dialogs/practice_protect.py)."""
+        window = self.window()
+        ctx = getattr(window, "ctx", None)
+        if not (self.protect_box.isChecked() and self.protect_box.isVisible()) or ctx is None:
+            self._move()
+            return
+        from ..dialogs.practice_data import import_practice
+
+        import_practice(ctx, window, protect=True)
+        if encryption.is_encrypted(ctx.db.path):
+            self._protection_done()
 
     def _move(self) -> None:
         """Whoever listens imports; without a listener, the window's own import action does."""
