@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 from test_ui_practice_data import Boxes, make_window, plain, trigger
 from ui_helpers import keys, when_modal
 
-from coachdesk import paths, storage, tempfiles
+from coachdesk import passphrase_rules, paths, storage, tempfiles
 from coachdesk.services import clients, export, export_sealed
 from ui.dialogs import practice_data
 
@@ -162,6 +162,13 @@ def test_a_plain_practice_exports_plain_by_default_or_sealed_with_a_new_passphra
         qtbot.waitUntil(dialog.sealed_choice.isChecked)
         dialog.passphrase.setFocus()
         qtbot.waitUntil(dialog.passphrase.hasFocus)
+        keys(qtbot, "abc")  # the rule of every new passphrase: at least 10 characters
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        keys(qtbot, "abc")
+        enter(qtbot)
+        seen["short"] = dialog.error.text()
+        assert dialog.isVisible() and dialog.passphrase.text() == dialog.again.text() == ""
+        qtbot.waitUntil(dialog.passphrase.hasFocus)
         keys(qtbot, "new words 🙂")
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         keys(qtbot, "new words")
@@ -177,7 +184,8 @@ def test_a_plain_practice_exports_plain_by_default_or_sealed_with_a_new_passphra
     state = when_modal(seal_twice)
     trigger(win, "actionExportPractice")
     assert state["error"] is None, state["error"]
-    assert "not the same" in seen["error"]
+    assert seen["short"] == passphrase_rules.TOO_SHORT
+    assert seen["error"] == passphrase_rules.MISMATCH
     job = practice_data.last_job
     qtbot.waitUntil(lambda: getattr(job, "saved_notice", None) is not None, timeout=30000)
     written = tmp_path / "sealed.json.age"

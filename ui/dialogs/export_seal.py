@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coachdesk import paths
+from coachdesk import passphrase_rules, paths
+from coachdesk.errors import ValidationError
 
 from .. import workers
 from ..widgets.fields import ErrorLabel, name_widget
@@ -184,9 +185,12 @@ class SealDialog(QDialog):
             self.error.show_error("Please type the passphrase.")
             self.passphrase.setFocus()
             return
-        if self.again is not None and self.again.text() != words:
-            self._refuse("The two passphrases are not the same. Please type them again.")
-            return
+        if self.again is not None:  # a new passphrase: the rule of every new one
+            try:
+                passphrase_rules.check_new_passphrase(words, self.again.text())
+            except ValidationError as exc:
+                self._refuse(str(exc))
+                return
         self._clear()
         if self._check is None:
             self._passphrase = words
