@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import keyring
-import keyring.backend
 import pytest
 import ui_helpers
 from encryption_helpers import PASSPHRASE
@@ -27,40 +25,7 @@ CANARY = "Zebulon Canarywood"
 NEW_PASSPHRASE = "lantern kettle river Tuesday"
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
 
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    fake = MemoryKeyring()
-    keyring.set_keyring(fake)
-    yield fake
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def no_keyring():
-    from keyring.backends import fail
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 # -- driving modal dialogs ----------------------------------------------------------------

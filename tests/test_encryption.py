@@ -233,7 +233,7 @@ def test_the_passphrase_remembered_in_the_keyring_opens_the_practice(
         practice_templates, db_path, monkeypatch):
     import keyring
     from keyring.errors import KeyringError
-    from test_mail import MemoryKeyring
+    from keyring_helpers import MemoryKeyring
 
     from coachdesk import passphrase_keyring
 

@@ -33,23 +33,11 @@ def test_a_hand_edited_lock_value_gives_ten(db):
 
 def test_keyring_available_only_with_a_real_backend(monkeypatch):
     import keyring
-    from keyring.backend import KeyringBackend
-
-    class Memory(KeyringBackend):
-        priority = 1
-
-        def get_password(self, service, username):
-            return None
-
-        def set_password(self, service, username, password):
-            pass
-
-        def delete_password(self, service, username):
-            pass
+    from keyring_helpers import MemoryKeyring
 
     old = keyring.get_keyring()
     try:
-        keyring.set_keyring(Memory())
+        keyring.set_keyring(MemoryKeyring())
         assert passphrase_keyring.available()
         from keyring.backends import fail
 

@@ -7,8 +7,6 @@ import email.policy
 import socket
 from pathlib import Path
 
-import keyring
-import keyring.backend
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
@@ -253,33 +251,6 @@ def test_the_outbox_survives_a_restart(tmp_path, pdf, smtp_server):
 # -- settings and the password ------------------------------------------------------------
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        from keyring.errors import PasswordDeleteError
-
-        if self.store.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such password")
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    fake = MemoryKeyring()
-    keyring.set_keyring(fake)
-    yield fake
-    keyring.set_keyring(previous)
 
 
 def test_settings_are_saved_and_the_password_goes_only_to_the_keyring(db, memory_keyring):

@@ -21,8 +21,6 @@ from encrypt_ui_helpers import (  # noqa: F401 (fixtures)
     encrypted_under,
     header,
     keep_recovery_key,
-    memory_keyring,
-    no_keyring,
     open_privacy_tab,
     opens_with_recovery_key_elsewhere,
     settled,

@@ -11,7 +11,6 @@ from conftest import copy_practice
 from encrypt_ui_helpers import (  # noqa: F401 (fixtures)
     header,
     keep_recovery_key,
-    no_keyring,
     opens_with_recovery_key_elsewhere,
     settled,
     type_new_passphrase,

@@ -12,7 +12,6 @@ from pathlib import Path
 from encrypt_ui_helpers import (  # noqa: F401 (fixtures)
     header,
     keep_recovery_key,
-    no_keyring,
     opens_with_recovery_key_elsewhere,
     settled,
     when_named,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from encrypt_ui_helpers import (  # noqa: F401 (fixtures)
     encrypted_under,
-    no_keyring,
     open_privacy_tab,
     window,
 )

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from encrypt_ui_helpers import (  # noqa: F401 (fixtures)
     encrypted_under,
-    no_keyring,
     window,
 )
 from encryption_helpers import cheap_keys  # noqa: F401

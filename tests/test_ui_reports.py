@@ -7,8 +7,6 @@ import email.policy
 import socket
 from pathlib import Path
 
-import keyring
-import keyring.backend
 import pytest
 from consent_helpers import agree_once
 from pypdf import PdfReader
@@ -314,30 +312,6 @@ def test_file_menu_progress_report_needs_a_client_on_screen(qtbot, window, demo_
 # -- settings ----------------------------------------------------------------------------------
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    fake = MemoryKeyring()
-    keyring.set_keyring(fake)
-    yield fake
-    keyring.set_keyring(previous)
 
 
 def test_settings_save_the_coach_and_smtp_and_the_password_only_in_the_keyring(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import keyring
-import keyring.backend
 import pytest
 from PySide6.QtCore import Qt
 from ui_helpers import type_text
@@ -14,30 +12,6 @@ from ui.context import AppContext
 SECRET = "pw-UI-CANARY-16-a41f"
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    fake = MemoryKeyring()
-    keyring.set_keyring(fake)
-    yield fake
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -6,34 +6,11 @@ from __future__ import annotations
 import keyring
 import keyring.backend
 import pytest
-from keyring.errors import KeyringError, PasswordDeleteError
+from keyring_helpers import MemoryKeyring
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from ui.dialogs.unlock import UnlockDialog
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring in a dict (this machine has none); ``refuse`` makes saving fail."""
-
-    priority = 1
-
-    def __init__(self, refuse: bool = False):
-        super().__init__()
-        self.kept: dict[tuple[str, str], str] = {}
-        self.refuse = refuse
-
-    def get_password(self, service, username):
-        return self.kept.get((service, username))
-
-    def set_password(self, service, username, password):
-        if self.refuse:
-            raise KeyringError("locked collection")
-        self.kept[(service, username)] = password
-
-    def delete_password(self, service, username):
-        if self.kept.pop((service, username), None) is None:
-            raise PasswordDeleteError("nothing kept")
 
 
 @pytest.fixture(autouse=True)
