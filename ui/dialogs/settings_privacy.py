@@ -110,8 +110,8 @@ class PrivacyTab:
                                  "asking. Anyone who can log in here as you can then open it.")
         dialog.form.addRow(self.remember)
         note = QLabel("These take effect at once, each after asking for your passphrase. "
-                      "Without your passphrase and your recovery key an encrypted practice "
-                      "cannot be recovered by anyone.")
+                      "If you lose both your passphrase and your recovery key, nobody can "
+                      "recover an encrypted practice.")
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(placeholder-text);")
         dialog.form.addRow(note)
