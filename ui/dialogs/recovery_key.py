@@ -143,7 +143,7 @@ class RecoveryKeyDialog(QDialog):
         layout.addSpacing(6)
         layout.addWidget(self.confirm)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(680)  # wide rather than tall: 640-pixel-high screens keep the title bar
         grow_with_content(self)  # every sentence shown, "shown only now" too
         self.confirm.setFocus()
 

@@ -34,9 +34,10 @@ CHECKING = "Checking…"
 #: On the main window while a dialog in front has the passphrase field (one field only).
 IN_FRONT = "Unlock it in the window in front."
 QUIT = "&Quit CoachDesk…"
-QUIT_QUESTION = ("Quit CoachDesk? What you typed was saved before locking. Text in an open "
-                 "window that was not saved yet (e.g. a new client not yet saved) will be "
-                 "lost.")
+QUIT_QUESTION = ("Quit CoachDesk without unlocking? Your pages were saved before locking and "
+                 "will be there next time. Only what you typed in a window you had not saved "
+                 "yet (such as a new client) is lost if you quit now; unlock instead to keep "
+                 "it.")
 
 
 def on_lock_screen(obj) -> bool:
