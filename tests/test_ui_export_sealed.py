@@ -161,25 +161,21 @@ def test_a_plain_practice_exports_plain_by_default_or_sealed_with_a_new_passphra
         qtbot.keyClick(QApplication.focusWidget(), "s", Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(dialog.sealed_choice.isChecked)
         dialog.passphrase.setFocus()
-        qtbot.waitUntil(dialog.passphrase.hasFocus)
-        keys(qtbot, "abc")  # the rule of every new passphrase: at least 10 characters
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-        keys(qtbot, "abc")
-        enter(qtbot)
+
+        def type_twice(first: str, repeat: str) -> None:  # field, Tab, repeat, Enter
+            qtbot.waitUntil(dialog.passphrase.hasFocus)
+            keys(qtbot, first)
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            keys(qtbot, repeat)
+            enter(qtbot)
+
+        type_twice("abc", "abc")  # the rule of every new passphrase: at least 10 characters
         seen["short"] = dialog.error.text()
         assert dialog.isVisible() and dialog.passphrase.text() == dialog.again.text() == ""
-        qtbot.waitUntil(dialog.passphrase.hasFocus)
-        keys(qtbot, "new words 🙂")
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-        keys(qtbot, "new words")
-        enter(qtbot)
+        type_twice("new words 🙂", "new words")
         seen["error"] = dialog.error.text()
         assert dialog.isVisible() and dialog.passphrase.text() == dialog.again.text() == ""
-        qtbot.waitUntil(dialog.passphrase.hasFocus)
-        keys(qtbot, "new words 🙂")
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-        keys(qtbot, "new words 🙂")
-        enter(qtbot)
+        type_twice("new words 🙂", "new words 🙂")
 
     state = when_modal(seal_twice)
     trigger(win, "actionExportPractice")

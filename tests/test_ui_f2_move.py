@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from encrypt_ui_helpers import (  # noqa: F401 (fixtures)
     header,
     keep_recovery_key,
@@ -152,18 +153,23 @@ def test_protect_ticked_uses_the_exports_passphrase_without_asking_again(
     assert QApplication.activeModalWidget() is None
 
 
-def test_protect_ticked_with_a_plain_export_asks_a_new_passphrase_first(
-        qtbot, db, monkeypatch, no_keyring, tmp_path):  # noqa: F811
-    from encrypt_ui_helpers import type_new_passphrase
-
+@pytest.fixture
+def plain_export(tmp_path) -> Path:
+    """A plain (unsealed) export of a practice with one client, "Plain Mover"."""
     from coachdesk.services import export
 
     source = storage.open_database(tmp_path / "old" / "coachdesk.db")
     try:
         clients.create(source, "Plain Mover")
-        plain_export = export.export_practice(source, tmp_path / "moving" / "practice.json")
+        return export.export_practice(source, tmp_path / "moving" / "practice.json")
     finally:
         source.close()
+
+
+def test_protect_ticked_with_a_plain_export_asks_a_new_passphrase_first(
+        qtbot, db, monkeypatch, no_keyring, plain_export):  # noqa: F811
+    from encrypt_ui_helpers import type_new_passphrase
+
     win = make_window(qtbot, db)
     path = Path(win.ctx.db.path)
     boxes = Boxes(monkeypatch)
@@ -181,15 +187,7 @@ def test_protect_ticked_with_a_plain_export_asks_a_new_passphrase_first(
 
 
 def test_protect_ticked_and_the_new_passphrase_cancelled_imports_nothing(
-        qtbot, db, monkeypatch, no_keyring, tmp_path):  # noqa: F811
-    from coachdesk.services import export
-
-    source = storage.open_database(tmp_path / "old" / "coachdesk.db")
-    try:
-        clients.create(source, "Plain Mover")
-        plain_export = export.export_practice(source, tmp_path / "moving" / "practice.json")
-    finally:
-        source.close()
+        qtbot, db, monkeypatch, no_keyring, plain_export):  # noqa: F811
     win = make_window(qtbot, db)
     boxes = Boxes(monkeypatch)
     page = win.welcome_page
