@@ -8,7 +8,7 @@ Opening a coach's file follows one careful order, and stops with a plain
 2. a file that is not SQLite, or not CoachDesk's, is refused; an encrypted one (SQLCipher,
    docs/encryption.md) opens once unlocked, else ``PassphraseNeededError``;
 3. a read-only file (or folder) is refused;
-4. ``PRAGMA quick_check`` must say "ok";
+4. ``PRAGMA quick_check`` must say "ok" (``check="later"``: after the window shows);
 5. a schema revision this CoachDesk does not know (a newer version made it)
    is refused;
 6. an older schema is first backed up, then migrated with Alembic.
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import encrypted_copy, encryption, migrations, paths, verified  # noqa: F401 - paths: callers reach storage.paths
+from . import encrypted_copy, encryption, migrations, paths, start_check, verified  # noqa: F401 - paths: callers reach storage.paths
 from .errors import (
     CorruptDatabaseError,
     EmptyPracticeFileError,
@@ -146,12 +146,14 @@ _ENGINE_MADE = threading.Lock()
 
 class Database:
     """An open practice file. Services receive one; nothing opens its own. ``read_only``:
-    opened by ``open_read_only``; every write fails with ``ReadOnlyDatabaseError``."""
+    opened by ``open_read_only``; every write fails with ``ReadOnlyDatabaseError``.
+    ``pending_check``: its full check, still to run (``start_check``); writes wait for it."""
 
     def __init__(self, path: Path, engine: Engine | None = None, read_only: bool = False):
         self.path = Path(path)
         self._engine = engine
         self.read_only = read_only
+        self.pending_check: start_check.PendingCheck | None = None
 
     @property
     def engine(self) -> Engine:
@@ -161,7 +163,10 @@ class Database:
         if self._engine is None:
             with _ENGINE_MADE:  # two threads asking first still share one engine
                 if self._engine is None:
-                    self._engine = make_engine(self.path)
+                    engine = make_engine(self.path)
+                    if self.pending_check is not None:  # writes wait for its verdict
+                        self.pending_check.hold(engine)
+                    self._engine = engine
         return self._engine
 
     @engine.setter
@@ -178,9 +183,10 @@ class Database:
         try:
             yield session
             session.commit()
-        except sa_exc.OperationalError as exc:
+        except sa_exc.DBAPIError as exc:
             _quiet_rollback(session)
-            fault = write_fault(exc, self.path)
+            held = self.pending_check.refusal(exc) if self.pending_check else None
+            fault = held or write_fault(exc, self.path)  # None: the program's own error
             if fault is None:
                 raise
             raise fault from None  # a plain sentence; the statement stays out of it
@@ -212,6 +218,7 @@ class FileState:
     empty: bool = True
     revision: str | None = None
     has_tables: bool = False
+    checked: bool = True  # False: its quick_check is left to later (``check_later``)
 
 
 def _revision_of(con: sqlite3.Connection) -> str | None:
@@ -288,11 +295,13 @@ def _has_journal(path: Path) -> bool:
         return False
 
 
-def inspect_file(path: Path, *, trust_checked: bool = False) -> FileState:
+def inspect_file(path: Path, *, trust_checked: bool = False,
+                 check_later: bool = False) -> FileState:
     """Look at a file read-only and raise a ``StorageError`` if it is unusable.
 
-    ``trust_checked``: skip ``quick_check`` when this computer checked the file at the app's
-    last clean close and nothing has touched it since (``verified``); for the app's start."""
+    ``trust_checked`` (the app's start): no ``quick_check`` when this computer checked the
+    file at its last clean close and nothing touched it since (``verified``). ``check_later``
+    (the window's start): at the head revision, the light check only (``checked`` False)."""
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         return FileState(path=path, exists=path.exists(), empty=True)
@@ -309,18 +318,12 @@ def inspect_file(path: Path, *, trust_checked: bool = False) -> FileState:
         con = connect_read_only(path)
         try:
             skip = trust_checked and verified.unchanged_since_check(path)
-            if not skip:
-                encryption.full_read_cache(con, path)
-            result = [("ok",)] if skip else con.execute("PRAGMA quick_check").fetchall()
-            if [r[0] for r in result] != ["ok"]:
-                raise CorruptDatabaseError(
-                    f"{path.name} is damaged (the integrity check found problems)."
-                )
-            tables = {
-                r[0]
-                for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
+            tables = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'")}
             revision = _revision_of(con)
+            later = check_later and revision == migrations.HEAD and not skip
+            if not skip and not later:
+                start_check.quick_check(con, path)
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
@@ -338,12 +341,13 @@ def inspect_file(path: Path, *, trust_checked: bool = False) -> FileState:
             "Please update CoachDesk to open it."
         )
     return FileState(path=path, exists=True, empty=not user_tables, revision=revision,
-                     has_tables=bool(user_tables))
+                     has_tables=bool(user_tables), checked=not later)
 
 
 def open_database(path: Path | str, *, migrate: bool = True, accept_empty: bool = False,
                   create_folder: bool = True, trust_checked: bool = False,
-                  passphrase: str | None = None, recovery_key: str | None = None) -> Database:
+                  passphrase: str | None = None, recovery_key: str | None = None,
+                  check: str = "now") -> Database:
     """Open (or create) a practice file, checking and migrating it first.
 
     An encrypted file opens once unlocked: with ``passphrase`` or ``recovery_key`` here
@@ -355,7 +359,8 @@ def open_database(path: Path | str, *, migrate: bool = True, accept_empty: bool 
     file unless ``accept_empty`` (then it becomes a new practice), a plain "folder does not
     exist" when ``create_folder`` is False and the folder is missing, and the faults of
     ``open_fault`` (full disk, lock, read-only, drive error) while opening or upgrading.
-    ``trust_checked``: see ``inspect_file`` (the app's start only).
+    ``trust_checked``: see ``inspect_file`` (the app's start only). ``check="later"`` (the
+    window's start only): see ``inspect_file``; the ``pending_check`` is the caller's to run.
     """
     path = Path(path)
     if passphrase is not None or recovery_key is not None:
@@ -363,7 +368,7 @@ def open_database(path: Path | str, *, migrate: bool = True, accept_empty: bool 
     if not path.parent.is_dir() and not create_folder:
         raise StorageError(f"The folder {path.parent} does not exist. Check the path, or "
                            "choose another file.")
-    state = inspect_file(path, trust_checked=trust_checked)
+    state = inspect_file(path, trust_checked=trust_checked, check_later=check == "later")
     if state.exists and not state.has_tables and not accept_empty and _size(path) == 0:
         raise EmptyPracticeFileError(
             f"{path.name} is empty (0 bytes) — probably a copy or sync that did not finish.")
@@ -386,7 +391,9 @@ def open_database(path: Path | str, *, migrate: bool = True, accept_empty: bool 
     # an older CoachDesk left them readable by others.
     for private in (path.parent, path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         paths.keep_private(private)
-    return Database(path, engine)
+    database = Database(path, engine)
+    database.pending_check = None if state.checked else start_check.PendingCheck(path)
+    return database
 
 
 def _size(path: Path) -> int:
