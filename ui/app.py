@@ -12,8 +12,16 @@ imports at the top must not bring SQLAlchemy, the models, Alembic, reportlab, ma
 page but the clients page; tests/test_startup_imports.py checks it with the start-up probe
 (``COACHDESK_STARTUP_PROBE=1`` prints ``WINDOW_SHOWN <s since start> <peak MB>``, then
 shows the client list, prints ``FIRST_PAGE_READY <s> <peak MB>``, builds the other pages,
-prints ``START_COMPLETE <s> <peak MB>`` and quits; ``=modules`` adds,
+prints ``START_COMPLETE <s> <peak MB>`` and quits, then ``CHECK_DONE <s> <peak MB>`` when a
+full check ran after the window showed; ``=modules`` adds,
 after the first, a line ``STARTUP_MODULES <json list of sys.modules at the first frame>``).
+
+A practice this computer does not trust (``coachdesk.verified``: a first start, an unclean
+close, a copied file) is opened with the light check (header, key, schema, revision) and
+its full ``quick_check`` runs right after the first paint, off the GUI thread, with every
+write held until its verdict (``ui.start_check``); damage it finds brings the choices below
+over the window. A file that needs an upgrade, and damage the light check sees (no SQLite
+header, an unreadable schema, 0 bytes), are still dealt with before the window shows.
 """
 
 from __future__ import annotations
@@ -241,13 +249,15 @@ def open_practice(path: Path,
 
 def open_locked(path: Path, ask: Callable[..., str] = db_problem.ask_what_to_do,
                 choose_file: Callable[[], str] | None = None, *, explicit: bool = False,
-                unlock_ask: Callable[..., bool] | None = None):
+                unlock_ask: Callable[..., bool] | None = None, check_later: bool = False):
     """As ``open_practice``, holding the file's ``InstanceLock`` (moved along when the coach
     chooses another file). ``explicit``: the path came from ``--db`` or ``COACHDESK_DB``,
-    so a missing folder is reported, not made. Returns (db, path, lock) or (None, path, None).
+    so a missing folder is reported, not made. ``check_later``: the window's start, whose
+    ``ui.start_check`` runs the full check of an untrusted file (``db.pending_check``).
+    Returns (db, path, lock) or (None, path, None).
     """
     return _open_loop(Path(path), ask, choose_file, take_lock=True, explicit=explicit,
-                      unlock_ask=unlock_ask)
+                      unlock_ask=unlock_ask, check_later=check_later)
 
 
 def _restorable(exc: StorageError) -> bool:
@@ -270,7 +280,7 @@ def _open_unlocked(path: Path, unlock_ask, open_it):
 
 
 def _open_loop(path: Path, ask, choose_file, *, take_lock: bool, explicit: bool = False,
-               unlock_ask=None):
+               unlock_ask=None, check_later: bool = False):
     accept_empty = False
     first = True
     while True:
@@ -290,7 +300,8 @@ def _open_loop(path: Path, ask, choose_file, *, take_lock: bool, explicit: bool 
                     raise PracticeInUseError(ALREADY_OPEN)
             db = _open_unlocked(path, unlock_ask, partial(
                 storage.open_database, path, accept_empty=accept_empty,
-                create_folder=not explicit, trust_checked=take_lock))
+                create_folder=not explicit, trust_checked=take_lock,
+                check="later" if check_later else "now"))
             if db is None:  # the coach chose Quit instead of unlocking it
                 if lock is not None:
                     lock.release()
@@ -428,7 +439,8 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     install_excepthook()
 
     explicit = bool(db) or bool(os.environ.get("COACHDESK_DB"))
-    database, path, lock = open_locked(paths.resolve_db_path(db), explicit=explicit)
+    database, path, lock = open_locked(paths.resolve_db_path(db), explicit=explicit,
+                                       check_later=True)
     if database is None:
         return 1
     read_only = database.read_only  # nothing is written: no erasure's leftovers, no demo
@@ -443,10 +455,14 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     from .protected_label import install as install_protected_label
     install_protected_label(window)  # "🔒 Protected" in the status bar when encrypted
     fit.watch(window)  # every dialog it opens fits the screen
+    from .start_check import StartCheck, damaged_at_close
+    checker = window.start_check = StartCheck(window)  # an untrusted file's full check
     window.show()
 
     def rest() -> None:  # once the window is on screen
         from coachdesk.services import clients, practice_files
+
+        checker.start()  # off the GUI thread; writes wait for its verdict
 
         notes = [] if read_only else practice_files.on_open(database)  # an erasure finished
         if demo_data and not read_only and clients.count(database) == 0:
@@ -480,13 +496,17 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     # A background job still at work (a dashboard reload a last save started) finishes
     # before its practice closes, not against a closed one or a finalising interpreter.
     QThreadPool.globalInstance().waitForDone(30_000)
+    if probe_mode and checker.last is not None and checker.last.at:
+        print(f"CHECK_DONE {checker.last.at - _PROCESS_START:.4f} {checker.last.peak_mb:.1f}",
+              flush=True)
 
     # Quit from the lock screen (ui.lock): the practice is not touched, its key is gone.
-    locked = getattr(ctx, "quit_while_locked", False)
+    # Quit from the damage choices (ui.start_check): nothing more goes into that file.
+    untouched = getattr(ctx, "quit_while_locked", False) or damaged_at_close(ctx.db)
     # Private temp folder removed, a waiting compaction done (not in a read-only practice).
-    practice_files.on_close(None if ctx.db.read_only or locked else ctx.db)
+    practice_files.on_close(None if ctx.db.read_only or untouched else ctx.db)
     ctx.db.close()  # after a restore or a switch this is the file open at the end
-    if not ctx.db.read_only and ctx.lock is not None and not locked:
+    if not ctx.db.read_only and ctx.lock is not None and not untouched:
         from coachdesk import verified
 
         # Checked now, still locked, so the next start need not (see coachdesk.verified).

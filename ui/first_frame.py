@@ -89,15 +89,24 @@ def finish_or_retry(window) -> bool:
     """``window.finish_start()``; when the practice cannot be read just now (a plain
     ``CoachDeskError``: a sync client holding the file past the busy timeout, a drive
     gone), the clients page says so instead of loading for ever, and it is tried again
-    after ``RETRY_MS``. Returns whether it finished."""
+    after ``RETRY_MS``. Returns whether it finished. A practice whose full check has not
+    said "ok" (``ui.start_check``) may be damaged where the list reads: any error waits
+    for the verdict, whose choices then come over the window (no retry after damage)."""
     from coachdesk.errors import CoachDeskError
 
     try:
         window.finish_start()
         return True
-    except CoachDeskError as exc:
-        log.warning("reading the first page failed (%s); trying again", type(exc).__name__)
-        window.clients_page.show_loading(f"{exc}\nCoachDesk tries again in a moment.")
+    except Exception as exc:
+        check = getattr(window.ctx.db, "pending_check", None)
+        if not isinstance(exc, CoachDeskError) and (check is None or check.ok):
+            raise
+        log.warning("reading the first page failed (%s)", type(exc).__name__)
+        if check is not None and check.decided and not check.ok:
+            window.clients_page.show_loading("This practice cannot be read.")
+            return False
+        why = str(exc) if isinstance(exc, CoachDeskError) else "CoachDesk is checking the practice."
+        window.clients_page.show_loading(f"{why}\nCoachDesk tries again in a moment.")
         QTimer.singleShot(RETRY_MS, window, lambda: finish_or_retry(window))
         return False
 
