@@ -284,3 +284,97 @@ def test_an_older_copy_holding_the_qlockfile_still_refuses_this_one(qtbot, db_pa
         PracticeLock(db_path).acquire().release()  # and it let go of its own lock again
     finally:
         older.unlock()
+
+
+# -- issue 17: the window's start leaves the full check until the window shows -------------
+# Damage only a read of every page finds now comes over the window (tests/test_ui_start_check
+# .py); damage that stops the light check (no SQLite header, an unreadable schema, 0 bytes)
+# and a file that needs an upgrade are still dealt with before the window, as above.
+
+
+def test_damage_the_light_check_sees_still_comes_before_the_window(qtbot, good_file_with_backup):
+    path, _ = good_file_with_backup
+    corrupt(path)  # the schema's own pages too
+    before = sha(path)
+    asked = Asked(db_problem.QUIT)
+    db, _, lock = ui_app.open_locked(path, ask=asked, check_later=True)
+    assert db is None and lock is None
+    assert "damaged" in asked.calls[0]["message"] and asked.calls[0]["backup"] is not None
+    assert sha(path) == before
+
+
+def test_damage_only_the_full_check_finds_opens_the_window_first(qtbot, good_file_with_backup):
+    from test_start_check import damage_search_index
+
+    path, _ = good_file_with_backup
+    damage_search_index(path)
+    asked = Asked()
+    db, _, lock = ui_app.open_locked(path, ask=asked, check_later=True)
+    try:
+        assert asked.calls == [] and db is not None
+        assert db.pending_check is not None and not db.pending_check.decided
+    finally:
+        db.close()
+        lock.release()
+    db, _ = ui_app.open_practice(path, ask=asked)  # any other opening: checked first
+    assert db is None and "damaged" in asked.calls[0]["message"]
+
+
+def test_a_file_needing_an_upgrade_is_still_checked_before_the_window(qtbot, db_path):
+    from test_upgrades import make_file_at
+
+    make_file_at(db_path, "0001_foundation")
+    db, _, lock = ui_app.open_locked(db_path, ask=Asked(), check_later=True)
+    try:
+        assert db is not None and db.pending_check is None  # checked in full, then upgraded
+    finally:
+        db.close()
+        lock.release()
+
+
+def _main(path, home, **env_extra):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COACHDESK_HOME=str(home),
+               COACHDESK_NO_DIALOGS="1", **env_extra)
+    env.pop("COACHDESK_DB", None)
+    if "COACHDESK_STARTUP_PROBE" not in env_extra:
+        env.pop("COACHDESK_STARTUP_PROBE", None)
+    return subprocess.run([sys.executable, str(root / "main.py"), "--db", str(path)], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_main_py_reports_the_deferred_check_and_a_trusted_start_runs_none(
+        good_file_with_backup, isolated_home):
+    path, _ = good_file_with_backup
+    first = _main(path, isolated_home, COACHDESK_STARTUP_PROBE="1")
+    assert first.returncode == 0, first.stderr[-2000:]
+    lines = first.stdout.splitlines()
+    names = [line.split()[0] for line in lines]
+    assert names[:1] == ["WINDOW_SHOWN"] and "CHECK_DONE" in names, first.stdout
+    shown, checked = (float(lines[names.index(n)].split()[1]) for n in ("WINDOW_SHOWN",
+                                                                        "CHECK_DONE"))
+    assert checked >= shown  # the full check ended after the window was on screen
+    second = _main(path, isolated_home, COACHDESK_STARTUP_PROBE="1")  # closed cleanly: trusted
+    assert second.returncode == 0 and "WINDOW_SHOWN" in second.stdout
+    assert "CHECK_DONE" not in second.stdout
+
+
+def test_main_py_on_damage_the_full_check_finds_quits_leaving_the_file_as_it_was(
+        good_file_with_backup, isolated_home):
+    from coachdesk import verified
+    from test_start_check import damage_search_index
+
+    path, _ = good_file_with_backup
+    damage_search_index(path)
+    before = sha(path)
+    done = _main(path, isolated_home)  # no dialogs: the choices' answer is Quit
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "coachdesk.db is damaged (the integrity check found problems)." in done.stderr
+    assert "Traceback" not in done.stderr
+    assert sha(path) == before  # no closing backup, compaction or check wrote anything
+    assert not verified.unchanged_since_check(path)
