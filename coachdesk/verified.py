@@ -7,7 +7,9 @@ the file's size, modification time and identity here; at the next start a file t
 matches, with no write-ahead log beside it, was touched by nothing since that check (no
 sync client, no copy, no other program), and opening it skips the check. Anything else,
 a crash, a copy, a sync, a restore (a new file), a file from another computer, is
-checked in full.
+checked in full: at the window's start right after the window shows, with every write
+held until the check's verdict (``coachdesk.start_check``, ``ui/start_check.py``), so
+the coach no longer waits for it; a trusted file starts no check at all.
 
 The notes are this computer's own (``<data folder>/verified-files.json``, private to the
 user, atomic), never in the practice file, which travels. Losing them only costs one full
