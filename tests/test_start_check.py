@@ -101,7 +101,7 @@ def test_the_window_start_opens_with_the_light_check_and_checks_every_page_after
     checked = []
     real = start_check.quick_check
     monkeypatch.setattr(start_check, "quick_check",
-                        lambda con, path: checked.append(path) or real(con, path))
+                        lambda con, path, **kw: checked.append(path) or real(con, path, **kw))
     db = storage.open_database(demo_file, check="later")
     try:
         assert checked == [] and db.pending_check is not None
@@ -134,7 +134,7 @@ def test_a_file_needing_an_upgrade_is_checked_in_full_before_it_opens(db_path, m
     checked = []
     real = start_check.quick_check
     monkeypatch.setattr(start_check, "quick_check",
-                        lambda con, path: checked.append(path) or real(con, path))
+                        lambda con, path, **kw: checked.append(path) or real(con, path, **kw))
     db = storage.open_database(db_path, check="later")
     try:
         assert checked and checked[0] == db_path  # before its pre-upgrade backup
@@ -221,11 +221,11 @@ def test_stopping_the_check_keeps_writes_held_and_it_runs_again(demo_file, monke
     real = start_check.quick_check
     in_check = threading.Event()
 
-    def slow_quick_check(con, path):
+    def slow_quick_check(con, path, **kw):
         in_check.set()
         con.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
                     "SELECT count(*) FROM n").fetchone()  # runs until interrupted
-        real(con, path)
+        real(con, path, **kw)
 
     monkeypatch.setattr(start_check, "quick_check", slow_quick_check)
     try:
@@ -267,3 +267,29 @@ def test_an_encrypted_file_damaged_beyond_its_schema_opens_then_its_check_refuse
     finally:
         db.close()
     assert files_of(db_path) == before
+
+
+def test_the_check_beside_the_window_keeps_a_small_page_cache(practice_templates, db_path,
+                                                              monkeypatch):
+    """A cache as large as the file beside the window's own connection raised the encrypted
+    start's peak memory past its goal: the deferred check keeps SQLite's default size."""
+    from coachdesk import encryption
+
+    encrypted_copy(practice_templates["demo"], db_path)
+    whole, sizes = [], []
+    monkeypatch.setattr(encryption, "full_read_cache", lambda con, path: whole.append(path))
+    real = start_check.quick_check
+
+    def sized(con, path, **kw):
+        real(con, path, **kw)
+        sizes.append(con.execute("PRAGMA cache_size").fetchone()[0])
+
+    monkeypatch.setattr(start_check, "quick_check", sized)
+    db = storage.open_database(db_path, check="later")
+    try:
+        assert db.pending_check.run() is None
+    finally:
+        db.close()
+    assert whole == [] and sizes == [-start_check.CHECK_CACHE_KIB]
+    storage.open_database(db_path).close()  # a check with nothing beside it: the large one
+    assert whole == [db_path]

@@ -197,7 +197,21 @@ def test_closing_the_window_during_the_check_waits_for_it_then_closes(
     db.close()
 
 
-def test_a_slow_check_says_so_in_the_status_bar_and_a_quick_one_says_nothing(
+def test_a_quick_check_says_nothing(qtbot, demo_db):
+    demo_db.close()
+    db = storage.open_database(demo_db.path, check="later")
+    window = window_on(qtbot, db)
+    said = []
+    window.ctx.status_message.connect(said.append)
+    runner = ui_start_check.install(window)
+    qtbot.waitUntil(lambda: not runner.running, timeout=20000)
+    qtbot.wait(ui_start_check.SLOW_MS + 100)
+    assert db.pending_check.ok and runner.last.error is None
+    assert ui_start_check.CHECKING not in said
+    db.close()
+
+
+def test_a_slow_check_says_so_in_the_status_bar_until_its_verdict(
         qtbot, demo_db, slow_check, monkeypatch):
     release, started = slow_check
     monkeypatch.setattr(ui_start_check, "SLOW_MS", 50)
@@ -239,13 +253,13 @@ def test_locking_during_the_check_stops_it_and_unlocking_runs_it_again(
     real = start_check.quick_check
     in_check, runs = threading.Event(), []
 
-    def endless_first(con, path):
+    def endless_first(con, path, **kw):
         runs.append(path)
         if len(runs) == 1:
             in_check.set()
             con.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
                         "SELECT count(*) FROM n").fetchone()  # until interrupted
-        real(con, path)
+        real(con, path, **kw)
 
     monkeypatch.setattr(start_check, "quick_check", endless_first)
     db = storage.open_database(encrypted, check="later")
