@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 
 #: the longest a write waits for the verdict when its thread asked for no shorter patience
 WRITE_WAIT_S = 60.0
+CHECK_FAILED = ("CoachDesk could not finish checking {name}, so nothing more is saved into "
+                "it for now. Quit and open CoachDesk again, or choose another file.")
 STILL_CHECKING = ("CoachDesk is still checking the practice file, so nothing was saved yet. "
                   "Please try again in a moment.")
 
@@ -178,6 +180,9 @@ class PendingCheck:
             error = _STOPPED  # interrupted by ``stop``, or run while locked: no verdict
         except StorageError as exc:
             error = exc
+        except Exception as exc:  # noqa: BLE001 - the program's own fault: no verdict "ok"
+            log.error("the practice's check failed (%s)", type(exc).__name__)
+            error = StorageError(CHECK_FAILED.format(name=self.path.name))
         finally:
             with self._cond:
                 self._running = False

@@ -293,3 +293,23 @@ def test_the_check_beside_the_window_keeps_a_small_page_cache(practice_templates
     assert whole == [] and sizes == [-start_check.CHECK_CACHE_KIB]
     storage.open_database(db_path).close()  # a check with nothing beside it: the large one
     assert whole == [db_path]
+
+
+def test_a_check_that_fails_unexpectedly_refuses_writes_rather_than_holding_them(
+        demo_file, monkeypatch, caplog):
+    def broken(path, connected=lambda con: None):
+        raise ValueError("a bug, not the file")
+
+    monkeypatch.setattr(start_check, "full_check", broken)
+    db = storage.open_database(demo_file, check="later")
+    before = files_of(demo_file)
+    try:
+        error = db.pending_check.run()
+        assert str(error) == start_check.CHECK_FAILED.format(name="coachdesk.db")
+        with pytest.raises(type(error)) as refused:
+            write_mark(db)
+        assert str(refused.value) == str(error)
+    finally:
+        db.close()
+    assert files_of(demo_file) == before
+    assert "a bug, not the file" not in caplog.text

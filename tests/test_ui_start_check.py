@@ -176,7 +176,7 @@ def test_after_damage_the_typed_text_stays_in_its_editor_and_nothing_is_written(
     assert page.saved_label.text() == NOT_SAVED_YET
     assert page.private_notes.toPlainText().endswith(TYPED)  # still in its editor
     assert files_of(db_path) == before  # nothing was written into the damaged file
-    assert ui_start_check.damaged_at_close(window.ctx.db)  # run(): no closing check
+    assert ui_start_check.unsound_at_close(window.ctx.db)  # run(): no closing check
     assert "canary-5e1d" not in caplog.text + window.statusBar().currentMessage()
     db.close()
 

@@ -455,7 +455,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     from .protected_label import install as install_protected_label
     install_protected_label(window)  # "🔒 Protected" in the status bar when encrypted
     fit.watch(window)  # every dialog it opens fits the screen
-    from .start_check import StartCheck, damaged_at_close
+    from .start_check import StartCheck, unsound_at_close
     checker = window.start_check = StartCheck(window)  # an untrusted file's full check
     window.show()
 
@@ -502,7 +502,7 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
 
     # Quit from the lock screen (ui.lock): the practice is not touched, its key is gone.
     # Quit from the damage choices (ui.start_check): nothing more goes into that file.
-    untouched = getattr(ctx, "quit_while_locked", False) or damaged_at_close(ctx.db)
+    untouched = getattr(ctx, "quit_while_locked", False) or unsound_at_close(ctx.db)
     # Private temp folder removed, a waiting compaction done (not in a read-only practice).
     practice_files.on_close(None if ctx.db.read_only or untouched else ctx.db)
     ctx.db.close()  # after a restore or a switch this is the file open at the end

@@ -18,7 +18,7 @@ other opening check first.
   dialog does: the damaged file set aside, the backup reopened, an older key file brought
   back asks its passphrase), Choose another file… (``practice_file.switch_practice``), or
   Quit (no closing backup or check of a damaged file: ``ui.app.run`` sees
-  ``damaged_at_close``).
+  ``unsound_at_close``).
 - The lock (``ui.lock``) drops the key: a check still running is stopped (its connection
   interrupted, no verdict, writes stay held) and runs again, from the start, once the
   practice is unlocked.
@@ -253,7 +253,7 @@ class StartCheck(QObject):
 
     def quit(self) -> None:
         """Quit without touching the damaged file: no window closes (closing saves and
-        backs up); ``ui.app.run`` skips the closing check (``damaged_at_close``)."""
+        backs up); ``ui.app.run`` skips the closing check (``unsound_at_close``)."""
         log.info("CoachDesk quits, leaving the damaged practice as it is")
         quit_app()
 
@@ -273,11 +273,12 @@ def _run(check: start_check.PendingCheck) -> Outcome:
     return Outcome(check, error=error, backup=backup, at=at, peak_mb=peak)
 
 
-def damaged_at_close(database) -> bool:
-    """The practice open at the end is one whose check refused its writes: no closing
-    compaction, backup or check for it."""
+def unsound_at_close(database) -> bool:
+    """The practice open at the end is not known to be sound (its check refused its writes,
+    or never came to a verdict): no closing compaction (its writes would wait for a verdict
+    that will not come) and no closing check; the next start checks it."""
     check = getattr(database, "pending_check", None)
-    return check is not None and check.decided and not check.ok
+    return check is not None and not check.ok
 
 
 def install(window, **kwargs) -> StartCheck:
