@@ -122,6 +122,23 @@ def full_check(path: Path, connected=lambda con: None) -> None:
         con.close()
 
 
+def _guard(path: Path):
+    """A read-only connection to ``path`` that has read it (so SQLite counts it as open),
+    usable from any thread; None when it cannot be made (the check itself will say why)."""
+    import os
+
+    uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    try:
+        key = encryption.key_for(path)
+        con = (sqlite3.connect(uri, uri=True, check_same_thread=False) if key is None else
+               encryption.connect_translated(uri, key, uri=True, check_same_thread=False))
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return con
+    except (sqlite3.Error, StorageError) as exc:
+        log.info("no guard connection for the check (%s)", type(exc).__name__)
+        return None
+
+
 def _as_storage_error(exc: sqlite3.DatabaseError, path: Path) -> StorageError:
     return open_fault(exc, path) or damaged(path)
 
@@ -132,10 +149,18 @@ class PendingCheck:
     authorizer in whichever thread writes.
 
     ``error``: None while there is no verdict or the verdict is "ok", else the refusal
-    (``StorageError``). ``seconds``: how long the last complete run took."""
+    (``StorageError``). ``seconds``: how long the last complete run took.
 
-    def __init__(self, path: Path | str):
+    ``guard``: hold a read-only connection from now until the verdict "ok", or after a
+    refusal until ``let_go()`` (call it after the practice's ``Database.close()``). SQLite
+    folds the write-ahead log a crash left into the file when the last connection to it
+    closes (the light check's first one, the practice's on closing); while another one is
+    open it does not, and a read-only one closing last never does. So a file found damaged
+    is left byte for byte as it was found, its journal included."""
+
+    def __init__(self, path: Path | str, guard: bool = False):
         self.path = Path(path)
+        self._guard = None
         self.error: StorageError | None = None
         self.seconds: float | None = None
         self._ok = False
@@ -145,6 +170,8 @@ class PendingCheck:
         self._con = None
         self._cond = threading.Condition()
         self._refused = threading.local()
+        if guard:
+            self.keep_as_found()
 
     # -- the verdict ---------------------------------------------------------------------
     @property
@@ -160,6 +187,11 @@ class PendingCheck:
     @property
     def running(self) -> bool:
         return self._running
+
+    @property
+    def guarded(self) -> bool:
+        """The guard connection is held (see the class)."""
+        return self._guard is not None
 
     def run(self) -> StorageError | None:
         """Check every page (call it in a worker thread; takes what ``quick_check`` takes).
@@ -193,9 +225,26 @@ class PendingCheck:
             self.seconds = time.perf_counter() - started
             self.error, self._ok, self._decided = error, error is None, True
             self._cond.notify_all()
-        if error is not None:
+        if error is None:
+            self.let_go()  # sound: SQLite may fold its journal in as usual
+        else:
             log.warning("the practice's check found problems (%s)", type(error).__name__)
         return error
+
+    def keep_as_found(self) -> None:
+        """(Again) hold the guard connection (see the class), unless the check said "ok".
+        The window's lock lets it go (it holds the key) and takes it again on unlocking."""
+        if self._guard is None and not self._ok:
+            self._guard = _guard(self.path)
+
+    def let_go(self) -> None:
+        """Close the guard connection (see the class); again: nothing."""
+        guard, self._guard = self._guard, None
+        if guard is not None:
+            try:
+                guard.close()
+            except sqlite3.Error:
+                log.info("the guard connection did not close cleanly")
 
     def _connected(self, con) -> None:
         with self._cond:

@@ -149,11 +149,12 @@ class Database:
     opened by ``open_read_only``; every write fails with ``ReadOnlyDatabaseError``.
     ``pending_check``: its full check, still to run (``start_check``); writes wait for it."""
 
-    def __init__(self, path: Path, engine: Engine | None = None, read_only: bool = False):
+    def __init__(self, path: Path, engine: Engine | None = None, read_only: bool = False,
+                 pending_check: start_check.PendingCheck | None = None):
         self.path = Path(path)
         self._engine = engine
         self.read_only = read_only
-        self.pending_check: start_check.PendingCheck | None = None
+        self.pending_check = pending_check
 
     @property
     def engine(self) -> Engine:
@@ -380,6 +381,7 @@ def open_database(path: Path | str, *, migrate: bool = True, accept_empty: bool 
         except OSError as exc:
             raise (open_fault(exc, path) or StorageError(
                 f"CoachDesk cannot create {path}: {exc.strerror}.")) from None
+    pending = None if state.checked else start_check.PendingCheck(path, guard=True)
     try:
         engine = _open_engine(path, state, migrate)
     except Exception as exc:
@@ -391,9 +393,7 @@ def open_database(path: Path | str, *, migrate: bool = True, accept_empty: bool 
     # an older CoachDesk left them readable by others.
     for private in (path.parent, path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         paths.keep_private(private)
-    database = Database(path, engine)
-    database.pending_check = None if state.checked else start_check.PendingCheck(path)
-    return database
+    return Database(path, engine, pending_check=pending)
 
 
 def _size(path: Path) -> int:

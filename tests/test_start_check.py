@@ -105,9 +105,10 @@ def test_the_window_start_opens_with_the_light_check_and_checks_every_page_after
     db = storage.open_database(demo_file, check="later")
     try:
         assert checked == [] and db.pending_check is not None
-        assert not db.pending_check.decided
+        assert not db.pending_check.decided and db.pending_check.guarded
         assert db.pending_check.run() is None
         assert checked == [demo_file] and db.pending_check.ok
+        assert not db.pending_check.guarded
         write_mark(db)  # no wait once "ok"
     finally:
         db.close()
@@ -313,3 +314,47 @@ def test_a_check_that_fails_unexpectedly_refuses_writes_rather_than_holding_them
         db.close()
     assert files_of(demo_file) == before
     assert "a bug, not the file" not in caplog.text
+
+
+def _crash_copy(src, to):
+    """``src`` and its write-ahead log copied to ``to`` as a kill would leave them."""
+    to.parent.mkdir()
+    for suffix in ("", "-wal"):
+        (to.parent / (to.name + suffix)).write_bytes(
+            (src.parent / (src.name + suffix)).read_bytes())
+    return to
+
+
+def test_a_damaged_file_with_a_crash_journal_is_left_byte_for_byte(demo_file, tmp_path):
+    """After an unclean close the write-ahead log holds committed work; SQLite folds it into
+    the file when the last connection closes. A file the check refuses is left as found; a
+    sound one folds it in as ever."""
+    live = sqlite3.connect(demo_file)
+    live.execute("PRAGMA wal_autocheckpoint=0")
+    live.execute("INSERT INTO setting(key, value) VALUES(?, 'in the journal')", (MARK,))
+    live.commit()
+    crashed = _crash_copy(demo_file, tmp_path / "crashed" / "coachdesk.db")
+    sound = _crash_copy(demo_file, tmp_path / "sound" / "coachdesk.db")
+    live.close()
+    damage_search_index(crashed)
+    assert (crashed.parent / "coachdesk.db-wal").stat().st_size > 0
+    before = files_of(crashed)
+
+    db = storage.open_database(crashed, check="later")
+    try:
+        assert read_mark(crashed) == "in the journal"
+        assert isinstance(db.pending_check.run(), CorruptDatabaseError)
+    finally:
+        db.close()
+        db.pending_check.let_go()
+    assert files_of(crashed) == before
+
+    db = storage.open_database(sound, check="later")
+    try:
+        assert db.pending_check.run() is None
+        write_mark(db, "after the check")
+    finally:
+        db.close()
+    wal = sound.parent / "coachdesk.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0  # folded into the file on closing
+    assert read_mark(sound) == "after the check"

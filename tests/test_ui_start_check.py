@@ -271,6 +271,7 @@ def test_locking_during_the_check_stops_it_and_unlocking_runs_it_again(
     assert locker.lock()
     qtbot.waitUntil(lambda: not runner.running, timeout=10000)
     assert not db.pending_check.decided  # stopped: no verdict
+    assert not db.pending_check.guarded  # no connection holding the key while locked
     qtbot.waitUntil(lambda: getattr(QApplication.focusWidget(), "objectName", str)()
                     == "lockPassphrase")
     keys(qtbot, PASSPHRASE)
@@ -279,7 +280,7 @@ def test_locking_during_the_check_stops_it_and_unlocking_runs_it_again(
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not locker.locked, timeout=10000)
     qtbot.waitUntil(lambda: db.pending_check.ok, timeout=20000)
-    assert len(runs) == 2
+    assert len(runs) == 2 and not db.pending_check.guarded  # "ok": let go
     clients.create(window.ctx.db, name="Written after the check")
     db.close()
     encryption.forget()

@@ -506,6 +506,8 @@ def run(db: str | None = None, demo_data: bool = False) -> int:
     # Private temp folder removed, a waiting compaction done (not in a read-only practice).
     practice_files.on_close(None if ctx.db.read_only or untouched else ctx.db)
     ctx.db.close()  # after a restore or a switch this is the file open at the end
+    if getattr(ctx.db, "pending_check", None) is not None:  # a refused file: as it was found
+        ctx.db.pending_check.let_go()
     if not ctx.db.read_only and ctx.lock is not None and not untouched:
         from coachdesk import verified
 

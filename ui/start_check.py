@@ -99,6 +99,7 @@ class StartCheck(QObject):
         self.slow.setSingleShot(True)
         self.slow.timeout.connect(self._say_checking)
         window.installEventFilter(self)
+        self.ctx.database_replaced.connect(self._replaced)
         locker = getattr(window, "locker", None)
         if locker is not None:
             locker.locked_changed.connect(self._locked_changed)
@@ -162,16 +163,29 @@ class StartCheck(QObject):
         self.close_wanted = False
         self.offer_way_out(outcome.error, outcome.backup)
 
+    def _replaced(self) -> None:
+        """Another practice is open (File → Open, a restore): the one left behind is closed,
+        so a refused one's guard connection goes too (``PendingCheck.let_go``)."""
+        if self.last is not None and self.last.check is not self.check:
+            self.last.check.let_go()
+
     def _locked(self) -> bool:
         locker = getattr(self.window, "locker", None)
         return bool(locker is not None and locker.locked)
 
     def _locked_changed(self, locked: bool) -> None:
+        """Locked: the check stops and its guard connection goes (both hold the key; the
+        practice's own connections are closed already, so SQLite folds nothing in). Unlocked:
+        the guard again, and the check from the start."""
         check = self.check
+        if check is None:
+            return
         if locked:
-            if check is not None and self.job is not None:
-                check.stop()  # the key goes; the check runs again after unlocking
+            if self.job is not None:
+                check.stop()
+            check.let_go()
         else:
+            check.keep_as_found()
             self.start()
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
@@ -225,6 +239,8 @@ class StartCheck(QObject):
         ctx, path = self.ctx, Path(self.ctx.db.path)
         older_key = key_files.restore_brings_older_key(backup, path)
         ctx.db.close()
+        if ctx.db.pending_check is not None:  # closed after the practice: nothing folded in
+            ctx.db.pending_check.let_go()
         try:
             kept = storage.restore_file(backup, path)
         except (CoachDeskError, OSError) as exc:
