@@ -37,6 +37,7 @@ during the check). Nothing here imports Qt.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -125,8 +126,6 @@ def full_check(path: Path, connected=lambda con: None) -> None:
 def _guard(path: Path):
     """A read-only connection to ``path`` that has read it (so SQLite counts it as open),
     usable from any thread; None when it cannot be made (the check itself will say why)."""
-    import os
-
     uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
     try:
         key = encryption.key_for(path)
@@ -232,9 +231,15 @@ class PendingCheck:
         return error
 
     def keep_as_found(self) -> None:
-        """(Again) hold the guard connection (see the class), unless the check said "ok".
-        The window's lock lets it go (it holds the key) and takes it again on unlocking."""
-        if self._guard is None and not self._ok:
+        """(Again) hold the guard connection (see the class), unless the check said "ok" or
+        no write-ahead log with content lies beside the file (nothing to fold in; writes
+        wait for the verdict, so none comes). The window's lock lets it go (it holds the
+        key) and takes it again on unlocking."""
+        try:
+            journal = os.stat(f"{self.path}-wal").st_size > 0
+        except OSError:
+            journal = False
+        if self._guard is None and not self._ok and journal:
             self._guard = _guard(self.path)
 
     def let_go(self) -> None:

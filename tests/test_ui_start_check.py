@@ -241,9 +241,21 @@ def test_a_trusted_file_starts_no_check(qtbot, demo_db):
 
 @pytest.fixture
 def encrypted(tmp_path, practice_templates):
-    path = copy_practice(practice_templates["demo"], tmp_path / "practice" / "coachdesk.db")
+    """The encrypted demo practice as a kill left it: committed work still in its journal."""
+    path = copy_practice(practice_templates["demo"], tmp_path / "live" / "coachdesk.db")
     practice_crypto.encrypt_practice(path, PASSPHRASE)
-    return path
+    live = storage.connect(path)
+    live.execute("PRAGMA journal_mode=WAL")
+    live.execute("PRAGMA wal_autocheckpoint=0")
+    live.execute("INSERT INTO setting(key, value) VALUES('crash-test', 'in the journal')")
+    live.commit()
+    crashed = tmp_path / "practice" / "coachdesk.db"
+    crashed.parent.mkdir()
+    for suffix in ("", "-wal", ".key"):
+        shutil.copyfile(f"{path}{suffix}", f"{crashed}{suffix}")
+    live.close()
+    assert (crashed.parent / "coachdesk.db-wal").stat().st_size > 0
+    return crashed
 
 
 def test_locking_during_the_check_stops_it_and_unlocking_runs_it_again(
@@ -267,6 +279,7 @@ def test_locking_during_the_check_stops_it_and_unlocking_runs_it_again(
     locker = lock.install(window, watch_system=False)
     runner = ui_start_check.install(window)
     assert in_check.wait(10)
+    assert db.pending_check.guarded  # the crash's journal stays out of the file meanwhile
     qtbot.wait(100)
     assert locker.lock()
     qtbot.waitUntil(lambda: not runner.running, timeout=10000)
