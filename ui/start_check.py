@@ -145,6 +145,8 @@ class StartCheck(QObject):
         self.job = None
         self._quiet()
         self.ctx.say(message)
+        if self.close_wanted:
+            QTimer.singleShot(0, self.window.close)
 
     def _finished(self, outcome: Outcome) -> None:
         self.job = None
@@ -153,8 +155,9 @@ class StartCheck(QObject):
             if not self._locked():
                 self.start()
             return
-        if outcome.check is not self.check:
-            return  # another practice is open now (File → Open, a restore): not its verdict
+        if outcome.check is not self.check:  # another practice is open now (File → Open, a
+            outcome.check.let_go()  # restore): not its verdict; the one left is closed
+            return
         self.finished.emit(outcome.error)
         if outcome.error is None:
             if self.close_wanted:
