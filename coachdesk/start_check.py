@@ -30,8 +30,10 @@ prepared, and the authorizer is taken off a connection at its next checkout.
 
 Writes this gate does not see: connections made outside the engine with
 ``storage.connect`` (backups' page copy takes a write lock but writes nothing into the
-practice; restore, erasure of files, encryption conversion, which the window does not run
-during the check). Nothing here imports Qt.
+practice; restore and encryption conversion, which the window does not run during the
+check), and the light check's first connection setting ``journal_mode=WAL`` on a file that
+came in another mode (a copy made by hand, a file converted by ``encrypt``/``decrypt``):
+SQLite rewrites two bytes of its header then, before the check. Nothing here imports Qt.
 """
 
 from __future__ import annotations
