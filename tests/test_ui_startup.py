@@ -366,8 +366,9 @@ def test_main_py_reports_the_deferred_check_and_a_trusted_start_runs_none(
 
 def test_main_py_on_damage_the_full_check_finds_quits_leaving_the_file_as_it_was(
         good_file_with_backup, isolated_home):
-    from coachdesk import verified
     from test_start_check import damage_search_index
+
+    from coachdesk import verified
 
     path, _ = good_file_with_backup
     damage_search_index(path)
