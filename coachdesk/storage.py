@@ -561,8 +561,9 @@ def backup_file(db_path: Path | str, out: Path | str | None = None, reason: str 
         copy_database(db_path, out)
     except (OSError, sqlite3.Error) as exc:
         raise StorageError(backups.copy_problem(exc, out.parent)) from None
-    if not backups.verify(out):
+    if not backups.verify_written_copy(out, db_path):  # encrypted: every page's HMAC
         out.unlink(missing_ok=True)
+        encryption.key_path(out).unlink(missing_ok=True)
         raise StorageError("The backup did not pass its check, so it was removed. Please try again.")
     return out
 
