@@ -11,8 +11,8 @@ practice itself is damaged when its copy failed (``backups``), and, through
 ``coachdesk check`` and for a backup chosen in File → Backups.
 
 ``verify_written_copy(copy, source)`` — *is this fresh copy exactly what was copied?* Run
-right after a backup is written (``backups.backup_now``, its copy into the second folder,
-``storage.backup_file``). A plain copy has no checksum on its pages, so it gets the full
+right after a backup is written (``write_checked_copy``: ``backups.backup_now`` and
+``storage.backup_file``; the copy into the second folder). A plain copy has no checksum on its pages, so it gets the full
 ``verify``. An encrypted copy (its pages copied raw, ``encrypted_copy``) is checked with
 SQLCipher's ``PRAGMA cipher_integrity_check``: it recomputes the HMAC-SHA512 of every page
 with the practice's key and names each page that differs (no row: all are as SQLCipher
@@ -78,6 +78,38 @@ def verify_written_copy(copy: Path | str, source: Path | str) -> bool:
     except (OSError, ValueError, sqlite3.DatabaseError, StorageError) as exc:
         log.info("a written backup could not be checked (%s)", type(exc).__name__)
         return False
+
+
+def write_checked_copy(source: Path | str, dest: Path | str) -> bool:
+    """Copy ``source`` to ``dest`` (``storage.copy_database``, key file included) and check
+    it (``verify_written_copy``); True when ``dest`` is a checked copy. When it fails, it
+    is removed with its key file and False returned, except in one case: an encrypted
+    ``source`` whose raw pages did not pass while ``source`` itself passes its full check
+    (a bad sector in a page it no longer uses, bytes past its last page) is copied once
+    more through SQLite (``raw_pages=False``: its live pages decrypted and encrypted anew)
+    and that copy checked the same way, so such a practice still gets its backups.
+    Raises what ``storage.copy_database`` raises (``OSError``, ``sqlite3.Error``)."""
+    source, dest = Path(source), Path(dest)
+    storage.copy_database(source, dest)
+    if verify_written_copy(dest, source):
+        return True
+    _remove_with_key_file(dest)
+    if not encryption.is_encrypted(source) or not verify(source):
+        return False
+    log.warning("a backup's raw pages failed their check; copying it through SQLite")
+    storage.copy_database(source, dest, raw_pages=False)
+    if verify_written_copy(dest, source):
+        return True
+    _remove_with_key_file(dest)
+    return False
+
+
+def _remove_with_key_file(path: Path) -> None:
+    for leftover in (path, encryption.key_path(path)):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
 
 
 def _has_journal(path: Path) -> bool:

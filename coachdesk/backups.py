@@ -58,7 +58,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import encryption, paths, storage
-from .backup_checks import verify, verify_written_copy  # noqa: F401 - part of this module's API
+from .backup_checks import verify, verify_written_copy, write_checked_copy  # noqa: F401 - API
 from .backup_names import (  # noqa: F401 - parse_name, name_stem: part of this module's API
     FUTURE_NOTE,
     FUTURE_SLACK,
@@ -372,7 +372,7 @@ def _remove_quietly(path: Path) -> None:
 
 def _write_verified(db_path: Path, dest: Path) -> None:
     try:
-        storage.copy_database(db_path, dest)
+        checked = write_checked_copy(db_path, dest)
     except (OSError, sqlite3.Error) as exc:
         _remove_quietly(dest)
         if isinstance(exc, sqlite3.DatabaseError) and not verify(db_path):
@@ -381,9 +381,7 @@ def _write_verified(db_path: Path, dest: Path) -> None:
                 "backups were kept. Restore the newest good one from File → Backups.") from exc
         log.warning("a backup could not be written (%s)", type(exc).__name__)
         raise StorageError(copy_problem(exc, dest.parent) + " Your older backups were kept.") from None
-    if not verify_written_copy(dest, db_path):
-        _remove_quietly(dest)
-        encryption.key_path(dest).unlink(missing_ok=True)
+    if not checked:
         if not verify(db_path):
             raise CorruptDatabaseError(
                 f"{db_path.name} is damaged, so no backup was made from it and your older "

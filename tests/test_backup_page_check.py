@@ -105,25 +105,62 @@ def test_a_flipped_byte_anywhere_fails_the_page_check(practice, where):
     assert backups.verify_written_copy(made, practice) is True
 
 
-def test_a_flipped_byte_in_a_free_page_fails_the_page_check_though_quick_check_passes(practice):
-    """Why the HMAC proves more about a copy: ``quick_check`` never reads the content of
-    the pages on the free list, a bad sector there would pass it."""
+def free_pages_at_the_end(practice) -> tuple[int, int]:
+    """Add pages at the end of the practice file and free them again (they stay in the
+    file, on the free list); returns (last page before, last page now)."""
     con = storage.connect(practice)
     try:
         first = con.execute("PRAGMA page_count").fetchone()[0]
-        con.execute("CREATE TABLE junk(b)")  # new pages at the end of the file …
+        con.execute("CREATE TABLE junk(b)")
         con.executemany("INSERT INTO junk VALUES (randomblob(3000))", [()] * 60)
         con.commit()
         last = con.execute("PRAGMA page_count").fetchone()[0]
-        con.execute("DROP TABLE junk")  # … now on the free list, still in the file
+        con.execute("DROP TABLE junk")
         con.commit()
         assert con.execute("PRAGMA freelist_count").fetchone()[0] >= last - first - 1
     finally:
         con.close()
+    return first, last
+
+
+def test_a_flipped_byte_in_a_free_page_fails_the_page_check_though_quick_check_passes(practice):
+    """Why the HMAC proves more about a copy: ``quick_check`` never reads the content of
+    the pages on the free list, a bad sector there would pass it."""
+    first, last = free_pages_at_the_end(practice)
     made = backups.backup_now(practice).path
     flip(made, ((first + last) // 2) * PAGE + 1000)  # a page in the middle of them
     assert backups.verify(made) is True
     assert backups.verify_written_copy(made, practice) is False
+
+
+def test_a_sound_practice_with_a_bad_free_page_still_gets_checked_backups(practice, caplog):
+    """The raw copy carries the practice's own bad free page and fails its check; the
+    practice passes its full check, so the backup is copied again through SQLite (only
+    live pages, encrypted anew) and that copy passes."""
+    first, last = free_pages_at_the_end(practice)
+    flip(practice, ((first + last) // 2) * PAGE + 1000)
+    assert backups.verify(practice) is True
+    made = backups.backup_now(practice).path
+    assert backups.verify_written_copy(made, practice) and backups.verify(made)
+    assert made.stat().st_size < practice.stat().st_size  # the free pages stayed behind
+    assert "copying it through SQLite" in caplog.text
+    assert not any(name in caplog.text for name in HOSTILE)
+    made_again = storage.backup_file(practice, made.parent / "again.db")
+    assert backups.verify_written_copy(made_again, practice)
+
+
+def test_a_fault_in_the_raw_page_copy_alone_still_makes_the_backup(practice, monkeypatch):
+    real = page_copy.copy_pages
+
+    def flipped_copy(src, tmp, key, timeout):
+        done = real(src, tmp, key, timeout)
+        flip(tmp, tmp.stat().st_size // 2)
+        return done
+
+    monkeypatch.setattr(page_copy, "copy_pages", flipped_copy)
+    made = backups.backup_now(practice).path
+    assert backups.verify_written_copy(made, practice) and backups.verify(made)
+    assert set(HOSTILE) <= names(made)
 
 
 @pytest.mark.parametrize("cut", [PAGE, PAGE // 2, 1])
@@ -165,10 +202,10 @@ def test_a_bad_copy_is_a_plain_sentence_and_the_older_backups_stay(
     folder = paths.backup_dir(practice)
     backups.backup_now(practice)
     before = folder_state(folder)
-    real = page_copy.copy_pages
+    real = storage.write_copy
 
-    def bad_copy(src, tmp, key, timeout):
-        done = real(src, tmp, key, timeout)
+    def bad_copy(src, dest, **kw):  # each copy, raw pages or through SQLite
+        tmp = real(src, dest, **kw)
         if fault == "pages of another key":
             shutil.copyfile(other, tmp)
         elif fault == "a flipped byte":
@@ -176,9 +213,9 @@ def test_a_bad_copy_is_a_plain_sentence_and_the_older_backups_stay(
         elif fault == "cut short":
             with open(tmp, "r+b") as fh:
                 fh.truncate(tmp.stat().st_size - PAGE)
-        return done
+        return tmp
 
-    monkeypatch.setattr(page_copy, "copy_pages", bad_copy)
+    monkeypatch.setattr(storage, "write_copy", bad_copy)
     if fault == "no key file":
         monkeypatch.setattr(encryption, "place_key_file", lambda src, dest: None)
     (tmp_path / "out").mkdir()
