@@ -513,7 +513,7 @@ def copy_database(src: Path, dest: Path, *, raw_pages: bool = True) -> Path:
     """
     src, dest = Path(src), Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = write_copy(src, dest, raw_pages=raw_pages)
+    tmp = write_copy(src, dest) if raw_pages else write_copy(src, dest, raw_pages=False)
     crash_point("copy:before-replace")
     try:
         encryption.place_key_file(src, dest)  # an encrypted copy's key file goes first
