@@ -13,7 +13,8 @@ import types
 import pytest
 from encryption_helpers import cheap_keys, encrypted_copy, folder_state  # noqa: F401
 
-from coachdesk import backup_checks, backups, encrypted_copy as page_copy, encryption, paths, storage
+from coachdesk import backup_checks, backups, encryption, paths, storage
+from coachdesk import encrypted_copy as page_copy
 from coachdesk.errors import CorruptDatabaseError, StorageError
 from coachdesk.services import clients
 
