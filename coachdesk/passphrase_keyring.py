@@ -35,6 +35,8 @@ SERVICE = "CoachDesk practice"
 PREFIX = "coachdesk-key-v1:"
 #: ``unlock_remembered``'s answers
 UNLOCKED, FORGOTTEN, NOTHING = "unlocked", "forgotten", "nothing"
+#: How long the page read waits for a file another program holds locked (seconds).
+BUSY_WAIT_S = 2.0
 
 
 def _user(path: Path | str) -> str:
@@ -121,7 +123,7 @@ def _opens(path: Path, key: bytes) -> bool | None:
     drive error), so no verdict about the key."""
     uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
     try:
-        con = encryption.connect_translated(uri, key, uri=True)
+        con = encryption.connect_translated(uri, key, uri=True, timeout=BUSY_WAIT_S)
         try:
             con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
