@@ -230,3 +230,70 @@ def test_passphrase_and_key_reach_no_log_no_output_and_no_setting(qtbot, practic
         for secret in secrets:
             assert secret.encode() not in data, file
         assert key not in data, file
+
+
+# -- the start-up probe (benchmarks) and main.py with a real keyring backend ------------------
+
+
+def test_the_probe_types_the_bench_passphrase_only_in_probe_mode(qtbot, locked, monkeypatch,
+                                                                capsys):
+    from ui.startup_probe import PROBE, PROBE_PASSPHRASE
+
+    path, _ = locked
+    monkeypatch.setenv(PROBE_PASSPHRASE, PASSPHRASE)
+    monkeypatch.delenv(PROBE, raising=False)
+    dialog = show(qtbot, UnlockDialog(path))
+    qtbot.wait(100)
+    assert dialog.isVisible() and dialog.field.text() == "" and not dialog.unlocked
+    dialog.reject()
+    assert "UNLOCK_" not in capsys.readouterr().out
+
+    monkeypatch.setenv(PROBE, "1")
+    dialog = UnlockDialog(path)
+    qtbot.addWidget(dialog)
+    dialog.show()  # it answers itself at once
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    assert dialog.unlocked
+    lines = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert lines == ["UNLOCK_SHOWN", "UNLOCK_PRESSED"]
+
+
+def test_main_py_opens_a_remembered_practice_through_a_keyring_backend_without_asking(
+        locked, isolated_home, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import keyring
+
+    root = Path(__file__).resolve().parent.parent
+    bench = root / "tests" / "bench"
+    sys.path.insert(0, str(bench))
+    try:
+        from file_keyring import FILE_VAR, FileKeyring
+    finally:
+        sys.path.remove(str(bench))
+    path, key = locked
+    store = tmp_path / "keyring.json"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COACHDESK_HOME=str(isolated_home),
+               COACHDESK_NO_DIALOGS="1", COACHDESK_STARTUP_PROBE="1",
+               PYTHON_KEYRING_BACKEND="file_keyring.FileKeyring", PYTHONPATH=str(bench),
+               **{FILE_VAR: str(store)})
+    for name in ("COACHDESK_DB", "COACHDESK_PASSPHRASE", "COACHDESK_PROBE_PASSPHRASE"):
+        env.pop(name, None)
+    before = keyring.get_keyring()
+    os.environ[FILE_VAR] = str(store)
+    try:
+        keyring.set_keyring(FileKeyring())
+        passphrase_keyring.save(path, key)
+    finally:
+        keyring.set_keyring(before)
+        del os.environ[FILE_VAR]
+    assert store.stat().st_mode & 0o777 == 0o600
+    result = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(path)],
+                            cwd=root, env=env, capture_output=True, timeout=120)
+    out, err = (result.stdout.decode("utf-8", "replace"), result.stderr.decode("utf-8", "replace"))
+    assert result.returncode == 0, err
+    assert "WINDOW_SHOWN" in out and "UNLOCK_SHOWN" not in out
+    assert PASSPHRASE not in out + err and key.hex() not in out + err
