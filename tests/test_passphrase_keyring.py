@@ -108,7 +108,8 @@ def test_an_older_passphrase_entry_is_accepted_once_then_replaced_by_the_key(rin
     assert encryption.key_for(path) == key
 
 
-def test_an_older_passphrase_entry_that_no_longer_opens_it_is_forgotten(ring, locked, cheap_keys):
+def test_an_older_passphrase_entry_that_no_longer_opens_it_is_forgotten(
+        ring, locked, cheap_keys):  # noqa: F811 - the fixture
     path, _ = locked
     ring.set_password(passphrase_keyring.SERVICE, passphrase_keyring._user(path),
                       "the passphrase before it was changed")

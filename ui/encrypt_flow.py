@@ -266,7 +266,7 @@ def remember_passphrase(ctx, parent) -> bool:
                                    "Remember", parent)
     if not dialog.exec():
         return False
-    secret = dialog.take_secret()
+    dialog.take_secret()  # checked and unlocked: the key it opened is what is kept
     try:
         passphrase_keyring.save_known(path)  # the key the check unlocked, not the passphrase
     except CoachDeskError as exc:

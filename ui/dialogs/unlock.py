@@ -12,9 +12,10 @@ forgot the passphrase) the dialog offers a new passphrase, typed twice:
 this time anyway.
 
 ``unlock_at_start`` (``ui.app``) and ``open_asking`` (File → Open) first try the practice's
-key remembered in the system keyring (``passphrase_keyring``: a page read, no scrypt, so
-no worker), silently; a key that no longer opens it is forgotten and the coach asked. With ``COACHDESK_NO_DIALOGS`` (scripts, tests) nothing is asked: the plain
-sentence goes to stderr and the practice stays locked.
+key remembered in the system keyring (``passphrase_keyring``: a page read, no scrypt, no
+worker), silently; one that no longer opens it is forgotten and the coach asked. With
+``COACHDESK_NO_DIALOGS`` (scripts, tests) nothing is asked: the plain sentence goes to
+stderr and the practice stays locked.
 
 The passphrase is a secret: it never reaches a log, a message or a setting, and the
 fields are cleared when the dialog closes.
@@ -44,7 +45,6 @@ from PySide6.QtWidgets import (
 )
 
 from coachdesk import encryption, passphrase_keyring
-from coachdesk.passphrase_keyring import FORGOTTEN, NOTHING, UNLOCKED
 from coachdesk.encryption import (
     KeyFileMissingError,
     PassphraseNeededError,
@@ -52,6 +52,7 @@ from coachdesk.encryption import (
     WrongPassphraseError,
 )
 from coachdesk.errors import CoachDeskError, StorageError, ValidationError
+from coachdesk.passphrase_keyring import FORGOTTEN, NOTHING, UNLOCKED
 from coachdesk.passphrase_rules import MISMATCH
 
 from .. import startup_probe
@@ -99,8 +100,7 @@ def _safely(work: Callable[[], str | None]) -> Callable[[], object]:
 
 
 def _remember(path: Path, key: bytes) -> str | None:
-    """Keep the practice's data ``key`` in the system keyring (never the passphrase); the
-    plain sentence when it cannot."""
+    """Keep the data ``key`` in the keyring (never the passphrase); the sentence when it cannot."""
     try:
         passphrase_keyring.save(path, key)
     except CoachDeskError as exc:
@@ -136,8 +136,8 @@ class UnlockDialog(QDialog):
     ``key_file_missing``: it opens on the recovery key and says why. ``remembered``: a
     passphrase an older CoachDesk kept in the keyring, checked first as the dialog opens
     (in the worker: scrypt), then replaced there by the key; a wrong one is forgotten and
-    the coach asked. ``note``: a sentence shown as it opens. ``cancel_text``: "Quit" at start,
-    "Cancel" from File → Open. ``offer_new`` False: no new passphrase after the recovery key
+    the coach asked. ``note``: a sentence shown as it opens. ``cancel_text``: "Quit" at
+    start, "Cancel" from File → Open. ``offer_new`` False: no new passphrase after the recovery key
     (a backup about to be restored). ``exec()`` is Accepted once the practice is unlocked.
     """
 
