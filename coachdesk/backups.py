@@ -34,8 +34,10 @@ Kinds
     before something risky; they are kept apart (the newest ``SAFETY_KEEP``)
     and never push a regular backup out.
 
-Every new backup is checked (``PRAGMA quick_check`` on the copy) before any
-older one is deleted; a copy that fails is removed and the older ones stay.
+Every new backup is checked before any older one is deleted; a copy that fails is
+removed and the older ones stay. A plain copy gets the full ``PRAGMA quick_check``; an
+encrypted one, whose pages are copied raw, the HMAC of every page (``backup_checks``:
+``verify_written_copy``, and why ``verify`` stays the full check elsewhere).
 
 An optional second folder (a USB stick, a synced folder) receives a copy of
 each backup too. If it is missing (stick unplugged), the coach is told in
@@ -56,6 +58,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import encryption, paths, storage
+from .backup_checks import verify, verify_written_copy, write_checked_copy  # noqa: F401 - API
 from .backup_names import (  # noqa: F401 - parse_name, name_stem: part of this module's API
     FUTURE_NOTE,
     FUTURE_SLACK,
@@ -315,20 +318,6 @@ def _rotate(folder: Path, stem: str, now: datetime, protect: Path | Sequence[Pat
 # -- making one ---------------------------------------------------------------------------
 
 
-def verify(path: Path) -> bool:
-    """True when ``PRAGMA quick_check`` on the file says 'ok'."""
-    try:
-        con = storage.connect_read_only(Path(path))
-        try:
-            encryption.full_read_cache(con, path)
-            rows = con.execute("PRAGMA quick_check").fetchall()
-        finally:
-            con.close()
-    except (sqlite3.DatabaseError, StorageError):  # StorageError: encrypted, still locked
-        return False
-    return [r[0] for r in rows] == ["ok"]
-
-
 def _free_name(folder: Path, stem: str, now: datetime, kind: str) -> Path:
     moment = to_utc(now)
     while True:
@@ -383,7 +372,7 @@ def _remove_quietly(path: Path) -> None:
 
 def _write_verified(db_path: Path, dest: Path) -> None:
     try:
-        storage.copy_database(db_path, dest)
+        checked = write_checked_copy(db_path, dest)
     except (OSError, sqlite3.Error) as exc:
         _remove_quietly(dest)
         if isinstance(exc, sqlite3.DatabaseError) and not verify(db_path):
@@ -392,8 +381,7 @@ def _write_verified(db_path: Path, dest: Path) -> None:
                 "backups were kept. Restore the newest good one from File → Backups.") from exc
         log.warning("a backup could not be written (%s)", type(exc).__name__)
         raise StorageError(copy_problem(exc, dest.parent) + " Your older backups were kept.") from None
-    if not verify(dest):
-        _remove_quietly(dest)
+    if not checked:
         if not verify(db_path):
             raise CorruptDatabaseError(
                 f"{db_path.name} is damaged, so no backup was made from it and your older "
@@ -430,8 +418,9 @@ def _copy_to_second(made: Path, second: Path, stem: str, now: datetime) -> str |
         _remove_quietly(tmp)
         return (f"The backup could not be copied to the second folder {second} "
                 f"({exc.strerror or exc}). It was still made in the usual folder.")
-    if not verify(dest):
+    if not verify_written_copy(dest, made):
         _remove_quietly(dest)
+        encryption.key_path(dest).unlink(missing_ok=True)
         return (f"The copy in the second folder {second} did not pass its check and was removed. "
                 "The backup was still made in the usual folder.")
     _rotate(second, stem, now, protect=dest, second=True)
@@ -452,7 +441,7 @@ def backup_now(db_path: Path | str, *, kind: str = MANUAL, second_folder: Path |
         raise ValueError(f"bad backup kind {kind!r}")
     if not db_path.exists():
         raise StorageError(f"There is no CoachDesk file at {db_path} to back up.")
-    _check_header(db_path)  # the full check is done once, on the copy
+    _check_header(db_path)  # the copy is checked once written (verify_written_copy)
     folder = paths.backup_dir(db_path)
     try:
         folder.mkdir(parents=True, exist_ok=True)

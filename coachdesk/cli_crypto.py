@@ -117,10 +117,11 @@ def run(args: argparse.Namespace, db_path: Path,
                 raise CoachDeskError(f"Give the new passphrase with --passphrase-file FILE or "
                                      f"${ENV}; nothing was changed.")
             done = practice_crypto.encrypt_practice(db_path, passphrase)
+            spaced = "  ".join(done.recovery_key.split("-"))  # as the window and the PDF show it
             print(f"{db_path.name} is now encrypted. Its recovery key (shown only now):\n\n"
-                  f"    {done.recovery_key}\n\nPrint it and keep it somewhere safe: without "
-                  "the passphrase and this key, nobody (not even CoachDesk) can open the "
-                  "practice.")
+                  f"    {spaced}\n\nPrint it and keep it somewhere safe. If both the "
+                  "passphrase and this key are lost, nobody (not even CoachDesk) can open "
+                  "the practice.")
             for warning in done.warnings:
                 print(warning, file=sys.stderr)
         elif args.command == "decrypt":

@@ -186,8 +186,7 @@ class Database:
             session.commit()
         except sa_exc.DBAPIError as exc:
             _quiet_rollback(session)
-            held = self.pending_check.refusal(exc) if self.pending_check else None
-            fault = held or write_fault(exc, self.path)  # None: the program's own error
+            fault = (self.pending_check and self.pending_check.refusal(exc)) or write_fault(exc, self.path)
             if fault is None:
                 raise
             raise fault from None  # a plain sentence; the statement stays out of it
@@ -473,14 +472,15 @@ from .checks import CheckReport, check_file  # noqa: E402,F401 - part of storage
 # -- backups and restore -------------------------------------------------------
 
 
-def write_copy(src: Path, dest: Path) -> Path:
+def write_copy(src: Path, dest: Path, *, raw_pages: bool = True) -> Path:
     """Write a consistent copy of the SQLite file ``src`` to a temporary file beside
     ``dest`` ('<dest name>.<pid>.partial', 0600) and flush it to the disk; returns it.
 
     ``VACUUM INTO`` from a read-only connection: the copy holds every committed row, also
     those still in ``src``'s WAL, and is a plain rollback-journal file, so no -wal or
     -shm is ever made beside it (a drive where WAL cannot work takes it too). An encrypted
-    ``src`` is copied page for page without decrypting (``encrypted_copy``), same result.
+    ``src`` is copied page for page without decrypting (``encrypted_copy``), same result,
+    unless ``raw_pages`` is False (``VACUUM INTO``: its live pages read and written anew).
     Raises ``OSError`` (its errno says why: ENOSPC, EROFS, ENAMETOOLONG …) or
     ``sqlite3.Error``; on any failure the temporary file is gone again.
     """
@@ -493,7 +493,8 @@ def write_copy(src: Path, dest: Path) -> Path:
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
         key = encryption.key_for(src)
-        if key is None or not encrypted_copy.copy_pages(src, tmp, key, BUSY_TIMEOUT_MS / 1000):
+        raw = raw_pages and key is not None
+        if not raw or not encrypted_copy.copy_pages(src, tmp, key, BUSY_TIMEOUT_MS / 1000):
             source = connect_read_only(src)
             try:
                 source.execute("VACUUM INTO ?", (str(tmp),))
@@ -510,15 +511,15 @@ def write_copy(src: Path, dest: Path) -> Path:
     return tmp
 
 
-def copy_database(src: Path, dest: Path) -> Path:
+def copy_database(src: Path, dest: Path, *, raw_pages: bool = True) -> Path:
     """Copy a live SQLite file consistently and atomically to ``dest``; returns ``dest``.
 
     ``dest`` either keeps what it was or is the whole, flushed copy (see ``write_copy``
-    for what the copy holds and the errors raised).
+    for what the copy holds, ``raw_pages`` and the errors raised).
     """
     src, dest = Path(src), Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = write_copy(src, dest)
+    tmp = write_copy(src, dest) if raw_pages else write_copy(src, dest, raw_pages=False)
     crash_point("copy:before-replace")
     try:
         encryption.place_key_file(src, dest)  # an encrypted copy's key file goes first
@@ -565,11 +566,10 @@ def backup_file(db_path: Path | str, out: Path | str | None = None, reason: str 
             out = out / backup_name(db_path.stem, utcnow(), reason)
         if out.resolve() == db_path.resolve():
             raise StorageError("The backup cannot be written over the practice file itself.")
-        copy_database(db_path, out)
+        checked = backups.write_checked_copy(db_path, out)  # encrypted: every page's HMAC
     except (OSError, sqlite3.Error) as exc:
         raise StorageError(backups.copy_problem(exc, out.parent)) from None
-    if not backups.verify(out):
-        out.unlink(missing_ok=True)
+    if not checked:
         raise StorageError("The backup did not pass its check, so it was removed. Please try again.")
     return out
 

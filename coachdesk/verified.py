@@ -13,7 +13,11 @@ the coach no longer waits for it; a trusted file starts no check at all.
 
 The notes are this computer's own (``<data folder>/verified-files.json``, private to the
 user, atomic), never in the practice file, which travels. Losing them only costs one full
-check. ``coachdesk check`` and every backup's own verification always check in full.
+check. ``coachdesk check``, a restore and ``latest_good_backup`` always check in full. A
+backup just written is checked as a copy (``backup_checks.verify_written_copy``): in full
+when plain, by every page's HMAC when encrypted, which proves the copy faithful but not the
+practice's b-trees; those are checked here at each clean close, and at the start after any
+other close.
 """
 
 from __future__ import annotations

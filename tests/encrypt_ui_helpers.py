@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import ui_helpers
 from encryption_helpers import PASSPHRASE
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from ui_helpers import keys
+from ui_helpers import keys, qtbot_wait, when_named  # noqa: F401 (used by the encrypt tests)
 
 from coachdesk import practice_crypto, storage
 from coachdesk.services import clients
@@ -29,41 +28,6 @@ NEW_PASSPHRASE = "lantern kettle river Tuesday"
 
 
 # -- driving modal dialogs ----------------------------------------------------------------
-
-
-def when_named(name: str, action, attempts: int = 1500) -> dict:
-    """Run ``action(dialog)`` once the active modal dialog is called ``name`` (others may
-    come and go before it: the "please wait" of a conversion)."""
-    state = {"done": False, "error": None}
-    generation = ui_helpers.TEST_GENERATION[0]
-
-    def poll(left=attempts):
-        dialog = QApplication.activeModalWidget()
-        if dialog is None or dialog.objectName() != name:
-            if left:
-                ui_helpers.later(lambda: poll(left - 1), generation)
-            return
-        try:
-            if not dialog.isActiveWindow():  # offscreen, a modal over an inactive window
-                dialog.activateWindow()
-                qtbot_wait(dialog.isActiveWindow)
-            action(dialog)
-        except Exception as exc:  # surfaced by the test
-            state["error"] = exc
-            dialog.reject()
-        state["done"] = True
-
-    QTimer.singleShot(0, poll)
-    return state
-
-
-def qtbot_wait(condition, timeout_ms: int = 3000) -> None:
-    from PySide6.QtCore import QDeadlineTimer
-    from PySide6.QtTest import QTest
-
-    deadline = QDeadlineTimer(timeout_ms)
-    while not condition() and not deadline.hasExpired():
-        QTest.qWait(10)
 
 
 def back_to(qtbot, dialog) -> None:

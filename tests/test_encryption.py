@@ -15,7 +15,7 @@ from encryption_helpers import PASSPHRASE, cheap_keys, encrypted_copy, folder_st
 from test_upgrades import make_file_at
 
 from coachdesk import encryption, migrations, practice_crypto, storage
-from coachdesk.errors import CoachDeskError, NotADatabaseError, StorageError
+from coachdesk.errors import NotADatabaseError, StorageError
 from coachdesk.services import clients, engagements, search, sessions
 
 
@@ -227,39 +227,3 @@ def test_encrypting_refuses_what_it_cannot_do(practice_templates, db_path, tmp_p
         practice_crypto.decrypt_practice(plain, PASSPHRASE)
     with pytest.raises(StorageError, match="not encrypted"):
         practice_crypto.change_passphrase(plain, "x")
-
-
-def test_the_passphrase_remembered_in_the_keyring_opens_the_practice(
-        practice_templates, db_path, monkeypatch):
-    import keyring
-    from keyring.errors import KeyringError
-    from keyring_helpers import MemoryKeyring
-
-    from coachdesk import passphrase_keyring
-
-    previous = keyring.get_keyring()
-    fake = MemoryKeyring()
-    keyring.set_keyring(fake)
-    try:
-        encrypted_copy(practice_templates["new"], db_path)
-        encryption.forget()
-        assert passphrase_keyring.passphrase(db_path) is None
-        passphrase_keyring.save(db_path, PASSPHRASE)
-        assert list(fake.store) == [(passphrase_keyring.SERVICE, str(db_path.resolve()))]
-        encryption.unlock(db_path, passphrase_keyring.passphrase(db_path))
-        assert storage.check_file(db_path).ok
-        passphrase_keyring.forget(db_path)
-        passphrase_keyring.forget(db_path)  # twice: nothing to do
-        assert passphrase_keyring.passphrase(db_path) is None
-
-        def broken(*_args):
-            raise KeyringError("no backend")
-
-        monkeypatch.setattr(fake, "set_password", broken)
-        monkeypatch.setattr(fake, "get_password", broken)
-        with pytest.raises(CoachDeskError, match="will ask for it at start") as exc:
-            passphrase_keyring.save(db_path, PASSPHRASE)
-        assert PASSPHRASE not in str(exc.value)
-        assert passphrase_keyring.passphrase(db_path) is None
-    finally:
-        keyring.set_keyring(previous)

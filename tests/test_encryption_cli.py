@@ -48,6 +48,8 @@ def test_encrypt_then_every_command_needs_the_passphrase(practice, tmp_path):
     assert code == 0, err
     assert "recovery key" in out and err == ""
     recovery = out.split("\n\n")[1].strip()
+    assert "-" not in recovery and len(recovery.split()) == 11  # the window's spaced groups
+    assert "If both the passphrase and this key are lost" in out
     encryption.parse_recovery_key(recovery)
     assert db_path.read_bytes()[:16] != storage.SQLITE_HEADER
 
@@ -76,6 +78,7 @@ def test_encrypt_then_every_command_needs_the_passphrase(practice, tmp_path):
     code, out, err = run("--db", str(db_path), "--passphrase-file", str(secret), "restore", "latest")
     assert code == 0, err
     assert PASSPHRASE not in logs() and recovery not in logs()
+    assert recovery.replace(" ", "") not in logs().replace("-", "")
 
 
 def test_export_is_sealed_unless_plain_is_asked(practice, tmp_path):

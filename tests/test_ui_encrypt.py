@@ -166,7 +166,8 @@ def test_remembered_when_encrypting_and_forgotten_after_decrypting_with_the_reco
     qtbot.mouseClick(dialog.privacy_tab.encrypt_button, Qt.MouseButton.LeftButton)
     settled(qtbot, *steps)
     assert encryption.is_encrypted(path)
-    assert passphrase_keyring.passphrase(path) == PASSPHRASE
+    assert passphrase_keyring.remembered_key(path) == encryption.key_for(path)
+    assert PASSPHRASE not in str(memory_keyring.kept)  # the key, never the passphrase
     assert dialog.privacy_tab.remember.isChecked()
 
     typed = seen["key"].lower().replace("\n", " ")  # as a coach might type it from paper
@@ -175,7 +176,7 @@ def test_remembered_when_encrypting_and_forgotten_after_decrypting_with_the_reco
     qtbot.mouseClick(dialog.privacy_tab.decrypt_button, Qt.MouseButton.LeftButton)
     settled(qtbot, *steps)
     qtbot.waitUntil(lambda: header(path) == encryption.SQLITE_HEADER, timeout=30000)
-    assert passphrase_keyring.passphrase(path) is None
+    assert not passphrase_keyring.is_remembered(path)
     assert not dialog.privacy_tab.remember.isVisible()
     assert CANARY in [r.name for r in clients.list_rows(window.ctx.db)]
 
@@ -210,7 +211,8 @@ def test_change_passphrase_wrong_current_then_right_old_fails_new_works(
         qtbot, window, cheap_keys, memory_keyring):  # noqa: F811
     path = Path(window.ctx.db.path)
     encrypted_under(window)
-    passphrase_keyring.save(path, PASSPHRASE)
+    key = encryption.key_for(path)
+    passphrase_keyring.save(path, key)
     dialog = open_privacy_tab(qtbot, window)
     assert dialog.privacy_tab.remember.isVisible() and dialog.privacy_tab.remember.isChecked()
     said: dict = {}
@@ -242,7 +244,9 @@ def test_change_passphrase_wrong_current_then_right_old_fails_new_works(
     with pytest.raises(encryption.WrongPassphraseError):
         encryption.unlock(path, PASSPHRASE)
     encryption.unlock(path, NEW_PASSPHRASE)
-    assert passphrase_keyring.passphrase(path) == NEW_PASSPHRASE  # the keyring follows
+    encryption.forget()  # the key kept in the keyring is the same: it still opens it
+    assert passphrase_keyring.remembered_key(path) == key
+    assert passphrase_keyring.unlock_remembered(path) == passphrase_keyring.UNLOCKED
 
 
 # -- a conversion that fails -----------------------------------------------------------------
@@ -324,15 +328,16 @@ def test_remember_in_the_keyring_checks_the_passphrase_and_unticking_forgets(
     box.click()
     settled(qtbot, step)
     assert "does not open" in said["wrong"]
-    assert passphrase_keyring.passphrase(path) == PASSPHRASE and box.isChecked()
+    assert passphrase_keyring.remembered_key(path) == encryption.key_for(path)
+    assert PASSPHRASE not in str(memory_keyring.kept) and box.isChecked()
 
     box.click()  # untick: forgotten at once
-    assert passphrase_keyring.passphrase(path) is None and not box.isChecked()
+    assert not passphrase_keyring.is_remembered(path) and not box.isChecked()
 
     step = when_named("checkPassphraseDialog", lambda d: d.reject())
     box.click()  # ticked, then cancelled: not remembered, not ticked
     settled(qtbot, step)
-    assert passphrase_keyring.passphrase(path) is None and not box.isChecked()
+    assert not passphrase_keyring.is_remembered(path) and not box.isChecked()
     assert PASSPHRASE not in caplog.text
 
 

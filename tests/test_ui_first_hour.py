@@ -7,11 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-import ui_helpers
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
-from ui_helpers import when_modal
+from ui_helpers import when_modal, when_named
 
 from coachdesk.services import clients, session_trash
 
@@ -26,29 +25,6 @@ def activate(qtbot, window) -> None:
 
 def jose_id(db) -> int:
     return next(r.id for r in clients.list_rows(db) if r.name.startswith("José"))
-
-
-def when_modal_named(name: str, action, attempts: int = 750) -> dict:
-    """Run ``action(dialog)`` once a modal dialog called ``name`` is open (another one may
-    be open before it)."""
-    state = {"done": False, "error": None}
-    generation = ui_helpers.TEST_GENERATION[0]
-
-    def poll(left=attempts):
-        dialog = QApplication.activeModalWidget()
-        if dialog is None or dialog.objectName() != name:
-            if left:
-                ui_helpers.later(lambda: poll(left - 1), generation)
-            return
-        try:
-            action(dialog)
-        except Exception as exc:  # surfaced by the test
-            state["error"] = exc
-            dialog.reject()
-        state["done"] = True
-
-    QTimer.singleShot(0, poll)
-    return state
 
 
 def click_row(qtbot, view, row: int, column: int = 0) -> None:
@@ -230,7 +206,7 @@ def press_ctrl_p_and_look(qtbot, win) -> dict:
         seen["filled_enabled"] = dialog.filled.isEnabled()
         seen["filled_checked"] = dialog.filled.isChecked()
         seen["filled_text"] = dialog.filled.text()
-        seen["preview"] = when_modal_named("pdfPreview", look)
+        seen["preview"] = when_named("pdfPreview", look)
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
         if dialog.isVisible():  # Enter did not take: never leave a modal open
             dialog.reject()
@@ -429,7 +405,7 @@ def _answer(qtbot, button: str) -> dict:
         else:
             box.findChild(QPushButton, button).click()
 
-    state = when_modal_named("leaveRefusedQuestion", answer)
+    state = when_named("leaveRefusedQuestion", answer)
     state["seen"] = seen
     return state
 
@@ -572,7 +548,7 @@ def test_tab_from_the_organization_list_goes_on_to_the_email_and_ctrl_n_makes_a_
     # the keyboard way to a new organization: Ctrl+N in the list
     dialog.org.combo.setFocus()
     qtbot.waitUntil(dialog.org.combo.hasFocus)
-    state = when_modal_named("organizationDialog", lambda d: d.reject())
+    state = when_named("organizationDialog", lambda d: d.reject())
     qtbot.keyClick(dialog.org.combo, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: state["done"])  # as the next test does: under load it comes late
     assert state["error"] is None
@@ -610,8 +586,8 @@ def _new_sponsor_named(qtbot, win, name: str, answer: str) -> dict:
             else:
                 box.findChild(QPushButton, answer).click()
 
-        asked = when_modal_named("alreadyThereQuestion", choose,
-                                 attempts=5 if answer == "never asked" else 750)
+        asked = when_named("alreadyThereQuestion", choose,
+                            attempts=5 if answer == "never asked" else 750)
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
         if answer != "never asked":
             qtbot.waitUntil(lambda: asked["done"])
@@ -620,7 +596,7 @@ def _new_sponsor_named(qtbot, win, name: str, answer: str) -> dict:
         if dialog.isVisible():
             dialog.reject()
 
-    state = when_modal_named("sponsorDialog", fill)
+    state = when_named("sponsorDialog", fill)
     win.people_page.sponsors.new_record()
     assert state["done"] and state["error"] is None
     return seen
@@ -722,7 +698,7 @@ def test_f1_lists_every_menu_key_and_the_keys_of_lists_and_forms(qtbot, win):
         qtbot.keyClick(dialog.view, Qt.Key.Key_Escape)
 
     activate(qtbot, win)
-    state = when_modal_named("shortcutsDialog", look)
+    state = when_named("shortcutsDialog", look)
     qtbot.keyClick(win, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: state["done"])
     assert state["error"] is None

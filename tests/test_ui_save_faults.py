@@ -156,17 +156,17 @@ def test_leaving_with_notes_not_saved_yet_asks_and_can_keep_them_in_a_private_fi
         asked.append(box.text())
         box.findChild(QPushButton, next(answers)).click()
 
-    from test_ui_first_hour import when_modal_named
+    from ui_helpers import when_named
 
     kept = tmp_path / "kept.txt"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(kept), "")))
-    state = when_modal_named("leaveUnsavedQuestion", answer)
+    state = when_named("leaveUnsavedQuestion", answer)
     qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: state["done"])
     assert win.stack.currentWidget() is page  # Stay: nothing left, nothing lost
     assert page.private_notes.toPlainText().endswith(CANARY)
-    state = when_modal_named("leaveUnsavedQuestion", answer)
+    state = when_named("leaveUnsavedQuestion", answer)
     win.close()  # quitting asks the same
     qtbot.waitUntil(lambda: state["done"])
     assert "not saved yet" in asked[0]
@@ -259,9 +259,9 @@ def test_a_clients_profile_not_saved_yet_can_be_kept_in_a_file_when_leaving(
     kept = tmp_path / "profile.txt"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(kept), "")))
-    from test_ui_first_hour import when_modal_named
+    from ui_helpers import when_named
 
-    state = when_modal_named("leaveUnsavedQuestion",
+    state = when_named("leaveUnsavedQuestion",
                              lambda box: box.findChild(QPushButton, "fileButton").click())
     win.show_nav("sessions")
     qtbot.waitUntil(lambda: state["done"])
@@ -285,11 +285,11 @@ def test_try_again_says_it_tried_and_leaving_without_the_text_stops_the_keeps_tr
         asked.append(box.text())
         box.findChild(QPushButton, next(answers)).click()
         if len(asked) == 1:  # the next box comes once this one has gone
-            state.update(when_modal_named("leaveUnsavedQuestion", answer))
+            state.update(when_named("leaveUnsavedQuestion", answer))
 
-    from test_ui_first_hour import when_modal_named
+    from ui_helpers import when_named
 
-    state = when_modal_named("leaveUnsavedQuestion", answer)
+    state = when_named("leaveUnsavedQuestion", answer)
     qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(asked) == 2, timeout=10000)
     assert not asked[0].startswith("Tried again")

@@ -1,8 +1,8 @@
 """Unlocking an encrypted practice in the window (issue 17), at start: the unlock dialog
-typed into as a coach types; the keyring's remembered passphrase; a lost key file
-(recovery key, then a new passphrase); a newer key file; the passphrase in no log and no
+typed into as a coach types; a lost key file (recovery key, then a new passphrase); a
+newer key file; the passphrase in no log and no
 message; ``main.py`` on an encrypted practice without dialogs. File → Open and restoring
-a backup: tests/test_ui_unlock_open.py."""
+a backup: tests/test_ui_unlock_open.py; the keyring: tests/test_ui_unlock_keyring.py."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from unlock_helpers import (  # noqa: F401 - fixtures
     watch,
 )
 
-from coachdesk import encryption, passphrase_keyring
+from coachdesk import encryption
 from coachdesk.services import clients
 from ui import app as ui_app
 from ui.context import AppContext
@@ -183,73 +183,6 @@ def test_without_dialogs_a_script_is_told_and_nothing_waits(qtbot, locked, monke
     assert db is None
     said = capsys.readouterr().err
     assert "protected with a passphrase" in said and "cannot ask" in said
-
-
-# -- the keyring ------------------------------------------------------------------------------
-
-
-def test_a_remembered_passphrase_opens_it_without_a_dialog(qtbot, locked):
-    path, _ = locked
-    use_keyring()
-    passphrase_keyring.save(path, PASSPHRASE)
-    db, _ = ui_app.open_practice(path, ask=no_problem, unlock_ask=never_asked)
-    assert db is not None
-    try:
-        assert clients.count(db) == 12
-    finally:
-        db.close()
-
-
-def test_a_wrong_remembered_passphrase_is_forgotten_and_the_coach_asked(qtbot, locked):
-    path, _ = locked
-    ring = use_keyring()
-    passphrase_keyring.save(path, "the passphrase before it was changed")
-    asked = []
-
-    def ask(at, **how):
-        asked.append(how)
-        assert passphrase_keyring.passphrase(at) is None, "the wrong one is still kept"
-        encryption.unlock(at, passphrase=PASSPHRASE)
-        return True
-
-    db, _ = ui_app.open_practice(path, ask=no_problem, unlock_ask=ask)
-    assert db is not None
-    db.close()
-    assert asked == [{"key_file_missing": False, "message": asked[0]["message"]}]
-    assert "protected with a passphrase" in asked[0]["message"]
-    assert ring.kept == {}
-
-
-def test_remember_on_this_computer_keeps_it_in_the_keyring(qtbot, locked):
-    path, _ = locked
-    ring = use_keyring()
-    dialog = show(qtbot, UnlockDialog(path))
-    assert dialog.remember.isVisible() and not dialog.remember.isChecked()
-    keys(qtbot, PASSPHRASE)
-    press(qtbot, Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is dialog.remember
-    qtbot.keyClick(dialog.remember, Qt.Key.Key_Space)
-    assert dialog.remember.isChecked()
-    dialog.field.setFocus()
-    qtbot.waitUntil(dialog.field.hasFocus)
-    press_enter(qtbot)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert ring.kept == {(passphrase_keyring.SERVICE, passphrase_keyring._user(path)): PASSPHRASE}
-
-
-def test_a_keyring_that_refuses_is_said_and_the_practice_still_opens(qtbot, locked):
-    path, _ = locked
-    use_keyring(refuse=True)
-    dialog = show(qtbot, UnlockDialog(path))
-    keys(qtbot, PASSPHRASE)
-    dialog.remember.setChecked(True)
-    press_enter(qtbot)
-    qtbot.waitUntil(lambda: dialog.ok.text() == "Continue")
-    assert "keyring cannot be used" in dialog.status.text() and not dialog.is_error_shown()
-    assert dialog.unlocked and dialog.isVisible()
-    press_enter(qtbot)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert dialog.result() == dialog.DialogCode.Accepted
 
 
 # -- the recovery key and a lost key file -----------------------------------------------------

@@ -1,6 +1,7 @@
 """Unlocking an encrypted practice from the open window (issue 17): File → Open asks with
-the unlock dialog (Cancel keeps the current practice; a remembered passphrase is checked in
-the dialog, a wrong one forgotten), and restoring a backup whose key is not known here asks
+the unlock dialog (Cancel keeps the current practice; a remembered key opens it without
+the dialog or scrypt; an older remembered passphrase is checked in the dialog and replaced
+by the key, a wrong one forgotten), and restoring a backup whose key is not known here asks
 for its passphrase first."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtCore import Qt
 from ui_helpers import keys, when_modal
 from unlock_helpers import (  # noqa: F401 - fixtures
     focused_field,
+    never_asked,
     no_keyring,
     press,
     press_enter,
@@ -27,6 +29,7 @@ from unlock_helpers import (  # noqa: F401 - fixtures
 from coachdesk import encryption, passphrase_keyring, practice_crypto, storage
 from coachdesk.services import clients
 from ui import app as ui_app
+from ui.dialogs import unlock as unlock_dialog
 
 # -- File → Open ---------------------------------------------------------------------------------
 
@@ -72,16 +75,37 @@ def test_file_open_of_an_encrypted_practice_opens_it_with_its_passphrase(qtbot, 
     assert encryption.key_for(old_path) is None  # the plain practice left behind
 
 
-def test_file_open_with_a_remembered_passphrase_checks_it_in_the_dialog(qtbot, win, other_locked):
+def test_file_open_with_a_remembered_key_opens_it_without_the_dialog_or_scrypt(
+        qtbot, win, other_locked, monkeypatch):
     use_keyring()
-    passphrase_keyring.save(other_locked.resolve(), PASSPHRASE)
+    encryption.unlock(other_locked, PASSPHRASE)
+    passphrase_keyring.save(other_locked.resolve(), encryption.key_for(other_locked))
+    encryption.forget(other_locked)
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("scrypt ran")
+
+    monkeypatch.setattr(encryption, "_kek", refuse)
+    monkeypatch.setattr(unlock_dialog, "ask_to_unlock", never_asked)
+    assert win.switch_practice(other_locked)
+    qtbot.waitUntil(lambda: visible_names(win) == ["Wilhelmina Quorrtz"])
+
+
+def test_file_open_with_an_older_remembered_passphrase_checks_it_in_the_dialog(
+        qtbot, win, other_locked):
+    ring = use_keyring()
+    user = passphrase_keyring._user(other_locked)
+    ring.set_password(passphrase_keyring.SERVICE, user, PASSPHRASE)
     assert win.switch_practice(other_locked)  # the dialog closes itself once it opens
     qtbot.waitUntil(lambda: visible_names(win) == ["Wilhelmina Quorrtz"])
+    assert ring.kept[(passphrase_keyring.SERVICE, user)] == (
+        passphrase_keyring.PREFIX + encryption.key_for(other_locked).hex())  # replaced
 
 
 def test_file_open_with_a_wrong_remembered_passphrase_forgets_it_and_asks(qtbot, win, other_locked):
     ring = use_keyring()
-    passphrase_keyring.save(other_locked.resolve(), "the passphrase before it was changed")
+    ring.set_password(passphrase_keyring.SERVICE, passphrase_keyring._user(other_locked),
+                      "the passphrase before it was changed")  # an older CoachDesk's entry
     seen = {}
 
     def type_it(dialog):

@@ -94,3 +94,38 @@ def shown_text(value: str | None) -> str | None:
     doc = QTextDocument()
     doc.setHtml(value)
     return doc.toPlainText()
+
+
+def when_named(name: str, action, attempts: int = 1500) -> dict:
+    """Run ``action(dialog)`` once the active modal dialog is called ``name`` (others may
+    come and go before it: the "please wait" of a conversion)."""
+    state = {"done": False, "error": None}
+    generation = TEST_GENERATION[0]
+
+    def poll(left=attempts):
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != name:
+            if left:
+                later(lambda: poll(left - 1), generation)
+            return
+        try:
+            if not dialog.isActiveWindow():  # offscreen, a modal over an inactive window
+                dialog.activateWindow()
+                qtbot_wait(dialog.isActiveWindow)
+            action(dialog)
+        except Exception as exc:  # surfaced by the test
+            state["error"] = exc
+            dialog.reject()
+        state["done"] = True
+
+    QTimer.singleShot(0, poll)
+    return state
+
+
+def qtbot_wait(condition, timeout_ms: int = 3000) -> None:
+    from PySide6.QtCore import QDeadlineTimer
+    from PySide6.QtTest import QTest
+
+    deadline = QDeadlineTimer(timeout_ms)
+    while not condition() and not deadline.hasExpired():
+        QTest.qWait(10)

@@ -137,7 +137,7 @@ def _failed(parent, title: str, exc: CoachDeskError) -> None:
 def encrypt_open_practice(ctx, parent, passphrase: str, remember: bool = False, *,
                           note: str = "") -> bool:
     """Encrypt the open practice with ``passphrase``, show its recovery key once (with
-    ``note`` above it, if given) and any warnings; remember the passphrase in the keyring
+    ``note`` above it, if given) and any warnings; remember its key in the keyring
     when asked. True when encrypted."""
     path = Path(ctx.db.path)
     try:
@@ -156,7 +156,7 @@ def encrypt_open_practice(ctx, parent, passphrase: str, remember: bool = False, 
     notes = list(done.warnings)
     if remember:
         try:
-            passphrase_keyring.save(path, passphrase)
+            passphrase_keyring.save_known(path)  # its data key, not the passphrase
         except CoachDeskError as exc:
             notes.append(str(exc))
     show_recovery_key(parent, done.recovery_key, path.name, note=note,
@@ -200,7 +200,7 @@ def ask_and_encrypt(ctx, parent, *, action: str = "Encrypt the practice") -> boo
 
 def ask_and_decrypt(ctx, parent) -> bool:
     """Warn, ask for the passphrase (or the recovery key), then turn the open practice
-    back into a plain file; the remembered passphrase is forgotten. True when done."""
+    back into a plain file; what the keyring remembered for it is forgotten. True when done."""
     from .dialogs.new_passphrase import CheckPassphraseDialog
 
     path = Path(ctx.db.path)
@@ -255,22 +255,24 @@ def change_passphrase(ctx, parent) -> bool:
 
 
 def remember_passphrase(ctx, parent) -> bool:
-    """Ask for the passphrase, check it, keep it in the keyring. True when remembered."""
+    """Ask for the passphrase and check it, then keep the practice's key (not the
+    passphrase) in the keyring. True when remembered."""
     from .dialogs.new_passphrase import CheckPassphraseDialog
 
     path = Path(ctx.db.path)
-    dialog = CheckPassphraseDialog(path, "Remember the passphrase", "Type your passphrase "
-                                   "once more: CoachDesk keeps it in this computer's keyring "
-                                   "and will not ask for it at start.", "Remember", parent)
+    dialog = CheckPassphraseDialog(path, "Remember on this computer", "Type your passphrase "
+                                   "once more: CoachDesk then keeps this practice's key in "
+                                   "this computer's keyring, so you are not asked at start.",
+                                   "Remember", parent)
     if not dialog.exec():
         return False
-    secret = dialog.take_secret()
+    dialog.take_secret()  # checked and unlocked: the key it opened is what is kept
     try:
-        passphrase_keyring.save(path, secret)
+        passphrase_keyring.save_known(path)  # the key the check unlocked, not the passphrase
     except CoachDeskError as exc:
-        QMessageBox.warning(parent, "Remember the passphrase", as_plain(str(exc)))
+        QMessageBox.warning(parent, "Remember on this computer", as_plain(str(exc)))
         return False
-    ctx.say("The passphrase is remembered on this computer.")
+    ctx.say("This practice is remembered on this computer: you will not be asked at start.")
     return True
 
 

@@ -17,6 +17,16 @@ runs after the window shows (``ui/start_check.py``; writes wait for it), plain, 
 and their ratio, not counted in ``within_goal``; ``open_checked_why``: the page count and
 the same check of the plain file by SQLCipher's SQLite.
 
+The app's start-up (``measure_startups``: ``main.py`` launched with
+``COACHDESK_STARTUP_PROBE=1``, plain and encrypted runs alternated, medians):
+``startup_to_window_s`` and ``startup_to_client_list_s`` with the practice's key remembered
+in a keyring (``file_keyring.FileKeyring``, a 0600 file in the bench's temporary folder,
+chosen in the child with ``PYTHON_KEYRING_BACKEND``), each with its ratio;
+``startup_to_unlock_dialog_s`` (nothing remembered: launch → the unlock dialog shown), its
+ratio against plain's ``startup_to_window_s``; and ``unlock_to_window_s`` (Unlock pressed
+with the passphrase typed by the probe → the window shown: the deliberate scrypt included;
+no plain counterpart, so no ratio).
+
     python tests/bench/bench_crypto.py
 """
 
@@ -26,6 +36,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +48,8 @@ import bench  # noqa: E402  (puts the project on sys.path, keeps PySide6's None 
 
 RATIO_GOAL = 1.3
 PASSPHRASE = "bench passphrase, not a secret"
+HERE = Path(__file__).resolve().parent
+STARTUP_RUNS = 5
 
 
 def progress(message: str) -> None:
@@ -115,6 +128,118 @@ FIGURES = [
 ]
 
 
+def probe_child(argv: list[str], env: dict, ok_codes: tuple[int, ...] = (0,)) -> dict:
+    """Run the app (or any child printing probe lines ``<LABEL> <s> <MB>``) to its end.
+    Returns {label: (wall s from Popen when the line arrived, the child's s, its MB)}.
+    Raises RuntimeError when it exits with a code not in ``ok_codes`` (the unlock dialog's
+    Quit exits 1) or runs past ``bench.STARTUP_TIMEOUT_S``."""
+    seen: dict[str, tuple[float, float, float]] = {}
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=bench.ROOT, env=env, stdout=subprocess.PIPE, stderr=err,
+                                text=True)
+        deadline = start + bench.STARTUP_TIMEOUT_S
+        try:
+            for line in proc.stdout:
+                fields = line.split()
+                if len(fields) == 3 and fields[0].isupper():
+                    try:
+                        seen.setdefault(fields[0], (time.perf_counter() - start,
+                                                    float(fields[1]), float(fields[2])))
+                    except ValueError:
+                        pass
+                if time.perf_counter() > deadline:
+                    break
+            proc.wait(timeout=max(1.0, deadline - time.perf_counter()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        finally:
+            proc.stdout.close()
+        if proc.returncode not in ok_codes:
+            err.seek(0)
+            detail = err.read().decode(errors="replace")[-2000:]
+            raise RuntimeError(f"the app ended with exit {proc.returncode}:\n{detail}")
+    return seen
+
+
+def _child_env(home: Path, keyring_file: Path, *, dialogs: bool = False,
+               passphrase: str | None = None) -> dict:
+    """The environment of a start-up child: probe on, offscreen, the bench's own home and
+    file keyring; ``dialogs`` False: ``COACHDESK_NO_DIALOGS`` (a locked practice quits);
+    ``passphrase``: the probe types it into the unlock dialog (probe mode only)."""
+    from ui.startup_probe import PROBE_PASSPHRASE
+
+    env = dict(os.environ)
+    for name in ("COACHDESK_DB", "COACHDESK_PASSPHRASE", "COACHDESK_NO_DIALOGS", PROBE_PASSPHRASE):
+        env.pop(name, None)
+    env.update(COACHDESK_STARTUP_PROBE="1", QT_QPA_PLATFORM="offscreen",
+               COACHDESK_HOME=str(home), PYTHON_KEYRING_BACKEND="file_keyring.FileKeyring",
+               PYTHONPATH=os.pathsep.join(p for p in (str(HERE), env.get("PYTHONPATH")) if p),
+               COACHDESK_BENCH_KEYRING=str(keyring_file))
+    if not dialogs:
+        env["COACHDESK_NO_DIALOGS"] = "1"
+    if passphrase:
+        env[PROBE_PASSPHRASE] = passphrase
+    return env
+
+
+def measure_startups(plain: Path, secret: Path, work: Path, runs: int = STARTUP_RUNS) -> dict:
+    """The app's start-up on ``plain`` and on ``secret`` (encrypted with ``PASSPHRASE``),
+    runs alternated: {"plain": {figure: [s, …]}, "encrypted": {…}, "peak_mb": {"side.figure":
+    [MB, …]}, "first_run_s": {"side.figure": s}}. Each file's first run is not trusted: its
+    full check (``quick_check``) runs after the window shows, and ``first_run_s`` has
+    ``side.startup_check_done_s`` (launch → the probe's ``CHECK_DONE``: writes wait until
+    then); its clean close notes it (``coachdesk.verified``), so later runs start no check:
+    the medians are the usual start, the first run is reported apart."""
+    import keyring
+    from file_keyring import FILE_VAR, FileKeyring
+
+    from coachdesk import encryption, passphrase_keyring
+
+    remembered, empty = work / "keyring-remembered.json", work / "keyring-empty.json"
+    os.environ[FILE_VAR] = str(remembered)
+    before = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring())
+    try:
+        passphrase_keyring.save(secret, encryption.unlock(secret, PASSPHRASE))
+    finally:
+        keyring.set_keyring(before)
+        encryption.forget()
+    home = work / "home-startup"
+    got: dict = {"plain": {}, "encrypted": {}, "peak_mb": {}, "first_run_s": {}}
+
+    def run(path: Path, env: dict, ok_codes: tuple[int, ...] = (0,)) -> dict:
+        argv = [sys.executable, str(bench.ROOT / "main.py"), "--db", str(path)]
+        return probe_child(argv, env, ok_codes)
+
+    def keep(side: str, figure: str, seconds: float, mb: float) -> None:
+        got[side].setdefault(figure, []).append(seconds)
+        name = f"{side}.{figure}"
+        got["first_run_s"].setdefault(name, round(seconds, 4))
+        got["peak_mb"].setdefault(name, []).append(mb)
+
+    for i in range(runs):
+        for side, path in (("plain", plain), ("encrypted", secret)):  # the key remembered
+            seen = run(path, _child_env(home, remembered))
+            if "CHECK_DONE" in seen:  # the first run: the deferred full check's end
+                got["first_run_s"].setdefault(f"{side}.startup_check_done_s",
+                                              round(seen["CHECK_DONE"][0], 4))
+            keep(side, "startup_to_window_s", seen["WINDOW_SHOWN"][0], seen["WINDOW_SHOWN"][2])
+            keep(side, "startup_to_client_list_s", seen["FIRST_PAGE_READY"][0],
+                 seen["START_COMPLETE"][2])
+        seen = run(secret, _child_env(home, empty, dialogs=True), (1,))  # the coach quits
+        keep("encrypted", "startup_to_unlock_dialog_s", seen["UNLOCK_SHOWN"][0],
+             seen["UNLOCK_SHOWN"][2])
+        seen = run(secret, _child_env(home, empty, dialogs=True, passphrase=PASSPHRASE))
+        keep("encrypted", "unlock_to_window_s",
+             seen["WINDOW_SHOWN"][0] - seen["UNLOCK_PRESSED"][0], seen["START_COMPLETE"][2])
+        progress(f"start-up run {i + 1}: " + ", ".join(
+            f"{side} {fig} {vals[-1]:.3f} s" for side in ("plain", "encrypted")
+            for fig, vals in got[side].items()))
+    return got
+
+
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     real_stdout, sys.stdout = sys.stdout, sys.stderr  # only the JSON goes to stdout
@@ -168,11 +293,20 @@ def main() -> int:
         finally:
             for db in dbs.values():
                 db.close()
+        encryption.forget()
+        progress("start-up, launching main.py …")
+        startups = measure_startups(plain, secret, tmp)
+        for name in ("plain", "encrypted"):
+            for key, times in startups[name].items():
+                results[name].setdefault(key, []).extend(times)
 
     medians = {name: {k: round(statistics.median(v), 5) for k, v in figs.items()}
                for name, figs in results.items()}
     ratio = {k: round(medians["encrypted"][k] / medians["plain"][k], 2)
              for k in medians["plain"] if medians["plain"][k] > 0}
+    # nothing remembered: the dialog asks where a plain practice shows its window
+    ratio["startup_to_unlock_dialog_s"] = round(medians["encrypted"]["startup_to_unlock_dialog_s"]
+                                                / medians["plain"]["startup_to_window_s"], 2)
     result = {
         "clients": counts["clients"], "sessions": counts["sessions"],
         "plain": medians["plain"], "encrypted": medians["encrypted"], "ratio": ratio,
@@ -185,7 +319,14 @@ def main() -> int:
                            / statistics.median(deferred["plain"]), 2),
             "why": "the full quick_check after the window shows; writes wait for it"}},
         "open_checked_why": why,
-        "startup": "measured by the window's part (unlock dialog); open_for_window_s is the engine's share",
+        # the deliberate scrypt (128 MiB) after Unlock: no plain counterpart, not in the ratios
+        "unlock_to_window_s": medians["encrypted"]["unlock_to_window_s"],
+        "startup_first_run_s": startups["first_run_s"],
+        # the app's own peak when the line was printed: median of the runs, and the first
+        # run's (its full check of the file; scrypt after Unlock)
+        "startup_peak_rss_mb": {k: statistics.median(v) for k, v in startups["peak_mb"].items()},
+        "startup_first_run_peak_rss_mb": {k: v[0] for k, v in startups["peak_mb"].items()},
+        "startup_runs": STARTUP_RUNS,
     }
     print(json.dumps(result, ensure_ascii=False), file=real_stdout, flush=True)
     return 0

@@ -7,7 +7,8 @@ Settings → Privacy & lock):
   computer" when the system has a keyring;
 - ``ChangePassphraseDialog``: the current passphrase, the new one twice;
   ``practice_crypto.change_passphrase`` (only the key file changes; the recovery key
-  stays valid), and a passphrase remembered in the keyring is replaced by the new one;
+  stays valid); the practice's key remembered in the keyring stays valid (an older
+  CoachDesk's remembered passphrase is replaced by the key);
 - ``CheckPassphraseDialog``: the passphrase (or, where allowed, the recovery key) checked
   with ``encryption.unlock`` before an action that needs it (decrypting, remembering).
 
@@ -142,8 +143,9 @@ class NewPassphraseDialog(_SecretFields, FormDialog):
             self.remember_box = name_widget(QCheckBox("Remember on this computer"),
                                             "newPassphraseRemember", "Remember on this computer")
             self.remember_box.setToolTip(
-                "Kept in this computer's keyring, so CoachDesk opens without asking. Anyone "
-                "who can log in to this computer as you can then open the practice.")
+                "CoachDesk keeps this practice's key in this computer's keyring, so you are "
+                "not asked at start. Anyone who can log in to this computer as you can then "
+                "open the practice.")
             self.form.addRow("", self.remember_box)
         self.save_button.setText(action)
         self.save_button.setAccessibleName(action)
@@ -196,8 +198,9 @@ class ChangePassphraseDialog(_SecretFields, FormDialog):
                      "The passphrase could not be changed; nothing was changed.")
         except encryption.WrongPassphraseError:
             raise ValidationError(WRONG_CURRENT, "current") from None
-        if passphrase_keyring.passphrase(path) is not None:
-            passphrase_keyring.save(path, new)  # the remembered one would no longer open it
+        # A remembered key stays valid (the data key does not change); an older
+        # CoachDesk's remembered passphrase would no longer open it: the key replaces it.
+        passphrase_keyring.upgrade(path, encryption.key_for(path))
         return True
 
 

@@ -1,7 +1,7 @@
 """Settings, tab "Privacy & lock": whether the practice is encrypted, said in words, with
 the actions that apply (Encrypt this practice…, Change passphrase…, Decrypt this
-practice…), "Remember the passphrase on this computer" (only where the system has a
-keyring), and how many idle minutes before the window locks.
+practice…), "Remember on this computer" (only where the system has a keyring; the
+practice's key is kept there, not the passphrase), and how many idle minutes before the window locks.
 
 The encryption actions and the keyring box act at once (each asks for the passphrase in
 its own dialog, ``ui.encrypt_flow``); Cancel on Settings does not undo them. The idle-lock
@@ -103,11 +103,11 @@ class PrivacyTab:
             row.addWidget(button)
         row.addStretch(1)
         dialog.form.addRow(row_widget)
-        self.remember = name_widget(QCheckBox("Remember the passphrase on this computer"),
-                                    "settingsRememberPassphrase",
-                                    "Remember the passphrase on this computer")
-        self.remember.setToolTip("Kept in this computer's keyring, so CoachDesk opens without "
-                                 "asking. Anyone who can log in here as you can then open it.")
+        self.remember = name_widget(QCheckBox("Remember on this computer"),
+                                    "settingsRememberPassphrase", "Remember on this computer")
+        self.remember.setToolTip("CoachDesk keeps this practice's key in this computer's "
+                                 "keyring, so you are not asked at start. Anyone who can log "
+                                 "in here as you can then open it.")
         dialog.form.addRow(self.remember)
         note = QLabel("These take effect at once, each after asking for your passphrase. "
                       "If you lose both your passphrase and your recovery key, nobody can "
@@ -170,7 +170,7 @@ class PrivacyTab:
         keyring = encrypted and passphrase_keyring.available()
         self.remember.setVisible(keyring)
         self.remember.blockSignals(True)  # a checkbox, no model: only our own handler listens
-        self.remember.setChecked(keyring and passphrase_keyring.passphrase(self.path) is not None)
+        self.remember.setChecked(keyring and passphrase_keyring.is_remembered(self.path))
         self.remember.blockSignals(False)
 
     # -- actions -------------------------------------------------------------------------
@@ -191,8 +191,8 @@ class PrivacyTab:
             encrypt_flow.remember_passphrase(self.dialog.ctx, self.dialog)
         else:
             passphrase_keyring.forget(self.path)
-            self.dialog.ctx.say("The passphrase is no longer remembered on this computer; "
-                                "CoachDesk will ask for it at start.")
+            self.dialog.ctx.say("This practice is no longer remembered on this computer; "
+                                "CoachDesk will ask for its passphrase at start.")
         self.refresh()
 
     # -- saved with Settings -------------------------------------------------------------

@@ -11,10 +11,11 @@ forgot the passphrase) the dialog offers a new passphrase, typed twice:
 ``practice_crypto.change_passphrase`` writes a new key file. "Not now" opens the practice
 this time anyway.
 
-``unlock_at_start`` (``ui.app``) tries a passphrase remembered in the system keyring
-first, silently; ``open_asking`` (File → Open) opens a practice file, asking when it is
-encrypted. With ``COACHDESK_NO_DIALOGS`` (scripts, tests) nothing is asked: the plain
-sentence goes to stderr and the practice stays locked.
+``unlock_at_start`` (``ui.app``) and ``open_asking`` (File → Open) first try the practice's
+key remembered in the system keyring (``passphrase_keyring``: a page read, no scrypt, no
+worker), silently; one that no longer opens it is forgotten and the coach asked. With
+``COACHDESK_NO_DIALOGS`` (scripts, tests) nothing is asked: the plain sentence goes to
+stderr and the practice stays locked.
 
 The passphrase is a secret: it never reaches a log, a message or a setting, and the
 fields are cleared when the dialog closes.
@@ -51,8 +52,10 @@ from coachdesk.encryption import (
     WrongPassphraseError,
 )
 from coachdesk.errors import CoachDeskError, StorageError, ValidationError
+from coachdesk.passphrase_keyring import FORGOTTEN, NOTHING, UNLOCKED
 from coachdesk.passphrase_rules import MISMATCH
 
+from .. import startup_probe
 from ..theme import css
 from ..widgets import secret_field
 from ..widgets.elided import Elider
@@ -70,6 +73,9 @@ WRONG = encryption.WRONG_PASSPHRASE  # one sentence everywhere
 NOT_SAME = MISMATCH  #: the words of every new passphrase (coachdesk.passphrase_rules)
 #: The shape of a recovery key, shown in its empty field.
 RECOVERY_SHAPE = secret_field.RECOVERY_SHAPE  # groups separated by spaces
+#: said in the dialog when what the keyring kept no longer opens the practice
+KEYRING_FORGOTTEN = ("What this computer remembered for this practice no longer opens it (it "
+                     "was encrypted again since), so it was forgotten. Type the passphrase.")
 _UNEXPECTED = ("CoachDesk could not check it because of an unexpected problem (the log "
                "has the details). Try again; if it keeps happening, restart CoachDesk.")
 
@@ -93,10 +99,10 @@ def _safely(work: Callable[[], str | None]) -> Callable[[], object]:
     return run
 
 
-def _remember(path: Path, passphrase: str) -> str | None:
-    """Keep ``passphrase`` in the system keyring; the plain sentence when it cannot."""
+def _remember(path: Path, key: bytes) -> str | None:
+    """Keep the data ``key`` in the keyring (never the passphrase); the sentence when it cannot."""
     try:
-        passphrase_keyring.save(path, passphrase)
+        passphrase_keyring.save(path, key)
     except CoachDeskError as exc:
         return str(exc)
     return None
@@ -128,15 +134,16 @@ class UnlockDialog(QDialog):
     """Asks for the passphrase (or recovery key) of the practice at ``path``.
 
     ``key_file_missing``: it opens on the recovery key and says why. ``remembered``: a
-    passphrase kept in the keyring, checked first as the dialog opens (a wrong one is
-    forgotten from the keyring, and the coach is asked). ``cancel_text``: "Quit" at start,
-    "Cancel" from File → Open. ``offer_new`` False: no new passphrase after the recovery key
+    passphrase an older CoachDesk kept in the keyring, checked first as the dialog opens
+    (in the worker: scrypt), then replaced there by the key; a wrong one is forgotten and
+    the coach asked. ``note``: a sentence shown as it opens. ``cancel_text``: "Quit" at
+    start, "Cancel" from File → Open. ``offer_new`` False: no new passphrase after the recovery key
     (a backup about to be restored). ``exec()`` is Accepted once the practice is unlocked.
     """
 
     def __init__(self, path: Path | str, parent: QWidget | None = None, *,
                  key_file_missing: bool = False, remembered: str | None = None,
-                 cancel_text: str = "Quit", offer_new: bool = True):
+                 cancel_text: str = "Quit", offer_new: bool = True, note: str | None = None):
         super().__init__(parent)
         self.offer_new = offer_new
         self.path = Path(path)
@@ -179,8 +186,8 @@ class UnlockDialog(QDialog):
         self.remember = QCheckBox("&Remember on this computer")
         self.remember.setObjectName("rememberPassphrase")
         self.remember.setAccessibleName("Remember on this computer")
-        self.remember.setToolTip("The passphrase is kept in this computer's keyring, so "
-                                 "CoachDesk opens the practice without asking.")
+        self.remember.setToolTip("CoachDesk keeps this practice's key in this computer's "
+                                 "keyring, so you are not asked at start.")
         layout.addWidget(self.remember)
 
         bottom = QHBoxLayout()
@@ -207,6 +214,7 @@ class UnlockDialog(QDialog):
         self.ok.setDefault(True)
         self._show_page(0)
         self._show_mode()
+        self._say(note)
         grow_with_content(self)  # a red sentence gets its room
 
     # -- the pages -------------------------------------------------------------------------
@@ -326,6 +334,8 @@ class UnlockDialog(QDialog):
         if self._remembered:
             remembered, self._remembered = self._remembered, None
             self._check(PASSPHRASE, remembered, remember=False, from_keyring=True)
+        elif startup_probe.mode():  # benchmarks only: says when it shows (its first show)
+            startup_probe.unlock_dialog_shown(self)
 
     # -- checking -----------------------------------------------------------------------------
     def _submit(self) -> None:
@@ -351,10 +361,12 @@ class UnlockDialog(QDialog):
 
         def work():
             if mode == RECOVERY:
-                encryption.unlock(path, recovery_key=text)
+                key = encryption.unlock(path, recovery_key=text)
             else:
-                encryption.unlock(path, passphrase=text, delay=0 if from_keyring else None)
-            return _remember(path, text) if remember else None
+                key = encryption.unlock(path, passphrase=text, delay=0 if from_keyring else None)
+            if from_keyring:  # an older CoachDesk's passphrase: the key takes its place
+                passphrase_keyring.upgrade(path, key)
+            return _remember(path, key) if remember else None
 
         self._set_busy(True, "Checking the passphrase remembered on this computer…"
                        if from_keyring else CHECKING)
@@ -446,8 +458,8 @@ class UnlockDialog(QDialog):
 
             practice_crypto.change_passphrase(path, new)
             if remember:
-                return _remember(path, new)
-            if available:  # a passphrase kept before is not the one any more
+                return _remember(path, encryption.key_for(path))
+            if available:  # unticked: nothing kept for it (the coach sees the box empty)
                 passphrase_keyring.forget(path)
             return None
 
@@ -508,14 +520,15 @@ class UnlockDialog(QDialog):
 
 def ask_to_unlock(path: Path | str, parent: QWidget | None = None, *, key_file_missing: bool = False,
                   message: str = "", remembered: str | None = None,
-                  cancel_text: str = "Quit", offer_new: bool = True) -> bool:
+                  cancel_text: str = "Quit", offer_new: bool = True,
+                  note: str | None = None) -> bool:
     """Show ``UnlockDialog``; True once the practice is unlocked. With
     ``COACHDESK_NO_DIALOGS`` set, ``message`` goes to stderr and the answer is False."""
     if os.environ.get("COACHDESK_NO_DIALOGS"):
         print(f"{message or 'This practice is protected with a passphrase.'} CoachDesk was "
               "started without dialogs, so it cannot ask for the passphrase.", file=sys.stderr)
         return False
-    dialog = UnlockDialog(path, parent, key_file_missing=key_file_missing,
+    dialog = UnlockDialog(path, parent, key_file_missing=key_file_missing, note=note,
                           remembered=remembered, cancel_text=cancel_text, offer_new=offer_new)
     try:
         return dialog.exec() == QDialog.DialogCode.Accepted and dialog.unlocked
@@ -523,45 +536,52 @@ def ask_to_unlock(path: Path | str, parent: QWidget | None = None, *, key_file_m
         dialog.deleteLater()
 
 
-def _remembered(path: Path) -> str | None:
-    return passphrase_keyring.passphrase(path) if passphrase_keyring.available() else None
+def _from_keyring(path: Path, missing: bool, *, old_form: bool) -> str:
+    """``passphrase_keyring.unlock_remembered``, silently: UNLOCKED, FORGOTTEN or NOTHING. A
+    missing key file is never got round this way: the dialog says so and offers a new one."""
+    if missing or not passphrase_keyring.available():
+        return NOTHING
+    try:
+        return passphrase_keyring.unlock_remembered(path, old_form=old_form)
+    except StorageError as exc:  # a newer or unreadable key file: the dialog will say it
+        log.warning("the remembered key was not tried (%s)", type(exc).__name__)
+        return NOTHING
 
 
 def unlock_at_start(path: Path | str, problem: PassphraseNeededError,
                     ask: Callable[..., bool] | None = None) -> bool:
     """Unlock the practice at ``path`` that ``storage.open_database`` found locked.
 
-    First the passphrase remembered in the keyring, silently (no window is on screen yet);
-    a wrong one is forgotten. Else ``ask(path, key_file_missing=, message=)`` (default:
-    the dialog). True once unlocked; False: the coach chose Quit.
+    First the key remembered in the keyring, silently (a page read: no scrypt, no window
+    yet; an older CoachDesk's passphrase is checked once with scrypt and replaced by the
+    key). What no longer opens it is forgotten. Else ``ask(path, key_file_missing=,
+    message=, note=)`` (default: the dialog). True once unlocked; False: the coach chose Quit.
     """
     path = Path(path)
     missing = isinstance(problem, KeyFileMissingError)
-    remembered = None if missing else _remembered(path)
-    if remembered:
-        try:
-            encryption.unlock(path, passphrase=remembered, delay=0)
-            log.info("the practice was unlocked with the passphrase kept in the keyring")
-            return True
-        except WrongPassphraseError:
-            log.info("the passphrase kept in the keyring no longer opens the practice")
-            passphrase_keyring.forget(path)
-        except StorageError as exc:  # the dialog will say it
-            log.warning("the kept passphrase was not tried (%s)", type(exc).__name__)
-    return (ask or ask_to_unlock)(path, key_file_missing=missing, message=str(problem))
+    outcome = _from_keyring(path, missing, old_form=True)
+    if outcome == UNLOCKED:
+        log.info("the practice was unlocked with the key kept in the keyring")
+        return True
+    return (ask or ask_to_unlock)(path, key_file_missing=missing, message=str(problem),
+                                  note=KEYRING_FORGOTTEN if outcome == FORGOTTEN else None)
 
 
 def open_asking(window: QWidget, path: Path, open_it: Callable[[Path], object]):
-    """``open_it(path)``; an encrypted practice is unlocked first (a remembered passphrase is
-    checked in the dialog, so the window keeps painting). The open ``Database``, or None
-    when the coach chose Cancel. Other ``StorageError``s pass through."""
+    """``open_it(path)``; an encrypted practice is unlocked first: with its remembered key
+    (no scrypt), else an older CoachDesk's remembered passphrase checked in the dialog's
+    worker (the window keeps painting), else the coach is asked. The open ``Database``, or
+    None when the coach chose Cancel. Other ``StorageError``s pass through."""
     try:
         return open_it(path)
     except PassphraseNeededError as exc:
         missing = isinstance(exc, KeyFileMissingError)
-        if not ask_to_unlock(path, window, key_file_missing=missing, message=str(exc),
-                             remembered=None if missing else _remembered(path),
-                             cancel_text="Cancel"):
+        outcome = _from_keyring(Path(path), missing, old_form=False)
+        old = (passphrase_keyring.old_passphrase(path)
+               if outcome == NOTHING and not missing and passphrase_keyring.available() else None)
+        if outcome != UNLOCKED and not ask_to_unlock(
+                path, window, key_file_missing=missing, message=str(exc), remembered=old,
+                note=KEYRING_FORGOTTEN if outcome == FORGOTTEN else None, cancel_text="Cancel"):
             return None
     return open_it(path)
 
