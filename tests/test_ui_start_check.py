@@ -299,7 +299,7 @@ def test_locking_during_the_check_stops_it_and_unlocking_runs_it_again(
     encryption.forget()
 
 
-def test_a_read_only_copy_of_the_helpers_damage_is_not_in_the_schema(db_path, practice_templates):
+def test_the_helpers_damage_passes_the_light_check_and_fails_the_full_one(db_path, practice_templates):
     """The damage these tests make passes the light check (the window opens) and fails the
     full one: the tests above prove what they claim only while this holds."""
     copy_practice(practice_templates["demo"], db_path)
