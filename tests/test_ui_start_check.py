@@ -172,6 +172,7 @@ def test_after_damage_the_typed_text_stays_in_its_editor_and_nothing_is_written(
     call = asked.calls[0]
     assert call["message"] == "coachdesk.db is damaged (the integrity check found problems)."
     assert call["parent"] is window and call["backup"] is None  # no backup was made
+    assert call["title"] == db_problem.FOUND_DAMAGE  # the practice is open: not "cannot open"
     page.saver.flush()  # a save after the verdict: refused
     assert page.saved_label.text() == NOT_SAVED_YET
     assert page.private_notes.toPlainText().endswith(TYPED)  # still in its editor
@@ -308,3 +309,20 @@ def test_the_helpers_damage_passes_the_light_check_and_fails_the_full_one(db_pat
     with pytest.raises(storage.CorruptDatabaseError):
         storage.open_database(db_path).close()
     shutil.rmtree(db_path.parent)
+
+
+def test_the_choices_title_says_what_happened_at_start_and_over_an_open_practice(qtbot):
+    from PySide6.QtWidgets import QPushButton
+    from ui_helpers import when_named
+
+    titles = []
+
+    def look(box):
+        titles.append(box.windowTitle())
+        box.findChild(QPushButton, "quitApp").click()
+
+    for options in ({}, {"title": db_problem.FOUND_DAMAGE}):
+        state = when_named("databaseProblem", look)
+        assert db_problem.ask_what_to_do("x.db is damaged.", None, **options) == db_problem.QUIT
+        assert state["done"] and state["error"] is None
+    assert titles == [db_problem.CANNOT_OPEN, db_problem.FOUND_DAMAGE]

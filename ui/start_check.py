@@ -202,7 +202,7 @@ class StartCheck(QObject):
     # -- the way out of a damaged practice -------------------------------------------------
     def _ask(self, message: str, backup: str | None, **options) -> str:
         ask = self.ask or db_problem.ask_what_to_do
-        return ask(message, backup, parent=self.window, **options)
+        return ask(message, backup, parent=self.window, title=db_problem.FOUND_DAMAGE, **options)
 
     def offer_way_out(self, error: StorageError, backup: Path | None) -> None:
         """The start's choices over the window, until one of them is done."""

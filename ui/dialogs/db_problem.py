@@ -26,17 +26,24 @@ def describe_backup(path: Path) -> str:
     return f"the backup {when}(“{Path(path).name}”), in {Path(path).parent}"
 
 
+#: The choices' title at start or on File → Open, and over a practice already on screen whose
+#: check after the window showed found damage (``ui.start_check``).
+CANNOT_OPEN = "CoachDesk cannot open your practice"
+FOUND_DAMAGE = "CoachDesk found damage in your practice"
+
+
 def ask_what_to_do(message: str, backup_name: str | None, parent=None, *,
                    offer_new: bool = False, restorable: bool = True,
-                   offer_read_only: bool = False, offer_choose: bool = True) -> str:
+                   offer_read_only: bool = False, offer_choose: bool = True,
+                   title: str = CANNOT_OPEN) -> str:
     """Show ``message`` with the ways out; returns RESTORE, NEW, READ_ONLY, CHOOSE or QUIT.
 
     ``backup_name`` (``describe_backup``) offers "Restore latest backup"; ``offer_new``
     offers "Start a new empty practice" (an empty file); ``offer_read_only`` offers "Open
     read-only" (a read-only file, folder or drive); ``offer_choose`` False leaves out "Choose
     another file…" (File → Open: the coach just chose one); ``restorable`` False leaves out any
-    word on backups (a full disk, a read-only or busy file: a backup is no answer there).
-    With ``COACHDESK_NO_DIALOGS`` set (scripts, tests) the message goes to stderr and the
+    word on backups (a full disk, a read-only or busy file: a backup is no answer there);
+    ``title``: the window's title (``FOUND_DAMAGE`` over a practice already open). With ``COACHDESK_NO_DIALOGS`` set (scripts, tests) the message goes to stderr and the
     answer is QUIT.
     """
     if os.environ.get("COACHDESK_NO_DIALOGS"):
@@ -45,7 +52,7 @@ def ask_what_to_do(message: str, backup_name: str | None, parent=None, *,
     box = QMessageBox(parent)
     box.setObjectName("databaseProblem")
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("CoachDesk cannot open your practice")
+    box.setWindowTitle(title)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(message)
     info = "Nothing has been changed in that file."
