@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from age_helpers import cheap_age  # noqa: F401
 from encryption_helpers import PASSPHRASE, cheap_keys, encrypted_copy  # noqa: F401
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
@@ -21,6 +22,8 @@ from coachdesk.services import clients, export, export_sealed
 from ui.dialogs import practice_data
 
 WRONG = "Correct horse battery staple"
+#: real age files at work factor 2**10 (tests/age_helpers.py): pyrage opens them in ms
+pytestmark = pytest.mark.usefixtures("cheap_age")
 
 
 def logs() -> str:
