@@ -361,6 +361,11 @@ def test_cancel_while_the_sealed_file_is_being_opened_imports_nothing(
     trigger(win, "actionImportPractice")
     assert state["error"] is None, state["error"]
     assert seen["busy"]
-    qtbot.wait(3000)  # the opening ends meanwhile: its result goes nowhere
+    # the opening ends meanwhile and its result, delivered, goes nowhere: a job leaves
+    # ui.workers._running once its done/failed signal has reached the GUI thread
+    from ui import workers
+
+    qtbot.waitUntil(lambda: not workers._running, timeout=30000)
+    qtbot.wait(50)
     assert export.is_empty(db) and not boxes.shown
     assert win.stack.currentWidget() is win.welcome_page
