@@ -168,7 +168,10 @@ def test_an_unknown_engagement_is_said_plainly(db):
         agreements.mark_sent(db, 999)
 
 
-def test_a_second_connection_holding_the_lock_leaves_the_status_as_it_was(db):
+def test_a_second_connection_holding_the_lock_leaves_the_status_as_it_was(db, monkeypatch):
+    from coachdesk import storage
+
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 200)  # a lock "held for long" = 0.2 s
     eid = make_engagement(db)
     other = sqlite3.connect(db.path, timeout=0)
     other.execute("BEGIN IMMEDIATE")

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from unittest import mock
 
+import cli_child
 import pytest
 from lock_helpers import hold_lock_in_child
 
@@ -36,9 +37,14 @@ def _env(home: Path, **extra) -> dict:
     return env
 
 
-def coachdesk(home: Path, *args, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "coachdesk", *map(str, args)], cwd=ROOT,
-                          env=env or _env(home), capture_output=True, timeout=TIMEOUT)
+def coachdesk(home: Path, *args, env: dict | None = None,
+              busy_ms: int | None = None) -> subprocess.CompletedProcess:
+    """``python -m coachdesk ARGS`` in a child; ``busy_ms``: its busy timeout, when the wait
+    for a held lock is not what the test is about (tests/cli_child.py)."""
+    command = ([sys.executable, "-m", "coachdesk", *map(str, args)] if busy_ms is None
+               else cli_child.argv(*args, busy_ms=busy_ms))
+    return subprocess.run(command, cwd=ROOT, env=env or _env(home), capture_output=True,
+                          timeout=TIMEOUT)
 
 
 def coachdesk_here(home: Path, *args) -> subprocess.CompletedProcess:
@@ -141,7 +147,7 @@ def test_database_is_locked_is_one_plain_sentence(home, practice):
     holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     try:
         line = one_plain_line(coachdesk(home, "--db", practice, "demo", "--force",
-                                        "--clients", "1"))
+                                        "--clients", "1", busy_ms=200))
     finally:
         holder.rollback()
         holder.close()

@@ -12,10 +12,14 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from age_helpers import cheap_age  # noqa: F401
 from conftest import copy_practice
 from encryption_helpers import PASSPHRASE, cheap_keys  # noqa: F401
 
 from coachdesk import cli, encryption, paths, storage
+
+#: real age files at work factor 2**10 (tests/age_helpers.py): pyrage opens them in ms
+pytestmark = pytest.mark.usefixtures("cheap_age")
 
 
 def run(*args: str, env: dict | None = None) -> tuple[int, str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from age_helpers import cheap_age, cheap_seal  # noqa: F401
 from encryption_helpers import PASSPHRASE, cheap_keys, encrypted_copy  # noqa: F401
 from sqlalchemy import select
 from sqlmodel import SQLModel
@@ -22,6 +23,8 @@ from coachdesk.services import clients, engagements, export, export_sealed, sess
 HOSTILE = "<b>&\"'</b> 🙂 راشد 陈静 & <i>"
 #: words only the hostile client carries (besides make_client's, see test_encryption_files)
 HOSTILE_WORDS = ["راشد", "陈静", "🙂"]
+#: real age files at work factor 2**10 (tests/age_helpers.py): pyrage opens them in ms
+pytestmark = pytest.mark.usefixtures("cheap_age")
 
 
 def every_row(db: storage.Database) -> list:
@@ -110,10 +113,8 @@ def test_import_of_a_sealed_file_needs_the_right_passphrase_and_writes_nothing(
 
 
 def test_load_sealed_opens_in_memory_and_refuses_what_is_not_an_export(tmp_path):
-    from pyrage import passphrase as age
-
     not_export = tmp_path / "notes.json.age"
-    not_export.write_bytes(age.encrypt(b'{"hello": "world"}', "words"))
+    not_export.write_bytes(cheap_seal(b'{"hello": "world"}', "words"))
     assert export_sealed.is_sealed(not_export)
     with pytest.raises(ValidationError, match="not a CoachDesk practice export"):
         export_sealed.load_sealed(not_export, "words")

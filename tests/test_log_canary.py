@@ -20,6 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import cli_child
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from sqlalchemy import event, text
@@ -145,8 +146,10 @@ def flush_logs() -> None:
 
 
 def cli(*args: str, tmp_dir: Path) -> subprocess.CompletedProcess:
+    """``python -m coachdesk ARGS`` in a child that, like canary_db, gives up on a held lock
+    after 0.2 s (tests/cli_child.py)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp_dir))
-    return subprocess.run([sys.executable, "-m", "coachdesk", *args], env=env, cwd=ROOT,
+    return subprocess.run(cli_child.argv(*args, busy_ms=200), env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
 
 

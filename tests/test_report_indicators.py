@@ -14,6 +14,7 @@ import subprocess
 import sys
 from datetime import date
 
+import cli_child
 import pytest
 from consent_helpers import agree
 from pypdf import PdfReader
@@ -196,29 +197,29 @@ def test_cli_report_includes_only_the_indicators_named(rated, db, tmp_path):
     txt = pdf_text(out)
     assert "Talent-retention" not in txt and "Engagement at work" not in txt
 
-    r = run_cli(*base)  # by default: what the client agreed to (never the canary)
+    r = cli_child.in_process(*base)  # by default: what the client agreed to (never the canary)
     assert r.returncode == 0, r.stderr
     assert ("Indicators included: Engagement at work, Intent to stay, Wellbeing and "
             "resilience") in r.stdout
     assert "QZCANARY" not in pdf_text(out)
 
-    r = run_cli(*base, "--indicators", f"engagement,{rated['canary']}")
+    r = cli_child.in_process(*base, "--indicators", f"engagement,{rated['canary']}")
     assert r.returncode == 1 and "has not agreed to share 1 of the chosen indicators" in r.stderr
     assert "QZCANARY" not in r.stderr and "Traceback" not in r.stderr
 
-    r = run_cli(*base, "--indicators", f"engagement,{rated['wellbeing']}")
+    r = cli_child.in_process(*base, "--indicators", f"engagement,{rated['wellbeing']}")
     assert r.returncode == 0, r.stderr
     assert "Indicators included: Engagement at work, Wellbeing and resilience" in r.stdout
     txt = pdf_text(out)
     assert "Engagement at work" in txt and "Wellbeing and resilience" in txt
     assert "Intent to stay" not in txt and "QZCANARY" not in txt and "Fernweh" not in txt
 
-    r = run_cli(*base, "--indicators", "happiness")
+    r = cli_child.in_process(*base, "--indicators", "happiness")
     assert r.returncode == 1 and "There is no indicator “happiness”" in r.stderr
     assert "intent_to_stay" in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
 
-    r = run_cli("report", "--help")
+    r = cli_child.in_process("report", "--help")
     assert r.returncode == 0 and "--indicators" in r.stdout
     assert "Default: those the consent lists" in " ".join(r.stdout.split())
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 
+import cli_child
 import pytest
 from consent_helpers import agree_everything
 from pypdf import PdfReader
@@ -344,10 +345,10 @@ def test_cli_report(demo_db, tmp_path):
         (["--engagement", str(eid), "--from", "2026-99-01", "--out", str(out)], "not a date"),
         (["--engagement", str(eid), "--out", str(tmp_path / "no" / "x.pdf")], "does not exist"),
     ]:
-        r = run_cli("--db", db_file, "report", *args)
+        r = cli_child.in_process("--db", db_file, "report", *args)  # a child proved it above
         assert r.returncode == 1 and message in r.stderr
         assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
-    r = run_cli("report", "--help")
+    r = cli_child.in_process("report", "--help")
     assert r.returncode == 0 and "--engagement" in r.stdout and "--from" in r.stdout
 
 

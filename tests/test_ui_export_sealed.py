@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from age_helpers import cheap_age  # noqa: F401
 from encryption_helpers import PASSPHRASE, cheap_keys, encrypted_copy  # noqa: F401
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
@@ -21,6 +22,8 @@ from coachdesk.services import clients, export, export_sealed
 from ui.dialogs import practice_data
 
 WRONG = "Correct horse battery staple"
+#: real age files at work factor 2**10 (tests/age_helpers.py): pyrage opens them in ms
+pytestmark = pytest.mark.usefixtures("cheap_age")
 
 
 def logs() -> str:
@@ -358,6 +361,11 @@ def test_cancel_while_the_sealed_file_is_being_opened_imports_nothing(
     trigger(win, "actionImportPractice")
     assert state["error"] is None, state["error"]
     assert seen["busy"]
-    qtbot.wait(3000)  # the opening ends meanwhile: its result goes nowhere
+    # the opening ends meanwhile and its result, delivered, goes nowhere: a job leaves
+    # ui.workers._running once its done/failed signal has reached the GUI thread
+    from ui import workers
+
+    qtbot.waitUntil(lambda: not workers._running, timeout=30000)
+    qtbot.wait(50)
     assert export.is_empty(db) and not boxes.shown
     assert win.stack.currentWidget() is win.welcome_page

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from age_helpers import cheap_age  # noqa: F401
 from encrypt_ui_helpers import (  # noqa: F401 (fixtures)
     header,
     keep_recovery_key,
@@ -27,6 +28,9 @@ from ui_helpers import keys
 from coachdesk import encryption, storage
 from coachdesk.services import clients
 from ui.dialogs import practice_protect
+
+#: real age files at work factor 2**10 (tests/age_helpers.py): pyrage opens them in ms
+pytestmark = pytest.mark.usefixtures("cheap_age")
 
 
 def type_export_passphrase(qtbot):
