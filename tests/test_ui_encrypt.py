@@ -38,6 +38,7 @@ from coachdesk import backups, encryption, passphrase_keyring, practice_crypto, 
 from coachdesk.errors import StorageError
 from coachdesk.services import clients
 from ui import encrypt_flow
+from ui.dialogs import settings_privacy
 from ui.dialogs.new_passphrase import MISMATCH, TOO_SHORT, NewPassphraseDialog
 
 # -- the passphrase dialog ----------------------------------------------------------------
@@ -330,15 +331,24 @@ def test_remember_in_the_keyring_checks_the_passphrase_and_unticking_forgets(
     assert "does not open" in said["wrong"]
     assert passphrase_keyring.remembered_key(path) == encryption.key_for(path)
     assert PASSPHRASE not in str(memory_keyring.kept) and box.isChecked()
+    # acted at once: nothing for Cancel to "discard", and the words say it opens by itself
+    assert not dialog.is_changed()
+    assert settings_privacy.REMEMBERED_TEXT in dialog.privacy_tab.state.text()
 
     box.click()  # untick: forgotten at once
     assert not passphrase_keyring.is_remembered(path) and not box.isChecked()
+    assert not dialog.is_changed()
+    assert settings_privacy.REMEMBERED_TEXT not in dialog.privacy_tab.state.text()
 
     step = when_named("checkPassphraseDialog", lambda d: d.reject())
     box.click()  # ticked, then cancelled: not remembered, not ticked
     settled(qtbot, step)
     assert not passphrase_keyring.is_remembered(path) and not box.isChecked()
     assert PASSPHRASE not in caplog.text
+    back_to(qtbot, dialog)
+    assert QApplication.focusWidget() is not None
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # no "Discard…?" question
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
 
 
 def test_the_lock_delay_is_saved_with_settings(qtbot, window, no_keyring):  # noqa: F811

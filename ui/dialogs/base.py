@@ -363,6 +363,12 @@ class FormBehaviour:
         """What the fields hold now counts as untouched (after loading, or after a save)."""
         self._form_state = [(w, _input_state(w)) for w in focus_leaves(self)]
 
+    def mark_field_clean(self, widget: QWidget) -> None:
+        """``widget``'s value now counts as untouched: a control that acts at once (a box that
+        saves when ticked) is nothing Cancel could discard, so it never asks "Discard…?"."""
+        self._form_state = [(w, _input_state(w) if w is widget else state)
+                            for w, state in self._form_state]
+
     def is_changed(self) -> bool:
         for widget, state in self._form_state:
             try:

@@ -64,6 +64,10 @@ ENCRYPTED_TEXT = ("This practice is encrypted: the file and its backups open onl
                   "passphrase it was sealed with.")
 
 
+REMEMBERED_TEXT = ("On this computer it also opens without asking while “Remember on this "
+                   "computer” is ticked.")
+
+
 def key_file_text(path: Path) -> str:
     """Where the key of the encrypted practice at ``path`` lives, and what to copy."""
     return (f"CoachDesk keeps the key of this practice in {encryption.key_path(path).name} "
@@ -109,7 +113,8 @@ class PrivacyTab:
                                  "keyring, so you are not asked at start. Anyone who can log "
                                  "in here as you can then open it.")
         dialog.form.addRow(self.remember)
-        note = QLabel("These take effect at once, each after asking for your passphrase. "
+        note = QLabel("These take effect at once: the buttons, and ticking Remember, first "
+                      "ask for your passphrase. "
                       "If you lose both your passphrase and your recovery key, nobody can "
                       "recover an encrypted practice.")
         note.setWordWrap(True)
@@ -172,6 +177,9 @@ class PrivacyTab:
         self.remember.blockSignals(True)  # a checkbox, no model: only our own handler listens
         self.remember.setChecked(keyring and passphrase_keyring.is_remembered(self.path))
         self.remember.blockSignals(False)
+        if self.remember.isChecked():  # said in the words, not only in a tooltip
+            self.state.setText(ENCRYPTED_TEXT + " " + REMEMBERED_TEXT)
+        self.dialog.mark_field_clean(self.remember)  # acted at once: nothing for Cancel to undo
 
     # -- actions -------------------------------------------------------------------------
     def _encrypt(self) -> None:
