@@ -311,3 +311,34 @@ def test_a_failing_save_is_tried_at_least_every_five_seconds(qtbot):
         saver.flush()
         intervals.append(saver._retry.interval())
     assert intervals[:3] == [1000, 2000, 4000] and max(intervals) == 5000
+
+
+def test_typing_says_saving_until_the_save_is_made_never_saved_before(qtbot, busy_win):
+    """Seen by a coach: "All changes saved ✓" stayed on screen for the ~0.4 s before a save,
+    so a crash then lost words the page had called saved."""
+    from ui.widgets.saved_state import SAVING
+
+    win = busy_win
+    page = win.session_page
+    session_id = _session_with_typing(qtbot, win)
+    assert page.saved_label.text() == SAVING and page.saver.dirty  # typed, not saved yet
+    qtbot.waitUntil(lambda: page.saved_label.text() == SAVED, timeout=3000)
+    assert sessions.get(win.ctx.db, session_id).private_notes.endswith(CANARY)
+
+    # the worksheet saved while the notes are still waiting: not "saved" either
+    qtbot.keyClicks(QApplication.focusWidget(), " more")
+    page.grow.saver.changed()
+    page.grow.saver.flush()
+    assert page.saver.dirty and page.saved_label.text() == SAVING
+    qtbot.waitUntil(lambda: page.saved_label.text() == SAVED, timeout=3000)
+
+    win.show_clients()
+    jose = next(r.id for r in clients.list_rows(win.ctx.db) if r.name.startswith("José"))
+    win.open_client(jose)
+    client_page = win.client_page
+    client_page.job_title.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is client_page.job_title)
+    qtbot.keyClicks(QApplication.focusWidget(), " (interim)")
+    assert client_page.saved_label.text() == SAVING and client_page.saver.dirty
+    qtbot.waitUntil(lambda: client_page.saved_label.text() == SAVED, timeout=3000)
+    assert not client_page.saver.dirty

@@ -40,7 +40,7 @@ from ..widgets.elided import elide
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from ..widgets.form_grid import FormGrid
 from ..widgets.row_actions import current_row, row_action
-from ..widgets.saved_state import NEEDS_FIXING, NOT_SAVED_YET, SAVED, SavedStateLabel
+from ..widgets.saved_state import NEEDS_FIXING, SAVED, SavedStateLabel
 from ..widgets.table_fit import FillingTableView, fit_height_to_rows, height_for_rows, share_columns
 from ..widgets.text import FocusOutPlainTextEdit
 
@@ -67,7 +67,6 @@ class ClientPage(QWidget):
         self.setObjectName("clientPage")
         self.saver = AutoSaver(self._save, self)
         self.saver.saved.connect(self._show_saved)
-        self.saver.failed.connect(lambda: self.saved_label.setText(NOT_SAVED_YET))
         self._fields: dict[str, QWidget] = {}
 
         # -- header -----------------------------------------------------------
@@ -85,6 +84,7 @@ class ClientPage(QWidget):
         # At the right of the tab bar (set below), not in the header: it must not take the
         # name's room, and it sits just above the fields being typed in.
         self.saved_label = SavedStateLabel("savedIndicator")
+        self.saved_label.watch(self.saver)  # "Saving…", "Not saved yet — retrying"
         self.archive_button = name_widget(QPushButton("Archive client…"), "archiveClient",
                                           "Archive client")
         # The client's own data (issue 7): subject access export and complete erasure.

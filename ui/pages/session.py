@@ -38,7 +38,7 @@ from ..widgets.autosave import AutoSaver
 from ..widgets.elided import elide
 from ..widgets.fields import ErrorLabel, OptionalDateEdit, name_widget
 from ..widgets.flow import FlowLayout, field_group
-from ..widgets.saved_state import NEEDS_FIXING, NOT_SAVED_YET, SAVED, SavedStateLabel
+from ..widgets.saved_state import NEEDS_FIXING, NOT_SAVED_YET, SAVED, SAVING, SavedStateLabel
 from ..widgets.sizing import ShortLineEdit
 from ..widgets.text import FocusOutPlainTextEdit
 from ..widgets.title_bar import TitleBar
@@ -212,6 +212,7 @@ class SessionPage(QWidget):
         self.grow.will_to_action.connect(self._will_to_action)
         for saver in (self.saver, self.grow.saver):  # the notes' and the worksheet's
             saver.failed.connect(self._show_saved)
+            saver.pending.connect(self._show_saved)
         self.grow.saver.saved.connect(self._show_saved)
         self.actions.changed.connect(self._refresh_usage)
         ctx.data_changed.connect(lambda what: self.grow.refresh_prompts()
@@ -328,6 +329,9 @@ class SessionPage(QWidget):
     def _show_saved(self) -> None:
         if self.saver.failing or self.grow.saver.failing:
             self.saved_label.setText(NOT_SAVED_YET)
+            return
+        if self.saver.dirty or self.grow.saver.dirty:  # one saved, the other not yet
+            self.saved_label.setText(SAVING)
             return
         broken = any(not e.isHidden() for e in self.errors.values())
         self.saved_label.setText(NEEDS_FIXING if broken else SAVED)

@@ -43,6 +43,7 @@ class AutoSaver(QObject):
 
     saved = Signal()
     failed = Signal()  # a save could not be written: the text stays unsaved, a retry waits
+    pending = Signal()  # the first change since the last save: not saved yet, a save is coming
 
     def __init__(self, save: Callable[[], None], parent: QObject | None = None,
                  delay_ms: int = SAVE_DELAY_MS):
@@ -72,6 +73,9 @@ class AutoSaver(QObject):
     def changed(self, *_args) -> None:
         if self._suspended:
             return
+        if not self._dirty and not self._failing:
+            self._dirty = True
+            self.pending.emit()  # the page stops saying "saved" until this is
         self._dirty = True
         if not self._timer.isActive():
             self._timer.start()

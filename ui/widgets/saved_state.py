@@ -19,7 +19,9 @@ SAVED = "All changes saved ✓"
 NEEDS_FIXING = "Some changes need fixing"
 #: a save could not be written (the file busy, the disk full): the text stays, retried
 NOT_SAVED_YET = "Not saved yet — retrying"
-STATES = (SAVED, NEEDS_FIXING, NOT_SAVED_YET)
+#: typed, its save not made yet (at most ~0.4 s): never "saved" while something is not
+SAVING = "Saving…"
+STATES = (SAVED, NEEDS_FIXING, NOT_SAVED_YET, SAVING)
 
 
 class SavedStateLabel(QLabel):
@@ -33,13 +35,19 @@ class SavedStateLabel(QLabel):
         self.setContentsMargins(8, 0, 4, 0)
         self._style()
 
+    def watch(self, saver) -> None:
+        """Follow ``saver`` (an ``AutoSaver``): "Saving…" from its first unsaved change, "Not
+        saved yet — retrying" when a save could not be written (the page says "saved")."""
+        saver.pending.connect(lambda: self.setText(SAVING))
+        saver.failed.connect(lambda: self.setText(NOT_SAVED_YET))
+
     def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
         super().setText(text)
         self._style()
 
     def _style(self) -> None:
         text = self.text()
-        problem = bool(text) and text != SAVED
+        problem = bool(text) and text not in (SAVED, SAVING)
         sheet = f"color: {css('red')};" if problem else "color: palette(placeholder-text);"
         if sheet != self.styleSheet():  # a new sheet repolishes: only when it changes
             self.setStyleSheet(sheet)
