@@ -78,9 +78,11 @@ def test_dialog_lists_backups_in_both_folders(qtbot, demo_window, tmp_path):
     assert newer.path.name in {Path(dialog.model.rows[r].path).name for r in range(2)}
     assert str(usb) in dialog.intro.text()
     assert not dialog.empty.isVisible()
-    assert not dialog.restore_button.isEnabled(), "nothing chosen yet"
-    dialog.view.selectRow(0)
+    # the newest is chosen as the list opens (a coach saw the focus on it and a grey Restore…)
+    assert dialog.view.selectionModel().selectedRows()[0].row() == 0
     assert dialog.restore_button.isEnabled()
+    dialog.view.selectRow(2)
+    assert dialog.selected().path == older.path and dialog.restore_button.isEnabled()
 
 
 def test_back_up_now_adds_a_row_without_freezing(qtbot, demo_window):

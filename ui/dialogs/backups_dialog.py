@@ -313,6 +313,8 @@ class BackupsDialog(QDialog):
         self.intro.setText("\n".join(lines))
         self.model.set_rows(backups.backup_files(self.ctx.db.path, settings.second_folder))
         self.empty.setVisible(not self.model.rows)
+        if self.model.rows and self.selected() is None:
+            self.view.selectRow(0)  # the focus already marks it: Restore… acts on what is seen
         self._update_buttons()
 
     def selected(self) -> BackupInfo | None:
