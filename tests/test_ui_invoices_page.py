@@ -9,6 +9,7 @@ import csv
 from datetime import date
 
 import pytest
+import ui_helpers
 from invoice_ui_helpers import small_practice
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -44,15 +45,7 @@ def billed(db, monkeypatch):
 
 @pytest.fixture
 def win(qtbot, db, billed):
-    window = MainWindow(AppContext(db))
-    qtbot.addWidget(window)
-    window.resize(1024, 640)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.windowHandle().requestActivate()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+    return ui_helpers.shown_window(qtbot, db, (1024, 640))
 
 
 def shown(page, col: int = NUMBER_COL) -> list[str]:

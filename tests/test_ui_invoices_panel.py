@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 import pytest
+import ui_helpers
 from invoice_ui_helpers import billable_client, ready_to_bill
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
@@ -19,8 +20,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from ui_helpers import keys, when_modal
 
 from coachdesk.services import invoices
-from ui.context import AppContext
-from ui.main_window import MainWindow
 from ui.models.invoice_table import NUMBER_COL, STATUS_COL, TOTAL_COL
 
 TODAY = date(2026, 11, 30)
@@ -34,15 +33,7 @@ def frozen(monkeypatch):
 @pytest.fixture
 def win(qtbot, demo_db, frozen):
     ready_to_bill(demo_db)
-    window = MainWindow(AppContext(demo_db))
-    qtbot.addWidget(window)
-    window.resize(1024, 640)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.windowHandle().requestActivate()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+    return ui_helpers.shown_window(qtbot, demo_db, (1024, 640))
 
 
 def open_panel(qtbot, win, client_id: int, engagement_id: int):

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import ui_helpers
 from conftest import copy_practice
 from encryption_helpers import PASSPHRASE, cheap_keys  # noqa: F401 - autouse fixture
 from PySide6.QtCore import Qt
@@ -53,15 +54,7 @@ def encrypted(tmp_path, encrypted_template):
 
 
 def _window(qtbot, db) -> MainWindow:
-    window = MainWindow(AppContext(db))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.windowHandle().requestActivate()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+    return ui_helpers.shown_window(qtbot, db)
 
 
 @pytest.fixture

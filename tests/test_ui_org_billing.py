@@ -4,26 +4,17 @@ the keyboard; a wrong VAT number is said under its field and nothing typed is lo
 from __future__ import annotations
 
 import pytest
+import ui_helpers
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from ui_helpers import keys, type_text, when_modal
 
 from coachdesk.services import organizations
-from ui.context import AppContext
-from ui.main_window import MainWindow
 
 
 @pytest.fixture
 def win(qtbot, demo_db):
-    window = MainWindow(AppContext(demo_db))
-    qtbot.addWidget(window)
-    window.resize(1024, 640)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.windowHandle().requestActivate()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+    return ui_helpers.shown_window(qtbot, demo_db, (1024, 640))
 
 
 def open_org_list(qtbot, win):

@@ -10,6 +10,7 @@ import shutil
 import threading
 
 import pytest
+import ui_helpers
 from conftest import copy_practice
 from encryption_helpers import PASSPHRASE, cheap_keys  # noqa: F401 - autouse fixture
 from PySide6.QtWidgets import QApplication, QPushButton
@@ -20,7 +21,6 @@ from coachdesk import encryption, practice_crypto, start_check, storage
 from coachdesk.services import clients, sessions
 from ui import lock
 from ui import start_check as ui_start_check
-from ui.context import AppContext
 from ui.dialogs import db_problem
 from ui.main_window import MainWindow
 from ui.widgets.saved_state import NOT_SAVED_YET, SAVED
@@ -52,15 +52,7 @@ def quits(monkeypatch):
 
 
 def window_on(qtbot, db) -> MainWindow:
-    window = MainWindow(AppContext(db))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.windowHandle().requestActivate()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+    return ui_helpers.shown_window(qtbot, db)
 
 
 class Asked:

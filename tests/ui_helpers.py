@@ -129,3 +129,19 @@ def qtbot_wait(condition, timeout_ms: int = 3000) -> None:
     deadline = QDeadlineTimer(timeout_ms)
     while not condition() and not deadline.hasExpired():
         QTest.qWait(10)
+
+
+def shown_window(qtbot, db, size: tuple[int, int] = (1366, 768)):
+    """A ``MainWindow`` on ``db`` at ``size``, on screen and active (keys reach it)."""
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    window = MainWindow(AppContext(db))
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
