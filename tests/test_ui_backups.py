@@ -257,6 +257,10 @@ def test_daily_check_backs_up_in_the_background_once_a_day(qtbot, demo_window):
 
 
 def test_back_up_now_from_the_menu(qtbot, demo_window):
+    from PySide6.QtGui import QAction
+
+    action = demo_window.findChild(QAction, "actionBackup")
+    assert action.text() == "&Back up now"  # no "…": it asks nothing, it backs up at once
     job = demo_window.backup_now()
     with qtbot.waitSignal(job.signals.done, timeout=10000):
         pass

@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Open or create a practice file…", self.open_practice_file,
                      None, "actionOpenPracticeFile")
         file_menu.addSeparator()
-        self._action(file_menu, "&Back up now…", self.backup_now, None, "actionBackup")
+        self._action(file_menu, "&Back up now", self.backup_now, None, "actionBackup")
         self._action(file_menu, "Bac&kups…", self.open_backups, None, "actionBackups")
         self._action(file_menu, "&Restore from a backup…", self.restore_backup, None,
                      "actionRestore")
