@@ -79,7 +79,8 @@ def slow_check(monkeypatch):
         return real(path, connected)
 
     monkeypatch.setattr(start_check, "full_check", held)
-    return release, started
+    yield release, started
+    release.set()  # never a worker left waiting after the test
 
 
 def run_in_thread(work):

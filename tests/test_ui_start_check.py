@@ -14,7 +14,7 @@ import ui_helpers
 from conftest import copy_practice
 from encryption_helpers import PASSPHRASE, cheap_keys  # noqa: F401 - autouse fixture
 from PySide6.QtWidgets import QApplication, QPushButton
-from test_start_check import damage_search_index, files_of
+from test_start_check import damage_search_index, files_of, slow_check  # noqa: F401 - fixture
 from ui_helpers import keys, when_modal
 
 from coachdesk import encryption, practice_crypto, start_check, storage
@@ -26,22 +26,6 @@ from ui.main_window import MainWindow
 from ui.widgets.saved_state import NOT_SAVED_YET, SAVED
 
 TYPED = " typed while the practice is checked, canary-5e1d"
-
-
-@pytest.fixture
-def slow_check(monkeypatch):
-    """The full check waits for ``release`` before it reads the file."""
-    release, started = threading.Event(), threading.Event()
-    real = start_check.full_check
-
-    def held(path, connected=lambda con: None):
-        started.set()
-        assert release.wait(30)
-        return real(path, connected)
-
-    monkeypatch.setattr(start_check, "full_check", held)
-    yield release, started
-    release.set()  # never a worker left waiting after the test
 
 
 @pytest.fixture
@@ -123,7 +107,7 @@ def test_damage_found_after_the_window_shows_comes_over_it_and_restore_brings_th
 
 
 def test_a_save_typed_during_a_slow_check_lands_after_the_verdict_ok(
-        qtbot, demo_db, slow_check):
+        qtbot, demo_db, slow_check):  # noqa: F811 (fixture)
     release, started = slow_check
     demo_db.close()
     db = storage.open_database(demo_db.path, check="later")
@@ -144,7 +128,7 @@ def test_a_save_typed_during_a_slow_check_lands_after_the_verdict_ok(
 
 
 def test_after_damage_the_typed_text_stays_in_its_editor_and_nothing_is_written(
-        qtbot, db_path, practice_templates, slow_check, quits, caplog):
+        qtbot, db_path, practice_templates, slow_check, quits, caplog):  # noqa: F811 (fixture)
     release, started = slow_check
     caplog.set_level(logging.DEBUG)
     copy_practice(practice_templates["demo"], db_path)
@@ -175,7 +159,7 @@ def test_after_damage_the_typed_text_stays_in_its_editor_and_nothing_is_written(
 
 
 def test_closing_the_window_during_the_check_waits_for_it_then_closes(
-        qtbot, demo_db, slow_check):
+        qtbot, demo_db, slow_check):  # noqa: F811 (fixture)
     release, started = slow_check
     demo_db.close()
     db = storage.open_database(demo_db.path, check="later")
@@ -205,7 +189,7 @@ def test_a_quick_check_says_nothing(qtbot, demo_db):
 
 
 def test_a_slow_check_says_so_in_the_status_bar_until_its_verdict(
-        qtbot, demo_db, slow_check, monkeypatch):
+        qtbot, demo_db, slow_check, monkeypatch):  # noqa: F811 (fixture)
     release, started = slow_check
     monkeypatch.setattr(ui_start_check, "SLOW_MS", 50)
     demo_db.close()

@@ -277,30 +277,26 @@ def measure_startup(db_path: Path, home: Path, runs: int = STARTUP_RUNS) -> dict
 LAST_READY: dict = {}  # the last app run's FIRST_PAGE_READY: {"wall_s", "peak_mb"}
 
 
-def _time_child(argv: list[str], env: dict) -> tuple[float, float, float]:
-    """(wall s until WINDOW_SHOWN, the child's own figure, peak MB). When the child also
-    prints FIRST_PAGE_READY (the app, once its client list is loaded), ``LAST_READY``
-    holds that wall time; the peak returned is the app's last report (START_COMPLETE:
-    every page built), else the window's."""
-    LAST_READY.clear()
+def probe_child(argv: list[str], env: dict, ok_codes: tuple[int, ...] = (0,)) -> dict:
+    """Run the app (or any child printing probe lines ``<LABEL> <s> <MB>``) to its end.
+    Returns {label: (wall s from Popen when the line arrived, the child's s, its MB)}.
+    Raises RuntimeError when it exits with a code not in ``ok_codes`` (the unlock dialog's
+    Quit exits 1) or runs past ``STARTUP_TIMEOUT_S``."""
+    seen: dict[str, tuple[float, float, float]] = {}
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err,
                                 text=True)
-        wall = reported = peak = None
         deadline = start + STARTUP_TIMEOUT_S
         try:
             for line in proc.stdout:
-                if line.startswith("WINDOW_SHOWN"):
-                    wall = time.perf_counter() - start
-                    fields = line.split()
-                    reported, peak = float(fields[1]), float(fields[2])
-                elif line.startswith("FIRST_PAGE_READY"):
-                    LAST_READY.update(wall_s=time.perf_counter() - start,
-                                      peak_mb=float(line.split()[2]))
-                    peak = max(peak or 0.0, LAST_READY["peak_mb"])
-                elif line.startswith("START_COMPLETE"):  # every page built: the start's peak
-                    peak = max(peak or 0.0, float(line.split()[2]))
+                fields = line.split()
+                if len(fields) == 3 and fields[0].isupper():
+                    try:
+                        seen.setdefault(fields[0], (time.perf_counter() - start,
+                                                    float(fields[1]), float(fields[2])))
+                    except ValueError:
+                        pass
                 if time.perf_counter() > deadline:
                     break
             proc.wait(timeout=max(1.0, deadline - time.perf_counter()))
@@ -309,11 +305,29 @@ def _time_child(argv: list[str], env: dict) -> tuple[float, float, float]:
             proc.wait()
         finally:
             proc.stdout.close()
-        if wall is None or proc.returncode != 0:
+        if proc.returncode not in ok_codes:
             err.seek(0)
             detail = err.read().decode(errors="replace")[-2000:]
-            raise RuntimeError(f"the app did not report its window (exit {proc.returncode}):\n"
-                               f"{detail}")
+            raise RuntimeError(f"the app ended with exit {proc.returncode}:\n{detail}")
+    return seen
+
+
+def _time_child(argv: list[str], env: dict) -> tuple[float, float, float]:
+    """(wall s until WINDOW_SHOWN, the child's own figure, peak MB). When the child also
+    prints FIRST_PAGE_READY (the app, once its client list is loaded), ``LAST_READY``
+    holds that wall time; the peak returned is the app's last report (START_COMPLETE:
+    every page built), else the window's."""
+    LAST_READY.clear()
+    seen = probe_child(argv, env)
+    if "WINDOW_SHOWN" not in seen:
+        raise RuntimeError("the app did not report its window")
+    wall, reported, peak = seen["WINDOW_SHOWN"]
+    if "FIRST_PAGE_READY" in seen:
+        ready_s, _, ready_mb = seen["FIRST_PAGE_READY"]
+        LAST_READY.update(wall_s=ready_s, peak_mb=ready_mb)
+        peak = max(peak, ready_mb)
+    if "START_COMPLETE" in seen:  # every page built: the start's peak
+        peak = max(peak, seen["START_COMPLETE"][2])
     return wall, reported, peak
 
 

@@ -36,7 +36,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -128,41 +127,6 @@ FIGURES = [
 ]
 
 
-def probe_child(argv: list[str], env: dict, ok_codes: tuple[int, ...] = (0,)) -> dict:
-    """Run the app (or any child printing probe lines ``<LABEL> <s> <MB>``) to its end.
-    Returns {label: (wall s from Popen when the line arrived, the child's s, its MB)}.
-    Raises RuntimeError when it exits with a code not in ``ok_codes`` (the unlock dialog's
-    Quit exits 1) or runs past ``bench.STARTUP_TIMEOUT_S``."""
-    seen: dict[str, tuple[float, float, float]] = {}
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=bench.ROOT, env=env, stdout=subprocess.PIPE, stderr=err,
-                                text=True)
-        deadline = start + bench.STARTUP_TIMEOUT_S
-        try:
-            for line in proc.stdout:
-                fields = line.split()
-                if len(fields) == 3 and fields[0].isupper():
-                    try:
-                        seen.setdefault(fields[0], (time.perf_counter() - start,
-                                                    float(fields[1]), float(fields[2])))
-                    except ValueError:
-                        pass
-                if time.perf_counter() > deadline:
-                    break
-            proc.wait(timeout=max(1.0, deadline - time.perf_counter()))
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        finally:
-            proc.stdout.close()
-        if proc.returncode not in ok_codes:
-            err.seek(0)
-            detail = err.read().decode(errors="replace")[-2000:]
-            raise RuntimeError(f"the app ended with exit {proc.returncode}:\n{detail}")
-    return seen
-
-
 def _child_env(home: Path, keyring_file: Path, *, dialogs: bool = False,
                passphrase: str | None = None) -> dict:
     """The environment of a start-up child: probe on, offscreen, the bench's own home and
@@ -211,7 +175,7 @@ def measure_startups(plain: Path, secret: Path, work: Path, runs: int = STARTUP_
 
     def run(path: Path, env: dict, ok_codes: tuple[int, ...] = (0,)) -> dict:
         argv = [sys.executable, str(bench.ROOT / "main.py"), "--db", str(path)]
-        return probe_child(argv, env, ok_codes)
+        return bench.probe_child(argv, env, ok_codes)
 
     def keep(side: str, figure: str, seconds: float, mb: float) -> None:
         got[side].setdefault(figure, []).append(seconds)
