@@ -39,6 +39,14 @@ def window_on(qtbot, db) -> MainWindow:
     return ui_helpers.shown_window(qtbot, db)
 
 
+def reopened_later(qtbot, demo_db):
+    """The demo practice closed and opened again as the window's start opens an untrusted
+    file (its full check left for later), in a window: (db, window)."""
+    demo_db.close()
+    db = storage.open_database(demo_db.path, check="later")
+    return db, window_on(qtbot, db)
+
+
 class Asked:
     """The choices' dialog stand-in: records what it was shown, answers in turn."""
 
@@ -109,9 +117,7 @@ def test_damage_found_after_the_window_shows_comes_over_it_and_restore_brings_th
 def test_a_save_typed_during_a_slow_check_lands_after_the_verdict_ok(
         qtbot, demo_db, slow_check):  # noqa: F811 (fixture)
     release, started = slow_check
-    demo_db.close()
-    db = storage.open_database(demo_db.path, check="later")
-    window = window_on(qtbot, db)
+    db, window = reopened_later(qtbot, demo_db)
     runner = ui_start_check.install(window)
     assert started.wait(10)
     page = window.session_page
@@ -161,9 +167,7 @@ def test_after_damage_the_typed_text_stays_in_its_editor_and_nothing_is_written(
 def test_closing_the_window_during_the_check_waits_for_it_then_closes(
         qtbot, demo_db, slow_check):  # noqa: F811 (fixture)
     release, started = slow_check
-    demo_db.close()
-    db = storage.open_database(demo_db.path, check="later")
-    window = window_on(qtbot, db)
+    db, window = reopened_later(qtbot, demo_db)
     runner = ui_start_check.install(window)
     assert started.wait(10)
     window.close()
@@ -175,9 +179,7 @@ def test_closing_the_window_during_the_check_waits_for_it_then_closes(
 
 
 def test_a_quick_check_says_nothing(qtbot, demo_db):
-    demo_db.close()
-    db = storage.open_database(demo_db.path, check="later")
-    window = window_on(qtbot, db)
+    db, window = reopened_later(qtbot, demo_db)
     said = []
     window.ctx.status_message.connect(said.append)
     runner = ui_start_check.install(window)
@@ -192,9 +194,7 @@ def test_a_slow_check_says_so_in_the_status_bar_until_its_verdict(
         qtbot, demo_db, slow_check, monkeypatch):  # noqa: F811 (fixture)
     release, started = slow_check
     monkeypatch.setattr(ui_start_check, "SLOW_MS", 50)
-    demo_db.close()
-    db = storage.open_database(demo_db.path, check="later")
-    window = window_on(qtbot, db)
+    db, window = reopened_later(qtbot, demo_db)
     runner = ui_start_check.install(window)
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == ui_start_check.CHECKING,
                     timeout=5000)
